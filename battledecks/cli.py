@@ -1,0 +1,69 @@
+"""The ``battledecks`` command: parse, call the core, print.
+
+Usage errors exit 2, problems in the user's files exit 1 with one line that
+names the file; nothing prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .core.problems import BattledecksError
+
+COMMANDS = ("run", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
+"""Subcommands in the order ``--help`` lists them; each is a module in ``battledecks.commands``."""
+
+
+def _module(name: str):  # noqa: ANN202
+    return importlib.import_module(f"battledecks.commands.{name.replace('import', 'import_')}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="battledecks",
+        description="Run Battledecks (PowerPoint karaoke) events: lineup, fair draw, "
+        "auto-advancing stage, scores and standings. With no command, runs the demo event.",
+    )
+    parser.add_argument("--version", action="version", version=f"battledecks {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = _module(name)
+        except ModuleNotFoundError:
+            continue
+        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
+        module.add_arguments(command)
+        command.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list:
+        args_list = ["run"]
+    args = parser.parse_args(args_list)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except BattledecksError as error:
+        print(f"battledecks: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("battledecks: interrupted", file=sys.stderr)
+        return 130
+
+
+def console() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()
