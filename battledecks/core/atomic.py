@@ -1,0 +1,100 @@
+"""Atomic file writes and the one-app-per-event lock.
+
+A record is replaced, never rewritten in place: the new text goes to a
+temporary file in the same folder, is flushed and fsynced, then renamed over
+the old one, and the folder is fsynced so the rename itself survives a power
+cut. Killed at any instant, the file is either the old one or the new one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from pathlib import Path
+
+from .problems import BattledecksError
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Replace ``path`` with ``data`` atomically."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class EventLockedError(BattledecksError):
+    """Another battledecks has the event open."""
+
+
+class EventLock:
+    """An advisory lock held while an app has an event open for writing.
+
+    The kernel drops it when the process dies, so a crash never leaves an
+    event locked.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        """The lock file (beside the event file)."""
+        self._fd: int | None = None
+
+    def acquire(self, what: str) -> None:
+        """Take the lock or raise :class:`EventLockedError` naming ``what``."""
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise EventLockedError(f"{self.path}: cannot create lock file: {error.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                holder = os.read(fd, 64).decode("ascii", "replace").strip()
+            finally:
+                os.close(fd)
+            who = f" (process {holder})" if holder else ""
+            raise EventLockedError(
+                f"{what} is already open in another battledecks{who}; close it there first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+            finally:
+                os.close(self._fd)
+                self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None

@@ -1,0 +1,353 @@
+"""The event record: everything that happened at an event, in order.
+
+The record is a log of entries (order, draws, vetoes, talks with their
+pauses, scores and corrections), kept beside the event file as
+``<event>.record.yaml`` and replaced atomically after every change. The
+state a host sees (who is next, who drew what, the scores) is derived by
+replaying the log, so the file is both the audit trail and the save game.
+
+Each entry is one line of JSON inside a YAML list: readable, greppable, and
+loaded with the same strict YAML reader as the event file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_write
+from .event import Event, is_record_file, record_path_for
+from .problems import BattledecksError, Problem, ProblemsError
+from .yamlfile import YamlFileError, load_yaml
+
+FORMAT = 1
+"""Version of the record format."""
+
+WallClock = Callable[[], dt.datetime]
+
+
+def wall_now() -> dt.datetime:
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+class Status(str, Enum):
+    """Where a presenter is in the show."""
+
+    WAITING = "waiting"
+    """No deck drawn yet."""
+    DRAWN = "drawn"
+    """Has a deck, has not presented it."""
+    PRESENTING = "presenting"
+    """On stage now."""
+    INTERRUPTED = "interrupted"
+    """Was on stage when the app stopped; the talk must start again."""
+    PRESENTED = "presented"
+    """Talk done, scores missing."""
+    SCORED = "scored"
+    """Every score is in."""
+
+
+@dataclass
+class Turn:
+    """One presenter's deck, talk and scores in one round (1 = the main round)."""
+
+    round: int
+    deck: str | None = None
+    """Deck id."""
+    deck_title: str | None = None
+    topic: str | None = None
+    seed: int | None = None
+    """Seed of the draw that gave the deck, for audits."""
+    vetoed: list[str] = field(default_factory=list)
+    """Decks drawn and set aside by the host."""
+    talk_open: bool = False
+    """A talk started and not yet ended or aborted."""
+    interrupted: bool = False
+    talks_started: int = 0
+    presented: bool = False
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(judge, criterion) -> score."""
+    audience: float | None = None
+
+
+@dataclass
+class PresenterState:
+    name: str
+    wildcard: bool = False
+    """Added on the day."""
+    turns: dict[int, Turn] = field(default_factory=dict)
+
+    def turn(self, round: int = 1) -> Turn:
+        if round not in self.turns:
+            self.turns[round] = Turn(round)
+        return self.turns[round]
+
+    @property
+    def main(self) -> Turn:
+        return self.turn(1)
+
+    @property
+    def latest(self) -> Turn:
+        return self.turns[max(self.turns)] if self.turns else self.turn(1)
+
+
+class RecordError(BattledecksError):
+    """A record that cannot be read or a change the rules forbid."""
+
+
+def _status(turn: Turn, judges: tuple[str, ...], criteria: Iterable[str], audience: bool) -> Status:
+    if turn.talk_open:
+        return Status.INTERRUPTED if turn.interrupted else Status.PRESENTING
+    if turn.presented:
+        needed = {(j, c) for j in judges for c in criteria}
+        complete = needed.issubset(turn.scores) and (not audience or turn.audience is not None)
+        return Status.SCORED if complete else Status.PRESENTED
+    if turn.deck is not None:
+        return Status.DRAWN
+    return Status.WAITING
+
+
+def _dump(entries: list[dict[str, Any]], event: Event) -> str:
+    lines = [
+        f"# battledecks record of {json.dumps(event.name, ensure_ascii=False)}; written by battledecks, one entry a line.",
+        f"format: {FORMAT}",
+        f"event: {json.dumps(event.name, ensure_ascii=False)}",
+        f"event_file: {json.dumps(event.path.name, ensure_ascii=False)}",
+    ]
+    if entries:
+        lines.append("log:")
+        lines.extend(f"  - {json.dumps(e, ensure_ascii=False)}" for e in entries)
+    else:
+        lines.append("log: []")
+    return "\n".join(lines) + "\n"
+
+
+def read_entries(path: Path) -> list[dict[str, Any]]:
+    """The log entries of a record file.
+
+    Raises:
+        ProblemsError: the file is not a readable record.
+    """
+    try:
+        data, lines = load_yaml(path)
+    except YamlFileError as error:
+        raise ProblemsError([Problem(path, error.reason, line=error.line)]) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("log"), list):
+        raise ProblemsError([Problem(path, f"is not a battledecks record (format {FORMAT})")])
+    entries = data["log"]
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not isinstance(entry.get("kind"), str):
+            raise ProblemsError(
+                [Problem(path, "log entry is not a mapping with a kind", line=lines.get(("log", index)))]
+            )
+    return entries
+
+
+class EventRecord:
+    """The record of one event, and the state derived from it.
+
+    Every change method appends an entry, applies it and saves the file
+    before returning, so what the host sees confirmed on screen is on disk.
+    """
+
+    def __init__(self, event: Event, entries: list[dict[str, Any]] | None = None, *, clock: WallClock = wall_now, save: bool = True) -> None:
+        self.event = event
+        self.path = record_path_for(event.path)
+        self.entries: list[dict[str, Any]] = []
+        self.clock = clock
+        self.autosave = save
+        """Whether changes are written at once (off for read-only views)."""
+        self.order: list[str] = []
+        """Presenters in presenting order."""
+        self.presenters: dict[str, PresenterState] = {}
+        self.ordered = False
+        """Whether the presenting order has been set."""
+        self.vetoes: list[tuple[str, str]] = []
+        self.taken_decks: set[str] = set()
+        """Every deck drawn or vetoed at this event."""
+        self.taken_topics: set[str] = set()
+        for entry in entries or []:
+            self._apply(entry)
+            self.entries.append(entry)
+
+    # --- loading -------------------------------------------------------
+
+    @classmethod
+    def load(cls, event: Event, *, clock: WallClock = wall_now, save: bool = True) -> EventRecord:
+        """The event's record, or a new empty one if it has none yet."""
+        path = record_path_for(event.path)
+        entries = read_entries(path) if path.exists() else []
+        try:
+            return cls(event, entries, clock=clock, save=save)
+        except (KeyError, TypeError, ValueError, RecordError) as error:
+            raise ProblemsError([Problem(path, f"log does not replay: {error}")]) from None
+
+    # --- derived state -------------------------------------------------
+
+    def lineup(self) -> list[PresenterState]:
+        return [self.presenters[name] for name in self.order]
+
+    def status(self, name: str, round: int | None = None) -> Status:
+        p = self.presenters[name]
+        turn = p.latest if round is None else p.turn(round)
+        scoring = self.event.scoring
+        return _status(turn, scoring.judges, [c.name for c in scoring.criteria], scoring.audience)
+
+    def open_talks(self) -> list[str]:
+        """Presenters whose talk was started and never ended."""
+        return [n for n in self.order if self.presenters[n].latest.talk_open]
+
+    def shown_decks(self) -> set[str]:
+        """Decks that went on stage at this event."""
+        return {e["deck"] for e in self.entries if e["kind"] == "talk-start"}
+
+    # --- applying entries ----------------------------------------------
+
+    def _presenter(self, name: str) -> PresenterState:
+        if name not in self.presenters:
+            raise RecordError(f"no presenter {name!r} in the lineup")
+        return self.presenters[name]
+
+    def _apply(self, e: dict[str, Any]) -> None:
+        kind = e["kind"]
+        if kind == "order":
+            self.order = list(e["presenters"])
+            for name in self.order:
+                self.presenters.setdefault(name, PresenterState(name))
+            self.ordered = True
+        elif kind == "add":
+            name = e["presenter"]
+            position = e.get("position", len(self.order))
+            self.order.insert(position, name)
+            self.presenters[name] = PresenterState(name, wildcard=True)
+        elif kind == "remove":
+            self.order.remove(e["presenter"])
+            del self.presenters[e["presenter"]]
+        elif kind == "move":
+            self.order.remove(e["presenter"])
+            self.order.insert(e["position"], e["presenter"])
+        elif kind == "draw":
+            turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
+            turn.deck, turn.deck_title, turn.seed = e["deck"], e.get("title"), e.get("seed")
+            if e.get("topic") is not None:
+                turn.topic = e["topic"]
+                self.taken_topics.add(e["topic"])
+            self.taken_decks.add(e["deck"])
+        elif kind == "veto":
+            turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
+            turn.vetoed.append(e["deck"])
+            self.vetoes.append((e["deck"], e.get("reason", "")))
+            turn.deck = turn.deck_title = turn.seed = None
+        elif kind == "talk-start":
+            turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
+            turn.talk_open, turn.interrupted = True, False
+            turn.talks_started += 1
+        elif kind in ("talk-end", "abort", "talk-interrupted"):
+            turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
+            if kind == "talk-end":
+                turn.talk_open, turn.presented = False, True
+            elif kind == "abort":
+                turn.talk_open = turn.interrupted = False
+            else:
+                turn.interrupted = True
+        elif kind in ("score", "correction"):
+            turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
+            if e.get("judge") is None:
+                turn.audience = e["value"]
+            elif e["value"] is None:
+                turn.scores.pop((e["judge"], e["criterion"]), None)
+            else:
+                turn.scores[(e["judge"], e["criterion"])] = e["value"]
+        elif kind in ("pause", "resume", "skip", "catch-up", "note"):
+            pass  # kept for the audit trail; they change nothing a host decides on
+        else:
+            raise RecordError(f"unknown log entry kind {kind!r}")
+
+    def add(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Append an entry, apply it and save. Returns the entry."""
+        entry = {"at": self.clock().isoformat(), "kind": kind, **fields}
+        self._apply(entry)
+        self.entries.append(entry)
+        if self.autosave:
+            self.save()
+        return entry
+
+    def save(self) -> None:
+        try:
+            atomic_write(self.path, _dump(self.entries, self.event))
+        except OSError as error:
+            raise RecordError(f"{self.path}: cannot save the record: {error.strerror or error}") from None
+
+    # --- changes the host makes -----------------------------------------
+
+    def set_order(self, names: list[str], *, how: str, seed: int | None = None) -> None:
+        self.add("order", presenters=list(names), how=how, seed=seed)
+
+    def add_presenter(self, name: str, position: int | None = None) -> None:
+        name = name.strip()
+        if not name:
+            raise RecordError("a presenter needs a name")
+        if name.casefold() in {n.casefold() for n in self.presenters}:
+            raise RecordError(f"{name} is already in the lineup")
+        self.add("add", presenter=name, position=len(self.order) if position is None else position)
+
+    def remove_presenter(self, name: str) -> None:
+        turn = self._presenter(name).main
+        if turn.talks_started:
+            raise RecordError(f"{name} has already been on stage and cannot be removed")
+        self.add("remove", presenter=name)
+
+    def move_presenter(self, name: str, delta: int) -> bool:
+        """Move ``name`` up (negative) or down the lineup; False if it cannot move."""
+        index = self.order.index(name)
+        target = max(0, min(len(self.order) - 1, index + delta))
+        if target == index:
+            return False
+        self.add("move", presenter=name, position=target)
+        return True
+
+    def score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, *, round: int = 1) -> None:
+        """Enter a judge's score (judge None: the audience score); a change is recorded as a correction."""
+        turn = self._presenter(presenter).turn(round)
+        old = turn.audience if judge is None else turn.scores.get((judge, criterion or ""))
+        if old == value:
+            return
+        fields: dict[str, Any] = {"presenter": presenter, "judge": judge, "criterion": criterion, "value": value}
+        if round != 1:
+            fields["round"] = round
+        if old is None:
+            self.add("score", **fields)
+        else:
+            self.add("correction", previous=old, **fields)
+
+    def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.entries if e["kind"] == "correction" and presenter in (None, e["presenter"])]
+
+
+def shown_at_other_events(event_path: Path) -> tuple[set[str], list[Problem]]:
+    """Decks that went on stage at the other events whose records share this event's folder.
+
+    Unreadable records are reported, not fatal: the show must go on.
+    """
+    own = record_path_for(event_path).resolve()
+    shown: set[str] = set()
+    problems: list[Problem] = []
+    try:
+        candidates = sorted(event_path.parent.iterdir())
+    except OSError:
+        return shown, problems
+    for path in candidates:
+        if not is_record_file(path) or path.resolve() == own:
+            continue
+        try:
+            entries = read_entries(path)
+        except ProblemsError as error:
+            problems.extend(error.problems)
+            continue
+        shown.update(e["deck"] for e in entries if e.get("kind") == "talk-start" and isinstance(e.get("deck"), str))
+    return shown, problems
