@@ -105,7 +105,7 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
         elif key == "title":
             if value is None:
                 continue
-            if not isinstance(value, (str, int, float)) or not str(value).strip():
+            if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
                 problems.append(Problem(path, "must be a non-empty text", line=line, key=key))
             else:
                 fields["title"] = str(value).strip()

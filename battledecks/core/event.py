@@ -267,6 +267,8 @@ def _read_scoring(r: _Reader, data: Any) -> Scoring:
         else:
             out["tiebreak"] = value
     scoring = Scoring(**out)
+    if scoring.tiebreak == "audience" and not scoring.audience:
+        r.problem(keys + ("tiebreak",), "audience cannot break a tie when audience is false")
     if not scoring.judges and not scoring.audience:
         r.problem(keys, "no judges and no audience score: nothing would decide the winner")
     return scoring
@@ -297,13 +299,19 @@ def parse_event(path: Path, data: Any, lines: Lines) -> tuple[Event | None, list
     if "decks" in data:
         text = r.text(data["decks"], ("decks",), "a folder path")
         if text is not None:
-            folder = (path.parent / Path(text).expanduser()).resolve()
-            if not folder.exists():
-                r.problem(("decks",), f"decks folder {folder} does not exist")
-            elif not folder.is_dir():
-                r.problem(("decks",), f"{folder} is not a folder")
-            else:
-                fields["decks"] = folder
+            folder = path.parent / text
+            try:
+                folder = (path.parent / Path(text).expanduser()).resolve()
+                if not folder.exists():
+                    r.problem(("decks",), f"decks folder {folder} does not exist")
+                elif not folder.is_dir():
+                    r.problem(("decks",), f"{folder} is not a folder")
+                else:
+                    fields["decks"] = folder
+            except (OSError, RuntimeError) as error:
+                # A symlink loop (RuntimeError from resolve) or a folder we may not look into.
+                reason = getattr(error, "strerror", None) or "symbolic link loop"
+                r.problem(("decks",), f"cannot open decks folder {folder}: {reason}")
     if "slides" in data:
         n = r.number(data["slides"], ("slides",), integer=True)
         if n is not None and n < 1:
@@ -335,7 +343,7 @@ def parse_event(path: Path, data: Any, lines: Lines) -> tuple[Event | None, list
             fields["graphics"] = data["graphics"]
     if "presenters" in data:
         presenters = r.names(data["presenters"], ("presenters",), "presenters")
-        if not presenters and isinstance(data["presenters"], list) and not data["presenters"]:
+        if data["presenters"] is None or data["presenters"] == []:
             r.problem(("presenters",), "must list at least one presenter")
         fields["presenters"] = presenters
     if "topics" in data:

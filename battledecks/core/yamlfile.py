@@ -13,8 +13,10 @@ from typing import Any
 
 import yaml
 from yaml.composer import Composer
+from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from .problems import BattledecksError
 
@@ -31,6 +33,11 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
+
+_STR = "tag:yaml.org,2002:str"
+# PyYAML resolves a bare ``=`` or ``<<`` to tags no safe constructor knows;
+# in plain data they are just text (``<<`` then fails as an unknown key).
+_AS_TEXT = {"tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"}
 
 Lines = dict[tuple[Any, ...], int]
 """Line (1-based) of each key or list item, by its path in the document."""
@@ -55,12 +62,43 @@ class _StrictLoader(yaml.SafeLoader):
                 problem="aliases (*name) are not allowed", problem_mark=event.start_mark
             )
         node = Composer.compose_node(self, parent, index)
+        if isinstance(node, ScalarNode) and node.tag in _AS_TEXT:
+            node.tag = _STR
         if node is not None and node.tag not in _PLAIN_TAGS:
             raise yaml.MarkedYAMLError(
                 problem=f"the tag {node.tag} is not allowed: write plain data",
                 problem_mark=node.start_mark,
             )
+        if isinstance(node, MappingNode):
+            _refuse_duplicate_keys(node)
         return node
+
+    def construct_yaml_timestamp(self, node: ScalarNode):  # type: ignore[no-untyped-def]
+        # A date like 2010-13-45 matches the pattern but is no date; keep its line.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise ConstructorError(
+                problem=f"{node.value!r} is not a valid date ({error})", problem_mark=node.start_mark
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+
+
+def _refuse_duplicate_keys(node: MappingNode) -> None:
+    # PyYAML keeps the last of two equal keys; a hand-written file that says a
+    # thing twice is a mistake, and the first value would be silently lost.
+    first: dict[tuple[str, str], int] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, ScalarNode):
+            continue
+        seen = first.setdefault((key_node.tag, key_node.value), key_node.start_mark.line + 1)
+        if seen != key_node.start_mark.line + 1:
+            raise yaml.MarkedYAMLError(
+                problem=f"duplicate key {key_node.value!r} (first on line {seen})",
+                problem_mark=key_node.start_mark,
+            )
 
 
 def _lines(node: Node, path: tuple[Any, ...], lines: Lines) -> None:
@@ -100,7 +138,12 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
         raise YamlFileError(path, "no such file") from None
     except OSError as error:
         raise YamlFileError(path, f"cannot read: {error.strerror or error}") from None
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except ReaderError as error:
+        # Raised before parsing starts, for control characters; point at their line.
+        line = text.count("\n", 0, max(error.position, 0)) + 1
+        raise YamlFileError(path, f"invalid YAML: {error.reason} (character #x{error.character:04x})", line) from None
     try:
         node = loader.get_single_node()
         if node is None:
