@@ -1,0 +1,29 @@
+"""Builders for test data: small decks and event files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from PIL import Image
+
+
+def build_deck(folder: Path, slides: int = 12, size: tuple[int, int] = (64, 36), **meta: object) -> Path:
+    """A deck folder of flat-colour slides, each a different colour."""
+    folder.mkdir(parents=True)
+    base = sum(folder.name.encode()) % 200
+    for n in range(1, slides + 1):
+        Image.new("RGB", size, ((base + n * 20) % 256, (n * 37) % 256, base)).save(folder / f"slide{n}.png")
+    if meta:
+        (folder / "deck.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    return folder
+
+
+def build_event(folder: Path, name: str = "test", **keys: object) -> Path:
+    """An event file in ``folder`` (decks default to ``../decks``)."""
+    data: dict[str, object] = {"name": "Test Night", "decks": "../decks", "presenters": ["Ada", "Brian", "Chen"]}
+    data.update(keys)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

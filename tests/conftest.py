@@ -1,0 +1,36 @@
+"""Fixtures shared by unit and UI tests: small decks and events in tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.builders import build_deck
+
+
+@pytest.fixture
+def seeds() -> Callable[[], int]:
+    """A seed source that counts up from 1: draws are repeatable."""
+    counter = itertools.count(1)
+    return lambda: next(counter)
+
+
+@pytest.fixture
+def wall() -> Callable[[], dt.datetime]:
+    """A wall clock that ticks one second per call."""
+    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.timezone.utc)
+    counter = itertools.count()
+    return lambda: start + dt.timedelta(seconds=next(counter))
+
+
+@pytest.fixture
+def event_dir(tmp_path: Path) -> Path:
+    """A folder with ``decks/`` (six 12-slide decks) and ``events/``."""
+    for i in range(6):
+        build_deck(tmp_path / "decks" / f"deck-{i}")
+    (tmp_path / "events").mkdir()
+    return tmp_path
