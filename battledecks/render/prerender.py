@@ -1,0 +1,330 @@
+"""Slides made ready before they are due, and a garbage-collector policy for talks.
+
+A slide change must cost no more than swapping strips that already exist.
+``SlideCache`` decodes and fits every slide of a deck for the current cell
+grid (small pictures, kept for all slides), and builds the half-cell strips
+of the slide showing and the next ones (``ahead``), or of all slides with
+``keep_all``. Building runs on one worker thread; pillow releases the GIL
+while decoding and resizing. A resize starts a new generation: work for an
+old grid size is dropped, the slide showing is rebuilt first.
+
+Memory, measured at 240x67 cells on photo-like 1920x1080 slides: about 10 MB
+of strips per slide in truecolor (every cell a different colour pair), so
+all 12 slides cost about 120 MB and the default window of two about 20 MB.
+
+Python's collector can stop the program for hundreds of milliseconds when
+many objects are alive; see ``pause_gc`` / ``resume_gc`` and ``GcWatch``.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from textual.strip import Strip
+
+from battledecks.render.detect import GraphicsMode
+from battledecks.render.fit import HALF_CELL_ASPECT, fit_path, letterbox
+from battledecks.render.halfcell import TRUECOLOR, build_strips
+
+
+@dataclass
+class PreparedSlide:
+    """One slide ready to show at one grid size."""
+
+    index: int
+    cells: tuple[int, int]
+    """(cols, rows) it was made for."""
+    image: Image.Image
+    """Fitted picture: ``cols x 2*rows`` for half cells, the pixel box otherwise."""
+    strips: list[Strip] | None = None
+    """Half-cell rows, one per cell row (half-cell mode only)."""
+    error: str | None = None
+    """Why the picture could not be read; the image is then black."""
+    seconds: float = 0.0
+    """Time it took to make."""
+
+
+def _error_image(box: tuple[int, int], message: str) -> Image.Image:
+    img = Image.new("RGB", box)
+    ImageDraw.Draw(img).text((2, max(0, box[1] // 2 - 5)), message[: max(1, box[0] // 6)], fill=(200, 200, 200))
+    return img
+
+
+@dataclass
+class _Generation:
+    number: int
+    cells: tuple[int, int]
+    fitted: dict[int, PreparedSlide] = field(default_factory=dict)
+    built: dict[int, PreparedSlide] = field(default_factory=dict)
+
+
+class SlideCache:
+    """Slides of one deck, fitted and built ahead for one cell grid.
+
+    Args:
+        paths: Slide files in order.
+        mode: How slides are drawn.
+        cells: Initial (cols, rows); ``resize`` changes it.
+        color_system: "truecolor" or "256" (half cells).
+        ahead: How many slides after the one showing to keep built.
+        keep_all: Build and keep every slide (about 10 MB each at 240x67).
+        cell_pixels: (width, height) of a cell in screen pixels, for kitty
+            and sixel pictures and for the half-cell pixel shape.
+        on_ready: Called from the worker thread with each slide it made.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        mode: GraphicsMode = GraphicsMode.HALFCELL,
+        cells: tuple[int, int] = (80, 24),
+        *,
+        color_system: str = TRUECOLOR,
+        ahead: int = 1,
+        keep_all: bool = False,
+        cell_pixels: tuple[int, int] = (10, 20),
+        on_ready: Callable[[PreparedSlide], None] | None = None,
+    ) -> None:
+        if not paths:
+            raise ValueError("a deck needs at least one slide")
+        self.paths = [Path(p) for p in paths]
+        self.mode = GraphicsMode(mode)
+        self.color_system = color_system
+        self.ahead = max(0, ahead)
+        self.keep_all = keep_all
+        self.cell_pixels = cell_pixels
+        self.on_ready = on_ready
+        self._lock = threading.RLock()
+        self._gen = _Generation(0, self._check_cells(cells))
+        self._current = 0
+        self._executor: ThreadPoolExecutor | None = None
+
+    @staticmethod
+    def _check_cells(cells: tuple[int, int]) -> tuple[int, int]:
+        cols, rows = cells
+        return max(1, int(cols)), max(1, int(rows))
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @property
+    def cells(self) -> tuple[int, int]:
+        """The (cols, rows) slides are made for."""
+        return self._gen.cells
+
+    @property
+    def generation(self) -> int:
+        """Goes up with every grid size change."""
+        return self._gen.number
+
+    def _box(self, cells: tuple[int, int]) -> tuple[tuple[int, int], float]:
+        """Picture box in pixels, and the shape of one of its pixels."""
+        cols, rows = cells
+        cell_w, cell_h = self.cell_pixels
+        if self.mode is GraphicsMode.HALFCELL:
+            aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
+            return (cols, 2 * rows), 2 * aspect
+        return (cols * cell_w, rows * cell_h), 1.0
+
+    def resize(self, cols: int, rows: int) -> bool:
+        """Make slides for a new grid from now on; False if the size is the same."""
+        cells = self._check_cells((cols, rows))
+        with self._lock:
+            if cells == self._gen.cells:
+                return False
+            self._gen = _Generation(self._gen.number + 1, cells)
+            return True
+
+    def ready(self, index: int) -> PreparedSlide | None:
+        """The slide if it is ready to show at the current size, else None."""
+        with self._lock:
+            return self._gen.built.get(index)
+
+    def latest(self, index: int) -> PreparedSlide | None:
+        """The slide ready now, or None; never blocks."""
+        return self.ready(index)
+
+    def _fit(self, gen: _Generation, index: int) -> PreparedSlide:
+        with self._lock:
+            found = gen.fitted.get(index)
+        if found is not None:
+            return found
+        started = time.perf_counter()
+        box, aspect = self._box(gen.cells)
+        path = self.paths[index]
+        error = None
+        try:
+            image = fit_path(path, box, aspect)
+        except (OSError, ValueError, Image.DecompressionBombError) as exc:
+            error = f"{path.name}: {exc}"
+            image = _error_image(box, f"cannot show {error}")
+        slide = PreparedSlide(index, gen.cells, image, error=error, seconds=time.perf_counter() - started)
+        with self._lock:
+            gen.fitted.setdefault(index, slide)
+        return slide
+
+    def _build(self, gen: _Generation, index: int) -> PreparedSlide:
+        """Make slide ``index`` for generation ``gen`` in the calling thread."""
+        with self._lock:
+            found = gen.built.get(index)
+        if found is not None:
+            return found
+        fitted = self._fit(gen, index)
+        started = time.perf_counter()
+        strips = build_strips(fitted.image, self.color_system) if self.mode is GraphicsMode.HALFCELL else None
+        slide = PreparedSlide(
+            index, gen.cells, fitted.image, strips, fitted.error, fitted.seconds + time.perf_counter() - started
+        )
+        with self._lock:
+            if gen is self._gen and self._wanted(index):
+                gen.built.setdefault(index, slide)
+                slide = gen.built[index]
+        return slide
+
+    def prepare(self, index: int) -> PreparedSlide:
+        """The slide for the current size, made now in this thread if need be."""
+        self._check_index(index)
+        return self._build(self._gen, index)
+
+    def _check_index(self, index: int) -> None:
+        if not 0 <= index < len(self.paths):
+            raise IndexError(f"slide {index + 1} is not in a deck of {len(self.paths)}")
+
+    def _wanted(self, index: int) -> bool:
+        if self.keep_all:
+            return True
+        return self._current <= index <= self._current + self.ahead
+
+    def wanted(self, current: int) -> list[int]:
+        """Slides to keep built while ``current`` shows, most urgent first."""
+        if self.keep_all:
+            rest = [i for i in range(len(self.paths)) if i != current]
+            return [current] + sorted(rest, key=lambda i: (i < current, i))
+        return [i for i in range(current, min(len(self.paths), current + self.ahead + 1))]
+
+    def set_current(self, index: int) -> None:
+        """Note the slide showing; slides no longer wanted are let go."""
+        self._check_index(index)
+        with self._lock:
+            self._current = index
+            if not self.keep_all:
+                for old in [i for i in self._gen.built if not self._wanted(i)]:
+                    del self._gen.built[old]
+
+    def prefetch(self, current: int | None = None) -> Future[list[PreparedSlide]] | None:
+        """Make the wanted slides on the worker thread.
+
+        Args:
+            current: The slide showing (default: the last one set).
+
+        Returns:
+            A future for the slides made, or None if all were ready.
+        """
+        if current is not None:
+            self.set_current(current)
+        with self._lock:
+            gen = self._gen
+            todo = [i for i in self.wanted(self._current) if i not in gen.built]
+        if not todo:
+            return None
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="slides")
+        return self._executor.submit(self._work, gen, todo)
+
+    def _work(self, gen: _Generation, todo: list[int]) -> list[PreparedSlide]:
+        done: list[PreparedSlide] = []
+        for index in todo:
+            if gen is not self._gen:
+                break  # the grid changed; a newer job has the work
+            with self._lock:
+                if index in gen.built or not self._wanted(index):
+                    continue
+            slide = self._build(gen, index)
+            done.append(slide)
+            if self.on_ready is not None and gen is self._gen:
+                self.on_ready(slide)
+        return done
+
+    def prepare_all(self) -> list[PreparedSlide]:
+        """Make every wanted slide now, in this thread (for tests and benchmarks)."""
+        return [self._build(self._gen, i) for i in self.wanted(self._current)]
+
+    def close(self) -> None:
+        """Stop the worker thread; pending work is dropped."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+# --- Garbage collector policy -------------------------------------------------
+
+
+def freeze_prepared() -> None:
+    """Move every object alive now out of the collector's sight.
+
+    Call after slides are made: the collector then no longer walks the
+    hundreds of thousands of segments and styles on each full collection.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def pause_gc() -> None:
+    """Stop automatic collection for a talk (memory is still freed by refcounts).
+
+    Everything alive is frozen first (cheap), so whatever collection still
+    happens has little to look at.
+    """
+    gc.freeze()
+    gc.disable()
+
+
+def resume_gc() -> float:
+    """Collect and turn automatic collection back on; call between talks.
+
+    Returns:
+        Seconds the collection took.
+    """
+    started = time.perf_counter()
+    gc.unfreeze()
+    gc.enable()
+    gc.collect()
+    return time.perf_counter() - started
+
+
+class GcWatch:
+    """Records how long each garbage collection stopped the program.
+
+    Use as a context manager; ``pauses`` holds (generation, seconds).
+    """
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[int, float]] = []
+        self._started: float | None = None
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        elif self._started is not None:
+            self.pauses.append((info.get("generation", -1), time.perf_counter() - self._started))
+            self._started = None
+
+    @property
+    def longest(self) -> float:
+        """Longest pause in seconds (0 if none)."""
+        return max((s for _, s in self.pauses), default=0.0)
+
+    def __enter__(self) -> GcWatch:
+        gc.callbacks.append(self._callback)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._callback in gc.callbacks:
+            gc.callbacks.remove(self._callback)

@@ -1,0 +1,124 @@
+"""SlideView in a running app: shows the slide, swaps, re-fits on resize."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from textual.app import App, ComposeResult
+
+from battledecks.render.detect import GraphicsMode
+from battledecks.ui.widgets.slide_view import SlideView
+
+RED = (220, 20, 20)
+BLUE = (20, 20, 220)
+GREEN = (20, 200, 20)
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> list[Path]:
+    """Three flat 16:9 slides: red, blue, green."""
+    paths = []
+    for i, colour in enumerate((RED, BLUE, GREEN)):
+        path = tmp_path / f"{i + 1:02d}.png"
+        Image.new("RGB", (320, 180), colour).save(path)
+        paths.append(path)
+    return paths
+
+
+class SlideApp(App[None]):
+    def __init__(self, paths: list[Path], **options: object) -> None:
+        super().__init__()
+        self.paths = paths
+        self.options = options
+        self.painted: list[tuple[int, tuple[int, int]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield SlideView(self.paths, GraphicsMode.HALFCELL, color_system="truecolor", **self.options)
+
+    def on_slide_view_painted(self, message: SlideView.Painted) -> None:
+        self.painted.append((message.index, message.cells))
+
+
+def cell_colours(app: App[None], x: int, y: int) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+    """(foreground, background) RGB of the screen cell at x, y as Textual would write it."""
+    strip = app.screen._compositor.render_strips()[y]
+    offset = 0
+    for segment in strip:
+        length = segment.cell_length
+        if offset <= x < offset + length:
+            style = segment.style
+            fg = style.color.get_truecolor() if style and style.color else None
+            bg = style.bgcolor.get_truecolor() if style and style.bgcolor else None
+            return (tuple(fg) if fg else None, tuple(bg) if bg else None)
+        offset += length
+    raise AssertionError(f"no cell at {x},{y}")
+
+
+def background_at(app: App[None], x: int, y: int) -> tuple[int, int, int] | None:
+    return cell_colours(app, x, y)[1]
+
+
+async def test_shows_first_slide_letterboxed(deck: list[Path]) -> None:
+    # 80x20 cells = 80x40 half-cell pixels; a 16:9 slide fits as 71x40,
+    # leaving black bars of 4 cells left and 5 right.
+    app = SlideApp(deck)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await pilot.pause()
+        view = app.query_one(SlideView)
+        assert view.index == 0
+        assert view.shown is not None and view.shown.cells == (80, 20)
+        assert background_at(app, 40, 10) == RED
+        assert background_at(app, 1, 10) == (0, 0, 0)
+        assert background_at(app, 78, 10) == (0, 0, 0)
+        assert app.painted[0] == (0, (80, 20))
+
+
+async def test_show_swaps_to_prepared_slide(deck: list[Path]) -> None:
+    app = SlideApp(deck)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(SlideView)
+        await pilot.pause()
+        # The next slide is made in the background after the first is drawn.
+        for _ in range(50):
+            if view.cache is not None and view.cache.ready(1) is not None:
+                break
+            await pilot.pause(0.02)
+        assert view.cache is not None and view.cache.ready(1) is not None
+        view.show(1)
+        await pilot.pause()
+        assert background_at(app, 40, 10) == BLUE
+        view.show(2)
+        await pilot.pause()
+        assert background_at(app, 40, 10) == GREEN
+        assert [index for index, _ in app.painted] == [0, 1, 2]
+
+
+async def test_refits_on_resize(deck: list[Path]) -> None:
+    app = SlideApp(deck)
+    async with app.run_test(size=(80, 20)) as pilot:
+        view = app.query_one(SlideView)
+        await pilot.pause()
+        await pilot.resize_terminal(40, 30)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if view.shown is not None and view.shown.cells == (40, 30):
+                break
+        assert view.shown is not None and view.shown.cells == (40, 30)
+        # 40x60 pixels: the slide is 40x22 pixels = 11 cell rows, centred
+        # vertically with black above and below; full width.
+        assert background_at(app, 0, 15) == RED
+        assert background_at(app, 39, 15) == RED
+        assert background_at(app, 20, 2) == (0, 0, 0)
+        assert background_at(app, 20, 27) == (0, 0, 0)
+        assert view.index == 0
+
+
+async def test_show_rejects_missing_slide(deck: list[Path]) -> None:
+    app = SlideApp(deck)
+    async with app.run_test(size=(40, 12)):
+        view = app.query_one(SlideView)
+        with pytest.raises(IndexError):
+            view.show(3)
+        assert view.index == 0
