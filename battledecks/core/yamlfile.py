@@ -152,7 +152,7 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        problem = error.problem or error.context or "invalid YAML"
+        problem = ", ".join(t for t in (error.context, error.problem) if t) or "invalid YAML"
         raise YamlFileError(path, f"invalid YAML: {problem}", line) from None
     except yaml.YAMLError as error:
         raise YamlFileError(path, f"invalid YAML: {error}") from None
