@@ -34,7 +34,9 @@ def save_slide(path: Path, size: tuple[int, int] = (1280, 720), *, seed: str | N
     for x in range(min(size[0], len(digest))):
         image.putpixel((x, 0), (digest[x], digest[-x - 1], x))
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format=format)
+    # Light compression: tests make thousands of slides, and size on disk does not matter.
+    options = {"compress_level": 1} if (format or path.suffix.lstrip(".")).upper() == "PNG" else {}
+    image.save(path, format=format, **options)
     return path
 
 

@@ -1,0 +1,79 @@
+"""Check decks folders, single decks and event files before the night.
+
+Reports every problem at once, one line each, naming the file (and the line
+of a YAML file): slides that do not decode or are too large to open safely,
+decks with the wrong number of slides, stray files, the same image in two
+decks, bad deck.yaml and event files, and whether an event has enough decks
+to draw for its presenters. Nothing is written or changed, and no slide is
+ever shown. Exits 0 when there are no errors (warnings are fine), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+
+NAME = "check"
+HELP = "check decks and event files for problems; changes nothing"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH",
+        help="a decks folder, a deck folder, an event file (.yaml) or a folder of event files",
+    )
+    parser.add_argument(
+        "--slides", type=_positive, metavar="N",
+        help=f"slides each deck needs (default {DEFAULT_SLIDES}); an event file's own 'slides' applies to its decks",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _print_table(report: CheckReport, console: Console) -> None:
+    if report.problems:
+        table = Table(show_edge=False, header_style="bold")
+        table.add_column("path", overflow="fold")
+        table.add_column("line", justify="right")
+        table.add_column("severity")
+        table.add_column("problem", overflow="fold")
+        for p in report.problems:
+            style = "bold red" if p.is_error else "yellow"
+            message = f"{p.key}: {p.message}" if p.key else p.message
+            # Text, not markup: file names may hold [brackets].
+            table.add_row(Text(str(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(message))
+        console.print(table)
+    for event in report.events:
+        style = {True: "green", False: "bold red", None: ""}[event.enough]
+        console.print(Text.assemble((str(event.path), ""), ": ", (event.describe(), style)))
+    console.print(Text(report.describe(), style="bold red" if not report.ok else "bold green"))
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        report = check_paths(args.paths, slides=args.slides)
+    except Exception as error:  # noqa: BLE001 - the check reports problems, never a traceback
+        print(f"battledecks check: could not finish: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_table(report, Console(highlight=False))
+    return 0 if report.ok else 1
