@@ -255,11 +255,11 @@ def _deck_check(folder: Path, slides: int | None) -> DeckCheck:
     problems: list[Problem] = []
     for entry in entries:
         path = Path(entry.path)
+        if entry.name == DECK_FILE:
+            continue  # read, and any problem with it reported, by load_deck
         kind, problem = _entry_kind(entry)
         if problem is not None:
             problems.append(problem)
-        elif entry.name == DECK_FILE:
-            continue
         elif kind == "dir":
             problems.append(_warning(path, "folder inside a deck: ignored"))
         elif entry.name.casefold() in ("deck.yaml", "deck.yml"):

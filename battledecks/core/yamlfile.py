@@ -8,6 +8,7 @@ gigabytes) and so are explicit tags, which plain data never needs.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,8 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
     except FileNotFoundError:
         raise YamlFileError(path, "no such file") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise YamlFileError(path, "symbolic link loop") from None
         raise YamlFileError(path, f"cannot read: {error.strerror or error}") from None
     try:
         loader = _StrictLoader(text)

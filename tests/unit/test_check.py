@@ -243,6 +243,16 @@ def test_symlink_loop_and_broken_link_in_a_deck(tmp_path: Path, make_deck) -> No
     ]
 
 
+def test_deck_yaml_that_is_a_symlink_loop_is_said_once(tmp_path: Path, make_deck) -> None:
+    deck = make_deck(tmp_path / "d", 12)
+    os.symlink(deck / "other.yaml", deck / "deck.yaml")
+    os.symlink(deck / "deck.yaml", deck / "other.yaml")
+    assert said(check_deck(deck)) == [
+        ("other.yaml", ERROR, "symbolic link loop"),
+        ("deck.yaml", ERROR, "symbolic link loop"),
+    ]
+
+
 def test_unreadable_slide(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_deck) -> None:
     # Tests run as root, who can read anything: refuse the read itself.
     deck = make_deck(tmp_path / "d", 12)
