@@ -43,7 +43,7 @@ def make_decks(folder: Path, titles: dict[str, str], slides: int = 12) -> Path:
         deck.mkdir()
         (deck / "deck.yaml").write_text(f"title: {title!r}\n", encoding="utf-8")
         for n in range(1, slides + 1):
-            Image.new("RGB", (800, 600), (index * 40 % 256, n * 20, 90)).save(deck / f"slide{n}.png")
+            Image.new("RGB", (64, 48), (index * 40 % 256, n * 20, 90)).save(deck / f"slide{n}.png")
     return folder
 
 

@@ -1,0 +1,93 @@
+"""List past events: winners, which decks went on stage where, each presenter's events and best rank.
+
+An event counts once it has a record (``NAME.record.yaml``) beside its event
+file. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..core.history import History, default_events_dir, history_data, read_history
+from ..results._words import names, ordinal
+
+NAME = "history"
+HELP = "past events, the decks shown at each, and every presenter's best rank"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "events_dir", type=Path, nargs="?", metavar="EVENTS_DIR",
+        help="folder of event files (default: ./events, else the demo's events folder)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the history as JSON")
+
+
+def _date(value: object) -> str:
+    return value.isoformat() if value else "—"  # type: ignore[attr-defined]
+
+
+def _winner(decided_by: str, winners: tuple[str, ...]) -> str:
+    if not winners:
+        return "no scores yet"
+    if decided_by == "pending":
+        return f"{names(winners)} tied: sudden death to come"
+    return names(winners)
+
+
+def _print(history: History, console: Console) -> None:
+    if not history.events:
+        console.print("No past events: an event counts once it has a record beside it.", markup=False)
+        return
+    events = Table(title="Events", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in ("Date", "Event", "Winner"):
+        events.add_column(column)
+    for past in history.events:
+        events.add_row(*map(Text, (_date(past.date), past.name, _winner(past.decided_by, past.winners))))
+    console.print(events)
+
+    decks = Table(title="Decks shown", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in ("Deck", "Event", "Date", "Presenter"):
+        decks.add_column(column)
+    for deck, showings in history.decks.items():
+        for index, shown in enumerate(showings):
+            label = (f"{shown.title} ({deck})" if shown.title and shown.title != deck else deck) if index == 0 else ""
+            presenter = shown.presenter + (f" (sudden death, round {shown.round})" if shown.round != 1 else "")
+            decks.add_row(*map(Text, (label, shown.event, _date(shown.date), presenter)))
+    if history.decks:
+        console.print(decks)
+    else:
+        console.print("No deck has gone on stage yet.")
+
+    people = Table(title="Presenters", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
+    for column in ("Presenter", "Best", "Events"):
+        people.add_column(column)
+    for person in history.presenters:
+        best = person.best_rank
+        events_text = "; ".join(
+            f"{a.event}: " + (("=" if a.tied else "") + ordinal(a.rank) if a.rank else "unranked")
+            for a in person.appearances
+        )
+        people.add_row(*map(Text, (person.name, ordinal(best) if best else "—", events_text)))
+    console.print(people)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = args.events_dir if args.events_dir is not None else default_events_dir(Path.cwd())
+    history = read_history(folder)
+    if args.json:
+        print(json.dumps(history_data(history), indent=2, ensure_ascii=False))
+    else:
+        _print(history, Console(highlight=False))
+    # Files left out are said, not fatal: the rest of the history still stands.
+    for problem in history.problems:
+        print(f"battledecks: left out {problem}", file=sys.stderr)
+    return 0

@@ -1,0 +1,111 @@
+"""Words shared by every export: labels, award lines, the scoring rule in a sentence."""
+
+from __future__ import annotations
+
+from ..core.event import Criterion, Event, Scoring
+from ..core.scoring import Standings, StandingRow, format_score
+
+DECIDED = {
+    "total": "",
+    "audience": "tie for first broken on the audience score",
+    "sudden-death": "tie for first broken by sudden death",
+    "shared": "shared win",
+    "pending": "tied for first: sudden death to come",
+}
+"""How first place was settled, as a note beside the winner."""
+
+
+def event_date(event: Event) -> str:
+    return event.date.isoformat() if event.date else ""
+
+
+def criterion_label(criterion: Criterion) -> str:
+    """``Fit to the slides ×2``; weight 1 is not shown."""
+    if criterion.weight == 1:
+        return criterion.name
+    return f"{criterion.name} ×{format_score(criterion.weight)}"
+
+
+def names(items: tuple[str, ...] | list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def award_lines(standings: Standings) -> list[tuple[str, str]]:
+    """(label, text) for each award that has been won: winner, runners-up, fan favourite, sudden death."""
+    awards = standings.awards
+    lines: list[tuple[str, str]] = []
+    if awards.winners:
+        label = "Winners" if len(awards.winners) > 1 and awards.decided_by != "pending" else "Winner"
+        if awards.decided_by == "pending":
+            label = "Tied for first"
+        note = DECIDED.get(awards.decided_by, "")
+        text = names(awards.winners)
+        lines.append((label, f"{text} ({note})" if note else text))
+    if awards.runners_up:
+        text = ", ".join(f"{presenter} ({ordinal(rank)})" for rank, presenter in awards.runners_up)
+        lines.append(("Runners-up" if len(awards.runners_up) > 1 else "Runner-up", text))
+    if awards.fan_favourites:
+        label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
+        lines.append((label, f"{names(awards.fan_favourites)} (audience {format_score(awards.fan_score)})"))
+    if standings.sudden_death:
+        sd = standings.sudden_death
+        lines.append(("Sudden death", f"round {sd.round}: {names(sd.presenters)} each present one more deck"))
+    return lines
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_text(row: StandingRow) -> str:
+    """``1``, ``=2`` for a shared rank, ``""`` while unranked."""
+    if row.rank is None:
+        return ""
+    return f"={row.rank}" if row.tied else str(row.rank)
+
+
+def rule_text(scoring: Scoring) -> str:
+    """The scoring rule of this event in one or two sentences."""
+    if not scoring.judges:
+        return "The audience score is the total."
+    weights = " + ".join(
+        (f"{format_score(c.weight)} × {c.name}" if c.weight != 1 else c.name) for c in scoring.criteria
+    )
+    text = f"Each judge's total is {weights}; the judges' total is the mean over the judges who scored the talk."
+    if scoring.audience and scoring.audience_weight > 0:
+        text += f" Total = judges' total + {format_score(scoring.audience_weight)} × audience score."
+    elif scoring.audience:
+        text += " The audience score decides the fan favourite."
+    if scoring.tiebreak == "audience":
+        text += " A tie for first is broken by the audience score."
+    elif scoring.tiebreak == "sudden-death":
+        text += " A tie for first is broken by sudden death: one more deck each."
+    return text
+
+
+def row_note(row: StandingRow) -> str:
+    """What is missing from a row's scores, if anything."""
+    notes = []
+    if row.incomplete_judges:
+        notes.append(f"incomplete: {names(row.incomplete_judges)}")
+    if row.absent_judges and row.total is not None:
+        notes.append(f"absent: {names(row.absent_judges)}")
+    if row.sudden_death:
+        notes.append("sudden death " + ", ".join(
+            f"round {r}: {format_score(t) or '–'}" for r, t in sorted(row.sudden_death.items())
+        ))
+    return "; ".join(notes)
+
+
+def judge_sum(row: StandingRow, judge: str) -> str:
+    """A judge's weighted sum for a score sheet, or why there is none."""
+    if judge in row.absent_judges:
+        return "absent"
+    if judge in row.incomplete_judges:
+        return "incomplete"
+    return format_score(row.judge_totals[judge])
