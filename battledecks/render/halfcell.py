@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageFilter
@@ -34,6 +34,8 @@ COLOR_SYSTEMS = (TRUECOLOR, EIGHT_BIT)
 
 _RICH_SYSTEMS = {TRUECOLOR: ColorSystem.TRUECOLOR, EIGHT_BIT: ColorSystem.EIGHT_BIT}
 _LITTLE = sys.byteorder == "little"
+_HEX = [f"{v:02x}" for v in range(256)]
+_DEC = [str(v) for v in range(256)]
 
 
 def color_system_from_env(env: Mapping[str, str] = os.environ) -> str:
@@ -145,10 +147,10 @@ class StyleBook:
         if entry is None:
             if self.color_system == TRUECOLOR:
                 r, g, b = _rgb(key)
-                # Built directly: Color.from_rgb spends most of its time on
-                # a hex name nobody reads here.
-                color = Color(f"#{r:02x}{g:02x}{b:02x}", ColorType.TRUECOLOR, None, ColorTriplet(r, g, b))
-                entry = (color, f"2;{r};{g};{b}")
+                # Built directly from tables: Color.from_rgb formats its
+                # name through a slow path, and this runs for every colour.
+                color = Color("#" + _HEX[r] + _HEX[g] + _HEX[b], ColorType.TRUECOLOR, None, ColorTriplet(r, g, b))
+                entry = (color, "2;" + _DEC[r] + ";" + _DEC[g] + ";" + _DEC[b])
             else:
                 number = 16 + key if key < len(XTERM_COLORS) else 16
                 entry = (Color.from_ansi(number), f"5;{number}")
@@ -207,6 +209,7 @@ def build_strips(
     styles: StyleBook | None = None,
     dither: bool = True,
     prime: bool = True,
+    between_rows: Callable[[], object] | None = None,
 ) -> list[Strip]:
     """Textual strips drawing ``img`` with half cells.
 
@@ -219,6 +222,8 @@ def build_strips(
         dither: Dither in 256-colour mode.
         prime: Store each strip's terminal text now (in Textual's own strip
             render cache), so showing it later costs a string join.
+        between_rows: Called after each row; a worker thread passes
+            ``time.sleep(0)`` to hand the GIL to the UI thread often.
 
     Returns:
         One strip per cell row, each exactly ``cols`` cells long.
@@ -264,6 +269,8 @@ def build_strips(
             # Textual's Strip.render fills this same cache with the same text.
             strip._render_cache = "".join(text_parts)
         strips.append(strip)
+        if between_rows is not None:
+            between_rows()
     return strips
 
 

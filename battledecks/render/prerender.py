@@ -51,6 +51,10 @@ class PreparedSlide:
     """Time it took to make."""
 
 
+def _yield_gil() -> None:
+    time.sleep(0)  # releases the GIL; the UI thread takes it if it waits
+
+
 def _error_image(box: tuple[int, int], message: str) -> Image.Image:
     img = Image.new("RGB", box)
     ImageDraw.Draw(img).text((2, max(0, box[1] // 2 - 5)), message[: max(1, box[0] // 6)], fill=(200, 200, 200))
@@ -105,6 +109,8 @@ class SlideCache:
         self._gen = _Generation(0, self._check_cells(cells))
         self._current = 0
         self._executor: ThreadPoolExecutor | None = None
+        self.made_on_demand = 0
+        """Slides that were not ready when asked for and were made in the caller's thread."""
 
     @staticmethod
     def _check_cells(cells: tuple[int, int]) -> tuple[int, int]:
@@ -170,15 +176,21 @@ class SlideCache:
             gen.fitted.setdefault(index, slide)
         return slide
 
-    def _build(self, gen: _Generation, index: int) -> PreparedSlide:
-        """Make slide ``index`` for generation ``gen`` in the calling thread."""
+    def _build(self, gen: _Generation, index: int, background: bool = False) -> PreparedSlide:
+        """Make slide ``index`` for generation ``gen`` in the calling thread.
+
+        In the background the GIL is handed back after every strip row, so a
+        slide change on the UI thread waits for one row, not one slide.
+        """
         with self._lock:
             found = gen.built.get(index)
         if found is not None:
             return found
         fitted = self._fit(gen, index)
         started = time.perf_counter()
-        strips = build_strips(fitted.image, self.color_system) if self.mode is GraphicsMode.HALFCELL else None
+        strips = None
+        if self.mode is GraphicsMode.HALFCELL:
+            strips = build_strips(fitted.image, self.color_system, between_rows=_yield_gil if background else None)
         slide = PreparedSlide(
             index, gen.cells, fitted.image, strips, fitted.error, fitted.seconds + time.perf_counter() - started
         )
@@ -191,7 +203,13 @@ class SlideCache:
     def prepare(self, index: int) -> PreparedSlide:
         """The slide for the current size, made now in this thread if need be."""
         self._check_index(index)
-        return self._build(self._gen, index)
+        gen = self._gen
+        with self._lock:
+            found = gen.built.get(index)
+        if found is not None:
+            return found
+        self.made_on_demand += 1
+        return self._build(gen, index)
 
     def _check_index(self, index: int) -> None:
         if not 0 <= index < len(self.paths):
@@ -246,7 +264,7 @@ class SlideCache:
             with self._lock:
                 if index in gen.built or not self._wanted(index):
                     continue
-            slide = self._build(gen, index)
+            slide = self._build(gen, index, background=True)
             done.append(slide)
             if self.on_ready is not None and gen is self._gen:
                 self.on_ready(slide)

@@ -1,0 +1,589 @@
+"""How fast and how exactly a slide reaches the screen.
+
+Run: python benchmarks/slide_change.py [--quick] [--changes N] [--json FILE]
+
+Figures, one per line, then a JSON summary:
+
+* slide change latency: from a slide's deadline to the frame holding it
+  written to the terminal, p50 / p99 / max over N changes, for battledecks'
+  half-cell SlideView, textual-image's HalfcellImage widget and rich-pixels
+  (Pixels in a Static), at 160x45 and 240x67 cells, and the ratios;
+* the longest garbage-collector pause during those changes;
+* peak RSS of a process showing a 12-slide 1920x1080 deck at 240x67;
+* slide-advance accuracy of the talk clock driving SlideView: idle, under
+  CPU load, and after a 1 s stall of the app.
+
+"Written to the terminal": the apps run with the real compositor and a
+driver that writes every update to a pipe read by ``cat > /dev/null`` (as
+a terminal would read it) and stamps the time once the update is written
+and flushed. Textual's own headless driver skips rendering entirely, so it
+would measure nothing.
+
+Slides come from the first deck under decks/ with at least 12 pictures,
+scaled to 1920x1080; without one, 12 photo-like 1920x1080 slides are drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# Same colours for all three renderers, whatever terminal this runs in.
+os.environ["TEXTUAL_COLOR_SYSTEM"] = "truecolor"
+os.environ.setdefault("COLORTERM", "truecolor")
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+from textual import events  # noqa: E402
+from textual.app import App, ComposeResult  # noqa: E402
+from textual.driver import Driver  # noqa: E402
+from textual.geometry import Region, Size  # noqa: E402
+from textual.strip import Strip  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+from battledecks.render.detect import GraphicsMode  # noqa: E402
+from battledecks.render.fit import fit_size  # noqa: E402
+from battledecks.render.prerender import GcWatch, pause_gc, resume_gc  # noqa: E402
+from battledecks.ui.widgets.slide_view import SlideView  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = ((160, 45), (240, 67))
+PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
+
+
+# --- slides -------------------------------------------------------------------
+
+
+def photo_like(seed: int, size: tuple[int, int] = (1920, 1080)) -> Image.Image:
+    """A 1920x1080 picture with a photo's traits: gradients, shapes, grain, text."""
+    rnd = random.Random(seed)
+    w, h = size
+    red = Image.linear_gradient("L").resize(size)
+    green = Image.radial_gradient("L").resize(size)
+    blue = Image.linear_gradient("L").rotate(90 + 45 * (seed % 3)).resize(size)
+    img = Image.merge("RGB", (red, green, blue))
+    draw = ImageDraw.Draw(img)
+    for _ in range(40):
+        x, y, s = rnd.randrange(w), rnd.randrange(h), rnd.randrange(30, 400)
+        colour = tuple(rnd.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + s, y + int(s * rnd.uniform(0.5, 1.5))), fill=colour)
+    img = img.filter(ImageFilter.GaussianBlur(3))
+    img = Image.blend(img, Image.effect_noise(size, 40).convert("RGB"), 0.15)
+    ImageDraw.Draw(img).text((100, 100), f"Slide {seed + 1}", fill=(255, 255, 255), font_size=120)
+    return img
+
+
+def find_deck() -> list[Path] | None:
+    """Pictures of the first deck under decks/ with at least 12 of them."""
+    root = REPO / "decks"
+    if not root.is_dir():
+        return None
+    for folder in sorted(p for p in root.rglob("*") if p.is_dir()) + [root]:
+        pictures = sorted(p for p in folder.iterdir() if p.suffix.lower() in PICTURE_SUFFIXES)
+        if len(pictures) >= 12:
+            return pictures[:12]
+    return None
+
+
+def make_slides(folder: Path) -> tuple[list[Path], str]:
+    """12 slides of 1920x1080 in ``folder``; returns them and where they came from."""
+    source = find_deck()
+    paths = []
+    for i in range(12):
+        if source:
+            with Image.open(source[i]) as img:
+                picture = img.convert("RGB").resize((1920, 1080), Image.Resampling.LANCZOS)
+        else:
+            picture = photo_like(i)
+        path = folder / f"{i + 1:02d}.jpg"
+        picture.save(path, quality=90)
+        paths.append(path)
+    origin = f"{source[0].parent.relative_to(REPO)} scaled to 1920x1080" if source else "generated photo-like 1920x1080"
+    return paths, origin
+
+
+# --- a driver that writes to a pipe --------------------------------------------
+
+
+class PipeDriver(Driver):
+    """Textual driver writing the real output to a pipe, stamping each flush."""
+
+    sink_fd: int = -1
+    on_flush: Callable[[], None] | None = None
+
+    def write(self, data: str) -> None:
+        view = memoryview(data.encode("utf-8"))
+        while view:
+            written = os.write(self.sink_fd, view)
+            view = view[written:]
+
+    def flush(self) -> None:
+        if PipeDriver.on_flush is not None:
+            PipeDriver.on_flush()
+
+    def start_application_mode(self) -> None:
+        size = Size(*(self._size or (80, 24)))
+        asyncio.run_coroutine_threadsafe(self._app._post_message(events.Resize(size, size)), loop=self._loop)
+
+    def disable_input(self) -> None:
+        pass
+
+    def stop_application_mode(self) -> None:
+        pass
+
+
+class Sink:
+    """A ``cat`` process reading what the app writes, as a terminal would."""
+
+    def __enter__(self) -> Sink:
+        self.proc = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        assert self.proc.stdin is not None
+        PipeDriver.sink_fd = self.proc.stdin.fileno()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+# --- the three apps -------------------------------------------------------------
+
+
+class BenchApp(App[None]):
+    """Shows slides on request and records when each reaches the pipe."""
+
+    CSS = "Screen { background: black; }"
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__(driver_class=PipeDriver)
+        self.paths = paths
+        self.rendered = -1
+        self.pending: tuple[int, float, asyncio.Future[float]] | None = None
+
+    def change(self, index: int) -> None:
+        raise NotImplementedError
+
+    def flushed(self) -> None:
+        pending = self.pending
+        if pending is not None and self.rendered == pending[0]:
+            self.pending = None
+            if not pending[2].done():
+                pending[2].set_result(time.monotonic() - pending[1])
+
+    def expect(self, index: int, deadline: float) -> asyncio.Future[float]:
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.pending = (index, deadline, future)
+        return future
+
+
+class OursApp(BenchApp):
+    def compose(self) -> ComposeResult:
+        yield SlideView(self.paths, GraphicsMode.HALFCELL, color_system="truecolor")
+
+    def on_slide_view_painted(self, message: SlideView.Painted) -> None:
+        pass
+
+    def change(self, index: int) -> None:
+        self.query_one(SlideView).show(index)
+
+
+class _MarkedSlideView(SlideView):
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.shown is not None and self.shown.index == self.index:
+            self.app.rendered = self.index  # type: ignore[attr-defined]
+        return lines
+
+
+class MarkedOursApp(OursApp):
+    def compose(self) -> ComposeResult:
+        yield _MarkedSlideView(self.paths, GraphicsMode.HALFCELL, color_system="truecolor")
+
+    def change(self, index: int) -> None:
+        self.query_one(_MarkedSlideView).show(index)
+
+
+def _textual_image_app() -> type[BenchApp]:
+    from textual_image.renderable.halfcell import Image as HalfcellRenderable
+    from textual_image.widget import HalfcellImage
+
+    class MarkedImage(HalfcellImage, Renderable=HalfcellRenderable):
+        DEFAULT_CSS = "MarkedImage { width: 100%; height: 100%; }"
+        index = 0
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            lines = super().render_lines(crop)
+            self.app.rendered = self.index  # type: ignore[attr-defined]
+            return lines
+
+    class TextualImageApp(BenchApp):
+        def compose(self) -> ComposeResult:
+            yield MarkedImage(self.paths[0])
+
+        def change(self, index: int) -> None:
+            image = self.query_one(MarkedImage)
+            image.index = index
+            image.image = self.paths[index]
+
+    return TextualImageApp
+
+
+def _rich_pixels_app() -> type[BenchApp]:
+    from rich_pixels import Pixels
+
+    class MarkedStatic(Static):
+        index = 0
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            lines = super().render_lines(crop)
+            self.app.rendered = self.index  # type: ignore[attr-defined]
+            return lines
+
+    class RichPixelsApp(BenchApp):
+        def pixels(self, index: int) -> Pixels:
+            # What a user of rich-pixels writes: load, resize to the screen
+            # keeping the shape, draw.
+            cols, rows = self.size
+            with Image.open(self.paths[index]) as img:
+                size = fit_size(img.size, (cols, rows))
+            return Pixels.from_image_path(self.paths[index], resize=size)
+
+        def compose(self) -> ComposeResult:
+            yield MarkedStatic("")
+
+        def on_mount(self) -> None:
+            self.query_one(MarkedStatic).update(self.pixels(0))
+
+        def change(self, index: int) -> None:
+            static = self.query_one(MarkedStatic)
+            static.index = index
+            static.update(self.pixels(index))
+
+    return RichPixelsApp
+
+
+# --- measuring slide changes ----------------------------------------------------
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": 1000 * statistics.median(values),
+        "p99_ms": 1000 * percentile(values, 0.99),
+        "max_ms": 1000 * max(values),
+        "n": len(values),
+    }
+
+
+async def _changes(app: BenchApp, changes: int, gap: float, first_wait: float) -> list[float]:
+    """Change slides ``changes`` times, each at a deadline ``gap`` after the last frame.
+
+    Slides go forward as in a talk; after the last slide a new talk starts
+    on slide 1, untimed, as between two presenters.
+    """
+    loop = asyncio.get_running_loop()
+    await asyncio.sleep(first_wait)  # first slide drawn, next ones prepared
+    latencies: list[float] = []
+    slides = len(app.paths)
+    index = 0
+    while len(latencies) < changes:
+        index += 1
+        if index == slides:
+            index = 0
+            done = app.expect(0, loop.time())
+            app.change(0)
+            await asyncio.wait_for(done, timeout=30)
+            await asyncio.sleep(first_wait)
+            continue
+        deadline = loop.time() + gap
+        done = app.expect(index, deadline)
+        loop.call_at(deadline, app.change, index)
+        latencies.append(await asyncio.wait_for(done, timeout=30))
+    return latencies
+
+
+def run_changes(
+    app_class: type[BenchApp], paths: list[Path], size: tuple[int, int], changes: int, gap: float, gc_policy: bool
+) -> tuple[list[float], float]:
+    """Latencies of ``changes`` slide changes, and the longest GC pause meanwhile."""
+    app = app_class(paths)
+    result: dict[str, object] = {}
+
+    async def pilot(pilot: object) -> None:
+        if gc_policy:
+            await asyncio.sleep(1.0)
+            pause_gc()  # what the stage does when a talk starts
+        with GcWatch() as watch:
+            result["latencies"] = await _changes(app, changes, gap, first_wait=1.0)
+        result["gc"] = watch.longest
+        if gc_policy:
+            resume_gc()
+        app.exit()
+
+    with Sink():
+        PipeDriver.on_flush = app.flushed
+        try:
+            asyncio.run(app.run_async(size=size, auto_pilot=pilot))
+        finally:
+            PipeDriver.on_flush = None
+    gc.collect()
+    return result["latencies"], result["gc"]  # type: ignore[return-value]
+
+
+# --- peak memory ------------------------------------------------------------------
+
+
+def rss_child(deck: Path, keep_all: bool) -> None:
+    """In a child process: show every slide of the deck at 240x67, print peak RSS."""
+    paths = sorted(deck.glob("*.jpg"))
+
+    class MemApp(MarkedOursApp):
+        def compose(self) -> ComposeResult:
+            yield _MarkedSlideView(self.paths, GraphicsMode.HALFCELL, color_system="truecolor", keep_all=keep_all)
+
+    app = MemApp(paths)
+
+    async def pilot(_: object) -> None:
+        await asyncio.sleep(2.0 if keep_all else 0.5)
+        for index in range(1, len(paths)):
+            done = app.expect(index, time.monotonic())
+            app.change(index)
+            await asyncio.wait_for(done, timeout=30)
+            await asyncio.sleep(0.3)  # let the next slide be made
+        app.exit()
+
+    with Sink():
+        PipeDriver.on_flush = app.flushed
+        asyncio.run(app.run_async(size=(240, 67), auto_pilot=pilot))
+    print(peak_rss_here())
+
+
+def peak_rss_here() -> float:
+    """This process's peak resident memory in MB.
+
+    Read from VmHWM rather than getrusage: ru_maxrss survives exec, so a
+    child started from a big parent would report the parent's size.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss(deck: Path, keep_all: bool) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--rss-child", str(deck)] + (["--keep-all"] if keep_all else []),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# --- slide-advance accuracy with the talk clock -------------------------------------
+
+
+def clock_accuracy(paths: list[Path], period: float, condition: str) -> dict[str, float]:
+    """Drive SlideView from the talk clock as the stage does; time each change.
+
+    Args:
+        paths: The deck.
+        period: Seconds per slide (the real talk is 25 s; shorter here).
+        condition: "idle", "load" (two busy processes on this 2-core
+            machine) or "stall" (the app blocked for 1 s mid-talk).
+
+    Returns:
+        Lateness of each slide's frame after its due time (ms), p50/p99/max,
+        and for a stall which slide the stall hit and how late it was.
+    """
+    from battledecks.core.clock import Phase, TalkClock
+
+    slides = len(paths)
+    result: dict[str, object] = {}
+    late: list[tuple[int, float]] = []
+
+    class ClockApp(MarkedOursApp):
+        clock: TalkClock
+        shown = -1
+
+        def tick(self) -> None:
+            now = time.monotonic()
+            state = self.clock.state(now)
+            if state.phase is Phase.TALK and state.slide != self.shown:
+                self.shown = state.slide
+                due = self.clock.due_at(state.slide)
+                done = self.expect(state.slide, due)
+                done.add_done_callback(lambda f, s=state.slide: late.append((s, f.result())))
+                self.change(state.slide)
+            if state.phase is Phase.TIME_UP:
+                result["ended"] = now
+                return
+            due = self.clock.next_change(now)
+            if due is not None:
+                self.set_timer(max(0.0, due - now), self.tick)
+
+    app = ClockApp(paths)
+    stall_at = 2.5 * period
+
+    async def pilot(_: object) -> None:
+        await asyncio.sleep(1.5)
+        pause_gc()
+        app.clock = TalkClock(slides, slides * period, countdown=0.0)
+        start = time.monotonic()
+        app.clock.start(start)
+        if condition == "stall":
+            loop = asyncio.get_running_loop()
+            loop.call_at(start + stall_at, time.sleep, 1.0)
+        app.tick()
+        while "ended" not in result:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)
+        resume_gc()
+        app.exit()
+
+    burners = []
+    if condition == "load":
+        code = "import time\nend = time.monotonic() + 600\nwhile time.monotonic() < end: pass"
+        burners = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(2)]
+    try:
+        with Sink():
+            PipeDriver.on_flush = app.flushed
+            asyncio.run(app.run_async(size=(240, 67), auto_pilot=pilot))
+    finally:
+        for proc in burners:
+            proc.kill()
+            proc.wait()
+    # Slide 0 shows when the clock starts, before any deadline logic.
+    values = [lateness for slide, lateness in late if slide > 0]
+    figures = summary(values)
+    if condition == "stall":
+        hit = [(slide, lateness) for slide, lateness in late if slide > 0 and lateness > 0.1]
+        figures["stalled_slide"] = hit[0][0] + 1 if hit else 0
+        figures["stalled_late_ms"] = 1000 * hit[0][1] if hit else 0.0
+        after = [lateness for slide, lateness in late if hit and slide > hit[0][0]]
+        figures["after_stall_max_ms"] = 1000 * max(after) if after else 0.0
+    figures["slides_seen"] = len({slide for slide, _ in late})
+    return figures
+
+
+# --- main ---------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer changes, shorter clock runs")
+    parser.add_argument("--changes", type=int, default=None, help="slide changes per renderer and size (48)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the summary to this file")
+    parser.add_argument("--skip-others", action="store_true", help="measure battledecks only")
+    parser.add_argument("--skip-clock", action="store_true", help="leave out the talk clock runs")
+    parser.add_argument("--rss-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keep-all", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        rss_child(args.rss_child, args.keep_all)
+        return 0
+
+    changes = args.changes or (12 if args.quick else 48)
+    other_changes = max(12, changes // 4) if args.quick else changes
+    report: dict[str, object] = {"cpus": os.cpu_count(), "changes": changes}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, origin = make_slides(Path(tmp))
+        report["slides"] = origin
+        print(f"slides: 12 x {origin}; {os.cpu_count()} cpus")
+
+        renderers: list[tuple[str, type[BenchApp], int, bool]] = [("battledecks", MarkedOursApp, changes, True)]
+        if not args.skip_others:
+            renderers.append(("textual-image", _textual_image_app(), other_changes, False))
+            renderers.append(("rich-pixels", _rich_pixels_app(), other_changes, False))
+        latency: dict[str, dict[str, dict[str, float]]] = {}
+        for cols, rows in SIZES:
+            key = f"{cols}x{rows}"
+            latency[key] = {}
+            for name, app_class, count, policy in renderers:
+                # The next slide is made in the gap; a talk gives it 25 s, 0.3 s is plenty.
+                gap = 0.3 if policy else 0.15
+                values, longest_gc = run_changes(app_class, paths, (cols, rows), count, gap, policy)
+                figures = summary(values)
+                figures["longest_gc_ms"] = 1000 * longest_gc
+                latency[key][name] = figures
+                print(
+                    f"slide change {key} {name:13s} p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms"
+                    f"  max {figures['max_ms']:7.1f} ms  (n={figures['n']}, longest GC pause"
+                    f" {figures['longest_gc_ms']:.1f} ms{', GC paused for the talk' if policy else ''})"
+                )
+            ours = latency[key]["battledecks"]
+            for name in ("textual-image", "rich-pixels"):
+                if name in latency[key]:
+                    other = latency[key][name]
+                    ratio = {q: other[q] / ours[q] for q in ("p50_ms", "p99_ms")}
+                    latency[key][name]["x_slower_p50"] = ratio["p50_ms"]
+                    latency[key][name]["x_slower_p99"] = ratio["p99_ms"]
+                    print(f"ratio {key} {name} / battledecks: p50 {ratio['p50_ms']:.0f}x  p99 {ratio['p99_ms']:.0f}x")
+        report["latency"] = latency
+
+        deck_dir = Path(tmp)
+        for keep_all in (False, True):
+            label = "all 12 slides built" if keep_all else "current + next built"
+            rss = peak_rss(deck_dir, keep_all)
+            report[f"peak_rss_mb_{'keep_all' if keep_all else 'default'}"] = rss
+            print(f"peak RSS 240x67, 12 slides of 1920x1080, {label}: {rss:.0f} MB")
+
+        if not args.skip_clock:
+            period = 1.0 if args.quick else 2.0
+            clock: dict[str, dict[str, float]] = {}
+            for condition in ("idle", "load", "stall"):
+                figures = clock_accuracy(paths, period, condition)
+                clock[condition] = figures
+                line = (
+                    f"slide advance {condition:5s} ({period:g} s slides): late p50 {figures['p50_ms']:.1f} ms"
+                    f"  p99 {figures['p99_ms']:.1f} ms  max {figures['max_ms']:.1f} ms"
+                    f"  ({figures['slides_seen']} slides shown)"
+                )
+                if condition == "stall":
+                    line += (
+                        f"; the 1 s stall hit slide {figures['stalled_slide']:.0f}"
+                        f" ({figures['stalled_late_ms']:.0f} ms late), later slides at most"
+                        f" {figures['after_stall_max_ms']:.1f} ms late"
+                    )
+                print(line)
+            report["clock"] = clock
+
+    targets = {}
+    big = latency["240x67"]
+    targets["p99_under_50ms"] = big["battledecks"]["p99_ms"] < 50
+    if "textual-image" in big:
+        targets["10x_faster"] = min(
+            big["textual-image"]["x_slower_p99"], big["rich-pixels"]["x_slower_p99"]
+        ) >= 10
+    targets["gc_pause_under_10ms"] = all(v["battledecks"]["longest_gc_ms"] < 10 for v in latency.values())
+    targets["rss_under_200mb"] = report["peak_rss_mb_default"] < 200  # type: ignore[operator]
+    report["targets_met"] = targets
+    print("targets met: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in targets.items()))
+    text = json.dumps(report, indent=2, sort_keys=True)
+    print(text)
+    if args.json:
+        args.json.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

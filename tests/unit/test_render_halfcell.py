@@ -1,0 +1,141 @@
+"""Half-cell strips: exact colours per cell, merged runs, 256 colours."""
+
+from __future__ import annotations
+
+from PIL import Image
+from rich.color import ColorType
+from rich.segment import Segment
+from textual.strip import Strip
+
+from battledecks.render.halfcell import (
+    UPPER_HALF,
+    XTERM_COLORS,
+    StyleBook,
+    blank_strips,
+    build_strips,
+    color_system_from_env,
+    quantize_xterm,
+)
+
+RED = (255, 0, 0)
+GREEN = (0, 255, 0)
+BLUE = (0, 0, 255)
+WHITE = (255, 255, 255)
+
+
+def cells(strip: Strip) -> list[tuple[str, tuple[int, int, int] | None, tuple[int, int, int] | None]]:
+    """(character, fg rgb, bg rgb) for each cell of a strip."""
+    out = []
+    for segment in strip:
+        style = segment.style
+        assert style is not None
+        fg = tuple(style.color.get_truecolor()) if style.color else None
+        bg = tuple(style.bgcolor.get_truecolor()) if style.bgcolor else None
+        for char in segment.text:
+            out.append((char, fg, bg))
+    return out
+
+
+def picture(rows: list[list[tuple[int, int, int]]]) -> Image.Image:
+    img = Image.new("RGB", (len(rows[0]), len(rows)))
+    for y, row in enumerate(rows):
+        for x, colour in enumerate(row):
+            img.putpixel((x, y), colour)
+    return img
+
+
+def test_each_cell_shows_top_pixel_as_foreground_and_bottom_as_background() -> None:
+    img = picture(
+        [
+            [RED, GREEN, BLUE],
+            [BLUE, GREEN, WHITE],
+            [WHITE, WHITE, RED],
+            [RED, WHITE, RED],
+        ]
+    )
+    strips = build_strips(img)
+    assert len(strips) == 2
+    assert all(strip.cell_length == 3 for strip in strips)
+    assert cells(strips[0]) == [(UPPER_HALF, RED, BLUE), (" ", None, GREEN), (UPPER_HALF, BLUE, WHITE)]
+    assert cells(strips[1]) == [(UPPER_HALF, WHITE, RED), (" ", None, WHITE), (" ", None, RED)]
+
+
+def test_neighbouring_cells_of_the_same_colours_share_one_segment() -> None:
+    img = Image.new("RGB", (10, 2), RED)
+    img.paste(BLUE, (4, 1, 7, 2))  # bottom pixels of cells 4-6 blue
+    strips = build_strips(img)
+    segments = list(strips[0])
+    assert [segment.text for segment in segments] == [" " * 4, UPPER_HALF * 3, " " * 3]
+    # Equal colour pairs share one style object.
+    assert segments[0].style is segments[2].style
+
+
+def test_odd_height_pads_the_last_row_with_black() -> None:
+    strips = build_strips(Image.new("RGB", (2, 3), WHITE))
+    assert len(strips) == 2
+    assert cells(strips[1]) == [(UPPER_HALF, WHITE, (0, 0, 0))] * 2
+
+
+def test_primed_text_is_what_textual_renders() -> None:
+    img = picture([[RED, GREEN, GREEN, BLUE], [BLUE, GREEN, GREEN, RED]])
+
+    class Console:
+        _color_system = StyleBook("truecolor").rich_system
+
+    primed = build_strips(img)[0]
+    fresh = Strip([Segment(s.text, s.style.copy()) for s in primed], 4)  # type: ignore[union-attr]
+    assert primed.render(Console()) == fresh.render(Console())  # type: ignore[arg-type]
+    assert primed.render(Console()).startswith("\x1b[38;2;255;0;0;48;2;0;0;255m\u2580\x1b[0m")  # type: ignore[arg-type]
+
+
+def test_256_colours_use_xterm_cube_without_theme_colours() -> None:
+    img = picture([[(255, 0, 0), (0, 0, 0)], [(0, 0, 255), (255, 255, 255)]])
+    strips = build_strips(img, "256", dither=False)
+    styles = [segment.style for segment in strips[0]]
+    numbers = [(s.color.number if s.color else None, s.bgcolor.number) for s in styles]  # type: ignore[union-attr]
+    # xterm 196 = (255,0,0), 21 = (0,0,255), 16 = black, 231 = white.
+    assert numbers == [(196, 21), (16, 231)]
+    assert all(s.bgcolor.type is ColorType.EIGHT_BIT for s in styles)  # type: ignore[union-attr]
+    text = strips[0].render(type("C", (), {"_color_system": StyleBook("256").rich_system})())  # type: ignore[arg-type]
+    assert "38;5;196;48;5;21m" in text and "38;2" not in text
+
+
+def test_256_colour_dither_keeps_flat_areas_flat_and_mixes_gradients() -> None:
+    flat = Image.new("RGB", (40, 20), (30, 60, 200))  # not an xterm colour
+    indices = set(quantize_xterm(flat).tobytes())
+    assert len(indices) == 1
+    nearest = XTERM_COLORS[indices.pop()]
+    assert nearest == (0, 95, 215)
+
+    gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
+    dithered = quantize_xterm(gradient)
+    plain = quantize_xterm(gradient, dither=False)
+    # Dithering mixes neighbouring greys along each row; without it rows are bands.
+    assert len(set(dithered.crop((0, 30, 64, 31)).tobytes())) > len(set(plain.crop((0, 30, 64, 31)).tobytes()))
+    assert max(quantize_xterm(Image.new("RGB", (4, 4), WHITE)).tobytes()) < len(XTERM_COLORS)
+
+
+def test_style_book_is_shared_and_checked() -> None:
+    book = StyleBook("truecolor")
+    build_strips(Image.new("RGB", (4, 2), RED), styles=book)
+    build_strips(Image.new("RGB", (4, 2), RED), styles=book)
+    assert len(book) == 1
+    try:
+        StyleBook("16")
+    except ValueError as exc:
+        assert "16" in str(exc)
+    else:
+        raise AssertionError("unknown colour system accepted")
+
+
+def test_color_system_from_env() -> None:
+    assert color_system_from_env({"COLORTERM": "truecolor"}) == "truecolor"
+    assert color_system_from_env({"COLORTERM": "24bit"}) == "truecolor"
+    assert color_system_from_env({"TERM": "xterm-256color"}) == "256"
+    assert color_system_from_env({"COLORTERM": "truecolor", "TEXTUAL_COLOR_SYSTEM": "256"}) == "256"
+
+
+def test_blank_strips_are_black_and_full_width() -> None:
+    strips = blank_strips(7, 3)
+    assert len(strips) == 3
+    assert cells(strips[0]) == [(" ", None, (0, 0, 0))] * 7
