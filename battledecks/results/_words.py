@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..core.event import Criterion, Event, Scoring
 from ..core.scoring import Standings, StandingRow, format_score
 
@@ -109,3 +111,36 @@ def judge_sum(row: StandingRow, judge: str) -> str:
     if judge in row.incomplete_judges:
         return "incomplete"
     return format_score(row.judge_totals[judge])
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the standings as published (Markdown and HTML)."""
+
+    title: str
+    numeric: bool
+    cells: tuple[str, ...]
+    """One per row of the standings, in order."""
+
+
+def standings_columns(standings: Standings) -> list[Column]:
+    """Rank, presenter, deck, topic, each judge's sum, judges' mean, audience, total, notes.
+
+    Topic and notes appear only when some row has one.
+    """
+    scoring = standings.scoring
+    rows = standings.rows
+    columns = [
+        Column("Rank", True, tuple(rank_text(r) for r in rows)),
+        Column("Presenter", False, tuple(r.presenter for r in rows)),
+        Column("Deck", False, tuple(r.display_deck for r in rows)),
+        Column("Topic", False, tuple(r.topic or "" for r in rows)),
+    ]
+    columns += [Column(j, True, tuple(format_score(r.judge_totals[j]) for r in rows)) for j in scoring.judges]
+    if scoring.judges:
+        columns.append(Column("Judges", True, tuple(format_score(r.judges_total) for r in rows)))
+    if scoring.audience:
+        columns.append(Column("Audience", True, tuple(format_score(r.audience) for r in rows)))
+    columns.append(Column("Total", True, tuple(format_score(r.total) for r in rows)))
+    columns.append(Column("Notes", False, tuple(row_note(r) for r in rows)))
+    return [c for c in columns if c.title not in ("Topic", "Notes") or any(c.cells)]

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..core.event import Event
 from ..core.scoring import Standings, format_score
-from ._words import award_lines, criterion_label, event_date, judge_sum, rank_text, row_note, rule_text
+from ._words import Column, award_lines, criterion_label, event_date, judge_sum, rule_text, standings_columns
 
 FILE_PLACES = 6
 """Decimals kept for numbers in CSV (a mean of three judges is 1/3s)."""
@@ -128,23 +128,10 @@ def to_markdown(standings: Standings, event: Event) -> str:
     for label, text in award_lines(standings):
         lines.append(f"- **{label}:** {_md(text)}")
     lines.append("")
-    header = ["Rank", "Presenter", "Deck", "Topic", *scoring.judges]
-    if scoring.judges:
-        header.append("Judges")
-    if scoring.audience:
-        header.append("Audience")
-    header += ["Total", "Notes"]
-    rows = []
-    for row in standings.rows:
-        cells = [rank_text(row), row.presenter, row.display_deck, row.topic or ""]
-        cells += [format_score(row.judge_totals[j]) for j in scoring.judges]
-        if scoring.judges:
-            cells.append(format_score(row.judges_total))
-        if scoring.audience:
-            cells.append(format_score(row.audience))
-        cells += [format_score(row.total), row_note(row)]
-        rows.append(cells)
-    numeric = set(range(4, len(header) - 1)) | {0}
+    columns = standings_columns(standings)
+    header = [c.title for c in columns]
+    rows = [list(cells) for cells in zip(*(c.cells for c in columns))]
+    numeric = {i for i, c in enumerate(columns) if c.numeric}
     lines += ["## Standings", "", *_md_table(header, rows, numeric), ""]
     if scoring.judges:
         lines += ["## Score sheets", ""]
@@ -221,25 +208,19 @@ def to_html(standings: Standings, event: Event) -> str:
             out.append(f'<div class="award {kind}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
         out.append("</div>")
 
-    head = ['<th class="n">Rank</th>', "<th>Presenter</th>", "<th>Deck</th>", "<th>Topic</th>"]
-    head += [f'<th class="n">{e(j)}</th>' for j in scoring.judges]
-    if scoring.judges:
-        head.append('<th class="n">Judges</th>')
-    if scoring.audience:
-        head.append('<th class="n">Audience</th>')
-    head += ['<th class="n">Total</th>', "<th>Notes</th>"]
-    out += ['<section><h2>Standings</h2><div class="scroll"><table>', "<thead><tr>" + "".join(head) + "</tr></thead><tbody>"]
-    for row in standings.rows:
+    columns = standings_columns(standings)
+    styles = {"Total": "n total", "Notes": "note"}
+
+    def kind(column: Column) -> str:
+        name = styles.get(column.title, "n" if column.numeric else "")
+        return f' class="{name}"' if name else ""
+
+    head = "".join(f"<th{kind(c)}>{e(c.title)}</th>" for c in columns)
+    out += ['<section><h2>Standings</h2><div class="scroll"><table>', f"<thead><tr>{head}</tr></thead><tbody>"]
+    for index, row in enumerate(standings.rows):
         cls = "unranked" if row.rank is None else f"r{row.rank}"
-        cells = [f'<td class="n">{e(rank_text(row))}</td>', f"<td>{e(row.presenter)}</td>",
-                 f"<td>{e(row.display_deck)}</td>", f"<td>{e(row.topic or '')}</td>"]
-        cells += [f'<td class="n">{e(format_score(row.judge_totals[j]))}</td>' for j in scoring.judges]
-        if scoring.judges:
-            cells.append(f'<td class="n">{e(format_score(row.judges_total))}</td>')
-        if scoring.audience:
-            cells.append(f'<td class="n">{e(format_score(row.audience))}</td>')
-        cells += [f'<td class="n total">{e(format_score(row.total))}</td>', f'<td class="note">{e(row_note(row))}</td>']
-        out.append(f'<tr class="{cls}">' + "".join(cells) + "</tr>")
+        cells = "".join(f"<td{kind(c)}>{e(c.cells[index])}</td>" for c in columns)
+        out.append(f'<tr class="{cls}">{cells}</tr>')
     out.append("</tbody></table></div></section>")
 
     if scoring.judges and any(any(r.scores.values()) for r in standings.rows):
