@@ -1,0 +1,76 @@
+"""The battledecks app: the host's console and the stage, in one terminal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..core.show import Show
+from ..render.detect import GraphicsMode
+from .screens.lineup import LineupScreen
+
+Monotonic = Callable[[], float]
+
+
+class BattledecksApp(App[None]):
+    """Runs one event: lineup, draw, stage, scores, standings."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "battledecks"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        show: Show,
+        *,
+        graphics: GraphicsMode = GraphicsMode.HALFCELL,
+        monotonic: Monotonic = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.show = show
+        """The event being run: every screen reads it and sends it commands."""
+        self.graphics = graphics
+        """How slides are drawn in this terminal."""
+        self.monotonic = monotonic
+        """The clock talks run on; tests may pass their own."""
+        self.sub_title = show.event.name
+
+    def on_mount(self) -> None:
+        self.title = self.show.event.name
+        self.sub_title = "battledecks"
+        interrupted = self.show.mark_interrupted()
+        self.push_screen(LineupScreen())
+        for name in interrupted:
+            self.notify(
+                f"{name}'s talk was on stage when battledecks stopped. Select them and press Enter to restart it.",
+                title="Talk interrupted",
+                severity="warning",
+                timeout=12,
+            )
+        for problem in self.show.warnings:
+            self.notify(str(problem), title="Record not read", severity="warning", timeout=12)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def create_app(
+    event_path: Path,
+    *,
+    graphics: GraphicsMode = GraphicsMode.HALFCELL,
+    monotonic: Monotonic = time.monotonic,
+    show: Show | None = None,
+) -> BattledecksApp:
+    """Build the app for the CLI and the tests alike."""
+    return BattledecksApp(show or Show.open(event_path), graphics=graphics, monotonic=monotonic)

@@ -1,0 +1,57 @@
+"""Help on ``?``: every key of the screen underneath, and the flow of a show."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..widgets.key_footer import KeyFooter
+
+FLOW = """\
+[b]Running a show[/b]
+1. [b]Lineup[/b]: the presenters in presenting order. Select one and press Enter: it always does the next step.
+2. [b]Draw[/b] (d): a fair random pick of an unseen deck (and topic). Veto (v) sets a broken deck aside and draws again.
+3. [b]Stage[/b] (s): 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape aborts
+   (the presenter starts again later on the same deck); K skips a broken slide. Time! rings the bell.
+4. [b]Scores[/b] (e): each judge's score per criterion and the audience score. Changes are kept as corrections.
+5. [b]Standings[/b] (t): the ranking, then r reveals the winner and the fan favourite.
+Everything is saved to the record beside the event file as it happens; reopen the event to resume.
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of the screen it was opened from."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", key_display="esc")]
+
+    def __init__(self, under: Screen) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        keys = []
+        for binding in self.under._bindings.key_to_bindings.values():
+            for b in binding:
+                if b.description and b.show:
+                    display = b.key_display or self.app.get_key_display(b)
+                    keys.append(f"  [b]{display:>10}[/b]  {b.description}")
+        seen: list[str] = []
+        for line in keys:
+            if line not in seen:
+                seen.append(line)
+        with VerticalScroll():
+            yield Static(f"[b]Keys on this screen[/b]\n" + "\n".join(seen) + "\n  [b]         ?[/b]  This help\n  [b]    ctrl+q[/b]  Quit (everything is saved)\n\n" + FLOW)
+        yield KeyFooter()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

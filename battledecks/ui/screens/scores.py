@@ -1,0 +1,175 @@
+"""Score entry: each judge's score for each criterion, and the audience's."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Header, Input, Label, Static
+
+from ...core.event import Scoring
+from ..format import number
+from ..widgets.key_footer import KeyFooter
+
+AUDIENCE = "\x00audience"
+"""Key of the audience row (no judge can have this name)."""
+
+
+class ScoreValidator(Validator):
+    """Accepts an empty field or a score on the event's scale."""
+
+    def __init__(self, scoring: Scoring) -> None:
+        super().__init__()
+        self.scoring = scoring
+
+    def validate(self, value: str) -> ValidationResult:
+        if not value.strip():
+            return self.success()
+        try:
+            score = float(value)
+        except ValueError:
+            return self.failure("not a number")
+        s = self.scoring
+        if not s.valid_score(score):
+            steps = "" if s.step == 1 else f" in steps of {s.step:g}"
+            return self.failure(f"scores run from {s.low:g} to {s.high:g}{steps}")
+        return self.success()
+
+
+class ScoreInput(Input):
+    """One score field, tied to a judge (or the audience) and a criterion."""
+
+    def __init__(self, judge: str, criterion: str | None, value: float | None, scoring: Scoring, **kwargs) -> None:  # noqa: ANN003
+        fractional = scoring.step != int(scoring.step) or scoring.low != int(scoring.low)
+        digits = len(str(int(scoring.high)))
+        super().__init__(
+            value=number(value),
+            placeholder=f"{scoring.low:g}–{scoring.high:g}",
+            # Only characters a score can have, and no longer than the highest one.
+            restrict=rf"\d{{0,{digits}}}(\.\d{{0,2}})?" if fractional else rf"\d{{0,{digits}}}",
+            validators=[ScoreValidator(scoring)],
+            validate_on=["changed", "submitted", "blur"],
+            **kwargs,
+        )
+        self.judge = judge
+        self.criterion = criterion
+        self.saved = value
+
+
+class ScoresScreen(Screen[None]):
+    """Enter or correct the scores of one presenter's talk."""
+
+    DEFAULT_CSS = """
+    ScoresScreen #heading { height: auto; padding: 0 1; }
+    ScoresScreen #grid { grid-gutter: 0 1; height: auto; padding: 0 1; }
+    ScoresScreen #grid Label { height: 3; content-align: left middle; width: 100%; }
+    ScoresScreen #grid .head { text-style: bold; }
+    ScoresScreen #message { height: auto; padding: 0 1; }
+    ScoresScreen #message.-error { color: $error; }
+    ScoresScreen ScoreInput { width: 100%; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Back to lineup"),
+        Binding("ctrl+s", "save_all", "Save"),
+        Binding("down", "app.focus_next", "Next", show=False),
+        Binding("up", "app.focus_previous", "Previous", show=False),
+    ]
+
+    def __init__(self, presenter: str, round: int = 1) -> None:
+        super().__init__()
+        self.presenter = presenter
+        self.round = round
+
+    def compose(self) -> ComposeResult:
+        show = self.app.show
+        scoring = show.event.scoring
+        turn = show.record.presenters[self.presenter].turn(self.round)
+        criteria = [c.name for c in scoring.criteria]
+        yield Header(show_clock=True, icon="")
+        deck = turn.deck_title or turn.deck or ""
+        round_text = f" · sudden death round {self.round - 1}" if self.round > 1 else ""
+        yield Static(
+            f"[b]Scores for {self.presenter}[/b] · {deck}{round_text}\n"
+            f"[dim]Scale {scoring.low:g} to {scoring.high:g}"
+            + (f" in steps of {scoring.step:g}" if scoring.step != 1 else "")
+            + " · Enter or Tab saves a field · a changed score is recorded as a correction[/dim]",
+            id="heading",
+        )
+        with VerticalScroll():
+            columns = len(criteria) + 1
+            grid = Grid(id="grid")
+            grid.styles.grid_size_columns = columns
+            grid.styles.grid_columns = "24 " + " ".join(["1fr"] * len(criteria))
+            with grid:
+                if scoring.judges:
+                    yield Label("Judge", classes="head")
+                    for name in criteria:
+                        weight = next(c.weight for c in scoring.criteria if c.name == name)
+                        yield Label(name + (f" ×{weight:g}" if weight != 1 else ""), classes="head")
+                    for judge in scoring.judges:
+                        yield Label(judge)
+                        for name in criteria:
+                            yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring)
+                if scoring.audience:
+                    yield Label("Audience", classes="head")
+                    yield ScoreInput(AUDIENCE, None, turn.audience, scoring, id="audience")
+                    for _ in criteria[1:]:
+                        yield Label("")
+        yield Static("", id="message")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        first = next((i for i in self.query(ScoreInput) if not i.value), None)
+        (first or self.query(ScoreInput).first()).focus()
+
+    def _message(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    def _save(self, field: ScoreInput) -> bool:
+        """Save one field if it is valid and changed; False if it is invalid."""
+        result = field.validate(field.value)
+        if result is not None and not result.is_valid:
+            self._message(f"{result.failure_descriptions[0]}: not saved", error=True)
+            return False
+        value = float(field.value) if field.value.strip() else None
+        if value is not None and value == int(value):
+            value = int(value)
+        if value == field.saved:
+            return True
+        judge = None if field.judge == AUDIENCE else field.judge
+        self.app.show.record.score(self.presenter, judge, field.criterion, value, round=self.round)
+        who = "audience" if judge is None else f"{judge} · {field.criterion}"
+        if field.saved is None:
+            self._message(f"Saved {who}: {number(value)}")
+        else:
+            self._message(f"Corrected {who}: {number(field.saved)} → {number(value) or 'none'}")
+        field.saved = value
+        return True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if isinstance(event.input, ScoreInput) and self._save(event.input):
+            self.focus_next()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if isinstance(event.input, ScoreInput):
+            self._save(event.input)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.validation_result is not None and not event.validation_result.is_valid:
+            self._message(event.validation_result.failure_descriptions[0], error=True)
+        else:
+            self._message("")
+
+    def action_save_all(self) -> bool:
+        ok = all([self._save(field) for field in self.query(ScoreInput)])
+        if ok:
+            self._message("All scores saved.")
+        return ok
+
+    def action_close(self) -> None:
+        if self.action_save_all():
+            self.dismiss(None)

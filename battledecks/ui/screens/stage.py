@@ -1,0 +1,294 @@
+"""The stage: the slide, the countdown and the slide number, nothing else.
+
+Timing comes from :class:`~battledecks.core.clock.TalkClock` alone. The
+screen arms one timer for the clock's next change and, whenever anything
+wakes it (that timer, a slow watchdog, a key), asks the clock where the talk
+is and shows that. A late or lost wake-up therefore shows the right slide
+the moment the loop runs again; it never skips or repeats one.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Digits, Label, ProgressBar, Static
+
+from ...core.clock import ClockState, Phase, TalkClock
+from ..format import duration
+from ..widgets.slide_view import SlideView
+from .dialogs import ConfirmScreen
+from ..widgets.key_footer import KeyFooter
+
+LATE_NOTE = 0.25
+"""A slide shown this many seconds after its due time is noted in the record."""
+
+WATCHDOG = 0.5
+"""Seconds between safety wake-ups, in case a timer is ever lost."""
+
+TIME_UP_ART = "\n".join(
+    [
+        "█████ ███ █   █ █████  █",
+        "  █    █  ██ ██ █      █",
+        "  █    █  █ █ █ ████   █",
+        "  █    █  █   █ █       ",
+        "  █   ███ █   █ █████  █",
+    ]
+)
+
+
+class StageScreen(Screen[str]):
+    """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``."""
+
+    DEFAULT_CSS = """
+    StageScreen { background: black; layers: base overlay; }
+    StageScreen #slide-area { height: 1fr; background: black; }
+    StageScreen SlideView { width: 100%; height: 100%; }
+    StageScreen #curtain {
+        layer: overlay; width: 100%; height: 100%; background: black;
+        align: center middle; content-align: center middle;
+    }
+    StageScreen #curtain.-hidden { display: none; }
+    StageScreen #curtain Digits { width: auto; color: $warning; }
+    StageScreen #curtain Static { width: auto; height: auto; color: $warning; text-style: bold; }
+    StageScreen #bar { height: 3; background: black; padding: 0 1; }
+    StageScreen #bar Digits { width: auto; min-width: 10; color: $text; }
+    StageScreen #bar Digits.-low { color: $error; }
+    StageScreen #slide-no { width: auto; height: 3; content-align: center middle; padding: 0 2; text-style: bold; color: $text; }
+    StageScreen #state { width: auto; height: 3; content-align: center middle; padding: 0 1; color: $warning; text-style: bold; }
+    StageScreen ProgressBar { width: 1fr; height: 3; padding: 1 0 0 1; }
+    StageScreen ProgressBar Bar { width: 1fr; }
+    StageScreen Footer { background: black; }
+    """
+
+    BINDINGS = [
+        Binding("space", "pause", "Pause/Resume"),
+        Binding("escape", "abort", "Abort talk"),
+        Binding("K", "skip", "Skip broken slide", key_display="K"),
+        Binding("enter", "done", "Scores"),
+        Binding("escape", "leave", "Lineup"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # During the talk only the talk's keys; after Time! only the way out.
+        if action in ("pause", "abort", "skip"):
+            return not self.finished
+        if action in ("done", "leave"):
+            return self.finished
+        return True
+
+    def __init__(self, presenter: str, round: int = 1) -> None:
+        super().__init__()
+        self.presenter = presenter
+        self.round = round
+        self.clock: TalkClock | None = None
+        self.shown_slide = -1
+        """The slide on screen (0-based), -1 before the first."""
+        self.finished = False
+        self._timer: Timer | None = None
+        self._armed_for: float | None = None
+        self._paused_by_dialog = False
+
+    def compose(self) -> ComposeResult:
+        deck = self.app.show.deck_of(self.presenter, self.round)
+        assert deck is not None
+        with Container(id="slide-area"):
+            yield SlideView(list(deck.slides), mode=self.app.graphics, id="slide")
+            with Container(id="curtain"):
+                yield Digits("", id="count")
+                yield Static("", id="art")
+        with Horizontal(id="bar"):
+            yield Digits(duration(self.app.show.event.seconds), id="remaining")
+            yield Label("", id="slide-no")
+            yield Label("", id="state")
+            yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        # Nothing of the deck shows before its first slide is due.
+        self.query_one(SlideView).visible = False
+        self._gc_pause()
+        now = self.app.monotonic()
+        self.clock = self.app.show.start_talk(self.presenter, now, self.round)
+        self.set_interval(WATCHDOG, self.tick)
+        self.tick()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._gc_resume()
+
+    # --- the loop ----------------------------------------------------------
+
+    def tick(self) -> None:
+        """Show where the talk is now and arm the timer for the next change."""
+        clock = self.clock
+        if clock is None or self.finished:
+            return
+        now = self.app.monotonic()
+        state = clock.state(now)
+        if state.phase is Phase.TALK and state.slide != self.shown_slide:
+            self._change_slide(state, now)
+        self._show_state(state)
+        if state.phase is Phase.TIME_UP:
+            self._time_up()
+            return
+        self._arm(clock.next_change(now), now)
+
+    def _arm(self, due: float | None, now: float) -> None:
+        if due is None or due == self._armed_for:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._armed_for = due
+        self._timer = self.set_timer(max(0.0, due - now), self._wake)
+
+    def _wake(self) -> None:
+        self._armed_for = None
+        self._timer = None
+        self.tick()
+
+    def _change_slide(self, state: ClockState, now: float) -> None:
+        assert self.clock is not None
+        previous = self.shown_slide
+        due = self.clock.due_at(state.slide)
+        late = now - due
+        self.shown_slide = state.slide
+        self.query_one(SlideView).show(state.slide)
+        if previous == -1:
+            self.query_one(SlideView).visible = True
+            self.query_one("#curtain").add_class("-hidden")
+        if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
+            # A stall: the clock has moved on, so the show does too, and says so.
+            self.app.show.note_talk(
+                "catch-up", self.presenter, self.round,
+                shown=previous + 1, now=state.slide + 1, late=round(late, 3),
+            )
+
+    def _show_state(self, state: ClockState) -> None:
+        remaining = self.query_one("#remaining", Digits)
+        slides = state.slides
+        if state.phase is Phase.COUNTDOWN:
+            self.query_one("#count", Digits).update(str(max(1, int(-(-state.countdown_remaining // 1)))))
+            remaining.update(duration(state.talk_remaining))
+            self.query_one("#slide-no", Label).update(f"get ready · {slides} slides")
+        elif state.phase is Phase.TALK:
+            remaining.update(duration(state.talk_remaining))
+            remaining.set_class(state.talk_remaining <= 30, "-low")
+            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{slides}")
+            self.query_one(ProgressBar).update(progress=state.elapsed)
+        self.query_one("#state", Label).update("PAUSED" if state.paused else "")
+
+    def _time_up(self) -> None:
+        if self.finished:
+            return
+        self.finished = True
+        assert self.clock is not None
+        if self._timer is not None:
+            self._timer.stop()
+        self.app.show.end_talk(self.presenter, self.round)
+        self.query_one("#remaining", Digits).update("0:00")
+        self.query_one(ProgressBar).update(progress=self.app.show.event.seconds)
+        curtain = self.query_one("#curtain")
+        curtain.remove_class("-hidden")
+        self.query_one("#count", Digits).display = False
+        self.query_one("#art", Static).update(TIME_UP_ART)
+        self.query_one("#slide-no", Label).update("Time! · Enter: scores")
+        self.app.bell()
+        self.refresh_bindings()
+        self._gc_resume()
+
+    # --- keys --------------------------------------------------------------
+
+    def action_pause(self) -> None:
+        if self.clock is None or self.finished:
+            return
+        now = self.app.monotonic()
+        was_paused = self.clock.paused
+        state_before = self.clock.state(now)
+        if self.clock.toggle_pause(now):
+            self.app.show.note_talk("pause", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+                self._armed_for = None
+        elif was_paused:
+            self.app.show.note_talk("resume", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
+        self.tick()
+
+    def action_abort(self) -> None:
+        if self.clock is None:
+            return
+        if self.finished:
+            self.dismiss("ended")
+            return
+        now = self.app.monotonic()
+        paused_here = self.clock.pause(now)
+        if paused_here:
+            self.app.show.note_talk("pause", self.presenter, self.round, talk_time=round(self.clock.state(now).elapsed, 3))
+        self.tick()
+
+        def answer(yes: bool | None) -> None:
+            assert self.clock is not None
+            if yes:
+                self.clock.abort(self.app.monotonic())
+                self.finished = True
+                self.app.show.abort_talk(self.presenter, self.round, reason="aborted by the host")
+                self.dismiss("aborted")
+                return
+            if paused_here:
+                self.clock.resume(self.app.monotonic())
+                self.app.show.note_talk("resume", self.presenter, self.round)
+            self.tick()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Abort {self.presenter}'s talk? They start again later on the same deck.",
+                yes="Abort talk",
+                no="Keep going",
+            ),
+            answer,
+        )
+
+    def action_skip(self) -> None:
+        if self.clock is None or self.finished:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes or self.clock is None or self.finished:
+                return
+            skipped = self.clock.skip_slide(self.app.monotonic())
+            if skipped is not None:
+                self.app.show.note_talk("skip", self.presenter, self.round, slide=skipped + 1)
+            self.tick()
+
+        self.app.push_screen(
+            ConfirmScreen(f"Skip slide {self.shown_slide + 1}? The talk ends sooner by what is left of it.", yes="Skip slide"),
+            answer,
+        )
+
+    def action_done(self) -> None:
+        if self.finished:
+            self.dismiss("ended")
+
+    def action_leave(self) -> None:
+        if self.finished:
+            self.dismiss("time-up")
+
+    # --- garbage collection -------------------------------------------------
+
+    def _gc_pause(self) -> None:
+        try:
+            from ...render.prerender import pause_gc
+        except ImportError:
+            return
+        pause_gc()
+
+    def _gc_resume(self) -> None:
+        try:
+            from ...render.prerender import resume_gc
+        except ImportError:
+            return
+        resume_gc()
