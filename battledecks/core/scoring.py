@@ -235,7 +235,7 @@ class Standings:
     @property
     def fan_favourite_award(self) -> bool:
         """Whether the audience score is its own award (judges decide, audience not blended in)."""
-        return bool(self.scoring.judges) and self.scoring.audience and self.scoring.audience_weight <= 0
+        return _separate_audience(self.scoring)
 
     # --- building ---------------------------------------------------------
 
@@ -278,8 +278,10 @@ class Standings:
             else:
                 decided_by = "shared"
 
+        position = {name: index for index, name in enumerate(lineup)}
+
         def sort_key(name: str) -> tuple[int, int]:
-            return (ranks.get(name, len(lineup) + 1), lineup.index(name))
+            return (ranks.get(name, len(lineup) + 1), position[name])
 
         sharing = Counter(ranks.values())
         rows = tuple(
@@ -369,12 +371,16 @@ def _row(
     )
 
 
+def _separate_audience(scoring: Scoring) -> bool:
+    return bool(scoring.judges) and scoring.audience and scoring.audience_weight <= 0
+
+
 def _awards(scoring: Scoring, rows: Sequence[StandingRow], decided_by: str) -> Awards:
     winners = tuple(r.presenter for r in rows if r.rank == 1)
     runners_up = tuple((r.rank, r.presenter) for r in rows if r.rank in (2, 3))
     fans: tuple[str, ...] = ()
     fan_score = None
-    if scoring.judges and scoring.audience and scoring.audience_weight <= 0:
+    if _separate_audience(scoring):
         heard = [r for r in rows if r.audience is not None]
         if heard:
             fan_score = max(r.audience for r in heard)  # type: ignore[type-var]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.event import Criterion, Event, Scoring
-from ..core.scoring import Standings, StandingRow, format_score
+from ..core.scoring import Awards, Standings, StandingRow, format_score
 
 DECIDED = {
     "total": "",
@@ -36,23 +36,34 @@ def names(items: tuple[str, ...] | list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def winner_label(awards: Awards) -> str:
+    if awards.decided_by == "pending":
+        return "Tied for first"
+    return "Winners" if len(awards.winners) > 1 else "Winner"
+
+
+def fan_line(awards: Awards) -> tuple[str, str] | None:
+    """("Fan favourite", "Angie Manfredi (audience 10)"), or None when there is none."""
+    if not awards.fan_favourites:
+        return None
+    label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
+    return label, f"{names(awards.fan_favourites)} (audience {format_score(awards.fan_score)})"
+
+
 def award_lines(standings: Standings) -> list[tuple[str, str]]:
     """(label, text) for each award that has been won: winner, runners-up, fan favourite, sudden death."""
     awards = standings.awards
     lines: list[tuple[str, str]] = []
     if awards.winners:
-        label = "Winners" if len(awards.winners) > 1 and awards.decided_by != "pending" else "Winner"
-        if awards.decided_by == "pending":
-            label = "Tied for first"
         note = DECIDED.get(awards.decided_by, "")
         text = names(awards.winners)
-        lines.append((label, f"{text} ({note})" if note else text))
+        lines.append((winner_label(awards), f"{text} ({note})" if note else text))
     if awards.runners_up:
         text = ", ".join(f"{presenter} ({ordinal(rank)})" for rank, presenter in awards.runners_up)
         lines.append(("Runners-up" if len(awards.runners_up) > 1 else "Runner-up", text))
-    if awards.fan_favourites:
-        label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
-        lines.append((label, f"{names(awards.fan_favourites)} (audience {format_score(awards.fan_score)})"))
+    fans = fan_line(awards)
+    if fans:
+        lines.append(fans)
     if standings.sudden_death:
         sd = standings.sudden_death
         lines.append(("Sudden death", f"round {sd.round}: {names(sd.presenters)} each present one more deck"))

@@ -16,8 +16,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ..core.atomic import atomic_write
 from ..core.event import Event
 from ..core.problems import BattledecksError
-from ..core.scoring import Standings, StandingRow, format_score
-from ._words import DECIDED, event_date, names
+from ..core.scoring import Standings, StandingRow
+from ._words import DECIDED, event_date, fan_line, winner_label
 
 SIZE = (1920, 1080)
 
@@ -47,6 +47,7 @@ _FOLD = {
 """Letters NFKD does not take apart, spelled with ones the font has."""
 
 
+@functools.cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
@@ -119,10 +120,6 @@ def _background() -> Image.Image:
     return top.resize(SIZE, Image.Resampling.BILINEAR)
 
 
-def _place_names(rows: list[StandingRow], rank: int) -> list[StandingRow]:
-    return [r for r in rows if r.rank == rank]
-
-
 def _draw_place(draw: ImageDraw.ImageDraw, rank: int, rows: list[StandingRow], headline: str) -> None:
     left, height = _BLOCKS[rank]
     top = _FLOOR - height
@@ -178,14 +175,9 @@ def card_image(standings: Standings, event: Event) -> Image.Image:
     if not rows:
         _centred(draw, width // 2, 480, "No scores yet", _font(72), _MUTED)
     else:
-        headline = {1: "Winner", 2: "Second", 3: "Third"}
-        first = _place_names(rows, 1)
-        if awards.decided_by == "pending":
-            headline[1] = "Tied for first"
-        elif len(first) > 1:
-            headline[1] = "Winners"
+        headline = {1: winner_label(awards), 2: "Second", 3: "Third"}
         for rank in (2, 3, 1):
-            _draw_place(draw, rank, _place_names(rows, rank), headline[rank])
+            _draw_place(draw, rank, [r for r in rows if r.rank == rank], headline[rank])
 
     # The strip along the floor: how first was settled and the fan favourite.
     draw.rectangle((0, _FLOOR, width, SIZE[1]), fill=(12, 16, 30))
@@ -194,9 +186,9 @@ def card_image(standings: Standings, event: Event) -> Image.Image:
         notes.append(f"Sudden death to come: round {standings.sudden_death.round}")
     elif awards.decided_by in ("audience", "sudden-death", "shared"):
         notes.append(DECIDED[awards.decided_by].capitalize())
-    if awards.fan_favourites:
-        label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
-        notes.append(f"{label}: {names(awards.fan_favourites)} (audience {format_score(awards.fan_score)})")
+    fans = fan_line(awards)
+    if fans:
+        notes.append(": ".join(fans))
     if notes:
         text, font = _fit(draw, "   ·   ".join(notes), width - 160, 48, 26)
         _centred(draw, width // 2, _FLOOR + 60, text, font, _WHITE)
