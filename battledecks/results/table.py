@@ -30,17 +30,13 @@ def _judge_cell(row: StandingRow, judge: str, criteria: list[str], level: str) -
     return f"{sheet} = {total}" if total else sheet
 
 
-def _longest_word(text: str) -> int:
-    return max((cell_len(w) for w in text.split()), default=0)
-
-
 def _needed_width(table: Table) -> int:
     """Columns the table needs with its no-wrap columns whole and the others at their minimum."""
     needed = len(table.columns) + 1  # the space between columns and at both edges
     for column in table.columns:
         if column.no_wrap:
             cells = [cell_len(str(c)) for c in column.cells]
-            width = max(cell_len(str(column.header)), *cells)
+            width = max([cell_len(str(column.header)), *cells])
         else:
             width = column.min_width or 1
         needed += width + 2  # padding
@@ -58,7 +54,7 @@ def _table(standings: Standings, event: Event, level: str) -> Table:
     table = Table(title=Text(title), title_style="bold", header_style="bold", box=box.SIMPLE_HEAD)
     table.add_column("Rank", justify="right", no_wrap=True)
     # Names are what people look for: never cut them.
-    table.add_column("Presenter", min_width=min(24, max(len(r.presenter) for r in rows)))
+    table.add_column("Presenter", min_width=min(24, max((cell_len(r.presenter) for r in rows), default=0)))
     table.add_column("Deck", min_width=12)
     if topics:
         table.add_column("Topic", min_width=12)

@@ -195,6 +195,14 @@ def test_table_text_names_the_winner(night):
     assert "absent: Stephen Abram" in text
 
 
+def test_standings_with_nobody_in_them_still_export(night):
+    event, _, standings = night
+    empty = Standings.compute(standings.scoring, [])
+    for fmt in ("table", "json", "md", "html"):
+        assert "Library Night" in export(empty, event, fmt)
+    assert list(csv.DictReader(io.StringIO(export(empty, event, "csv")))) == []
+
+
 def test_results_data_reports_a_pending_sudden_death(tmp_path: Path):
     make_decks(tmp_path / "decks", {f"d{i}": f"D{i}" for i in range(1, 4)})
     path = write_event(tmp_path, "sd", "SD", ["A", "B"], "judges: [J]\ntiebreak: sudden-death")
