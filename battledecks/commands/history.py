@@ -1,6 +1,6 @@
 """List past events: winners, which decks went on stage where, each presenter's events and best rank.
 
-An event counts once it has a record (``NAME.record.yaml``) beside its event
+An event counts once it has a record (NAME.record.yaml) beside its event
 file. Nothing is written.
 """
 
@@ -55,13 +55,19 @@ def _print(history: History, console: Console) -> None:
     console.print(events)
 
     decks = Table(title="Decks shown", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
-    for column in ("Deck", "Event", "Date", "Presenter"):
+    decks.add_column("Deck", overflow="fold")
+    for column in ("Event", "Date", "Presenter"):
         decks.add_column(column)
     for deck, showings in history.decks.items():
         for index, shown in enumerate(showings):
-            label = (f"{shown.title} ({deck})" if shown.title and shown.title != deck else deck) if index == 0 else ""
+            # The deck is named on its first line only; the lines under it are its other showings.
+            label = Text()
+            if index == 0:
+                label.append(shown.title or deck)
+                if shown.title and shown.title != deck:
+                    label.append(f"\n{deck}", style="dim")
             presenter = shown.presenter + (f" (sudden death, round {shown.round})" if shown.round != 1 else "")
-            decks.add_row(*map(Text, (label, shown.event, _date(shown.date), presenter)))
+            decks.add_row(label, *map(Text, (shown.event, _date(shown.date), presenter)))
     if history.decks:
         console.print(decks)
     else:

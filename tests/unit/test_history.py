@@ -103,7 +103,7 @@ def test_command_prints_the_history_and_changes_nothing(events: Path, capsys):
     captured = capsys.readouterr()
     assert "Autumn" in captured.out and "Cat" in captured.out
     for deck, showings in read_history(events).decks.items():
-        assert f"{showings[0].title} ({deck})" in captured.out
+        assert showings[0].title in captured.out and deck in captured.out
     assert "left out" in captured.err and "d-broken.record.yaml" in captured.err
     assert snapshot(events.parent) == before
 
