@@ -202,6 +202,14 @@ async def test_lineup_changes_from_the_keyboard(show_event: Path, make_app) -> N
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         assert app.show.record.order == ["Ada", "Brian", "Chen"]
+        # Quitting asks first; "no" keeps the show running.
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, LineupScreen)
+        await pilot.press("q", "y")
+        await pilot.pause()
+    assert app.return_code == 0
 
 
 async def test_veto_draws_another_deck(show_event: Path, make_app) -> None:  # noqa: ANN001

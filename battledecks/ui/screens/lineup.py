@@ -297,5 +297,9 @@ class LineupScreen(Screen[None]):
         if self.app.show.record.move_presenter(name, delta):
             self.refresh_lineup(select=name)
 
-    async def action_quit(self) -> None:
-        self.app.exit()
+    def action_quit(self) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.app.exit()
+
+        self.app.push_screen(ConfirmScreen("Quit battledecks? Everything is saved; open the event again to go on.", yes="Quit"), answer)

@@ -1,0 +1,93 @@
+"""The draw and run commands from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from battledecks.cli import main
+from battledecks.core.record import read_entries
+from battledecks.core.show import Show
+from tests.builders import build_event
+
+
+def test_draw_draws_for_everyone_and_keeps_earlier_draws(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build_event(event_dir / "events", topics=["Cats", "Budgets", "Moon", "Mars"])
+    assert main(["draw", str(path), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["event"] == "Test Night"
+    decks = [p["deck"] for p in first["presenters"]]
+    topics = [p["topic"] for p in first["presenters"]]
+    assert len(set(decks)) == 3 and None not in decks
+    assert len(set(topics)) == 3 and None not in topics
+    assert all(p["new"] for p in first["presenters"])
+    assert main(["draw", str(path), "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert [p["deck"] for p in second["presenters"]] == decks
+    assert not any(p["new"] for p in second["presenters"])
+    entries = read_entries(path.with_name("test.record.yaml"))
+    assert [e["kind"] for e in entries] == ["order", "draw", "draw", "draw"]
+
+
+def test_draw_table_output(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build_event(event_dir / "events")
+    assert main(["draw", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "3 drawn now; 3 unseen decks left" in out
+
+
+def test_draw_with_too_few_decks_draws_nothing(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build_event(event_dir / "events", presenters=[f"P{i}" for i in range(9)])
+    assert main(["draw", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "6 unseen decks for 9 presenters" in err and "Traceback" not in err
+    assert all(e["kind"] != "draw" for e in read_entries(path.with_name("test.record.yaml")))
+
+
+def test_draw_with_too_few_topics_draws_nothing(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build_event(event_dir / "events", topics=["Only one"])
+    assert main(["draw", str(path)]) == 1
+    assert "1 topic left" in capsys.readouterr().err
+
+
+def test_commands_refuse_a_locked_event(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = build_event(event_dir / "events")
+    lock = Show.lock_for(path)
+    lock.acquire(str(path))
+    try:
+        for command in ("run", "draw"):
+            assert main([command, str(path)]) == 1
+            err = capsys.readouterr().err
+            assert "already open in another battledecks" in err and err.count("\n") == 1
+    finally:
+        lock.release()
+    assert not path.with_name("test.record.yaml").exists()
+
+
+def test_broken_event_is_one_line_and_writes_nothing(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = event_dir / "events" / "bad.yaml"
+    path.write_text("name: Bad\ndecks: ../decks\npresenters: [A]\nslides: 0\n")
+    before = sorted(p.name for p in path.parent.iterdir())
+    for command in ("run", "draw"):
+        assert main([command, str(path)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("battledecks: ") and "bad.yaml:4: slides: must be at least 1" in err
+        assert err.count("\n") == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("run", "check", "draw", "results", "history"):
+        assert command in out
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["draw"])
+    assert exit_.value.code == 2
