@@ -6,12 +6,12 @@ its own palette and layout. Only pillow's bundled font is used, so the same
 seed gives the same bytes on every machine.
 """
 
-from ._deck import THEMES, deck_seed, deck_title, generate_deck, generate_decks, slugify
+from ._deck import THEMES, deck_seeds, deck_title, generate_deck, generate_decks, slugify
 from ._sheet import render_contact_sheet
 
 __all__ = [
     "THEMES",
-    "deck_seed",
+    "deck_seeds",
     "deck_title",
     "generate_deck",
     "generate_decks",

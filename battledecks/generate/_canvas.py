@@ -209,6 +209,8 @@ class Canvas:
         colour = self.p.text
         bottom = top + height
         if header == "band":
+            # A slimmer band than the margins would give: it should frame the headline, not eat the slide.
+            top *= 0.6
             bottom = top * 2 + height
             self.draw.rectangle((0, 0, self.W, bottom), fill=self.p.accents[0])
             colour = ink_on(self.p.accents[0], light=(255, 255, 255), dark=(18, 18, 22))

@@ -12,7 +12,7 @@ from PIL import Image
 
 from ._canvas import Canvas
 from ._slides import MIDDLE, PAINTERS
-from ._style import make_style
+from ._style import Style, make_style
 from ._words import Words
 
 THEMES = ("library", "tech", "science")
@@ -20,9 +20,19 @@ MIN_SIZE = (128, 72)
 _SLUG_LENGTH = 80
 
 
-def _deck_rng(seed: int, theme: str) -> random.Random:
+# Decks this close together in a set never share a background kind and a hue.
+_LOOK_WINDOW = 30
+_HUE_APART = 1 / 12
+
+
+def _start(seed: int, theme: str) -> tuple[random.Random, Words, str, Style]:
+    """The first draws of a deck: its random source, words, title and style."""
     # A string seed is hashed the same way on every run and platform.
-    return random.Random(f"battledecks:{theme}:{seed}")
+    rng = random.Random(f"battledecks:{theme}:{seed}")
+    words = Words(theme, rng)
+    title = words.title()
+    style = make_style(rng, words.of("conferences"))
+    return rng, words, title, style
 
 
 def _check(theme: str, slides: int, size: tuple[int, int]) -> None:
@@ -62,7 +72,7 @@ def _save_png(img: Image.Image, path: Path) -> None:
 def deck_title(seed: int, theme: str = "library") -> str:
     """The title generate_deck gives the deck of this seed and theme, without painting it."""
     _check(theme, 2, MIN_SIZE)
-    return Words(theme, _deck_rng(seed, theme)).title()
+    return _start(seed, theme)[2]
 
 
 def generate_deck(
@@ -93,10 +103,7 @@ def generate_deck(
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FileExistsError(f"{folder}: already exists and is not an empty folder")
-    rng = _deck_rng(seed, theme)
-    words = Words(theme, rng)
-    title = words.title()
-    style = make_style(rng, words.of("conferences"))
+    rng, words, title, style = _start(seed, theme)
     plan = _plan(rng, slides)
     folder.mkdir(parents=True, exist_ok=True)
     digits = max(2, len(str(slides)))
@@ -121,6 +128,8 @@ def generate_deck(
 def slugify(title: str) -> str:
     """A folder name from a title: lowercase ASCII words joined by hyphens."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    # Apostrophes vanish rather than split a word: "Won't" -> "wont".
+    ascii_title = ascii_title.replace("'", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(slug) > _SLUG_LENGTH:
         cut = slug.rfind("-", 0, _SLUG_LENGTH + 1)
@@ -135,9 +144,39 @@ def _unique(slug: str, taken: set[str]) -> str:
     return name
 
 
-def deck_seed(seed: int, index: int) -> int:
-    """The seed of deck number index (from 0) in a set made with seed."""
-    return random.Random(f"{seed}:{index}").randrange(2**32)
+def _look(seed: int, theme: str) -> tuple[str, float]:
+    palette = _start(seed, theme)[3].palette
+    return palette.mode, palette.hue
+
+
+def _alike(a: tuple[str, float], b: tuple[str, float]) -> bool:
+    hue_gap = abs(a[1] - b[1]) % 1.0
+    return a[0] == b[0] and min(hue_gap, 1 - hue_gap) < _HUE_APART
+
+
+def _themes(count: int, theme: str | None) -> list[str]:
+    return [theme if theme is not None else THEMES[i % len(THEMES)] for i in range(count)]
+
+
+def deck_seeds(seed: int, count: int, theme: str | None = None) -> list[int]:
+    """The seeds generate_decks gives its decks, in order.
+
+    Deck i takes the first of random.Random(f"{seed}:{i}"), then f"{seed}:{i}:1", ...
+    whose background kind and hue are unlike those of the decks just before it,
+    so that a set never shows two decks that look alike.
+    """
+    seeds: list[int] = []
+    looks: list[tuple[str, float]] = []
+    for i, deck_theme in enumerate(_themes(count, theme)):
+        for attempt in range(200):
+            name = f"{seed}:{i}" if attempt == 0 else f"{seed}:{i}:{attempt}"
+            candidate = random.Random(name).randrange(2**32)
+            look = _look(candidate, deck_theme)
+            if not any(_alike(look, other) for other in looks[-_LOOK_WINDOW:]):
+                break
+        seeds.append(candidate)
+        looks.append(look)
+    return seeds
 
 
 def generate_decks(
@@ -155,7 +194,7 @@ def generate_decks(
         into: the decks folder; created if missing. Folders already in it are left alone
             and never reused: a clashing name gets a -2, -3, ... suffix.
         count: how many decks.
-        seed: the whole set follows from it; deck i gets deck_seed(seed, i).
+        seed: the whole set follows from it; deck i gets deck_seeds(seed, count, theme)[i].
         theme: one of THEMES for every deck, or None to take them in turn.
         slides: slides per deck.
         size: slide width and height in pixels.
@@ -172,9 +211,7 @@ def generate_decks(
     # Lowercased, so names stay distinct on case-insensitive file systems too.
     taken = {p.name.lower() for p in into.iterdir()}
     made = []
-    for i in range(count):
-        deck_theme = theme if theme is not None else THEMES[i % len(THEMES)]
-        seed_i = deck_seed(seed, i)
+    for deck_theme, seed_i in zip(_themes(count, theme), deck_seeds(seed, count, theme)):
         name = _unique(slugify(deck_title(seed_i, deck_theme)), taken)
         taken.add(name)
         folder = into / name

@@ -84,7 +84,7 @@ def paint_bar(c: Canvas):
     if rng.random() < 0.5:
         c.text(c.rng.choice(W.SOURCES), (x0, y1 - c.px(24), x1, y1), size=17, min_size=11, fill=c.p.muted, align="right")
         y1 -= c.px(34)
-    axis_max, step = _nice_axis(max(values) * 1.05)
+    axis_max, step = (100, 20) if unit == "%" else _nice_axis(max(values) * 1.05)
 
     def colour(i: int):
         if many_colours:

@@ -64,6 +64,8 @@ class Palette:
     faint: RGB  # gridlines and background decoration
     accents: tuple[RGB, ...]
     dark: bool
+    mode: str  # light, paper, pastel, dark or bold
+    hue: float  # the base hue the accents turn around, 0..1
 
 
 _SCHEMES = {
@@ -77,21 +79,27 @@ _SCHEMES = {
 
 
 def make_palette(rng: random.Random) -> Palette:
-    """A fresh palette: light, paper, dark or bold background, with five accents."""
+    """A fresh palette: light, paper, pastel, dark or bold background, with five accents."""
     hue = rng.random()
     offsets = list(_SCHEMES[rng.choice(sorted(_SCHEMES))])
     first, rest = offsets[0], offsets[1:]
     rng.shuffle(rest)
     offsets = [first, *rest]
-    mode = rng.choices(("light", "paper", "dark", "bold"), weights=(4, 2, 3, 2))[0]
+    mode = rng.choices(("light", "paper", "pastel", "dark", "bold"), weights=(3, 2, 2, 3, 2))[0]
     if mode == "light":
         bg = hls(hue + rng.uniform(-0.05, 0.05), rng.uniform(0.95, 0.985), rng.uniform(0.1, 0.5))
+    elif mode == "pastel":
+        bg = hls(hue + rng.choice((0.0, 0.5, 0.33)), rng.uniform(0.87, 0.91), rng.uniform(0.35, 0.6))
     elif mode == "paper":
         bg = hls(rng.uniform(0.08, 0.15), rng.uniform(0.89, 0.93), rng.uniform(0.3, 0.55))
     elif mode == "dark":
         bg = hls(hue + 0.5, rng.uniform(0.07, 0.13), rng.uniform(0.1, 0.35))
     else:
-        bg = hls(hue + 0.5, rng.uniform(0.2, 0.28), rng.uniform(0.45, 0.7))
+        # Deep yellows turn to mud once darkened for contrast: take the opposite hue instead.
+        bg_hue = (hue + 0.5) % 1.0
+        if 0.04 <= bg_hue <= 0.24:
+            bg_hue += 0.5
+        bg = hls(bg_hue, rng.uniform(0.2, 0.28), rng.uniform(0.45, 0.7))
     dark = mode in ("dark", "bold")
     if dark:
         text = hls(hue, rng.uniform(0.94, 0.98), rng.uniform(0.1, 0.4))
@@ -118,7 +126,7 @@ def make_palette(rng: random.Random) -> Palette:
         panel = mix(bg, (255, 255, 255), 0.6) if mode == "paper" else mix(bg, text, rng.uniform(0.04, 0.07))
     muted = mix(text, bg, 0.35)
     faint = mix(bg, accents[0], 0.12 if not dark else 0.18)
-    return Palette(bg, panel, text, muted, faint, tuple(accents), dark)
+    return Palette(bg, panel, text, muted, faint, tuple(accents), dark, mode, hue)
 
 
 HEADERS = ("band", "rule", "bar", "plain", "short-rule")

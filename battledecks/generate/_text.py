@@ -122,10 +122,26 @@ def fit(
         laid, cut = _layout(text, size, bold, width, spacing)
         too_many = max_lines is not None and len(laid.lines) > max_lines
         if laid.height <= height and not cut and not too_many:
-            return laid
+            return _balance(text, laid, bold, spacing)
         if size <= min_size:
             return _truncate(laid, height, max_lines)
         size = max(min_size, min(size - 1, int(size * 0.93)))
+
+
+def _balance(text: str, laid: Fitted, bold: bool, spacing: float) -> Fitted:
+    """The same text in as many lines but as narrow as possible, so no line is left with one short word."""
+    if len(laid.lines) < 2:
+        return laid
+    lo, hi = laid.width / len(laid.lines), float(laid.width)
+    best = laid
+    for _ in range(10):
+        mid = (lo + hi) / 2
+        trial, cut = _layout(text, laid.size, bold, mid, spacing)
+        if len(trial.lines) == len(laid.lines) and not cut:
+            best, hi = trial, mid
+        else:
+            lo = mid
+    return best
 
 
 def _truncate(laid: Fitted, height: float, max_lines: int | None) -> Fitted:

@@ -11,15 +11,15 @@ from PIL import Image, ImageFont
 
 from battledecks.generate import (
     THEMES,
-    deck_seed,
+    deck_seeds,
     deck_title,
     generate_deck,
     generate_decks,
     slugify,
 )
 from battledecks.generate import _words
-from battledecks.generate._deck import _deck_rng, _plan
-from battledecks.generate._style import contrast, make_style
+from battledecks.generate._deck import _alike, _look, _plan, _start
+from battledecks.generate._style import contrast
 from battledecks.generate._text import fit, printable
 from battledecks.generate._words import Words
 
@@ -142,7 +142,7 @@ def test_generate_decks_rotates_themes_and_names_folders_after_titles(tmp_path):
         assert meta["tags"] == [THEMES[i % 3], "generated"]
         assert folder.parent == tmp_path
         assert folder.name == slugify(meta["title"])
-        assert meta["notes"] == f"generated with seed {deck_seed(7, i)}"
+        assert meta["notes"] == f"generated with seed {deck_seeds(7, 4)[i]}"
 
 
 def test_generate_decks_with_one_theme(tmp_path):
@@ -169,7 +169,7 @@ def test_generate_decks_is_reproducible(tmp_path):
 
 
 def test_generate_decks_never_reuses_an_existing_folder(tmp_path):
-    taken = slugify(deck_title(deck_seed(5, 0), THEMES[0]))
+    taken = slugify(deck_title(deck_seeds(5, 1)[0], THEMES[0]))
     (tmp_path / taken).mkdir()
     (tmp_path / taken / "deck.yaml").write_text("title: someone else's deck\n")
     made = generate_decks(tmp_path, count=1, seed=5, slides=2, size=SMALL)
@@ -186,7 +186,7 @@ def test_a_second_set_with_the_same_seed_gets_fresh_names(tmp_path):
 
 
 def test_clashing_names_are_case_insensitive(tmp_path):
-    taken = slugify(deck_title(deck_seed(5, 0), THEMES[0]))
+    taken = slugify(deck_title(deck_seeds(5, 1)[0], THEMES[0]))
     (tmp_path / taken.upper()).mkdir()
     made = generate_decks(tmp_path, count=1, seed=5, slides=2, size=SMALL)
     assert made[0].name == f"{taken}-2"
@@ -204,6 +204,7 @@ def test_zero_decks_makes_nothing(tmp_path):
         ("Caf\u00e9 \u00dcber Alles!!", "cafe-uber-alles"),
         ("  -- Web 3.0 --  ", "web-3-0"),
         ("!!!", "deck"),
+        ("5 Things Toddlers Won't Tell You About Call Numbers", "5-things-toddlers-wont-tell-you-about-call-numbers"),
     ],
 )
 def test_slugify(title, slug):
@@ -218,18 +219,27 @@ def test_long_slugs_are_cut_at_a_word():
 
 
 def test_fifty_decks_get_fifty_looks():
-    looks = set()
+    seeds = deck_seeds(2010, 50)
+    assert len(set(seeds)) == 50
+    looks = [_look(seed, THEMES[i % 3]) for i, seed in enumerate(seeds)]
+    # Neighbouring decks never share a background kind and a hue.
     for i in range(50):
-        theme = THEMES[i % 3]
-        rng = _deck_rng(deck_seed(2010, i), theme)
-        words = Words(theme, rng)
-        words.title()
-        style = make_style(rng, words.of("conferences"))
-        looks.add((style.palette.bg, style.palette.accents[0]))
+        for j in range(max(0, i - 30), i):
+            assert not _alike(looks[i], looks[j]), (i, j, looks[i], looks[j])
+    palettes = [_start(seed, THEMES[i % 3])[3].palette for i, seed in enumerate(seeds)]
+    assert len({(p.bg, p.accents[0]) for p in palettes}) == 50
+    assert len({p.mode for p in palettes}) == 5
+    for p in palettes:
         # Text stays readable on the background whatever the palette.
-        assert contrast(style.palette.text, style.palette.bg) >= 7
-        assert all(contrast(a, style.palette.bg) >= 2.9 for a in style.palette.accents)
-    assert len(looks) == 50
+        assert contrast(p.text, p.bg) >= 7
+        assert all(contrast(a, p.bg) >= 2.9 for a in p.accents)
+
+
+def test_deck_seeds_start_from_the_plain_derivation_and_do_not_depend_on_count():
+    assert deck_seeds(2010, 1)[0] == random.Random("2010:0").randrange(2**32)
+    assert deck_seeds(2010, 12)[:5] == deck_seeds(2010, 5)
+    assert deck_seeds(2010, 5) != deck_seeds(2011, 5)
+    assert deck_seeds(2010, 5, "tech") != deck_seeds(2010, 5)
 
 
 def _vocabulary() -> set[str]:
