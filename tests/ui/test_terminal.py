@@ -1,0 +1,102 @@
+"""The installed command in a real terminal: tmux at 80x24 and 160x45, read back with capture-pane."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.builders import build_event
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+
+
+class Terminal:
+    def __init__(self, command: list[str], size: tuple[int, int]) -> None:
+        self.name = f"bd-{uuid.uuid4().hex[:8]}"
+        width, height = size
+        shell = " ".join(f"'{part}'" for part in command) + "; echo EXIT=$?; sleep 30"
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell],
+            check=True, env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+        )
+
+    def screen(self) -> str:
+        return subprocess.run(
+            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
+        ).stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+            time.sleep(0.15)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
+
+
+@pytest.fixture
+def terminal() -> Iterator[callable]:
+    opened: list[Terminal] = []
+
+    def open_(command: list[str], size: tuple[int, int]) -> Terminal:
+        term = Terminal(command, size)
+        opened.append(term)
+        return term
+
+    yield open_
+    for term in opened:
+        term.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="tmux", seconds=2.4, countdown=1, order="listed")
+    term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
+    screen = term.wait_for("Next step")
+    assert "Test Night" in screen and "Ada" in screen and "waiting" in screen
+    for key in ("Standings", "Veto", "Add", "Remove", "Quit", "Help"):
+        assert key in screen.splitlines()[-1], f"{key} missing from the footer at {size}"
+    term.keys("Enter")
+    term.wait_for("will present")
+    term.keys("Enter")
+    term.wait_for("put Ada on stage")
+    term.keys("Enter", "y")
+    screen = term.wait_for("/12")
+    assert "Pause" in screen and "Abort" in screen
+    screen = term.wait_for("Time!", timeout=10)
+    term.keys("Enter")
+    term.wait_for("Scores for Ada")
+    term.keys("Escape", "q", "y")
+    term.wait_for("EXIT=0")
+    record = path.with_name("tmux.record.yaml").read_text()
+    assert '"kind": "talk-end"' in record
+
+
+def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, terminal) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="twice")
+    first = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
+    first.wait_for("Next step")
+    before = path.with_name("twice.record.yaml").read_bytes()
+    second = subprocess.run(
+        [sys.executable, "-m", "battledecks", "run", str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert second.returncode == 1
+    assert "already open in another battledecks" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert path.with_name("twice.record.yaml").read_bytes() == before
