@@ -212,7 +212,8 @@ def detect_graphics(
     Returns:
         The mode. "auto" gives half cells inside tmux or screen, on the Linux
         console, with TERM=dumb, without a terminal, or when the terminal
-        does not answer.
+        does not answer. For kitty or sixel, textual-image is loaded here
+        (``prepare_graphics``) unless a test passed its own ``query``.
 
     Raises:
         ValueError: ``requested`` is not one of the names above.
@@ -223,14 +224,17 @@ def detect_graphics(
     if name not in MODE_NAMES:
         raise ValueError(f"unknown graphics mode {requested!r}; use one of {', '.join(MODE_NAMES)}")
     if name != "auto":
-        return GraphicsMode(name)
-    term = env.get("TERM", "")
-    if in_multiplexer(env) or term in ("", "dumb", "linux", "vt100", "vt220"):
-        # tmux passes graphics through only when configured to, and then
-        # places them wrongly when panes move: half cells are always right.
-        return GraphicsMode.HALFCELL
-    reply = (query or query_terminal)()
-    return choose_mode(reply, env)
+        mode = GraphicsMode(name)
+    else:
+        term = env.get("TERM", "")
+        if in_multiplexer(env) or term in ("", "dumb", "linux", "vt100", "vt220"):
+            # tmux passes graphics through only when configured to, and then
+            # places them wrongly when panes move: half cells are always right.
+            return GraphicsMode.HALFCELL
+        mode = choose_mode((query or query_terminal)(), env)
+    if query is None:
+        prepare_graphics(mode)
+    return mode
 
 
 def prepare_graphics(mode: GraphicsMode) -> None:

@@ -8,9 +8,11 @@ of the slide showing and the next ones (``ahead``), or of all slides with
 while decoding and resizing. A resize starts a new generation: work for an
 old grid size is dropped, the slide showing is rebuilt first.
 
-Memory, measured at 240x67 cells on photo-like 1920x1080 slides: about 10 MB
-of strips per slide in truecolor (every cell a different colour pair), so
-all 12 slides cost about 120 MB and the default window of two about 20 MB.
+Memory, measured at 240x67 cells on photo-like 1920x1080 slides: about 6-10
+MB of strips per slide in truecolor (nearly every cell a different colour
+pair). A whole app showing a 12-slide deck peaks at about 85 MB with the
+default window (current + next) and 160 MB with ``keep_all``
+(benchmarks/slide_change.py).
 
 Python's collector can stop the program for hundreds of milliseconds when
 many objects are alive; see ``pause_gc`` / ``resume_gc`` and ``GcWatch``.

@@ -122,3 +122,31 @@ async def test_show_rejects_missing_slide(deck: list[Path]) -> None:
         with pytest.raises(IndexError):
             view.show(3)
         assert view.index == 0
+
+
+class PictureApp(App[None]):
+    def __init__(self, paths: list[Path], mode: GraphicsMode) -> None:
+        super().__init__()
+        self.paths = paths
+        self.mode = mode
+
+    def compose(self) -> ComposeResult:
+        yield SlideView(self.paths, self.mode)
+
+
+@pytest.mark.parametrize("mode", [GraphicsMode.SIXEL, GraphicsMode.KITTY])
+async def test_pixel_modes_hand_the_fitted_picture_to_textual_image(deck: list[Path], mode: GraphicsMode) -> None:
+    from textual_image._terminal import get_cell_size
+
+    cell = get_cell_size()
+    app = PictureApp(deck, mode)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        view = app.query_one(SlideView)
+        picture = view.query_one(".slide-picture")
+        image = picture.image  # type: ignore[attr-defined]
+        assert image.size == (40 * cell.width, 10 * cell.height)
+        assert image.getpixel((image.width // 2, image.height // 2)) == RED
+        view.show(2)
+        await pilot.pause()
+        assert picture.image.getpixel((image.width // 2, image.height // 2)) == GREEN  # type: ignore[attr-defined]
