@@ -58,6 +58,13 @@ class BattledecksApp(App[None]):
         for problem in self.show.warnings:
             self.notify(str(problem), title="Record not read", severity="warning", timeout=12)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "help":
+            from .screens.scores import ScoresScreen
+
+            return not isinstance(self.screen, ScoresScreen)
+        return True
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

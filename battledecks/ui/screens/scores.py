@@ -73,6 +73,7 @@ class ScoresScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back to lineup"),
         Binding("ctrl+s", "save_all", "Save"),
+        Binding("f1", "show_help", "Help"),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
     ]
@@ -169,6 +170,10 @@ class ScoresScreen(Screen[None]):
         if ok:
             self._message("All scores saved.")
         return ok
+
+    def action_show_help(self) -> None:
+        # "?" would be typed into the focused score field, so help is on F1 here.
+        self.app.action_help()
 
     def action_close(self) -> None:
         if self.action_save_all():

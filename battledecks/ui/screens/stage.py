@@ -9,6 +9,8 @@ the moment the loop runs again; it never skips or repeats one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -17,6 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Digits, Label, ProgressBar, Static
 
 from ...core.clock import ClockState, Phase, TalkClock
+from ...core.decks import Deck, slide_files
+from ...core.pdf import PdfError
 from ..format import duration
 from ..widgets.slide_view import SlideView
 from .dialogs import ConfirmScreen
@@ -95,7 +99,7 @@ class StageScreen(Screen[str]):
         deck = self.app.show.deck_of(self.presenter, self.round)
         assert deck is not None
         with Container(id="slide-area"):
-            yield SlideView(list(deck.slides), mode=self.app.graphics, id="slide")
+            yield SlideView(self._slide_files(deck), mode=self.app.graphics, id="slide")
             with Container(id="curtain"):
                 yield Digits("", id="count")
                 yield Static("", id="art")
@@ -105,6 +109,15 @@ class StageScreen(Screen[str]):
             yield Label("", id="state")
             yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
         yield KeyFooter()
+
+    def _slide_files(self, deck: Deck) -> list[Path]:
+        """The deck's pictures; a PDF deck's pages are drawn now unless cached."""
+        try:
+            return slide_files(deck)
+        except PdfError as error:
+            # Each slide then says it cannot be shown; the host can skip or abort.
+            self.app.notify(str(error), title="Cannot draw this PDF deck", severity="error", timeout=30)
+            return [deck.path] * max(1, deck.slide_count)
 
     def on_mount(self) -> None:
         # Nothing of the deck shows before its first slide is due.

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from rich.console import Console
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from ...core.problems import BattledecksError
 from ...core.scoring import Standings, format_score
+from ...results.table import results_table, table_text
 from ..widgets.key_footer import KeyFooter
 
 
@@ -21,11 +25,11 @@ def names(items: tuple[str, ...] | list[str]) -> str:
 
 
 class StandingsScreen(Screen[None]):
-    """The ranked table, with ties shown as ties."""
+    """The ranked table, with ties shown as ties, fitted to the terminal's width."""
 
     DEFAULT_CSS = """
-    StandingsScreen #table { height: 1fr; margin: 0 1; }
-    StandingsScreen #note { height: auto; padding: 0 1; color: $text-muted; }
+    StandingsScreen #scroll { height: 1fr; margin: 0 1; }
+    StandingsScreen #table { width: 100%; height: auto; }
     StandingsScreen #sudden { height: auto; }
     """
     BINDINGS = [
@@ -34,27 +38,25 @@ class StandingsScreen(Screen[None]):
         Binding("S", "sudden_death", "Sudden death", key_display="S"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.table_text = ""
+        """The table as plain text, as wide as it is shown."""
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, icon="")
         yield Static("", id="sudden", classes="banner -hidden")
-        yield DataTable(id="table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="note")
+        with VerticalScroll(id="scroll"):
+            yield Static("", id="table")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        scoring = self.app.show.event.scoring
-        table = self.query_one(DataTable)
-        table.add_column("Rank", key="rank")
-        table.add_column("Presenter", key="name")
-        table.add_column("Deck", key="deck")
-        for judge in scoring.judges:
-            table.add_column(judge, key=f"j:{judge}")
-        if scoring.audience:
-            table.add_column("Audience", key="audience")
-        table.add_column("Total", key="total")
         self.refresh_standings()
 
     def on_screen_resume(self) -> None:
+        self.refresh_standings()
+
+    def on_resize(self) -> None:
         self.refresh_standings()
 
     @property
@@ -63,20 +65,12 @@ class StandingsScreen(Screen[None]):
 
     def refresh_standings(self) -> None:
         standings = self.standings
-        scoring = self.app.show.event.scoring
-        table = self.query_one(DataTable)
-        table.clear()
-        for row in standings.rows:
-            rank = "" if row.rank is None else f"{row.rank}{'=' if row.tied else ''}"
-            cells: list[object] = [rank, row.presenter, row.display_deck]
-            for judge in scoring.judges:
-                total = row.judge_totals.get(judge)
-                absent = row.total is not None and judge in row.absent_judges
-                cells.append(format_score(total) if total is not None else ("absent" if absent else ""))
-            if scoring.audience:
-                cells.append(format_score(row.audience))
-            cells.append(f"[b]{format_score(row.total)}[/b]" if row.total is not None else f"[dim]{row.status}[/dim]")
-            table.add_row(*cells, key=row.presenter)
+        event = self.app.show.event
+        width = max(40, self.size.width - 4)
+        # The same table as `battledecks results`: it drops detail to fit the width.
+        console = Console(file=io.StringIO(), width=width)
+        self.query_one("#table", Static).update(results_table(standings, event, console))
+        self.table_text = table_text(standings, event, width)
         banner = self.query_one("#sudden", Static)
         tied = standings.needs_sudden_death
         if tied:
@@ -84,15 +78,6 @@ class StandingsScreen(Screen[None]):
             banner.remove_class("-hidden")
         else:
             banner.add_class("-hidden")
-        weights = ", ".join(f"{c.name} ×{c.weight:g}" for c in scoring.criteria)
-        blend = (
-            f"; total = judges + {scoring.audience_weight:g} × audience" if scoring.audience_weight > 0
-            else ("; audience score decides the fan favourite" if scoring.audience and scoring.judges else "")
-        )
-        self.query_one("#note", Static).update(
-            f"Judge columns: weighted sum ({weights}). Total: mean over the judges who scored{blend}. "
-            "= marks a shared rank."
-        )
 
     def action_close(self) -> None:
         self.dismiss(None)
