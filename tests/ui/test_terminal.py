@@ -68,7 +68,7 @@ def terminal() -> Iterator[callable]:
 def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="tmux", seconds=2.4, countdown=1, order="listed")
     term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
-    screen = term.wait_for("Next step")
+    screen = term.wait_for("waiting")
     assert "Test Night" in screen and "Ada" in screen and "waiting" in screen
     for key in ("Standings", "Veto", "Add", "Remove", "Quit", "Help"):
         assert key in screen.splitlines()[-1], f"{key} missing from the footer at {size}"
@@ -91,7 +91,7 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
 def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, terminal) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="twice")
     first = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
-    first.wait_for("Next step")
+    first.wait_for("waiting")
     before = path.with_name("twice.record.yaml").read_bytes()
     second = subprocess.run(
         [sys.executable, "-m", "battledecks", "run", str(path)], capture_output=True, text=True, timeout=60
