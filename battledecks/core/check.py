@@ -13,6 +13,8 @@ What is checked:
 * small slides and slides far from 4:3..16:9 are warned about;
 * the same image in two places is warned about;
 * a deck must have the event's number of slides; stray files are warned about;
+* a PDF deck must open (not encrypted or damaged) and have the right page
+  count; pages far from 4:3..16:9 are warned about. Its pages are never drawn;
 * an event file must be valid, its decks must check, and there must be enough
   drawable decks (and topics) for its presenters.
 
@@ -34,9 +36,21 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from .decks import DECK_FILE, Deck, DeckError, is_hidden, is_slide_file, load_deck, natural_key, read_deck_file
+from .decks import (
+    DECK_FILE,
+    Deck,
+    DeckError,
+    deck_id,
+    is_hidden,
+    is_slide_file,
+    load_deck,
+    load_pdf_deck,
+    natural_key,
+    read_deck_file,
+)
 from .draw import why_not
 from .event import Event, is_record_file, parse_event, read_event
+from .pdf import PdfError, is_pdf_file, read_pdf
 from .problems import Problem, Severity
 from .record import shown_at_other_events
 from .yamlfile import Lines, YamlFileError, load_yaml
@@ -221,7 +235,7 @@ class DeckCheck:
 
     @property
     def id(self) -> str:
-        return self.path.name
+        return deck_id(self.path)
 
     @property
     def ok(self) -> bool:
@@ -247,7 +261,45 @@ def _entry_kind(entry: os.DirEntry[str]) -> tuple[str, Problem | None]:
     return ("dir" if stat.S_ISDIR(mode) else "file"), None
 
 
+def _slide_count_problem(folder: Path, count: int, slides: int | None) -> Problem | None:
+    if count == 0:
+        needs = f", needs {slides}" if slides else ""
+        return _error(folder, f"has no slides{needs}")
+    if slides is not None and count != slides:
+        return _error(folder, f"has {count} slides, needs {slides}")
+    return None
+
+
+def _pdf_deck_check(path: Path, slides: int | None) -> DeckCheck:
+    """Check a PDF deck from its page count and page sizes; no page is drawn."""
+    deck = load_pdf_deck(path)
+    if not deck.ok:
+        return DeckCheck(path, deck, deck.problems)
+    try:
+        info = read_pdf(path)
+    except PdfError as error:
+        return DeckCheck(path, deck, (_error(path, error.reason),))
+    problems: list[Problem] = []
+    count = _slide_count_problem(path, info.pages, slides)
+    if count is not None:
+        problems.append(count)
+    odd: dict[str, list[int]] = {}
+    for number, (width, height) in enumerate(info.page_sizes, 1):
+        ratio = width / height if height > 0 else 0.0
+        if not MIN_RATIO <= ratio <= MAX_RATIO:
+            odd.setdefault(f"{width:.0f}×{height:.0f} pt ({ratio:.2f}:1)", []).append(number)
+    for size, numbers in odd.items():
+        which = f"page {numbers[0]}" if len(numbers) == 1 else (
+            "every page" if len(numbers) == info.pages else f"{len(numbers)} pages ({', '.join(map(str, numbers[:3]))}"
+            + (f" and {len(numbers) - 3} more)" if len(numbers) > 3 else ")")
+        )
+        problems.append(_warning(path, f"{which}: aspect ratio {size} is far from 4:3..16:9: will be letterboxed"))
+    return DeckCheck(path, deck, tuple(problems))
+
+
 def _deck_check(folder: Path, slides: int | None) -> DeckCheck:
+    if is_pdf_file(folder) and os.path.isfile(folder):
+        return _pdf_deck_check(folder, slides)
     try:
         entries = _scan(folder)
     except OSError as error:
@@ -273,12 +325,9 @@ def _deck_check(folder: Path, slides: int | None) -> DeckCheck:
     problems.extend(deck.problems)
     checked = tuple(check_image(p) for p in deck.slides)
     problems.extend(_grouped(folder, checked))
-    count = len(deck.slides)
-    if count == 0:
-        needs = f", needs {slides}" if slides else ""
-        problems.insert(0, _error(folder, f"has no slides{needs}"))
-    elif slides is not None and count != slides:
-        problems.insert(0, _error(folder, f"has {count} slides, needs {slides}"))
+    count = _slide_count_problem(folder, len(deck.slides), slides)
+    if count is not None:
+        problems.insert(0, count)
     return DeckCheck(folder, deck, tuple(problems), checked)
 
 
@@ -354,9 +403,17 @@ def check_decks_folder(
         return FolderCheck(folder, (), (os_problem(folder, error, "read decks folder"),))
     problems: list[Problem] = []
     decks: list[DeckCheck] = []
+    # A folder and a PDF with the same id: the folder is the deck (as load_decks does).
+    taken = {e.name for e in entries if _entry_kind(e)[0] == "dir"}
     for entry in entries:
         path = Path(entry.path)
         kind, problem = _entry_kind(entry)
+        if kind == "file" and is_pdf_file(path):
+            if path.stem in taken:
+                problems.append(_warning(path, f"ignored: another deck has the id {path.stem!r}"))
+                continue
+            taken.add(path.stem)
+            kind = "dir"
         if kind == "dir":
             try:
                 deck = _deck_check(path, slides)
@@ -582,8 +639,11 @@ class CheckReport:
 
     def _count(self, decks: Iterable[DeckCheck]) -> None:
         for deck in decks:
-            self.decks.add(os.path.realpath(deck.path))
+            real = os.path.realpath(deck.path)
+            self.decks.add(real)
             self.slides.update(os.path.realpath(s.path) for s in deck.slides)
+            if deck.deck is not None and deck.deck.pdf is not None:
+                self.slides.update(f"{real}#page{n}" for n in range(1, deck.deck.pdf_pages + 1))
 
 
 def _looks_like_deck(names: list[str]) -> bool:
@@ -605,7 +665,7 @@ def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
             except OSError:
                 continue
         return "deck"
-    if subfolders:
+    if subfolders or any(is_pdf_file(Path(n)) for n in names):
         return "decks"
     if any(n.lower().endswith(_EVENT_SUFFIXES) for n in names):
         return "events"
@@ -660,6 +720,10 @@ def _check_file(path: Path, report: CheckReport, slides: int | None, same_images
             report.events.append(summary)
         if folder is not None:
             report._count(folder.decks)
+    elif is_pdf_file(path):
+        deck = _pdf_deck_check(path, slides if slides is not None else DEFAULT_SLIDES)
+        report._count([deck])
+        report._add(deck.problems)
     elif is_slide_file(path):
         slide = check_image(path)
         report.slides.add(os.path.realpath(path))

@@ -1,10 +1,15 @@
-"""Decks: a folder of slide images with an optional ``deck.yaml``.
+"""Decks: a folder of slide images with an optional ``deck.yaml``, or a PDF.
 
 The slides are the image files in the folder, in natural order of their
 names (``slide2.png`` before ``slide10.png``); hidden files are ignored. The
 deck id is the folder name. Reading a deck never opens its images: listing a
 deck must not show its contents to anyone, and checking images is the job of
 :mod:`battledecks.core.check`.
+
+A PDF dropped into a decks folder as it is (``decks/foo.pdf``) is a deck too,
+with id ``foo``, one slide per page, titled by the PDF's own title or its file
+name. Reading it counts its pages without drawing any; :func:`slide_files`
+draws them (once, into a cache) when they are to be shown.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, read_pdf
 from .problems import BattledecksError, Problem
 from .yamlfile import YamlFileError, load_yaml
 
@@ -43,13 +49,13 @@ class Deck:
     """One deck of slides a presenter can be handed."""
 
     id: str
-    """The folder name; unique within a decks folder."""
+    """The folder name (a PDF's name without ``.pdf``); unique within a decks folder."""
     path: Path
-    """The deck folder."""
+    """The deck folder, or the PDF file."""
     title: str
-    """From ``deck.yaml``, else the folder name."""
+    """From ``deck.yaml``, else the folder name (a PDF's own title, else its file name)."""
     slides: tuple[Path, ...]
-    """Slide images in showing order."""
+    """Slide images in showing order; empty for a PDF deck (see :func:`slide_files`)."""
     authors: tuple[str, ...] = ()
     """Who made the deck; they are never handed their own deck."""
     tags: tuple[str, ...] = ()
@@ -57,11 +63,20 @@ class Deck:
     retired: bool = False
     """A retired deck is never drawn."""
     problems: tuple[Problem, ...] = field(default=(), compare=False)
-    """What was wrong with ``deck.yaml``, if anything."""
+    """What was wrong with ``deck.yaml`` (or the PDF), if anything."""
+    pdf: Path | None = None
+    """The PDF file, for a deck that is one."""
+    pdf_pages: int = 0
+    """Pages of the PDF, counted without drawing them."""
 
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
+
+    @property
+    def slide_count(self) -> int:
+        """How many slides the deck has: its images, or its PDF's pages."""
+        return self.pdf_pages if self.pdf is not None else len(self.slides)
 
 
 class DeckError(BattledecksError):
@@ -124,12 +139,28 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
     return fields, problems
 
 
+def load_pdf_deck(path: Path) -> Deck:
+    """Read a PDF deck: its page count and title, drawing no page.
+
+    A PDF that cannot be read (damaged, encrypted, no pages) gives a deck
+    with no slides and the reason as an error, so it is listed but never drawn.
+    """
+    try:
+        info = read_pdf(path)
+    except PdfError as error:
+        return Deck(id=path.stem, path=path, title=path.stem, slides=(), pdf=path,
+                    problems=(Problem(path, error.reason),))
+    return Deck(id=path.stem, path=path, title=info.title or path.stem, slides=(), pdf=path, pdf_pages=info.pages)
+
+
 def load_deck(folder: Path) -> Deck:
-    """Read one deck folder (its ``deck.yaml`` and the names of its slides).
+    """Read one deck folder (its ``deck.yaml`` and the names of its slides), or a PDF deck.
 
     Raises:
         DeckError: the folder cannot be listed.
     """
+    if is_pdf_file(folder) and folder.is_file():
+        return load_pdf_deck(folder)
     try:
         slides = list_slides(folder)
     except OSError as error:
@@ -158,14 +189,52 @@ def deck_folders(decks_dir: Path) -> list[Path]:
     return sorted(entries, key=lambda p: natural_key(p.name))
 
 
+def deck_id(path: Path) -> str:
+    """The id of the deck at ``path``: a folder's name, a PDF's name without ``.pdf``."""
+    return path.stem if is_pdf_file(path) else path.name
+
+
+def deck_paths(decks_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The decks in a decks folder (folders and PDF files), in natural order of their ids.
+
+    Returns:
+        The decks, and the PDFs left out because an earlier deck (a folder
+        first) has the same id.
+    """
+    entries = [p for p in decks_dir.iterdir() if not is_hidden(p)]
+    folders = [p for p in entries if p.is_dir()]
+    pdfs = sorted((p for p in entries if is_pdf_file(p) and p.is_file()), key=lambda p: natural_key(p.name))
+    taken = {p.name for p in folders}
+    kept, shadowed = list(folders), []
+    for pdf in pdfs:
+        (shadowed if pdf.stem in taken else kept).append(pdf)
+        taken.add(pdf.stem)
+    return sorted(kept, key=lambda p: natural_key(deck_id(p))), shadowed
+
+
+def slide_files(deck: Deck, cache_dir: Path | None = None) -> list[Path]:
+    """Picture files of the deck's slides, in order, ready to show.
+
+    For an image deck these are its slides. A PDF deck's pages are drawn
+    once into ``cache_dir`` (default: :func:`~battledecks.core.pdf.default_cache_dir`)
+    and the cached pictures are used from then on.
+
+    Raises:
+        PdfError: a PDF deck cannot be drawn or its cache written.
+    """
+    if deck.pdf is None:
+        return list(deck.slides)
+    return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None)
+
+
 def load_decks(decks_dir: Path) -> list[Deck]:
-    """Every readable deck in a decks folder; unreadable ones are skipped.
+    """Every readable deck in a decks folder (folders and PDFs); unreadable ones are skipped.
 
     Raises:
         DeckError: the decks folder itself cannot be listed.
     """
     try:
-        folders = deck_folders(decks_dir)
+        folders, _ = deck_paths(decks_dir)
     except OSError as error:
         raise DeckError(f"{decks_dir}: cannot read decks folder: {error.strerror or error}") from None
     decks = []

@@ -35,8 +35,8 @@ def why_not(deck: Deck, *, presenter: str, slides: int, taken: set[str], shown_b
         return "retired"
     if deck.id in failing or not deck.ok:
         return "fails check"
-    if len(deck.slides) != slides:
-        return f"has {len(deck.slides)} slides, not {slides}"
+    if deck.slide_count != slides:
+        return f"has {deck.slide_count} slides, not {slides}"
     if deck.id in taken:
         return "already drawn at this event"
     if deck.id in shown_before:
