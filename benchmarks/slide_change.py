@@ -20,7 +20,9 @@ and flushed. Textual's own headless driver skips rendering entirely, so it
 would measure nothing.
 
 Slides come from the first deck under decks/ with at least 12 pictures,
-scaled to 1920x1080; without one, 12 photo-like 1920x1080 slides are drawn.
+scaled to 1920x1080; without one, or with --photo, 12 photo-like 1920x1080
+slides are drawn (gradients, grain: nearly every cell a different colour,
+the worst case for memory and build time).
 """
 
 from __future__ import annotations
@@ -96,9 +98,9 @@ def find_deck() -> list[Path] | None:
     return None
 
 
-def make_slides(folder: Path) -> tuple[list[Path], str]:
+def make_slides(folder: Path, photo: bool = False) -> tuple[list[Path], str]:
     """12 slides of 1920x1080 in ``folder``; returns them and where they came from."""
-    source = find_deck()
+    source = None if photo else find_deck()
     paths = []
     for i in range(12):
         if source:
@@ -505,6 +507,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer changes, shorter clock runs")
     parser.add_argument("--changes", type=int, default=None, help="slide changes per renderer and size (48)")
+    parser.add_argument(
+        "--photo", action="store_true", help="photo-like slides even if decks/ has a deck (the worst case)"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the summary to this file")
     parser.add_argument("--skip-others", action="store_true", help="measure battledecks only")
     parser.add_argument("--skip-clock", action="store_true", help="leave out the talk clock runs")
@@ -519,7 +524,7 @@ def main() -> int:
     other_changes = max(12, changes // 4) if args.quick else changes
     report: dict[str, object] = {"cpus": os.cpu_count(), "changes": changes}
     with tempfile.TemporaryDirectory() as tmp:
-        paths, origin = make_slides(Path(tmp))
+        paths, origin = make_slides(Path(tmp), photo=args.photo)
         report["slides"] = origin
         print(f"slides: 12 x {origin}; {os.cpu_count()} cpus")
 
