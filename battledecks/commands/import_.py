@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
+def terminate_as_interrupt() -> Iterator[None]:
     """Let ``kill`` (SIGTERM) unwind like Ctrl-C, so the half-made deck is cleaned up."""
 
     def interrupt(signum: int, frame: object) -> None:
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         into = into or event.decks
     if into is None:
         raise BattledecksError("import: say where the decks go: --into DECKS (or --event EVENT)")
-    with _terminate_as_interrupt(), _progress_bar(sys.stdout.isatty()) as progress:
+    with terminate_as_interrupt(), _progress_bar(sys.stdout.isatty()) as progress:
         imported = import_decks(
             args.sources, into, deck_id=args.deck_id, title=args.title, authors=args.authors,
             replace=args.replace, progress=progress,
