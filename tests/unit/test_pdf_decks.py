@@ -119,7 +119,7 @@ def test_slide_files_draws_a_pdf_once_into_the_cache(tmp_path: Path, cache_home:
     deck = load_deck(path)
     files = slide_files(deck)
     digest = pdf_module.file_digest(path)
-    assert files == [cache_home / "battledecks" / "pdf" / digest / f"page0{n}.png" for n in range(1, 5)]
+    assert files == [cache_home / "battledecks" / "pdf" / digest / f"page0{n}.jpg" for n in range(1, 5)]
     with Image.open(files[0]) as first:
         # 4:3 pages fit 1920x1080 by height, aspect kept.
         assert first.size == (1440, 1080)
@@ -182,7 +182,7 @@ async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, se
         stage = await start_talk(pilot)
         assert isinstance(stage, StageScreen)
         view = stage.query_one(SlideView)
-        pages = sorted((cache_home / "battledecks" / "pdf").glob("*/page*.png"))
+        pages = sorted((cache_home / "battledecks" / "pdf").glob("*/page*.jpg"))
         assert len(pages) == 12
         assert view.cache is not None and list(view.cache.paths) == pages
         clock.advance(3.0)
