@@ -1,4 +1,4 @@
-"""Import decks: each PDF, PowerPoint or OpenDocument file, zip or folder of images becomes a deck.
+"""Import decks from PDFs, PowerPoint or OpenDocument files, zips and folders of images.
 
 Every source becomes a deck folder in DECKS: its slides as pictures of at
 most 1920x1080 (slide01.png ...) and a deck.yaml with its title and authors.
@@ -84,6 +84,14 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
         yield update
 
 
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working folder when it is inside it: shorter to read."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def run(args: argparse.Namespace) -> int:
     slides = args.slides or DEFAULT_SLIDES
     into = args.into
@@ -94,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         event = load_event(args.event)
         slides = event.slides
         needs = f"{args.event} needs {slides}"
-        into = into or event.decks
+        into = into or _shown(event.decks)
     if into is None:
         raise BattledecksError("import: say where the decks go: --into DECKS (or --event EVENT)")
     with terminate_as_interrupt(), _progress_bar(sys.stdout.isatty()) as progress:
