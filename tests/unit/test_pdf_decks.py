@@ -194,3 +194,27 @@ async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, se
         stage.tick()
         await pilot.pause()
         assert view.index == 2 and view.shown is not None and view.shown.error is None
+
+
+async def test_a_pdf_that_cannot_be_drawn_on_stage_is_said_and_does_not_stop_the_show(tmp_path: Path, seeds, wall) -> None:  # noqa: ANN001
+    decks = tmp_path / "decks"
+    for name in ("alpha", "beta", "gamma"):
+        make_pdf(decks / f"{name}.pdf", 12)
+    event = build_event(tmp_path / "events", name="night", seconds=12, countdown=3, order="listed")
+    clock = FakeClock()
+    app = create_app(event, show=Show.open(event, seed_source=seeds, clock=wall), monotonic=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        deck = app.show.deck_of("Ada")
+        assert deck is not None and deck.pdf is not None
+        deck.pdf.write_bytes(b"overwritten after the draw")
+        stage = await start_talk(pilot)
+        (note,) = app._notifications
+        assert note.title == "Cannot draw this PDF deck" and f"{deck.pdf}: not a PDF, or a damaged one" in note.message
+        clock.advance(3.0)
+        stage.tick()
+        await pilot.pause()
+        view = stage.query_one(SlideView)
+        # The talk runs on its clock; each slide says it cannot be shown.
+        assert view.visible and view.index == 0
+        assert view.shown is not None and view.shown.error is not None
