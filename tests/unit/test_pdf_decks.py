@@ -168,13 +168,18 @@ def test_read_pdf_names_the_problem(tmp_path: Path) -> None:
     assert (info.pages, info.page_sizes, info.title) == (2, ((800.0, 450.0), (800.0, 450.0)), None)
 
 
-async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, seeds, wall) -> None:  # noqa: ANN001
+def pdf_event_app(tmp_path: Path, seeds, wall):  # noqa: ANN001, ANN201
+    """The app on a 12-second event whose decks folder holds three 12-page PDFs, with a clock moved by hand."""
     decks = tmp_path / "decks"
     for name in ("alpha", "beta", "gamma"):
         make_pdf(decks / f"{name}.pdf", 12, title=f"Deck {name}")
     event = build_event(tmp_path / "events", name="night", seconds=12, countdown=3, order="listed")
     clock = FakeClock()
-    app = create_app(event, show=Show.open(event, seed_source=seeds, clock=wall), monotonic=clock)
+    return create_app(event, show=Show.open(event, seed_source=seeds, clock=wall), monotonic=clock), clock
+
+
+async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, seeds, wall) -> None:  # noqa: ANN001
+    app, clock = pdf_event_app(tmp_path, seeds, wall)
     async with app.run_test(size=(80, 24)) as pilot:
         await draw_and_close(pilot)
         deck = app.show.deck_of("Ada")
@@ -197,12 +202,7 @@ async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, se
 
 
 async def test_a_pdf_that_cannot_be_drawn_on_stage_is_said_and_does_not_stop_the_show(tmp_path: Path, seeds, wall) -> None:  # noqa: ANN001
-    decks = tmp_path / "decks"
-    for name in ("alpha", "beta", "gamma"):
-        make_pdf(decks / f"{name}.pdf", 12)
-    event = build_event(tmp_path / "events", name="night", seconds=12, countdown=3, order="listed")
-    clock = FakeClock()
-    app = create_app(event, show=Show.open(event, seed_source=seeds, clock=wall), monotonic=clock)
+    app, clock = pdf_event_app(tmp_path, seeds, wall)
     async with app.run_test(size=(80, 24)) as pilot:
         await draw_and_close(pilot)
         deck = app.show.deck_of("Ada")
