@@ -19,7 +19,7 @@ Monotonic = Callable[[], float]
 class BattledecksApp(App[None]):
     """Runs one event: lineup, draw, stage, scores, standings."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "battledecks"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [

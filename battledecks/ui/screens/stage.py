@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Digits, Label, ProgressBar, Static
 
 from ...core.clock import ClockState, Phase, TalkClock
 from ...core.decks import Deck, slide_files
 from ...core.pdf import PdfError
+from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.slide_view import SlideView
 from .dialogs import ConfirmScreen
@@ -91,9 +91,7 @@ class StageScreen(Screen[str]):
         self.shown_slide = -1
         """The slide on screen (0-based), -1 before the first."""
         self.finished = False
-        self._timer: Timer | None = None
-        self._armed_for: float | None = None
-        self._paused_by_dialog = False
+        self._deadline: DeadlineTimer | None = None
 
     def compose(self) -> ComposeResult:
         deck = self.app.show.deck_of(self.presenter, self.round)
@@ -123,14 +121,15 @@ class StageScreen(Screen[str]):
         # Nothing of the deck shows before its first slide is due.
         self.query_one(SlideView).visible = False
         self._gc_pause()
+        self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
         self.clock = self.app.show.start_talk(self.presenter, now, self.round)
         self.set_interval(WATCHDOG, self.tick)
         self.tick()
 
     def on_unmount(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
+        if self._deadline is not None:
+            self._deadline.cancel()
         self._gc_resume()
 
     # --- the loop ----------------------------------------------------------
@@ -148,20 +147,8 @@ class StageScreen(Screen[str]):
         if state.phase is Phase.TIME_UP:
             self._time_up()
             return
-        self._arm(clock.next_change(now), now)
-
-    def _arm(self, due: float | None, now: float) -> None:
-        if due is None or due == self._armed_for:
-            return
-        if self._timer is not None:
-            self._timer.stop()
-        self._armed_for = due
-        self._timer = self.set_timer(max(0.0, due - now), self._wake)
-
-    def _wake(self) -> None:
-        self._armed_for = None
-        self._timer = None
-        self.tick()
+        if self._deadline is not None:
+            self._deadline.arm(clock.next_change(now))
 
     def _change_slide(self, state: ClockState, now: float) -> None:
         assert self.clock is not None
@@ -170,6 +157,8 @@ class StageScreen(Screen[str]):
         late = now - due
         self.shown_slide = state.slide
         self.query_one(SlideView).show(state.slide)
+        self._show_state(state)
+        self._paint_now()
         if previous == -1:
             self.query_one(SlideView).visible = True
             self.query_one("#curtain").add_class("-hidden")
@@ -179,6 +168,19 @@ class StageScreen(Screen[str]):
                 "catch-up", self.presenter, self.round,
                 shown=previous + 1, now=state.slide + 1, late=round(late, 3),
             )
+
+    def _paint_now(self) -> None:
+        """Write the new slide to the terminal now, not at the next frame.
+
+        Textual paints dirty widgets on a 60 Hz beat, which would add up to
+        17 ms to a slide change; a slide is due to the millisecond.
+        """
+        # Textual's own frame callback, handed the slide as the widget to redraw.
+        dirty = getattr(self, "_dirty_widgets", None)
+        paint = getattr(self, "_on_timer_update", None)
+        if isinstance(dirty, set) and callable(paint):
+            dirty.add(self.query_one(SlideView))
+            paint()
 
     def _show_state(self, state: ClockState) -> None:
         remaining = self.query_one("#remaining", Digits)
@@ -199,8 +201,8 @@ class StageScreen(Screen[str]):
             return
         self.finished = True
         assert self.clock is not None
-        if self._timer is not None:
-            self._timer.stop()
+        if self._deadline is not None:
+            self._deadline.cancel()
         self.app.show.end_talk(self.presenter, self.round)
         self.query_one("#remaining", Digits).update("0:00")
         self.query_one(ProgressBar).update(progress=self.app.show.event.seconds)
@@ -223,10 +225,8 @@ class StageScreen(Screen[str]):
         state_before = self.clock.state(now)
         if self.clock.toggle_pause(now):
             self.app.show.note_talk("pause", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
-            if self._timer is not None:
-                self._timer.stop()
-                self._timer = None
-                self._armed_for = None
+            if self._deadline is not None:
+                self._deadline.cancel()
         elif was_paused:
             self.app.show.note_talk("resume", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
         self.tick()
