@@ -21,6 +21,9 @@ EARLY = 0.012
 SPIN = 0.001
 """The last stretch before the deadline is waited on the CPU."""
 
+MIN_DELAY = 0.0005
+"""Shortest delay handed to a Textual timer."""
+
 
 class DeadlineTimer:
     """Calls ``callback`` at a monotonic deadline; re-arming replaces the last one."""
@@ -41,7 +44,8 @@ class DeadlineTimer:
         if due is None:
             return
         self.due = due
-        delay = max(0.0, due - self.monotonic() - EARLY)
+        # Textual's timers divide by their delay: never hand them 0.
+        delay = max(MIN_DELAY, due - self.monotonic() - EARLY)
         self._timer = self.owner.set_timer(delay, self._fire)
 
     def cancel(self) -> None:

@@ -52,3 +52,13 @@ async def test_a_frozen_clock_cannot_hang_the_app() -> None:
             await pilot.pause(0.005)
     assert fired[0] - start < 1.0
     assert EARLY < 0.05
+
+
+async def test_a_deadline_already_passed_fires_at_once() -> None:
+    fired: list[float] = []
+    app = App()
+    async with app.run_test() as pilot:
+        timer = DeadlineTimer(app, time.monotonic, lambda: fired.append(time.monotonic()))
+        timer.arm(time.monotonic() - 1.0)
+        await pilot.pause(0.05)
+    assert len(fired) == 1
