@@ -294,3 +294,30 @@ async def test_real_time_talk_shows_every_slide_in_order(event_dir: Path, make_a
     # Slide 0 was shown before the spy went in; a slow machine may catch up
     # (recorded), but slides only ever move forward.
     assert shown == sorted(set(shown)) and shown[-1] == 11
+
+
+async def test_resize_mid_talk_refits_without_touching_the_timing(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        stage = await start_talk(pilot)
+        fake_clock.advance(3.0 + 2.5)
+        stage.tick()
+        view = stage.query_one(SlideView)
+        await pilot.pause(0.3)
+        assert view.index == 2 and view.shown is not None
+        small = view.shown.cells
+        due = [stage.clock.due_at(k) for k in range(13)]
+        await pilot.resize_terminal(160, 45)
+        deadline = fake_clock.now  # the clock is not moved: a resize must not need it
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if view.shown is not None and view.shown.cells != small:
+                break
+        assert view.shown is not None and view.shown.index == 2
+        assert view.shown.cells[0] > small[0] and view.shown.cells[1] > small[1]
+        assert [stage.clock.due_at(k) for k in range(13)] == due
+        assert fake_clock.now == deadline
+        fake_clock.advance(0.5)
+        stage.tick()
+        assert view.index == 3
