@@ -33,6 +33,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .atomic import fsync_dir
 from .decks import DECK_FILE, IMAGE_SUFFIXES, is_hidden, is_slide_file, natural_key, read_deck_file
 from .pdf import PdfError, is_pdf_file, read_pdf, render_pages
 from .problems import BattledecksError
@@ -551,19 +552,6 @@ def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple
     return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), str(fields["title"])
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _place(built: Built, into: Path, replace: bool) -> Path | None:
     """Rename a built deck into place.
 
@@ -674,7 +662,7 @@ def import_decks(
     for _, old in placed:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    _fsync_dir(into)
+    fsync_dir(into)
     return [
         Imported(deck.source.id, into / deck.source.id, deck_title, deck.slides, deck.source.path, old is not None,
                  tuple(deck.notes))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import EventLock
+from .check import failing_deck_ids
 from .clock import TalkClock
 from .decks import Deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
@@ -27,15 +28,6 @@ SeedSource = Callable[[], int]
 def system_seed() -> int:
     """A fresh draw seed from the operating system's entropy."""
     return secrets.randbits(63)
-
-
-def failing_decks(decks: list[Deck], slides: int) -> set[str]:
-    """Ids of decks that fail the checks a draw relies on."""
-    try:
-        from .check import failing_deck_ids
-    except ImportError:  # pragma: no cover - check is part of the package
-        return {d.id for d in decks if not d.ok or len(d.slides) != slides}
-    return failing_deck_ids(decks, slides)
 
 
 @dataclass(frozen=True)
@@ -77,7 +69,7 @@ class Show:
         self.event = event
         self.record = record
         self.decks = {d.id: d for d in decks}
-        self.failing = failing_decks(decks, event.slides) if failing is None else failing
+        self.failing = failing_deck_ids(decks, event.slides) if failing is None else failing
         self.shown_before = shown_before or set()
         self.seed_source = seed_source
         self.warnings = warnings or []
