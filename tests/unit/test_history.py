@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from test_results_cli import snapshot
-from test_scoring import make_decks, play, write_event
+from tests.scoring_builders import make_decks, play, write_event
 
 from battledecks.cli import main
 from battledecks.core.history import default_events_dir, history_data, read_history

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_scoring import make_decks, play, write_event
+from tests.scoring_builders import make_decks, play, write_event
 
 from battledecks.cli import main
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_scoring import make_decks, play, write_event
+from tests.scoring_builders import make_decks, play, write_event
 
 from battledecks.core.event import Event, load_event
 from battledecks.core.record import EventRecord
