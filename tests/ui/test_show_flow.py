@@ -54,14 +54,18 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
 
         stage = await start_talk(pilot)
         view = stage.query_one(SlideView)
-        # The countdown: nothing of the deck is visible yet.
-        assert not view.visible
+        # The countdown: nothing of the deck is drawn yet, though slide 1 is made ready.
+        assert view.covered
+        assert "▀" not in "".join(strip.text for strip in view.render_lines(view.size.region))
         assert str(stage.query_one("#count", Digits).value) == "3"
 
         fake_clock.advance(3.0)
         stage.tick()
-        await pilot.pause()
-        assert view.visible and view.index == 0
+        await pilot.pause(0.2)
+        assert not view.covered and view.index == 0
+        # The slide fills the stage (80 columns less nothing, 20 rows) and is really drawn.
+        assert view.shown is not None and view.shown.cells[0] >= 35 and view.shown.cells[1] == view.size.height
+        assert "▀" in "".join(strip.text for strip in view.render_lines(view.size.region))
         assert str(stage.query_one("#slide-no", Label).content) == "1/12"
 
         fake_clock.advance(1.0)

@@ -97,7 +97,7 @@ class StageScreen(Screen[str]):
         deck = self.app.show.deck_of(self.presenter, self.round)
         assert deck is not None
         with Container(id="slide-area"):
-            yield SlideView(self._slide_files(deck), mode=self.app.graphics, id="slide")
+            yield SlideView(self._slide_files(deck), mode=self.app.graphics, covered=True, id="slide")
             with Container(id="curtain"):
                 yield Digits("", id="count")
                 yield Static("", id="art")
@@ -118,8 +118,6 @@ class StageScreen(Screen[str]):
             return [deck.path] * max(1, deck.slide_count)
 
     def on_mount(self) -> None:
-        # Nothing of the deck shows before its first slide is due.
-        self.query_one(SlideView).visible = False
         self._gc_pause()
         self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
@@ -160,7 +158,6 @@ class StageScreen(Screen[str]):
         self._show_state(state)
         self._paint_now()
         if previous == -1:
-            self.query_one(SlideView).visible = True
             self.query_one("#curtain").add_class("-hidden")
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.

@@ -43,6 +43,9 @@ class SlideView(Widget):
             the app's console uses.
         ahead: Slides after the current one to keep built.
         keep_all: Keep every slide built (more memory, no work during a talk).
+        covered: Show black until the first ``show()``, with slide ``index``
+            made ready meanwhile (the stage's countdown: the deck is a secret
+            until its first slide is due).
     """
 
     DEFAULT_CSS = """
@@ -86,6 +89,7 @@ class SlideView(Widget):
         color_system: str | None = None,
         ahead: int = 1,
         keep_all: bool = False,
+        covered: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -99,6 +103,7 @@ class SlideView(Widget):
         self._color_system = color_system
         self._ahead = ahead
         self._keep_all = keep_all
+        self._covered = covered
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
@@ -114,6 +119,11 @@ class SlideView(Widget):
     def index(self) -> int:
         """The slide showing (0-based)."""
         return self._index
+
+    @property
+    def covered(self) -> bool:
+        """Whether the view still shows black, waiting for its first ``show()``."""
+        return self._covered
 
     @property
     def cache(self) -> SlideCache | None:
@@ -191,7 +201,7 @@ class SlideView(Widget):
     def _use(self, slide: PreparedSlide) -> None:
         """Draw ``slide`` from now on."""
         self._slide = slide
-        if self._picture is not None:
+        if self._picture is not None and not self._covered:
             self._picture.image = slide.image  # type: ignore[attr-defined]
         self.refresh()
 
@@ -202,6 +212,7 @@ class SlideView(Widget):
         ``ahead`` of the last one shown; otherwise it is made now.
         """
         self._index = self._checked(index)
+        self._covered = False
         cache = self._cache
         if cache is None:
             return  # not mounted yet; on_mount shows it
@@ -237,7 +248,7 @@ class SlideView(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The slide's prebuilt strips for the lines asked for."""
         slide = self._slide
-        if self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
+        if self._covered or self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
             return super().render_lines(crop)
         width = self.size.width
         strips = slide.strips
@@ -268,6 +279,6 @@ class SlideView(Widget):
     def render_line(self, y: int) -> Strip:
         """One prebuilt strip (Textual's line API)."""
         slide = self._slide
-        if self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
+        if self._covered or self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
             return Strip.blank(self.size.width, _BLACK)
         return self.render_lines(Region(0, y, self.size.width, 1))[0]
