@@ -15,10 +15,10 @@ from collections.abc import Callable
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-EARLY = 0.012
+EARLY = 0.015
 """Seconds before the deadline the event loop is asked to wake us."""
 
-SPIN = 0.001
+SPIN = 0.003
 """The last stretch before the deadline is waited on the CPU."""
 
 MIN_DELAY = 0.0005

@@ -79,6 +79,9 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
     term.keys("Enter", "y")
     screen = term.wait_for("/12")
     assert "Pause" in screen and "Abort" in screen
+    # The slide is really drawn: half-cell blocks fill the stage above the bar.
+    slide_rows = term.wait_for("▀").splitlines()[: size[1] - 4]
+    assert sum("▀" in row for row in slide_rows) >= (size[1] - 4) // 2
     screen = term.wait_for("Time!", timeout=10)
     term.keys("Enter")
     term.wait_for("Scores for Ada")
