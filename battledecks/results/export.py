@@ -176,7 +176,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 tr.r1 td { background: #fff8e6; } tr.unranked td { color: var(--muted); }
 td.total { font-weight: 700; }
 .note { color: var(--muted); font-size: .85rem; }
-.sheets { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+.sheets { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 30rem), 1fr)); gap: 16px; }
 .sheet h3 { margin: 0 0 6px; font-size: 1rem; } .sheet h3 span { color: var(--muted); font-weight: 400; }
 footer { color: var(--muted); font-size: .9rem; margin-top: 24px; }
 """
