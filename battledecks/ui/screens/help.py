@@ -12,12 +12,18 @@ from ..widgets.key_footer import KeyFooter
 
 FLOW = """\
 [b]Running a show[/b]
-1. [b]Lineup[/b]: the presenters in presenting order. Select one and press Enter: it always does the next step.
-2. [b]Draw[/b] (d): a fair random pick of an unseen deck (and topic). Veto (v) sets a broken deck aside and draws again.
-3. [b]Stage[/b] (s): 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape aborts
-   (the presenter starts again later on the same deck); K skips a broken slide. Time! rings the bell.
-4. [b]Scores[/b] (e): each judge's score per criterion and the audience score. Changes are kept as corrections.
-5. [b]Standings[/b] (t): the ranking, then r reveals the winner and the fan favourite.
+1. [b]Lineup[/b]: the presenters in presenting order. Select one and press Enter: it always does
+   the next step for them (draw, stage, scores). a adds a late presenter, x removes one, u and n
+   move them up and down.
+2. [b]Draw[/b]: a fair random pick of an unseen deck (and topic). v (veto) sets a broken deck
+   aside and draws again.
+3. [b]Stage[/b]: 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape
+   aborts (the presenter starts again later on the same deck); K skips a broken slide. Time!
+   rings the bell.
+4. [b]Scores[/b]: each judge's score per criterion and the audience score. Changes are kept as
+   corrections. F1 is help there, since ? would be typed.
+5. [b]Standings[/b] (t): the ranking, then r reveals the winner and the fan favourite, and c saves
+   the results card. S runs a sudden death when a tie for first needs one.
 Everything is saved to the record beside the event file as it happens; reopen the event to resume.
 """
 
