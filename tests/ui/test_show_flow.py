@@ -325,3 +325,23 @@ async def test_resize_mid_talk_refits_without_touching_the_timing(show_event: Pa
         fake_clock.advance(0.5)
         stage.tick()
         assert view.index == 3
+
+
+async def test_a_deck_gone_from_the_folder_is_said_not_crashed_on(show_event: Path, make_app) -> None:  # noqa: ANN001
+    import shutil
+
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        deck = app.show.deck_of("Ada")
+    assert deck is not None
+    shutil.rmtree(deck.path)
+    again = make_app(show_event)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(again.screen, LineupScreen)
+        assert any("no longer in" in n.message for n in again._notifications)
+        await pilot.press("v")
+        await pilot.press(*"deck deleted", "enter")
+        assert isinstance(again.screen, DrawScreen)

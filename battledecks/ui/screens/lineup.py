@@ -219,6 +219,11 @@ class LineupScreen(Screen[None]):
         if status in (Status.PRESENTED, Status.SCORED):
             self._fail(f"{name} has already presented.")
             return
+        if show.deck_of(name, turn.round) is None:
+            self._fail(
+                f"{turn.deck_title or turn.deck} is no longer in {show.event.decks}: press v to set it aside and draw another."
+            )
+            return
 
         def go(yes: bool | None) -> None:
             if not yes:
