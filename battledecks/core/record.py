@@ -162,6 +162,10 @@ class EventRecord:
         self.clock = clock
         self.autosave = save
         """Whether changes are written at once (off for read-only views)."""
+        self.on_save_error: Callable[[RecordError], None] | None = None
+        """Called instead of raising when a save fails (the app: the show goes on, the host is told)."""
+        self.unsaved = False
+        """Whether the last save failed: the next successful save writes everything."""
         self.order: list[str] = []
         """Presenters in presenting order."""
         self.presenters: dict[str, PresenterState] = {}
@@ -274,14 +278,21 @@ class EventRecord:
         self._apply(entry)
         self.entries.append(entry)
         if self.autosave:
-            self.save()
+            try:
+                self.save()
+            except RecordError as error:
+                if self.on_save_error is None:
+                    raise
+                self.on_save_error(error)
         return entry
 
     def save(self) -> None:
         try:
             atomic_write(self.path, _dump(self.entries, self.event))
         except OSError as error:
+            self.unsaved = True
             raise RecordError(f"{self.path}: cannot save the record: {error.strerror or error}") from None
+        self.unsaved = False
 
     # --- changes the host makes -----------------------------------------
 

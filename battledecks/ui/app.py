@@ -44,6 +44,7 @@ class BattledecksApp(App[None]):
         self.sub_title = show.event.name
 
     def on_mount(self) -> None:
+        self.show.record.on_save_error = self._save_failed
         self.title = self.show.event.name
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()
@@ -57,6 +58,15 @@ class BattledecksApp(App[None]):
             )
         for problem in self.show.warnings:
             self.notify(str(problem), title="Record not read", severity="warning", timeout=12)
+
+    def _save_failed(self, error: Exception) -> None:
+        # The show goes on: everything stays in memory and is written with the next change that saves.
+        self.notify(
+            f"{error}. The show goes on; everything is kept and saved with the next change once the disk is fixed.",
+            title="Record not saved",
+            severity="error",
+            timeout=20,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help":

@@ -345,3 +345,35 @@ async def test_a_deck_gone_from_the_folder_is_said_not_crashed_on(show_event: Pa
         await pilot.press("v")
         await pilot.press(*"deck deleted", "enter")
         assert isinstance(again.screen, DrawScreen)
+
+
+async def test_a_failing_disk_never_stops_the_show(show_event: Path, make_app, fake_clock, monkeypatch) -> None:  # noqa: ANN001
+    import errno
+
+    import battledecks.core.record as record_module
+
+    real_write = record_module.atomic_write
+
+    def full_disk(path, data):  # noqa: ANN001, ANN202
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        monkeypatch.setattr(record_module, "atomic_write", full_disk)
+        stage = await start_talk(pilot)
+        fake_clock.advance(3.0)
+        stage.tick()
+        await pilot.press("space", "space")
+        fake_clock.advance(20)
+        stage.tick()
+        await pilot.pause()
+        assert stage.finished and app.show.record.unsaved
+        assert any("Record not saved" == (n.title or "") for n in app._notifications)
+        monkeypatch.setattr(record_module, "atomic_write", real_write)
+        await pilot.press("enter")
+        await pilot.press("7", "enter")
+        assert not app.show.record.unsaved
+    # Everything done while the disk was full reached the file with the first save after it.
+    assert kinds(show_event)[:6] == ["order", "draw", "talk-start", "pause", "resume", "talk-end"]
+    assert kinds(show_event)[6:] == ["score"], kinds(show_event)
