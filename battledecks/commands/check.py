@@ -20,19 +20,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+from ._args import positive
 
 NAME = "check"
 HELP = "check decks and event files for problems; changes nothing"
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a decks folder, a deck folder, an event file (.yaml) or a folder of event files",
     )
     parser.add_argument(
-        "--slides", type=_positive, metavar="N",
+        "--slides", type=positive, metavar="N",
         help=f"slides each deck needs (default {DEFAULT_SLIDES}); an event file's own 'slides' applies to its decks",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")

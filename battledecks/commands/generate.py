@@ -18,7 +18,7 @@ from pathlib import Path
 from ..core.check import DEFAULT_SLIDES
 from ..core.decks import load_deck
 from ..core.problems import BattledecksError
-from .check import _positive
+from ._args import positive, whole_number
 from .import_ import terminate_as_interrupt
 
 NAME = "generate"
@@ -28,27 +28,17 @@ SEED_RANGE = 2**32
 """A random seed is drawn below this: short enough to read out and type."""
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..generate import THEMES
 
     parser.add_argument("--into", type=Path, required=True, metavar="DECKS", help="the decks folder (made if missing)")
-    parser.add_argument("--count", type=_positive, required=True, metavar="N", help="how many decks to make")
-    parser.add_argument("--seed", type=_seed, metavar="S", help="the set follows from it (default: a random one, printed)")
+    parser.add_argument("--count", type=positive, required=True, metavar="N", help="how many decks to make")
+    parser.add_argument("--seed", type=whole_number(0), metavar="S", help="the set follows from it (default: a random one, printed)")
     parser.add_argument(
         "--theme", choices=THEMES, help="one theme for every deck (default: " + ", ".join(THEMES) + " in turn)"
     )
     parser.add_argument(
-        "--slides", type=_positive, default=DEFAULT_SLIDES, metavar="N",
+        "--slides", type=positive, default=DEFAULT_SLIDES, metavar="N",
         help=f"slides per deck, a title first and an ending last (default {DEFAULT_SLIDES})",
     )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..core.check import DEFAULT_SLIDES
 from ..core.importing import Progress, import_decks
 from ..core.problems import BattledecksError
-from .check import _positive
+from ._args import positive
 
 NAME = "import"
 HELP = "make decks from PDFs, PowerPoint files, zips and folders of images"
@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="who made the deck; never handed their own deck (repeat for several)",
     )
     count = parser.add_mutually_exclusive_group()
-    count.add_argument("--slides", type=_positive, metavar="N", help=f"slides a deck needs (default {DEFAULT_SLIDES})")
+    count.add_argument("--slides", type=positive, metavar="N", help=f"slides a deck needs (default {DEFAULT_SLIDES})")
     count.add_argument("--event", type=Path, metavar="EVENT", help="an event file: its decks folder and slide count")
     parser.add_argument("--replace", action="store_true", help="replace a deck with the same id")
 
