@@ -377,3 +377,20 @@ async def test_a_failing_disk_never_stops_the_show(show_event: Path, make_app, f
     # Everything done while the disk was full reached the file with the first save after it.
     assert kinds(show_event)[:6] == ["order", "draw", "talk-start", "pause", "resume", "talk-end"]
     assert kinds(show_event)[6:] == ["score"], kinds(show_event)
+
+
+async def test_after_time_escape_goes_to_the_lineup(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        stage = await start_talk(pilot)
+        fake_clock.advance(20)
+        stage.tick()
+        await pilot.pause()
+        assert stage.finished
+        await pilot.press("space", "K")  # the talk's keys do nothing once it is over
+        assert app.screen is stage
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LineupScreen)
+        assert app.show.status("Ada") is Status.PRESENTED
