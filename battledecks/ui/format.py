@@ -13,16 +13,9 @@ def duration(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def number(value: float | None) -> str:
-    """A score without a pointless ``.0``."""
-    if value is None:
-        return ""
-    return f"{value:g}" if abs(value - round(value)) > 1e-9 else str(int(round(value)))
-
-
 def score_text(show: Show) -> dict[str, str]:
     """Each presenter's total as shown in the lineup (empty until scored)."""
-    from ..core.scoring import Standings
+    from ..core.scoring import Standings, format_score
 
     standings = Standings.from_record(show.record)
-    return {row.presenter: number(row.total) for row in standings.rows if row.total is not None}
+    return {row.presenter: format_score(row.total) for row in standings.rows if row.total is not None}

@@ -10,7 +10,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Header, Input, Label, Static
 
 from ...core.event import Scoring
-from ..format import number
+from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
 
 AUDIENCE = "\x00audience"
@@ -45,7 +45,7 @@ class ScoreInput(Input):
         fractional = scoring.step != int(scoring.step) or scoring.low != int(scoring.low)
         digits = len(str(int(scoring.high)))
         super().__init__(
-            value=number(value),
+            value=format_score(value),
             placeholder=f"{scoring.low:g}–{scoring.high:g}",
             # Only characters a score can have, and no longer than the highest one.
             restrict=rf"\d{{0,{digits}}}(\.\d{{0,2}})?" if fractional else rf"\d{{0,{digits}}}",
@@ -145,9 +145,9 @@ class ScoresScreen(Screen[None]):
         self.app.show.record.score(self.presenter, judge, field.criterion, value, round=self.round)
         who = "audience" if judge is None else f"{judge} · {field.criterion}"
         if field.saved is None:
-            self._message(f"Saved {who}: {number(value)}")
+            self._message(f"Saved {who}: {format_score(value)}")
         else:
-            self._message(f"Corrected {who}: {number(field.saved)} → {number(value) or 'none'}")
+            self._message(f"Corrected {who}: {format_score(field.saved)} → {format_score(value) or 'none'}")
         field.saved = value
         return True
 

@@ -154,11 +154,10 @@ class StageScreen(Screen[str]):
         due = self.clock.due_at(state.slide)
         late = now - due
         self.shown_slide = state.slide
-        self.query_one(SlideView).show(state.slide)
-        self._show_state(state)
-        self._paint_now()
         if previous == -1:
             self.query_one("#curtain").add_class("-hidden")
+        self.query_one(SlideView).show(state.slide)
+        self._paint_now()
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.
             self.app.show.note_talk(

@@ -15,13 +15,9 @@ from textual.widgets import Header, Static
 
 from ...core.problems import BattledecksError
 from ...core.scoring import Standings, format_score
+from ...results._words import names
 from ...results.table import results_table, table_text
 from ..widgets.key_footer import KeyFooter
-
-
-def names(items: tuple[str, ...] | list[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 class StandingsScreen(Screen[None]):
