@@ -160,6 +160,10 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         "order", "draw", "talk-start", "pause", "resume", "pause", "abort",
         "talk-start", "catch-up", "talk-end",
         "score", "score", "score", "score", "score", "correction",
+        "reveal", "reveal", "reveal", "reveal",
+    ]
+    assert [e["stage"] for e in read_entries(show_event.with_name(show_event.stem + ".record.yaml")) if e["kind"] == "reveal"] == [
+        "standings", "winner", "standings", "hidden",
     ]
 
     # Opening the event again resumes where it was.
