@@ -31,6 +31,7 @@ from .event import Event, load_event
 from .problems import Problem
 from .record import EventRecord, PresenterState, RecordError, Status, Turn, WallClock, shown_at_other_events, wall_now
 from .scoring import Standings, format_score
+from .text import control_problem
 
 SeedSource = Callable[[], int]
 
@@ -306,6 +307,8 @@ class Show:
         name = name.strip()
         if not name:
             raise RecordError("a presenter needs a name")
+        if why := control_problem(name):
+            raise RecordError(f"a presenter's name {why}")
         if name.casefold() in {n.casefold() for n in self.record.presenters}:
             raise RecordError(f"{name} is already in the lineup")
         count = len(self.record.order)
