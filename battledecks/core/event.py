@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, ProblemsError
+from .text import control_problem
 from .yamlfile import Lines, YamlFileError, load_yaml
 
 ORDERS = ("random", "listed")
@@ -152,6 +153,11 @@ class _Reader:
         text = str(value).strip()
         if not text:
             self.problem(keys, "must not be empty")
+            return None
+        why = control_problem(text)
+        if why:
+            # Printed as it is, an escape sequence would retitle or clear the host's terminal.
+            self.problem(keys, why)
             return None
         return text
 
