@@ -13,7 +13,6 @@ loaded with the same strict YAML reader as the event file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,6 +22,7 @@ from typing import Any
 from .atomic import atomic_write
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
+from .text import control_problem, control_problem_in, json_text
 from .yamlfile import YamlFileError, load_yaml
 
 FORMAT = 1
@@ -114,14 +114,15 @@ def _status(turn: Turn, judges: tuple[str, ...], criteria: Iterable[str], audien
 
 def _dump(entries: list[dict[str, Any]], event: Event) -> str:
     lines = [
-        f"# battledecks record of {json.dumps(event.name, ensure_ascii=False)}; written by battledecks, one entry a line.",
+        f"# battledecks record of {json_text(event.name)}; written by battledecks, one entry a line.",
         f"format: {FORMAT}",
-        f"event: {json.dumps(event.name, ensure_ascii=False)}",
-        f"event_file: {json.dumps(event.path.name, ensure_ascii=False)}",
+        f"event: {json_text(event.name)}",
+        f"event_file: {json_text(event.path.name)}",
     ]
     if entries:
         lines.append("log:")
-        lines.extend(f"  - {json.dumps(e, ensure_ascii=False)}" for e in entries)
+        # Escaped where YAML could not hold a character as it is, so the record always reads back.
+        lines.extend(f"  - {json_text(e)}" for e in entries)
     else:
         lines.append("log: []")
     return "\n".join(lines) + "\n"
@@ -145,6 +146,9 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
             raise ProblemsError(
                 [Problem(path, "log entry is not a mapping with a kind", line=lines.get(("log", index)))]
             )
+        why = control_problem_in(entry)
+        if why:
+            raise ProblemsError([Problem(path, f"log entry: {why}", line=lines.get(("log", index)))])
     return entries
 
 
@@ -303,6 +307,8 @@ class EventRecord:
         name = name.strip()
         if not name:
             raise RecordError("a presenter needs a name")
+        if why := control_problem(name):
+            raise RecordError(f"a presenter's name {why}")
         if name.casefold() in {n.casefold() for n in self.presenters}:
             raise RecordError(f"{name} is already in the lineup")
         self.add("add", presenter=name, position=len(self.order) if position is None else position)
