@@ -46,7 +46,7 @@ def night(tmp_path: Path, request) -> tuple[Standings, object, Path]:  # noqa: A
     scores[(JUDGES[2], "Fit to the slides")] = 8  # judges 29, 29, 31: mean 29.67
     play(path, {
         "Janie Hermann": {"scores": scores, "audience": 9},
-        "Angie Manfredi": {"scores": sheet(8, 8, 10), "audience": 36},
+        "Angie Manfredi": {"scores": sheet(8, 8, 10), "audience": 10},
     })
     event = load_event(path)
     return Standings.from_record(EventRecord.load(event, save=False)), event, path
@@ -74,7 +74,7 @@ def test_result_columns_stay_whole_at_every_width(night, width: int) -> None:  #
     janie = next(line for line in lines if "Janie Hermann" in line)
     angie = next(line for line in lines if "Angie Manfredi" in line)
     assert janie.split()[-3:] == ["29.67", "9", "29.67"]
-    assert angie.split()[-3:] == ["36", "36", "36"]
+    assert angie.split()[-3:] == ["36", "10", "36"]
     assert any("Toby Greenwalt" in line for line in lines)
 
 
