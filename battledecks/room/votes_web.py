@@ -60,6 +60,8 @@ class VoteDesk:
         self.version = 0
         """Goes up with every round opened or closed."""
         self._changed: asyncio.Event | None = None
+        self.pages: dict[tuple[int, bool], str] = {}
+        """The page as most phones load it, made once per version."""
         self.last: Result | None = None
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
@@ -88,6 +90,7 @@ class VoteDesk:
 
     def _bump(self) -> None:
         self.version += 1
+        self.pages.clear()
         if self._changed is not None:
             self._changed.set()
             self._changed = None
@@ -140,6 +143,17 @@ _TEMPLATE: string.Template | None = None
 
 def render_page(desk: VoteDesk, *, code: str = "", message: str = "", ok: bool | None = None, chosen: float | None = None) -> str:
     """The /vote page as the phone should see it now."""
+    plain = not message and chosen is None
+    key = (desk.version, code.strip().upper() == desk.store.code or not code)
+    if plain and key in desk.pages:
+        return desk.pages[key]
+    page = _render(desk, code=code, message=message, ok=ok, chosen=chosen)
+    if plain:
+        desk.pages[key] = page
+    return page
+
+
+def _render(desk: VoteDesk, *, code: str, message: str, ok: bool | None, chosen: float | None) -> str:
     global _TEMPLATE
     if _TEMPLATE is None:
         _TEMPLATE = _template()
@@ -195,7 +209,8 @@ def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Reque
     """Give the phone a token for the round open now, keeping its identity."""
     old = request.cookies.get(COOKIE)
     store = desk.store
-    if old and store.phone_of(old) and store.token_round(old) == (store.open_round.id if store.open_round else 0):
+    round_id = store.open_round.id if store.open_round else 0
+    if old and store.token_round(old) == round_id:
         return response
     response.set_cookie(COOKIE, store.token(old), max_age=COOKIE_AGE, httponly=True, samesite="Lax", path="/vote")
     return response
@@ -240,7 +255,7 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
             form = {}
         token = request.cookies.get(COOKIE)
         try:
-            outcome = await asyncio.wrap_future(store.submit(token, form.get("score"), form.get("code"), client))
+            outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
         except VoteError:
             return _answer(desk, request, as_json, 503, False, "The vote could not be saved: send it again.", "unsaved", form)
     if isinstance(outcome, Accepted):
