@@ -16,12 +16,15 @@ import json
 import string
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
 
-from .votes import REASONS, Accepted, Refused, Result, VoteError, VoteStore, _num
+from .votes import REASONS, Accepted, Refused, Result, Round, Scale, VoteError, VoteStore, _num
+
+if TYPE_CHECKING:
+    from battledecks.core.show import Show
 
 COOKIE = "bdvote"
 COOKIE_AGE = 24 * 3600
@@ -128,6 +131,40 @@ class VoteDesk:
             "title": title,
             "closed_text": closed_text,
         }
+
+
+def desk_for_show(show: Show) -> VoteDesk | None:
+    """The vote desk of a show whose event votes by phone (None otherwise), in step with its record.
+
+    Opening a vote writes ``vote-open`` through the show; closing writes the
+    result (``vote-close`` and the audience score). When the event is opened
+    again, an open vote is open again here with every vote it had.
+    """
+    event = show.event
+    scoring = event.scoring
+    if scoring.audience_vote != "phones":
+        return None
+    store = VoteStore.for_event(event.path, Scale(scoring.low, scoring.high, scoring.step))
+    try:
+        current = show.current_vote
+        rounds = show.vote_rounds()
+        store.sync(
+            Round(current.id, current.presenter, current.round) if current else None,
+            closed=[v.id for v in rounds if not v.open],
+        )
+    except BaseException:
+        store.close()
+        raise
+    desk = VoteDesk(
+        store, event.name,
+        opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
+        closer=lambda result: show.close_vote(result.count, result.mean),
+    )
+    closed = [v for v in rounds if not v.open and v.votes is not None]
+    if closed:
+        last = closed[-1]
+        desk.last = Result(last.id, last.presenter, last.round, last.votes or 0, last.mean)
+    return desk
 
 
 # --- the page ---------------------------------------------------------------------
@@ -285,4 +322,4 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_get("/vote/state", vote_state)
 
 
-__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "render_page"]
+__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "desk_for_show", "render_page"]
