@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import __version__
 from .core.problems import BattledecksError
 
-COMMANDS = ("run", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
+COMMANDS = ("run", "screen", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
 """Subcommands in the order ``--help`` lists them; each is a module in ``battledecks.commands``."""
 
 

@@ -1,0 +1,309 @@
+"""The room server: the show's changes for the audience screens, over HTTP.
+
+It runs in the host app's own asyncio loop (aiohttp's ``AppRunner`` does
+not need a loop of its own) and only ever reads the show:
+
+- ``GET /events``: server-sent events; the first is the whole public state
+  (see :mod:`battledecks.room.view`), then one after each change of the
+  show, and a heartbeat every few seconds. Each carries the host's
+  monotonic time (``now``) so a browser can line up its own clock, and the
+  machine's boot id so a follower on the same machine knows the clocks are
+  the same one.
+- ``GET /snapshot``: the same state, once.
+- ``GET /slides/DECK/N``: slide N (1-based) of the deck on stage, only while
+  its talk runs; any other deck is 404, so nobody can peek at unseen decks.
+- ``GET /stage``: the audience screen for a browser (files in the package).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import socket
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from ..core.decks import slide_files
+from ..core.problems import BattledecksError
+from .view import RoomView
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8750
+
+HEARTBEAT = 2.0
+"""Seconds between heartbeats on an idle stream."""
+
+MAX_CLIENTS = 2000
+"""Streams served at once; more are refused with 503."""
+
+QUEUE = 256
+"""Messages waiting for one slow client before it is dropped (it reconnects)."""
+
+MAX_REQUEST = 1024
+"""Largest request body accepted: no route takes one."""
+
+STATIC = {"stage.js": "text/javascript", "stage.css": "text/css"}
+"""Files served from the package besides the stage page."""
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; media-src 'none'; object-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+Monotonic = Callable[[], float]
+
+
+class ServeError(BattledecksError):
+    """The server cannot listen where asked."""
+
+
+def boot_id() -> str | None:
+    """This machine's boot id: two processes with the same one share a monotonic clock."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``HOST`` or ``:PORT``, defaults filled in.
+
+    Raises:
+        ServeError: not an address.
+    """
+    host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
+    host = host.strip("[]") or DEFAULT_HOST
+    if not sep:
+        return host, DEFAULT_PORT
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ServeError(f"--serve {text}: the port must be a number (like 127.0.0.1:{DEFAULT_PORT})") from None
+    if not 0 <= port <= 65535:
+        raise ServeError(f"--serve {text}: the port must be between 0 and 65535")
+    return host, port
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket, opened before the app starts so a busy port is said at once.
+
+    Raises:
+        ServeError: the address cannot be used.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise ServeError(f"--serve {host}:{port}: unknown address ({error.strerror})") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise ServeError(f"--serve {host}:{port}: cannot listen there: {error.strerror or error}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def _package_file(name: str) -> bytes:
+    return resources.files("battledecks.room").joinpath("static", name).read_bytes()
+
+
+class RoomServer:
+    """Publishes one show to the audience screens; started and stopped in the app's loop."""
+
+    def __init__(self, show: Any, sock: socket.socket, *, monotonic: Monotonic = time.monotonic) -> None:
+        self.show = show
+        self.sock = sock
+        self.monotonic = monotonic
+        self.url = url_of(sock)
+        self.view = RoomView(show)
+        self.boot = boot_id()
+        self._clients: set[asyncio.Queue[bytes | None]] = set()
+        self._runner: web.AppRunner | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
+        self.on_clients: Callable[[int], None] | None = None
+        """Called with the number of audience streams whenever it changes."""
+
+    @property
+    def clients(self) -> int:
+        """Audience streams connected now."""
+        return len(self._clients)
+
+    # --- life ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=MAX_REQUEST, middlewares=[_headers])
+        app.router.add_get("/", self._root)
+        app.router.add_get("/stage", self._stage)
+        app.router.add_get("/favicon.ico", self._no_icon)
+        app.router.add_get("/static/{name}", self._static)
+        app.router.add_get("/snapshot", self._snapshot)
+        app.router.add_get("/events", self._events)
+        app.router.add_get("/slides/{deck}/{number}", self._slide)
+        self._runner = web.AppRunner(
+            app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=1.0,
+            max_line_size=4096,
+            max_field_size=4096,
+            max_headers=32,
+        )
+        await self._runner.setup()
+        await web.SockSite(self._runner, self.sock).start()
+        self._unsubscribe = self.show.changes.subscribe(self._on_change)
+
+    async def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        for queue in list(self._clients):
+            _offer(queue, None)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- the stream ---------------------------------------------------------------
+
+    def _on_change(self, change: Any) -> None:
+        now = self.monotonic()
+        self.view.apply(change.kind, change.presenter, change.round, dict(change.data), change.seq, now)
+        frame = self._frame("change", self.message(change.kind, now), change.seq)
+        for queue in list(self._clients):
+            if not _offer(queue, frame):
+                self._drop(queue)
+
+    def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
+        """A message for the audience screens: what changed and the whole public state."""
+        return {
+            "kind": kind,
+            "now": self.monotonic() if now is None else now,
+            "boot": self.boot,
+            "state": self.view.state(),
+        }
+
+    @staticmethod
+    def _frame(event: str, data: dict[str, Any], seq: int | None = None) -> bytes:
+        head = f"id: {seq}\n" if seq is not None else ""
+        return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+    def _drop(self, queue: asyncio.Queue[bytes | None]) -> None:
+        # A client this far behind reconnects and starts again from the state.
+        while not queue.empty():
+            queue.get_nowait()
+        queue.put_nowait(None)
+
+    def _count_changed(self) -> None:
+        if self.on_clients is not None:
+            self.on_clients(len(self._clients))
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        if len(self._clients) >= MAX_CLIENTS:
+            raise web.HTTPServiceUnavailable(text="too many audience screens\n")
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
+        await response.prepare(request)
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE)
+        self._clients.add(queue)
+        self._count_changed()
+        try:
+            await response.write(b"retry: 500\n\n" + self._frame("state", self.message("state"), self.view.seq))
+            while True:
+                try:
+                    frame = await asyncio.wait_for(queue.get(), HEARTBEAT)
+                except TimeoutError:
+                    frame = self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq})
+                if frame is None:
+                    break
+                await response.write(frame)
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            self._clients.discard(queue)
+            self._count_changed()
+        return response
+
+    # --- routes -------------------------------------------------------------------
+
+    async def _root(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/stage")
+
+    async def _stage(self, request: web.Request) -> web.Response:
+        return web.Response(body=self._files["stage.html"], content_type="text/html", charset="utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
+    async def _no_icon(self, request: web.Request) -> web.Response:
+        return web.Response(status=204)
+
+    async def _static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        return web.Response(body=self._files[name], content_type=STATIC[name], charset="utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
+    async def _snapshot(self, request: web.Request) -> web.Response:
+        return web.json_response(self.message("state"), headers={"Cache-Control": "no-store"})
+
+    async def _slide(self, request: web.Request) -> web.FileResponse:
+        deck_id = request.match_info["deck"]
+        on_stage = self.view.on_stage()
+        if on_stage is None or deck_id != on_stage:
+            raise web.HTTPNotFound()
+        try:
+            number = int(request.match_info["number"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        deck = self.show.decks.get(deck_id)
+        if deck is None:
+            raise web.HTTPNotFound()
+        try:
+            files = await asyncio.to_thread(slide_files, deck)
+        except (BattledecksError, OSError):
+            raise web.HTTPNotFound() from None
+        if not 1 <= number <= len(files) or self.view.on_stage() != deck_id:
+            raise web.HTTPNotFound()
+        path = files[number - 1]
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if not kind.startswith("image/"):
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600"})
+
+
+def _offer(queue: asyncio.Queue[bytes | None], frame: bytes | None) -> bool:
+    try:
+        queue.put_nowait(frame)
+    except asyncio.QueueFull:
+        return False
+    return True
+
+
+@web.middleware
+async def _headers(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as error:
+        error.headers.update(SECURITY_HEADERS)
+        raise
+    if not response.prepared:
+        response.headers.update(SECURITY_HEADERS)
+    return response
