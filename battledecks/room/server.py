@@ -31,7 +31,7 @@ from aiohttp import web
 
 from ..core.decks import slide_files
 from ..core.problems import BattledecksError
-from .view import RoomView
+from .view import REVEAL_SUSPENSE, RoomView
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8750
@@ -128,12 +128,14 @@ def _package_file(name: str) -> bytes:
 class RoomServer:
     """Publishes one show to the audience screens; started and stopped in the app's loop."""
 
-    def __init__(self, show: Any, sock: socket.socket, *, monotonic: Monotonic = time.monotonic) -> None:
+    def __init__(
+        self, show: Any, sock: socket.socket, *, monotonic: Monotonic = time.monotonic, suspense: float = REVEAL_SUSPENSE
+    ) -> None:
         self.show = show
         self.sock = sock
         self.monotonic = monotonic
         self.url = url_of(sock)
-        self.view = RoomView(show)
+        self.view = RoomView(show, suspense=suspense)
         self.boot = boot_id()
         self._clients: set[asyncio.Queue[bytes | None]] = set()
         self._runner: web.AppRunner | None = None

@@ -27,8 +27,9 @@ IDLE, REVEAL, TALK, STANDINGS = "idle", "reveal", "talk", "standings"
 class RoomView:
     """The public state of one show, kept up to date from its changes."""
 
-    def __init__(self, show: Any) -> None:
+    def __init__(self, show: Any, *, suspense: float = REVEAL_SUSPENSE) -> None:
         self.show = show
+        self.suspense = suspense
         self.seq: int = show.seq
         self.stage = IDLE
         self.reveal: dict[str, Any] | None = None
@@ -53,7 +54,7 @@ class RoomView:
                 "title": data.get("title") or self._title(presenter, round),
                 "topic": data.get("topic"),
                 "at": now,
-                "suspense": REVEAL_SUSPENSE,
+                "suspense": self.suspense,
             }
         elif kind == "veto" and self.reveal is not None and self.reveal["presenter"] == presenter:
             self.stage, self.reveal = IDLE, None
