@@ -42,8 +42,8 @@ HEARTBEAT = 2.0
 MAX_CLIENTS = 2000
 """Streams served at once; more are refused with 503."""
 
-QUEUE = 256
-"""Messages waiting for one slow client before it is dropped (it reconnects)."""
+MAX_BEHIND = 1 << 20
+"""Bytes waiting for one slow screen before it is dropped (it reconnects and starts from the state)."""
 
 MAX_REQUEST = 1024
 """Largest request body accepted: no route takes one."""
@@ -137,8 +137,9 @@ class RoomServer:
         self.url = url_of(sock)
         self.view = RoomView(show, suspense=suspense)
         self.boot = boot_id()
-        self._clients: set[asyncio.Queue[bytes | None]] = set()
+        self._streams: set[_Stream] = set()
         self._runner: web.AppRunner | None = None
+        self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
         self.on_clients: Callable[[int], None] | None = None
@@ -147,7 +148,7 @@ class RoomServer:
     @property
     def clients(self) -> int:
         """Audience streams connected now."""
-        return len(self._clients)
+        return len(self._streams)
 
     # --- life ------------------------------------------------------------------
 
@@ -172,13 +173,18 @@ class RoomServer:
         await self._runner.setup()
         await web.SockSite(self._runner, self.sock).start()
         self._unsubscribe = self.show.changes.subscribe(self._on_change)
+        self._beating = asyncio.get_running_loop().create_task(self._beat())
 
     async def stop(self) -> None:
+        """Close every stream and stop listening (the audience screens then wait for the host)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for queue in list(self._clients):
-            _offer(queue, None)
+        if self._beating is not None:
+            self._beating.cancel()
+            self._beating = None
+        for stream in list(self._streams):
+            self._close(stream)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -188,10 +194,7 @@ class RoomServer:
     def _on_change(self, change: Any) -> None:
         now = self.monotonic()
         self.view.apply(change.kind, change.presenter, change.round, dict(change.data), change.seq, now)
-        frame = self._frame("change", self.message(change.kind, now), change.seq)
-        for queue in list(self._clients):
-            if not _offer(queue, frame):
-                self._drop(queue)
+        self._broadcast(self._frame("change", self.message(change.kind, now), change.seq))
 
     def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
         """A message for the audience screens: what changed and the whole public state."""
@@ -207,41 +210,56 @@ class RoomServer:
         head = f"id: {seq}\n" if seq is not None else ""
         return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
-    def _drop(self, queue: asyncio.Queue[bytes | None]) -> None:
-        # A client this far behind reconnects and starts again from the state.
-        while not queue.empty():
-            queue.get_nowait()
-        queue.put_nowait(None)
+    def _broadcast(self, frame: bytes) -> None:
+        # One chunk built once, written straight to every stream: no task wakes per client.
+        chunk = b"%x\r\n%s\r\n" % (len(frame), frame)
+        for stream in list(self._streams):
+            if not stream.send(chunk):
+                self._close(stream)
+
+    def _close(self, stream: _Stream) -> None:
+        if stream in self._streams:
+            self._streams.discard(stream)
+            self._count_changed()
+        if not stream.closed.done():
+            stream.closed.set_result(None)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq}))
 
     def _count_changed(self) -> None:
         if self.on_clients is not None:
-            self.on_clients(len(self._clients))
+            self.on_clients(len(self._streams))
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        if len(self._clients) >= MAX_CLIENTS:
+        if len(self._streams) >= MAX_CLIENTS or self._runner is None:
             raise web.HTTPServiceUnavailable(text="too many audience screens\n")
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
         await response.prepare(request)
-        queue: asyncio.Queue[bytes | None] = asyncio.Queue(QUEUE)
-        self._clients.add(queue)
+        transport = request.transport
+        if transport is None:
+            return response
+        # The first frame goes through aiohttp's chunked writer; the next ones are
+        # written by _broadcast as chunks of their own on the same transport.
+        await response.write(b"retry: 500\n\n" + self._frame("state", self.message("state"), self.view.seq))
+        stream = _Stream(transport, asyncio.get_running_loop().create_future())
+        self._streams.add(stream)
         self._count_changed()
         try:
-            await response.write(b"retry: 500\n\n" + self._frame("state", self.message("state"), self.view.seq))
-            while True:
-                try:
-                    frame = await asyncio.wait_for(queue.get(), HEARTBEAT)
-                except TimeoutError:
-                    frame = self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq})
-                if frame is None:
-                    break
-                await response.write(frame)
-        except (ConnectionError, asyncio.CancelledError):
+            await stream.closed
+        except asyncio.CancelledError:
             pass
         finally:
-            self._clients.discard(queue)
-            self._count_changed()
+            self._close(stream)
+        if not transport.is_closing():
+            try:
+                await response.write_eof()
+            except ConnectionError:
+                pass
         return response
 
     # --- routes -------------------------------------------------------------------
@@ -291,12 +309,25 @@ class RoomServer:
         return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600"})
 
 
-def _offer(queue: asyncio.Queue[bytes | None], frame: bytes | None) -> bool:
-    try:
-        queue.put_nowait(frame)
-    except asyncio.QueueFull:
-        return False
-    return True
+class _Stream:
+    """One audience screen's open stream."""
+
+    __slots__ = ("transport", "closed")
+
+    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None]) -> None:
+        self.transport = transport
+        self.closed = closed
+
+    def send(self, chunk: bytes) -> bool:
+        """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""
+        transport = self.transport
+        if transport.is_closing() or not isinstance(transport, asyncio.WriteTransport):
+            return False
+        if transport.get_write_buffer_size() > MAX_BEHIND:
+            transport.close()
+            return False
+        transport.write(chunk)
+        return True
 
 
 @web.middleware

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Label, Static
 
@@ -10,6 +11,7 @@ from battledecks.core.show import Show
 from battledecks.room.server import RoomServer, listen
 from battledecks.ui.audience.app import AudienceApp
 from battledecks.ui.widgets.slide_view import SlideView
+from tests.builders import build_event
 from tests.room.conftest import until
 
 SIZE = (100, 30)
@@ -19,7 +21,12 @@ def text(app: AudienceApp, selector: str) -> str:
     return str(app.query_one(selector, Static).render())
 
 
-async def test_the_room_sees_the_show_and_only_the_show(served: RoomServer, room_show: Show) -> None:
+async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    # Half a second a slide: time to look at each view on a busy machine.
+    path = build_event(event_dir / "events", name="screen", seconds=6, countdown=0.5, order="listed")
+    room_show = Show.open(path, seed_source=seeds, clock=wall)
+    served = RoomServer(room_show, listen("127.0.0.1", 0), suspense=1.0)
+    await served.start()
     app = AudienceApp(lambda: served.url)
     async with app.run_test(size=SIZE) as pilot:
         switcher = app.query_one(ContentSwitcher)
@@ -60,6 +67,7 @@ async def test_the_room_sees_the_show_and_only_the_show(served: RoomServer, room
         seq = room_show.seq
         await pilot.press("enter", "space", "escape", "s", "d", "v")
         assert room_show.seq == seq and switcher.current == "standings"
+    await served.stop()
 
 
 async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) -> None:

@@ -319,23 +319,34 @@ class AudienceApp(App[None]):
         who = str(talk.get("presenter") or "")
         self.query_one("#who", Label).update(f"{who} · {talk['title']}" if talk.get("title") else who)
         if talk.get("ended") is None and talk.get("deck") and self.follower.url:
-            self.run_worker(self._fetch(key, self.follower.url, str(talk["deck"]), clock.slides), group="slides", exclusive=True)
+            self.run_worker(
+                self._fetch(key, self.follower.url, str(talk["deck"]), clock.slides),
+                group="slides", exclusive=True, exit_on_error=False,
+            )
 
     async def _fetch(self, key: tuple[Any, ...], url: str, deck: str, count: int) -> None:
         """Download the talk's slides, then put them on screen (covered until the first is due)."""
         folder = Path(self._folder.name) / f"talk-{len(self.slide_log)}-{time.monotonic_ns()}"
         folder.mkdir()
-        paths: list[Path] = []
-        timeout = aiohttp.ClientTimeout(total=60)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            for number in range(1, count + 1):
-                async with session.get(f"{url.rstrip('/')}/slides/{quote(deck, safe='')}/{number}") as response:
-                    if response.status != 200:
-                        return
-                    suffix = mimetypes.guess_extension(response.content_type or "") or ".img"
-                    path = folder / f"{number:02d}{suffix}"
-                    path.write_bytes(await response.read())
-                    paths.append(path)
+        base = f"{url.rstrip('/')}/slides/{quote(deck, safe='')}"
+
+        async def one(session: aiohttp.ClientSession, number: int) -> Path | None:
+            async with session.get(f"{base}/{number}") as response:
+                if response.status != 200:
+                    return None
+                suffix = mimetypes.guess_extension(response.content_type or "") or ".img"
+                path = folder / f"{number:02d}{suffix}"
+                path.write_bytes(await response.read())
+                return path
+
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+                got = await asyncio.gather(*(one(session, n) for n in range(1, count + 1)))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            return  # the host went away; the next state starts again
+        paths = [path for path in got if path is not None]
+        if len(paths) != count:
+            return
         if key != self._talk_key:
             return
         view = SlideView(paths, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
