@@ -11,7 +11,6 @@ ever shown. Exits 0 when there are no errors (warnings are fine), 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+from ..core.text import json_text, visible
 from ._args import positive
 
 NAME = "check"
@@ -49,11 +49,12 @@ def _print_table(report: CheckReport, console: Console) -> None:
             style = "bold red" if p.is_error else "yellow"
             message = f"{p.key}: {p.message}" if p.key else p.message
             # Text, not markup: file names may hold [brackets].
-            table.add_row(Text(str(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(message))
+            # Escaped: names and paths with control characters must not reach the terminal raw.
+            table.add_row(Text(visible(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(visible(message)))
         console.print(table)
     for event in report.events:
         style = {True: "green", False: "bold red", None: ""}[event.enough]
-        console.print(Text.assemble((str(event.path), ""), ": ", (event.describe(), style)))
+        console.print(Text.assemble((visible(event.path), ""), ": ", (visible(event.describe()), style)))
     console.print(Text(report.describe(), style="bold red" if not report.ok else "bold green"))
 
 
@@ -61,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = check_paths(args.paths, slides=args.slides)
     except Exception as error:  # noqa: BLE001 - the check reports problems, never a traceback
-        print(f"battledecks check: could not finish: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"battledecks check: could not finish: {type(error).__name__}: {visible(error)}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        print(json_text(report.as_dict(), indent=2))
     else:
         _print_table(report, Console(highlight=False))
     return 0 if report.ok else 1

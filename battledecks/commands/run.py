@@ -38,6 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..core.event import load_event
+    from ..core.record import EventRecord
     from ..core.show import Show
     from ..demo import demo_event_path
 
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace) -> int:
         # `run --serve EVENT`: the event, not an address.
         args.event, serve = Path(serve), "127.0.0.1:8750"
     event_path: Path = args.event or demo_event_path()
-    load_event(event_path)  # a broken event file is reported before anything is written
+    # A broken event file or record is reported before anything is written, the lock file included.
+    EventRecord.load(load_event(event_path), save=False)
     lock = Show.lock_for(event_path)
     lock.acquire(str(event_path))
     try:

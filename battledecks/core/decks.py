@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, read_pdf
 from .problems import BattledecksError, Problem
+from .text import control_problem
 from .yamlfile import YamlFileError, load_yaml
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
@@ -97,6 +98,10 @@ def _str_list(value: object, key: str, path: Path, line: int | None, problems: l
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.append(Problem(path, "must be a list of non-empty names", line=line, key=key))
         return ()
+    why = next((w for v in value if (w := control_problem(v))), None)
+    if why:
+        problems.append(Problem(path, why, line=line, key=key))
+        return ()
     return tuple(v.strip() for v in value)
 
 
@@ -122,6 +127,8 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
                 continue
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
                 problems.append(Problem(path, "must be a non-empty text", line=line, key=key))
+            elif why := control_problem(str(value)):
+                problems.append(Problem(path, why, line=line, key=key))
             else:
                 fields["title"] = str(value).strip()
         elif key in ("authors", "tags"):
@@ -129,6 +136,8 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
         elif key == "notes":
             if value is not None and not isinstance(value, str):
                 problems.append(Problem(path, "must be text", line=line, key=key))
+            elif value and (why := control_problem(value, allow="\t\n\r")):
+                problems.append(Problem(path, why, line=line, key=key))
             else:
                 fields["notes"] = value or ""
         elif key == "retired":
@@ -150,7 +159,10 @@ def load_pdf_deck(path: Path) -> Deck:
     except PdfError as error:
         return Deck(id=path.stem, path=path, title=path.stem, slides=(), pdf=path,
                     problems=(Problem(path, error.reason),))
-    return Deck(id=path.stem, path=path, title=info.title or path.stem, slides=(), pdf=path, pdf_pages=info.pages)
+    # A title from the PDF's metadata with control characters in it is not shown: the file name is.
+    title = info.title if info.title and not control_problem(info.title) else path.stem
+    problems = (Problem(path, f"file name {why}: rename the file"),) if (why := control_problem(path.stem)) else ()
+    return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages, problems=problems)
 
 
 def load_deck(folder: Path) -> Deck:
@@ -170,6 +182,9 @@ def load_deck(folder: Path) -> Deck:
     problems: list[Problem] = []
     if meta_path.exists() or meta_path.is_symlink():
         fields, problems = read_deck_file(meta_path)
+    if why := control_problem(folder.name):
+        # The id is the folder's name: it is printed and recorded.
+        problems.append(Problem(folder, f"folder name {why}: rename the folder"))
     return Deck(
         id=folder.name,
         path=folder,

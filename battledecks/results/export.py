@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from typing import Any
 
 from ..core.event import Event
 from ..core.scoring import Standings, format_score
+from ..core.text import json_text
 from ._words import Column, award_lines, criterion_label, event_date, judge_sum, rule_text, standings_columns
 
 FILE_PLACES = 6
@@ -65,7 +65,7 @@ def results_data(standings: Standings, event: Event) -> dict[str, Any]:
 
 
 def to_json(standings: Standings, event: Event) -> str:
-    return json.dumps(results_data(standings, event), indent=2, ensure_ascii=False) + "\n"
+    return json_text(results_data(standings, event), indent=2) + "\n"
 
 
 def _awards_of(standings: Standings) -> dict[str, list[str]]:

@@ -12,12 +12,18 @@ from rich.text import Text
 
 from ..core.event import Event
 from ..core.scoring import Standings, StandingRow, format_score
+from ..core.text import visible
 from ._words import award_lines, criterion_label, event_date, rank_text, row_note, rule_text
 
 
 DETAIL, SUMS, MEANS = "detail", "sums", "means"
 """How much of the judges' scoring the table shows, from most to least: every
 score, each judge's sum, or only the judges' mean. The terminal's width decides."""
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Text from the event's files, with any control character escaped (and no markup read)."""
+    return Text(visible(value), style=style)
 
 
 def _judge_cell(row: StandingRow, judge: str, criteria: list[str], level: str) -> str:
@@ -51,7 +57,7 @@ def _table(standings: Standings, event: Event, level: str) -> Table:
     judges = scoring.judges if level != MEANS else ()
     title = event.name + (f"  {event_date(event)}" if event.date else "")
     # Names go in as Text: a "[" in a name must not be read as Rich markup.
-    table = Table(title=Text(title), title_style="bold", header_style="bold", box=box.SIMPLE_HEAD)
+    table = Table(title=_text(title), title_style="bold", header_style="bold", box=box.SIMPLE_HEAD)
     table.add_column("Rank", justify="right", no_wrap=True)
     # Names are what people look for: never cut them.
     table.add_column("Presenter", min_width=min(24, max((cell_len(r.presenter) for r in rows), default=0)))
@@ -60,7 +66,7 @@ def _table(standings: Standings, event: Event, level: str) -> Table:
         table.add_column("Topic", min_width=12)
     cells = {j: [_judge_cell(r, j, criteria, level) for r in rows] for j in judges}
     for judge in judges:
-        table.add_column(Text(judge), justify="right", no_wrap=True)
+        table.add_column(_text(judge), justify="right", no_wrap=True)
     if scoring.judges:
         table.add_column("Judges", justify="right", no_wrap=True)
     if scoring.audience:
@@ -76,9 +82,9 @@ def _table(standings: Standings, event: Event, level: str) -> Table:
         if scoring.audience:
             line.append(format_score(row.audience))
         line.append(format_score(row.total))
-        table.add_row(*map(Text, line), style="bold yellow" if row.rank == 1 else ("dim" if row.rank is None else None))
+        table.add_row(*map(_text, line), style="bold yellow" if row.rank == 1 else ("dim" if row.rank is None else None))
     if level == DETAIL and scoring.judges:
-        table.caption = Text("Judge columns: " + " · ".join(criterion_label(c) for c in scoring.criteria) + " = sum")
+        table.caption = _text("Judge columns: " + " · ".join(criterion_label(c) for c in scoring.criteria) + " = sum")
     elif scoring.judges:
         table.caption = Text("Every judge's score: a wider terminal, or --format md or html")
     return table
@@ -99,10 +105,10 @@ def results_table(standings: Standings, event: Event, console: Console | None = 
     for row in standings.rows:
         note = row_note(row)
         if note:
-            parts.append(Text.assemble((f"{row.presenter}: ", "dim bold"), (note, "dim")))
+            parts.append(Text.assemble(_text(f"{row.presenter}: ", "dim bold"), _text(note, "dim")))
     for label, text in award_lines(standings):
-        parts.append(Text.assemble((f"{label}: ", "bold"), text))
-    parts.append(Text(rule_text(standings.scoring), style="dim"))
+        parts.append(Text.assemble((f"{label}: ", "bold"), _text(text)))
+    parts.append(_text(rule_text(standings.scoring), "dim"))
     return Group(*parts)
 
 
