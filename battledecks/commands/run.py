@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,18 @@ def run(args: argparse.Namespace) -> int:
     event_path: Path = args.event or demo_event_path()
     # A broken event file or record is reported before anything is written, the lock file included.
     EventRecord.load(load_event(event_path), save=False)
+    sock = None
+    if serve is not None:
+        from ..room.server import listen, parse_address
+
+        sock = listen(*parse_address(serve))  # a busy port is said before the app starts
     lock = Show.lock_for(event_path)
-    lock.acquire(str(event_path))
+    try:
+        lock.acquire(str(event_path))
+    except BaseException:
+        if sock is not None:
+            sock.close()
+        raise
     try:
         show = Show.open(event_path)
         from ..render.detect import detect_graphics
@@ -58,23 +69,24 @@ def run(args: argparse.Namespace) -> int:
 
         graphics = detect_graphics(args.graphics or show.event.graphics)
         app = create_app(event_path, graphics=graphics, show=show)
-        if serve is None:
+        if sock is None:
             app.run()
         else:
-            asyncio.run(_run_served(app, show, event_path, serve))
+            asyncio.run(_run_served(app, show, event_path, sock))
     finally:
+        if sock is not None:
+            sock.close()
         lock.release()
     return 0
 
 
-async def _run_served(app: Any, show: Any, event_path: Path, address: str) -> None:
+async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket) -> None:
     """Run the app with the room server in the same loop; the server stops with the app."""
     from ..room.address import remove_address, write_address
-    from ..room.server import RoomServer, listen, parse_address
+    from ..room.server import RoomServer
 
-    host, port = parse_address(address)
-    server = RoomServer(show, listen(host, port))
-    app.audience = server
+    server = RoomServer(show, sock)
+    app.audience_url = server.url + "stage"
     await server.start()
     try:
         write_address(event_path, server.url)

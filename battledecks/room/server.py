@@ -22,7 +22,7 @@ import json
 import mimetypes
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,8 @@ MAX_CLIENTS = 2000
 MAX_BEHIND = 1 << 20
 """Bytes waiting for one slow screen before it is dropped (it reconnects and starts from the state)."""
 
-MAX_REQUEST = 1024
-"""Largest request body accepted: no route takes one."""
+MAX_REQUEST = 4096
+"""Largest request body accepted."""
 
 STATIC = {"stage.js": "text/javascript", "stage.css": "text/css"}
 """Files served from the package besides the stage page."""
@@ -129,7 +129,13 @@ class RoomServer:
     """Publishes one show to the audience screens; started and stopped in the app's loop."""
 
     def __init__(
-        self, show: Any, sock: socket.socket, *, monotonic: Monotonic = time.monotonic, suspense: float = REVEAL_SUSPENSE
+        self,
+        show: Any,
+        sock: socket.socket,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        suspense: float = REVEAL_SUSPENSE,
+        routes: Sequence[Callable[[web.Application], None]] = (),
     ) -> None:
         self.show = show
         self.sock = sock
@@ -142,6 +148,8 @@ class RoomServer:
         self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
+        self.routes = list(routes)
+        """More routes to serve (each is called with the aiohttp application before it starts)."""
         self.on_clients: Callable[[int], None] | None = None
         """Called with the number of audience streams whenever it changes."""
 
@@ -153,7 +161,7 @@ class RoomServer:
     # --- life ------------------------------------------------------------------
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=MAX_REQUEST, middlewares=[_headers])
+        app = web.Application(client_max_size=MAX_REQUEST)
         app.router.add_get("/", self._root)
         app.router.add_get("/stage", self._stage)
         app.router.add_get("/favicon.ico", self._no_icon)
@@ -161,6 +169,8 @@ class RoomServer:
         app.router.add_get("/snapshot", self._snapshot)
         app.router.add_get("/events", self._events)
         app.router.add_get("/slides/{deck}/{number}", self._slide)
+        for add in self.routes:
+            add(app)
         self._runner = web.AppRunner(
             app,
             handle_signals=False,
@@ -269,7 +279,7 @@ class RoomServer:
 
     async def _stage(self, request: web.Request) -> web.Response:
         return web.Response(body=self._files["stage.html"], content_type="text/html", charset="utf-8",
-                            headers={"Cache-Control": "no-cache"})
+                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
 
     async def _no_icon(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -279,10 +289,10 @@ class RoomServer:
         if name not in STATIC:
             raise web.HTTPNotFound()
         return web.Response(body=self._files[name], content_type=STATIC[name], charset="utf-8",
-                            headers={"Cache-Control": "no-cache"})
+                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
 
     async def _snapshot(self, request: web.Request) -> web.Response:
-        return web.json_response(self.message("state"), headers={"Cache-Control": "no-store"})
+        return web.json_response(self.message("state"), headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
 
     async def _slide(self, request: web.Request) -> web.FileResponse:
         deck_id = request.match_info["deck"]
@@ -306,7 +316,7 @@ class RoomServer:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if not kind.startswith("image/"):
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600"})
+        return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS})
 
 
 class _Stream:
@@ -328,15 +338,3 @@ class _Stream:
             return False
         transport.write(chunk)
         return True
-
-
-@web.middleware
-async def _headers(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-    try:
-        response = await handler(request)
-    except web.HTTPException as error:
-        error.headers.update(SECURITY_HEADERS)
-        raise
-    if not response.prepared:
-        response.headers.update(SECURITY_HEADERS)
-    return response

@@ -262,6 +262,7 @@ class AudienceApp(App[None]):
             if now - since > ABORT_SHOWN:
                 return False, None
             self._curtain("", "Talk stopped")
+            self.query_one("#paused", Label).update("")
             self._show("talk")
             return True, since + ABORT_SHOWN
         if state.phase is Phase.TIME_UP:
