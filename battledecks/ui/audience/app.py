@@ -32,6 +32,7 @@ from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from ...core.clock import Phase, TalkClock
 from ...render.detect import GraphicsMode
+from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
 from ..deadline import DeadlineTimer
@@ -109,6 +110,7 @@ class AudienceApp(App[None]):
         self._belled: tuple[Any, ...] | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
         self._deadline: DeadlineTimer | None = None
+        self._gc_paused = False
 
     # --- layout --------------------------------------------------------------------
 
@@ -150,6 +152,9 @@ class AudienceApp(App[None]):
     def on_unmount(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
+        if self._gc_paused:
+            resume_gc()
+            self._gc_paused = False
         self._folder.cleanup()
 
     # --- the stream -------------------------------------------------------------------
@@ -193,6 +198,20 @@ class AudienceApp(App[None]):
         else:
             due = self._render(state, now)
         self._deadline.arm(due)
+        self._collect_between_talks(now)
+
+    def _collect_between_talks(self, now: float) -> None:
+        """No garbage collection while a talk runs (as on the host's stage); all of it between talks."""
+        talking = (
+            self.view == "talk" and self.clock is not None
+            and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
+        )
+        if talking and not self._gc_paused:
+            pause_gc()
+            self._gc_paused = True
+        elif not talking and self._gc_paused:
+            resume_gc()
+            self._gc_paused = False
 
     def _render(self, state: dict[str, Any], now: float) -> float | None:
         stage = state.get("stage")
