@@ -38,16 +38,16 @@ def run(args: argparse.Namespace) -> int:
         show = Show.open(args.event)
         drawn = {d.deck.id for d in show.draw_all()}
         rows = []
-        for presenter in show.record.lineup():
-            turn = presenter.main
+        for name in show.names():
+            turn = show.presenter(name, 1)
             rows.append(
                 {
-                    "name": presenter.name,
+                    "name": name,
                     "deck": turn.deck,
-                    "title": turn.deck_title,
+                    "title": turn.title,
                     "topic": turn.topic,
                     "seed": turn.seed,
-                    "status": show.status(presenter.name).value,
+                    "status": show.status(name).value,
                     "new": turn.deck in drawn,
                 }
             )

@@ -22,7 +22,7 @@ from typing import Any
 from .atomic import atomic_write
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
-from .text import control_problem, control_problem_in, json_text
+from .text import control_problem_in, json_text
 from .yamlfile import YamlFileError, load_yaml
 
 FORMAT = 1
@@ -155,7 +155,10 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
 class EventRecord:
     """The record of one event, and the state derived from it.
 
-    Every change method appends an entry, applies it and saves the file
+    State is only ever derived by applying entries, so what a running show
+    believes and what a reopened record shows are the same. Changes come
+    from :class:`~battledecks.core.show.Show`, which checks the rules and
+    calls :meth:`add`; it appends an entry, applies it and saves the file
     before returning, so what the host sees confirmed on screen is on disk.
     """
 
@@ -250,6 +253,7 @@ class EventRecord:
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             turn.vetoed.append(e["deck"])
             self.vetoes.append((e["deck"], e.get("reason", "")))
+            # The presenter keeps their topic (it stays taken): only the deck was unsuitable.
             turn.deck = turn.deck_title = turn.seed = None
         elif kind == "talk-start":
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
@@ -271,7 +275,7 @@ class EventRecord:
                 turn.scores.pop((e["judge"], e["criterion"]), None)
             else:
                 turn.scores[(e["judge"], e["criterion"])] = e["value"]
-        elif kind in ("pause", "resume", "skip", "catch-up", "note"):
+        elif kind in ("pause", "resume", "skip", "catch-up", "note", "reveal"):
             pass  # kept for the audit trail; they change nothing a host decides on
         else:
             raise RecordError(f"unknown log entry kind {kind!r}")
@@ -297,50 +301,6 @@ class EventRecord:
             self.unsaved = True
             raise RecordError(f"{self.path}: cannot save the record: {error.strerror or error}") from None
         self.unsaved = False
-
-    # --- changes the host makes -----------------------------------------
-
-    def set_order(self, names: list[str], *, how: str, seed: int | None = None) -> None:
-        self.add("order", presenters=list(names), how=how, seed=seed)
-
-    def add_presenter(self, name: str, position: int | None = None) -> None:
-        name = name.strip()
-        if not name:
-            raise RecordError("a presenter needs a name")
-        if why := control_problem(name):
-            raise RecordError(f"a presenter's name {why}")
-        if name.casefold() in {n.casefold() for n in self.presenters}:
-            raise RecordError(f"{name} is already in the lineup")
-        self.add("add", presenter=name, position=len(self.order) if position is None else position)
-
-    def remove_presenter(self, name: str) -> None:
-        turn = self._presenter(name).main
-        if turn.talks_started:
-            raise RecordError(f"{name} has already been on stage and cannot be removed")
-        self.add("remove", presenter=name)
-
-    def move_presenter(self, name: str, delta: int) -> bool:
-        """Move ``name`` up (negative) or down the lineup; False if it cannot move."""
-        index = self.order.index(name)
-        target = max(0, min(len(self.order) - 1, index + delta))
-        if target == index:
-            return False
-        self.add("move", presenter=name, position=target)
-        return True
-
-    def score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, *, round: int = 1) -> None:
-        """Enter a judge's score (judge None: the audience score); a change is recorded as a correction."""
-        turn = self._presenter(presenter).turn(round)
-        old = turn.audience if judge is None else turn.scores.get((judge, criterion or ""))
-        if old == value:
-            return
-        fields: dict[str, Any] = {"presenter": presenter, "judge": judge, "criterion": criterion, "value": value}
-        if round != 1:
-            fields["round"] = round
-        if old is None:
-            self.add("score", **fields)
-        else:
-            self.add("correction", previous=old, **fields)
 
     def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["kind"] == "correction" and presenter in (None, e["presenter"])]

@@ -461,17 +461,4 @@ def detect_graphics(
     global _LAST
     found = detect(requested, env, query)
     _LAST = found
-    if query is None:
-        prepare_graphics(found.mode)
     return found.mode
-
-
-def prepare_graphics(mode: GraphicsMode) -> None:
-    """Load textual-image for a pixel mode before Textual starts.
-
-    textual-image asks the terminal for its cell size when first imported,
-    which only works while nobody else reads stdin. Nothing to do for half
-    cells.
-    """
-    if mode is not GraphicsMode.HALFCELL:
-        import textual_image.widget  # noqa: F401

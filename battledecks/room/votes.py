@@ -412,7 +412,7 @@ class VoteStore:
 
     # --- votes -------------------------------------------------------------
 
-    def _refuse(self, reason: str, message: str | None = None) -> Refused:
+    def refuse(self, reason: str, message: str | None = None) -> Refused:
         with self._lock:
             self.refused[reason] = self.refused.get(reason, 0) + 1
             self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + 1
@@ -421,29 +421,29 @@ class VoteStore:
     def check(self, token: str | None, value: object, code: object, client: str) -> Refused | tuple[Round, str, float]:
         """Whether a vote may be counted: the refusal, or (round, phone, value)."""
         if self._closed:
-            return self._refuse("closed")
+            return self.refuse("closed")
         parsed = self._parse(token)
         if isinstance(parsed, str):
             if not self.rate.allow("client:" + client):
-                return self._refuse("rate")
+                return self.refuse("rate")
             if parsed == "malformed" and not token:
-                return self._refuse("malformed", "This phone has no voting token: reload the page (cookies must be on).")
-            return self._refuse(parsed)
+                return self.refuse("malformed", "This phone has no voting token: reload the page (cookies must be on).")
+            return self.refuse(parsed)
         phone, round_id = parsed
         if not self.rate.allow(phone):
-            return self._refuse("rate")
+            return self.refuse("rate")
         current = self._open
         if current is None:
-            return self._refuse("closed")
+            return self.refuse("closed")
         if not isinstance(code, str) or not hmac.compare_digest(code.strip().upper().encode(), self.code.encode()):
-            return self._refuse("room-code")
+            return self.refuse("room-code")
         if round_id != current.id:
-            return self._refuse("replay", f"That vote was for an earlier round: voting is now on {current.presenter}.")
+            return self.refuse("replay", f"That vote was for an earlier round: voting is now on {current.presenter}.")
         parsed_value = self.scale.parse(value)
         if parsed_value is None:
-            return self._refuse("malformed")
+            return self.refuse("malformed")
         if parsed_value == "range":
-            return self._refuse("range", f"Scores are {self.scale.describe()}.")
+            return self.refuse("range", f"Scores are {self.scale.describe()}.")
         assert isinstance(parsed_value, float)
         return current, phone, parsed_value
 
@@ -603,7 +603,7 @@ class VoteStore:
         if late:  # checked while open, reached the writer after the round closed (another thread closed it)
             batch = [v for v in batch if v.round == self._writer_open]
             for vote in late:
-                vote.future.set_result(self._refuse("closed"))
+                vote.future.set_result(self.refuse("closed"))
         with self._lock:
             refusals, self._refusals_unsaved = self._refusals_unsaved, {}
         try:

@@ -19,6 +19,7 @@ from battledecks.core.event import Event, load_event
 from battledecks.core.problems import ProblemsError
 from battledecks.core.record import EventRecord, RecordError
 from battledecks.core.scoring import Standings
+from battledecks.core.show import Show
 from battledecks.core.text import control_problem, json_text, visible, visible_lines
 from battledecks.results import FORMATS, export
 from tests.builders import build_deck, build_event
@@ -145,9 +146,9 @@ def test_a_deck_folder_named_with_an_escape_is_never_drawn_and_printed_escaped(
 
 def test_a_late_presenter_with_an_escape_in_the_name_is_refused(tmp_path: Path) -> None:
     build_deck(tmp_path / "decks" / "d")
-    record = EventRecord(load_event(build_event(tmp_path / "events")), save=False)
+    show = Show.open(build_event(tmp_path / "events"), save=False)
     with pytest.raises(RecordError, match="control characters"):
-        record.add_presenter("Mallory \x1b[8m")
+        show.add_presenter("Mallory \x1b[8m")
 
 
 def test_every_results_format_escapes_names_that_bypass_the_files(tmp_path: Path) -> None:

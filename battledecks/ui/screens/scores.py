@@ -10,6 +10,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Header, Input, Label, Static
 
 from ...core.event import Scoring
+from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
 
@@ -86,10 +87,10 @@ class ScoresScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         show = self.app.show
         scoring = show.event.scoring
-        turn = show.record.presenters[self.presenter].turn(self.round)
+        turn = show.presenter(self.presenter, self.round)
         criteria = [c.name for c in scoring.criteria]
         yield Header(show_clock=True, icon="")
-        deck = turn.deck_title or turn.deck or ""
+        deck = turn.title or turn.deck or ""
         round_text = f" · sudden death round {self.round - 1}" if self.round > 1 else ""
         yield Static(
             f"[b]Scores for {self.presenter}[/b] · {deck}{round_text}\n"
@@ -142,7 +143,11 @@ class ScoresScreen(Screen[None]):
         if value == field.saved:
             return True
         judge = None if field.judge == AUDIENCE else field.judge
-        self.app.show.record.score(self.presenter, judge, field.criterion, value, round=self.round)
+        try:
+            self.app.show.score(self.presenter, judge, field.criterion, value, self.round)
+        except BattledecksError as error:
+            self._message(f"{error}: not saved", error=True)
+            return False
         who = "audience" if judge is None else f"{judge} · {field.criterion}"
         if field.saved is None:
             self._message(f"Saved {who}: {format_score(value)}")
