@@ -27,6 +27,7 @@ from tests.builders import build_deck
 
 SLIDES = 3
 """Slides per deck in every world: small and quick."""
+SIZE = (320, 180)
 
 GOOD_DECKS = ("alpha", "bravo", "charlie", "delta")
 PRESENTERS = ["Ada", "Brian"]
@@ -90,10 +91,10 @@ def write_event(world: World, **keys: object) -> None:
 def make_world(root: Path) -> World:
     decks = root / "decks"
     for name in GOOD_DECKS:
-        build_deck(decks / name, slides=SLIDES, size=(800, 450))
+        build_deck(decks / name, slides=SLIDES, size=SIZE)
     (root / "events").mkdir()
     (root / "src").mkdir()
-    source = build_deck(root / "src" / "fresh", slides=SLIDES, size=(800, 450))
+    source = build_deck(root / "src" / "fresh", slides=SLIDES, size=SIZE)
     world = World(root=root, decks=decks, event=root / "events" / "ev.yaml", sheet_deck=decks / GOOD_DECKS[0], source=source)
     write_event(world)
     return world
@@ -104,7 +105,7 @@ def make_world(root: Path) -> World:
 FORMATS = {"png": "PNG", "jpg": "JPEG", "gif": "GIF", "webp": "WEBP", "bmp": "BMP"}
 
 
-def image_bytes(fmt: str, size: tuple[int, int] = (800, 450), mode: str = "RGB", **options: object) -> bytes:
+def image_bytes(fmt: str, size: tuple[int, int] = SIZE, mode: str = "RGB", **options: object) -> bytes:
     image = Image.new(mode, size, "white" if mode in ("RGB", "RGBA", "CMYK", "L") else 0)
     if mode in ("RGB", "RGBA"):
         for x in range(0, size[0], 7):
@@ -135,7 +136,7 @@ def png_bomb() -> bytes:
 
 def bad_deck(world: World, name: str, slides: dict[str, bytes], *, good: int = 0) -> Path:
     """A deck of ``good`` fine slides plus ``slides`` (file name -> bytes); sheet and import get it."""
-    folder = build_deck(world.decks / name, slides=good, size=(800, 450)) if good else world.decks / name
+    folder = build_deck(world.decks / name, slides=good, size=SIZE) if good else world.decks / name
     folder.mkdir(parents=True, exist_ok=True)
     for file_name, data in slides.items():
         (folder / file_name).write_bytes(data)
@@ -158,36 +159,36 @@ def bad_slide(says: str, *, sheet: Outcome | None = None, imports: Outcome | Non
 
 
 def _truncated(fmt: str) -> bytes:
-    data = image_bytes(fmt, size=(800, 450), **({"quality": 90} if fmt == "jpg" else {}))
+    data = image_bytes(fmt, size=SIZE, **({"quality": 90} if fmt == "jpg" else {}))
     return data[: len(data) // 2]
 
 
 def _corrupt(fmt: str) -> bytes:
+    """The file's first bytes (its signature kept) overwritten: the header no longer says what it holds."""
     data = bytearray(image_bytes(fmt))
-    middle = len(data) // 2
-    data[middle : middle + 64] = bytes(range(64))
+    data[4:68] = bytes(range(64))
     return bytes(data)
 
 
 def _animated_gif() -> bytes:
-    frames = [Image.new("RGB", (800, 450), colour) for colour in ("red", "green", "blue")]
+    frames = [Image.new("RGB", SIZE, colour) for colour in ("red", "green", "blue")]
     out = io.BytesIO()
     frames[0].save(out, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
     return out.getvalue()
 
 
 def _palette_transparent_png() -> bytes:
-    image = Image.new("P", (800, 450), 0)
+    image = Image.new("P", SIZE, 0)
     image.putpalette([255, 255, 255, 0, 0, 0] + [0] * 762)
-    for x in range(100, 700):
-        image.putpixel((x, 200), 1)
+    for x in range(20, 300):
+        image.putpixel((x, 90), 1)
     out = io.BytesIO()
     image.save(out, format="PNG", transparency=0)
     return out.getvalue()
 
 
 def _sixteen_bit_png() -> bytes:
-    image = Image.new("I;16", (800, 450), 40000)
+    image = Image.new("I;16", SIZE, 40000)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
@@ -259,25 +260,30 @@ def _undecodable_event_name(world: World) -> None:
 
 
 def _undecodable_deck_name(world: World) -> None:
+    """A deck folder named in Latin-1, as unzipping a Windows archive leaves it."""
     folder = Path(os.fsdecode(bytes(world.decks) + b"/caf\xe9-deck"))
-    build_deck(folder, slides=SLIDES, size=(800, 450))
+    folder.mkdir()
+    for number in range(1, SLIDES + 1):
+        (folder / f"slide{number}.png").write_bytes(image_bytes("png", size=(SIZE[0], SIZE[1] - number)))
+    world.sheet_deck = folder
+    world.source = folder
 
 
 def _undecodable_slide_name(world: World) -> None:
     folder = world.decks / "bytes"
-    build_deck(folder, slides=SLIDES - 1, size=(800, 450))
+    build_deck(folder, slides=SLIDES - 1, size=SIZE)
     Path(os.fsdecode(bytes(folder) + b"/slide9-\xff.png")).write_bytes(image_bytes("png"))
     world.sheet_deck = folder
 
 
 def _symlink_deck_out(world: World) -> None:
     outside = world.root / "outside"
-    build_deck(outside, slides=SLIDES, size=(800, 450))
+    build_deck(outside, slides=SLIDES, size=SIZE)
     (world.decks / "linked").symlink_to(outside, target_is_directory=True)
 
 
 def _symlink_slide_out(world: World) -> None:
-    folder = build_deck(world.decks / "leaky", slides=SLIDES - 1, size=(800, 450))
+    folder = build_deck(world.decks / "leaky", slides=SLIDES - 1, size=SIZE)
     (folder / "slide9.png").symlink_to("/etc/passwd")
     world.sheet_deck = folder
     world.source = folder
@@ -293,7 +299,7 @@ def _escape_names(world: World) -> None:
 
 
 def _escape_deck(world: World) -> None:
-    folder = build_deck(world.decks / "evil\x1b]0;owned\x07", slides=SLIDES, size=(800, 450))
+    folder = build_deck(world.decks / "evil\x1b]0;owned\x07", slides=SLIDES, size=SIZE)
     (folder / "deck.yaml").write_text('title: "Owned \\e[2J"\nauthors: ["Eve \\e[8m"]\n', encoding="utf-8")
     world.sheet_deck = folder
 
@@ -395,8 +401,11 @@ def _cases() -> list[Case]:
         cases.append(Case(f"empty-{ext}", deck_of(f"empty-{ext}", lambda _n, e=ext: {f"slide9.{e}": b""}),
                           bad_slide(r"empty|not a|cannot")))
     cases.append(Case("png-claims-huge", deck_of("huge", lambda _n: {"slide9.png": png_claiming(100_000, 100_000)}),
-                      bad_slide(r"too large")))
-    cases.append(Case("png-bomb", deck_of("bomb", lambda _n: {"slide9.png": png_bomb()}), bad_slide(r"too large")))
+                      bad_slide(r"too large|decompression bomb")))
+    cases.append(Case("png-bomb", deck_of("bomb", lambda _n: {"slide9.png": png_bomb()}), bad_slide(
+        r"too large|decompression bomb",
+        sheet=Outcome(1, r"too large", defect="issue 14 item 5 (images): sheet decodes a 144-megapixel slide that check "
+                                             "and import refuse as over the 50-megapixel limit"))))
     cases.append(Case("absurd-aspect", deck_of("thin", lambda _n: {"slide9.png": image_bytes("png", size=(4000, 2))}),
                       {"check": Outcome(0, r"slide9\.png")}))
     cases.append(Case("cmyk-jpeg", deck_of("cmyk", lambda _n: {"slide9.jpg": image_bytes("jpg", mode="CMYK")}), {}))
@@ -407,14 +416,17 @@ def _cases() -> list[Case]:
     cases.append(Case("symlink-deck-out", _symlink_deck_out, {}))
     cases.append(Case("symlink-slide-out", _symlink_slide_out, bad_slide(r"slide9\.png")))
     cases.append(Case("symlink-loop", _symlink_loop, {"check": Outcome(1, r"loop")}))
-    cases.append(Case("deck-name-not-utf8", _undecodable_deck_name, {"check": Outcome(1, r"\\xe9")}))
-    cases.append(Case("slide-name-not-utf8", _undecodable_slide_name, {"check": Outcome(1, r"\\xff")}))
-    cases.append(Case("escape-deck", _escape_deck, {"check": Outcome(1, r"control characters"),
-                                                     "sheet": Outcome(1, r"control characters")}))
+    cases.append(Case("deck-name-not-utf8", _undecodable_deck_name, {"check": Outcome(
+        1, r"\\xe9", defect="issue 14 item 1 (deck folders): check does not report a deck folder whose name is not UTF-8")}))
+    # A slide's file name is never recorded or shown: one that is not UTF-8 is fine.
+    cases.append(Case("slide-name-not-utf8", _undecodable_slide_name, {}))
+    # The deck fails check and is never drawn; its contact sheet can still be made to vet it.
+    cases.append(Case("escape-deck", _escape_deck, {"check": Outcome(1, r"control characters")}))
     # --- import sources
     cases.append(Case("zip-bomb", _zip_bomb, {"import": Outcome(1, r"bomb\.zip")}))
+    # The unsafe entry is left out, and said; the rest is imported (inside --into).
     cases.append(Case("zip-traversal", _zip_source({"../../evil.png": image_bytes("png"), "slide2.png": image_bytes("png"),
-                                                    "slide3.png": image_bytes("png")}), {"import": Outcome(1, r"upload\.zip")}))
+                                                    "slide3.png": image_bytes("png")}), {"import": Outcome(0, r"unsafe path")}))
     cases.append(Case("zip-garbage", _zip_source({"slide1.png": b"junk" * 100}), {"import": Outcome(1, r"upload\.zip")}))
     cases.append(Case("pptx-junk", _junk_pptx, {"import": Outcome(1, r"talk\.pptx")}))
     cases.append(Case("pdf-truncated", _truncated_pdf, {"import": Outcome(1, r"talk\.pdf")}))

@@ -46,6 +46,7 @@ LATE = "Zed"
 """Added once the first talk is scored."""
 JUDGES = ["Judy"]
 CRITERIA = ["Style", "Humour"]
+TALK_SECONDS = 30
 
 WRITE_STEPS = ("made", "half-written", "written", "fsynced", "renamed", "folder synced")
 """Where a paused child stops inside an atomic write, in order."""
@@ -64,7 +65,7 @@ def build_kill_event(folder: Path, decks: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
         "name": "Kill night", "decks": str(decks), "presenters": PRESENTERS, "order": "listed",
-        "slides": 3, "seconds": 3, "countdown": 0,
+        "slides": 3, "seconds": TALK_SECONDS, "countdown": 0,
         "scoring": {"judges": JUDGES, "criteria": CRITERIA, "audience": True},
     }
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
@@ -85,33 +86,43 @@ def _since_last_start(record: EventRecord, name: str) -> list[str]:
     return kinds
 
 
-def next_step(show: Show) -> Callable[[], object] | None:
+class FakeTime:
+    """Monotonic time for the script's talks: one second a command, a jump at the end of a talk."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self, by: float = 1.0) -> float:
+        self.now += by
+        return self.now
+
+
+def next_step(show: Show, time_: FakeTime) -> Callable[[], object] | None:
     """The next command of the script for the event as it stands; None when the script is done."""
-    record = show.record
-    names = [p.name for p in record.lineup()]
-    if LATE not in record.presenters and any(show.status(n) is Status.SCORED for n in names):
-        return lambda: record.add_presenter(LATE)
+    names = show.names()
+    if not show.has(LATE) and any(show.status(n) is Status.SCORED for n in names):
+        return lambda: show.add_presenter(LATE)
     for name in names:
         status = show.status(name)
         if status is Status.WAITING:
             return lambda: show.draw_for(name)
         if status in (Status.DRAWN, Status.INTERRUPTED):
-            return lambda: show.start_talk(name, time.monotonic())
+            return lambda: show.start_talk(name, time_())
         if status is Status.PRESENTING:
-            kinds = _since_last_start(record, name)
+            kinds = _since_last_start(show.record, name)
             if "pause" not in kinds:
-                return lambda: show.note_talk("pause", name, at=1.0)
+                return lambda: show.pause_talk(time_())
             if "resume" not in kinds:
-                return lambda: show.note_talk("resume", name, at=1.5)
-            return lambda: show.end_talk(name)
-        turn = record.presenters[name].latest
+                return lambda: show.resume_talk(time_())
+            return lambda: show.end_talk(time_(TALK_SECONDS * 10))
+        turn = show.record.presenters[name].latest
         if status is Status.PRESENTED:
             for value, (judge, criterion) in enumerate(((j, c) for j in JUDGES for c in CRITERIA), start=5):
                 if (judge, criterion) not in turn.scores:
-                    return lambda j=judge, c=criterion, v=value: record.score(name, j, c, v)
-            return lambda: record.score(name, None, None, 8)
-        if status is Status.SCORED and not record.corrections(name):
-            return lambda: record.score(name, JUDGES[0], CRITERIA[0], 9)
+                    return lambda j=judge, c=criterion, v=value: show.score(name, j, c, v)
+            return lambda: show.score(name, None, None, 8)
+        if status is Status.SCORED and not show.corrections(name):
+            return lambda: show.score(name, JUDGES[0], CRITERIA[0], 9)
     return None
 
 
@@ -210,7 +221,8 @@ def _child(event_path: Path, pipe: _Pipe) -> int:
         known = len(show.record.entries)
 
     ack()
-    while (step := next_step(show)) is not None:
+    time_ = FakeTime()
+    while (step := next_step(show, time_)) is not None:
         step()
         ack()
     pipe.send("DONE")

@@ -8,6 +8,7 @@ A command that succeeds may write only what it is for: draw the record
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from battledecks.cli import main
+from battledecks.core.event import record_path_for
 from tests.hostile import CASES, COMMANDS, SLIDES, Case, Outcome, World, make_world
 
 RAW = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -32,7 +34,8 @@ def _world(case: Case, factory: pytest.TempPathFactory, tmp_path: Path) -> World
         _templates[case.name] = template
     template = _templates[case.name]
     root = tmp_path / "world"
-    shutil.copytree(template.root, root, symlinks=True)
+    # Hard links: quick even for the 50 MB event file; a command that wrote into one would show in the snapshot.
+    shutil.copytree(template.root, root, symlinks=True, copy_function=os.link)
     return template.moved(root)
 
 
@@ -47,18 +50,21 @@ def _argv(command: str, world: World, out: Path) -> list[str]:
     }[command]
 
 
-def _snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    files = {}
+def _snapshot(root: Path) -> dict[str, tuple[object, ...]]:
+    """Every file's identity, size and time, and its bytes when it is small."""
+    files: dict[str, tuple[object, ...]] = {}
     for path in root.rglob("*"):
         if path.is_file() and not path.is_symlink():
-            files[str(path)] = (path.read_bytes() if path.stat().st_size < 5_000_000 else b"", path.stat().st_mtime_ns)
+            st = path.stat()
+            content = path.read_bytes() if st.st_size < 1_000_000 else b""
+            files[str(path)] = (st.st_ino, st.st_size, st.st_mtime_ns, content)
     return files
 
 
 def _outputs(command: str, world: World) -> set[str]:
     """Files a successful command may write under the world."""
     if command == "draw":
-        return {str(world.record), str(world.event.with_name(f".{world.event.stem}.lock"))}
+        return {str(record_path_for(world.event)), str(world.event.with_name(f".{world.event.stem}.lock"))}
     return set()
 
 
