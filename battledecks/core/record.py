@@ -74,6 +74,22 @@ class Turn:
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     """(judge, criterion) -> score."""
     audience: float | None = None
+    audience_votes: int | None = None
+    """How many phones voted for the audience score, when it came from a vote (a hand-typed score: None)."""
+
+
+@dataclass
+class VoteRound:
+    """One round of the audience voting from their phones on one presenter's talk."""
+
+    id: int
+    presenter: str
+    round: int = 1
+    """The presenter's round in the show (1, or sudden death)."""
+    open: bool = True
+    votes: int | None = None
+    """How many phones voted, once closed."""
+    mean: float | None = None
 
 
 @dataclass
@@ -183,6 +199,8 @@ class EventRecord:
         self.taken_decks: set[str] = set()
         """Every deck drawn or vetoed at this event."""
         self.taken_topics: set[str] = set()
+        self.votes: dict[int, VoteRound] = {}
+        """Rounds of the audience voting from their phones, by id."""
         for entry in entries or []:
             self._apply(entry)
             self.entries.append(entry)
@@ -209,6 +227,11 @@ class EventRecord:
         turn = p.latest if round is None else p.turn(round)
         scoring = self.event.scoring
         return _status(turn, scoring.judges, [c.name for c in scoring.criteria], scoring.audience)
+
+    @property
+    def open_vote(self) -> VoteRound | None:
+        """The round of audience voting open now, if any."""
+        return next((v for v in self.votes.values() if v.open), None)
 
     def open_talks(self) -> list[str]:
         """Presenters whose talk was started and never ended."""
@@ -272,10 +295,21 @@ class EventRecord:
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             if e.get("judge") is None:
                 turn.audience = e["value"]
+                turn.audience_votes = e.get("votes")
             elif e["value"] is None:
                 turn.scores.pop((e["judge"], e["criterion"]), None)
             else:
                 turn.scores[(e["judge"], e["criterion"])] = e["value"]
+        elif kind == "vote-open":
+            self._presenter(e["presenter"])
+            vote = self.votes.get(e["vote"])
+            if vote is None:
+                self.votes[e["vote"]] = VoteRound(e["vote"], e["presenter"], e.get("round", 1))
+            else:
+                vote.open = True
+        elif kind == "vote-close":
+            vote = self.votes[e["vote"]]
+            vote.open, vote.votes, vote.mean = False, e["votes"], e.get("mean")
         elif kind in ("pause", "resume", "skip", "catch-up", "note", "reveal"):
             pass  # kept for the audit trail; they change nothing a host decides on
         else:

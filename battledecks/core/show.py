@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from .decks import Deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .problems import Problem
-from .record import EventRecord, PresenterState, RecordError, Status, Turn, WallClock, shown_at_other_events, wall_now
+from .record import EventRecord, PresenterState, RecordError, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
 from .scoring import Standings, format_score
 from .text import control_problem
 
@@ -635,6 +635,70 @@ class Show:
             self._write("correction", previous=old, **fields)
         return True
 
+    # --- the audience votes from their phones ------------------------------------
+
+    @property
+    def current_vote(self) -> VoteRound | None:
+        """The round of audience voting open now, if any (a copy)."""
+        vote = self.record.open_vote
+        return None if vote is None else replace(vote)
+
+    def vote_rounds(self) -> list[VoteRound]:
+        """Every round of audience voting, in the order they were first opened (copies)."""
+        return [replace(v) for v in self.record.votes.values()]
+
+    def can_open_vote(self, presenter: str, round: int = 1) -> str | None:
+        """Why the room cannot vote on ``presenter`` now, or None."""
+        if self.event.scoring.audience_vote != "phones":
+            return "this event takes no votes from phones (scoring: audience: {vote: phones})"
+        turn = self._state(presenter).turns.get(round)
+        if turn is None or not turn.presented:
+            return f"{presenter} has not presented yet"
+        current = self.record.open_vote
+        if current is not None:
+            return f"voting on {current.presenter} is still open: close it first"
+        return None
+
+    def open_vote(self, presenter: str, round: int = 1) -> VoteRound:
+        """Open the room's vote on ``presenter`` (reopening their last vote, whose votes still count)."""
+        reason = self.can_open_vote(presenter, round)
+        if reason:
+            raise RecordError(reason)
+        earlier = [v for v in self.record.votes.values() if v.presenter == presenter and v.round == round]
+        if earlier:
+            vote_id = earlier[-1].id
+            self._write("vote-open", presenter=presenter, vote=vote_id, reopen=True, **self._round(round))
+        else:
+            vote_id = max(self.record.votes, default=0) + 1
+            self._write("vote-open", presenter=presenter, vote=vote_id, **self._round(round))
+        return replace(self.record.votes[vote_id])
+
+    def close_vote(self, votes: int, mean: float | None) -> VoteRound:
+        """Close the open vote with its result; the mean (2 decimals) becomes the presenter's audience score.
+
+        The score is written like any audience score (a correction if there
+        was one) with the number of votes; no votes leave the score as it was.
+        """
+        vote = self.record.open_vote
+        if vote is None:
+            raise RecordError("no vote is open")
+        if votes < 0 or (votes > 0) != (mean is not None):
+            raise RecordError(f"a vote's result needs a mean exactly when it has votes ({votes} votes, mean {mean})")
+        scoring = self.event.scoring
+        if mean is not None and not scoring.low <= mean <= scoring.high:
+            raise RecordError(f"a mean of {mean:g} is off the scale {scoring.low:g} to {scoring.high:g}")
+        value = None if mean is None else round(mean, 2)
+        self._write("vote-close", presenter=vote.presenter, vote=vote.id, votes=votes, mean=value, **self._round(vote.round))
+        if value is not None:
+            turn = self._state(vote.presenter).turn(vote.round)
+            fields: dict[str, Any] = {"presenter": vote.presenter, "judge": None, "criterion": None, "value": value}
+            fields.update(self._round(vote.round))
+            if turn.audience is None:
+                self._write("score", **fields, votes=votes, vote=vote.id)
+            elif turn.audience != value or turn.audience_votes != votes:
+                self._write("correction", previous=turn.audience, **fields, votes=votes, vote=vote.id)
+        return replace(self.record.votes[vote.id])
+
     # --- what the room sees --------------------------------------------------
 
     def reveal(self, stage: str) -> bool:
@@ -701,5 +765,8 @@ class Show:
             "next_up": self.next_up(),
             "talk": self.talk.schedule() if self.talk is not None else None,
             "reveal": self.last_reveal(),
+            "vote": None if self.record.open_vote is None else {
+                "vote": self.record.open_vote.id, "presenter": self.record.open_vote.presenter, "round": self.record.open_vote.round,
+            },
             "unsaved": self.unsaved,
         }

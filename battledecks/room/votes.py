@@ -25,6 +25,7 @@ the record's results can be rebuilt from it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import concurrent.futures
 import hashlib
@@ -266,8 +267,10 @@ class _Vote:
     phone: str
     value: float
     at: float
-    future: concurrent.futures.Future[Outcome]
+    future: concurrent.futures.Future[Outcome] | asyncio.Future[Outcome]
     accepted: Accepted
+    loop: asyncio.AbstractEventLoop | None = None
+    """Set for an asyncio future: it is settled on its loop, one wake-up per batch."""
 
 
 @dataclass
@@ -461,6 +464,24 @@ class VoteStore:
         self._queue.put(_Vote(current.id, phone, number, self.clock(), future, accepted))
         return future
 
+    def submit_async(self, token: str | None, value: object, code: object, client: str = "") -> asyncio.Future[Outcome]:
+        """:meth:`submit` for a coroutine on the running loop: await the future for the outcome after the commit.
+
+        The writer settles all the futures of one commit with a single call
+        into the loop, so a thousand votes in one commit wake the loop once.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        checked = self.check(token, value, code, client)
+        if isinstance(checked, Refused):
+            future.set_result(checked)
+            return future
+        current, phone, number = checked
+        with self._lock:
+            changed = phone in self._tally
+        self._queue.put(_Vote(current.id, phone, number, self.clock(), future, Accepted(current, number, changed), loop))
+        return future
+
     def cast(self, token: str | None, value: object, code: object, client: str = "", timeout: float = 10) -> Outcome:
         """:meth:`submit` and wait for the commit."""
         return self.submit(token, value, code, client).result(timeout)
@@ -602,8 +623,7 @@ class VoteStore:
         late = [v for v in batch if v.round != self._writer_open]
         if late:  # checked while open, reached the writer after the round closed (another thread closed it)
             batch = [v for v in batch if v.round == self._writer_open]
-            for vote in late:
-                vote.future.set_result(self.refuse("closed"))
+            _settle([(v, self.refuse("closed")) for v in late])
         with self._lock:
             refusals, self._refusals_unsaved = self._refusals_unsaved, {}
         try:
@@ -626,8 +646,7 @@ class VoteStore:
                 for reason, n in refusals.items():
                     self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + n
             failure = VoteError(f"{self.path}: the vote was not saved: {error}")
-            for vote in batch:
-                vote.future.set_exception(failure)
+            _settle([(v, failure) for v in batch])
             return
         with self._lock:
             current = self._open
@@ -636,14 +655,44 @@ class VoteStore:
                     self._tally[vote.phone] = vote.value
             self.accepted += len(batch)
             tally = _result(current, self._tally.values(), open=True) if current else None
-        for vote in batch:
-            vote.future.set_result(vote.accepted)
+        _settle([(v, v.accepted) for v in batch])
         if batch and tally is not None:
             for listener in list(self.listeners):
                 try:
                     listener(tally)
                 except Exception:  # noqa: BLE001 - a listener never stops the votes
                     pass
+
+
+def _settle(outcomes: list[tuple[_Vote, Outcome | BaseException]]) -> None:
+    """Complete the votes' futures: threads' at once, each loop's in one call on that loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Vote, Outcome | BaseException]]] = {}
+    for vote, outcome in outcomes:
+        if vote.loop is None:
+            future = vote.future
+            assert isinstance(future, concurrent.futures.Future)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+        else:
+            by_loop.setdefault(vote.loop, []).append((vote, outcome))
+    for loop, items in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle_here, items)
+        except RuntimeError:
+            pass  # the loop is closed: nobody is waiting any more
+
+
+def _settle_here(items: list[tuple[_Vote, Outcome | BaseException]]) -> None:
+    for vote, outcome in items:
+        future = vote.future
+        if future.done():
+            continue  # the phone went away
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 def _result(r: Round, values: object, *, open: bool) -> Result:

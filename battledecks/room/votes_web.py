@@ -16,12 +16,15 @@ import json
 import string
 from collections.abc import Callable
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
 
-from .votes import REASONS, Accepted, Refused, Result, VoteError, VoteStore, _num
+from .votes import REASONS, Accepted, Refused, Result, Round, Scale, VoteError, VoteStore, _num
+
+if TYPE_CHECKING:
+    from battledecks.core.show import Show
 
 COOKIE = "bdvote"
 COOKIE_AGE = 24 * 3600
@@ -60,6 +63,8 @@ class VoteDesk:
         self.version = 0
         """Goes up with every round opened or closed."""
         self._changed: asyncio.Event | None = None
+        self.pages: dict[tuple[int, bool], str] = {}
+        """The page as most phones load it, made once per version."""
         self.last: Result | None = None
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
@@ -88,6 +93,7 @@ class VoteDesk:
 
     def _bump(self) -> None:
         self.version += 1
+        self.pages.clear()
         if self._changed is not None:
             self._changed.set()
             self._changed = None
@@ -127,6 +133,40 @@ class VoteDesk:
         }
 
 
+def desk_for_show(show: Show) -> VoteDesk | None:
+    """The vote desk of a show whose event votes by phone (None otherwise), in step with its record.
+
+    Opening a vote writes ``vote-open`` through the show; closing writes the
+    result (``vote-close`` and the audience score). When the event is opened
+    again, an open vote is open again here with every vote it had.
+    """
+    event = show.event
+    scoring = event.scoring
+    if scoring.audience_vote != "phones":
+        return None
+    store = VoteStore.for_event(event.path, Scale(scoring.low, scoring.high, scoring.step))
+    try:
+        current = show.current_vote
+        rounds = show.vote_rounds()
+        store.sync(
+            Round(current.id, current.presenter, current.round) if current else None,
+            closed=[v.id for v in rounds if not v.open],
+        )
+    except BaseException:
+        store.close()
+        raise
+    desk = VoteDesk(
+        store, event.name,
+        opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
+        closer=lambda result: show.close_vote(result.count, result.mean),
+    )
+    closed = [v for v in rounds if not v.open and v.votes is not None]
+    if closed:
+        last = closed[-1]
+        desk.last = Result(last.id, last.presenter, last.round, last.votes or 0, last.mean)
+    return desk
+
+
 # --- the page ---------------------------------------------------------------------
 
 
@@ -140,6 +180,17 @@ _TEMPLATE: string.Template | None = None
 
 def render_page(desk: VoteDesk, *, code: str = "", message: str = "", ok: bool | None = None, chosen: float | None = None) -> str:
     """The /vote page as the phone should see it now."""
+    plain = not message and chosen is None
+    key = (desk.version, code.strip().upper() == desk.store.code or not code)
+    if plain and key in desk.pages:
+        return desk.pages[key]
+    page = _render(desk, code=code, message=message, ok=ok, chosen=chosen)
+    if plain:
+        desk.pages[key] = page
+    return page
+
+
+def _render(desk: VoteDesk, *, code: str, message: str, ok: bool | None, chosen: float | None) -> str:
     global _TEMPLATE
     if _TEMPLATE is None:
         _TEMPLATE = _template()
@@ -195,7 +246,8 @@ def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Reque
     """Give the phone a token for the round open now, keeping its identity."""
     old = request.cookies.get(COOKIE)
     store = desk.store
-    if old and store.phone_of(old) and store.token_round(old) == (store.open_round.id if store.open_round else 0):
+    round_id = store.open_round.id if store.open_round else 0
+    if old and store.token_round(old) == round_id:
         return response
     response.set_cookie(COOKIE, store.token(old), max_age=COOKIE_AGE, httponly=True, samesite="Lax", path="/vote")
     return response
@@ -240,7 +292,7 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
             form = {}
         token = request.cookies.get(COOKIE)
         try:
-            outcome = await asyncio.wrap_future(store.submit(token, form.get("score"), form.get("code"), client))
+            outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
         except VoteError:
             return _answer(desk, request, as_json, 503, False, "The vote could not be saved: send it again.", "unsaved", form)
     if isinstance(outcome, Accepted):
@@ -270,4 +322,4 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_get("/vote/state", vote_state)
 
 
-__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "render_page"]
+__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "desk_for_show", "render_page"]

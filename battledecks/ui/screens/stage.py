@@ -14,7 +14,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.widgets import Digits, Label, ProgressBar, Static
 
 from ...core.changes import Change
@@ -27,6 +26,7 @@ from ..format import duration
 from ..widgets.slide_view import SlideView
 from .dialogs import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 LATE_NOTE = 0.25
 """A slide shown this many seconds after its due time is noted in the record."""
@@ -45,7 +45,7 @@ TIME_UP_ART = "\n".join(
 )
 
 
-class StageScreen(Screen[str]):
+class StageScreen(AppScreen[str]):
     """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``."""
 
     DEFAULT_CSS = """
