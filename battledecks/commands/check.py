@@ -6,6 +6,10 @@ decks with the wrong number of slides, stray files, the same image in two
 decks, bad deck.yaml and event files, and whether an event has enough decks
 to draw for its presenters. Nothing is written or changed, and no slide is
 ever shown. Exits 0 when there are no errors (warnings are fine), 1 otherwise.
+
+In a terminal the problems are a table; through a pipe or into a file they
+are plain lines, ``path:line: severity: problem`` as compilers and linters
+write them, so grep and editors can read them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+from ..core.problems import Problem
 from ..core.text import json_text, visible
 from ._args import positive
 
@@ -58,6 +63,20 @@ def _print_table(report: CheckReport, console: Console) -> None:
     console.print(Text(report.describe(), style="bold red" if not report.ok else "bold green"))
 
 
+def problem_line(problem: Problem) -> str:
+    """``path:line: severity: key: message``, escaped, on one line."""
+    key = f"{problem.key}: " if problem.key else ""
+    return visible(f"{problem.where}: {problem.severity.value}: {key}{problem.message}")
+
+
+def _print_lines(report: CheckReport) -> None:
+    for problem in report.problems:
+        print(problem_line(problem))
+    for event in report.events:
+        print(visible(f"{event.path}: {event.describe()}"))
+    print(report.describe())
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         report = check_paths(args.paths, slides=args.slides)
@@ -66,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.json:
         print(json_text(report.as_dict(), indent=2))
-    else:
+    elif sys.stdout.isatty():
         _print_table(report, Console(highlight=False))
+    else:
+        _print_lines(report)
     return 0 if report.ok else 1

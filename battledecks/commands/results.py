@@ -17,7 +17,7 @@ from ..core.event import load_event, record_path_for
 from ..core.problems import BattledecksError
 from ..core.record import EventRecord
 from ..core.scoring import Standings
-from ..results import FORMATS, export, render_card, results_table
+from ..results import FORMATS, export, render_card, results_table, table_text
 
 NAME = "results"
 HELP = "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card"
@@ -74,9 +74,11 @@ def run(args: argparse.Namespace) -> int:
             raise BattledecksError(f"{args.out}: cannot write: {error.strerror or error}") from None
         # Notes go to stderr so that printed JSON or CSV can be piped as it is.
         print(f"Wrote {fmt} results to {args.out}", file=sys.stderr)
+    elif fmt == "table" and sys.stdout.isatty():
+        Console().print(results_table(standings, event))
     elif fmt == "table":
-        console = Console()
-        console.print(results_table(standings, event, console))
+        # A pipe or a file: plain lines, every value whole, nothing wrapped.
+        print(table_text(standings, event), end="")
     else:
         # Machine formats go out as they are: no wrapping, no colour.
         print(export(standings, event, fmt), end="")

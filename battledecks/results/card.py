@@ -186,7 +186,7 @@ def card_image(standings: Standings, event: Event) -> Image.Image:
         notes.append(f"Sudden death to come: round {standings.sudden_death.round}")
     elif awards.decided_by in ("audience", "sudden-death", "shared"):
         notes.append(DECIDED[awards.decided_by].capitalize())
-    fans = fan_line(awards)
+    fans = fan_line(awards, standings.rows)
     if fans:
         notes.append(": ".join(fans))
     if notes:

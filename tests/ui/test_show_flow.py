@@ -300,8 +300,14 @@ async def test_real_time_talk_shows_every_slide_in_order(event_dir: Path, make_a
         while not stage.finished and time.monotonic() < deadline:
             await pilot.pause(0.02)
         assert stage.finished
-    # A slow machine may catch up (recorded), but slides only ever move forward, to the last.
-    assert shown == sorted(set(shown)) and shown[-1] == 11
+    # Slides only ever move forward; a machine too busy to show some catches up and says so
+    # (a stall across the end goes straight to Time!).
+    assert shown and shown == sorted(set(shown))
+    entries = read_entries(path.with_name("fast.record.yaml"))
+    caught_up = {e["now"] for e in entries if e["kind"] == "catch-up"}
+    for before, after in zip(shown, shown[1:]):
+        assert after == before + 1 or after + 1 in caught_up, (shown, caught_up)
+    assert shown[-1] == 11 or entries[-1]["kind"] == "talk-end"
 
 
 async def test_resize_mid_talk_refits_without_touching_the_timing(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

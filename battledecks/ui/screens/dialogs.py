@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from ..widgets.key_footer import KeyFooter
+from .base import AppModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(AppModal[bool]):
     """Ask a yes/no question; dismisses with True for yes.
 
     Enter gives the highlighted (focused) answer: ``default`` is the answer
@@ -63,7 +63,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class AskScreen(ModalScreen[str | None]):
+class AskScreen(AppModal[str | None]):
     """Ask for one line of text; dismisses with it, or None when cancelled."""
 
     DEFAULT_CSS = """

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from ..widgets.key_footer import KeyFooter
+from .base import AppModal
 
 FLOW = (
     "[b]Lineup[/b]: the presenters in presenting order; ↑ and ↓ select one. Enter always does the next "
@@ -51,7 +52,7 @@ def active_keys(screen: Screen) -> list[tuple[str, str]]:
     return keys
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AppModal[None]):
     """Lists the keys that work now on the screen it was opened from, and how a show runs."""
 
     DEFAULT_CSS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
@@ -13,6 +13,7 @@ from ...core.problems import BattledecksError
 from ...core.show import TALK_STEPS, Status
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
 
 STATUS_STYLE = {
@@ -29,7 +30,7 @@ FOLLOW = ("add", "move", "draw", "veto")
 """Changes after which the cursor follows the presenter they are about."""
 
 
-class LineupScreen(Screen[None]):
+class LineupScreen(AppScreen[None]):
     """The host's home screen: the lineup and what to do next."""
 
     DEFAULT_CSS = """
@@ -92,7 +93,7 @@ class LineupScreen(Screen[None]):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return str(key.value)
 
     def refresh_lineup(self, select: str | None = None) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Header, Input, Label, Static
 
@@ -13,6 +14,7 @@ from ...core.event import Scoring
 from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 AUDIENCE = "\x00audience"
 """Key of the audience row (no judge can have this name)."""
@@ -59,7 +61,7 @@ class ScoreInput(Input):
         self.saved = value
 
 
-class ScoresScreen(Screen[None]):
+class ScoresScreen(AppScreen[None]):
     """Enter or correct the scores of one presenter's talk."""
 
     DEFAULT_CSS = """
@@ -75,6 +77,7 @@ class ScoresScreen(Screen[None]):
         Binding("escape", "close", "Back to lineup"),
         Binding("ctrl+s", "save_all", "Save"),
         Binding("f1", "show_help", "Help"),
+        Binding("f2", "vote", "Phone vote"),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
     ]
@@ -116,10 +119,17 @@ class ScoresScreen(Screen[None]):
                             yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring)
                 if scoring.audience:
                     yield Label("Audience", classes="head")
-                    yield ScoreInput(AUDIENCE, None, turn.audience, scoring, id="audience")
+                    # A phone vote's result is a mean: the audience field takes hundredths then.
+                    audience_scale = replace(scoring, step=0.01) if scoring.audience_vote else scoring
+                    yield ScoreInput(AUDIENCE, None, turn.audience, audience_scale, id="audience")
                     for _ in criteria[1:]:
                         yield Label("")
         yield Static("", id="message")
+        desk = self._desk()
+        if desk is not None:
+            from ...room.votes_console import VotePanel
+
+            yield VotePanel(desk, self.presenter, self.round, id="vote")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -175,6 +185,29 @@ class ScoresScreen(Screen[None]):
         if ok:
             self._message("All scores saved.")
         return ok
+
+    # --- the room's vote from their phones (run --serve, scoring.audience.vote: phones) ---
+
+    def _desk(self):  # noqa: ANN202
+        return getattr(self.app, "votes", None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._desk() is not None if action == "vote" else True
+
+    def action_vote(self) -> None:
+        from ...room.votes_console import VotePanel
+
+        try:
+            said = self.query_one(VotePanel).toggle()
+        except BattledecksError as error:
+            self._message(str(error), error=True)
+            return
+        audience = next(iter(self.query("#audience").results(ScoreInput)), None)
+        if audience is not None:
+            value = self.app.show.presenter(self.presenter, self.round).audience
+            with audience.prevent(Input.Changed):
+                audience.value, audience.saved = format_score(value), value
+        self._message(said)
 
     def action_show_help(self) -> None:
         # "?" would be typed into the focused score field, so help is on F1 here.

@@ -14,7 +14,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.widgets import Label, ProgressBar
 
 from ...core.changes import Change
@@ -30,6 +29,7 @@ from ..widgets.slide_view import SlideView
 from .help import active_keys
 from .dialogs import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 LATE_NOTE = 0.25
 """A slide shown this many seconds after its due time is noted in the record."""
@@ -52,7 +52,7 @@ def bar_rows(height: int) -> int:
     return max(BAR_MIN, -(-height // BAR_SHARE))
 
 
-class StageScreen(Screen[str]):
+class StageScreen(AppScreen[str]):
     """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``.
 
     What the room reads is drawn big (see :class:`BigText`): the 3-2-1, the
