@@ -44,6 +44,8 @@ class BattledecksApp(App[None]):
         self.monotonic = monotonic
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
+        self.audience_url: str | None = None
+        """Where the audience screen is served (``run --serve``), or None."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
