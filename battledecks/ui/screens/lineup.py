@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
@@ -13,6 +13,7 @@ from ...core.problems import BattledecksError
 from ...core.show import TALK_STEPS, Status
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
 
 STATUS_STYLE = {
@@ -29,7 +30,7 @@ FOLLOW = ("add", "move", "draw", "veto")
 """Changes after which the cursor follows the presenter they are about."""
 
 
-class LineupScreen(Screen[None]):
+class LineupScreen(AppScreen[None]):
     """The host's home screen: the lineup and what to do next."""
 
     DEFAULT_CSS = """
@@ -92,7 +93,7 @@ class LineupScreen(Screen[None]):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return str(key.value)
 
     def refresh_lineup(self, select: str | None = None) -> None:
@@ -129,6 +130,7 @@ class LineupScreen(Screen[None]):
             f"{supply.decks} unseen decks"
             + (f" · {supply.topics} topics left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
+            + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough:
@@ -242,7 +244,7 @@ class LineupScreen(Screen[None]):
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb), go
+            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
 
     def action_scores(self) -> None:
