@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.widgets._header import HeaderClock
 
 from battledecks.ui.screens.dialogs import AskScreen, ConfirmScreen
@@ -35,11 +36,16 @@ Step = Callable[[Pilot], Awaitable[None]]
 
 @pytest.fixture(autouse=True)
 def frozen_header_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The header clock shows a fixed time (Textual's own snapshot tests stop it too)."""
+    """The header clock shows a fixed time (Textual's own snapshot tests stop it too).
+
+    ``HeaderClock`` is not exported by ``textual.widgets``: if it moves, this fails at import, loudly.
+    """
     monkeypatch.setattr(HeaderClock, "render", lambda self: Text("19:00:00"))
 
 
 async def settle(pilot: Pilot) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # a steady cursor, drawn the same in every picture
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
