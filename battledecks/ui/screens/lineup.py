@@ -130,6 +130,7 @@ class LineupScreen(AppScreen[None]):
             f"{supply.decks} unseen decks"
             + (f" · {supply.topics} topics left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
+            + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough:
@@ -243,7 +244,7 @@ class LineupScreen(AppScreen[None]):
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb), go
+            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
 
     def action_scores(self) -> None:
