@@ -31,7 +31,7 @@ async def test_standings_keep_the_total_at_80x24_even_when_they_scroll(tmp_path:
              ("Zoë O'Brien-Ñúñez", (5, 5, 5)), ("Ann Lee", (4, 4, 4)))
     for name, values in talks:
         show.draw_for(name, 1)
-        present(show, name, 1)
+        present(show, name)
         for judge in JUDGES:
             for criterion, value in zip(("Style", "Humour", "Fit to the slides"), values):
                 show.score(name, judge, criterion, value + (judge == JUDGES[2] and criterion == "Style"))

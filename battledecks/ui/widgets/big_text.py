@@ -110,9 +110,8 @@ class BigText(Widget):
         }
 
     def _legible(self, text: str) -> bool:
-        width, height = self.content_size
         return bigtext.legible(
-            text, (width, height), max_lines=self.max_lines, bold=self.bold, fit_as=self._fit_as,
+            text, (self.content_size.width, self.content_size.height), max_lines=self.max_lines, bold=self.bold, fit_as=self._fit_as,
             min_size=self.min_size,
         )
 
@@ -125,8 +124,7 @@ class BigText(Widget):
         """The strips ``text`` is drawn with at the current size and colours; None when too small to draw big."""
         if not self._legible(text):
             return None
-        width, height = self.content_size
-        return bigtext.strips(text, (width, height), **self._options())  # type: ignore[arg-type]
+        return bigtext.strips(text, tuple(self.content_size), **self._options())  # type: ignore[arg-type]
 
     def warm(self, text: str) -> None:
         """Make ``text`` now, so showing it later costs a lookup (a countdown's next second)."""
