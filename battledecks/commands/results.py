@@ -18,6 +18,7 @@ from ..core.problems import BattledecksError
 from ..core.record import EventRecord
 from ..core.scoring import Standings
 from ..results import FORMATS, export, render_card, results_table, table_text
+from ..results.card import card_format
 
 NAME = "results"
 HELP = "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card"
@@ -31,7 +32,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, help="output format (default: table, or from the --out file's ending)")
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
-    parser.add_argument("--card", type=Path, metavar="PNG", help="also draw the 1920x1080 podium card to PNG")
+    parser.add_argument(
+        "--card", type=_card_file, metavar="FILE",
+        help="also draw the 1920x1080 podium card to FILE, a PNG or JPEG by its ending (.png, .jpg, .jpeg)",
+    )
+
+
+def _card_file(text: str) -> Path:
+    """An argparse type: a file name ending in .png, .jpg or .jpeg (another ending exits 2 with the reason)."""
+    path = Path(text)
+    try:
+        card_format(path)
+    except BattledecksError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return path
 
 
 def _format(args: argparse.Namespace) -> str:

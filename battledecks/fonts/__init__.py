@@ -9,6 +9,7 @@ licence (Bitstream Vera, DejaVu changes in the public domain) is
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,3 +56,18 @@ def missing(text: str, bold: bool = False) -> str:
         if char not in seen and not has_glyph(char, bold):
             seen[char] = None
     return "".join(seen)
+
+
+def drawable(text: str, bold: bool = False) -> str:
+    """``text`` in characters the font draws: accents kept ("Zoë"), a character it lacks
+    folded to one it has (its letter without the mark) or "?", never an empty box."""
+    out = []
+    for char in text:
+        if has_glyph(char, bold):
+            out.append(char)
+            continue
+        if unicodedata.combining(char):
+            continue
+        folded = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(folded if folded and all(has_glyph(c, bold) for c in folded) else "?")
+    return "".join(out)

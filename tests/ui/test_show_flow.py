@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Digits, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from battledecks.core.record import Status, read_entries
 from battledecks.ui.screens.dialogs import AskScreen, ConfirmScreen
@@ -14,6 +14,7 @@ from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
+from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 
 
@@ -57,7 +58,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         # The countdown: nothing of the deck is drawn yet, though slide 1 is made ready.
         assert view.covered
         assert "▀" not in "".join(strip.text for strip in view.render_lines(view.size.region))
-        assert str(stage.query_one("#count", Digits).value) == "3"
+        assert stage.query_one("#count", BigText).text == "3"
 
         fake_clock.advance(3.0)
         stage.tick()
@@ -80,7 +81,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         stage.tick()
         await pilot.pause()
         assert view.index == 1
-        assert str(stage.query_one("#state", Label).content) == "PAUSED"
+        assert stage.has_class("-paused") and stage.query_one("#state", BigText).display
         await pilot.press("space")
         fake_clock.advance(0.49)
         stage.tick()
@@ -142,7 +143,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         assert isinstance(app.screen, LineupScreen)
         assert "scored" in str(table.get_row("Ada")[2])
         # (9 + 16 + 6 + 18) / 2 judges = 24.5
-        assert table.get_row("Ada")[-1] == "24.5"
+        assert table.get_row("Ada")[-1].plain == "24.5"
 
         await pilot.press("t")
         standings = app.screen
@@ -202,9 +203,10 @@ async def test_lineup_changes_from_the_keyboard(show_event: Path, make_app) -> N
         table = app.screen.query_one(DataTable)
         assert [str(k.value) for k in table.rows] == ["Ada", "Brian", "Chen", "Wanda"]
         assert app.show.record.presenters["Wanda"].wildcard
-        await pilot.press("u", "u")
+        app.screen.query_one(DataTable).move_cursor(row=3)
+        await pilot.press("shift+up", "shift+up")
         assert app.show.record.order == ["Ada", "Wanda", "Brian", "Chen"]
-        await pilot.press("n")
+        await pilot.press("shift+down")
         assert app.show.record.order == ["Ada", "Brian", "Wanda", "Chen"]
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmScreen)
@@ -251,8 +253,8 @@ async def test_help_lists_the_keys_of_the_screen(show_event: Path, make_app) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").content)
-        for words in ("Next step", "Standings", "Veto", "Remove"):
+        text = app.screen.text
+        for words in ("Next step", "Standings", "Add", "Remove"):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, LineupScreen)
@@ -299,8 +301,14 @@ async def test_real_time_talk_shows_every_slide_in_order(event_dir: Path, make_a
         while not stage.finished and time.monotonic() < deadline:
             await pilot.pause(0.02)
         assert stage.finished
-    # A slow machine may catch up (recorded), but slides only ever move forward, to the last.
-    assert shown == sorted(set(shown)) and shown[-1] == 11
+    # Slides only ever move forward; a machine too busy to show some catches up and says so
+    # (a stall across the end goes straight to Time!).
+    assert shown and shown == sorted(set(shown))
+    entries = read_entries(path.with_name("fast.record.yaml"))
+    caught_up = {e["now"] for e in entries if e["kind"] == "catch-up"}
+    for before, after in zip(shown, shown[1:]):
+        assert after == before + 1 or after + 1 in caught_up, (shown, caught_up)
+    assert shown[-1] == 11 or entries[-1]["kind"] == "talk-end"
 
 
 async def test_resize_mid_talk_refits_without_touching_the_timing(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

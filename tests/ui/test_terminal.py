@@ -70,7 +70,7 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
     term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
     screen = term.wait_for("waiting")
     assert "Test Night" in screen and "Ada" in screen and "waiting" in screen
-    for key in ("Standings", "Veto", "Add", "Remove", "Quit", "Help"):
+    for key in ("Select", "Next step", "Standings", "Add", "Remove", "Move", "Quit", "Help"):
         assert key in screen.splitlines()[-1], f"{key} missing from the footer at {size}"
     term.keys("Enter")
     term.wait_for("will present")

@@ -7,7 +7,6 @@ from dataclasses import replace
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Header, Input, Label, Static
 
@@ -15,6 +14,7 @@ from ...core.event import Scoring
 from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 AUDIENCE = "\x00audience"
 """Key of the audience row (no judge can have this name)."""
@@ -61,7 +61,7 @@ class ScoreInput(Input):
         self.saved = value
 
 
-class ScoresScreen(Screen[None]):
+class ScoresScreen(AppScreen[None]):
     """Enter or correct the scores of one presenter's talk."""
 
     DEFAULT_CSS = """

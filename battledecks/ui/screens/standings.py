@@ -10,7 +10,7 @@ from rich.console import Console
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...core.changes import Change
@@ -19,9 +19,10 @@ from ...core.scoring import Standings, format_score
 from ...results._words import names
 from ...results.table import results_table, table_text
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen, AppModal
 
 
-class StandingsScreen(Screen[None]):
+class StandingsScreen(AppScreen[None]):
     """The ranked table, with ties shown as ties, fitted to the terminal's width."""
 
     DEFAULT_CSS = """
@@ -120,7 +121,7 @@ class StandingsScreen(Screen[None]):
         )
 
 
-class RevealScreen(ModalScreen[None]):
+class RevealScreen(AppModal[None]):
     """The final reveal: winner, runners-up and fan favourite, big."""
 
     DEFAULT_CSS = """
