@@ -67,6 +67,7 @@ def qr_image(matrix: list[list[bool]], scale: int = 1, quiet: int = QUIET) -> Im
     side = n + 2 * quiet
     small = Image.new("1", (side, side), 1)
     pixels = small.load()
+    assert pixels is not None  # a new image is loaded
     for y, row in enumerate(matrix):
         for x, dark in enumerate(row):
             if dark:

@@ -54,7 +54,7 @@ class VoteDesk:
         event_name: str,
         *,
         opener: Callable[[str, int], int] | None = None,
-        closer: Callable[[Result], None] | None = None,
+        closer: Callable[[Result], object] | None = None,
     ) -> None:
         self.store = store
         self.event_name = event_name

@@ -78,3 +78,12 @@ async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_
         assert "Scores" in keys and "Lineup" in keys and "Pause/Resume" not in keys
         await pilot.press("escape")
         assert isinstance(app.screen, StageScreen)
+
+
+def test_screens_never_touch_the_record() -> None:
+    """Screens read the show's views and send it commands; the record is the show's alone."""
+    ui = Path(__file__).parents[2] / "battledecks" / "ui"
+    for path in sorted(ui.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for word in ("EventRecord", "core.record", ".record."):
+            assert word not in text, f"{path.relative_to(ui.parent.parent)} uses {word}"
