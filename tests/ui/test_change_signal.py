@@ -12,14 +12,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import StandingsScreen
 from tests.builders import present
 from tests.ui.test_show_flow import draw_and_close, start_talk
-
-
-async def wait_until(pilot, condition, tries: int = 100) -> None:  # noqa: ANN001
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
+from tests.waiting import wait_until
 
 
 async def test_the_lineup_follows_changes_made_outside_it(show_event: Path, make_app) -> None:  # noqa: ANN001
