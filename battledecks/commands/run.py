@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             backup = start_fresh(event_path, dt.datetime.now())
             if backup is not None:
                 print(f"The old record is in {backup}/", file=sys.stderr)
-        show = Show.open(event_path)
+        show = Show.open(event_path, scan=False)
         from ..render.detect import detect_graphics
         from ..ui.app import create_app
 

@@ -23,7 +23,9 @@ from pathlib import Path
 
 from .atomic import EventLock
 from .changes import Change, ChangeFeed
-from .check import failing_deck_ids
+from . import check_cache
+from .check import check_deck, failing_deck_ids
+from .check_slides import check_image
 from .clock import Phase, TalkClock
 from .decks import Deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
@@ -169,6 +171,26 @@ def _view(name: str, wildcard: bool, turn: Turn, status: Status) -> PresenterVie
     )
 
 
+@dataclass(frozen=True)
+class DeckScan:
+    """How far the check of the decks folder has come (it runs while the lineup is already on screen)."""
+
+    done: int = 0
+    """Slides checked so far."""
+    total: int = 0
+    """Slides to check (those not already in the check cache)."""
+    decks: int = 0
+    """Decks in the folder, once listed."""
+    finished: bool = False
+
+    def describe(self) -> str:
+        if self.finished:
+            return f"{plural(self.decks, 'deck')} checked"
+        if not self.total:
+            return f"checking {plural(self.decks, 'deck')}…" if self.decks else "checking the decks…"
+        return f"checking {plural(self.decks, 'deck')}… {self.done * 100 // self.total}% done"
+
+
 class Show:
     """One event being run: the only way to change it."""
 
@@ -188,6 +210,8 @@ class Show:
         """The log; read it, never write it: every change goes through a command of the show."""
         self.decks = {d.id: d for d in decks}
         self.failing = failing_deck_ids(decks, event.slides) if failing is None else failing
+        self.scan = DeckScan(decks=len(decks), finished=True)
+        """Where the check of the decks folder is: a draw waits until it has finished."""
         self.shown_before = shown_before or set()
         self.seed_source = seed_source
         self.warnings = warnings or []
@@ -205,13 +229,22 @@ class Show:
         clock: WallClock = wall_now,
         seed_source: SeedSource = system_seed,
         save: bool = True,
+        scan: bool = True,
     ) -> Show:
-        """Load an event with its record and decks; set the order if not yet set."""
+        """Load an event with its record and decks; set the order if not yet set.
+
+        Args:
+            scan: check the decks folder now. The app passes False and calls
+                :meth:`scan_decks` on a worker, so the lineup is on screen at
+                once however big the folder is.
+        """
         event = load_event(event_path)
         record = EventRecord.load(event, clock=clock, save=save)
-        decks = load_decks(event.decks)
         shown, warnings = shown_at_other_events(event.path) if not event.reuse else (set(), [])
-        show = cls(event, record, decks, shown_before=shown, seed_source=seed_source, warnings=warnings)
+        show = cls(event, record, [], failing=set(), shown_before=shown, seed_source=seed_source, warnings=warnings)
+        show.scan = DeckScan()
+        if scan:
+            show.scan_decks()
         if save:
             show.ensure_order()
         return show
@@ -349,6 +382,48 @@ class Show:
             names.append(name)
         return names
 
+    # --- the decks --------------------------------------------------------
+
+    def scan_decks(self, progress: Callable[[DeckScan], None] | None = None) -> DeckScan:
+        """List and check the decks folder; safe on a worker thread.
+
+        Slides already checked (the check cache) cost one ``stat`` each; the
+        rest are decoded on every core. Draws wait until this has finished:
+        drawing from the decks checked so far would favour the ones checked
+        first (the folder is checked in name order), so the draw would not be
+        fair. ``progress`` is told how far it has come.
+        """
+        decks = load_decks(self.event.decks)
+        folders = [d.path for d in decks if d.path.is_dir()]
+        listed = len(decks)
+
+        def told(done: int, total: int) -> None:
+            self.scan = DeckScan(done, total, listed)
+            if progress is not None:
+                progress(self.scan)
+
+        told(0, 0)
+        check_cache.warm(check_cache.slides_of(folders), progress=told)
+        failing = failing_deck_ids(decks, self.event.slides)
+        check_cache.save()
+        # One assignment each: a reader on another thread sees the old or the new set, never half of one.
+        self.decks = {d.id: d for d in decks}
+        self.failing = failing
+        self.scan = DeckScan(self.scan.done, self.scan.total, listed, finished=True)
+        if progress is not None:
+            progress(self.scan)
+        return self.scan
+
+    def verify_deck(self, presenter: str, round: int = 1) -> list[Problem]:
+        """The drawn deck's errors, every slide decoded again now, whatever the check cache says."""
+        deck = self.deck_of(presenter, round)
+        if deck is None:
+            return []
+        problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
+        for slide in deck.slides:
+            problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
+        return list(dict.fromkeys(problems))
+
     # --- the draw --------------------------------------------------------
 
     def pool(self, presenter: str) -> list[Deck]:
@@ -397,6 +472,8 @@ class Show:
         Raises:
             RecordError: the presenter has a deck, or nothing is left to draw.
         """
+        if not self.scan.finished:
+            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them")
         reason = self.can_draw(presenter, round)
         if reason:
             raise RecordError(reason)
