@@ -124,7 +124,7 @@ def _draw_place(draw: ImageDraw.ImageDraw, rank: int, rows: list[StandingRow], h
     shown = rows[:5]
     name_size = (64 if rank == 1 else 52) if len(shown) == 1 else (48 if rank == 1 else 40) - 6 * max(0, len(shown) - 3)
     room = _BLOCK_WIDTH + 40
-    wrap_below = name_size * 0.8  # shrink a little before breaking a name, not a lot
+    wrap_below = int(name_size * 0.8)  # shrink a little before breaking a name, not a lot
     # Names that share a place share a size: the smallest any of them needs.
     size = int(min(_fit_lines(draw, row.presenter, room, name_size, 26, wrap_below)[1].size for row in shown))
     # (text, font, colour, bold, space below) from the top down, stacked to end just above the block.

@@ -209,9 +209,9 @@ def to_html(standings: Standings, event: Event) -> str:
     if lines:
         out.append('<div class="awards">')
         for label, text in lines:
-            kind = {"Winner": "first", "Winners": "first", "Tied for first": "first",
-                    "Runner-up": "second", "Runners-up": "second"}.get(label, "fans" if label.startswith("Fan") else "")
-            out.append(f'<div class="award {kind}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
+            award = {"Winner": "first", "Winners": "first", "Tied for first": "first",
+                     "Runner-up": "second", "Runners-up": "second"}.get(label, "fans" if label.startswith("Fan") else "")
+            out.append(f'<div class="award {award}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
         out.append("</div>")
 
     columns = standings_columns(standings)
