@@ -145,6 +145,8 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
 
+    from ..room.votes_web import attach_votes
+
     server = RoomServer(show, sock)
     app.audience_url = server.url + "stage"
 
@@ -153,13 +155,18 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
             app.audience_screens = count
 
     server.on_clients = screens
-    await server.start()
+    desk = attach_votes(server, show, app)
     try:
+        await server.start()
         try:
-            write_address(event_path, server.url)
-        except OSError:
-            pass  # `battledecks screen URL` still works; the lineup shows the address
-        await app.run_async()
+            try:
+                write_address(event_path, server.url)
+            except OSError:
+                pass  # `battledecks screen URL` still works; the lineup shows the address
+            await app.run_async()
+        finally:
+            remove_address(event_path)
+            await server.stop()
     finally:
-        remove_address(event_path)
-        await server.stop()
+        if desk is not None:
+            desk.store.close()
