@@ -35,12 +35,15 @@ async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Pa
     app = make_app(show_event)
     show = app.show
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LineupScreen))
+        await pilot.pause()
         show.draw_for("Ada")
         present(show, "Ada")
         await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen))
         standings = app.screen
         assert isinstance(standings, StandingsScreen)
-        assert show.last_reveal() == "standings"
+        await wait_until(pilot, lambda: show.last_reveal() == "standings")
         ada = lambda: next(line for line in standings.table_text.splitlines() if "Ada" in line)  # noqa: E731
         assert not ada().split()[0].isdigit()
         for judge in ("J1", "J2"):
@@ -49,7 +52,7 @@ async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Pa
         show.score("Ada", None, None, 8)
         await wait_until(pilot, lambda: ada().split()[:2] == ["1", "Ada"])
         await pilot.press("escape")
-        assert show.last_reveal() == "hidden"
+        await wait_until(pilot, lambda: show.last_reveal() == "hidden")
 
 
 async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
