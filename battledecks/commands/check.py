@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+from ..core.problems import shown_path
 from ._args import positive
 
 NAME = "check"
@@ -49,11 +50,11 @@ def _print_table(report: CheckReport, console: Console) -> None:
             style = "bold red" if p.is_error else "yellow"
             message = f"{p.key}: {p.message}" if p.key else p.message
             # Text, not markup: file names may hold [brackets].
-            table.add_row(Text(str(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(message))
+            table.add_row(Text(shown_path(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(message))
         console.print(table)
     for event in report.events:
         style = {True: "green", False: "bold red", None: ""}[event.enough]
-        console.print(Text.assemble((str(event.path), ""), ": ", (event.describe(), style)))
+        console.print(Text.assemble((shown_path(event.path), ""), ": ", (event.describe(), style)))
     console.print(Text(report.describe(), style="bold red" if not report.ok else "bold green"))
 
 

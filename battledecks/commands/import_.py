@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.check import DEFAULT_SLIDES
 from ..core.importing import Progress, import_decks
 from ..core.problems import BattledecksError
+from ..core.words import plural
 from ._args import positive
 
 NAME = "import"
@@ -69,7 +70,8 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
     if not show:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
+    from rich.progress import Progress as Bar
 
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
         tasks: dict[str, int] = {}
@@ -112,9 +114,9 @@ def run(args: argparse.Namespace) -> int:
         )
     for deck in imported:
         verb = "replaced" if deck.replaced else "imported"
-        print(f"{verb} {deck.path}: {deck.title!r}, {deck.slides} slide{'s' * (deck.slides != 1)} from {deck.source}")
+        print(f"{verb} {deck.path}: {deck.title!r}, {plural(deck.slides, 'slide')} from {deck.source}")
         for note in deck.notes:
             print(f"  {deck.source}: {note}")
         if deck.slides != slides:
-            print(f"warning: {deck.id} has {deck.slides} slide{'s' * (deck.slides != 1)}; {needs}", file=sys.stderr)
+            print(f"warning: {deck.id} has {plural(deck.slides, 'slide')}; {needs}", file=sys.stderr)
     return 0

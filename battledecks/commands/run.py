@@ -42,4 +42,5 @@ def run(args: argparse.Namespace) -> int:
         app.run()
     finally:
         lock.release()
-    return 0
+    # A crash inside the app is reported by Textual and sets a non-zero return code.
+    return app.return_code or 0

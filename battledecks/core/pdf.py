@@ -23,6 +23,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+import platformdirs
 from PIL import Image
 
 from .problems import BattledecksError
@@ -189,10 +190,9 @@ def file_digest(path: Path) -> str:
 
 
 def default_cache_dir() -> Path:
-    """Where rendered PDF pages are kept: ``$XDG_CACHE_HOME/battledecks/pdf`` or ``~/.cache/battledecks/pdf``."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return root / "battledecks" / "pdf"
+    """Where rendered PDF pages are kept: the user's cache folder (``$XDG_CACHE_HOME/battledecks/pdf``
+    or ``~/.cache/battledecks/pdf`` on Linux), as :mod:`platformdirs` finds it."""
+    return Path(platformdirs.user_cache_dir("battledecks", appauthor=False)) / "pdf"
 
 
 def page_file_name(index: int, pages: int) -> str:

@@ -11,13 +11,13 @@ from PIL import Image, ImageFont
 
 from battledecks.generate import (
     THEMES,
+    _words,
     deck_seeds,
     deck_title,
     generate_deck,
     generate_decks,
     slugify,
 )
-from battledecks.generate import _words
 from battledecks.generate._deck import _alike, _look, _plan, _start
 from battledecks.generate._style import contrast
 from battledecks.generate._text import fit, printable
@@ -102,7 +102,7 @@ def test_existing_empty_folder_is_used(tmp_path):
 def test_non_empty_folder_is_refused(tmp_path):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "keep.txt").write_text("mine")
-    with pytest.raises(FileExistsError, match="keep|not an empty folder"):
+    with pytest.raises(FileExistsError, match=r"keep|not an empty folder"):
         generate_deck(tmp_path / "d", seed=1, slides=2, size=SMALL)
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["keep.txt"]
 
