@@ -18,7 +18,7 @@ The work is done by one module per job:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,15 +31,16 @@ from .check_decks import (
     deck_check,
     entry_kind,
     failing_deck_ids,
+    pages_named,
     pdf_deck_check,
     scan,
 )
 from .check_event import EventSummary, check_event, check_event_file
 from .check_slides import SameImages, SlideCheck, check_image
-from .decks import DECK_FILE, is_slide_file, read_deck_file
+from .decks import DECK_FILE, Deck, is_slide_file, read_deck_file, render_deck
 from .event import is_record_file
-from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS
-from .pdf import is_pdf_file
+from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS, ImageRefused, flat_colour, load_image
+from .pdf import PdfError, is_pdf_file
 from .problems import Problem, os_problem
 from .problems import error as _error
 from .problems import warning as _warning
@@ -61,6 +62,7 @@ __all__ = [
     "check_image",
     "check_paths",
     "failing_deck_ids",
+    "render_pdf_decks",
 ]
 
 _EVENT_SUFFIXES = (".yaml", ".yml")
@@ -76,6 +78,8 @@ class CheckReport:
     """Deck folders checked (real paths)."""
     slides: set[str] = field(default_factory=set)
     """Slide files checked (real paths)."""
+    pdf_decks: dict[str, Deck] = field(default_factory=dict)
+    """PDF decks that check (by real path): :func:`render_pdf_decks` can draw their pages."""
     _said: set[tuple[object, ...]] = field(default_factory=set, repr=False)
 
     @property
@@ -128,6 +132,8 @@ class CheckReport:
             self.slides.update(os.path.realpath(s.path) for s in deck.slides)
             if deck.deck is not None and deck.deck.pdf is not None:
                 self.slides.update(f"{real}#page{n}" for n in range(1, deck.deck.pdf_pages + 1))
+                if deck.ok:
+                    self.pdf_decks.setdefault(real, deck.deck)
 
 
 def _looks_like_deck(names: list[str]) -> bool:
@@ -237,3 +243,48 @@ def check_paths(paths: Sequence[Path], *, slides: int | None = None) -> CheckRep
         except Exception as error:  # noqa: BLE001 - one path never stops the check
             report._add([_error(Path(path), f"cannot check: {type(error).__name__}: {error}")])
     return report
+
+
+def render_pdf_decks(
+    report: CheckReport,
+    cache_dir: Path | None = None,
+    on_page: Callable[[Deck, int, int], None] | None = None,
+) -> int:
+    """Draw the pages of every PDF deck a check found into the page cache, and look at them.
+
+    The organizer warms the cache before the night without seeing a page: only
+    problems are added to ``report``: a page that cannot be drawn (an error) and
+    a page that comes out blank, one flat colour (a warning).
+
+    Args:
+        report: a check's report; its PDF decks are drawn and problems added to it.
+        cache_dir: the page cache (default: the user's cache folder).
+        on_page: told (deck, pages done, pages) after each page is drawn.
+
+    Returns:
+        How many decks' pages are now in the cache.
+    """
+    ready = 0
+    for deck in report.pdf_decks.values():
+        path = deck.path
+
+        def told(done: int, pages: int, deck: Deck = deck) -> None:
+            if on_page is not None:
+                on_page(deck, done, pages)
+
+        try:
+            pages = render_deck(deck, cache_dir, told)
+        except PdfError as failure:
+            report._add([_error(path, failure.reason)])
+            continue
+        ready += 1
+        blank = []
+        for number, page in enumerate(pages, 1):
+            try:
+                if flat_colour(load_image(page, need=(240, 135))):
+                    blank.append(number)
+            except (ImageRefused, OSError) as failure:
+                report._add([_error(page, f"drawn page {number} cannot be read back: {failure}")])
+        if blank:
+            report._add([_warning(path, f"{pages_named(blank, len(pages))}: blank (one flat colour) when drawn")])
+    return ready

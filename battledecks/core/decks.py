@@ -15,6 +15,7 @@ draws them (once, into a cache) when they are to be shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,14 +218,55 @@ def slide_files(deck: Deck, cache_dir: Path | None = None) -> list[Path]:
 
     For an image deck these are its slides. A PDF deck's pages are drawn
     once into ``cache_dir`` (default: :func:`~battledecks.core.pdf.default_cache_dir`)
-    and the cached pictures are used from then on.
+    and the cached pictures are used from then on (see :func:`render_deck` to
+    draw them ahead of time, off the UI thread).
 
     Raises:
         PdfError: a PDF deck cannot be drawn or its cache written.
     """
     if deck.pdf is None:
         return list(deck.slides)
-    return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None)
+    return render_deck(deck, cache_dir)
+
+
+def render_deck(
+    deck: Deck, cache_dir: Path | None = None, on_page: Callable[[int, int], None] | None = None
+) -> list[Path]:
+    """Draw a PDF deck's pages into the page cache now, ahead of its talk; nothing to do for an image deck.
+
+    Meant for a worker thread (it never touches the UI, and PDFium is held one
+    page at a time): call it when a PDF deck is drawn for a presenter, so the
+    stage finds every page ready. Already cached pages are not drawn again, and
+    the PDF is opened once. Nothing is shown: only ``on_page`` hears of progress.
+
+    Args:
+        deck: the deck.
+        cache_dir: the page cache (default: :func:`~battledecks.core.pdf.default_cache_dir`).
+        on_page: called with (pages done, pages) after each page is drawn, from
+            the calling thread; an exception it raises stops the drawing and goes on.
+
+    Returns:
+        The slide picture files, in order.
+
+    Raises:
+        PdfError: the PDF cannot be drawn or the cache written.
+    """
+    if deck.pdf is None:
+        return list(deck.slides)
+    pages = cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, on_page=on_page)
+    if pages is None:  # never: draw=True draws what is missing
+        raise PdfError(deck.pdf, "pages not drawn")
+    return pages
+
+
+def rendered(deck: Deck, cache_dir: Path | None = None) -> bool:
+    """Whether a deck's slides are ready to show without drawing anything (always, for an image deck)."""
+    if deck.pdf is None:
+        return True
+    try:
+        return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, draw=False) is not None
+    except PdfError:
+        return False
 
 
 def load_decks(decks_dir: Path) -> list[Deck]:

@@ -165,21 +165,25 @@ def reduce_to(image: Image.Image, need: tuple[int, int] | None) -> Image.Image:
     more than twice ``need`` across. The result is never smaller than ``need``
     (unless the picture itself is). Only the first frame of an animation is decoded.
     """
+    if need is not None and upright_size(image) != image.size:
+        need = (need[1], need[0])  # the picture is stored a quarter turn from how it is shown
     if need is not None and image.format == "JPEG":
         # draft() picks the smallest 1/2, 1/4, 1/8 scale still at least ``need``.
         image.draft(image.mode if image.mode in ("RGB", "L") else None, (max(1, need[0]), max(1, need[1])))
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     image.load()
+    if image.format == "BMP" and image.mode == "RGBA":
+        # Before any shrinking, which weighs colours by alpha: an all-zero alpha would blacken the picture.
+        image = flatten(image, bmp=True)
     if need is not None:
-        # ``need`` is of the upright picture; a quarter-turned one is stored the other way round.
         w, h = image.size
-        factor = min(w // max(1, need[0]), h // max(1, need[1]), w // max(1, need[1]), h // max(1, need[0]))
+        factor = min(w // max(1, need[0]), h // max(1, need[1]))
         if factor >= 2:
             try:
                 return image.reduce(factor)
             except ValueError:  # a mode reduce() does not take (palette, 1-bit, 16-bit)
-                return flatten(image, bmp=image.format == "BMP").reduce(factor)
+                return flatten(image).reduce(factor)
     return image
 
 

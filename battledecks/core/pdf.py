@@ -206,7 +206,8 @@ def cached_pages(
     *,
     pages: int | None = None,
     on_page: Callable[[int, int], None] | None = None,
-) -> list[Path]:
+    draw: bool = True,
+) -> list[Path] | None:
     """The pages of a PDF as picture files, drawn once into ``cache_dir``.
 
     The pages go to ``cache_dir/<sha256 of the PDF>/``, drawn first into a
@@ -217,7 +218,12 @@ def cached_pages(
         path: the PDF.
         cache_dir: the cache (see :func:`default_cache_dir`).
         pages: the page count if known (saves opening the PDF when cached).
-        on_page: called with (pages done, pages) after each page is drawn.
+        on_page: called with (pages done, pages) after each page is drawn; an
+            exception it raises stops the drawing (the half-made folder is removed).
+        draw: False to only look: None is returned when the pages are not all cached yet.
+
+    Safe to call from a worker thread: PDFium is held one page at a time, so
+    another thread can read a PDF between two pages.
 
     Raises:
         PdfError: the PDF cannot be read or drawn, or the cache cannot be written.
@@ -232,6 +238,8 @@ def cached_pages(
     names = [page_file_name(i, pages) for i in range(pages)]
     if all((target / name).is_file() for name in names):
         return [target / name for name in names]
+    if not draw:
+        return None
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{digest[:16]}-", dir=cache_dir))

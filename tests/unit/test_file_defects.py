@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from battledecks.cli import main
-from battledecks.core.check import check_paths
+from battledecks.core import images
+from battledecks.core.check import check_image, check_paths
 from battledecks.core.record import read_entries
 from tests.builders import build_deck, build_event
+from tests.file_builders import (
+    bmp_with_empty_alpha,
+    jpeg_with_bad_exif,
+    jpeg_with_bad_mpo_header,
+    jpeg_with_truncated_exif_dpi,
+)
 
 BAD_NAME = os.fsdecode(b"caf\xe9-deck")
 """A folder name that is not valid UTF-8, as unzipping a Windows archive on Linux can make."""
@@ -75,3 +87,248 @@ def test_an_unexpected_error_is_one_line_and_never_exits_0(monkeypatch: pytest.M
     assert main(["check", str(tmp_path)]) == 70
     err = capsys.readouterr().err
     assert "unexpected error (TypeError: a bug caf" in err and "Traceback" not in err
+
+
+# --- 3. transparency on white, everywhere -----------------------------------------
+
+DARK = (20, 20, 60)
+WHITE = (255, 255, 255)
+
+
+def _palette_png(path: Path) -> Path:
+    """Dark content on a transparent background, as a palette PNG (index 0 transparent)."""
+    image = Image.new("P", (640, 360), 0)
+    image.putpalette([0, 0, 0, *DARK] + [0, 0, 0] * 254)
+    image.paste(1, (200, 100, 440, 260))
+    image.save(path, transparency=0)
+    return path
+
+
+def _rgba_png(path: Path) -> Path:
+    image = Image.new("RGBA", (640, 360), (0, 0, 0, 0))
+    image.paste((*DARK, 255), (200, 100, 440, 260))
+    image.save(path)
+    return path
+
+
+def _bmp_with_empty_alpha(path: Path) -> Path:
+    image = Image.new("RGB", (640, 360), (240, 240, 200))
+    image.paste(DARK, (200, 100, 440, 260))
+    return bmp_with_empty_alpha(path, image)
+
+
+TRANSPARENT = {
+    "palette.png": (_palette_png, WHITE),
+    "rgba.png": (_rgba_png, WHITE),
+    "empty-alpha.bmp": (_bmp_with_empty_alpha, (240, 240, 200)),
+}
+"""Each awkward slide: how to make it, and the colour its background must show as."""
+
+
+def _close(a: tuple[int, ...], b: tuple[int, ...], by: int = 12) -> bool:
+    return all(abs(x - y) <= by for x, y in zip(a, b))
+
+
+@pytest.mark.parametrize("name", list(TRANSPARENT))
+def test_transparency_shows_on_white_on_stage(tmp_path: Path, name: str) -> None:
+    from battledecks.render.fit import fit_path, load_slide
+
+    make, background = TRANSPARENT[name]
+    path = make(tmp_path / name)
+    slide = load_slide(path)
+    assert _close(slide.getpixel((20, 20)), background) and _close(slide.getpixel((320, 180)), DARK)
+    fitted = fit_path(path, (64, 36))
+    assert _close(fitted.getpixel((2, 2)), background) and _close(fitted.getpixel((32, 18)), DARK)
+
+
+@pytest.mark.parametrize("name", list(TRANSPARENT))
+def test_transparency_shows_on_white_in_import_and_sheet(tmp_path: Path, name: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    make, background = TRANSPARENT[name]
+    source = tmp_path / "src"
+    source.mkdir()
+    make(source / name)
+    assert main(["import", str(source), "--into", str(tmp_path / "decks"), "--slides", "1"]) == 0
+    (kept,) = [p for p in (tmp_path / "decks" / "src").iterdir() if p.name.startswith("slide")]
+    with Image.open(kept) as image:
+        assert _close(image.getpixel((20, 20)), background) and _close(image.getpixel((320, 180)), DARK)
+    sheet = tmp_path / "sheet.png"
+    assert main(["sheet", str(source), "--out", str(sheet), "--yes"]) == 0
+    from battledecks.generate._sheet import sheet_layout
+
+    (box,) = sheet_layout(1, columns=4, thumb_width=400).thumbs
+    with Image.open(sheet) as image:
+        x0, y0, x1, y1 = box
+        assert _close(image.getpixel((x0 + (x1 - x0) // 2, y0 + (y1 - y0) // 2)), DARK)
+        assert _close(image.getpixel((x0 + (x1 - x0) // 2, y0 + 5)), background)
+
+
+def test_check_warns_about_a_slide_that_is_one_flat_colour_on_white(tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    Image.new("RGBA", (1280, 720), (0, 0, 0, 0)).save(blank)  # all transparent: white on stage
+    ok = _rgba_png(tmp_path / "ok.png")
+    problems = check_paths([blank, ok]).problems
+    assert [(p.path.name, p.message) for p in problems] == [
+        ("blank.png", "one flat colour (transparent parts shown on white): blank on stage?")
+    ]
+
+
+# --- 4. import: every step that touches a user's file is guarded --------------------
+
+
+def _one_bit_png_with_trns(path: Path) -> Path:
+    image = Image.new("1", (640, 360), 1)
+    image.paste(0, (200, 100, 440, 260))
+    image.save(path, transparency=1)
+    return path
+
+
+def _content() -> Image.Image:
+    image = Image.new("RGB", (1280, 720), (240, 240, 200))
+    image.paste(DARK, (200, 100, 440, 260))
+    return image
+
+
+AWKWARD = {
+    "one-bit-trns.png": (_one_bit_png_with_trns, (0, 0, 0)),
+    "bad-exif.jpg": (lambda p: jpeg_with_bad_exif(p, _content()), DARK),
+    "truncated-exif-dpi.jpg": (lambda p: jpeg_with_truncated_exif_dpi(p, _content()), DARK),
+    "bad-mpo-header.jpg": (lambda p: jpeg_with_bad_mpo_header(p, _content()), DARK),
+}
+"""Each picture that used to break a command: how to make it, and the colour of its content."""
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The installed command in a process of its own: what the organizer sees, warnings and all."""
+    env = {**os.environ, "PYTHONWARNINGS": "default", "XDG_CACHE_HOME": str(cwd / "cache")}
+    return subprocess.run([sys.executable, "-m", "battledecks", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", list(AWKWARD))
+def test_awkward_images_import_check_and_sheet_without_a_traceback_or_raw_warning(tmp_path: Path, name: str) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    make, content = AWKWARD[name]
+    make(source / name)
+    for args in (
+        ["check", "src", "--slides", "1"],
+        ["import", "src", "--into", "decks", "--slides", "1"],
+        ["sheet", "src", "--out", "sheet.png", "--yes"],
+    ):
+        result = _run(*args, cwd=tmp_path)
+        said = result.stdout + result.stderr
+        assert "Traceback" not in said and "Warning" not in said and "warnings.warn" not in said, said
+        assert result.returncode == 0, said
+    assert (tmp_path / "sheet.png").is_file()
+    (kept,) = [p for p in (tmp_path / "decks" / "src").iterdir() if p.name.startswith("slide")]
+    with Image.open(kept) as image:
+        assert _close(image.getpixel((320, 180)), content)
+
+
+def test_check_says_what_pillow_warned_about_in_its_own_words(tmp_path: Path) -> None:
+    path = jpeg_with_bad_mpo_header(tmp_path / "mpo.jpg", _content())
+    problems = check_paths([path]).problems
+    assert problems and not any(p.is_error for p in problems)
+    assert all(p.message.startswith("odd image data: ") for p in problems)
+    assert any("Image appears to be a malformed MPO file" in p.message for p in problems)
+
+
+def test_a_damaged_picture_in_import_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    data = io.BytesIO()
+    _content().save(data, format="PNG")
+    (source / "cut.png").write_bytes(data.getvalue()[: len(data.getvalue()) // 2])
+    assert main(["import", str(source), "--into", str(tmp_path / "decks")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"battledecks: {source / 'cut.png'}: damaged image") and "Traceback" not in err
+    assert not (tmp_path / "decks").exists()
+
+
+# --- 5. size limits before decoding, in every path; big pictures decoded small ------
+
+
+def test_a_folder_with_a_file_too_large_for_a_slide_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(images, "MAX_FILE_BYTES", 1_000_000)
+    source = tmp_path / "src"
+    source.mkdir()
+    with (source / "junk.png").open("wb") as file:
+        file.truncate(3_000_000)  # a sparse file of zeros
+    opened: list[object] = []
+    real_open = Image.open
+    monkeypatch.setattr(Image, "open", lambda *a, **k: opened.append(a) or real_open(*a, **k))
+    assert main(["import", str(source), "--into", str(tmp_path / "decks")]) == 1
+    assert f"{source / 'junk.png'}: file is 3 MB: too large for a slide" in capsys.readouterr().err
+    assert main(["sheet", str(source), "--out", str(tmp_path / "s.png"), "--yes"]) == 1
+    assert "junk.png: file is 3 MB: too large for a slide" in capsys.readouterr().err
+    assert opened == []
+
+
+def test_a_zip_member_too_large_for_a_slide_is_refused_unopened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(images, "MAX_FILE_BYTES", 1_000_000)
+    source = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("slide1.png", bytes(3_000_000))
+    assert source.stat().st_size < 100_000
+    assert main(["import", str(source), "--into", str(tmp_path / "decks")]) == 1
+    err = capsys.readouterr().err
+    assert "slide1.png: file is 3 MB: too large for a slide" in err and "refused unopened" in err
+
+
+def test_a_zip_member_larger_than_it_says_stops_at_what_it_says(tmp_path: Path) -> None:
+    from battledecks.core.importing import ImportFailed, _unpack
+
+    source = tmp_path / "a.zip"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("slide1.png", bytes(50_000))
+    with zipfile.ZipFile(source) as archive, pytest.raises(ImportFailed, match="larger than the zip says"):
+        _unpack(archive, archive.getinfo("slide1.png"), tmp_path / "spool", 10_000, "a.zip: slide1.png")
+    assert (tmp_path / "spool").stat().st_size <= 10_000
+
+
+def test_a_large_picture_is_decoded_at_the_size_needed(tmp_path: Path) -> None:
+    path = tmp_path / "big.png"
+    Image.new("RGB", (5000, 3000), (10, 120, 200)).save(path, compress_level=1)
+    loaded = images.load_image(path, need=(1920, 1080))
+    assert loaded.size == (2500, 1500)  # halved at once, still at least what is needed
+    assert images.load_image(path, need=(240, 135)).size == (250, 150)  # a twentieth: 3000 / 20 >= 135
+    with pytest.raises(images.ImageRefused, match="over 50 megapixels"):
+        with images.open_image(_huge_png_header(tmp_path / "huge.png")):
+            pass
+
+
+def _huge_png_header(path: Path) -> Path:
+    """A PNG that says it is 10000×6000 (60 megapixels) and holds almost nothing."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 10_000, 6_000, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+# --- 9. small things: EXIF turn, empty files ------------------------------------------
+
+
+def test_aspect_ratio_is_checked_as_the_slide_is_shown_after_exif_rotation(tmp_path: Path) -> None:
+    path = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored 720×1280, shown turned a quarter: 1280×720
+    _content().transpose(Image.Transpose.ROTATE_90).save(path, exif=exif)
+    assert check_paths([path]).problems == []
+    assert check_image(path).size == (1280, 720)
+
+
+def test_a_zero_byte_picture_is_called_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.png").write_bytes(b"")
+    (problem,) = check_paths([tmp_path / "empty.png"]).problems
+    assert problem.is_error and problem.message == "empty file (0 bytes)"
