@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .check_slides import SameImages, SlideCheck, check_image, ratio_ok
 from .decks import DECK_FILE, Deck, DeckError, deck_id, is_slide_file, load_deck, load_pdf_deck, natural_key
-from .pdf import PdfError, is_pdf_file, read_pdf
+from .pdf import is_pdf_file
 from .problems import Problem, os_problem, printable, shown_path
 from .problems import error as _error
 from .problems import warning as _warning
@@ -91,38 +91,38 @@ def pages_named(numbers: Sequence[int], pages: int) -> str:
     return f"{len(numbers)} pages ({some_names([str(n) for n in numbers])})"
 
 
-def pdf_deck_check(path: Path, slides: int | None) -> DeckCheck:
-    """Check a PDF deck from its page count and page sizes; no page is drawn."""
-    deck = load_pdf_deck(path)
+def pdf_deck_check(path: Path, slides: int | None, deck: Deck | None = None) -> DeckCheck:
+    """Check a PDF deck from its page count and page sizes; no page is drawn.
+
+    ``deck``, when given, is the deck as just read from ``path``: the PDF is then not opened again.
+    """
+    if deck is None or deck.pdf is None or not deck.pdf_page_sizes:
+        deck = load_pdf_deck(path)
     if not deck.ok:
         return DeckCheck(path, deck, deck.problems)
-    try:
-        info = read_pdf(path)
-    except PdfError as error:
-        return DeckCheck(path, deck, (_error(path, error.reason),))
     problems: list[Problem] = []
-    count = _slide_count_problem(path, info.pages, slides)
+    count = _slide_count_problem(path, deck.pdf_pages, slides)
     if count is not None:
         problems.append(count)
     odd: dict[str, list[int]] = {}
-    for number, (width, height) in enumerate(info.page_sizes, 1):
+    for number, (width, height) in enumerate(deck.pdf_page_sizes, 1):
         if not ratio_ok(width, height):
             ratio = width / height if height > 0 else 0.0
             odd.setdefault(f"{width:.0f}×{height:.0f} pt ({ratio:.2f}:1)", []).append(number)
     for size, numbers in odd.items():
-        problems.append(_warning(path, f"{pages_named(numbers, info.pages)}: aspect ratio {size} is far from 4:3..16:9: "
+        problems.append(_warning(path, f"{pages_named(numbers, deck.pdf_pages)}: aspect ratio {size} is far from 4:3..16:9: "
                                        "will be letterboxed"))
     return DeckCheck(path, deck, tuple(problems))
 
 
-def deck_check(folder: Path, slides: int | None) -> DeckCheck:
+def deck_check(folder: Path, slides: int | None, deck: Deck | None = None) -> DeckCheck:
     if not printable(folder.name):
         return DeckCheck(folder, None, (_error(
             folder, f"the name {shown_path(folder.name)!r} is not valid UTF-8 (made on another system?): "
             "rename it to draw this deck",
         ),))
     if is_pdf_file(folder) and os.path.isfile(folder):
-        return pdf_deck_check(folder, slides)
+        return pdf_deck_check(folder, slides, deck)
     try:
         entries = scan(folder)
     except OSError as error:
@@ -184,7 +184,7 @@ def check_deck(deck: Deck | Path, slides: int | None = DEFAULT_SLIDES) -> list[P
     """
     folder = deck.path if isinstance(deck, Deck) else deck
     try:
-        return list(deck_check(folder, slides).problems)
+        return list(deck_check(folder, slides, deck if isinstance(deck, Deck) else None).problems)
     except Exception as error:  # noqa: BLE001 - one deck never stops the check
         return [_error(folder, f"cannot check deck: {error}")]
 

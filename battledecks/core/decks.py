@@ -69,6 +69,8 @@ class Deck:
     """The PDF file, for a deck that is one."""
     pdf_pages: int = 0
     """Pages of the PDF, counted without drawing them."""
+    pdf_page_sizes: tuple[tuple[float, float], ...] = field(default=(), compare=False)
+    """Width and height of each page in points, read with the count (checking needs them: no second opening)."""
 
     @property
     def ok(self) -> bool:
@@ -151,7 +153,8 @@ def load_pdf_deck(path: Path) -> Deck:
     except PdfError as error:
         return Deck(id=path.stem, path=path, title=path.stem, slides=(), pdf=path,
                     problems=(Problem(path, error.reason),))
-    return Deck(id=path.stem, path=path, title=info.title or path.stem, slides=(), pdf=path, pdf_pages=info.pages)
+    return Deck(id=path.stem, path=path, title=info.title or path.stem, slides=(), pdf=path, pdf_pages=info.pages,
+                pdf_page_sizes=info.page_sizes)
 
 
 def load_deck(folder: Path) -> Deck:

@@ -24,6 +24,7 @@ imported, and :func:`open_image` can hand them to the caller as notes.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import warnings
@@ -32,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from .problems import BattledecksError
 
@@ -147,52 +148,100 @@ def _reason(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+_TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+"""How to turn a picture upright for each EXIF orientation."""
+
+_BAND_BYTES = 8_000_000
+"""Shrinking works on bands of rows about this large, so it never copies a whole large picture."""
+
+
+def orientation(image: Image.Image) -> int:
+    """The picture's EXIF orientation (1: as stored); 1 when the EXIF data is damaged."""
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # noqa: BLE001 - damaged EXIF: shown as stored
+        return 1
+    return value if value in _TURNS else 1
+
+
 def upright_size(image: Image.Image) -> tuple[int, int]:
     """The picture's size as shown: width and height swapped when EXIF turns it a quarter."""
-    try:
-        orientation = image.getexif().get(0x0112)
-    except Exception:  # noqa: BLE001 - damaged EXIF: shown as stored
-        orientation = None
     width, height = image.size
-    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+    return (height, width) if orientation(image) in (5, 6, 7, 8) else (width, height)
+
+
+def turn(image: Image.Image, value: int) -> Image.Image:
+    """``image`` turned upright for EXIF orientation ``value`` (from :func:`orientation`)."""
+    method = _TURNS.get(value)
+    return image if method is None else image.transpose(method)
 
 
 def reduce_to(image: Image.Image, need: tuple[int, int] | None) -> Image.Image:
-    """Decode ``image`` (an opened, unloaded picture), no larger than needed for ``need``.
+    """Decode ``image`` (an opened, unloaded picture), no larger than needed to fit the box ``need``.
 
+    ``need`` is the box the picture will be fitted into, aspect kept (letterboxed).
     JPEG decodes straight at 1/2, 1/4 or 1/8 scale; other formats are decoded
-    whole and at once shrunk by a whole factor, so what is kept is never much
-    more than twice ``need`` across. The result is never smaller than ``need``
-    (unless the picture itself is). Only the first frame of an animation is decoded.
+    whole and then shrunk by a whole factor, band by band (so the only large
+    thing in memory is the decoded picture itself), and what is kept is never
+    much more than twice the fitted size across. The result is never smaller than
+    the fitted size (unless the picture itself is), is as stored (see :func:`turn`),
+    and may keep transparency. Only the first frame of an animation is decoded.
     """
     if need is not None and upright_size(image) != image.size:
         need = (need[1], need[0])  # the picture is stored a quarter turn from how it is shown
+    if need is not None:
+        need = _fitted(image.size, need)
     if need is not None and image.format == "JPEG":
         # draft() picks the smallest 1/2, 1/4, 1/8 scale still at least ``need``.
         image.draft(image.mode if image.mode in ("RGB", "L") else None, (max(1, need[0]), max(1, need[1])))
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
     image.load()
-    if image.format == "BMP" and image.mode == "RGBA":
+    bmp = image.format == "BMP"
+    if bmp and image.mode == "RGBA":
         # Before any shrinking, which weighs colours by alpha: an all-zero alpha would blacken the picture.
         image = flatten(image, bmp=True)
-    if need is not None:
-        w, h = image.size
-        factor = min(w // max(1, need[0]), h // max(1, need[1]))
-        if factor >= 2:
-            try:
-                return image.reduce(factor)
-            except ValueError:  # a mode reduce() does not take (palette, 1-bit, 16-bit)
-                return flatten(image).reduce(factor)
-    return image
-
-
-def upright(image: Image.Image) -> Image.Image:
-    """The picture turned as its EXIF data says; as stored when that data is damaged."""
-    try:
-        return ImageOps.exif_transpose(image)
-    except Exception:  # noqa: BLE001 - damaged EXIF only loses the rotation
+    if need is None:
         return image
+    w, h = image.size
+    factor = min(w // max(1, need[0]), h // max(1, need[1]))
+    if factor < 2:
+        return image
+    if image.mode in _DEEP_MODES:
+        image = flatten(image)  # scaled to 8 bits over the whole picture, not band by band
+    return _reduce_in_bands(image, factor)
+
+
+def _fitted(size: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
+    """The size of a picture of ``size`` fitted into ``box``, aspect kept, rounded up; never enlarged."""
+    w, h = size
+    scale = min(1.0, max(1, box[0]) / max(1, w), max(1, box[1]) / max(1, h))
+    return max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))
+
+
+def _reduce_in_bands(image: Image.Image, factor: int) -> Image.Image:
+    """``image.reduce(factor)``, a band of rows at a time: reduce() copies its whole input for
+    pictures with alpha, which for a 50-megapixel picture is 200 MB more."""
+    w, h = image.size
+    rows = max(factor, _BAND_BYTES // max(1, w * 4) // factor * factor)
+    out: Image.Image | None = None
+    for top in range(0, h, rows):
+        band = image.crop((0, top, w, min(h, top + rows)))
+        if band.mode in ("P", "PA", "1") or "transparency" in band.info:
+            band = band.convert("RGBA")  # reduce() takes no palette; transparency becomes alpha
+        small = band.reduce(factor)
+        if out is None:
+            out = Image.new(small.mode, (-(-w // factor), -(-h // factor)))
+        out.paste(small, (0, top // factor))
+    return out if out is not None else image.reduce(factor)  # (a picture with no rows)
 
 
 def flatten(image: Image.Image, background: tuple[int, int, int] = WHITE, *, bmp: bool = False) -> Image.Image:
@@ -209,7 +258,7 @@ def flatten(image: Image.Image, background: tuple[int, int, int] = WHITE, *, bmp
     if "transparency" in image.info and image.mode in ("P", "L", "1", "RGB"):
         image = image.convert("RGBA")
     if image.mode in _ALPHA_MODES:
-        rgba = image.convert("RGBA")
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         alpha = rgba.getchannel("A")
         if bmp and alpha.getextrema() == (0, 0):
             flat = rgba.convert("RGB")
@@ -238,7 +287,8 @@ def load_image(source: Path | IO[bytes], need: tuple[int, int] | None = None) ->
     """
     with open_image(source) as image:
         bmp = image.format == "BMP"
-        return flatten(upright(reduce_to(image, need)), bmp=bmp)
+        upright_by = orientation(image)  # read now: a reduced picture has no EXIF data
+        return turn(flatten(reduce_to(image, need), bmp=bmp), upright_by)
 
 
 def flat_colour(image: Image.Image, spread: int = 12) -> bool:

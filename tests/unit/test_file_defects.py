@@ -296,7 +296,8 @@ def test_a_large_picture_is_decoded_at_the_size_needed(tmp_path: Path) -> None:
     Image.new("RGB", (5000, 3000), (10, 120, 200)).save(path, compress_level=1)
     loaded = images.load_image(path, need=(1920, 1080))
     assert loaded.size == (2500, 1500)  # halved at once, still at least what is needed
-    assert images.load_image(path, need=(240, 135)).size == (250, 150)  # a twentieth: 3000 / 20 >= 135
+    # Fitted into 240×135 it is 225×135: shrunk by 22, the most that keeps it at least that large.
+    assert images.load_image(path, need=(240, 135)).size == (228, 137)
     with pytest.raises(images.ImageRefused, match="over 50 megapixels"):
         with images.open_image(_huge_png_header(tmp_path / "huge.png")):
             pass
@@ -332,3 +333,169 @@ def test_a_zero_byte_picture_is_called_empty(tmp_path: Path) -> None:
     (tmp_path / "empty.png").write_bytes(b"")
     (problem,) = check_paths([tmp_path / "empty.png"]).problems
     assert problem.is_error and problem.message == "empty file (0 bytes)"
+
+
+# --- 2. PDF pages drawn ahead of time, off the UI thread --------------------------
+
+
+def _pdf_with_blank_pages(path: Path) -> Path:
+    """Four pages; pages 2 and 4 are blank (white), as a damaged PDF's can render."""
+    from tests.pdf_builders import page_image
+
+    pages = [page_image(1), Image.new("RGB", (640, 360), WHITE), page_image(3), Image.new("RGB", (640, 360), WHITE)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pages[0].save(path, format="PDF", save_all=True, append_images=pages[1:], resolution=72.0)
+    return path
+
+
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
+def test_a_pdf_deck_is_drawn_ahead_of_time_on_a_worker_thread(tmp_path: Path, cache_home: Path) -> None:
+    import threading
+
+    from battledecks.core.decks import load_deck, render_deck, rendered, slide_files
+    from tests.pdf_builders import make_pdf
+
+    deck = load_deck(make_pdf(tmp_path / "decks" / "talk.pdf", pages=5))
+    assert not rendered(deck)
+    heard: list[tuple[int, int, str]] = []
+    result: list[list[Path]] = []
+    worker = threading.Thread(
+        target=lambda: result.append(render_deck(deck, on_page=lambda d, n: heard.append((d, n, threading.current_thread().name)))),
+        name="pdf-worker",
+    )
+    worker.start()
+    worker.join(timeout=60)
+    assert [(d, n) for d, n, _ in heard] == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+    assert {name for *_, name in heard} == {"pdf-worker"}
+    assert rendered(deck)
+    assert slide_files(deck) == result[0] and all(p.is_file() for p in result[0])
+    assert all(cache_home in p.parents for p in result[0])
+    again: list[tuple[int, int]] = []
+    assert render_deck(deck, on_page=lambda d, n: again.append((d, n))) == result[0]
+    assert again == []  # nothing drawn twice
+
+
+def test_a_progress_callback_that_raises_stops_the_drawing_and_leaves_no_half_cache(tmp_path: Path, cache_home: Path) -> None:
+    from battledecks.core.decks import load_deck, render_deck, rendered
+    from tests.pdf_builders import make_pdf
+
+    deck = load_deck(make_pdf(tmp_path / "decks" / "talk.pdf", pages=4))
+
+    def stop(done: int, pages: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        render_deck(deck, on_page=stop)
+    assert not rendered(deck)
+    leftovers = [p for p in (cache_home / "battledecks" / "pdf").rglob("*") if p.is_file()]
+    assert leftovers == []
+
+
+def test_check_render_warms_the_page_cache_and_warns_about_blank_pages(
+    tmp_path: Path, cache_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from battledecks.core.decks import load_deck, rendered
+
+    pdf = _pdf_with_blank_pages(tmp_path / "decks" / "talk.pdf")
+    assert main(["check", str(tmp_path / "decks"), "--slides", "4"]) == 0
+    assert "blank" not in capsys.readouterr().out  # a plain check draws no page
+    assert not rendered(load_deck(pdf))
+    assert main(["check", str(tmp_path / "decks"), "--slides", "4", "--render", "--json"]) == 0
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(Path(p["path"]).name, p["severity"], p["message"]) for p in problems] == [
+        ("talk.pdf", "warning", "2 pages (2, 4): blank (one flat colour) when drawn")
+    ]
+    assert rendered(load_deck(pdf))
+
+
+# --- 6. blank pages and empty presentations ---------------------------------------
+
+
+def test_import_says_which_pdf_pages_came_out_blank(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pdf = _pdf_with_blank_pages(tmp_path / "talk.pdf")
+    assert main(["import", str(pdf), "--into", str(tmp_path / "decks"), "--slides", "4"]) == 0
+    out = capsys.readouterr().out
+    assert f"  {pdf}: pages 2, 4 are blank (one flat colour): check the source" in out.splitlines()
+
+
+def test_a_presentation_with_no_slides_is_refused_before_libreoffice(tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    from battledecks.core.importing import ImportFailed, import_decks
+
+    source = tmp_path / "empty.pptx"
+    Presentation().save(source)
+    never = tmp_path / "never-run"  # LibreOffice is not even started
+    with pytest.raises(ImportFailed, match=r"empty\.pptx: the presentation has no slides"):
+        import_decks([source], tmp_path / "decks", soffice=str(never))
+    assert not (tmp_path / "decks").exists()
+
+
+# --- 7. .pptm and .ppsx are PowerPoint too ----------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".pptm", ".ppsx"])
+def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from battledecks.core import importing
+    from tests.unit.test_import import make_pptx
+
+    source = make_pptx(tmp_path / f"talk{suffix}", ["One", "Two"])
+    assert importing.source_kind(source) == "office"
+    code = main(["import", str(source), "--into", str(tmp_path / "decks"), "--slides", "2"])
+    out, err = capsys.readouterr()
+    if importing.find_soffice() is None:
+        assert code == 1 and f"importing {suffix} files needs LibreOffice" in err
+        return
+    assert code == 0, err
+    assert f"imported {tmp_path / 'decks' / 'talk'}" in out and "2 slides" in out
+
+
+def test_checking_a_pdf_deck_opens_it_once_and_draws_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            cache_home: Path) -> None:
+    from battledecks.core import pdf
+    from battledecks.core.check import failing_deck_ids
+    from battledecks.core.decks import load_decks
+    from tests.pdf_builders import make_pdf
+
+    make_pdf(tmp_path / "decks" / "long.pdf", pages=40, size=(160, 90))
+    opened: list[Path] = []
+    real_open = pdf._open
+    monkeypatch.setattr(pdf, "_open", lambda path: opened.append(path) or real_open(path))
+    assert check_paths([tmp_path / "decks"], slides=40).errors == 0
+    assert len(opened) == 1
+    opened.clear()
+    decks = load_decks(tmp_path / "decks")  # what the show does: list, then leave out failing decks
+    assert failing_deck_ids(decks, 40) == set()
+    assert len(opened) == 1
+    assert not cache_home.exists()
+
+
+def test_shrinking_in_bands_gives_what_one_reduce_gives(tmp_path: Path) -> None:
+    from PIL import ImageDraw
+
+    image = Image.new("RGBA", (1203, 2411), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for i in range(0, 2411, 37):
+        draw.line((0, i, 1203, 2411 - i), fill=(i % 256, 90, 200, 40 + i % 200), width=3)
+    banded = images._reduce_in_bands(image, 7)
+    assert banded.size == image.reduce(7).size and banded.tobytes() == image.reduce(7).tobytes()
+
+
+def test_a_large_picture_turned_by_exif_is_decoded_small_and_upright(tmp_path: Path) -> None:
+    path = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    stored = Image.new("RGB", (2000, 4000), (200, 200, 200))
+    stored.paste((0, 0, 0), (0, 0, 2000, 400))  # a band along the stored top: on the shown right
+    stored.save(path, exif=exif, quality=90)
+    loaded = images.load_image(path, need=(400, 200))
+    assert loaded.width > loaded.height and loaded.width >= 400 and loaded.height >= 200
+    assert loaded.getpixel((loaded.width - 2, loaded.height // 2))[0] < 40
+    assert loaded.getpixel((2, loaded.height // 2))[0] > 160
