@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 from . import __version__
 from .core.problems import BattledecksError
+from .core.text import visible
 
-COMMANDS = ("run", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
+COMMANDS = ("run", "screen", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
 """Subcommands in the order ``--help`` lists them; each is a module in ``battledecks.commands``."""
 
 
@@ -44,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
+    for stream in (sys.stdout, sys.stderr):
+        # Undecodable bytes of a file name print as \xNN instead of failing.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not args_list:
@@ -55,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except BattledecksError as error:
-        _say(f"battledecks: {error}")
+        # Names and paths in the message come from files: no escape sequence reaches the terminal.
+        _say(f"battledecks: {visible(error)}")
         return 1
     except KeyboardInterrupt:
         _say("battledecks: interrupted")

@@ -33,3 +33,10 @@ def build_event(folder: Path, name: str = "test", **keys: object) -> Path:
     path = folder / f"{name}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def present(show, name: str, round: int = 1, at: float = 0.0) -> None:  # noqa: ANN001
+    """Run ``name``'s whole talk through the show: start at ``at``, end when its time is up."""
+    show.start_talk(name, at, round)
+    event = show.event
+    show.end_talk(at + event.countdown + event.seconds)

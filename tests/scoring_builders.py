@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from battledecks.core.show import Show
+from tests.builders import present
 
 FIXED_NOW = dt.datetime(2010, 4, 13, 19, 30, tzinfo=dt.timezone.utc)
 
@@ -62,10 +63,9 @@ def play(event_path: Path, talks: dict[str, dict], *, seeds: int = 1000) -> Show
     for name, talk in talks.items():
         number = talk.get("round", 1)
         show.draw_for(name, number)
-        show.start_talk(name, 0.0, number)
-        show.end_talk(name, number)
+        present(show, name, number)
         for (judge, criterion), value in talk.get("scores", {}).items():
-            show.record.score(name, judge, criterion, value, round=number)
+            show.score(name, judge, criterion, value, round=number)
         if talk.get("audience") is not None:
-            show.record.score(name, None, None, talk["audience"], round=number)
+            show.score(name, None, None, talk["audience"], round=number)
     return show

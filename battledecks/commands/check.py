@@ -9,12 +9,15 @@ ever shown. With --render, every PDF deck's pages are drawn into the page
 cache (still shown to nobody), so the stage never waits for them, and blank
 pages are warned about. Exits 0 when there are no errors (warnings are fine),
 1 otherwise.
+
+In a terminal the problems are a table; through a pipe or into a file they
+are plain lines, ``path:line: severity: problem`` as compilers and linters
+write them, so grep and editors can read them.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +30,8 @@ from rich.text import Text
 
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
 from ..core.decks import Deck
-from ..core.problems import shown_path
+from ..core.problems import Problem
+from ..core.text import json_text, visible
 from ._args import positive
 
 NAME = "check"
@@ -62,12 +66,27 @@ def _print_table(report: CheckReport, console: Console) -> None:
             style = "bold red" if p.is_error else "yellow"
             message = f"{p.key}: {p.message}" if p.key else p.message
             # Text, not markup: file names may hold [brackets].
-            table.add_row(Text(shown_path(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(message))
+            # Escaped: names and paths with control characters must not reach the terminal raw.
+            table.add_row(Text(visible(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(visible(message)))
         console.print(table)
     for event in report.events:
         style = {True: "green", False: "bold red", None: ""}[event.enough]
-        console.print(Text.assemble((shown_path(event.path), ""), ": ", (event.describe(), style)))
+        console.print(Text.assemble((visible(event.path), ""), ": ", (visible(event.describe()), style)))
     console.print(Text(report.describe(), style="bold red" if not report.ok else "bold green"))
+
+
+def problem_line(problem: Problem) -> str:
+    """``path:line: severity: key: message``, escaped, on one line."""
+    key = f"{problem.key}: " if problem.key else ""
+    return visible(f"{problem.where}: {problem.severity.value}: {key}{problem.message}")
+
+
+def _print_lines(report: CheckReport) -> None:
+    for problem in report.problems:
+        print(problem_line(problem))
+    for event in report.events:
+        print(visible(f"{event.path}: {event.describe()}"))
+    print(report.describe())
 
 
 @contextmanager
@@ -76,6 +95,7 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
     if not show:
         yield None
         return
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
@@ -84,7 +104,7 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
 
         def update(deck: Deck, done: int, pages: int) -> None:
             if deck.id not in tasks:
-                tasks[deck.id] = bar.add_task(f"drawing {shown_path(deck.id)}", total=pages)
+                tasks[deck.id] = bar.add_task(escape(f"drawing {visible(deck.id)}"), total=pages)
             bar.update(tasks[deck.id], completed=done)
 
         yield update
@@ -97,10 +117,12 @@ def run(args: argparse.Namespace) -> int:
             with _page_progress(sys.stderr.isatty() and not args.json) as on_page:
                 render_pdf_decks(report, on_page=on_page)
     except Exception as error:  # noqa: BLE001 - the check reports problems, never a traceback
-        print(f"battledecks check: could not finish: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"battledecks check: could not finish: {type(error).__name__}: {visible(error)}", file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-    else:
+        print(json_text(report.as_dict(), indent=2))
+    elif sys.stdout.isatty():
         _print_table(report, Console(highlight=False))
+    else:
+        _print_lines(report)
     return 0 if report.ok else 1

@@ -8,11 +8,13 @@ there are not enough decks or topics for everyone, nothing is drawn.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from ..core.text import json_text, visible
 
 NAME = "draw"
 HELP = "draw decks (and topics) for everyone without one, before the show"
@@ -25,34 +27,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..core.event import load_event
+    from ..core.record import EventRecord
     from ..core.show import Show
 
-    load_event(args.event)
+    # A broken event file or record is reported before anything is touched, the lock file included.
+    EventRecord.load(load_event(args.event), save=False)
     lock = Show.lock_for(args.event)
     lock.acquire(str(args.event))
     try:
         show = Show.open(args.event)
         drawn = {d.deck.id for d in show.draw_all()}
         rows = []
-        for presenter in show.record.lineup():
-            turn = presenter.main
+        for name in show.names():
+            turn = show.presenter(name, 1)
             rows.append(
                 {
-                    "name": presenter.name,
+                    "name": name,
                     "deck": turn.deck,
-                    "title": turn.deck_title,
+                    "title": turn.title,
                     "topic": turn.topic,
                     "seed": turn.seed,
-                    "status": show.status(presenter.name).value,
+                    "status": show.status(name).value,
                     "new": turn.deck in drawn,
                 }
             )
     finally:
         lock.release()
     if args.json:
-        print(json.dumps({"event": show.event.name, "presenters": rows}, indent=2, ensure_ascii=False))
+        print(json_text({"event": show.event.name, "presenters": rows}, indent=2))
         return 0
-    table = Table(title=f"{show.event.name}: lineup", title_justify="left")
+    # Every name goes in as escaped Text: no markup read from a title, no escape sequence printed raw.
+    table = Table(title=Text(f"{visible(show.event.name)}: lineup"), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Presenter")
     table.add_column("Deck")
@@ -60,13 +65,17 @@ def run(args: argparse.Namespace) -> int:
         table.add_column("Topic")
     table.add_column("Seed", justify="right", style="dim")
     for index, row in enumerate(rows, start=1):
-        deck = f"{row['title']} [dim]({row['deck']})[/dim]" + (" [green]new[/green]" if row["new"] else "")
-        cells = [str(index), row["name"], deck]
+        deck = Text.assemble(visible(row["title"] or ""), (f" ({visible(row['deck'] or '')})", "dim"))
+        if row["new"]:
+            deck.append(" new", style="green")
+        cells = [Text(str(index)), Text(visible(row["name"])), deck]
         if show.event.topics:
-            cells.append(row["topic"] or "")
-        cells.append(str(row["seed"]))
+            cells.append(Text(visible(row["topic"] or "")))
+        cells.append(Text(str(row["seed"])))
         table.add_row(*cells)
-    console = Console()
+    console = Console(highlight=False)
     console.print(table)
-    console.print(f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {show.record.path}.")
+    console.print(
+        Text(f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {visible(show.record.path)}.")
+    )
     return 0

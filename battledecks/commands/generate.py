@@ -18,6 +18,7 @@ from pathlib import Path
 from ..core.check import DEFAULT_SLIDES
 from ..core.decks import load_deck
 from ..core.problems import BattledecksError
+from ..core.text import visible
 from ..core.words import plural
 from ._args import positive, whole_number
 from .import_ import terminate_as_interrupt
@@ -82,6 +83,6 @@ def run(args: argparse.Namespace) -> int:
         raise
     for folder in folders:
         deck = load_deck(folder)
-        print(f"made {folder}: {deck.title!r}, {deck.slide_count} slides")
+        print(visible(f"made {folder}: {deck.title!r}, {deck.slide_count} slides"))
     print(f"{plural(len(folders), 'deck')} made in {into} with seed {seed}")
     return 0

@@ -7,7 +7,6 @@ file. Nothing is written.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -17,7 +16,13 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.history import History, default_events_dir, history_data, read_history
+from ..core.text import json_text, visible
 from ..results._words import names, ordinal
+
+
+def _text(value: str) -> Text:
+    """A cell from a record or event file, escaped so no control character reaches the terminal."""
+    return Text(visible(value))
 
 NAME = "history"
 HELP = "past events, the decks shown at each, and every presenter's best rank"
@@ -51,7 +56,7 @@ def _print(history: History, console: Console) -> None:
     for column in ("Date", "Event", "Winner"):
         events.add_column(column)
     for past in history.events:
-        events.add_row(*map(Text, (_date(past.date), past.name, _winner(past.decided_by, past.winners))))
+        events.add_row(*map(_text, (_date(past.date), past.name, _winner(past.decided_by, past.winners))))
     console.print(events)
 
     decks = Table(title="Decks shown", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
@@ -63,11 +68,11 @@ def _print(history: History, console: Console) -> None:
             # The deck is named on its first line only; the lines under it are its other showings.
             label = Text()
             if index == 0:
-                label.append(shown.title or deck)
+                label.append(visible(shown.title or deck))
                 if shown.title and shown.title != deck:
-                    label.append(f"\n{deck}", style="dim")
+                    label.append(f"\n{visible(deck)}", style="dim")
             presenter = shown.presenter + (f" (sudden death, round {shown.round})" if shown.round != 1 else "")
-            decks.add_row(label, *map(Text, (shown.event, _date(shown.date), presenter)))
+            decks.add_row(label, *map(_text, (shown.event, _date(shown.date), presenter)))
     if history.decks:
         console.print(decks)
     else:
@@ -82,7 +87,7 @@ def _print(history: History, console: Console) -> None:
             f"{a.event}: " + (("=" if a.tied else "") + ordinal(a.rank) if a.rank else "unranked")
             for a in person.appearances
         )
-        people.add_row(*map(Text, (person.name, ordinal(best) if best else "—", events_text)))
+        people.add_row(*map(_text, (person.name, ordinal(best) if best else "—", events_text)))
     console.print(people)
 
 
@@ -90,10 +95,10 @@ def run(args: argparse.Namespace) -> int:
     folder = args.events_dir if args.events_dir is not None else default_events_dir(Path.cwd())
     history = read_history(folder)
     if args.json:
-        print(json.dumps(history_data(history), indent=2, ensure_ascii=False))
+        print(json_text(history_data(history), indent=2))
     else:
         _print(history, Console(highlight=False))
     # Files left out are said, not fatal: the rest of the history still stands.
     for problem in history.problems:
-        print(f"battledecks: left out {problem}", file=sys.stderr)
+        print(f"battledecks: left out {visible(problem)}", file=sys.stderr)
     return 0

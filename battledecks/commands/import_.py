@@ -21,6 +21,7 @@ from pathlib import Path
 from ..core.check import DEFAULT_SLIDES
 from ..core.importing import Progress, import_decks
 from ..core.problems import BattledecksError
+from ..core.text import visible
 from ..core.words import plural
 from ._args import positive
 
@@ -70,18 +71,21 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
     if not show:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn
     from rich.progress import Progress as Bar
 
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(what: str, done: int, total: int | None) -> None:
             # The LibreOffice step is named "<file> (LibreOffice)"; its pages then go on the file's own bar.
             key = what.removesuffix(" (LibreOffice)")
             if key not in tasks:
-                tasks[key] = bar.add_task(what, total=total)
-            bar.update(tasks[key], description=what if total is None else key, completed=done, total=total)
+                tasks[key] = bar.add_task(escape(visible(what)), total=total)
+            # File names are shown escaped: no markup read from them, no control character printed.
+            shown = escape(visible(what if total is None else key))
+            bar.update(tasks[key], description=shown, completed=done, total=total)
 
         yield update
 
@@ -114,9 +118,9 @@ def run(args: argparse.Namespace) -> int:
         )
     for deck in imported:
         verb = "replaced" if deck.replaced else "imported"
-        print(f"{verb} {deck.path}: {deck.title!r}, {plural(deck.slides, 'slide')} from {deck.source}")
+        print(visible(f"{verb} {deck.path}: {deck.title!r}, {plural(deck.slides, 'slide')} from {deck.source}"))
         for note in deck.notes:
-            print(f"  {deck.source}: {note}")
+            print(visible(f"  {deck.source}: {note}"))
         if deck.slides != slides:
-            print(f"warning: {deck.id} has {plural(deck.slides, 'slide')}; {needs}", file=sys.stderr)
+            print(visible(f"warning: {deck.id} has {plural(deck.slides, 'slide')}; {needs}"), file=sys.stderr)
     return 0

@@ -17,7 +17,8 @@ from ..core.event import load_event, record_path_for
 from ..core.problems import BattledecksError
 from ..core.record import EventRecord
 from ..core.scoring import Standings
-from ..results import FORMATS, export, render_card, results_table
+from ..results import FORMATS, export, render_card, results_table, table_text
+from ..results.card import card_format
 
 NAME = "results"
 HELP = "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card"
@@ -31,7 +32,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, help="output format (default: table, or from the --out file's ending)")
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
-    parser.add_argument("--card", type=Path, metavar="PNG", help="also draw the 1920x1080 podium card to PNG")
+    parser.add_argument(
+        "--card", type=_card_file, metavar="FILE",
+        help="also draw the 1920x1080 podium card to FILE, a PNG or JPEG by its ending (.png, .jpg, .jpeg)",
+    )
+
+
+def _card_file(text: str) -> Path:
+    """An argparse type: a file name ending in .png, .jpg or .jpeg (another ending exits 2 with the reason)."""
+    path = Path(text)
+    try:
+        card_format(path)
+    except BattledecksError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return path
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -74,9 +88,11 @@ def run(args: argparse.Namespace) -> int:
             raise BattledecksError(f"{args.out}: cannot write: {error.strerror or error}") from None
         # Notes go to stderr so that printed JSON or CSV can be piped as it is.
         print(f"Wrote {fmt} results to {args.out}", file=sys.stderr)
+    elif fmt == "table" and sys.stdout.isatty():
+        Console().print(results_table(standings, event))
     elif fmt == "table":
-        console = Console()
-        console.print(results_table(standings, event, console))
+        # A pipe or a file: plain lines, every value whole, nothing wrapped.
+        print(table_text(standings, event), end="")
     else:
         # Machine formats go out as they are: no wrapping, no colour.
         print(export(standings, event, fmt), end="")

@@ -18,6 +18,7 @@ import yaml
 from ..core.atomic import atomic_write
 from ..core.decks import DECK_FILE, read_deck_file
 from ..core.problems import BattledecksError
+from ..core.text import visible
 from ..core.yamlfile import YamlFileError, load_yaml
 from .sheet import open_deck
 
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     wanted = not args.undo
     name = f"{deck.id} ({deck.title!r})" if deck.title != deck.id else deck.id
     if deck.retired == wanted and not deck.problems:
-        print(f"{name} is already {'retired' if wanted else 'not retired'}: nothing changed")
+        print(visible(f"{name} is already {'retired' if wanted else 'not retired'}: nothing changed"))
         return 0
     if exists:
         _, problems = read_deck_file(meta)
@@ -114,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise BattledecksError(f"{meta}: cannot write: {error.strerror or error}") from None
     if wanted:
-        print(f"retired {name}: it will not be drawn")
+        print(visible(f"retired {name}: it will not be drawn"))
     else:
-        print(f"{name} is back: it can be drawn again")
+        print(visible(f"{name} is back: it can be drawn again"))
     return 0

@@ -17,6 +17,7 @@ from ..core.atomic import atomic_write
 from ..core.decks import Deck, DeckError, load_deck, slide_files
 from ..core.pdf import PdfError, is_pdf_file
 from ..core.problems import BattledecksError
+from ..core.text import visible
 from ..core.words import plural
 
 NAME = "sheet"
@@ -65,10 +66,10 @@ def _confirmed(deck: Deck, yes: bool) -> bool:
             "add --yes to make it anyway"
         )
     count = deck.slide_count
-    print(
+    print(visible(
         f"The sheet shows all {plural(count, 'slide')} of {deck.title!r} ({deck.id}). "
         "Whoever sees it can no longer present this deck."
-    )
+    ))
     try:
         answer = input("Make it? [y/N] ")
     except EOFError:
@@ -110,6 +111,6 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise BattledecksError(f"{out}: cannot write: {error.strerror or error}") from None
     count = deck.slide_count
-    print(f"wrote {out}: {plural(count, 'slide')} of {deck.title!r}; whoever sees it must not present this deck")
+    print(visible(f"wrote {out}: {plural(count, 'slide')} of {deck.title!r}; whoever sees it must not present this deck"))
     return 0
 

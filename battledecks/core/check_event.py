@@ -141,9 +141,14 @@ def check_event_file(path: Path, same_images: SameImages) -> tuple[list[Problem]
         # An unreadable record of another event must not stop this one.
         problems.extend(replace(p, severity=Severity.WARNING) for p in record_problems)
     fine = [d.deck for d in folder.decks if d.deck is not None]
-    kw = {"presenter": "", "slides": event.slides, "taken": set(), "failing": set(folder.failing)}
-    available = [d for d in fine if why_not(d, shown_before=shown, **kw) is None]
-    left_out = sum(1 for d in fine if why_not(d, shown_before=set(), **kw) is None) - len(available)
+    failing = set(folder.failing)
+
+    def drawable(deck: Deck, shown_before: set[str]) -> bool:
+        return why_not(deck, presenter="", slides=event.slides, taken=set(), shown_before=shown_before,
+                       failing=failing) is None
+
+    available = [d for d in fine if drawable(d, shown)]
+    left_out = sum(1 for d in fine if drawable(d, set())) - len(available)
     presenters = len(event.presenters) if real_presenters else None
     enough = None if presenters is None else True
     if presenters is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, read_pdf
 from .problems import BattledecksError, Problem
+from .text import control_problem
 from .yamlfile import YamlFileError, load_yaml
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
@@ -100,6 +101,10 @@ def _str_list(value: object, key: str, path: Path, line: int | None, problems: l
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         problems.append(Problem(path, "must be a list of non-empty names", line=line, key=key))
         return ()
+    why = next((w for v in value if (w := control_problem(v))), None)
+    if why:
+        problems.append(Problem(path, why, line=line, key=key))
+        return ()
     return tuple(v.strip() for v in value)
 
 
@@ -125,6 +130,8 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
                 continue
             if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
                 problems.append(Problem(path, "must be a non-empty text", line=line, key=key))
+            elif why := control_problem(str(value)):
+                problems.append(Problem(path, why, line=line, key=key))
             else:
                 fields["title"] = str(value).strip()
         elif key in ("authors", "tags"):
@@ -132,6 +139,8 @@ def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
         elif key == "notes":
             if value is not None and not isinstance(value, str):
                 problems.append(Problem(path, "must be text", line=line, key=key))
+            elif value and (why := control_problem(value, allow="\t\n\r")):
+                problems.append(Problem(path, why, line=line, key=key))
             else:
                 fields["notes"] = value or ""
         elif key == "retired":
@@ -153,8 +162,11 @@ def load_pdf_deck(path: Path) -> Deck:
     except PdfError as error:
         return Deck(id=path.stem, path=path, title=path.stem, slides=(), pdf=path,
                     problems=(Problem(path, error.reason),))
-    return Deck(id=path.stem, path=path, title=info.title or path.stem, slides=(), pdf=path, pdf_pages=info.pages,
-                pdf_page_sizes=info.page_sizes)
+    # A title from the PDF's metadata with control characters in it is not shown: the file name is.
+    title = info.title if info.title and not control_problem(info.title) else path.stem
+    problems = (Problem(path, f"file name {why}: rename the file"),) if (why := control_problem(path.stem)) else ()
+    return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages,
+                pdf_page_sizes=info.page_sizes, problems=problems)
 
 
 def load_deck(folder: Path) -> Deck:
@@ -174,6 +186,9 @@ def load_deck(folder: Path) -> Deck:
     problems: list[Problem] = []
     if meta_path.exists() or meta_path.is_symlink():
         fields, problems = read_deck_file(meta_path)
+    if why := control_problem(folder.name):
+        # The id is the folder's name: it is printed and recorded.
+        problems.append(Problem(folder, f"folder name {why}: rename the folder"))
     return Deck(
         id=folder.name,
         path=folder,
@@ -209,7 +224,7 @@ def deck_paths(decks_dir: Path) -> tuple[list[Path], list[Path]]:
     folders = [p for p in entries if p.is_dir()]
     pdfs = sorted((p for p in entries if is_pdf_file(p) and p.is_file()), key=lambda p: natural_key(p.name))
     taken = {p.name for p in folders}
-    kept, shadowed = list(folders), []
+    kept, shadowed = list(folders), list[Path]()
     for pdf in pdfs:
         (shadowed if pdf.stem in taken else kept).append(pdf)
         taken.add(pdf.stem)

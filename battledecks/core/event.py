@@ -14,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .problems import Problem, ProblemsError
+from .text import control_problem
 from .yamlfile import Lines, YamlFileError, load_yaml
 
 ORDERS = ("random", "listed")
 TIEBREAKS = ("none", "audience", "sudden-death")
+VOTES = ("phones",)
+"""How the audience may vote: ``phones`` (scan the room's QR code, vote on the /vote page)."""
+VOTE_WHEN = ("each-talk", "at-end")
 GRAPHICS = ("auto", "kitty", "sixel", "halfcell")
 
 
@@ -50,6 +54,10 @@ class Scoring:
     """Above 0, the audience score is blended into the total with this weight."""
     tiebreak: str = "none"
     """How a tie for the win is broken: none | audience | sudden-death."""
+    audience_vote: str | None = None
+    """``"phones"``: the audience score is the mean of the room's votes from their phones."""
+    audience_when: str = "each-talk"
+    """When the room votes: after each talk, or on every presenter at the end."""
 
     def valid_score(self, value: float) -> bool:
         """Whether ``value`` is on the scale and a whole number of steps."""
@@ -145,6 +153,11 @@ class _Reader:
         text = str(value).strip()
         if not text:
             self.problem(keys, "must not be empty")
+            return None
+        why = control_problem(text)
+        if why:
+            # Printed as it is, an escape sequence would retitle or clear the host's terminal.
+            self.problem(keys, why)
             return None
         return text
 
@@ -250,16 +263,31 @@ def _read_scoring(r: _Reader, data: Any) -> Scoring:
         if isinstance(value, bool):
             out["audience"] = value
         elif isinstance(value, dict):
-            r.unknown_keys(value, {"weight"}, k)
+            r.unknown_keys(value, {"weight", "vote", "when"}, k)
             weight = r.number(value.get("weight"), k + ("weight",)) if "weight" in value else None
-            if "weight" not in value:
-                r.problem(k, "needs a weight, e.g. {weight: 1}")
+            out["audience"] = True
+            if "vote" in value:
+                if value["vote"] not in VOTES:
+                    r.problem(k + ("vote",), f"must be one of {', '.join(VOTES)}")
+                else:
+                    out["audience_vote"] = value["vote"]
+            if "when" in value:
+                if value["when"] not in VOTE_WHEN:
+                    r.problem(k + ("when",), f"must be one of {', '.join(VOTE_WHEN)}")
+                elif "vote" not in value:
+                    r.problem(k + ("when",), "only applies with vote: phones")
+                else:
+                    out["audience_when"] = value["when"]
+            if "weight" not in value and "vote" not in value:
+                r.problem(k, "needs a weight or a vote, e.g. {weight: 1} or {vote: phones}")
+            elif "weight" not in value:
+                pass
             elif weight is not None and weight <= 0:
                 r.problem(k + ("weight",), "must be above 0")
             elif weight is not None:
                 out.update(audience=True, audience_weight=float(weight))
         else:
-            r.problem(k, "must be true, false or {weight: W}")
+            r.problem(k, "must be true, false or {weight: W, vote: phones, when: each-talk | at-end}")
     if "tiebreak" in data:
         value = data["tiebreak"]
         if value not in TIEBREAKS:

@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from PIL import Image, UnidentifiedImageError
 
@@ -253,7 +253,7 @@ def flatten(image: Image.Image, background: tuple[int, int, int] = WHITE, *, bmp
     meaning an opaque picture. Deep (16-bit, float) greys are scaled to 8 bits.
     """
     if image.mode in _DEEP_MODES:
-        lo, hi = image.getextrema()
+        lo, hi = cast("tuple[float, float]", image.getextrema())
         image = image.point(lambda v: (v - lo) * 255 / max(1, hi - lo)).convert("L")
     if "transparency" in image.info and image.mode in ("P", "L", "1", "RGB"):
         image = image.convert("RGBA")
@@ -294,4 +294,5 @@ def load_image(source: Path | IO[bytes], need: tuple[int, int] | None = None) ->
 def flat_colour(image: Image.Image, spread: int = 12) -> bool:
     """Whether an RGB picture is (nearly) one flat colour: no channel varies more than ``spread``."""
     small = image if image.width * image.height <= 400_000 else image.reduce(max(2, image.width // 640))
-    return all(hi - lo <= spread for lo, hi in small.getextrema())
+    bands = cast("tuple[tuple[int, int], ...]", small.getextrema())
+    return all(hi - lo <= spread for lo, hi in bands)

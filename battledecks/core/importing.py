@@ -580,7 +580,7 @@ def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple
         meta["authors"] = list(authors)
     meta.setdefault("notes", f"imported from {built.source.path.name}")
     order = ("title", "authors", "tags", "notes", "retired")
-    fields = {k: list(meta[k]) if isinstance(meta[k], tuple) else meta[k] for k in order if k in meta and meta[k] not in ((), [], "")}
+    fields = {k: list(v) if isinstance(v := meta[k], tuple) else v for k in order if k in meta and meta[k] not in ((), [], "")}
     return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), str(fields["title"])
 
 

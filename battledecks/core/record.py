@@ -13,7 +13,6 @@ loaded with the same strict YAML reader as the event file.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,6 +22,7 @@ from typing import Any
 from .atomic import atomic_write
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
+from .text import control_problem_in, json_text
 from .yamlfile import YamlFileError, load_yaml
 
 FORMAT = 1
@@ -73,6 +73,22 @@ class Turn:
     scores: dict[tuple[str, str], float] = field(default_factory=dict)
     """(judge, criterion) -> score."""
     audience: float | None = None
+    audience_votes: int | None = None
+    """How many phones voted for the audience score, when it came from a vote (a hand-typed score: None)."""
+
+
+@dataclass
+class VoteRound:
+    """One round of the audience voting from their phones on one presenter's talk."""
+
+    id: int
+    presenter: str
+    round: int = 1
+    """The presenter's round in the show (1, or sudden death)."""
+    open: bool = True
+    votes: int | None = None
+    """How many phones voted, once closed."""
+    mean: float | None = None
 
 
 @dataclass
@@ -114,14 +130,15 @@ def _status(turn: Turn, judges: tuple[str, ...], criteria: Iterable[str], audien
 
 def _dump(entries: list[dict[str, Any]], event: Event) -> str:
     lines = [
-        f"# battledecks record of {json.dumps(event.name, ensure_ascii=False)}; written by battledecks, one entry a line.",
+        f"# battledecks record of {json_text(event.name)}; written by battledecks, one entry a line.",
         f"format: {FORMAT}",
-        f"event: {json.dumps(event.name, ensure_ascii=False)}",
-        f"event_file: {json.dumps(event.path.name, ensure_ascii=False)}",
+        f"event: {json_text(event.name)}",
+        f"event_file: {json_text(event.path.name)}",
     ]
     if entries:
         lines.append("log:")
-        lines.extend(f"  - {json.dumps(e, ensure_ascii=False)}" for e in entries)
+        # Escaped where YAML could not hold a character as it is, so the record always reads back.
+        lines.extend(f"  - {json_text(e)}" for e in entries)
     else:
         lines.append("log: []")
     return "\n".join(lines) + "\n"
@@ -145,13 +162,19 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
             raise ProblemsError(
                 [Problem(path, "log entry is not a mapping with a kind", line=lines.get(("log", index)))]
             )
+        why = control_problem_in(entry)
+        if why:
+            raise ProblemsError([Problem(path, f"log entry: {why}", line=lines.get(("log", index)))])
     return entries
 
 
 class EventRecord:
     """The record of one event, and the state derived from it.
 
-    Every change method appends an entry, applies it and saves the file
+    State is only ever derived by applying entries, so what a running show
+    believes and what a reopened record shows are the same. Changes come
+    from :class:`~battledecks.core.show.Show`, which checks the rules and
+    calls :meth:`add`; it appends an entry, applies it and saves the file
     before returning, so what the host sees confirmed on screen is on disk.
     """
 
@@ -175,6 +198,8 @@ class EventRecord:
         self.taken_decks: set[str] = set()
         """Every deck drawn or vetoed at this event."""
         self.taken_topics: set[str] = set()
+        self.votes: dict[int, VoteRound] = {}
+        """Rounds of the audience voting from their phones, by id."""
         for entry in entries or []:
             self._apply(entry)
             self.entries.append(entry)
@@ -201,6 +226,11 @@ class EventRecord:
         turn = p.latest if round is None else p.turn(round)
         scoring = self.event.scoring
         return _status(turn, scoring.judges, [c.name for c in scoring.criteria], scoring.audience)
+
+    @property
+    def open_vote(self) -> VoteRound | None:
+        """The round of audience voting open now, if any."""
+        return next((v for v in self.votes.values() if v.open), None)
 
     def open_talks(self) -> list[str]:
         """Presenters whose talk was started and never ended."""
@@ -246,6 +276,7 @@ class EventRecord:
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             turn.vetoed.append(e["deck"])
             self.vetoes.append((e["deck"], e.get("reason", "")))
+            # The presenter keeps their topic (it stays taken): only the deck was unsuitable.
             turn.deck = turn.deck_title = turn.seed = None
         elif kind == "talk-start":
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
@@ -263,11 +294,22 @@ class EventRecord:
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             if e.get("judge") is None:
                 turn.audience = e["value"]
+                turn.audience_votes = e.get("votes")
             elif e["value"] is None:
                 turn.scores.pop((e["judge"], e["criterion"]), None)
             else:
                 turn.scores[(e["judge"], e["criterion"])] = e["value"]
-        elif kind in ("pause", "resume", "skip", "catch-up", "note"):
+        elif kind == "vote-open":
+            self._presenter(e["presenter"])
+            vote = self.votes.get(e["vote"])
+            if vote is None:
+                self.votes[e["vote"]] = VoteRound(e["vote"], e["presenter"], e.get("round", 1))
+            else:
+                vote.open = True
+        elif kind == "vote-close":
+            vote = self.votes[e["vote"]]
+            vote.open, vote.votes, vote.mean = False, e["votes"], e.get("mean")
+        elif kind in ("pause", "resume", "skip", "catch-up", "note", "reveal"):
             pass  # kept for the audit trail; they change nothing a host decides on
         else:
             raise RecordError(f"unknown log entry kind {kind!r}")
@@ -294,48 +336,6 @@ class EventRecord:
             reason = error.strerror if isinstance(error, OSError) else None
             raise RecordError(f"{self.path}: cannot save the record: {reason or error}") from None
         self.unsaved = False
-
-    # --- changes the host makes -----------------------------------------
-
-    def set_order(self, names: list[str], *, how: str, seed: int | None = None) -> None:
-        self.add("order", presenters=list(names), how=how, seed=seed)
-
-    def add_presenter(self, name: str, position: int | None = None) -> None:
-        name = name.strip()
-        if not name:
-            raise RecordError("a presenter needs a name")
-        if name.casefold() in {n.casefold() for n in self.presenters}:
-            raise RecordError(f"{name} is already in the lineup")
-        self.add("add", presenter=name, position=len(self.order) if position is None else position)
-
-    def remove_presenter(self, name: str) -> None:
-        turn = self._presenter(name).main
-        if turn.talks_started:
-            raise RecordError(f"{name} has already been on stage and cannot be removed")
-        self.add("remove", presenter=name)
-
-    def move_presenter(self, name: str, delta: int) -> bool:
-        """Move ``name`` up (negative) or down the lineup; False if it cannot move."""
-        index = self.order.index(name)
-        target = max(0, min(len(self.order) - 1, index + delta))
-        if target == index:
-            return False
-        self.add("move", presenter=name, position=target)
-        return True
-
-    def score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, *, round: int = 1) -> None:
-        """Enter a judge's score (judge None: the audience score); a change is recorded as a correction."""
-        turn = self._presenter(presenter).turn(round)
-        old = turn.audience if judge is None else turn.scores.get((judge, criterion or ""))
-        if old == value:
-            return
-        fields: dict[str, Any] = {"presenter": presenter, "judge": judge, "criterion": criterion, "value": value}
-        if round != 1:
-            fields["round"] = round
-        if old is None:
-            self.add("score", **fields)
-        else:
-            self.add("correction", previous=old, **fields)
 
     def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["kind"] == "correction" and presenter in (None, e["presenter"])]

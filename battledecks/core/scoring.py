@@ -69,6 +69,8 @@ class Scorecard:
     topic: str | None = None
     status: str = "waiting"
     """Where the presenter is in the show (a :class:`~battledecks.core.record.Status` value)."""
+    audience_votes: int | None = None
+    """How many phones voted for the audience score, when it came from a vote."""
 
     @classmethod
     def from_turn(cls, presenter: str, turn: Turn, status: str) -> Scorecard:
@@ -78,6 +80,7 @@ class Scorecard:
         return cls(
             presenter, scores, turn.audience, turn.round,
             deck=turn.deck, deck_title=turn.deck_title, topic=turn.topic, status=status,
+            audience_votes=turn.audience_votes,
         )
 
 
@@ -164,6 +167,8 @@ class StandingRow:
     """Round -> total, for the sudden-death rounds this presenter was in."""
     exact_total: Fraction | None = field(default=None, repr=False, compare=False)
     """``total`` as an exact fraction, for comparing."""
+    audience_votes: int | None = None
+    """How many phones voted for the audience score, when it came from a vote."""
 
     @property
     def ranked(self) -> bool:
@@ -368,6 +373,7 @@ def _row(
         incomplete_judges=tally.incomplete,
         sudden_death={r: _float(t) for r, t in round_totals.items()},
         exact_total=tally.total,
+        audience_votes=card.audience_votes if tally.audience is not None else None,
     )
 
 

@@ -1,26 +1,37 @@
 """The show: an event, its record and its decks, and the rules that join them.
 
-The app and the ``draw`` command both drive an event through :class:`Show`;
-it checks each step against the rules (who may draw, which decks are left,
-what a talk may do) and writes each step to the record.
+:class:`Show` is the only way anything changes an event: the app's screens,
+the ``draw`` command and any later follower send it commands (draw, veto,
+start/pause/resume/skip/end/abort a talk, score, add/remove/move a
+presenter, sudden death, reveal). Each command checks its rules here and
+either writes exactly one record entry (a few write a second one they imply,
+such as the abort of an interrupted talk being restarted) or raises
+:class:`~battledecks.core.record.RecordError` with a reason to show as it is.
+After each entry is applied and written, :attr:`Show.changes` emits one
+:class:`~battledecks.core.changes.Change`. Everything else reads the show
+through small read-only values (:class:`PresenterView`, :meth:`Show.snapshot`).
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 from pathlib import Path
 
 from .atomic import EventLock
+from .changes import Change, ChangeFeed
 from .check import failing_deck_ids
-from .clock import TalkClock
+from .clock import Phase, TalkClock
 from .decks import Deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .problems import Problem
-from .record import EventRecord, RecordError, Status, WallClock, shown_at_other_events, wall_now
+from .record import EventRecord, PresenterState, RecordError, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
+from .scoring import Standings, format_score
+from .text import control_problem
 
 SeedSource = Callable[[], int]
 
@@ -52,8 +63,113 @@ class Supply:
         return text
 
 
+REVEAL_STAGES = ("standings", "winner", "hidden")
+"""What the room may see of the results: the standings table, the winner, or neither."""
+
+TALK_STEPS = ("pause", "resume", "skip")
+"""Recorded steps that change a talk's schedule, replayed in order by followers."""
+
+
+@dataclass(frozen=True)
+class PresenterView:
+    """One presenter in one round, as the screens read it (a copy: changing it changes nothing)."""
+
+    name: str
+    wildcard: bool
+    """Added on the day."""
+    status: Status
+    round: int
+    deck: str | None
+    """Id of the drawn deck."""
+    title: str | None
+    topic: str | None
+    seed: int | None
+    """Seed of the draw that gave the deck."""
+    vetoed: tuple[str, ...]
+    talks_started: int
+    """Talks started on this turn (restarts included)."""
+    talk_open: bool
+    """A talk was started and neither ended nor aborted (on stage, or interrupted)."""
+    scores: Mapping[tuple[str, str], float]
+    """(judge, criterion) -> score."""
+    audience: float | None
+
+    @property
+    def on_stage_before(self) -> bool:
+        return self.talks_started > 0
+
+
+@dataclass
+class Talk:
+    """The talk on stage (or the last one, once over): who, and its clock."""
+
+    presenter: str
+    round: int
+    deck: str
+    title: str | None
+    clock: TalkClock
+    seq: int
+    """Seq of its ``talk-start`` change."""
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    """Pauses, resumes and skips as (kind, monotonic time), in order."""
+    outcome: str | None = None
+    """None while running; ``"ended"`` (time up) or ``"aborted"``."""
+
+    @property
+    def running(self) -> bool:
+        return self.outcome is None
+
+    def schedule(self) -> dict[str, Any]:
+        """Everything a follower needs to rebuild the clock (see :func:`talk_clock`)."""
+        c = self.clock
+        return {
+            "presenter": self.presenter,
+            "round": self.round,
+            "deck": self.deck,
+            "title": self.title,
+            "seq": self.seq,
+            "slides": c.slides,
+            "seconds": c.seconds,
+            "countdown": c.countdown,
+            "start": c.started_at,
+            "steps": [[kind, mono] for kind, mono in self.steps],
+            "pauses": [list(p) for p in c.pauses],
+            "paused_since": c.paused_since,
+            "paused": c.paused,
+            "outcome": self.outcome,
+        }
+
+
+def talk_clock(schedule: Mapping[str, Any]) -> TalkClock:
+    """Rebuild a talk's clock from :meth:`Talk.schedule` (or a ``talk-start`` change and its steps).
+
+    Monotonic times are the host's ``time.monotonic()``: a follower on the
+    same machine asks the rebuilt clock with its own ``time.monotonic()``.
+    """
+    clock = TalkClock(int(schedule["slides"]), float(schedule["seconds"]), float(schedule["countdown"]))
+    clock.start(float(schedule["start"]))
+    for kind, mono in schedule.get("steps", []):
+        if kind == "pause":
+            clock.pause(float(mono))
+        elif kind == "resume":
+            clock.resume(float(mono))
+        elif kind == "skip":
+            clock.skip_slide(float(mono))
+    if schedule.get("outcome") == "aborted":
+        clock.aborted = True
+    return clock
+
+
+def _view(name: str, wildcard: bool, turn: Turn, status: Status) -> PresenterView:
+    return PresenterView(
+        name=name, wildcard=wildcard, status=status, round=turn.round, deck=turn.deck, title=turn.deck_title,
+        topic=turn.topic, seed=turn.seed, vetoed=tuple(turn.vetoed), talks_started=turn.talks_started, talk_open=turn.talk_open,
+        scores=dict(turn.scores), audience=turn.audience,
+    )
+
+
 class Show:
-    """One event being run."""
+    """One event being run: the only way to change it."""
 
     def __init__(
         self,
@@ -68,12 +184,17 @@ class Show:
     ) -> None:
         self.event = event
         self.record = record
+        """The log; read it, never write it: every change goes through a command of the show."""
         self.decks = {d.id: d for d in decks}
         self.failing = failing_deck_ids(decks, event.slides) if failing is None else failing
         self.shown_before = shown_before or set()
         self.seed_source = seed_source
         self.warnings = warnings or []
         """Problems that do not stop the show (an unreadable older record)."""
+        self.changes = ChangeFeed()
+        """One :class:`Change` after each entry is applied and written."""
+        self.talk: Talk | None = None
+        """The talk on stage, or the last one of this session once over; None before any."""
 
     @classmethod
     def open(
@@ -98,6 +219,75 @@ class Show:
     def lock_for(event_path: Path) -> EventLock:
         return EventLock(event_path.with_name(f".{event_path.stem}.lock"))
 
+    # --- writing -----------------------------------------------------------
+
+    def on_save_error(self, handler: Callable[[RecordError], None] | None) -> None:
+        """Call ``handler`` instead of raising when a save fails: the change is kept and written by the next save."""
+        self.record.on_save_error = handler
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the last save failed."""
+        return self.record.unsaved
+
+    def _write(self, kind: str, **fields: Any) -> dict[str, Any]:
+        """Append one entry, apply it, save, and tell the followers (even when the save failed)."""
+        before = len(self.record.entries)
+        try:
+            return self.record.add(kind, **fields)
+        finally:
+            if len(self.record.entries) > before:
+                seq = len(self.record.entries)
+                self.changes.emit(Change.from_entry(seq, self.record.entries[-1]))
+
+    @staticmethod
+    def _round(round: int) -> dict[str, int]:
+        return {"round": round} if round != 1 else {}
+
+    # --- reading -------------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """Seq of the last change (0 before any)."""
+        return len(self.record.entries)
+
+    def _state(self, name: str) -> PresenterState:
+        if name not in self.record.presenters:
+            raise RecordError(f"no presenter {name!r} in the lineup")
+        return self.record.presenters[name]
+
+    def presenter(self, name: str, round: int | None = None) -> PresenterView:
+        """``name`` in ``round`` (default: their latest round)."""
+        state = self._state(name)
+        turn = state.latest if round is None else state.turns.get(round, Turn(round))
+        known = turn.round in state.turns
+        return _view(name, state.wildcard, turn, self.record.status(name, turn.round) if known else Status.WAITING)
+
+    def lineup(self) -> list[PresenterView]:
+        """Every presenter in presenting order, in their latest round."""
+        return [self.presenter(p.name) for p in self.record.lineup()]
+
+    def names(self) -> list[str]:
+        """Presenters in presenting order."""
+        return list(self.record.order)
+
+    def has(self, name: str) -> bool:
+        return name in self.record.presenters
+
+    def standings(self) -> Standings:
+        """The ranking as it stands, computed from the record."""
+        return Standings.from_record(self.record)
+
+    def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:
+        return [dict(e) for e in self.record.corrections(presenter)]
+
+    def last_reveal(self) -> str | None:
+        """The last :data:`REVEAL_STAGES` value recorded, or None."""
+        for entry in reversed(self.record.entries):
+            if entry["kind"] == "reveal":
+                return str(entry["stage"])
+        return None
+
     # --- lineup ----------------------------------------------------------
 
     def ensure_order(self) -> None:
@@ -108,9 +298,45 @@ class Show:
         if self.event.order == "random":
             seed = self.seed_source()
             random.Random(seed).shuffle(names)
-            self.record.set_order(names, how="random", seed=seed)
+            self._write("order", presenters=names, how="random", seed=seed)
         else:
-            self.record.set_order(names, how="listed")
+            self._write("order", presenters=names, how="listed", seed=None)
+
+    def add_presenter(self, name: str, position: int | None = None) -> str:
+        """Add a wildcard presenter (at the end by default); returns the name as added."""
+        name = name.strip()
+        if not name:
+            raise RecordError("a presenter needs a name")
+        if why := control_problem(name):
+            raise RecordError(f"a presenter's name {why}")
+        if name.casefold() in {n.casefold() for n in self.record.presenters}:
+            raise RecordError(f"{name} is already in the lineup")
+        count = len(self.record.order)
+        position = count if position is None else max(0, min(count, position))
+        self._write("add", presenter=name, position=position)
+        return name
+
+    def can_remove(self, name: str) -> str | None:
+        """Why ``name`` cannot be removed now, or None."""
+        if self._state(name).main.talks_started:
+            return f"{name} has already been on stage and cannot be removed"
+        return None
+
+    def remove_presenter(self, name: str) -> None:
+        reason = self.can_remove(name)
+        if reason:
+            raise RecordError(reason)
+        self._write("remove", presenter=name)
+
+    def move_presenter(self, name: str, delta: int) -> bool:
+        """Move ``name`` up (negative) or down the lineup; False if it is already at that end."""
+        self._state(name)
+        index = self.record.order.index(name)
+        target = max(0, min(len(self.record.order) - 1, index + delta))
+        if target == index:
+            return False
+        self._write("move", presenter=name, position=target)
+        return True
 
     def mark_interrupted(self) -> list[str]:
         """Record talks left open by an app that stopped; returns the presenters."""
@@ -118,7 +344,7 @@ class Show:
         for name in self.record.open_talks():
             turn = self.record.presenters[name].latest
             if not turn.interrupted:
-                self.record.add("talk-interrupted", presenter=name, deck=turn.deck, **self._round(turn.round))
+                self._write("talk-interrupted", presenter=name, deck=turn.deck, **self._round(turn.round))
             names.append(name)
         return names
 
@@ -136,6 +362,7 @@ class Show:
         )
 
     def topic_pool(self) -> list[str]:
+        """Topics nobody holds yet (a presenter keeps their topic through a veto)."""
         return [t for t in self.event.topics if t not in self.record.taken_topics]
 
     def supply(self) -> Supply:
@@ -144,22 +371,27 @@ class Show:
             self.decks.values(), presenter="", slides=self.event.slides,
             taken=self.record.taken_decks, shown_before=self.shown_before, failing=self.failing,
         )
-        needed = sum(1 for p in self.record.lineup() if p.main.deck is None)
-        return Supply(len(unseen), len(self.topic_pool()), needed, bool(self.event.topics))
+        waiting = [p.main for p in self.record.lineup() if p.main.deck is None]
+        topics_needed = sum(1 for t in waiting if t.topic is None)
+        topics = len(self.topic_pool())
+        if self.event.topics:
+            # Presenters who kept a topic through a veto need no new one.
+            topics += len(waiting) - topics_needed
+        return Supply(len(unseen), topics, len(waiting), bool(self.event.topics))
 
     def can_draw(self, presenter: str, round: int = 1) -> str | None:
         """Why ``presenter`` cannot draw now, or None."""
-        turn = self.record.presenters[presenter].turn(round)
+        turn = self._state(presenter).turns.get(round) or Turn(round)
         if turn.deck is not None:
             return f"{presenter} already has a deck"
         if not self.pool(presenter):
             return f"no unseen deck left for {presenter}"
-        if self.event.topics and not self.topic_pool():
+        if self.event.topics and turn.topic is None and not self.topic_pool():
             return f"no topic left for {presenter}"
         return None
 
     def draw_for(self, presenter: str, round: int = 1) -> Draw:
-        """Draw a deck (and topic) for ``presenter`` and record it.
+        """Draw a deck (and topic, unless they kept one through a veto) for ``presenter`` and record it.
 
         Raises:
             RecordError: the presenter has a deck, or nothing is left to draw.
@@ -167,26 +399,37 @@ class Show:
         reason = self.can_draw(presenter, round)
         if reason:
             raise RecordError(reason)
-        result = draw(self.pool(presenter), self.topic_pool(), self.seed_source())
-        self.record.add(
+        kept = self._state(presenter).turns.get(round, Turn(round)).topic
+        # A kept topic is the only one in the topic pool, so the recorded draw still replays.
+        topics = [kept] if kept is not None else self.topic_pool()
+        result = draw(self.pool(presenter), topics, self.seed_source())
+        self._write(
             "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title,
             topic=result.topic, seed=result.seed, pool=list(result.pool), topics=list(result.topics),
             **self._round(round),
         )
         return result
 
-    def veto(self, presenter: str, reason: str = "", round: int = 1) -> Draw | None:
-        """Set the presenter's drawn deck aside and draw another; None if none is left."""
-        turn = self.record.presenters[presenter].turn(round)
+    def can_veto(self, presenter: str, round: int | None = None) -> str | None:
+        """Why ``presenter``'s deck cannot be vetoed now, or None."""
+        state = self._state(presenter)
+        turn = state.latest if round is None else state.turns.get(round, Turn(round))
         if turn.deck is None:
-            raise RecordError(f"{presenter} has no deck to veto")
+            return f"{presenter} has no deck to veto"
         if turn.talks_started:
-            raise RecordError(f"{presenter} has already presented this deck")
-        topic = turn.topic
-        self.record.add("veto", presenter=presenter, deck=turn.deck, reason=reason, **self._round(round))
-        if topic is not None:
-            # The topic stays with the presenter: only the deck was unsuitable.
-            self.record.taken_topics.discard(topic)
+            return f"{presenter} has already been on stage with this deck"
+        return None
+
+    def veto(self, presenter: str, reason: str = "", round: int = 1) -> Draw | None:
+        """Set the presenter's drawn deck aside and draw another; None if none is left.
+
+        The presenter keeps their topic: only the deck was unsuitable.
+        """
+        why = self.can_veto(presenter, round)
+        if why:
+            raise RecordError(why)
+        turn = self._state(presenter).turn(round)
+        self._write("veto", presenter=presenter, deck=turn.deck, reason=reason, **self._round(round))
         if not self.pool(presenter):
             return None
         return self.draw_for(presenter, round)
@@ -207,6 +450,31 @@ class Show:
                 raise RecordError(f"{self.event.path}: no deck {name} has not made or seen is left")
         return [self.draw_for(name) for name in waiting]
 
+    def sudden_death(self) -> tuple[int, list[tuple[str, Draw]]]:
+        """Draw the sudden-death round the standings call for; returns the round and the new draws.
+
+        Presenters who already hold a deck for that round keep it.
+
+        Raises:
+            RecordError: no tie needs a sudden death, or a draw is impossible (nothing is drawn then).
+        """
+        sudden = self.standings().sudden_death
+        if sudden is None:
+            raise RecordError("no tie needs a sudden death")
+        todo = [n for n in sudden.presenters if not self._holds(n, sudden.round)]
+        for name in todo:
+            reason = self.can_draw(name, sudden.round)
+            if reason:
+                raise RecordError(reason)
+        unseen = self.supply().decks
+        if unseen < len(todo):
+            raise RecordError(f"not enough unseen decks for the sudden death: {unseen} for {len(todo)} presenters")
+        return sudden.round, [(name, self.draw_for(name, sudden.round)) for name in todo]
+
+    def _holds(self, name: str, round: int) -> bool:
+        turn = self._state(name).turns.get(round)
+        return turn is not None and turn.deck is not None
+
     def audit(self) -> list[str]:
         """Replay every recorded draw from its seed; return the draws that do not match."""
         bad = []
@@ -219,38 +487,233 @@ class Show:
         return bad
 
     def deck_of(self, presenter: str, round: int = 1) -> Deck | None:
-        deck_id = self.record.presenters[presenter].turn(round).deck
+        turn = self._state(presenter).turns.get(round)
+        deck_id = turn.deck if turn else None
         return self.decks.get(deck_id) if deck_id else None
 
     # --- talks -----------------------------------------------------------
 
-    @staticmethod
-    def _round(round: int) -> dict[str, int]:
-        return {"round": round} if round != 1 else {}
+    def can_start(self, presenter: str, round: int | None = None) -> str | None:
+        """Why ``presenter``'s talk cannot start now, or None."""
+        state = self._state(presenter)
+        turn = state.latest if round is None else state.turns.get(round, Turn(round))
+        if turn.deck is None:
+            return f"{presenter} has no deck yet: draw first"
+        if turn.presented:
+            return f"{presenter} has already presented"
+        if self.talk is not None and self.talk.running and self.talk.presenter != presenter:
+            return f"{self.talk.presenter}'s talk is on stage"
+        if self.decks.get(turn.deck) is None:
+            return f"{turn.deck_title or turn.deck} is no longer in {self.event.decks}: veto it (v) to draw another"
+        return None
 
     def start_talk(self, presenter: str, now: float, round: int = 1) -> TalkClock:
-        """Record a talk starting and return its clock, started at ``now``."""
-        turn = self.record.presenters[presenter].turn(round)
-        if turn.deck is None:
-            raise RecordError(f"{presenter} has no deck yet: draw first")
-        if turn.presented:
-            raise RecordError(f"{presenter} has already presented")
-        clock = TalkClock(self.event.slides, self.event.seconds, self.event.countdown)
+        """Put ``presenter`` on stage: the talk's clock starts at monotonic time ``now``.
+
+        A talk of theirs still open (interrupted, or restarted) is recorded as aborted first.
+        """
+        reason = self.can_start(presenter, round)
+        if reason:
+            raise RecordError(reason)
+        turn = self._state(presenter).turn(round)
+        if turn.talk_open:
+            if self.talk is not None and self.talk.running:
+                self.talk.clock.abort(now)
+                self.talk.outcome = "aborted"
+            self._write("abort", presenter=presenter, reason="restarted", mono=now, **self._round(round))
+        ev = self.event
+        clock = TalkClock(ev.slides, ev.seconds, ev.countdown)
         clock.start(now)
-        self.record.add("talk-start", presenter=presenter, deck=turn.deck, **self._round(round))
+        assert turn.deck is not None
+        self._write(
+            "talk-start", presenter=presenter, deck=turn.deck, title=turn.deck_title, mono=now,
+            slides=ev.slides, seconds=ev.seconds, countdown=ev.countdown, **self._round(round),
+        )
+        self.talk = Talk(presenter, round, turn.deck, turn.deck_title, clock, seq=self.seq)
         return clock
 
-    def note_talk(self, kind: str, presenter: str, round: int = 1, **fields: object) -> None:
-        """Record a pause, resume, skip or catch-up during a talk."""
-        if kind not in ("pause", "resume", "skip", "catch-up"):
-            raise ValueError(kind)
-        self.record.add(kind, presenter=presenter, **fields, **self._round(round))
+    def _running(self) -> Talk:
+        if self.talk is None or not self.talk.running:
+            raise RecordError("no talk is on stage")
+        return self.talk
 
-    def end_talk(self, presenter: str, round: int = 1, **fields: object) -> None:
-        self.record.add("talk-end", presenter=presenter, **fields, **self._round(round))
+    def _talk_fields(self, talk: Talk) -> dict[str, Any]:
+        return {"presenter": talk.presenter, **self._round(talk.round)}
 
-    def abort_talk(self, presenter: str, round: int = 1, reason: str = "") -> None:
-        self.record.add("abort", presenter=presenter, reason=reason, **self._round(round))
+    def pause_talk(self, now: float) -> bool:
+        """Pause the talk on stage; False (nothing recorded) if it cannot be paused now."""
+        talk = self._running()
+        elapsed = talk.clock.state(now).elapsed
+        if not talk.clock.pause(now):
+            return False
+        talk.steps.append(("pause", now))
+        self._write("pause", **self._talk_fields(talk), mono=now, talk_time=round(elapsed, 3))
+        return True
+
+    def resume_talk(self, now: float) -> bool:
+        """Resume the talk on stage where it was paused; False if it was not paused."""
+        talk = self._running()
+        elapsed = talk.clock.state(now).elapsed
+        if not talk.clock.resume(now):
+            return False
+        talk.steps.append(("resume", now))
+        self._write("resume", **self._talk_fields(talk), mono=now, talk_time=round(elapsed, 3))
+        return True
+
+    def skip_slide(self, now: float) -> int | None:
+        """Skip the slide showing (a broken slide): the talk ends sooner.
+
+        Returns:
+            The 0-based slide skipped, or None (nothing recorded) if no slide is showing or the talk is paused.
+        """
+        talk = self._running()
+        skipped = talk.clock.skip_slide(now)
+        if skipped is None:
+            return None
+        talk.steps.append(("skip", now))
+        self._write("skip", **self._talk_fields(talk), mono=now, slide=skipped + 1)
+        return skipped
+
+    def note_catch_up(self, now: float, shown: int, slide: int, late: float) -> None:
+        """Record that the stage showed slide ``slide`` (1-based) late, after ``shown``: a stalled machine."""
+        talk = self._running()
+        self._write("catch-up", **self._talk_fields(talk), mono=now, shown=shown, now=slide, late=round(late, 3))
+
+    def end_talk(self, now: float) -> None:
+        """Record the talk on stage as done: its time is up."""
+        talk = self._running()
+        if talk.clock.state(now).phase is not Phase.TIME_UP:
+            raise RecordError(f"{talk.presenter}'s talk is not over yet")
+        talk.outcome = "ended"
+        self._write("talk-end", **self._talk_fields(talk), mono=now)
+
+    def abort_talk(self, now: float, reason: str = "") -> None:
+        """Stop the talk on stage; the presenter starts again later on the same deck."""
+        talk = self._running()
+        talk.clock.abort(now)
+        talk.outcome = "aborted"
+        self._write("abort", **self._talk_fields(talk), mono=now, reason=reason)
+
+    # --- scores ------------------------------------------------------------
+
+    def can_score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1) -> str | None:
+        """Why this score cannot be entered, or None."""
+        scoring = self.event.scoring
+        turn = self._state(presenter).turns.get(round)
+        if turn is None or not turn.presented:
+            return f"{presenter} has not presented yet"
+        if judge is None:
+            if not scoring.audience:
+                return "this event has no audience score"
+        elif judge not in scoring.judges:
+            return f"no judge {judge!r} at this event"
+        elif criterion not in {c.name for c in scoring.criteria}:
+            return f"no criterion {criterion!r} at this event"
+        if value is not None and not scoring.valid_score(value):
+            steps = "" if scoring.step == 1 else f" in steps of {scoring.step:g}"
+            return f"scores run from {scoring.low:g} to {scoring.high:g}{steps}"
+        return None
+
+    def score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1) -> bool:
+        """Enter a judge's score (judge None: the audience score; value None clears it).
+
+        A change to a score already entered is recorded as a correction.
+        Returns False (nothing recorded) when the value is unchanged.
+        """
+        reason = self.can_score(presenter, judge, criterion, value, round)
+        if reason:
+            raise RecordError(reason)
+        turn = self._state(presenter).turn(round)
+        old = turn.audience if judge is None else turn.scores.get((judge, criterion or ""))
+        if old == value:
+            return False
+        fields: dict[str, Any] = {"presenter": presenter, "judge": judge, "criterion": criterion, "value": value}
+        fields.update(self._round(round))
+        if old is None:
+            self._write("score", **fields)
+        else:
+            self._write("correction", previous=old, **fields)
+        return True
+
+    # --- the audience votes from their phones ------------------------------------
+
+    @property
+    def current_vote(self) -> VoteRound | None:
+        """The round of audience voting open now, if any (a copy)."""
+        vote = self.record.open_vote
+        return None if vote is None else replace(vote)
+
+    def vote_rounds(self) -> list[VoteRound]:
+        """Every round of audience voting, in the order they were first opened (copies)."""
+        return [replace(v) for v in self.record.votes.values()]
+
+    def can_open_vote(self, presenter: str, round: int = 1) -> str | None:
+        """Why the room cannot vote on ``presenter`` now, or None."""
+        if self.event.scoring.audience_vote != "phones":
+            return "this event takes no votes from phones (scoring: audience: {vote: phones})"
+        turn = self._state(presenter).turns.get(round)
+        if turn is None or not turn.presented:
+            return f"{presenter} has not presented yet"
+        current = self.record.open_vote
+        if current is not None:
+            return f"voting on {current.presenter} is still open: close it first"
+        return None
+
+    def open_vote(self, presenter: str, round: int = 1) -> VoteRound:
+        """Open the room's vote on ``presenter`` (reopening their last vote, whose votes still count)."""
+        reason = self.can_open_vote(presenter, round)
+        if reason:
+            raise RecordError(reason)
+        earlier = [v for v in self.record.votes.values() if v.presenter == presenter and v.round == round]
+        if earlier:
+            vote_id = earlier[-1].id
+            self._write("vote-open", presenter=presenter, vote=vote_id, reopen=True, **self._round(round))
+        else:
+            vote_id = max(self.record.votes, default=0) + 1
+            self._write("vote-open", presenter=presenter, vote=vote_id, **self._round(round))
+        return replace(self.record.votes[vote_id])
+
+    def close_vote(self, votes: int, mean: float | None) -> VoteRound:
+        """Close the open vote with its result; the mean (2 decimals) becomes the presenter's audience score.
+
+        The score is written like any audience score (a correction if there
+        was one) with the number of votes; no votes leave the score as it was.
+        """
+        vote = self.record.open_vote
+        if vote is None:
+            raise RecordError("no vote is open")
+        if votes < 0 or (votes > 0) != (mean is not None):
+            raise RecordError(f"a vote's result needs a mean exactly when it has votes ({votes} votes, mean {mean})")
+        scoring = self.event.scoring
+        if mean is not None and not scoring.low <= mean <= scoring.high:
+            raise RecordError(f"a mean of {mean:g} is off the scale {scoring.low:g} to {scoring.high:g}")
+        value = None if mean is None else round(mean, 2)
+        self._write("vote-close", presenter=vote.presenter, vote=vote.id, votes=votes, mean=value, **self._round(vote.round))
+        if value is not None:
+            turn = self._state(vote.presenter).turn(vote.round)
+            fields: dict[str, Any] = {"presenter": vote.presenter, "judge": None, "criterion": None, "value": value}
+            fields.update(self._round(vote.round))
+            if turn.audience is None:
+                self._write("score", **fields, votes=votes, vote=vote.id)
+            elif turn.audience != value or turn.audience_votes != votes:
+                self._write("correction", previous=turn.audience, **fields, votes=votes, vote=vote.id)
+        return replace(self.record.votes[vote.id])
+
+    # --- what the room sees --------------------------------------------------
+
+    def reveal(self, stage: str) -> bool:
+        """Record what the projector shows of the results: ``standings``, ``winner`` or ``hidden``.
+
+        Returns False (nothing recorded) when that is already what it shows.
+        """
+        if stage not in REVEAL_STAGES:
+            raise RecordError(f"cannot reveal {stage!r}: one of {', '.join(REVEAL_STAGES)}")
+        if stage == "winner" and not self.standings().ranked:
+            raise RecordError("no talk has been scored yet")
+        if stage == (self.last_reveal() or "hidden"):
+            return False
+        self._write("reveal", stage=stage)
+        return True
 
     # --- helpers for screens ----------------------------------------------
 
@@ -263,3 +726,47 @@ class Show:
             if self.status(p.name) in (Status.WAITING, Status.DRAWN, Status.INTERRUPTED, Status.PRESENTING):
                 return p.name
         return None
+
+    # --- for followers -------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The show as it stands, as JSON values: what a follower that connects late starts from.
+
+        Changes with a seq above ``snapshot()["seq"]`` come after it.
+        """
+        ev = self.event
+        totals = {row.presenter: row.total for row in self.standings().rows}
+        lineup = []
+        for view in self.lineup():
+            total = totals.get(view.name)
+            lineup.append({
+                "name": view.name,
+                "wildcard": view.wildcard,
+                "status": view.status.value,
+                "round": view.round,
+                "deck": view.deck,
+                "title": view.title,
+                "topic": view.topic,
+                "score": None if total is None else float(total),
+                "score_text": format_score(total) if total is not None else "",
+            })
+        return {
+            "seq": self.seq,
+            "event": {
+                "name": ev.name,
+                "date": ev.date.isoformat() if ev.date else None,
+                "slides": ev.slides,
+                "seconds": ev.seconds,
+                "countdown": ev.countdown,
+                "period": ev.period,
+                "topics": bool(ev.topics),
+            },
+            "lineup": lineup,
+            "next_up": self.next_up(),
+            "talk": self.talk.schedule() if self.talk is not None else None,
+            "reveal": self.last_reveal(),
+            "vote": None if self.record.open_vote is None else {
+                "vote": self.record.open_vote.id, "presenter": self.record.open_vote.presenter, "round": self.record.open_vote.round,
+            },
+            "unsaved": self.unsaved,
+        }

@@ -1,45 +1,26 @@
-"""Text that fits its box: wrapping, shrinking and drawing with pillow's own font.
+"""Text that fits its box: wrapping, shrinking and drawing with the bundled font.
 
-Only the TrueType font that ships inside pillow is used, so a deck renders the
-same on every machine.
+Only DejaVu Sans, shipped in ``battledecks/fonts``, is used, so a deck renders
+the same on every machine and accented words keep their accents.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from PIL import ImageDraw, ImageFont
 
-# Characters the bundled font draws; anything else would come out as a box.
-_EXTRA_GLYPHS = "\u201c\u201d\u2018\u2019\u2026\u00b1\u00b7\u00b0"
-_REPLACEMENTS = {"\u2014": "-", "\u2013": "-", "\u2192": "->", "\u2022": "*", "\u00d7": "x"}
+from .. import fonts
 
 
-@lru_cache(maxsize=512)
 def font(size: int) -> ImageFont.FreeTypeFont:
-    """Pillow's bundled font at a pixel size (cached: loading it decodes the font)."""
-    loaded = ImageFont.load_default(size=max(1, int(size)))
-    if not isinstance(loaded, ImageFont.FreeTypeFont):
-        raise RuntimeError("pillow was built without FreeType; the deck generator needs it")
-    return loaded
+    """DejaVu Sans at a pixel size (cached)."""
+    return fonts.font(max(1, int(size)))
 
 
 def printable(text: str) -> str:
-    """Text reduced to characters the bundled font can draw.
-
-    Accents are dropped ("Cafe"), common dashes and arrows become ASCII, and any
-    other character becomes "?".
-    """
-    out = []
-    for ch in text:
-        ch = _REPLACEMENTS.get(ch, ch)
-        if len(ch) == 1 and not (" " <= ch <= "~" or ch in _EXTRA_GLYPHS):
-            base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-            ch = base if base.isprintable() and base else ("" if unicodedata.combining(ch) else "?")
-        out.append(ch)
-    return "".join(out)
+    """Text in characters the font draws (accents kept; anything it lacks folded or "?")."""
+    return fonts.drawable(text)
 
 
 def stroke_for(size: int, bold: bool) -> int:

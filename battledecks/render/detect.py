@@ -6,11 +6,19 @@ key presses. It asks the terminal once, with a hard timeout, and only when
 both stdin and stdout are a terminal; anywhere else (tests, CI, pipes) it
 answers half cells without writing a byte.
 
-The query sends a kitty graphics query followed by a Primary Device
-Attributes request (DA1). Every terminal answers DA1, so the answer to the
-graphics query, if any, has arrived by the time the DA1 answer does: no
-waiting for a timeout on terminals without kitty graphics. DA1 also lists
+The query asks, in one write: the kitty graphics query, XTVERSION (name
+and version), XTSMGRAPHICS (sixel colour registers, current and largest
+sixel picture), the cell size and text area in pixels and cells, and last a
+Primary Device Attributes request (DA1). Every terminal answers DA1, and
+answers in order, so once its answer is in every other answer is too: no
+waiting for a timeout on terminals that ignore some queries. DA1 lists
 attribute 4 when the terminal draws sixels.
+
+Kitty before 0.28 has no Unicode placeholders; xterm refuses sixels larger
+than its ``maxGraphicSize`` (1000x1000 by default) and says so through
+XTSMGRAPHICS; xterm answers no window-size query by default, but its sixel
+geometry is its window's size. ``choose`` turns all that into a
+``Detection`` with a one-line reason for the host.
 """
 
 from __future__ import annotations
@@ -40,29 +48,78 @@ MODE_NAMES = ("auto",) + tuple(mode.value for mode in GraphicsMode)
 
 @dataclass(frozen=True)
 class TerminalReply:
-    """What the terminal said to the graphics query."""
+    """What the terminal said about itself."""
 
     kitty: bool
     """It accepted a kitty graphics query (answered OK)."""
     sixel: bool
     """Its device attributes include sixel graphics (attribute 4)."""
+    name: str = ""
+    """Program name from XTVERSION, lower case ("xterm", "kitty", "tmux"), or ""."""
+    version: str = ""
+    """Its version from XTVERSION ("379", "0.26.5"), or ""."""
+    sixel_max: tuple[int, int] | None = None
+    """Largest sixel picture in pixels (XTSMGRAPHICS, maximum allowed)."""
+    sixel_area: tuple[int, int] | None = None
+    """Current sixel geometry in pixels (XTSMGRAPHICS, current: xterm gives its window's size)."""
+    color_registers: int | None = None
+    """Sixel colour registers (XTSMGRAPHICS)."""
+    cell_pixels: tuple[int, int] | None = None
+    """(width, height) of one cell in pixels (CSI 16 t)."""
+    text_pixels: tuple[int, int] | None = None
+    """(width, height) of the text area in pixels (CSI 14 t)."""
+    text_cells: tuple[int, int] | None = None
+    """(cols, rows) of the text area (CSI 18 t)."""
 
 
 QueryFunction = Callable[[], "TerminalReply | None"]
 
 _KITTY_QUERY = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
+# XTVERSION, XTSMGRAPHICS (colour registers: current; sixel geometry: current
+# and maximum), cell size, text area in pixels and in cells. DA1 goes last:
+# every terminal answers it, and answers in order, so once its answer is in
+# every other answer that will ever come is in too.
+_QUERIES = "\x1b[>0q" "\x1b[?1;1;0S" "\x1b[?2;1;0S" "\x1b[?2;4;0S" "\x1b[16t" "\x1b[14t" "\x1b[18t"
 _DA1_QUERY = "\x1b[c"
 _KITTY_REPLY = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
 _DA1_REPLY = re.compile(rb"\x1b\[\?([0-9;]*)c")
+_XTVERSION_REPLY = re.compile(rb"\x1bP>\|([^\x1b]*)\x1b\\")
+_XTSM_REPLY = re.compile(rb"\x1b\[\?([12]);([0-9]+)((?:;[0-9]+)*)S")
+_WINDOW_REPLY = re.compile(rb"\x1b\[([468]);([0-9]+);([0-9]+)t")
 
-# Terminals whose kitty graphics support includes the Unicode placeholders
-# textual-image draws with. Others that answer the kitty query (Konsole,
-# WezTerm) do not show those placeholders, but do draw sixels.
-_PLACEHOLDER_TERMINALS = ("kitty", "ghostty")
+# Unicode placeholders (drawing pictures as text cells) came with kitty 0.28.
+PLACEHOLDERS_SINCE = (0, 28)
+
+# Terminals whose kitty graphics we trust. Others that answer the kitty
+# query (Konsole, WezTerm) draw sixels better.
+_KITTY_TERMINALS = ("kitty", "ghostty")
+
+MIN_COLOR_REGISTERS = 256
+"""With fewer sixel colour registers than this a slide's colours would be reused wrongly."""
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in re.split(r"[.\-]", version):
+        digits = re.match(r"[0-9]+", part)
+        if not digits:
+            break
+        parts.append(int(digits.group()))
+    return tuple(parts)
+
+
+def _parse_xtversion(text: str) -> tuple[str, str]:
+    """("xterm", "379") from "XTerm(379)", ("kitty", "0.26.5") from "kitty(0.26.5)", ("tmux", "3.3a") from "tmux 3.3a"."""
+    text = text.strip()
+    match = re.fullmatch(r"([^()]+?)\s*\(([^)]*)\)", text)
+    if match:
+        return match.group(1).strip().lower(), match.group(2).strip()
+    name, _, version = text.partition(" ")
+    return name.lower(), version.strip()
 
 
 def parse_reply(data: bytes) -> TerminalReply | None:
-    """Read a terminal's answer to the kitty query + DA1 request.
+    """Read a terminal's answers to the queries sent by ``query_terminal``.
 
     Args:
         data: Bytes read from the terminal.
@@ -73,9 +130,49 @@ def parse_reply(data: bytes) -> TerminalReply | None:
     da1 = _DA1_REPLY.search(data)
     if da1 is None:
         return None
-    kitty = _KITTY_REPLY.search(data[: da1.start()])
+    before = data[: da1.start()]
+    kitty = _KITTY_REPLY.search(before)
     attributes = da1.group(1).decode("ascii").split(";")
-    return TerminalReply(kitty=bool(kitty and kitty.group(1) == b"OK"), sixel="4" in attributes)
+    name = version = ""
+    xtversion = _XTVERSION_REPLY.search(before)
+    if xtversion:
+        name, version = _parse_xtversion(xtversion.group(1).decode("utf-8", "replace"))
+    registers = sixel_area = sixel_max = None
+    for match in _XTSM_REPLY.finditer(before):
+        item, status = match.group(1), match.group(2)
+        values = [int(v) for v in match.group(3).split(b";") if v]
+        if status != b"0" or not values:
+            continue  # 3: failure, 1/2: not recognised
+        if item == b"1":
+            registers = values[0]
+        elif len(values) >= 2:
+            size = (values[0], values[1])
+            sixel_max = size if sixel_area is not None else sixel_max
+            if sixel_area is None:
+                sixel_area = size
+    cell = text = cells = None
+    for match in _WINDOW_REPLY.finditer(before):
+        kind, high, wide = match.group(1), int(match.group(2)), int(match.group(3))
+        if not high or not wide:
+            continue
+        if kind == b"6":
+            cell = (wide, high)
+        elif kind == b"4":
+            text = (wide, high)
+        else:
+            cells = (wide, high)
+    return TerminalReply(
+        kitty=bool(kitty and kitty.group(1) == b"OK"),
+        sixel="4" in attributes,
+        name=name,
+        version=version,
+        sixel_max=sixel_max,
+        sixel_area=sixel_area,
+        color_registers=registers,
+        cell_pixels=cell,
+        text_pixels=text,
+        text_cells=cells,
+    )
 
 
 def query_terminal(timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None) -> TerminalReply | None:
@@ -115,7 +212,7 @@ def query_terminal(timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd:
     reply: TerminalReply | None = None
     try:
         termios.tcsetattr(in_fd, termios.TCSANOW, quiet)
-        os.write(out_fd, (_KITTY_QUERY + _DA1_QUERY).encode("ascii"))
+        os.write(out_fd, (_KITTY_QUERY + _QUERIES + _DA1_QUERY).encode("ascii"))
         deadline = time.monotonic() + timeout
         while reply is None:
             left = deadline - time.monotonic()
@@ -171,49 +268,149 @@ def terminal_name(env: Mapping[str, str]) -> str:
     return program or term
 
 
-def choose_mode(reply: TerminalReply | None, env: Mapping[str, str]) -> GraphicsMode:
-    """Pick the drawing mode from the terminal's reply and environment hints.
+@dataclass(frozen=True)
+class Detection:
+    """How slides will be drawn in this terminal, and why."""
+
+    mode: GraphicsMode
+    reason: str
+    """One line for the host: how slides are drawn and, for half cells, why."""
+    terminal: str = ""
+    """What the terminal called itself ("kitty 0.26.5"), or ""."""
+    cell_pixels: tuple[int, int] = (10, 20)
+    """(width, height) of a cell in pixels, for fitting pictures."""
+    sixel_max: tuple[int, int] | None = None
+    """Largest sixel picture the terminal takes, or None when it did not say."""
+    placeholders: bool = False
+    """The terminal shows kitty pictures through Unicode placeholders (kitty 0.28+)."""
+    forced: bool = False
+    """The mode was asked for (``--graphics``), not detected."""
+
+
+def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """A cell's size in pixels from what the terminal said, or None.
+
+    In order: its answer to CSI 16 t; its text area in pixels (CSI 14 t, or
+    the window size the kernel knows) over its size in cells; xterm's sixel
+    geometry, which is its window's size in pixels, over the size in cells.
 
     Args:
-        reply: The query answer, or None when there was none.
-        env: Environment variables.
-
-    Returns:
-        Kitty graphics only for terminals known to show its Unicode
-        placeholders, sixel when the terminal says it draws them, half cells
-        otherwise.
+        reply: The terminal's answers.
+        cells: (cols, rows) of the terminal, from the kernel.
+        window_pixels: (width, height) in pixels from the kernel (0 if unknown).
     """
+    if reply is not None and reply.cell_pixels:
+        return reply.cell_pixels
+    grid = (reply.text_cells if reply is not None else None) or cells
+    if not grid or not grid[0] or not grid[1]:
+        return None
+    for area in (reply.text_pixels if reply is not None else None, window_pixels, reply.sixel_area if reply is not None else None):
+        if area and area[0] >= grid[0] and area[1] >= grid[1]:
+            return (area[0] // grid[0], area[1] // grid[1])
+    return None
+
+
+_HALFCELL_WHY = "slides drawn with half-cell blocks"
+
+
+def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> Detection:
+    """Pick the drawing mode from the terminal's answers and environment hints.
+
+    Kitty graphics for kitty and Ghostty (or an unnamed terminal that speaks
+    only kitty graphics), sixel when the terminal says it draws them with
+    enough colour registers, half cells otherwise, with the reason.
+
+    Args:
+        reply: The answers, or None when there was none.
+        env: Environment variables.
+        cells: (cols, rows) from the kernel, to work out the cell size.
+        window_pixels: The window's size in pixels from the kernel, or None.
+    """
+    pixels = cell_pixels_of(reply, cells, window_pixels) or (10, 20)
     if reply is None:
-        return GraphicsMode.HALFCELL
-    name = terminal_name(env)
-    if reply.kitty and name in _PLACEHOLDER_TERMINALS:
-        return GraphicsMode.KITTY
+        return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: the terminal did not answer", cell_pixels=pixels)
+    name = reply.name or terminal_name(env)
+    terminal = f"{reply.name} {reply.version}".strip() if reply.name else name
+    placeholders = name == "ghostty" or (name == "kitty" and _version_tuple(reply.version) >= PLACEHOLDERS_SINCE)
+    if reply.kitty and (name in _KITTY_TERMINALS or (not name and not reply.sixel)):
+        how = "placeholders" if placeholders else "classic placement"
+        return Detection(
+            GraphicsMode.KITTY,
+            f"slides drawn with kitty graphics ({terminal or 'terminal'}, {how})",
+            terminal,
+            pixels,
+            placeholders=placeholders,
+        )
     if reply.sixel:
-        return GraphicsMode.SIXEL
-    if reply.kitty and not name:
-        # Unknown terminal that speaks kitty graphics and nothing better.
-        return GraphicsMode.KITTY
-    return GraphicsMode.HALFCELL
+        registers = reply.color_registers
+        if registers is not None and registers < MIN_COLOR_REGISTERS:
+            return Detection(
+                GraphicsMode.HALFCELL,
+                f"{_HALFCELL_WHY}: the terminal's sixels have only {registers} colours",
+                terminal,
+                pixels,
+            )
+        limit = reply.sixel_max
+        size = f" at up to {limit[0]}x{limit[1]} pixels" if limit else ""
+        return Detection(
+            GraphicsMode.SIXEL, f"slides drawn with sixel graphics{size} ({terminal or 'terminal'})", terminal, pixels, limit
+        )
+    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: this terminal has no image protocol", terminal, pixels)
 
 
-def detect_graphics(
+def choose_mode(reply: TerminalReply | None, env: Mapping[str, str]) -> GraphicsMode:
+    """The mode ``choose`` picks (see there)."""
+    return choose(reply, env).mode
+
+
+def _terminal_size() -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(cols, rows) and window (width, height) in pixels from the kernel; Nones if unknown."""
+    if sys.platform == "win32" or sys.__stdout__ is None:
+        return None, None
+    import fcntl
+    import struct
+    import termios
+
+    try:
+        packed = fcntl.ioctl(sys.__stdout__.fileno(), termios.TIOCGWINSZ, b"\0" * 8)
+    except (OSError, ValueError):
+        return None, None
+    rows, cols, width, height = struct.unpack("HHHH", packed)
+    return ((cols, rows) if cols and rows else None), ((width, height) if width and height else None)
+
+
+_LAST: Detection | None = None
+
+
+def current_detection() -> Detection:
+    """What the last ``detect_graphics`` found (half cells, no reason, if it never ran)."""
+    return _LAST if _LAST is not None else Detection(GraphicsMode.HALFCELL, "")
+
+
+def detect(
     requested: str | GraphicsMode = "auto",
     env: Mapping[str, str] | None = None,
     query: QueryFunction | None = None,
-) -> GraphicsMode:
-    """The graphics mode to draw slides with. Call before the Textual app starts.
+    cells: tuple[int, int] | None = None,
+    window_pixels: tuple[int, int] | None = None,
+) -> Detection:
+    """How to draw slides here. Call before the Textual app starts.
 
     Args:
         requested: "auto" to detect, or "kitty", "sixel", "halfcell" to force.
         env: Environment variables (default: ``os.environ``).
         query: Function asking the terminal (default: ``query_terminal``);
-            tests pass their own.
+            tests pass recorded answers.
+        cells: (cols, rows) (default: from the kernel when ``query`` is None).
+        window_pixels: Window size in pixels (default: from the kernel when
+            ``query`` is None).
 
     Returns:
-        The mode. "auto" gives half cells inside tmux or screen, on the Linux
-        console, with TERM=dumb, without a terminal, or when the terminal
-        does not answer. For kitty or sixel, textual-image is loaded here
-        (``prepare_graphics``) unless a test passed its own ``query``.
+        The detection. "auto" gives half cells inside tmux or screen, on the
+        Linux console, with TERM=dumb, without a terminal, or when the
+        terminal does not answer. A forced kitty or sixel mode still asks
+        the terminal, for its cell size and sixel limit; forced half cells
+        ask nothing.
 
     Raises:
         ValueError: ``requested`` is not one of the names above.
@@ -223,26 +420,45 @@ def detect_graphics(
     name = requested.value if isinstance(requested, GraphicsMode) else str(requested).strip().lower()
     if name not in MODE_NAMES:
         raise ValueError(f"unknown graphics mode {requested!r}; use one of {', '.join(MODE_NAMES)}")
-    if name != "auto":
-        mode = GraphicsMode(name)
-    else:
-        term = env.get("TERM", "")
-        if in_multiplexer(env) or term in ("", "dumb", "linux", "vt100", "vt220"):
+    if name == GraphicsMode.HALFCELL.value:
+        return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY} (--graphics halfcell)", forced=True)
+    if query is None:
+        query = query_terminal
+        cells, window_pixels = _terminal_size()
+    term = env.get("TERM", "")
+    if name == "auto":
+        if in_multiplexer(env):
             # tmux passes graphics through only when configured to, and then
             # places them wrongly when panes move: half cells are always right.
-            return GraphicsMode.HALFCELL
-        mode = choose_mode((query or query_terminal)(), env)
-    if query is None:
-        prepare_graphics(mode)
-    return mode
+            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside tmux or screen")
+        if term in ("", "dumb", "linux", "vt100", "vt220"):
+            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: TERM={term or '(unset)'} has no image protocol")
+        return choose(query(), env, cells, window_pixels)
+    mode = GraphicsMode(name)
+    reply = query()
+    found = choose(reply, env, cells, window_pixels)
+    limit = reply.sixel_max if reply is not None else None
+    return Detection(
+        mode,
+        f"slides drawn with {mode.value} graphics (--graphics {mode.value})",
+        found.terminal,
+        found.cell_pixels,
+        limit,
+        placeholders=found.placeholders,
+        forced=True,
+    )
 
 
-def prepare_graphics(mode: GraphicsMode) -> None:
-    """Load textual-image for a pixel mode before Textual starts.
+def detect_graphics(
+    requested: str | GraphicsMode = "auto",
+    env: Mapping[str, str] | None = None,
+    query: QueryFunction | None = None,
+) -> GraphicsMode:
+    """The graphics mode to draw slides with (see ``detect``); call before the app starts.
 
-    textual-image asks the terminal for its cell size when first imported,
-    which only works while nobody else reads stdin. Nothing to do for half
-    cells.
+    The whole detection, with its reason, is kept for ``current_detection``.
     """
-    if mode is not GraphicsMode.HALFCELL:
-        import textual_image.widget  # noqa: F401
+    global _LAST
+    found = detect(requested, env, query)
+    _LAST = found
+    return found.mode

@@ -32,8 +32,12 @@ from PIL import Image, ImageDraw
 from textual.strip import Strip
 
 from battledecks.render.detect import GraphicsMode
-from battledecks.render.fit import HALF_CELL_ASPECT, fit_path, letterbox
+from battledecks.render.fit import HALF_CELL_ASPECT, fit_box, fit_path, load_slide, scale, to_rgb
 from battledecks.render.halfcell import TRUECOLOR, build_strips
+from battledecks.render.pixels import encode_sixel, kitty_transmit, sixel_height
+
+KITTY_ID_BASE = 0x42440000
+"""First kitty image id a deck's slides use (ids are base + generation x slides + index)."""
 
 
 @dataclass
@@ -44,9 +48,16 @@ class PreparedSlide:
     cells: tuple[int, int]
     """(cols, rows) it was made for."""
     image: Image.Image
-    """Fitted picture: ``cols x 2*rows`` for half cells, the pixel box otherwise."""
+    """Fitted picture: ``cols x 2*rows`` letterboxed for half cells; for
+    kitty and sixel the slide's own shape, as big as fits the cells (and
+    the terminal's sixel limit)."""
     strips: list[Strip] | None = None
     """Half-cell rows, one per cell row (half-cell mode only)."""
+    payload: str | None = None
+    """Sixel: the sixel sequence drawing the picture. Kitty: the commands
+    sending it to the terminal under ``image_id``."""
+    image_id: int | None = None
+    """Kitty image id of this slide at this size."""
     error: str | None = None
     """Why the picture could not be read; the image is then black."""
     seconds: float = 0.0
@@ -84,6 +95,7 @@ class SlideCache:
         cell_pixels: (width, height) of a cell in screen pixels, for kitty
             and sixel pictures and for the half-cell pixel shape.
         on_ready: Called from the worker thread with each slide it made.
+        sixel_max: Largest sixel picture the terminal takes (w, h), or None.
     """
 
     def __init__(
@@ -97,6 +109,7 @@ class SlideCache:
         keep_all: bool = False,
         cell_pixels: tuple[int, int] = (10, 20),
         on_ready: Callable[[PreparedSlide], None] | None = None,
+        sixel_max: tuple[int, int] | None = None,
     ) -> None:
         if not paths:
             raise ValueError("a deck needs at least one slide")
@@ -107,6 +120,7 @@ class SlideCache:
         self.keep_all = keep_all
         self.cell_pixels = cell_pixels
         self.on_ready = on_ready
+        self.sixel_max = sixel_max
         self._lock = threading.RLock()
         self._gen = _Generation(0, self._check_cells(cells))
         self._current = 0
@@ -139,7 +153,16 @@ class SlideCache:
         if self.mode is GraphicsMode.HALFCELL:
             aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
             return (cols, 2 * rows), 2 * aspect
-        return (cols * cell_w, rows * cell_h), 1.0
+        width, height = cols * cell_w, rows * cell_h
+        if self.mode is GraphicsMode.SIXEL:
+            if self.sixel_max:
+                width, height = min(width, self.sixel_max[0]), min(height, self.sixel_max[1])
+            height = sixel_height(height)
+        return (max(1, width), max(1, height)), 1.0
+
+    def image_id(self, generation: int, index: int) -> int:
+        """Kitty image id of slide ``index`` made for grid generation ``generation``."""
+        return KITTY_ID_BASE + generation * len(self.paths) + index
 
     def resize(self, cols: int, rows: int) -> bool:
         """Make slides for a new grid from now on; False if the size is the same."""
@@ -169,7 +192,15 @@ class SlideCache:
         path = self.paths[index]
         error = None
         try:
-            image = fit_path(path, box, aspect)
+            if self.mode is GraphicsMode.HALFCELL:
+                image = fit_path(path, box, aspect)
+            else:
+                # The slide's own shape, no letterbox: the view centres it.
+                picture = to_rgb(load_slide(path, hint=box))
+                size = fit_box(picture.size, box)
+                if self.mode is GraphicsMode.SIXEL:
+                    size = (size[0], min(box[1], sixel_height(size[1])))
+                image = scale(picture, size)
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             error = f"{path.name}: {exc}"
             image = _error_image(box, f"cannot show {error}")
@@ -191,10 +222,24 @@ class SlideCache:
         fitted = self._fit(gen, index)
         started = time.perf_counter()
         strips = None
+        payload = None
+        image_id = None
         if self.mode is GraphicsMode.HALFCELL:
             strips = build_strips(fitted.image, self.color_system, between_rows=_yield_gil if background else None)
+        elif self.mode is GraphicsMode.SIXEL:
+            payload = encode_sixel(fitted.image)
+        else:
+            image_id = self.image_id(gen.number, index)
+            payload = kitty_transmit(image_id, fitted.image)
         slide = PreparedSlide(
-            index, gen.cells, fitted.image, strips, fitted.error, fitted.seconds + time.perf_counter() - started
+            index,
+            gen.cells,
+            fitted.image,
+            strips,
+            payload=payload,
+            image_id=image_id,
+            error=fitted.error,
+            seconds=fitted.seconds + time.perf_counter() - started,
         )
         with self._lock:
             if gen is self._gen and self._wanted(index):

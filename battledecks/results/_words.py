@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..core.event import Criterion, Event, Scoring
@@ -42,12 +43,26 @@ def winner_label(awards: Awards) -> str:
     return "Winners" if len(awards.winners) > 1 else "Winner"
 
 
-def fan_line(awards: Awards) -> tuple[str, str] | None:
-    """("Fan favourite", "Angie Manfredi (audience 10)"), or None when there is none."""
+def audience_text(value: float | None, votes: int | None) -> str:
+    """An audience score for people: "9", or "8.4 from 212 votes" when the room voted by phone."""
+    if value is None:
+        return ""
+    if votes is None:
+        return format_score(value)
+    return f"{format_score(value, 1)} from {votes} vote{'s' * (votes != 1)}"
+
+
+def fan_line(awards: Awards, rows: Sequence[StandingRow] = ()) -> tuple[str, str] | None:
+    """("Fan favourite", "Angie Manfredi (audience 10)"), or None when there is none.
+
+    Given the rows, a lone fan favourite's phone vote is told with its count ("audience 8.4 from 212 votes").
+    """
     if not awards.fan_favourites:
         return None
     label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
-    return label, f"{names(awards.fan_favourites)} (audience {format_score(awards.fan_score)})"
+    votes = [r.audience_votes for r in rows if r.presenter in awards.fan_favourites]
+    score = audience_text(awards.fan_score, votes[0]) if len(awards.fan_favourites) == 1 and votes else format_score(awards.fan_score)
+    return label, f"{names(awards.fan_favourites)} (audience {score})"
 
 
 def award_lines(standings: Standings) -> list[tuple[str, str]]:
@@ -61,7 +76,7 @@ def award_lines(standings: Standings) -> list[tuple[str, str]]:
     if awards.runners_up:
         text = ", ".join(f"{presenter} ({ordinal(rank)})" for rank, presenter in awards.runners_up)
         lines.append(("Runners-up" if len(awards.runners_up) > 1 else "Runner-up", text))
-    fans = fan_line(awards)
+    fans = fan_line(awards, standings.rows)
     if fans:
         lines.append(fans)
     if standings.sudden_death:
@@ -102,8 +117,10 @@ def rule_text(scoring: Scoring) -> str:
 
 
 def row_note(row: StandingRow) -> str:
-    """What is missing from a row's scores, if anything."""
+    """What is missing from a row's scores, if anything, and how many phones voted for its audience score."""
     notes = []
+    if row.audience_votes is not None:
+        notes.append(f"audience: {audience_text(row.audience, row.audience_votes)}")
     if row.incomplete_judges:
         notes.append(f"incomplete: {names(row.incomplete_judges)}")
     if row.absent_judges and row.total is not None:

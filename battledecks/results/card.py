@@ -1,18 +1,18 @@
 """The results card: a 1920x1080 podium picture to post after the show.
 
-Only Pillow's bundled font is used (``ImageFont.load_default(size=...)``), so
-the card looks the same on every machine.
+Drawn with DejaVu Sans, shipped in ``battledecks/fonts``, so the card looks
+the same on every machine and names keep their accents ("Zoë O'Brien-Ñúñez").
+Written as PNG or JPEG, whichever the file name's ending says.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import unicodedata
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from .. import fonts
 from ..core.atomic import atomic_write
 from ..core.event import Event
 from ..core.problems import BattledecksError
@@ -40,44 +40,30 @@ _BLOCKS = {2: (250, 240), 1: (740, 340), 3: (1230, 170)}
 _BLOCK_WIDTH = 440
 
 
-_FOLD = {
-    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L",
-    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "–": "-", "—": "-", "×": "x",
-}
-"""Letters NFKD does not take apart, spelled with ones the font has."""
+CARD_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+"""File endings the card can be written as, and the picture format each means."""
 
 
-@functools.cache
+def card_format(path: Path) -> str:
+    """The picture format ``path``'s ending names ("PNG" or "JPEG").
+
+    Raises:
+        BattledecksError: Any other ending (the bytes would not match the name).
+    """
+    fmt = CARD_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        endings = ", ".join(CARD_FORMATS)
+        raise BattledecksError(f"{path}: the results card is written as {endings}; give a name ending in one of them")
+    return fmt
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.load_default(size=size)  # type: ignore[return-value]
-
-
-def _mask(text: str) -> tuple[tuple[int, int], bytes]:
-    mask = _font(24).getmask(text)
-    return mask.size, bytes(mask)
-
-
-@functools.cache
-def _has_glyph(char: str) -> bool:
-    # A character the font lacks draws as the same box as a private-use one.
-    return char.isspace() or _mask(char) != _mask("\ue000")
-
-
-def _drawable(text: str) -> str:
-    """``text`` in characters the bundled font has: ``Zoë Ångström`` becomes ``Zoe Angstrom``, not boxes."""
-    out = []
-    for char in text:
-        if _has_glyph(char):
-            out.append(char)
-            continue
-        folded = _FOLD.get(char) or "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(folded if folded and all(_has_glyph(c) for c in folded) else "?")
-    return "".join(out)
+    return fonts.font(size)
 
 
 def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int) -> tuple[str, ImageFont.FreeTypeFont]:
     """The largest font from ``size`` down to ``smallest`` that fits ``text`` in ``width``; cut with … if none does."""
-    text = _drawable(text)
+    text = fonts.drawable(text)
     for s in range(size, smallest - 1, -2):
         font = _font(s)
         if draw.textlength(text, font=font) <= width:
@@ -92,7 +78,7 @@ def _fit_lines(
     draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int, wrap_below: float
 ) -> tuple[list[str], ImageFont.FreeTypeFont]:
     """Like :func:`_fit`, but at sizes up to ``wrap_below`` a long name may break onto two lines instead."""
-    text = _drawable(text)
+    text = fonts.drawable(text)
     words = text.split(" ")
     for s in range(size, smallest - 1, -2):
         font = _font(s)
@@ -186,7 +172,7 @@ def card_image(standings: Standings, event: Event) -> Image.Image:
         notes.append(f"Sudden death to come: round {standings.sudden_death.round}")
     elif awards.decided_by in ("audience", "sudden-death", "shared"):
         notes.append(DECIDED[awards.decided_by].capitalize())
-    fans = fan_line(awards)
+    fans = fan_line(awards, standings.rows)
     if fans:
         notes.append(": ".join(fans))
     if notes:
@@ -196,13 +182,18 @@ def card_image(standings: Standings, event: Event) -> Image.Image:
 
 
 def render_card(standings: Standings, event: Event, out: Path) -> None:
-    """Write the 1920x1080 PNG results card to ``out`` (atomically).
+    """Write the 1920x1080 results card to ``out`` (atomically), as PNG or JPEG by its ending.
 
     Raises:
-        BattledecksError: ``out`` cannot be written.
+        BattledecksError: ``out`` has another ending, or cannot be written.
     """
+    fmt = card_format(out)
     buffer = io.BytesIO()
-    card_image(standings, event).save(buffer, format="PNG", optimize=True)
+    image = card_image(standings, event)
+    if fmt == "JPEG":
+        image.save(buffer, format="JPEG", quality=92, optimize=True)
+    else:
+        image.save(buffer, format="PNG", optimize=True)
     try:
         atomic_write(out, buffer.getvalue())
     except OSError as error:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import html
 import io
-import json
 import re
 from typing import Any
 
 from ..core.event import Event
 from ..core.scoring import Standings, format_score
+from ..core.text import json_text
 from ._words import Column, award_lines, criterion_label, event_date, judge_sum, rule_text, standings_columns
 
 FILE_PLACES = 6
@@ -45,6 +45,7 @@ def results_data(standings: Standings, event: Event) -> dict[str, Any]:
                 "total": row.total,
                 "judges_total": row.judges_total,
                 "audience": row.audience,
+                "audience_votes": row.audience_votes,
                 "judge_totals": dict(row.judge_totals),
                 "scores": {judge: dict(given) for judge, given in row.scores.items()},
                 "absent_judges": list(row.absent_judges),
@@ -65,7 +66,7 @@ def results_data(standings: Standings, event: Event) -> dict[str, Any]:
 
 
 def to_json(standings: Standings, event: Event) -> str:
-    return json.dumps(results_data(standings, event), indent=2, ensure_ascii=False) + "\n"
+    return json_text(results_data(standings, event), indent=2) + "\n"
 
 
 def _awards_of(standings: Standings) -> dict[str, list[str]]:
@@ -90,6 +91,9 @@ def to_csv(standings: Standings, event: Event) -> str:
     header += [f"{judge}: {c.name}" for judge in scoring.judges for c in scoring.criteria]
     header += [f"{judge}: total" for judge in scoring.judges]
     header += ["judges total", "audience", "total", "tied", "awards", "event", "date"]
+    votes = scoring.audience_vote is not None
+    if votes:
+        header.insert(header.index("audience") + 1, "audience votes")
     won = _awards_of(standings)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -98,8 +102,10 @@ def to_csv(standings: Standings, event: Event) -> str:
         line = ["" if row.rank is None else row.rank, row.presenter, row.display_deck, row.topic or "", row.status]
         line += [num(row.scores[judge].get(c.name)) for judge in scoring.judges for c in scoring.criteria]
         line += [num(row.judge_totals[judge]) for judge in scoring.judges]
-        line += [num(row.judges_total), num(row.audience), num(row.total), "yes" if row.tied else "",
-                 "; ".join(won.get(row.presenter, [])), event.name, event_date(event)]
+        line += [num(row.judges_total), num(row.audience)]
+        if votes:
+            line.append("" if row.audience_votes is None else row.audience_votes)
+        line += [num(row.total), "yes" if row.tied else "", "; ".join(won.get(row.presenter, [])), event.name, event_date(event)]
         writer.writerow(line)
     return out.getvalue()
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.signal import Signal
 
+from ..core.changes import Change
 from ..core.show import Show
 from ..render.detect import GraphicsMode
 from .screens.lineup import LineupScreen
@@ -42,9 +44,17 @@ class BattledecksApp(App[None]):
         self.monotonic = monotonic
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
+        self.audience_url: str | None = None
+        """Where the audience screen is served (``run --serve``), or None."""
+        self.changed: Signal[Change] = Signal(self, "changed")
+        """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
+        self._unsubscribe = show.changes.subscribe(self.changed.publish)
+
+    def on_unmount(self) -> None:
+        self._unsubscribe()
 
     def on_mount(self) -> None:
-        self.show.record.on_save_error = self._save_failed
+        self.show.on_save_error(self._save_failed)
         self.title = self.show.event.name
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()

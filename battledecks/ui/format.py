@@ -15,7 +15,7 @@ def duration(seconds: float) -> str:
 
 def score_text(show: Show) -> dict[str, str]:
     """Each presenter's total as shown in the lineup (empty until scored)."""
-    from ..core.scoring import Standings, format_score
+    from ..core.scoring import format_score
 
-    standings = Standings.from_record(show.record)
+    standings = show.standings()
     return {row.presenter: format_score(row.total) for row in standings.rows if row.total is not None}

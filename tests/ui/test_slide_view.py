@@ -125,28 +125,78 @@ async def test_show_rejects_missing_slide(deck: list[Path]) -> None:
 
 
 class PictureApp(App[None]):
-    def __init__(self, paths: list[Path], mode: GraphicsMode) -> None:
+    def __init__(self, paths: list[Path], mode: GraphicsMode, **options: object) -> None:
         super().__init__()
         self.paths = paths
         self.mode = mode
+        self.options = options
 
     def compose(self) -> ComposeResult:
-        yield SlideView(self.paths, self.mode)
+        yield SlideView(self.paths, self.mode, cell_pixels=(10, 20), **self.options)
 
 
-@pytest.mark.parametrize("mode", [GraphicsMode.SIXEL, GraphicsMode.KITTY])
-async def test_pixel_modes_hand_the_fitted_picture_to_textual_image(deck: list[Path], mode: GraphicsMode) -> None:
-    from textual_image._terminal import get_cell_size
+def written_by(app: App[None]) -> str:
+    """Everything the last full frame writes for the screen."""
+    return "".join(strip.render(app.console) for strip in app.screen._compositor.render_strips())
 
-    cell = get_cell_size()
-    app = PictureApp(deck, mode)
+
+async def test_sixel_mode_writes_the_ready_sixels_of_the_slide_showing(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.SIXEL)
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         view = app.query_one(SlideView)
-        picture = view.query_one(".slide-picture")
-        image = picture.image  # type: ignore[attr-defined]
-        assert image.size == (40 * cell.width, 10 * cell.height)
-        assert image.getpixel((image.width // 2, image.height // 2)) == RED
+        slide = view.shown
+        assert slide is not None and slide.payload is not None
+        # 400x200 pixels of cells, cut to whole sixel bands (198): a 16:9 slide 352x198.
+        assert slide.image.size == (352, 198)
+        assert slide.image.getpixel((200, 100)) == RED
+        assert slide.payload.startswith("\x1bP") and slide.payload.endswith("\x1b\\")
+        assert slide.payload in written_by(app)
         view.show(2)
         await pilot.pause()
-        assert picture.image.getpixel((image.width // 2, image.height // 2)) == GREEN  # type: ignore[attr-defined]
+        green = view.shown
+        assert green is not None and green.index == 2 and green.image.getpixel((200, 100)) == GREEN
+        frame = written_by(app)
+        assert green.payload in frame and slide.payload not in frame
+        # Centred: 352x198 pixels take 36x10 cells of the 40x10 view.
+        assert view.picture_origin(green) == (2, 0)
+
+
+async def test_sixels_stay_within_the_terminals_limit(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.SIXEL, sixel_max=(200, 150))
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        slide = app.query_one(SlideView).shown
+        assert slide is not None and slide.image.size == (200, 108)
+        assert '"1;1;200;108' in (slide.payload or "")
+        # 200x108 pixels are 20x6 cells, centred in 40x10.
+        assert app.query_one(SlideView).picture_origin(slide) == (10, 2)
+
+
+async def test_kitty_sends_every_slide_once_and_a_change_only_places_it(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.KITTY, covered=True)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        cache = view.cache
+        assert cache is not None
+
+        async def all_sent() -> bool:
+            return len(view._sent) == len(deck)
+
+        for _ in range(200):
+            if await all_sent():
+                break
+            await pilot.pause(0.02)
+        assert await all_sent()  # sent while covered, before the first slide is due
+        view.show(0)
+        await pilot.pause()
+        first = view.shown
+        assert first is not None and first.image_id is not None
+        change = view.picture_bytes(first)
+        assert "a=t" not in change and f"a=p,i={first.image_id}," in change
+        assert len(change) < 100
+        view.show(1)
+        await pilot.pause()
+        second = view.shown
+        assert second is not None and second.image_id != first.image_id
+        assert f"i={second.image_id}," in written_by(app)

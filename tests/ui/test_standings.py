@@ -11,16 +11,15 @@ from battledecks.core.show import Show
 from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
-from tests.builders import build_event
+from tests.builders import build_event, present
 
 
-def present(show: Show, name: str, score: int, audience: int, round: int = 1) -> None:
-    if show.record.presenters[name].turn(round).deck is None:
+def scored(show: Show, name: str, score: int, audience: int, round: int = 1) -> None:
+    if show.presenter(name, round).deck is None:
         show.draw_for(name, round)
-    show.start_talk(name, 0.0, round)
-    show.end_talk(name, round)
-    show.record.score(name, "J1", "Overall", score, round=round)
-    show.record.score(name, None, None, audience, round=round)
+    present(show, name, round)
+    show.score(name, "J1", "Overall", score, round=round)
+    show.score(name, None, None, audience, round=round)
 
 
 def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN001
@@ -29,9 +28,9 @@ def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN0
         scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
     )
     show = Show.open(path, seed_source=seeds, clock=wall)
-    present(show, "Ada", 8, 5)
-    present(show, "Brian", 8, 9)
-    present(show, "Chen", 6, 7)
+    scored(show, "Ada", 8, 5)
+    scored(show, "Brian", 8, 9)
+    scored(show, "Chen", 6, 7)
     return path, show
 
 
@@ -70,14 +69,12 @@ async def test_ties_share_a_rank_and_sudden_death_decides(event_dir: Path, seeds
         first = {app.show.record.presenters[n].turn(1).deck for n in ("Ada", "Brian", "Chen")}
         assert not decks & first
 
-        app.show.start_talk("Ada", 0.0, 2)
-        app.show.end_talk("Ada", 2)
-        app.show.record.score("Ada", "J1", "Overall", 9, round=2)
-        app.show.record.score("Ada", None, None, 5, round=2)
-        app.show.start_talk("Brian", 0.0, 2)
-        app.show.end_talk("Brian", 2)
-        app.show.record.score("Brian", "J1", "Overall", 7, round=2)
-        app.show.record.score("Brian", None, None, 5, round=2)
+        present(app.show, "Ada", 2)
+        app.show.score("Ada", "J1", "Overall", 9, round=2)
+        app.show.score("Ada", None, None, 5, round=2)
+        present(app.show, "Brian", 2)
+        app.show.score("Brian", "J1", "Overall", 7, round=2)
+        app.show.score("Brian", None, None, 5, round=2)
         screen.refresh_standings()
         await pilot.pause()
         assert "-hidden" in screen.query_one("#sudden").classes

@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -567,16 +569,34 @@ def test_command_reports_every_problem_and_exits_1(corpus: Path, capsys: pytest.
     assert snapshot(corpus) == before
 
 
-def test_command_prints_a_table_and_the_summary(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_prints_a_table_and_the_summary_in_a_terminal(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "240")
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert main(["check", str(corpus / "night.yaml")]) == 1
     captured = capsys.readouterr()
-    lines = captured.out.splitlines()
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", captured.out).splitlines()
     assert any("02.png" in line and "error" in line and "not a PNG, JPEG, GIF, WebP or BMP image" in line for line in lines)
     assert any("deck.yaml" in line and "│    2 │" in line and "author: unknown key" in line for line in lines)
     assert f"{corpus / 'night.yaml'}: 4 decks available to draw for 5 presenters: not enough" in lines
     assert lines[-1] == "4 errors, 3 warnings in 6 decks (65 slides) and 1 event"
     assert "Traceback" not in captured.out + captured.err
+
+
+def test_command_through_a_pipe_prints_one_problem_per_line(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # a narrow pipe must not wrap or cut a path
+    assert main(["check", str(corpus / "night.yaml")]) == 1
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    deck_yaml = [line for line in lines if "deck.yaml" in line and "author" in line]
+    assert len(deck_yaml) == 1
+    assert re.fullmatch(r".+/deck\.yaml:2: (error|warning): author: unknown key.*", deck_yaml[0]), deck_yaml[0]
+    image = next(line for line in lines if "02.png" in line)
+    assert re.fullmatch(r".+/02\.png: error: .*not a PNG, JPEG, GIF, WebP or BMP image.*", image), image
+    assert f"{corpus / 'night.yaml'}: 4 decks available to draw for 5 presenters: not enough" in lines
+    assert lines[-1] == "4 errors, 3 warnings in 6 decks (65 slides) and 1 event"
+    assert not any("│" in line or "─" in line for line in lines)
 
 
 def test_command_exits_0_with_warnings_only(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_decks, write_text) -> None:

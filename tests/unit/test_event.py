@@ -124,7 +124,7 @@ def test_demo_event_is_valid() -> None:
         ("graphics: ascii\n", "graphics", 4, "must be one of auto, kitty, sixel, halfcell"),
         ("topics: Cats\n", "topics", 4, "must be a list of topics"),
         ("scoring: high\n", "scoring", 4, "must be a mapping (scale, judges, criteria, audience, tiebreak)"),
-        ("scoring:\n  audience: loud\n", "scoring.audience", 5, "must be true, false or {weight: W}"),
+        ("scoring:\n  audience: loud\n", "scoring.audience", 5, "must be true, false or {weight: W, vote: phones, when: each-talk | at-end}"),
         ("scoring:\n  tiebreak: coin\n", "scoring.tiebreak", 5, "must be one of none, audience, sudden-death"),
         # numbers out of range
         ("slides: 0\n", "slides", 4, "must be at least 1, not 0"),
@@ -147,7 +147,10 @@ def test_demo_event_is_valid() -> None:
         ("scoring:\n  criteria:\n    - {name: Style, weight: 0}\n", "scoring.criteria[0].weight", 6, "must be above 0"),
         ("scoring:\n  criteria: [Style, style]\n", "scoring.criteria[1].name", 5, "duplicate criterion 'style'"),
         ("scoring:\n  audience: {weight: 0}\n", "scoring.audience.weight", 5, "must be above 0"),
-        ("scoring:\n  audience: {}\n", "scoring.audience", 5, "needs a weight, e.g. {weight: 1}"),
+        ("scoring:\n  audience: {}\n", "scoring.audience", 5, "needs a weight or a vote, e.g. {weight: 1} or {vote: phones}"),
+        ("scoring:\n  audience: {vote: hands}\n", "scoring.audience.vote", 5, "must be one of phones"),
+        ("scoring:\n  audience: {vote: phones, when: later}\n", "scoring.audience.when", 5, "must be one of each-talk, at-end"),
+        ("scoring:\n  audience: {weight: 1, when: at-end}\n", "scoring.audience.when", 5, "only applies with vote: phones"),
         ("scoring:\n  judges: [A]\n  audience: false\n  tiebreak: audience\n", "scoring.tiebreak", 7,
          "audience cannot break a tie when audience is false"),
         ("scoring:\n  audience: false\n", "scoring", 4, "no judges and no audience score: nothing would decide the winner"),
@@ -248,3 +251,11 @@ def test_load_event_raises_naming_the_first_error_and_the_count(tmp_path: Path) 
 
 def test_record_lives_beside_the_event_file() -> None:
     assert record_path_for(Path("events/demo.yaml")) == Path("events/demo.record.yaml")
+
+
+def test_audience_votes_from_phones(tmp_path: Path) -> None:
+    s = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, when: at-end, weight: 0.5}\n")).scoring
+    assert (s.audience, s.audience_vote, s.audience_when, s.audience_weight) == (True, "phones", "at-end", 0.5)
+    plain = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring
+    assert (plain.audience_vote, plain.audience_when, plain.audience_weight) == ("phones", "each-talk", 0)
+    assert load_event(event_file(tmp_path, BASE)).scoring.audience_vote is None

@@ -64,13 +64,21 @@ def test_a_deck_folder_whose_name_is_not_utf8_never_breaks_a_draw(event_with_a_b
     assert len(draws) == 3 and all(BAD_NAME not in e["pool"] for e in draws)
 
 
-def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(event_dir: Path) -> None:
+def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(event_dir: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from battledecks.core import record as record_module
     from battledecks.core.event import load_event
     from battledecks.core.record import EventRecord, RecordError
 
     record = EventRecord.load(load_event(build_event(event_dir / "events")))
-    record.entries.append({"kind": "note", "text": BAD_NAME})
-    with pytest.raises(RecordError, match="cannot save the record"):
+
+    def write_as_utf8(path: Path, text: str) -> None:
+        text.encode("utf-8")  # what writing does: text it cannot encode fails here
+        raise AssertionError("the text should not have been encodable")
+
+    monkeypatch.setattr(record_module, "atomic_write", write_as_utf8)
+    monkeypatch.setattr(record_module, "_dump", lambda entries, event: f"note: {BAD_NAME}\n")
+    with pytest.raises(RecordError, match="cannot save the record: 'utf-8' codec can't encode"):
         record.save()
     assert record.unsaved
 

@@ -9,8 +9,11 @@ import threading
 import pytest
 
 from battledecks.render.detect import (
+    Detection,
     GraphicsMode,
     TerminalReply,
+    current_detection,
+    detect,
     detect_graphics,
     parse_reply,
     query_terminal,
@@ -75,13 +78,15 @@ def test_auto_never_asks_inside_multiplexers_or_plain_consoles(env: dict[str, st
     assert calls == []
 
 
-def test_explicit_request_wins_without_asking() -> None:
+def test_explicit_request_wins() -> None:
     calls, query = asked(None)
     env = {"TERM": "tmux-256color", "TMUX": "x"}
+    assert detect_graphics(GraphicsMode.HALFCELL, env=env, query=query) is GraphicsMode.HALFCELL  # type: ignore[arg-type]
+    assert calls == []  # forced half cells ask nothing
     assert detect_graphics("sixel", env=env, query=query) is GraphicsMode.SIXEL  # type: ignore[arg-type]
     assert detect_graphics(" Kitty ", env=env, query=query) is GraphicsMode.KITTY  # type: ignore[arg-type]
-    assert detect_graphics(GraphicsMode.HALFCELL, env=env, query=query) is GraphicsMode.HALFCELL  # type: ignore[arg-type]
-    assert calls == []
+    # Forced pixel modes still ask, for the cell size and the sixel limit.
+    assert calls == [1, 1]
     with pytest.raises(ValueError, match="unknown graphics mode 'ascii'"):
         detect_graphics("ascii", env=env)
 
@@ -136,6 +141,116 @@ def test_query_gives_up_after_the_timeout_when_the_terminal_is_silent() -> None:
         thread = answer_as(master, None)
         assert query_terminal(timeout=0.1, stdin_fd=slave, stdout_fd=slave) is None
         thread.join(2)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+# --- Recorded answers of real terminals --------------------------------------
+# Each is what the terminal wrote back to query_terminal's one write, recorded
+# on a virtual X display (Debian 12's xterm 379, kitty 0.26.5, tmux 3.3a).
+
+XTERM_VT340 = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4;6;9;15;16;22;28c"
+XTERM_PLAIN = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
+KITTY_0_26 = b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.26.5)\x1b\\\x1b[6;18;9t\x1b[4;396;639t\x1b[8;22;71t\x1b[?62;c"
+KITTY_0_35 = b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[6;20;10t\x1b[4;400;800t\x1b[8;20;80t\x1b[?62;c"
+TMUX_3_3 = b"\x1bP>|tmux 3.3a\x1b\\\x1b[8;80;23t\x1b[?1;2c"
+XTERM_16_COLOURS = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;16S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4c"
+
+
+def recorded(data: bytes) -> object:
+    return lambda: parse_reply(data)
+
+
+def test_xterm_in_sixel_mode_is_drawn_in_sixels_within_its_limit() -> None:
+    reply = parse_reply(XTERM_VT340)
+    assert reply is not None
+    assert (reply.name, reply.version, reply.sixel, reply.kitty) == ("xterm", "379", True, False)
+    assert reply.color_registers == 1024
+    assert reply.sixel_area == (480, 312) and reply.sixel_max == (1000, 1000)
+    found = detect("auto", env={"TERM": "xterm"}, query=recorded(XTERM_VT340), cells=(80, 24))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.SIXEL
+    assert found.sixel_max == (1000, 1000)
+    # xterm answers no window query by default: its sixel area over its cells.
+    assert found.cell_pixels == (6, 13)
+    assert found.reason == "slides drawn with sixel graphics at up to 1000x1000 pixels (xterm 379)"
+
+
+def test_plain_xterm_falls_back_to_half_cells_and_says_why() -> None:
+    found = detect("auto", env={"TERM": "xterm"}, query=recorded(XTERM_PLAIN), cells=(80, 24))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.HALFCELL
+    assert found.reason == "slides drawn with half-cell blocks: this terminal has no image protocol"
+
+
+def test_kitty_before_0_28_gets_classic_placement() -> None:
+    found = detect("auto", env={"TERM": "xterm-kitty"}, query=recorded(KITTY_0_26))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.KITTY
+    assert not found.placeholders
+    assert found.cell_pixels == (9, 18)
+    assert found.terminal == "kitty 0.26.5"
+    assert found.reason == "slides drawn with kitty graphics (kitty 0.26.5, classic placement)"
+    # The name comes from the terminal itself, not only from TERM.
+    assert detect("auto", env={"TERM": "xterm-256color"}, query=recorded(KITTY_0_26)).mode is GraphicsMode.KITTY  # type: ignore[arg-type]
+
+
+def test_kitty_0_28_and_later_has_placeholders() -> None:
+    found = detect("auto", env={"TERM": "xterm-kitty"}, query=recorded(KITTY_0_35))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.KITTY and found.placeholders
+    assert found.cell_pixels == (10, 20)
+
+
+def test_tmux_answer_is_read_but_tmux_keeps_half_cells() -> None:
+    reply = parse_reply(TMUX_3_3)
+    assert reply is not None and (reply.name, reply.version, reply.sixel, reply.kitty) == ("tmux", "3.3a", False, False)
+    calls, query = asked(reply)
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}, query=query)  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.HALFCELL
+    assert found.reason == "slides drawn with half-cell blocks: inside tmux or screen"
+
+
+def test_too_few_sixel_colours_keep_half_cells() -> None:
+    found = detect("auto", env={"TERM": "xterm"}, query=recorded(XTERM_16_COLOURS), cells=(80, 24))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.HALFCELL
+    assert "only 16 colours" in found.reason
+
+
+def test_forced_sixel_keeps_the_terminals_limit() -> None:
+    found = detect("sixel", env={"TERM": "xterm"}, query=recorded(XTERM_VT340), cells=(80, 24))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.SIXEL and found.forced
+    assert found.sixel_max == (1000, 1000) and found.cell_pixels == (6, 13)
+
+
+def test_silent_terminal_says_so() -> None:
+    found = detect("auto", env={"TERM": "xterm"}, query=lambda: None)
+    assert found.mode is GraphicsMode.HALFCELL
+    assert found.reason == "slides drawn with half-cell blocks: the terminal did not answer"
+
+
+def test_detect_graphics_keeps_the_detection_for_the_app() -> None:
+    detect_graphics("auto", env={"TERM": "xterm-kitty"}, query=recorded(KITTY_0_26))  # type: ignore[arg-type]
+    found = current_detection()
+    assert isinstance(found, Detection) and found.mode is GraphicsMode.KITTY and found.cell_pixels == (9, 18)
+
+
+def test_query_sends_every_question_and_reads_every_answer() -> None:
+    master, slave = pty.openpty()
+    try:
+        seen: list[bytes] = []
+
+        def terminal() -> None:
+            data = b""
+            while not data.endswith(b"\x1b[c"):
+                data += os.read(master, 1024)
+            seen.append(data)
+            os.write(master, KITTY_0_26)
+
+        thread = threading.Thread(target=terminal, daemon=True)
+        thread.start()
+        reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave)
+        thread.join(2)
+        assert reply == parse_reply(KITTY_0_26)
+        for question in (b"\x1b_Gi=31,", b"\x1b[>0q", b"\x1b[?1;1;0S", b"\x1b[?2;1;0S", b"\x1b[?2;4;0S", b"\x1b[16t", b"\x1b[14t", b"\x1b[18t"):
+            assert question in seen[0]
     finally:
         os.close(master)
         os.close(slave)

@@ -124,13 +124,26 @@ def test_broken_picture_becomes_a_black_slide_with_the_reason(deck: list[Path], 
 
 
 def test_graphics_modes_fit_to_the_pixel_box(deck: list[Path]) -> None:
-    cache = SlideCache(deck, GraphicsMode.SIXEL, cells=(40, 10), cell_pixels=(8, 16))
+    cache = SlideCache(deck, GraphicsMode.KITTY, cells=(40, 10), cell_pixels=(8, 16))
     slide = cache.prepare(0)
     assert slide.strips is None
-    # 320x160 screen pixels; a 16:9 slide is 284x160, centred.
-    assert slide.image.size == (320, 160)
-    assert slide.image.getpixel((160, 80)) == COLOURS[0]
-    assert slide.image.getpixel((5, 80)) == (0, 0, 0)
+    # 320x160 screen pixels; a 16:9 slide is 284x160 (the view centres it).
+    assert slide.image.size == (284, 160)
+    assert slide.image.getpixel((142, 80)) == COLOURS[0]
+    assert slide.image_id is not None and slide.payload is not None
+    assert slide.payload.startswith(f"\x1b_Ga=t,t=d,f=24,o=z,s=284,v=160,i={slide.image_id},q=2,")
+    # Sixel pictures are whole sixel bands (6 pixel rows) and within the terminal's limit.
+    sixel = SlideCache(deck, GraphicsMode.SIXEL, cells=(40, 10), cell_pixels=(8, 16), sixel_max=(100, 100)).prepare(1)
+    assert sixel.image.size == (100, 54) and sixel.image_id is None
+    assert sixel.payload is not None and sixel.payload.startswith("\x1bP") and '"1;1;100;54' in sixel.payload
+
+
+def test_kitty_image_ids_differ_per_slide_and_size(deck: list[Path]) -> None:
+    cache = SlideCache(deck, GraphicsMode.KITTY, cells=(40, 10), cell_pixels=(8, 16))
+    first = {cache.prepare(i).image_id for i in range(len(deck))}
+    cache.resize(30, 10)
+    second = {cache.prepare(i).image_id for i in range(len(deck))}
+    assert len(first) == len(second) == len(deck) and not first & second
 
 
 def test_rejects_empty_deck_and_bad_index(deck: list[Path]) -> None:

@@ -85,6 +85,23 @@ def test_card_is_written_beside_the_table(event: Path, tmp_path: Path, capsys):
     assert "Winner: Amy" in captured.out and "card.png" in captured.err
 
 
+@pytest.mark.parametrize("name", ["card.gif", "card", "card.png.txt"])
+def test_a_card_name_with_another_ending_is_a_usage_error(event: Path, tmp_path: Path, capsys, name):
+    before = snapshot(tmp_path)
+    with pytest.raises(SystemExit) as caught:
+        main(["results", str(event), "--card", str(tmp_path / name)])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert name in err and ".png, .jpg, .jpeg" in err and "Traceback" not in err
+    assert snapshot(tmp_path) == before
+
+
+def test_a_jpg_card_is_jpeg(event: Path, tmp_path: Path, capsys):
+    assert main(["results", str(event), "--card", str(tmp_path / "results.jpg")]) == 0
+    with Image.open(tmp_path / "results.jpg") as image:
+        assert image.format == "JPEG"
+
+
 @pytest.mark.parametrize("flag", ["--out", "--card"])
 def test_a_target_in_a_missing_folder_is_one_line_and_exit_1(event: Path, tmp_path: Path, capsys, flag):
     before = snapshot(tmp_path)

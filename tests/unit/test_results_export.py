@@ -247,9 +247,47 @@ def test_card_fits_long_names(night):
     assert card_image(standings, long).crop(band).tobytes() == card_image(standings, event).crop(band).tobytes()
 
 
-def test_card_spells_letters_the_bundled_font_lacks_with_ones_it_has():
-    from battledecks.results.card import _drawable
+def test_card_keeps_accents_and_spells_only_what_the_font_lacks():
+    from battledecks.fonts import drawable as _drawable
 
-    assert _drawable("Zoë Ångström-Æsir ß Łódź") == "Zoe Angstrom-AEsir ss Lodz"
+    assert _drawable("Zoë Ångström-Æsir ß Łódź O'Brien-Ñúñez") == "Zoë Ångström-Æsir ß Łódź O'Brien-Ñúñez"
     assert _drawable("Plain ASCII “quoted” …") == "Plain ASCII “quoted” …"
     assert _drawable("東京") == "??"
+
+
+def test_card_draws_an_accented_winner_with_its_accents(tmp_path: Path):
+    from battledecks import fonts
+    from battledecks.core.scoring import Scorecard
+
+    (tmp_path / "decks").mkdir()
+    event = load_event(write_event(tmp_path, "n", "Night", ["X"], "judges: [A]"))
+    scoring = event.scoring
+
+    def card(name: str) -> Image.Image:
+        return card_image(Standings.compute(scoring, [Scorecard(name, {"A": {"Overall": 9}})]), event)
+
+    accented, plain = "Zoë O'Brien-Ñúñez", "Zoe O'Brien-Nunez"
+    assert fonts.missing(accented) == "" and fonts.missing(accented, bold=True) == ""
+    # The winner's name stands above the gold block: its accents change what is drawn there.
+    band = (700, 300, 1220, 560)
+    assert card(accented).crop(band).tobytes() != card(plain).crop(band).tobytes()
+    # And a character the font lacks is not drawn as if it had it.
+    assert card("Zoë 東").crop(band).tobytes() == card("Zoë ?").crop(band).tobytes()
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("card.jpg", "JPEG"), ("card.JPEG", "JPEG"), ("card.png", "PNG")])
+def test_card_is_written_in_the_format_its_name_says(night, tmp_path: Path, name: str, fmt: str):
+    event, _, standings = night
+    out = tmp_path / name
+    render_card(standings, event, out)
+    with Image.open(out) as image:
+        assert image.format == fmt and image.size == CARD_SIZE
+
+
+def test_card_with_another_ending_is_refused_and_nothing_written(night, tmp_path: Path):
+    from battledecks.core.problems import BattledecksError
+
+    event, _, standings = night
+    with pytest.raises(BattledecksError, match=r"card\.gif: .*\.png, \.jpg, \.jpeg"):
+        render_card(standings, event, tmp_path / "card.gif")
+    assert not (tmp_path / "card.gif").exists()

@@ -16,6 +16,7 @@ from battledecks.core.record import EventRecord
 from battledecks.core.scoring import Scorecard, Standings, exact, format_score
 from battledecks.core.show import Show
 
+from tests.builders import present
 from tests.scoring_builders import make_decks, play, write_event
 
 
@@ -354,10 +355,9 @@ def test_from_record_reads_every_round(tied_event: Path):
     round2 = {("Ann", "Style"): 6, ("Ann", "Fit"): 5, ("Bob", "Style"): 5, ("Bob", "Fit"): 5}
     for name, scores in (("Cleo", one), ("Dev", round2)):
         show.draw_for(name, 2)
-        show.start_talk(name, 0.0, 2)
-        show.end_talk(name, 2)
+        present(show, name, 2)
         for (judge, criterion), value in scores.items():
-            show.record.score(name, judge, criterion, value, round=2)
+            show.score(name, judge, criterion, value, round=2)
     reloaded = EventRecord.load(show.event, save=False)
     decided = Standings.from_record(reloaded)
     assert decided.awards.winners == ("Dev",)

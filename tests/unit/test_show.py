@@ -15,7 +15,7 @@ from battledecks.core.atomic import EventLockedError
 from battledecks.core.problems import ProblemsError
 from battledecks.core.record import EventRecord, RecordError, Status, read_entries
 from battledecks.core.show import Show
-from tests.builders import build_deck, build_event
+from tests.builders import build_deck, build_event, present
 
 SCORING = {"judges": ["J1", "J2"], "criteria": [{"name": "Style", "weight": 1}, {"name": "Fit", "weight": 2}]}
 
@@ -138,17 +138,21 @@ def test_talk_lifecycle_and_statuses(event_path: Path, seeds, wall) -> None:  # 
     show.draw_for("Ada")
     show.start_talk("Ada", 0.0)
     assert show.status("Ada") is Status.PRESENTING
-    show.abort_talk("Ada")
+    with pytest.raises(RecordError, match="not over yet"):
+        show.end_talk(10.0)
+    show.abort_talk(1.0)
     assert show.status("Ada") is Status.DRAWN
-    show.start_talk("Ada", 10.0)
-    show.end_talk("Ada")
+    with pytest.raises(RecordError, match="no talk is on stage"):
+        show.abort_talk(2.0)
+    with pytest.raises(RecordError, match="not presented yet"):
+        show.score("Ada", "J1", "Style", 7)
+    present(show, "Ada", at=10.0)
     assert show.status("Ada") is Status.PRESENTED
-    record = show.record
     for judge in ("J1", "J2"):
         for crit in ("Style", "Fit"):
-            record.score("Ada", judge, crit, 7)
+            show.score("Ada", judge, crit, 7)
     assert show.status("Ada") is Status.PRESENTED  # the audience score is missing
-    record.score("Ada", None, None, 9)
+    show.score("Ada", None, None, 9)
     assert show.status("Ada") is Status.SCORED
     with pytest.raises(RecordError):
         show.start_talk("Ada", 20.0)
@@ -157,11 +161,10 @@ def test_talk_lifecycle_and_statuses(event_path: Path, seeds, wall) -> None:  # 
 def test_corrections_keep_the_old_value(event_path: Path, seeds, wall) -> None:  # noqa: ANN001
     show = open_show(event_path, seeds, wall)
     show.draw_for("Ada")
-    show.start_talk("Ada", 0.0)
-    show.end_talk("Ada")
-    show.record.score("Ada", "J1", "Style", 6)
-    show.record.score("Ada", "J1", "Style", 6)  # unchanged: nothing recorded
-    show.record.score("Ada", "J1", "Style", 8)
+    present(show, "Ada")
+    show.score("Ada", "J1", "Style", 6)
+    show.score("Ada", "J1", "Style", 6)  # unchanged: nothing recorded
+    show.score("Ada", "J1", "Style", 8)
     reopened = open_show(event_path, seeds, wall)
     assert reopened.record.presenters["Ada"].main.scores[("J1", "Style")] == 8
     (correction,) = reopened.record.corrections()
@@ -177,29 +180,28 @@ def test_interrupted_talk_is_marked_and_can_restart(event_path: Path, seeds, wal
     assert reopened.status("Ada") is Status.INTERRUPTED
     assert reopened.mark_interrupted() == ["Ada"]
     assert sum(e["kind"] == "talk-interrupted" for e in reopened.record.entries) == 1
-    reopened.abort_talk("Ada", reason="restarted after interruption")
-    reopened.start_talk("Ada", 5.0)
-    reopened.end_talk("Ada")
+    present(reopened, "Ada", at=5.0)
+    assert [e["kind"] for e in reopened.record.entries[-3:]] == ["abort", "talk-start", "talk-end"]
     assert reopened.status("Ada") is Status.PRESENTED
 
 
 def test_lineup_changes(event_path: Path, seeds, wall) -> None:  # noqa: ANN001
     show = open_show(event_path, seeds, wall)
     record = show.record
-    record.add_presenter("Wanda")
-    assert record.order[-1] == "Wanda" and record.presenters["Wanda"].wildcard
+    show.add_presenter("Wanda")
+    assert record.order[-1] == "Wanda" and show.presenter("Wanda").wildcard
     with pytest.raises(RecordError):
-        record.add_presenter("wanda")
-    record.move_presenter("Wanda", -10)
+        show.add_presenter("wanda")
+    show.move_presenter("Wanda", -10)
     assert record.order[0] == "Wanda"
-    assert not record.move_presenter("Wanda", -1)
-    record.remove_presenter("Wanda")
+    assert not show.move_presenter("Wanda", -1)
+    show.remove_presenter("Wanda")
     assert "Wanda" not in record.order
     first = record.order[0]
     show.draw_for(first)
     show.start_talk(first, 0.0)
     with pytest.raises(RecordError):
-        record.remove_presenter(first)
+        show.remove_presenter(first)
     assert open_show(event_path, seeds, wall).record.order == record.order
 
 
@@ -249,15 +251,15 @@ def test_record_survives_kill_at_any_instant(event_path: Path, tmp_path: Path) -
         import itertools
         from pathlib import Path
         from battledecks.core.show import Show
+        from tests.builders import present
         show = Show.open(Path({str(event_path)!r}))
         show.draw_all()
         name = show.record.order[0]
         if show.status(name).value == "drawn":
-            show.start_talk(name, 0.0)
-            show.end_talk(name)
+            present(show, name)
         print("ready", flush=True)
         for i in itertools.count():
-            show.record.score(name, "J1", "Style", 1 + i % 10)
+            show.score(name, "J1", "Style", 1 + i % 10)
         """
     )
     for delay in (0.05, 0.13, 0.21, 0.34):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from ..widgets.key_footer import KeyFooter
+from .base import AppModal
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(AppModal[bool]):
     """Ask a yes/no question; dismisses with True for yes."""
 
     DEFAULT_CSS = """
@@ -53,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class AskScreen(ModalScreen[str | None]):
+class AskScreen(AppModal[str | None]):
     """Ask for one line of text; dismisses with it, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -88,8 +88,8 @@ class AskScreen(ModalScreen[str | None]):
             return
         self.dismiss(text)
 
-    def action_submit(self) -> None:
-        self.query_one(Input).action_submit()
+    async def action_submit(self) -> None:
+        await self.query_one(Input).action_submit()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

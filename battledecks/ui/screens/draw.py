@@ -7,17 +7,17 @@ import random
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ...core.draw import Draw
 from ..widgets.key_footer import KeyFooter
+from .base import AppModal
 
 SUSPENSE_STEPS = 14
 """Titles flashed before the reveal; each a little slower than the last."""
 
 
-class DrawScreen(ModalScreen[None]):
+class DrawScreen(AppModal[None]):
     """Shows the outcome of a draw the show has already recorded.
 
     The flashing titles are for the room only: the deck was drawn (and saved)

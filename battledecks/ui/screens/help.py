@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets.key_footer import KeyFooter
+from .base import AppModal
 
 FLOW = """\
 [b]Running a show[/b]
@@ -28,7 +29,7 @@ Everything is saved to the record beside the event file as it happens; reopen th
 """
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(AppModal[None]):
     """Lists the keys of the screen it was opened from."""
 
     DEFAULT_CSS = """
@@ -46,11 +47,14 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = []
-        for binding in self.under._bindings.key_to_bindings.values():
-            for b in binding:
-                if b.description and b.show:
-                    display = b.key_display or self.app.get_key_display(b)
-                    keys.append(f"  [b]{display:>10}[/b]  {b.description}")
+        # The keys the screen underneath answers now (its own and its focused widget's);
+        # the app's own keys are the two lines added below.
+        for active in self.under.active_bindings.values():
+            b = active.binding
+            if active.node is self.app or not (b.description and b.show):
+                continue
+            display = b.key_display or self.app.get_key_display(b)
+            keys.append(f"  [b]{display:>10}[/b]  {b.description}")
         seen: list[str] = []
         for line in keys:
             if line not in seen:

@@ -5,13 +5,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Static
 
+from ...core.changes import Change
 from ...core.problems import BattledecksError
-from ...core.record import Status
+from ...core.show import TALK_STEPS, Status
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
 
 STATUS_STYLE = {
@@ -24,7 +26,11 @@ STATUS_STYLE = {
 }
 
 
-class LineupScreen(Screen[None]):
+FOLLOW = ("add", "move", "draw", "veto")
+"""Changes after which the cursor follows the presenter they are about."""
+
+
+class LineupScreen(AppScreen[None]):
     """The host's home screen: the lineup and what to do next."""
 
     DEFAULT_CSS = """
@@ -54,6 +60,8 @@ class LineupScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._stale = False
+        self.app.changed.subscribe(self, self._on_change)
         table = self.query_one(DataTable)
         table.add_column("#", key="n", width=3)
         table.add_column("Presenter", key="name")
@@ -66,7 +74,17 @@ class LineupScreen(Screen[None]):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_lineup()
+        if self._stale:
+            self.refresh_lineup()
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in TALK_STEPS or change.kind == "catch-up":
+            return  # the stage's business: nothing in the lineup moves
+        if self.is_current:
+            self.refresh_lineup(select=change.presenter if change.kind in FOLLOW else None)
+        else:
+            # Behind the stage or a dialog: redraw once, when the lineup shows again.
+            self._stale = True
 
     # --- showing state ---------------------------------------------------
 
@@ -75,41 +93,44 @@ class LineupScreen(Screen[None]):
         table = self.query_one(DataTable)
         if table.row_count == 0:
             return None
-        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key
         return str(key.value)
 
     def refresh_lineup(self, select: str | None = None) -> None:
+        self._stale = False
         show = self.app.show
         event = show.event
         table = self.query_one(DataTable)
         keep = select or self.selected
         table.clear()
         totals = score_text(show)
-        for index, presenter in enumerate(show.record.lineup(), start=1):
-            status = show.status(presenter.name)
-            turn = presenter.latest
+        lineup = show.lineup()
+        names = [p.name for p in lineup]
+        for index, presenter in enumerate(lineup, start=1):
+            status = presenter.status
             name = presenter.name + (" (wildcard)" if presenter.wildcard else "")
             row: list[object] = [
                 str(index),
                 name,
                 f"[{STATUS_STYLE[status]}]{status.value}[/]",
-                turn.deck_title or ("" if status is Status.WAITING else turn.deck or ""),
+                presenter.title or ("" if status is Status.WAITING else presenter.deck or ""),
             ]
             if event.topics:
-                row.append(turn.topic or "")
+                row.append(presenter.topic or "")
             row.append(totals.get(presenter.name, ""))
             table.add_row(*row, key=presenter.name)
-        if keep and keep in show.record.presenters:
-            table.move_cursor(row=show.record.order.index(keep))
+        if keep and keep in names:
+            table.move_cursor(row=names.index(keep))
         elif (nxt := show.next_up()) is not None:
-            table.move_cursor(row=show.record.order.index(nxt))
+            table.move_cursor(row=names.index(nxt))
         supply = show.supply()
         date = f" · {event.date.isoformat()}" if event.date else ""
         self.query_one("#summary", Static).update(
-            f"[b]{event.name}[/b]{date} · {len(show.record.order)} presenters · "
+            f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
             f"{supply.decks} unseen decks"
             + (f" · {supply.topics} topics left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
+            + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough:
@@ -159,16 +180,11 @@ class LineupScreen(Screen[None]):
         name = self.selected
         if name is None:
             return
-        reason = self.app.show.can_draw(name)
-        if reason:
-            self._fail(reason)
-            return
         try:
             result = self.app.show.draw_for(name)
         except BattledecksError as error:
             self._fail(error)
             return
-        self.refresh_lineup(select=name)
         self.app.push_screen(DrawScreen(name, result))
 
     def action_veto(self) -> None:
@@ -177,30 +193,28 @@ class LineupScreen(Screen[None]):
         name = self.selected
         if name is None:
             return
-        turn = self.app.show.record.presenters[name].latest
-        if turn.deck is None:
-            self._fail(f"{name} has no deck to veto.")
-            return
-        if turn.talks_started:
-            self._fail(f"{name} has already been on stage with this deck.")
+        show = self.app.show
+        turn = show.presenter(name)
+        why = show.can_veto(name, turn.round)
+        if why:
+            self._fail(why)
             return
 
         def vetoed(reason: str | None) -> None:
             if reason is None:
                 return
             try:
-                result = self.app.show.veto(name, reason)
+                result = show.veto(name, reason, turn.round)
             except BattledecksError as error:
                 self._fail(error)
                 return
-            self.refresh_lineup(select=name)
             if result is None:
                 self._fail(f"Deck set aside; no unseen deck is left for {name}.")
             else:
                 self.app.push_screen(DrawScreen(name, result))
 
         self.app.push_screen(
-            AskScreen(f"Set aside {turn.deck_title or turn.deck} and draw again for {name}? Why?", "broken slide, unsuitable, ..."),
+            AskScreen(f"Set aside {turn.title or turn.deck} and draw again for {name}? Why?", "broken slide, unsuitable, ..."),
             vetoed,
         )
 
@@ -211,27 +225,18 @@ class LineupScreen(Screen[None]):
         if name is None:
             return
         show = self.app.show
-        turn = show.record.presenters[name].latest
-        status = show.status(name)
-        if status is Status.WAITING:
-            self._fail(f"{name} has no deck yet: press d to draw.")
-            return
-        if status in (Status.PRESENTED, Status.SCORED):
-            self._fail(f"{name} has already presented.")
-            return
-        if show.deck_of(name, turn.round) is None:
-            self._fail(
-                f"{turn.deck_title or turn.deck} is no longer in {show.event.decks}: press v to set it aside and draw another."
-            )
+        turn = show.presenter(name)
+        status = turn.status
+        reason = show.can_start(name, turn.round)
+        if reason:
+            self._fail(reason)
             return
 
         def go(yes: bool | None) -> None:
             if not yes:
                 return
-            if turn.talk_open:
-                show.abort_talk(name, turn.round, reason="restarted after interruption")
+
             def after(result: str | None) -> None:
-                self.refresh_lineup(select=name)
                 if result == "ended":
                     self.action_scores()
 
@@ -252,7 +257,7 @@ class LineupScreen(Screen[None]):
         if status not in (Status.PRESENTED, Status.SCORED):
             self._fail(f"{name} has not presented yet.")
             return
-        self.app.push_screen(ScoresScreen(name, self.app.show.record.presenters[name].latest.round))
+        self.app.push_screen(ScoresScreen(name, self.app.show.presenter(name).round))
 
     def action_standings(self) -> None:
         from .standings import StandingsScreen
@@ -264,11 +269,10 @@ class LineupScreen(Screen[None]):
             if not name:
                 return
             try:
-                self.app.show.record.add_presenter(name)
+                name = self.app.show.add_presenter(name)
             except BattledecksError as error:
                 self._fail(error)
                 return
-            self.refresh_lineup(select=name)
             self.notify(f"{name} joins the lineup.")
 
         self.app.push_screen(AskScreen("Add a presenter (wildcard) at the end of the lineup:", "Name"), added)
@@ -277,30 +281,31 @@ class LineupScreen(Screen[None]):
         name = self.selected
         if name is None:
             return
-        turn = self.app.show.record.presenters[name].main
-        if turn.talks_started:
-            self._fail(f"{name} has already been on stage and cannot be removed.")
+        why = self.app.show.can_remove(name)
+        if why:
+            self._fail(why)
             return
+        turn = self.app.show.presenter(name, 1)
 
         def removed(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.app.show.record.remove_presenter(name)
+                self.app.show.remove_presenter(name)
             except BattledecksError as error:
                 self._fail(error)
-                return
-            self.refresh_lineup()
 
-        extra = f" Their deck ({turn.deck_title}) stays out of the draw." if turn.deck else ""
+        extra = f" Their deck ({turn.title}) stays out of the draw." if turn.deck else ""
         self.app.push_screen(ConfirmScreen(f"Remove {name} from the lineup?{extra}", yes="Remove"), removed)
 
     def action_move(self, delta: int) -> None:
         name = self.selected
         if name is None:
             return
-        if self.app.show.record.move_presenter(name, delta):
-            self.refresh_lineup(select=name)
+        try:
+            self.app.show.move_presenter(name, delta)
+        except BattledecksError as error:
+            self._fail(error)
 
     def action_quit(self) -> None:
         def answer(yes: bool | None) -> None:

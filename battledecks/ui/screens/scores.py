@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Header, Input, Label, Static
 
 from ...core.event import Scoring
+from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 AUDIENCE = "\x00audience"
 """Key of the audience row (no judge can have this name)."""
@@ -58,7 +61,7 @@ class ScoreInput(Input):
         self.saved = value
 
 
-class ScoresScreen(Screen[None]):
+class ScoresScreen(AppScreen[None]):
     """Enter or correct the scores of one presenter's talk."""
 
     DEFAULT_CSS = """
@@ -74,6 +77,7 @@ class ScoresScreen(Screen[None]):
         Binding("escape", "close", "Back to lineup"),
         Binding("ctrl+s", "save_all", "Save"),
         Binding("f1", "show_help", "Help"),
+        Binding("f2", "vote", "Phone vote"),
         Binding("down", "app.focus_next", "Next", show=False),
         Binding("up", "app.focus_previous", "Previous", show=False),
     ]
@@ -86,10 +90,10 @@ class ScoresScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         show = self.app.show
         scoring = show.event.scoring
-        turn = show.record.presenters[self.presenter].turn(self.round)
+        turn = show.presenter(self.presenter, self.round)
         criteria = [c.name for c in scoring.criteria]
         yield Header(show_clock=True, icon="")
-        deck = turn.deck_title or turn.deck or ""
+        deck = turn.title or turn.deck or ""
         round_text = f" · sudden death round {self.round - 1}" if self.round > 1 else ""
         yield Static(
             f"[b]Scores for {self.presenter}[/b] · {deck}{round_text}\n"
@@ -115,10 +119,17 @@ class ScoresScreen(Screen[None]):
                             yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring)
                 if scoring.audience:
                     yield Label("Audience", classes="head")
-                    yield ScoreInput(AUDIENCE, None, turn.audience, scoring, id="audience")
+                    # A phone vote's result is a mean: the audience field takes hundredths then.
+                    audience_scale = replace(scoring, step=0.01) if scoring.audience_vote else scoring
+                    yield ScoreInput(AUDIENCE, None, turn.audience, audience_scale, id="audience")
                     for _ in criteria[1:]:
                         yield Label("")
         yield Static("", id="message")
+        desk = self._desk()
+        if desk is not None:
+            from ...room.votes_console import VotePanel
+
+            yield VotePanel(desk, self.presenter, self.round, id="vote")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -142,7 +153,11 @@ class ScoresScreen(Screen[None]):
         if value == field.saved:
             return True
         judge = None if field.judge == AUDIENCE else field.judge
-        self.app.show.record.score(self.presenter, judge, field.criterion, value, round=self.round)
+        try:
+            self.app.show.score(self.presenter, judge, field.criterion, value, self.round)
+        except BattledecksError as error:
+            self._message(f"{error}: not saved", error=True)
+            return False
         who = "audience" if judge is None else f"{judge} · {field.criterion}"
         if field.saved is None:
             self._message(f"Saved {who}: {format_score(value)}")
@@ -170,6 +185,29 @@ class ScoresScreen(Screen[None]):
         if ok:
             self._message("All scores saved.")
         return ok
+
+    # --- the room's vote from their phones (run --serve, scoring.audience.vote: phones) ---
+
+    def _desk(self):  # noqa: ANN202
+        return getattr(self.app, "votes", None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._desk() is not None if action == "vote" else True
+
+    def action_vote(self) -> None:
+        from ...room.votes_console import VotePanel
+
+        try:
+            said = self.query_one(VotePanel).toggle()
+        except BattledecksError as error:
+            self._message(str(error), error=True)
+            return
+        audience = next(iter(self.query("#audience").results(ScoreInput)), None)
+        if audience is not None:
+            value = self.app.show.presenter(self.presenter, self.round).audience
+            with audience.prevent(Input.Changed):
+                audience.value, audience.saved = format_score(value), value
+        self._message(said)
 
     def action_show_help(self) -> None:
         # "?" would be typed into the focused score field, so help is on F1 here.

@@ -14,17 +14,19 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
-from textual.screen import Screen
 from textual.widgets import Digits, Label, ProgressBar, Static
 
+from ...core.changes import Change
 from ...core.clock import ClockState, Phase, TalkClock
 from ...core.decks import Deck, slide_files
 from ...core.pdf import PdfError
+from ...core.show import TALK_STEPS
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.slide_view import SlideView
 from .dialogs import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen
 
 LATE_NOTE = 0.25
 """A slide shown this many seconds after its due time is noted in the record."""
@@ -43,7 +45,7 @@ TIME_UP_ART = "\n".join(
 )
 
 
-class StageScreen(Screen[str]):
+class StageScreen(AppScreen[str]):
     """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``."""
 
     DEFAULT_CSS = """
@@ -122,6 +124,7 @@ class StageScreen(Screen[str]):
         self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
         self.clock = self.app.show.start_talk(self.presenter, now, self.round)
+        self.app.changed.subscribe(self, self._on_change)
         self.set_interval(WATCHDOG, self.tick)
         self.tick()
 
@@ -131,6 +134,11 @@ class StageScreen(Screen[str]):
         self._gc_resume()
 
     # --- the loop ----------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        # A pause, resume or skip moved the schedule: show where the talk is now.
+        if change.kind in TALK_STEPS and change.presenter == self.presenter:
+            self.tick()
 
     def tick(self) -> None:
         """Show where the talk is now and arm the timer for the next change."""
@@ -143,7 +151,7 @@ class StageScreen(Screen[str]):
             self._change_slide(state, now)
         self._show_state(state)
         if state.phase is Phase.TIME_UP:
-            self._time_up()
+            self._time_up(now)
             return
         if self._deadline is not None:
             self._deadline.arm(clock.next_change(now))
@@ -160,10 +168,7 @@ class StageScreen(Screen[str]):
         self._paint_now()
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.
-            self.app.show.note_talk(
-                "catch-up", self.presenter, self.round,
-                shown=previous + 1, now=state.slide + 1, late=round(late, 3),
-            )
+            self.app.show.note_catch_up(now, shown=previous + 1, slide=state.slide + 1, late=late)
 
     def _paint_now(self) -> None:
         """Write the new slide to the terminal now, not at the next frame.
@@ -192,14 +197,14 @@ class StageScreen(Screen[str]):
             self.query_one(ProgressBar).update(progress=state.elapsed)
         self.query_one("#state", Label).update("PAUSED" if state.paused else "")
 
-    def _time_up(self) -> None:
+    def _time_up(self, now: float) -> None:
         if self.finished:
             return
         self.finished = True
         assert self.clock is not None
         if self._deadline is not None:
             self._deadline.cancel()
-        self.app.show.end_talk(self.presenter, self.round)
+        self.app.show.end_talk(now)
         self.query_one("#remaining", Digits).update("0:00")
         self.query_one(ProgressBar).update(progress=self.app.show.event.seconds)
         curtain = self.query_one("#curtain")
@@ -217,15 +222,11 @@ class StageScreen(Screen[str]):
         if self.clock is None or self.finished:
             return
         now = self.app.monotonic()
-        was_paused = self.clock.paused
-        state_before = self.clock.state(now)
-        if self.clock.toggle_pause(now):
-            self.app.show.note_talk("pause", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
-            if self._deadline is not None:
-                self._deadline.cancel()
-        elif was_paused:
-            self.app.show.note_talk("resume", self.presenter, self.round, talk_time=round(state_before.elapsed, 3))
-        self.tick()
+        show = self.app.show
+        if self.clock.paused:
+            show.resume_talk(now)
+        elif show.pause_talk(now) and self._deadline is not None:
+            self._deadline.cancel()
 
     def action_abort(self) -> None:
         if self.clock is None:
@@ -233,24 +234,17 @@ class StageScreen(Screen[str]):
         if self.finished:
             self.dismiss("ended")
             return
-        now = self.app.monotonic()
-        paused_here = self.clock.pause(now)
-        if paused_here:
-            self.app.show.note_talk("pause", self.presenter, self.round, talk_time=round(self.clock.state(now).elapsed, 3))
-        self.tick()
+        paused_here = self.app.show.pause_talk(self.app.monotonic())
 
         def answer(yes: bool | None) -> None:
             assert self.clock is not None
             if yes:
-                self.clock.abort(self.app.monotonic())
                 self.finished = True
-                self.app.show.abort_talk(self.presenter, self.round, reason="aborted by the host")
+                self.app.show.abort_talk(self.app.monotonic(), reason="aborted by the host")
                 self.dismiss("aborted")
                 return
             if paused_here:
-                self.clock.resume(self.app.monotonic())
-                self.app.show.note_talk("resume", self.presenter, self.round)
-            self.tick()
+                self.app.show.resume_talk(self.app.monotonic())
 
         self.app.push_screen(
             ConfirmScreen(
@@ -268,10 +262,7 @@ class StageScreen(Screen[str]):
         def answer(yes: bool | None) -> None:
             if not yes or self.clock is None or self.finished:
                 return
-            skipped = self.clock.skip_slide(self.app.monotonic())
-            if skipped is not None:
-                self.app.show.note_talk("skip", self.presenter, self.round, slide=skipped + 1)
-            self.tick()
+            self.app.show.skip_slide(self.app.monotonic())
 
         self.app.push_screen(
             ConfirmScreen(f"Skip slide {self.shown_slide + 1}? The talk ends sooner by what is left of it.", yes="Skip slide"),

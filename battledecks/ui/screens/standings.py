@@ -10,17 +10,19 @@ from rich.console import Console
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from ...core.changes import Change
 from ...core.problems import BattledecksError
 from ...core.scoring import Standings, format_score
 from ...results._words import names
 from ...results.table import results_table, table_text
 from ..widgets.key_footer import KeyFooter
+from .base import AppScreen, AppModal
 
 
-class StandingsScreen(Screen[None]):
+class StandingsScreen(AppScreen[None]):
     """The ranked table, with ties shown as ties, fitted to the terminal's width."""
 
     DEFAULT_CSS = """
@@ -47,17 +49,28 @@ class StandingsScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.app.changed.subscribe(self, self._on_change)
         self.refresh_standings()
 
     def on_screen_resume(self) -> None:
-        self.refresh_standings()
+        self._show_on_projector("standings")
+
+    def _show_on_projector(self, stage: str) -> None:
+        try:
+            self.app.show.reveal(stage)
+        except BattledecksError as error:
+            self.notify(str(error), severity="warning")
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind in ("score", "correction", "draw", "talk-end", "add", "remove", "move"):
+            self.refresh_standings()
 
     def on_resize(self) -> None:
         self.refresh_standings()
 
     @property
     def standings(self) -> Standings:
-        return Standings.from_record(self.app.show.record)
+        return self.app.show.standings()
 
     def refresh_standings(self) -> None:
         standings = self.standings
@@ -76,6 +89,7 @@ class StandingsScreen(Screen[None]):
             banner.add_class("-hidden")
 
     def action_close(self) -> None:
+        self._show_on_projector("hidden")
         self.dismiss(None)
 
     def action_reveal(self) -> None:
@@ -83,6 +97,7 @@ class StandingsScreen(Screen[None]):
         if not standings.ranked:
             self.notify("No talk has been scored yet.", severity="warning")
             return
+        self._show_on_projector("winner")
         self.app.push_screen(RevealScreen(standings))
 
     def action_sudden_death(self) -> None:
@@ -92,17 +107,11 @@ class StandingsScreen(Screen[None]):
         if standings.sudden_death is None:
             self.notify("No tie needs a sudden death.", severity="warning")
             return
-        show = self.app.show
-        round_ = standings.sudden_death.round
-        results = []
-        for name in standings.sudden_death.presenters:
-            if show.record.presenters[name].turn(round_).deck is not None:
-                continue
-            try:
-                results.append((name, show.draw_for(name, round_)))
-            except BattledecksError as error:
-                self.notify(str(error), severity="error", timeout=8)
-                return
+        try:
+            round_, results = self.app.show.sudden_death()
+        except BattledecksError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            return
         for name, result in reversed(results):
             self.app.push_screen(DrawScreen(name, result))
         self.notify(
@@ -110,10 +119,9 @@ class StandingsScreen(Screen[None]):
             "Run their talks from the lineup.",
             timeout=10,
         )
-        self.refresh_standings()
 
 
-class RevealScreen(ModalScreen[None]):
+class RevealScreen(AppModal[None]):
     """The final reveal: winner, runners-up and fan favourite, big."""
 
     DEFAULT_CSS = """

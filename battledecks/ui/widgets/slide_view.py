@@ -2,8 +2,12 @@
 
 In half-cell mode the widget hands Textual strips built ahead of time (see
 ``battledecks.render.prerender``), with their terminal text already
-rendered: changing the slide costs joining ready strings. For kitty and
-sixel graphics it shows the fitted picture through textual-image.
+rendered: changing the slide costs joining ready strings. In sixel mode the
+slide's sixel sequence is made ahead on the worker thread too, and written
+after the widget's (black) cells whenever Textual draws the widget. In
+kitty mode every slide is sent to the terminal once, under its own image
+id, as soon as it is made (during the stage's countdown); a slide change
+writes a placement of that id: a few dozen bytes.
 
 The widget never shows any slide but the current one: while a slide is
 being made (first show, after a resize) it shows the current slide at its
@@ -17,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.color import Color
+from rich.segment import ControlType, Segment
 from rich.style import Style
 from textual import events
 from textual.app import ComposeResult
@@ -25,11 +30,16 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from battledecks.render.detect import GraphicsMode
+from battledecks.render.detect import GraphicsMode, current_detection
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
+from battledecks.render.pixels import KITTY_CLEAR, kitty_free, kitty_place, move_to
 from battledecks.render.prerender import PreparedSlide, SlideCache
 
 _BLACK = Style.from_color(None, Color.from_rgb(0, 0, 0))
+_NULL = Style()
+_ZERO_WIDTH = ((ControlType.CURSOR_FORWARD, 0),)
+_BLACK_SGR = "\x1b[48;2;0;0;0m"
+_RESET = "\x1b[0m"
 
 
 class SlideView(Widget):
@@ -45,7 +55,11 @@ class SlideView(Widget):
         keep_all: Keep every slide built (more memory, no work during a talk).
         covered: Show black until the first ``show()``, with slide ``index``
             made ready meanwhile (the stage's countdown: the deck is a secret
-            until its first slide is due).
+            until its first slide is due). Kitty pictures are sent meanwhile.
+        cell_pixels: A cell's (width, height) in pixels (default: what
+            detection found).
+        sixel_max: The terminal's largest sixel picture (default: what
+            detection found).
     """
 
     DEFAULT_CSS = """
@@ -53,10 +67,6 @@ class SlideView(Widget):
         width: 1fr;
         height: 1fr;
         background: black;
-    }
-    SlideView > .slide-picture {
-        width: 100%;
-        height: 100%;
     }
     """
 
@@ -90,6 +100,8 @@ class SlideView(Widget):
         ahead: int = 1,
         keep_all: bool = False,
         covered: bool = False,
+        cell_pixels: tuple[int, int] | None = None,
+        sixel_max: tuple[int, int] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -102,13 +114,20 @@ class SlideView(Widget):
         self._index = self._checked(index)
         self._color_system = color_system
         self._ahead = ahead
-        self._keep_all = keep_all
+        # Kitty: every slide is made and sent up front, so a change is a placement.
+        self._keep_all = keep_all or self.mode is GraphicsMode.KITTY
         self._covered = covered
+        detection = current_detection()
+        self._cell_size = cell_pixels or detection.cell_pixels
+        self._sixel_max = sixel_max if sixel_max is not None else detection.sixel_max
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
-        self._picture: Widget | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._sent: set[int] = set()
+        """Kitty image ids the terminal has."""
+        self.bytes_written = 0
+        """Bytes of sixel or kitty data this view wrote (pictures sent, slides drawn)."""
 
     def _checked(self, index: int) -> int:
         if not 0 <= index < len(self._paths):
@@ -135,24 +154,8 @@ class SlideView(Widget):
         """What is drawn now: the current slide, possibly at an older size."""
         return self._slide
 
-    def compose(self) -> ComposeResult:
-        if self.mode is GraphicsMode.HALFCELL:
-            return
-        # Imported only here: textual-image queries the terminal on import,
-        # which the app did before starting (detect.prepare_graphics).
-        from textual_image.widget import SixelImage, TGPImage
-
-        picture_class = TGPImage if self.mode is GraphicsMode.KITTY else SixelImage
-        self._picture = picture_class(None, classes="slide-picture")
-        yield self._picture
-
     def _cell_pixels(self) -> tuple[int, int]:
-        if self.mode is GraphicsMode.HALFCELL:
-            return (10, 20)
-        from textual_image._terminal import get_cell_size
-
-        size = get_cell_size()
-        return (size.width, size.height)
+        return (10, 20) if self.mode is GraphicsMode.HALFCELL else self._cell_size
 
     def on_mount(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -169,7 +172,10 @@ class SlideView(Widget):
             keep_all=self._keep_all,
             cell_pixels=self._cell_pixels(),
             on_ready=self._from_worker,
+            sixel_max=self._sixel_max,
         )
+        if self.mode is GraphicsMode.KITTY:
+            self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self._cache.set_current(self._index)
         if width and height:
             self._use(self._cache.prepare(self._index))
@@ -178,6 +184,32 @@ class SlideView(Widget):
     def on_unmount(self) -> None:
         if self._cache is not None:
             self._cache.close()
+        if self._sent:
+            self._write(KITTY_CLEAR + kitty_free(self._sent))
+            self._sent.clear()
+
+    def _write(self, data: str) -> None:
+        """Write straight to the terminal, between Textual's own updates."""
+        driver = self.app._driver
+        if driver is not None and data:
+            driver.write(data)
+            driver.flush()
+            self.bytes_written += len(data)
+
+    def _send(self, slide: PreparedSlide) -> None:
+        """Hand a kitty picture to the terminal (once)."""
+        if slide.image_id is None or slide.payload is None or slide.image_id in self._sent:
+            return
+        self._write(slide.payload)
+        self._sent.add(slide.image_id)
+
+    def _screen_changed(self, screen: object) -> None:
+        # Kitty pictures sit above the text: take them off while another
+        # screen (help, a dialog) covers the stage, put them back after.
+        if screen is self.screen:
+            self.refresh()
+        else:
+            self._write(KITTY_CLEAR)
 
     def _from_worker(self, slide: PreparedSlide) -> None:
         # Runs on the worker thread: hand the slide to the app's own loop.
@@ -189,6 +221,8 @@ class SlideView(Widget):
         message.stop()
         slide = message.slide
         cache = self._cache
+        if cache is not None and slide.cells == cache.cells:
+            self._send(slide)
         if cache is None or slide.index != self._index or slide.cells != cache.cells:
             return
         if self._slide is None or self._slide.index != slide.index or self._slide.cells != slide.cells:
@@ -201,8 +235,7 @@ class SlideView(Widget):
     def _use(self, slide: PreparedSlide) -> None:
         """Draw ``slide`` from now on."""
         self._slide = slide
-        if self._picture is not None and not self._covered:
-            self._picture.image = slide.image  # type: ignore[attr-defined]
+        self._send(slide)
         self.refresh()
 
     def show(self, index: int) -> None:
@@ -234,8 +267,13 @@ class SlideView(Widget):
         width, height = event.size
         if cache is None or not width or not height:
             return
+        old = cache.generation
         if not cache.resize(width, height) and self._slide is not None:
             return
+        if self._sent and cache.generation != old:
+            # Pictures of the old size are of no more use to the terminal.
+            self._write(KITTY_CLEAR + kitty_free(self._sent))
+            self._sent.clear()
         if self._slide is None or self._slide.index != self._index:
             # Nothing of this slide to show yet: make it now.
             self._use(cache.prepare(self._index))
@@ -246,12 +284,30 @@ class SlideView(Widget):
             self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        """The slide's prebuilt strips for the lines asked for."""
+        """The slide's prebuilt strips (half cells) or black cells and its picture."""
         slide = self._slide
-        if self._covered or self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
+        if self._covered or slide is None:
             return super().render_lines(crop)
+        if self.mode is GraphicsMode.HALFCELL:
+            if slide.strips is None:
+                return super().render_lines(crop)
+            lines = self._halfcell_lines(slide.strips, crop)
+        else:
+            if slide.payload is None or not self.screen.is_active:
+                return super().render_lines(crop)
+            lines = self._picture_lines(slide, crop)
+        painted = (slide.index, slide.cells)
+        if painted != self._painted:
+            self._painted = painted
+            message = self.Painted(self, slide.index, slide.cells)
+            # Drawing runs in the screen's context, which would otherwise be
+            # taken as the sender and stop the message at the screen.
+            message.set_sender(self)
+            self.post_message(message)
+        return lines
+
+    def _halfcell_lines(self, strips: list[Strip], crop: Region) -> list[Strip]:
         width = self.size.width
-        strips = slide.strips
         count = len(strips)
         lines: list[Strip] = []
         add = lines.append
@@ -266,14 +322,49 @@ class SlideView(Widget):
         x1, x2 = crop.column_span
         if (x1, x2) != (0, width):
             lines = [strip.crop(x1, x2) for strip in lines]
-        painted = (slide.index, slide.cells)
-        if painted != self._painted:
-            self._painted = painted
-            message = self.Painted(self, slide.index, slide.cells)
-            # Drawing runs in the screen's context, which would otherwise be
-            # taken as the sender and stop the message at the screen.
-            message.set_sender(self)
-            self.post_message(message)
+        return lines
+
+    def picture_origin(self, slide: PreparedSlide) -> tuple[int, int]:
+        """Screen cell (x, y) of the picture's top-left corner: centred in the view."""
+        region = self.region
+        cell_w, cell_h = self._cell_pixels()
+        cols = -(-slide.image.width // max(1, cell_w))
+        rows = -(-slide.image.height // max(1, cell_h))
+        return region.x + max(0, (region.width - cols) // 2), region.y + max(0, (region.height - rows) // 2)
+
+    def picture_bytes(self, slide: PreparedSlide) -> str:
+        """What drawing ``slide``'s picture writes (after the view's black cells)."""
+        x, y = self.picture_origin(slide)
+        if self.mode is GraphicsMode.SIXEL:
+            return move_to(x, y) + (slide.payload or "")
+        assert slide.image_id is not None
+        send = ""
+        if slide.image_id not in self._sent:
+            send = slide.payload or ""
+            self._sent.add(slide.image_id)
+        return send + move_to(x, y) + kitty_place(slide.image_id)
+
+    def _picture_lines(self, slide: PreparedSlide, crop: Region) -> list[Strip]:
+        # Every line but the last is black cells. The last line is one
+        # zero-width control segment: it blanks that line itself, then draws
+        # the picture, so nothing Textual writes for this widget comes after
+        # the picture (text written over a sixel erases it).
+        blank = Strip.blank(crop.width, _BLACK)
+        lines = [blank] * (crop.height - 1)
+        region = self.region
+        last_y = region.y + crop.bottom - 1
+        left = region.x + crop.x
+        picture = self.picture_bytes(slide)
+        self.bytes_written += len(picture)
+        control = (
+            move_to(left, last_y)
+            + _BLACK_SGR
+            + " " * crop.width
+            + _RESET
+            + picture
+            + move_to(min(left + crop.width, self.screen.size.width - 1), last_y)
+        )
+        lines.append(Strip([Segment(control, _NULL, _ZERO_WIDTH)], crop.width))
         return lines
 
     def render_line(self, y: int) -> Strip:
@@ -281,4 +372,4 @@ class SlideView(Widget):
         slide = self._slide
         if self._covered or self.mode is not GraphicsMode.HALFCELL or slide is None or slide.strips is None:
             return Strip.blank(self.size.width, _BLACK)
-        return self.render_lines(Region(0, y, self.size.width, 1))[0]
+        return self._halfcell_lines(slide.strips, Region(0, y, self.size.width, 1))[0]

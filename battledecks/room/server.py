@@ -1,0 +1,340 @@
+"""The room server: the show's changes for the audience screens, over HTTP.
+
+It runs in the host app's own asyncio loop (aiohttp's ``AppRunner`` does
+not need a loop of its own) and only ever reads the show:
+
+- ``GET /events``: server-sent events; the first is the whole public state
+  (see :mod:`battledecks.room.view`), then one after each change of the
+  show, and a heartbeat every few seconds. Each carries the host's
+  monotonic time (``now``) so a browser can line up its own clock, and the
+  machine's boot id so a follower on the same machine knows the clocks are
+  the same one.
+- ``GET /snapshot``: the same state, once.
+- ``GET /slides/DECK/N``: slide N (1-based) of the deck on stage, only while
+  its talk runs; any other deck is 404, so nobody can peek at unseen decks.
+- ``GET /stage``: the audience screen for a browser (files in the package).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import mimetypes
+import socket
+import time
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from ..core.decks import slide_files
+from ..core.problems import BattledecksError
+from .view import REVEAL_SUSPENSE, RoomView
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8750
+
+HEARTBEAT = 2.0
+"""Seconds between heartbeats on an idle stream."""
+
+MAX_CLIENTS = 2000
+"""Streams served at once; more are refused with 503."""
+
+MAX_BEHIND = 1 << 20
+"""Bytes waiting for one slow screen before it is dropped (it reconnects and starts from the state)."""
+
+MAX_REQUEST = 4096
+"""Largest request body accepted."""
+
+STATIC = {"stage.js": "text/javascript", "stage.css": "text/css"}
+"""Files served from the package besides the stage page."""
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self'; media-src 'none'; object-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+Monotonic = Callable[[], float]
+
+
+class ServeError(BattledecksError):
+    """The server cannot listen where asked."""
+
+
+def boot_id() -> str | None:
+    """This machine's boot id: two processes with the same one share a monotonic clock."""
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``HOST:PORT``, ``HOST`` or ``:PORT``, defaults filled in.
+
+    Raises:
+        ServeError: not an address.
+    """
+    host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
+    host = host.strip("[]") or DEFAULT_HOST
+    if not sep:
+        return host, DEFAULT_PORT
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ServeError(f"--serve {text}: the port must be a number (like 127.0.0.1:{DEFAULT_PORT})") from None
+    if not 0 <= port <= 65535:
+        raise ServeError(f"--serve {text}: the port must be between 0 and 65535")
+    return host, port
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket, opened before the app starts so a busy port is said at once.
+
+    Raises:
+        ServeError: the address cannot be used.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise ServeError(f"--serve {host}:{port}: unknown address ({error.strerror})") from None
+    family, _, _, _, address = infos[0]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as error:
+        sock.close()
+        raise ServeError(f"--serve {host}:{port}: cannot listen there: {error.strerror or error}") from None
+    sock.setblocking(False)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def _package_file(name: str) -> bytes:
+    return resources.files("battledecks.room").joinpath("static", name).read_bytes()
+
+
+class RoomServer:
+    """Publishes one show to the audience screens; started and stopped in the app's loop."""
+
+    def __init__(
+        self,
+        show: Any,
+        sock: socket.socket,
+        *,
+        monotonic: Monotonic = time.monotonic,
+        suspense: float = REVEAL_SUSPENSE,
+        routes: Sequence[Callable[[web.Application], None]] = (),
+    ) -> None:
+        self.show = show
+        self.sock = sock
+        self.monotonic = monotonic
+        self.url = url_of(sock)
+        self.view = RoomView(show, suspense=suspense)
+        self.boot = boot_id()
+        self._streams: set[_Stream] = set()
+        self._runner: web.AppRunner | None = None
+        self._beating: asyncio.Task[None] | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+        self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
+        self.routes = list(routes)
+        """More routes to serve (each is called with the aiohttp application before it starts)."""
+        self.on_clients: Callable[[int], None] | None = None
+        """Called with the number of audience streams whenever it changes."""
+
+    @property
+    def clients(self) -> int:
+        """Audience streams connected now."""
+        return len(self._streams)
+
+    # --- life ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=MAX_REQUEST)
+        app.router.add_get("/", self._root)
+        app.router.add_get("/stage", self._stage)
+        app.router.add_get("/favicon.ico", self._no_icon)
+        app.router.add_get("/static/{name}", self._static)
+        app.router.add_get("/snapshot", self._snapshot)
+        app.router.add_get("/events", self._events)
+        app.router.add_get("/slides/{deck}/{number}", self._slide)
+        for add in self.routes:
+            add(app)
+        self._runner = web.AppRunner(
+            app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=1.0,
+            max_line_size=4096,
+            max_field_size=4096,
+            max_headers=32,
+        )
+        await self._runner.setup()
+        await web.SockSite(self._runner, self.sock).start()
+        self._unsubscribe = self.show.changes.subscribe(self._on_change)
+        self._beating = asyncio.get_running_loop().create_task(self._beat())
+
+    async def stop(self) -> None:
+        """Close every stream and stop listening (the audience screens then wait for the host)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        if self._beating is not None:
+            self._beating.cancel()
+            self._beating = None
+        for stream in list(self._streams):
+            self._close(stream)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- the stream ---------------------------------------------------------------
+
+    def _on_change(self, change: Any) -> None:
+        now = self.monotonic()
+        self.view.apply(change.kind, change.presenter, change.round, dict(change.data), change.seq, now)
+        self._broadcast(self._frame("change", self.message(change.kind, now), change.seq))
+
+    def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
+        """A message for the audience screens: what changed and the whole public state."""
+        return {
+            "kind": kind,
+            "now": self.monotonic() if now is None else now,
+            "boot": self.boot,
+            "state": self.view.state(),
+        }
+
+    @staticmethod
+    def _frame(event: str, data: dict[str, Any], seq: int | None = None) -> bytes:
+        head = f"id: {seq}\n" if seq is not None else ""
+        return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+    def _broadcast(self, frame: bytes) -> None:
+        # One chunk built once, written straight to every stream: no task wakes per client.
+        chunk = b"%x\r\n%s\r\n" % (len(frame), frame)
+        for stream in list(self._streams):
+            if not stream.send(chunk):
+                self._close(stream)
+
+    def _close(self, stream: _Stream) -> None:
+        if stream in self._streams:
+            self._streams.discard(stream)
+            self._count_changed()
+        if not stream.closed.done():
+            stream.closed.set_result(None)
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT)
+            self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq}))
+
+    def _count_changed(self) -> None:
+        if self.on_clients is not None:
+            self.on_clients(len(self._streams))
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        if len(self._streams) >= MAX_CLIENTS or self._runner is None:
+            raise web.HTTPServiceUnavailable(text="too many audience screens\n")
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
+        await response.prepare(request)
+        transport = request.transport
+        if transport is None:
+            return response
+        # The first frame goes through aiohttp's chunked writer; the next ones are
+        # written by _broadcast as chunks of their own on the same transport.
+        await response.write(b"retry: 500\n\n" + self._frame("state", self.message("state"), self.view.seq))
+        stream = _Stream(transport, asyncio.get_running_loop().create_future())
+        self._streams.add(stream)
+        self._count_changed()
+        try:
+            await stream.closed
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._close(stream)
+        if not transport.is_closing():
+            try:
+                await response.write_eof()
+            except ConnectionError:
+                pass
+        return response
+
+    # --- routes -------------------------------------------------------------------
+
+    async def _root(self, request: web.Request) -> web.Response:
+        raise web.HTTPFound("/stage")
+
+    async def _stage(self, request: web.Request) -> web.Response:
+        return web.Response(body=self._files["stage.html"], content_type="text/html", charset="utf-8",
+                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+
+    async def _no_icon(self, request: web.Request) -> web.Response:
+        return web.Response(status=204)
+
+    async def _static(self, request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        if name not in STATIC:
+            raise web.HTTPNotFound()
+        return web.Response(body=self._files[name], content_type=STATIC[name], charset="utf-8",
+                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+
+    async def _snapshot(self, request: web.Request) -> web.Response:
+        return web.json_response(self.message("state"), headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
+
+    async def _slide(self, request: web.Request) -> web.FileResponse:
+        deck_id = request.match_info["deck"]
+        on_stage = self.view.on_stage()
+        if on_stage is None or deck_id != on_stage:
+            raise web.HTTPNotFound()
+        try:
+            number = int(request.match_info["number"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        deck = self.show.decks.get(deck_id)
+        if deck is None:
+            raise web.HTTPNotFound()
+        try:
+            files = await asyncio.to_thread(slide_files, deck)
+        except (BattledecksError, OSError):
+            raise web.HTTPNotFound() from None
+        if not 1 <= number <= len(files) or self.view.on_stage() != deck_id:
+            raise web.HTTPNotFound()
+        path = files[number - 1]
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if not kind.startswith("image/"):
+            raise web.HTTPNotFound()
+        return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS})
+
+
+class _Stream:
+    """One audience screen's open stream."""
+
+    __slots__ = ("closed", "transport")
+
+    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None]) -> None:
+        self.transport = transport
+        self.closed = closed
+
+    def send(self, chunk: bytes) -> bool:
+        """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""
+        transport = self.transport
+        if transport.is_closing() or not isinstance(transport, asyncio.WriteTransport):
+            return False
+        if transport.get_write_buffer_size() > MAX_BEHIND:
+            transport.close()
+            return False
+        transport.write(chunk)
+        return True

@@ -1,0 +1,243 @@
+// The audience screen in a browser: follows the host's show over server-sent events.
+// Every slide change is computed here from the talk's schedule (the host's
+// clock rebuilt), in the host's monotonic time: hostNow() = our clock + offset.
+"use strict";
+
+const TIME_UP_SHOWN = 10;   // seconds "Time!" stays up after a talk ends
+const ABORT_SHOWN = 4;      // seconds "Talk stopped" stays up
+const EARLY = 0.004;        // wake this much before a deadline, then wait out the rest
+
+const $ = (id) => document.getElementById(id);
+let state = null;           // the last state from the host
+let offset = null;          // host monotonic seconds minus ours
+let timer = null;
+let slidesFor = null;       // talk key whose slides are loaded
+let images = [];            // preloaded slide images of the talk on stage
+let shownSlide = -1;
+let gongFor = null;         // talk key the gong has sounded for
+let audio = null;
+window.battledecks = { shown: [], state: () => state, hostNow: () => hostNow() };
+
+function localNow() { return performance.now() / 1000; }
+function hostNow() { return localNow() + (offset || 0); }
+
+// --- the talk clock (battledecks/core/clock.py) ---------------------------------
+function clockState(s, now) {
+  const period = s.seconds / s.slides, last = s.slides - 1;
+  if (s.started_at === null) return { phase: "ready", slide: 0, countdown: s.countdown, talkLeft: s.seconds, paused: false };
+  const end = s.paused_since !== null ? s.paused_since : now;
+  const run = Math.max(0, end - s.started_at - s.paused_total) + s.skipped;
+  const paused = s.paused_since !== null;
+  if (run < s.countdown) return { phase: s.aborted ? "aborted" : "countdown", slide: 0, countdown: s.countdown - run, talkLeft: s.seconds, paused };
+  const talk = run - s.countdown;
+  if (talk >= s.seconds) return { phase: s.aborted ? "aborted" : "time-up", slide: last, countdown: 0, talkLeft: 0, paused: false };
+  let slide = Math.min(last, Math.floor(talk / period));
+  if (Math.abs(talk - (slide + 1) * period) <= 1e-9 && slide < last) slide += 1;
+  return { phase: s.aborted ? "aborted" : "talk", slide, countdown: 0, talkLeft: s.seconds - talk, paused };
+}
+function at(s, run) { return s.started_at + s.paused_total - s.skipped + run; }
+function nextChange(s, now) {
+  if (s.started_at === null || s.paused_since !== null || s.aborted) return null;
+  const run = Math.max(0, now - s.started_at - s.paused_total) + s.skipped;
+  if (run < s.countdown) return at(s, s.countdown - (Math.ceil(s.countdown - run) - 1));
+  const talk = run - s.countdown;
+  if (talk >= s.seconds) return null;
+  const period = s.seconds / s.slides;
+  const st = clockState(s, now);
+  const nextSecond = at(s, s.countdown + s.seconds - (Math.ceil(s.seconds - talk - 1e-9) - 1));
+  return Math.min(at(s, s.countdown + (st.slide + 1) * period), nextSecond);
+}
+function endOf(s) { return at(s, s.countdown + s.seconds); }
+
+// --- showing --------------------------------------------------------------------
+function show(view) {
+  for (const el of document.querySelectorAll(".view")) el.classList.toggle("shown", el.id === view);
+}
+function duration(seconds) {
+  const whole = Math.max(0, Math.ceil(seconds - 1e-9));
+  return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
+}
+function talkKey(talk) { return talk.presenter + "\u0000" + talk.round + "\u0000" + talk.schedule.started_at; }
+function slideUrl(talk, n) { return "/slides/" + encodeURIComponent(talk.deck) + "/" + (n + 1); }
+
+function preload(talk, n) {
+  if (n < 0 || n >= talk.schedule.slides || images[n]) return;
+  const img = new Image();
+  img.src = slideUrl(talk, n);
+  img.decode().catch(() => {});
+  images[n] = img;
+}
+
+function render() {
+  clearTimeout(timer);
+  timer = null;
+  if (!state) { show("waiting"); return; }
+  $("event-name").textContent = state.event;
+  const now = hostNow();
+  if (state.stage === "talk" && state.talk && renderTalk(state.talk, now)) return;
+  if (state.stage === "reveal" && state.reveal) { renderReveal(state.reveal, now); return; }
+  if (state.stage === "standings" && state.standings) { renderStandings(state.standings); return; }
+  renderIdle();
+}
+
+function renderIdle() {
+  const next = state.next;
+  $("next-label").textContent = next ? "Next up" : "";
+  $("next-name").textContent = next || "";
+  show("idle");
+}
+
+function renderReveal(reveal, now) {
+  $("reveal-for").textContent = "A deck for " + reveal.presenter;
+  const left = reveal.at + reveal.suspense - now;
+  const suspense = left > 0;
+  $("reveal-suspense").style.display = suspense ? "" : "none";
+  $("reveal-title").textContent = suspense ? "" : (reveal.title || "");
+  $("reveal-topic").textContent = suspense || !reveal.topic ? "" : "Topic: " + reveal.topic;
+  show("reveal");
+  if (suspense) arm(reveal.at + reveal.suspense);
+}
+
+function renderStandings(st) {
+  const rows = $("standings-rows");
+  rows.replaceChildren();
+  let head;
+  if (st.sudden_death.length) head = "Tie for first: sudden death!";
+  else if (st.winners.length > 1) head = "Joint winners: " + st.winners.join(" & ");
+  else if (st.winners.length === 1) head = "The winner is " + st.winners[0] + "!";
+  else head = "Standings";
+  $("standings-head").textContent = head;
+  if (st.show === "standings") {
+    for (const r of st.rows) {
+      const li = document.createElement("li");
+      const rank = document.createElement("span"); rank.className = "rank"; rank.textContent = r.rank + (r.tied ? "=" : "");
+      const name = document.createElement("span"); name.textContent = r.presenter;
+      const total = document.createElement("span"); total.className = "total"; total.textContent = r.total;
+      li.append(rank, name, total);
+      rows.append(li);
+    }
+  }
+  $("fan").textContent = st.fan_favourites.length ? "Fan favourite: " + st.fan_favourites.join(" & ") : "";
+  show("standings");
+}
+
+function renderTalk(talk, now) {
+  const s = talk.schedule;
+  const key = talkKey(talk);
+  if (slidesFor !== key) { slidesFor = key; images = []; shownSlide = -1; $("slide").classList.remove("shown"); }
+  const c = clockState(s, now);
+  const ended = talk.ended;
+  if (c.phase === "aborted" || (ended && ended.how !== "time")) {
+    const since = ended ? ended.at : now;
+    if (now - since > ABORT_SHOWN) return false;
+    curtain("", "Talk stopped");
+    arm(since + ABORT_SHOWN);
+    show("talk");
+    return true;
+  }
+  if (c.phase === "time-up") {
+    if (now - endOf(s) > TIME_UP_SHOWN) return false;
+    curtain("", "Time!");
+    $("remaining").textContent = "0:00";
+    $("paused").classList.remove("shown");
+    if (gongFor !== key) { gongFor = key; gong(); }
+    arm(endOf(s) + TIME_UP_SHOWN);
+    show("talk");
+    return true;
+  }
+  show("talk");
+  $("presenter").textContent = talk.presenter + (talk.title ? " \u00b7 " + talk.title : "");
+  $("remaining").textContent = duration(c.talkLeft);
+  $("remaining").classList.toggle("low", c.talkLeft <= 30);
+  $("paused").classList.toggle("shown", c.paused);
+  if (c.phase === "countdown") {
+    preload(talk, 0);
+    curtain(String(Math.max(1, Math.ceil(c.countdown - 1e-9))), "");
+    $("slide-no").textContent = "get ready \u00b7 " + s.slides + " slides";
+  } else {
+    $("curtain").classList.add("hidden");
+    preload(talk, c.slide);
+    if (c.slide !== shownSlide) {
+      shownSlide = c.slide;
+      const img = $("slide");
+      img.src = images[c.slide].src;
+      img.classList.add("shown");
+      window.battledecks.shown.push({ slide: c.slide, at: hostNow(), due: at(s, s.countdown + c.slide * s.seconds / s.slides) });
+    }
+    preload(talk, c.slide + 1);
+    $("slide-no").textContent = (c.slide + 1) + "/" + s.slides;
+  }
+  const next = nextChange(s, now);
+  if (next !== null) arm(next);
+  return true;
+}
+
+function curtain(count, text) {
+  $("curtain").classList.remove("hidden");
+  $("count").textContent = count;
+  $("curtain-text").textContent = text;
+}
+
+// A deadline: wake a little early, then wait out the rest on the next frames.
+function arm(due) {
+  clearTimeout(timer);
+  const delay = Math.max(0, (due - hostNow() - EARLY) * 1000);
+  timer = setTimeout(function wake() {
+    const left = due - hostNow();
+    if (left > 0.0005) { timer = setTimeout(wake, Math.max(0, left * 1000 - 1)); return; }
+    render();
+  }, delay);
+}
+
+// --- the gong: struck in the browser (WebAudio), no sound file -------------------
+function gong() {
+  if (!audio || audio.state !== "running") return;
+  const t = audio.currentTime;
+  const out = audio.createGain();
+  out.gain.setValueAtTime(0.0001, t);
+  out.gain.exponentialRampToValueAtTime(0.9, t + 0.02);
+  out.gain.exponentialRampToValueAtTime(0.0001, t + 6);
+  out.connect(audio.destination);
+  for (const [ratio, level, decay] of [[1, 1, 6], [1.48, 0.5, 4], [2.03, 0.45, 3.5], [2.74, 0.3, 2.5], [3.76, 0.2, 2], [0.5, 0.35, 5]]) {
+    const osc = audio.createOscillator();
+    const g = audio.createGain();
+    osc.frequency.setValueAtTime(110 * ratio, t);
+    osc.frequency.exponentialRampToValueAtTime(110 * ratio * 0.985, t + decay);
+    g.gain.setValueAtTime(level, t);
+    g.gain.exponentialRampToValueAtTime(0.0001, t + decay);
+    osc.connect(g); g.connect(out);
+    osc.start(t); osc.stop(t + decay);
+  }
+  window.battledecks.gongs = (window.battledecks.gongs || 0) + 1;
+}
+function allowSound() {
+  const Ctx = window.AudioContext || window.webkitAudioContext;
+  if (!Ctx) return;
+  if (!audio) audio = new Ctx();
+  audio.resume().then(() => $("sound").classList.add("hidden"));
+}
+document.addEventListener("click", allowSound);
+document.addEventListener("keydown", allowSound);
+
+// --- the stream ----------------------------------------------------------------
+function connect() {
+  const source = new EventSource("/events");
+  let best = null;
+  function take(event) {
+    const received = localNow();
+    const msg = JSON.parse(event.data);
+    const sample = msg.now - received;
+    if (best === null || sample > best) { best = sample; offset = sample; }
+    if (msg.state) { state = msg.state; render(); }
+  }
+  source.addEventListener("state", take);
+  source.addEventListener("change", take);
+  source.addEventListener("beat", take);
+  source.onopen = () => { best = null; };
+  source.onerror = () => {
+    state = null;
+    render();
+    if (source.readyState === EventSource.CLOSED) { setTimeout(connect, 1000); }
+  };
+}
+connect();

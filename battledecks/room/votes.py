@@ -1,0 +1,700 @@
+"""The audience's votes: rounds the host opens and closes, one vote per phone, nothing lost.
+
+Votes are kept in SQLite (WAL mode) beside the event's record, in
+``<event>.votes.sqlite``. A vote is committed before the phone is told it
+counted: one writer thread takes the votes waiting in its queue, writes them
+in one transaction, commits (``synchronous=FULL``: the write-ahead log is on
+disk) and only then acknowledges each of them. Under load that is one commit
+for many votes (group commit); a lone vote is committed at once.
+
+A phone is known by a signed token in a cookie: ``<phone>.<round>.<mac>``,
+where the MAC is HMAC-SHA256 of ``<phone>.<round>`` under a secret made
+once per event (``<event>.votes.key``, created atomically, mode 0600). The
+token is issued for the round open when the page is loaded; a phone votes
+once per round and may change its vote until the round closes (the last
+vote counts). Everything else is refused, with a message for the phone, and
+counted by reason (:data:`REASONS`).
+
+Rounds follow the record: the host's commands write ``vote-open`` and
+``vote-close`` entries through the show, and the store opens and closes the
+same round ids here. :meth:`VoteStore.sync` puts the store in line with the
+record when the event is opened again (an open round keeps its votes), and
+:meth:`VoteStore.results` gives every round's result from the database, so
+the record's results can be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import concurrent.futures
+import hmac
+import math
+import os
+import queue
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from battledecks.core.atomic import fsync_dir
+from battledecks.core.problems import BattledecksError
+
+SECRET_BYTES = 32
+CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"
+"""Room code letters: no look-alikes (B/8, G/6, I/1, O/0, Q, S/5, Z/2)."""
+CODE_LENGTH = 4
+
+REASONS = {
+    "closed": "Voting is not open right now: wait for the host to open it.",
+    "room-code": "Wrong room code: scan the code on the screen again.",
+    "range": "That score is not on the scale.",
+    "malformed": "That vote could not be read: pick a score and send it again.",
+    "replay": "That vote was for an earlier round.",
+    "forged": "This phone's voting token is not valid: reload the page.",
+    "rate": "Too many votes from this phone: wait a moment and send it again.",
+}
+"""Why a vote is refused, and what the phone is told (the server adds details such as the scale)."""
+
+
+class VoteError(BattledecksError):
+    """The vote store cannot be opened or a round command breaks the rules."""
+
+
+def votes_path_for(event_path: Path) -> Path:
+    """``events/demo.yaml`` keeps its votes in ``events/demo.votes.sqlite``."""
+    return event_path.with_name(event_path.stem + ".votes.sqlite")
+
+
+def secret_path_for(event_path: Path) -> Path:
+    return event_path.with_name(event_path.stem + ".votes.key")
+
+
+def load_secret(path: Path) -> bytes:
+    """The event's vote secret, made on first use: random, written whole, readable by its owner only.
+
+    The key is written to a private temporary file and linked into place, so
+    another process never reads a half-written key, and two processes
+    creating it at once end up sharing the one that was linked first.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+        fd, tmp = _private_temp(path)
+        try:
+            os.write(fd, secrets.token_bytes(SECRET_BYTES))
+            os.fsync(fd)
+            os.close(fd)
+            try:
+                os.link(tmp, path)
+                fsync_dir(path.parent)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
+        data = path.read_bytes()
+    except OSError as error:
+        raise VoteError(f"{path}: cannot read the vote key: {error.strerror or error}") from None
+    if len(data) != SECRET_BYTES:
+        raise VoteError(f"{path}: the vote key is damaged ({len(data)} bytes, not {SECRET_BYTES}): move it away to make a new one")
+    return data
+
+
+def _private_temp(path: Path) -> tuple[int, str]:
+    while True:
+        tmp = str(path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp"))
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), tmp
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise VoteError(f"{path}: cannot make the vote key: {error.strerror or error}") from None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The event's scale: votes are ``low``, ``low + step``, ... ``high``."""
+
+    low: float
+    high: float
+    step: float = 1
+
+    def parse(self, text: object) -> float | str | None:
+        """The vote in ``text``: a float on the scale, ``"range"`` off it, or None if unreadable."""
+        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+            return None
+        try:
+            value = float(text.strip() if isinstance(text, str) else text)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or (isinstance(text, str) and len(text) > 20):
+            return None
+        if not self.low <= value <= self.high:
+            return "range"
+        steps = (value - self.low) / self.step
+        if not math.isclose(steps, round(steps), abs_tol=1e-9):
+            return "range"
+        return float(self.low + round(steps) * self.step)
+
+    def choices(self) -> list[float]:
+        n = round((self.high - self.low) / self.step)
+        return [self.low + i * self.step for i in range(n + 1)]
+
+    def describe(self) -> str:
+        text = f"from {_num(self.low)} to {_num(self.high)}"
+        return text if self.step == 1 else f"{text} in steps of {_num(self.step)}"
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Round:
+    """One voting round: the votes on one presenter's talk."""
+
+    id: int
+    presenter: str
+    turn: int = 1
+    """The presenter's round in the show (1, or 2 and up in sudden death)."""
+
+
+@dataclass(frozen=True)
+class Result:
+    """A round's outcome: how many phones voted and their mean."""
+
+    id: int
+    presenter: str
+    turn: int
+    count: int
+    mean: float | None
+    open: bool = False
+
+    def describe(self) -> str:
+        if not self.count:
+            return "no votes"
+        return f"{_num(round(self.mean or 0, 1))} from {self.count} vote{'s' * (self.count != 1)}"
+
+
+@dataclass(frozen=True)
+class Accepted:
+    round: Round
+    value: float
+    changed: bool
+    """The phone had voted in this round before; this vote replaces it."""
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: str
+    """One of :data:`REASONS`."""
+    message: str
+
+
+Outcome = Accepted | Refused
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+
+
+@dataclass
+class RateLimit:
+    """A token bucket per client: ``burst`` at once, then ``rate`` a second."""
+
+    rate: float = 1.0
+    burst: float = 5.0
+    clock: Callable[[], float] = time.monotonic
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+
+    def allow(self, client: str) -> bool:
+        now = self.clock()
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            if len(self._buckets) > 100_000:
+                self._forget(now)
+            bucket = self._buckets[client] = _Bucket(self.burst, now)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.at) * self.rate)
+        bucket.at = now
+        if bucket.tokens < 1:
+            return False
+        bucket.tokens -= 1
+        return True
+
+    def _forget(self, now: float) -> None:
+        full = (self.burst / self.rate) if self.rate > 0 else math.inf
+        for key in [k for k, b in self._buckets.items() if now - b.at > full]:
+            del self._buckets[key]
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rounds (
+    id INTEGER PRIMARY KEY,
+    presenter TEXT NOT NULL,
+    turn INTEGER NOT NULL DEFAULT 1,
+    opened_at REAL NOT NULL,
+    closed_at REAL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    round INTEGER NOT NULL REFERENCES rounds(id),
+    phone TEXT NOT NULL,
+    value REAL NOT NULL,
+    at REAL NOT NULL,
+    times INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (round, phone)
+);
+CREATE TABLE IF NOT EXISTS refusals (
+    reason TEXT PRIMARY KEY,
+    count INTEGER NOT NULL
+);
+"""
+
+
+@dataclass
+class _Vote:
+    round: int
+    phone: str
+    value: float
+    at: float
+    future: concurrent.futures.Future[Outcome] | asyncio.Future[Outcome]
+    accepted: Accepted
+    loop: asyncio.AbstractEventLoop | None = None
+    """Set for an asyncio future: it is settled on its loop, one wake-up per batch."""
+
+
+@dataclass
+class _Command:
+    run: Callable[[sqlite3.Connection], object]
+    future: concurrent.futures.Future[object]
+
+
+_STOP = object()
+
+
+class VoteStore:
+    """The votes of one event: the rounds, every phone's last vote, the refusals.
+
+    Casting a vote (:meth:`submit`, :meth:`cast`) checks it at once on the
+    caller's thread and hands accepted votes to the writer thread; the
+    returned future completes only after the vote is committed. Round
+    commands are run by the writer thread too, after every vote queued
+    before them.
+    """
+
+    def __init__(
+        self,
+        db_path: Path,
+        secret: bytes,
+        scale: Scale,
+        *,
+        group: bool = True,
+        rate: RateLimit | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = db_path
+        self.scale = scale
+        self.group = group
+        """Commit every vote waiting in one transaction (False: one commit per vote)."""
+        self.rate = rate or RateLimit()
+        self.clock = clock
+        self._key = secret
+        self.code = "".join(CODE_LETTERS[b % len(CODE_LETTERS)] for b in hmac.digest(secret, b"room code", "sha256")[:CODE_LENGTH])
+        """The short room code shown beside the QR code; it is in the URL the code gives."""
+        self.refused: dict[str, int] = {}
+        """Refusals by reason, over the life of the event."""
+        self.accepted = 0
+        """Votes committed since the store was made."""
+        self.listeners: list[Callable[[Result], None]] = []
+        """Told (on the writer thread) the open round's tally after each commit that changed it."""
+        self._lock = threading.Lock()
+        self._open: Round | None = None
+        self._tally: dict[str, float] = {}
+        """Phone -> committed vote, for the open round."""
+        self._refusals_unsaved: dict[str, int] = {}
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._writer_open: int | None = None
+        """The open round as the writer thread sees it, in queue order."""
+        try:
+            self._db = sqlite3.connect(db_path, timeout=2, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self.refused = dict(self._db.execute("SELECT reason, count FROM refusals").fetchall())
+            row = self._db.execute("SELECT id, presenter, turn FROM rounds WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
+            if row:
+                self._open = Round(*row)
+                self._writer_open = row[0]
+                self._tally = dict(self._db.execute("SELECT phone, value FROM votes WHERE round = ?", (row[0],)).fetchall())
+        except sqlite3.Error as error:
+            raise VoteError(f"{db_path}: cannot open the vote database: {error}") from None
+        self._writer = threading.Thread(target=self._write_loop, name="votes-writer", daemon=True)
+        self._writer.start()
+        self._closed = False
+
+    @classmethod
+    def for_event(cls, event_path: Path, scale: Scale, **options: object) -> VoteStore:
+        """The store beside an event file (made on first use)."""
+        return cls(votes_path_for(event_path), load_secret(secret_path_for(event_path)), scale, **options)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        """Write what is queued and close the database."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        self._writer.join()
+        self._db.close()
+
+    def __enter__(self) -> VoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- tokens ------------------------------------------------------------
+
+    def _mac(self, phone: str, round_id: int) -> str:
+        return _b64(hmac.digest(self._key, f"{phone}.{round_id}".encode(), "sha256")[:18])
+
+    def token(self, previous: str | None = None) -> str:
+        """A token for the round open now (0: none), for the phone that holds ``previous`` if it is genuine."""
+        phone = self.phone_of(previous) or _b64(secrets.token_bytes(12))
+        round_id = self._open.id if self._open else 0
+        return f"{phone}.{round_id}.{self._mac(phone, round_id)}"
+
+    def phone_of(self, token: str | None) -> str | None:
+        """The phone a genuine token names, else None."""
+        parsed = self._parse(token)
+        return parsed[0] if isinstance(parsed, tuple) else None
+
+    def _parse(self, token: str | None) -> tuple[str, int] | str:
+        if not token or len(token) > 100:
+            return "malformed"
+        parts = token.split(".")
+        if len(parts) != 3 or not parts[1].isdigit() or not parts[0] or len(parts[1]) > 9:
+            return "malformed"
+        phone, round_text, mac = parts
+        round_id = int(round_text)
+        if not hmac.compare_digest(mac.encode(), self._mac(phone, round_id).encode()):
+            return "forged"
+        return phone, round_id
+
+    def token_round(self, token: str | None) -> int | None:
+        parsed = self._parse(token)
+        return parsed[1] if isinstance(parsed, tuple) else None
+
+    # --- state ---------------------------------------------------------------
+
+    @property
+    def open_round(self) -> Round | None:
+        return self._open
+
+    def tally(self) -> Result | None:
+        """The open round's committed votes, or None when no round is open."""
+        with self._lock:
+            current = self._open
+            if current is None:
+                return None
+            return _result(current, self._tally.values(), open=True)
+
+    def refusals(self) -> dict[str, int]:
+        """Refusals by reason over the life of the event."""
+        with self._lock:
+            return dict(self.refused)
+
+    # --- votes -------------------------------------------------------------
+
+    def refuse(self, reason: str, message: str | None = None) -> Refused:
+        with self._lock:
+            self.refused[reason] = self.refused.get(reason, 0) + 1
+            self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + 1
+        return Refused(reason, message or REASONS[reason])
+
+    def check(self, token: str | None, value: object, code: object, client: str) -> Refused | tuple[Round, str, float]:
+        """Whether a vote may be counted: the refusal, or (round, phone, value)."""
+        if self._closed:
+            return self.refuse("closed")
+        parsed = self._parse(token)
+        if isinstance(parsed, str):
+            if not self.rate.allow("client:" + client):
+                return self.refuse("rate")
+            if parsed == "malformed" and not token:
+                return self.refuse("malformed", "This phone has no voting token: reload the page (cookies must be on).")
+            return self.refuse(parsed)
+        phone, round_id = parsed
+        if not self.rate.allow(phone):
+            return self.refuse("rate")
+        current = self._open
+        if current is None:
+            return self.refuse("closed")
+        if not isinstance(code, str) or not hmac.compare_digest(code.strip().upper().encode(), self.code.encode()):
+            return self.refuse("room-code")
+        if round_id != current.id:
+            return self.refuse("replay", f"That vote was for an earlier round: voting is now on {current.presenter}.")
+        parsed_value = self.scale.parse(value)
+        if parsed_value is None:
+            return self.refuse("malformed")
+        if parsed_value == "range":
+            return self.refuse("range", f"Scores are {self.scale.describe()}.")
+        assert isinstance(parsed_value, float)
+        return current, phone, parsed_value
+
+    def submit(self, token: str | None, value: object, code: object, client: str = "") -> concurrent.futures.Future[Outcome]:
+        """Check a vote and, if it may count, queue it; the future gives the outcome once it is committed."""
+        future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
+        checked = self.check(token, value, code, client)
+        if isinstance(checked, Refused):
+            future.set_result(checked)
+            return future
+        current, phone, number = checked
+        with self._lock:
+            changed = phone in self._tally
+        accepted = Accepted(current, number, changed)
+        self._queue.put(_Vote(current.id, phone, number, self.clock(), future, accepted))
+        return future
+
+    def submit_async(self, token: str | None, value: object, code: object, client: str = "") -> asyncio.Future[Outcome]:
+        """:meth:`submit` for a coroutine on the running loop: await the future for the outcome after the commit.
+
+        The writer settles all the futures of one commit with a single call
+        into the loop, so a thousand votes in one commit wake the loop once.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Outcome] = loop.create_future()
+        checked = self.check(token, value, code, client)
+        if isinstance(checked, Refused):
+            future.set_result(checked)
+            return future
+        current, phone, number = checked
+        with self._lock:
+            changed = phone in self._tally
+        self._queue.put(_Vote(current.id, phone, number, self.clock(), future, Accepted(current, number, changed), loop))
+        return future
+
+    def cast(self, token: str | None, value: object, code: object, client: str = "", timeout: float = 10) -> Outcome:
+        """:meth:`submit` and wait for the commit."""
+        return self.submit(token, value, code, client).result(timeout)
+
+    # --- rounds --------------------------------------------------------------
+
+    def _command(self, run: Callable[[sqlite3.Connection], object], timeout: float = 10) -> object:
+        if self._closed:
+            raise VoteError(f"{self.path}: the vote store is closed")
+        future: concurrent.futures.Future[object] = concurrent.futures.Future()
+        self._queue.put(_Command(run, future))
+        return future.result(timeout)
+
+    def open(self, round_id: int, presenter: str, turn: int = 1) -> Result:
+        """Open round ``round_id`` (or reopen it, keeping its votes); returns its tally."""
+        current = self._open
+        if current is not None and current.id != round_id:
+            raise VoteError(f"voting on {current.presenter} is still open: close it first")
+        new = Round(round_id, presenter, turn)
+
+        def run(db: sqlite3.Connection) -> dict[str, float]:
+            row = db.execute("SELECT presenter, turn FROM rounds WHERE id = ?", (round_id,)).fetchone()
+            if row is None:
+                db.execute("INSERT INTO rounds (id, presenter, turn, opened_at) VALUES (?, ?, ?, ?)", (round_id, presenter, turn, self.clock()))
+            elif tuple(row) != (presenter, turn):
+                raise VoteError(f"{self.path}: vote round {round_id} was on {row[0]}, not {presenter}: the vote database belongs to another record")
+            else:
+                db.execute("UPDATE rounds SET closed_at = NULL WHERE id = ?", (round_id,))
+            self._writer_open = round_id
+            return dict(db.execute("SELECT phone, value FROM votes WHERE round = ?", (round_id,)).fetchall())
+
+        tally = self._command(run)
+        assert isinstance(tally, dict)
+        with self._lock:
+            self._tally = tally
+            self._open = new
+            return _result(new, tally.values(), open=True)
+
+    def close_round(self, round_id: int | None = None) -> Result:
+        """Stop taking votes, commit those already taken, close the round; returns its result."""
+        current = self._open
+        if current is None or (round_id is not None and current.id != round_id):
+            raise VoteError("no vote is open" if current is None else f"vote round {round_id} is not the open one")
+        with self._lock:
+            self._open = None  # votes checked from now on are refused; those queued are committed first
+
+        def run(db: sqlite3.Connection) -> Result:
+            db.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (self.clock(), current.id))
+            self._writer_open = None
+            return self._result_of(db, current.id)
+
+        try:
+            result = self._command(run)
+        except BaseException:
+            with self._lock:
+                self._open = current
+            raise
+        assert isinstance(result, Result)
+        with self._lock:
+            self._tally = {}
+        return result
+
+    def sync(self, open_round: Round | None, closed: list[int] = ()) -> None:  # type: ignore[assignment]
+        """Follow the record: ``open_round`` is open (or none is), ``closed`` ids are closed.
+
+        After a crash the record and the database can disagree by one step
+        (a round opened in the record and not yet here, or closed here and not
+        yet in the record); the record wins and no vote is dropped.
+        """
+        current = self._open
+        if current is not None and (open_round is None or current.id != open_round.id):
+            self.close_round(current.id)
+        if open_round is not None and (self._open is None or self._open.id != open_round.id):
+            self.open(open_round.id, open_round.presenter, open_round.turn)
+        for round_id in closed:
+            if open_round is not None and round_id == open_round.id:
+                continue
+            self._command(lambda db, r=round_id: db.execute("UPDATE rounds SET closed_at = coalesce(closed_at, ?) WHERE id = ?", (self.clock(), r)))
+
+    def results(self) -> list[Result]:
+        """Every round's result, from the database alone (to rebuild or check the record's)."""
+
+        def run(db: sqlite3.Connection) -> list[Result]:
+            rows = db.execute("SELECT id FROM rounds ORDER BY id").fetchall()
+            return [self._result_of(db, r[0]) for r in rows]
+
+        out = self._command(run)
+        assert isinstance(out, list)
+        return out
+
+    def count_in_db(self, round_id: int) -> int:
+        out = self._command(lambda db: db.execute("SELECT count(*) FROM votes WHERE round = ?", (round_id,)).fetchone()[0])
+        assert isinstance(out, int)
+        return out
+
+    def _result_of(self, db: sqlite3.Connection, round_id: int) -> Result:
+        presenter, turn, closed_at = db.execute("SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+        values = [r[0] for r in db.execute("SELECT value FROM votes WHERE round = ?", (round_id,))]
+        return _result(Round(round_id, presenter, turn), values, open=closed_at is None)
+
+    # --- the writer thread ----------------------------------------------------
+
+    def _write_loop(self) -> None:
+        db = self._db
+        stop = False
+        while not stop:
+            item = self._queue.get()
+            batch: list[_Vote] = []
+            commands: list[_Command] = []
+            while True:
+                if item is _STOP:
+                    stop = True
+                elif isinstance(item, _Vote):
+                    batch.append(item)
+                elif isinstance(item, _Command):
+                    commands.append(item)
+                    break  # a command sees every vote queued before it committed
+                if stop or not self.group or len(batch) >= 2000:
+                    break
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+            if batch or self._refusals_unsaved:
+                self._commit_votes(db, batch)
+            for command in commands:
+                try:
+                    db.execute("BEGIN IMMEDIATE")
+                    out = command.run(db)
+                    db.execute("COMMIT")
+                except BaseException as error:  # noqa: BLE001 - handed to the caller
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    command.future.set_exception(error if isinstance(error, VoteError) else VoteError(f"{self.path}: {error}"))
+                else:
+                    command.future.set_result(out)
+
+    def _commit_votes(self, db: sqlite3.Connection, batch: list[_Vote]) -> None:
+        late = [v for v in batch if v.round != self._writer_open]
+        if late:  # checked while open, reached the writer after the round closed (another thread closed it)
+            batch = [v for v in batch if v.round == self._writer_open]
+            _settle([(v, self.refuse("closed")) for v in late])
+        with self._lock:
+            refusals, self._refusals_unsaved = self._refusals_unsaved, {}
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT INTO votes (round, phone, value, at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (round, phone) DO UPDATE SET value = excluded.value, at = excluded.at, times = times + 1",
+                [(v.round, v.phone, v.value, v.at) for v in batch],
+            )
+            if refusals:
+                db.executemany(
+                    "INSERT INTO refusals (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count",
+                    list(refusals.items()),
+                )
+            db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            with self._lock:
+                for reason, n in refusals.items():
+                    self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + n
+            failure = VoteError(f"{self.path}: the vote was not saved: {error}")
+            _settle([(v, failure) for v in batch])
+            return
+        with self._lock:
+            current = self._open
+            for vote in batch:
+                if current is not None and vote.round == current.id:
+                    self._tally[vote.phone] = vote.value
+            self.accepted += len(batch)
+            tally = _result(current, self._tally.values(), open=True) if current else None
+        _settle([(v, v.accepted) for v in batch])
+        if batch and tally is not None:
+            for listener in list(self.listeners):
+                try:
+                    listener(tally)
+                except Exception:  # noqa: BLE001 - a listener never stops the votes
+                    pass
+
+
+def _settle(outcomes: list[tuple[_Vote, Outcome | BaseException]]) -> None:
+    """Complete the votes' futures: threads' at once, each loop's in one call on that loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Vote, Outcome | BaseException]]] = {}
+    for vote, outcome in outcomes:
+        if vote.loop is None:
+            future = vote.future
+            assert isinstance(future, concurrent.futures.Future)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+        else:
+            by_loop.setdefault(vote.loop, []).append((vote, outcome))
+    for loop, items in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle_here, items)
+        except RuntimeError:
+            pass  # the loop is closed: nobody is waiting any more
+
+
+def _settle_here(items: list[tuple[_Vote, Outcome | BaseException]]) -> None:
+    for vote, outcome in items:
+        future = vote.future
+        if future.done():
+            continue  # the phone went away
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+
+def _result(r: Round, values: object, *, open: bool) -> Result:
+    values = list(values)  # type: ignore[call-overload]
+    mean = math.fsum(values) / len(values) if values else None
+    return Result(r.id, r.presenter, r.turn, len(values), mean, open)

@@ -1,0 +1,325 @@
+"""The /vote page for phones, and the desk that runs voting rounds for the host.
+
+``GET /vote`` is a plain HTML form (it works without JavaScript); with
+JavaScript the page sends votes with ``fetch`` and follows the rounds by long
+polling ``GET /vote/state?since=VERSION``. ``POST /vote`` takes one score
+(form-encoded) and answers with the page again, or with JSON when asked
+(``Accept: application/json``). Nothing here changes the show: a vote goes
+to the vote store; only the host's commands open and close rounds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import string
+from collections.abc import Callable
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from .votes import REASONS, Accepted, Refused, Result, Round, Scale, VoteError, VoteStore, _num
+
+if TYPE_CHECKING:
+    from battledecks.core.show import Show
+
+COOKIE = "bdvote"
+COOKIE_AGE = 24 * 3600
+MAX_BODY = 4096
+LONG_POLL = 25.0
+"""Seconds a ``/vote/state`` request waits for a change before answering anyway."""
+
+STATUS = {"closed": 409, "replay": 409, "room-code": 403, "forged": 403, "range": 422, "malformed": 422, "rate": 429}
+
+DESK_KEY: web.AppKey[VoteDesk] = web.AppKey("vote_desk")
+
+
+class VoteDesk:
+    """What the phones see of voting, and the host's commands for it.
+
+    ``opener`` and ``closer`` are the show's commands (they write the
+    record); the desk keeps the store in step with them and wakes the
+    phones waiting for a change. Every method runs on the event loop's
+    thread (the app's), except the store's listeners.
+    """
+
+    def __init__(
+        self,
+        store: VoteStore,
+        event_name: str,
+        *,
+        opener: Callable[[str, int], int] | None = None,
+        closer: Callable[[Result], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.event_name = event_name
+        self.opener = opener
+        """Record a round opening for (presenter, turn); returns the round's id."""
+        self.closer = closer
+        """Record a round's result."""
+        self.version = 0
+        """Goes up with every round opened or closed."""
+        self._changed: asyncio.Event | None = None
+        self.pages: dict[tuple[int, bool], str] = {}
+        """The page as most phones load it, made once per version."""
+        self.last: Result | None = None
+        """The last round closed in this session."""
+        self._next_id = max((r.id for r in store.results()), default=0) + 1
+
+    # --- the host's commands ----------------------------------------------------
+
+    def open(self, presenter: str, turn: int = 1, round_id: int | None = None) -> Result:
+        """Open a vote on ``presenter`` (or reopen ``round_id``)."""
+        if self.store.open_round is not None:
+            raise VoteError(f"voting on {self.store.open_round.presenter} is still open: close it first")
+        if round_id is None:
+            round_id = self.opener(presenter, turn) if self.opener else self._next_id
+        result = self.store.open(round_id, presenter, turn)
+        self._next_id = max(self._next_id, round_id + 1)
+        self._bump()
+        return result
+
+    def close(self) -> Result:
+        """Close the open vote; the record gets its result."""
+        result = self.store.close_round()
+        self.last = result
+        self._bump()
+        if self.closer:
+            self.closer(result)
+        return result
+
+    def _bump(self) -> None:
+        self.version += 1
+        self.pages.clear()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
+    async def wait(self, since: int, timeout: float) -> None:
+        """Until the version is past ``since``, or ``timeout`` seconds."""
+        if self.version != since:
+            return
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        try:
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    # --- what a phone sees ---------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        current = self.store.open_round
+        if current is not None:
+            title = f"Vote for {current.presenter}"
+            closed_text = ""
+        elif self.last is not None:
+            title = f"Voting on {self.last.presenter} is closed"
+            closed_text = "The host will open the next vote: keep this page open."
+        else:
+            title = "Voting is not open yet"
+            closed_text = "The host opens voting after a talk: keep this page open."
+        return {
+            "version": self.version,
+            "event": self.event_name,
+            "open": current is not None,
+            "presenter": current.presenter if current else None,
+            "round": current.id if current else 0,
+            "title": title,
+            "closed_text": closed_text,
+        }
+
+
+def desk_for_show(show: Show) -> VoteDesk | None:
+    """The vote desk of a show whose event votes by phone (None otherwise), in step with its record.
+
+    Opening a vote writes ``vote-open`` through the show; closing writes the
+    result (``vote-close`` and the audience score). When the event is opened
+    again, an open vote is open again here with every vote it had.
+    """
+    event = show.event
+    scoring = event.scoring
+    if scoring.audience_vote != "phones":
+        return None
+    store = VoteStore.for_event(event.path, Scale(scoring.low, scoring.high, scoring.step))
+    try:
+        current = show.current_vote
+        rounds = show.vote_rounds()
+        store.sync(
+            Round(current.id, current.presenter, current.round) if current else None,
+            closed=[v.id for v in rounds if not v.open],
+        )
+    except BaseException:
+        store.close()
+        raise
+    desk = VoteDesk(
+        store, event.name,
+        opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
+        closer=lambda result: show.close_vote(result.count, result.mean),
+    )
+    closed = [v for v in rounds if not v.open and v.votes is not None]
+    if closed:
+        last = closed[-1]
+        desk.last = Result(last.id, last.presenter, last.round, last.votes or 0, last.mean)
+    return desk
+
+
+# --- the page ---------------------------------------------------------------------
+
+
+def _template() -> string.Template:
+    text = resources.files("battledecks.room").joinpath("static/vote.html").read_text(encoding="utf-8")
+    return string.Template(text)
+
+
+_TEMPLATE: string.Template | None = None
+
+
+def render_page(desk: VoteDesk, *, code: str = "", message: str = "", ok: bool | None = None, chosen: float | None = None) -> str:
+    """The /vote page as the phone should see it now."""
+    plain = not message and chosen is None
+    key = (desk.version, code.strip().upper() == desk.store.code or not code)
+    if plain and key in desk.pages:
+        return desk.pages[key]
+    page = _render(desk, code=code, message=message, ok=ok, chosen=chosen)
+    if plain:
+        desk.pages[key] = page
+    return page
+
+
+def _render(desk: VoteDesk, *, code: str, message: str, ok: bool | None, chosen: float | None) -> str:
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = _template()
+    store = desk.store
+    state = desk.state()
+    e = html.escape
+    choices = store.scale.choices()
+    if len(choices) <= 21:
+        items = "".join(
+            f'<label><input type="radio" name="score" value="{_num(v)}" required{" checked" if chosen == v else ""}>'
+            f"<span>{_num(v)}</span></label>"
+            for v in choices
+        )
+        scale_html = f'<div class="scale">{items}</div>'
+    else:
+        step = _num(store.scale.step)
+        scale_html = (
+            f'<div class="wide"><input type="number" name="score" inputmode="decimal" required min="{_num(store.scale.low)}" '
+            f'max="{_num(store.scale.high)}" step="{step}" value="{_num(chosen) if chosen is not None else ""}"></div>'
+        )
+    scale_html += f'<div class="ends"><span>{_num(store.scale.low)}: lowest</span><span>{_num(store.scale.high)}: highest</span></div>'
+    code_ok = code.strip().upper() == store.code
+    if code_ok:
+        code_field = f'<input type="hidden" name="code" value="{e(store.code)}">'
+    else:
+        code_field = (
+            '<div class="code"><label for="code">Room code (on the screen)</label>'
+            f'<input id="code" name="code" required maxlength="8" autocomplete="off" autocapitalize="characters" value="{e(code[:8])}"></div>'
+        )
+    return _TEMPLATE.substitute(
+        event=e(desk.event_name),
+        version=state["version"],
+        open="1" if state["open"] else "0",
+        title=e(state["title"]),
+        closed_text=e(state["closed_text"] or state["title"]),
+        closed_hidden=" hidden" if state["open"] else "",
+        form_hidden="" if state["open"] else " hidden",
+        round=state["round"],
+        scale_text=e(store.scale.describe()),
+        choices=scale_html,
+        code_field=code_field,
+        code_url=e(quote(store.code if code_ok else code[:8])),
+        message=e(message),
+        message_class={True: "ok", False: "no", None: ""}[ok],
+    )
+
+
+def _wants_json(request: web.Request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Request) -> web.StreamResponse:
+    """Give the phone a token for the round open now, keeping its identity."""
+    old = request.cookies.get(COOKIE)
+    store = desk.store
+    round_id = store.open_round.id if store.open_round else 0
+    if old and store.token_round(old) == round_id:
+        return response
+    response.set_cookie(COOKIE, store.token(old), max_age=COOKIE_AGE, httponly=True, samesite="Lax", path="/vote")
+    return response
+
+
+def _page(desk: VoteDesk, request: web.Request, status: int = 200, **kw: Any) -> web.StreamResponse:
+    response = web.Response(text=render_page(desk, **kw), status=status, content_type="text/html", charset="utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'"
+    return _with_token(response, desk, request)
+
+
+async def vote_page(request: web.Request) -> web.StreamResponse:
+    desk = request.app[DESK_KEY]
+    return _page(desk, request, code=request.query.get("c", "")[:16])
+
+
+async def vote_state(request: web.Request) -> web.StreamResponse:
+    desk = request.app[DESK_KEY]
+    try:
+        since = int(request.query.get("since", "-1"))
+    except ValueError:
+        since = -1
+    await desk.wait(since, LONG_POLL)
+    response = web.json_response(desk.state(), headers={"Cache-Control": "no-store"})
+    return _with_token(response, desk, request)
+
+
+async def vote_post(request: web.Request) -> web.StreamResponse:
+    desk = request.app[DESK_KEY]
+    store = desk.store
+    as_json = _wants_json(request)
+    client = request.remote or ""
+    if request.content_length is None or request.content_length > MAX_BODY:
+        outcome: Accepted | Refused = store.refuse("malformed", "That vote is too long or has no length.")
+        form: dict[str, str] = {}
+    else:
+        try:
+            data = await request.post()
+            form = {k: v for k, v in data.items() if isinstance(v, str)}
+        except (ValueError, UnicodeDecodeError):
+            form = {}
+        token = request.cookies.get(COOKIE)
+        try:
+            outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
+        except VoteError:
+            return _answer(desk, request, as_json, 503, False, "The vote could not be saved: send it again.", "unsaved", form)
+    if isinstance(outcome, Accepted):
+        verb = "changed to" if outcome.changed else "counted:"
+        message = f"Your vote {verb} {_num(outcome.value)} for {outcome.round.presenter}."
+        return _answer(desk, request, as_json, 200, True, message, None, form, chosen=outcome.value)
+    return _answer(desk, request, as_json, STATUS.get(outcome.reason, 400), False, outcome.message, outcome.reason, form)
+
+
+def _answer(
+    desk: VoteDesk, request: web.Request, as_json: bool, status: int, ok: bool, message: str, reason: str | None,
+    form: dict[str, str], chosen: float | None = None,
+) -> web.StreamResponse:
+    if as_json:
+        body = {"ok": ok, "message": message, "reason": reason, "state": desk.state()}
+        response = web.Response(text=json.dumps(body), status=status, content_type="application/json")
+        response.headers["Cache-Control"] = "no-store"
+        return _with_token(response, desk, request)
+    return _page(desk, request, status, code=form.get("code", "")[:16], message=message, ok=ok, chosen=chosen)
+
+
+def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
+    """Serve /vote, POST /vote and /vote/state from ``app``."""
+    app[DESK_KEY] = desk
+    app.router.add_get("/vote", vote_page)
+    app.router.add_post("/vote", vote_post)
+    app.router.add_get("/vote/state", vote_state)
+
+
+__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "desk_for_show", "render_page"]

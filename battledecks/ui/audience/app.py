@@ -1,0 +1,367 @@
+"""``battledecks screen``: the room's view of a show, for a terminal on the projector.
+
+A second, read-only app. It follows the host's room server (see
+:mod:`battledecks.room`) and shows only the show: between talks the event
+and who is next, a draw as a reveal, the 3-2-1, the slide filling the
+screen with the time left and n/12, PAUSED, Time!, and the standings when
+the host reveals them. It has no key that changes anything.
+
+Slide changes are computed here from the talk's schedule with the same
+talk clock as the host's stage, and fired by the same deadline timer, so
+the room's slide changes when the host's does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import ContentSwitcher, Digits, Label, Static
+
+from ...core.clock import Phase, TalkClock
+from ...render.detect import GraphicsMode
+from ...room.follow import RETRY, Follower
+from ...room.schedule import clock_from
+from ..deadline import DeadlineTimer
+from ..format import duration
+from ..screens.stage import TIME_UP_ART
+from ..widgets.slide_view import SlideView
+
+TIME_UP_SHOWN = 10.0
+"""Seconds Time! stays up after a talk ends, before the room sees who is next."""
+
+ABORT_SHOWN = 4.0
+"""Seconds "Talk stopped" stays up."""
+
+WATCHDOG = 0.5
+"""Seconds between safety wake-ups, in case a timer is ever lost."""
+
+
+class AudienceApp(App[None]):
+    """Follows one show; every view is read-only."""
+
+    TITLE = "battledecks"
+    ENABLE_COMMAND_PALETTE = False
+    CSS = """
+    Screen { background: black; layers: base overlay; }
+    ContentSwitcher { width: 100%; height: 100%; }
+    .view { width: 100%; height: 100%; align: center middle; background: black; }
+    .view Static { width: 100%; height: auto; text-align: center; }
+    .big { text-style: bold; color: $text; }
+    .muted { color: $text-muted; }
+    .title { text-style: bold; color: $warning; padding: 1 2; }
+    #talk { width: 100%; height: 100%; background: black; }
+    #slide-area { width: 100%; height: 1fr; background: black; layers: base overlay; }
+    #slides { width: 100%; height: 100%; }
+    #slides SlideView { width: 100%; height: 100%; }
+    #curtain {
+        layer: overlay; width: 100%; height: 100%; background: black;
+        align: center middle; content-align: center middle;
+    }
+    #curtain.-hidden { display: none; }
+    #curtain Digits { width: auto; color: $warning; }
+    #curtain Static { width: auto; height: auto; color: $warning; text-style: bold; }
+    #bar { height: 3; background: black; padding: 0 1; }
+    #bar Digits { width: auto; min-width: 10; color: $text; }
+    #bar Digits.-low { color: $error; }
+    #bar Label { width: auto; height: 3; content-align: center middle; padding: 0 2; text-style: bold; }
+    #paused { color: $warning; }
+    #who { color: $text-muted; text-style: none; }
+    #standings-table { width: auto; }
+    """
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True), Binding("q", "quit", "Quit", show=False)]
+
+    def __init__(
+        self,
+        locate: Callable[[], str | None],
+        *,
+        graphics: GraphicsMode = GraphicsMode.HALFCELL,
+        monotonic: Callable[[], float] = time.monotonic,
+        retry: float = RETRY,
+    ) -> None:
+        super().__init__()
+        self.graphics = graphics
+        self.follower = Follower(locate, self._message, self._status, retry=retry, monotonic=monotonic)
+        self.state: dict[str, Any] | None = None
+        """The last state from the host; None while the host is not reachable."""
+        self.clock: TalkClock | None = None
+        """The talk on stage, rebuilt from its schedule (host monotonic time)."""
+        self.view = "waiting"
+        self.shown_slide = -1
+        """The slide on screen (0-based), -1 before the first of a talk."""
+        self.slide_log: list[tuple[int, float, float]] = []
+        """(slide, host time shown, host time due) for each slide change."""
+        self._talk_key: tuple[Any, ...] | None = None
+        self._slides_ready: tuple[Any, ...] | None = None
+        self._belled: tuple[Any, ...] | None = None
+        self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
+        self._deadline: DeadlineTimer | None = None
+
+    # --- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="waiting"):
+            with Vertical(id="waiting", classes="view"):
+                yield Static("waiting for the host", classes="big")
+                yield Static("", id="waiting-where", classes="muted")
+            with Vertical(id="idle", classes="view"):
+                yield Static("", id="event-name", classes="muted")
+                yield Static("", id="next-label")
+                yield Static("", id="next-name", classes="title")
+            with Vertical(id="reveal", classes="view"):
+                yield Static("", id="reveal-for")
+                yield Static("", id="reveal-title", classes="title")
+                yield Static("", id="reveal-topic")
+            with Vertical(id="talk"):
+                with Container(id="slide-area"):
+                    yield Container(id="slides")
+                    with Vertical(id="curtain"):
+                        yield Digits("", id="count")
+                        yield Static("", id="curtain-text")
+                with Horizontal(id="bar"):
+                    yield Digits("", id="remaining")
+                    yield Label("", id="slide-no")
+                    yield Label("", id="paused")
+                    yield Label("", id="who")
+            with Vertical(id="standings", classes="view"):
+                yield Static("", id="standings-head", classes="title")
+                yield Static("", id="standings-table")
+                yield Static("", id="fan")
+
+    def on_mount(self) -> None:
+        self._deadline = DeadlineTimer(self, self.follower.host_now, self.render_state)
+        self.set_interval(WATCHDOG, self.render_state)
+        self.run_worker(self.follower.run(), name="follow", exit_on_error=False)
+        self.render_state()
+
+    def on_unmount(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._folder.cleanup()
+
+    # --- the stream -------------------------------------------------------------------
+
+    def _status(self, connected: bool) -> None:
+        if not connected:
+            self.state = None
+            self.render_state()
+
+    def _message(self, message: dict[str, Any]) -> None:
+        state = message.get("state")
+        if not isinstance(state, dict):
+            return
+        self.state = state
+        talk = state.get("talk")
+        self.clock = None
+        if isinstance(talk, dict):
+            try:
+                self.clock = clock_from(talk["schedule"])
+            except (KeyError, ValueError):
+                self.clock = None
+        self.render_state()
+
+    # --- what to show ---------------------------------------------------------------
+
+    def _show(self, view: str) -> None:
+        if view != self.view:
+            self.view = view
+            self.query_one(ContentSwitcher).current = view
+
+    def render_state(self) -> None:
+        """Show what the room should see now, and arm the timer for the next change."""
+        if not self.is_running or self._deadline is None:
+            return
+        due: float | None = None
+        state = self.state
+        now = self.follower.host_now()
+        if state is None:
+            self.query_one("#waiting-where", Static).update(self.follower.url or "")
+            self._show("waiting")
+        else:
+            due = self._render(state, now)
+        self._deadline.arm(due)
+
+    def _render(self, state: dict[str, Any], now: float) -> float | None:
+        stage = state.get("stage")
+        talk = state.get("talk")
+        if stage == "talk" and isinstance(talk, dict) and self.clock is not None:
+            shown, due = self._render_talk(talk, self.clock, now)
+            if shown:
+                return due
+        reveal = state.get("reveal")
+        if stage == "reveal" and isinstance(reveal, dict):
+            return self._render_reveal(reveal, now)
+        standings = state.get("standings")
+        if stage == "standings" and isinstance(standings, dict):
+            self._render_standings(standings)
+            return None
+        self.query_one("#event-name", Static).update(str(state.get("event") or ""))
+        following = state.get("next")
+        self.query_one("#next-label", Static).update("Next up" if following else "")
+        self.query_one("#next-name", Static).update(str(following or ""))
+        self._show("idle")
+        return None
+
+    def _render_reveal(self, reveal: dict[str, Any], now: float) -> float | None:
+        self.query_one("#reveal-for", Static).update(f"A deck for {reveal.get('presenter', '')}")
+        until = float(reveal.get("at", 0.0)) + float(reveal.get("suspense", 0.0))
+        title, topic = self.query_one("#reveal-title", Static), self.query_one("#reveal-topic", Static)
+        self._show("reveal")
+        if now < until:
+            dots = "." * (1 + int((until - now) * 4) % 3)
+            title.update(dots)
+            topic.update("")
+            return min(until, now + 0.25)
+        title.update(str(reveal.get("title") or ""))
+        topic.update(f"Topic: {reveal['topic']}" if reveal.get("topic") else "")
+        return None
+
+    def _render_standings(self, standings: dict[str, Any]) -> None:
+        winners = list(standings.get("winners") or [])
+        if standings.get("sudden_death"):
+            head = "Tie for first: sudden death!"
+        elif len(winners) > 1:
+            head = "Joint winners: " + " & ".join(winners)
+        elif winners:
+            head = f"The winner is {winners[0]}!"
+        else:
+            head = "Standings"
+        self.query_one("#standings-head", Static).update(head)
+        table = Table(box=None, show_header=False, padding=(0, 2))
+        if standings.get("show") == "standings":
+            for row in standings.get("rows") or []:
+                rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
+                table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
+        self.query_one("#standings-table", Static).update(table)
+        fans = standings.get("fan_favourites") or []
+        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans else "")
+        self._show("standings")
+
+    def _render_talk(self, talk: dict[str, Any], clock: TalkClock, now: float) -> tuple[bool, float | None]:
+        """Show the talk; returns (whether it is shown, next change)."""
+        key = (talk.get("presenter"), talk.get("round"), clock.started_at)
+        if key != self._talk_key:
+            self._new_talk(key, talk, clock)
+        state = clock.state(now)
+        ended = talk.get("ended")
+        curtain = self.query_one("#curtain")
+        if state.phase is Phase.ABORTED or (isinstance(ended, dict) and ended.get("how") != "time"):
+            since = float(ended["at"]) if isinstance(ended, dict) else now
+            if now - since > ABORT_SHOWN:
+                return False, None
+            self._curtain("", "Talk stopped")
+            self.query_one("#paused", Label).update("")
+            self._show("talk")
+            return True, since + ABORT_SHOWN
+        if state.phase is Phase.TIME_UP:
+            end = clock.due_at(clock.slides)
+            if now - end > TIME_UP_SHOWN:
+                return False, None
+            self._curtain("", TIME_UP_ART)
+            self.query_one("#remaining", Digits).update("0:00")
+            self.query_one("#paused", Label).update("")
+            self.query_one("#slide-no", Label).update("Time!")
+            if self._belled != key:
+                self._belled = key
+                self.bell()
+            self._show("talk")
+            return True, end + TIME_UP_SHOWN
+        self._show("talk")
+        remaining = self.query_one("#remaining", Digits)
+        remaining.update(duration(state.talk_remaining))
+        remaining.set_class(state.talk_remaining <= 30, "-low")
+        self.query_one("#paused", Label).update("PAUSED" if state.paused else "")
+        if state.phase is Phase.COUNTDOWN:
+            self._curtain(str(max(1, int(-(-state.countdown_remaining // 1)))), "")
+            self.query_one("#slide-no", Label).update(f"get ready · {state.slides} slides")
+        elif state.phase is Phase.TALK:
+            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{state.slides}")
+            if state.slide != self.shown_slide:
+                self._change_slide(state.slide, clock, now)
+            if self._slides_ready == key:
+                curtain.add_class("-hidden")
+        return True, clock.next_change(now)
+
+    def _curtain(self, count: str, text: str) -> None:
+        self.query_one("#curtain").remove_class("-hidden")
+        digits = self.query_one("#count", Digits)
+        digits.display = bool(count)
+        digits.update(count)
+        self.query_one("#curtain-text", Static).update(text)
+
+    def _change_slide(self, slide: int, clock: TalkClock, now: float) -> None:
+        self.shown_slide = slide
+        self.slide_log.append((slide, now, clock.due_at(slide)))
+        views = self.query("#slides SlideView").results(SlideView)
+        for view in views:
+            view.show(slide)
+            self.query_one("#curtain").add_class("-hidden")
+            paint_now(self.screen, view)
+
+    # --- slides ------------------------------------------------------------------------
+
+    def _new_talk(self, key: tuple[Any, ...], talk: dict[str, Any], clock: TalkClock) -> None:
+        self._talk_key = key
+        self._slides_ready = None
+        self.shown_slide = -1
+        self.query_one("#slides").remove_children()
+        who = str(talk.get("presenter") or "")
+        self.query_one("#who", Label).update(f"{who} · {talk['title']}" if talk.get("title") else who)
+        if talk.get("ended") is None and talk.get("deck") and self.follower.url:
+            self.run_worker(
+                self._fetch(key, self.follower.url, str(talk["deck"]), clock.slides),
+                group="slides", exclusive=True, exit_on_error=False,
+            )
+
+    async def _fetch(self, key: tuple[Any, ...], url: str, deck: str, count: int) -> None:
+        """Download the talk's slides, then put them on screen (covered until the first is due)."""
+        folder = Path(self._folder.name) / f"talk-{len(self.slide_log)}-{time.monotonic_ns()}"
+        folder.mkdir()
+        base = f"{url.rstrip('/')}/slides/{quote(deck, safe='')}"
+
+        async def one(session: aiohttp.ClientSession, number: int) -> Path | None:
+            async with session.get(f"{base}/{number}") as response:
+                if response.status != 200:
+                    return None
+                suffix = mimetypes.guess_extension(response.content_type or "") or ".img"
+                path = folder / f"{number:02d}{suffix}"
+                path.write_bytes(await response.read())
+                return path
+
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+                got = await asyncio.gather(*(one(session, n) for n in range(1, count + 1)))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+            return  # the host went away; the next state starts again
+        paths = [path for path in got if path is not None]
+        if len(paths) != count:
+            return
+        if key != self._talk_key:
+            return
+        view = SlideView(paths, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
+        await self.query_one("#slides").mount(view)
+        self._slides_ready = key
+        if self.shown_slide >= 0:
+            view.show(self.shown_slide)
+        self.render_state()
+
+
+def paint_now(screen: Any, widget: Any) -> None:
+    """Write ``widget`` to the terminal now rather than at the next 60 Hz frame."""
+    dirty = getattr(screen, "_dirty_widgets", None)
+    paint = getattr(screen, "_on_timer_update", None)
+    if isinstance(dirty, set) and callable(paint):
+        dirty.add(widget)
+        paint()

@@ -1,0 +1,244 @@
+"""How exactly the room follows the host: slide changes and pauses on loopback.
+
+Run: python benchmarks/follow.py [--clients N] [--seconds S] [--json FILE]
+
+The host (a Show with its room server, and a slide timer like the stage's:
+battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a 12-slide
+talk with a pause, a resume and a skip, twice: once alone, once followed by
+a terminal audience screen (``battledecks screen``'s app, in its own
+process, headless) and N browser-like clients (default 300, in one more
+process, each an SSE stream read to the end, like /stage).
+
+Printed, one figure per line, then a JSON summary:
+
+* the host's slide lateness (shown - due) p50 / p99 / max, alone and with followers;
+* the terminal follower's slide lateness against the host's deadlines (target p99 <= 10 ms);
+* how long pause / resume / skip took to reach the N clients (target: within 50 ms).
+
+All processes are on one machine, so they share the monotonic clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import aiohttp  # noqa: E402
+from PIL import Image  # noqa: E402
+from textual.app import App  # noqa: E402
+
+from battledecks.core.show import Show  # noqa: E402
+from battledecks.room.follow import read_events  # noqa: E402
+from battledecks.room.server import RoomServer, listen  # noqa: E402
+from battledecks.ui.deadline import DeadlineTimer  # noqa: E402
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0, "p50": float("nan"), "p99": float("nan"), "max": float("nan")}
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return {"n": len(values), "p50": statistics.median(ordered), "p99": p99, "max": ordered[-1]}
+
+
+def line(label: str, figures: dict[str, float]) -> str:
+    return (f"{label:<52} p50 {figures['p50'] * 1000:7.2f} ms  p99 {figures['p99'] * 1000:7.2f} ms  "
+            f"max {figures['max'] * 1000:7.2f} ms  (n={figures['n']})")
+
+
+def make_event(folder: Path, seconds: float) -> Path:
+    for d in range(2):
+        deck = folder / "decks" / f"deck-{d}"
+        deck.mkdir(parents=True)
+        for n in range(1, 13):
+            Image.new("RGB", (1280, 720), (n * 20, 40 * d, 90)).save(deck / f"slide{n}.png")
+    events = folder / "events"
+    events.mkdir()
+    path = events / "bench.yaml"
+    path.write_text(
+        f"name: Follow benchmark\ndecks: ../decks\npresenters: [Ada, Brian]\norder: listed\n"
+        f"seconds: {seconds}\ncountdown: 1\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+class HostStage(App[None]):
+    """The host's talk: the stage's deadline timer, the show's talk commands, no drawing."""
+
+    def __init__(self, show: Show, presenter: str) -> None:
+        super().__init__()
+        self.show = show
+        self.presenter = presenter
+        self.lateness: list[float] = []
+        self.clock = None
+        self.shown = -1
+        self.done = asyncio.Event()
+        self.steps: list[tuple[str, float]] = []
+
+    def on_mount(self) -> None:
+        self.timer = DeadlineTimer(self, time.monotonic, self.tick)
+        self.clock = self.show.start_talk(self.presenter, time.monotonic())
+        period = self.clock.period
+        start = self.clock.started_at + self.clock.countdown
+        # A pause of one second in the middle of slide 4, a skip on slide 8.
+        self.set_timer(start + 3.5 * period - time.monotonic(), self.pause)
+        self.set_timer(start + 3.5 * period + 1.0 - time.monotonic(), self.resume)
+        self.set_timer(start + 7.5 * period + 1.0 - time.monotonic(), self.skip)
+        self.tick()
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        state = self.clock.state(now)
+        if state.phase.value == "talk" and state.slide != self.shown:
+            self.shown = state.slide
+            self.lateness.append(now - self.clock.due_at(state.slide))
+        if state.phase.value == "time-up":
+            self.show.end_talk(now)
+            self.done.set()
+            return
+        self.timer.arm(self.clock.next_change(now))
+
+    def pause(self) -> None:
+        self.show.pause_talk(time.monotonic())
+        self.timer.cancel()
+
+    def resume(self) -> None:
+        self.show.resume_talk(time.monotonic())
+        self.tick()
+
+    def skip(self) -> None:
+        self.show.skip_slide(time.monotonic())
+        self.tick()
+
+
+async def host_talk(show: Show, presenter: str) -> list[float]:
+    show.draw_for(presenter)
+    app = HostStage(show, presenter)
+    async with app.run_test(headless=True):
+        await asyncio.wait_for(app.done.wait(), 600)
+    return app.lateness
+
+
+# --- the followers (their own processes) ---------------------------------------------
+
+
+async def terminal_follower(url: str, out: Path) -> None:
+    from battledecks.ui.audience.app import AudienceApp
+
+    app = AudienceApp(lambda: url)
+    async with app.run_test(headless=True, size=(120, 40)):
+        while True:
+            await asyncio.sleep(0.05)
+            state = app.state or {}
+            talk = state.get("talk") or {}
+            if (talk.get("ended") or {}).get("how") == "time":
+                break
+    out.write_text(json.dumps([[s, shown - due] for s, shown, due in app.slide_log]))
+
+
+async def sse_clients(url: str, count: int, out: Path) -> None:
+    delays: list[float] = []
+    connected = 0
+
+    async def one(session: aiohttp.ClientSession) -> None:
+        nonlocal connected
+        async with session.get(url + "events") as response:
+            connected += 1
+
+            def handle(event: str, data: str) -> None:
+                if event == "change":
+                    message = json.loads(data)
+                    if message["kind"] in ("pause", "resume", "skip"):
+                        delays.append(time.monotonic() - message["now"])
+                        if message["kind"] == "skip":
+                            raise EOFError
+
+            try:
+                await read_events(response.content, handle)
+            except EOFError:
+                pass
+
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as session:
+        tasks = [asyncio.create_task(one(session)) for _ in range(count)]
+        await asyncio.gather(*tasks, return_exceptions=True)
+    out.write_text(json.dumps({"delays": delays, "connected": connected}))
+
+
+# --- the run -----------------------------------------------------------------------
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    folder = Path(tempfile.mkdtemp(prefix="bd-follow-"))
+    event = make_event(folder, args.seconds)
+    show = Show.open(event)
+    alone = await host_talk(show, "Ada")
+
+    server = RoomServer(show, listen("127.0.0.1", 0))
+    await server.start()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    follower_out, clients_out = folder / "follower.json", folder / "clients.json"
+    procs = [
+        await asyncio.create_subprocess_exec(sys.executable, __file__, "--as-follower", server.url, str(follower_out), env=env),
+        await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--as-clients", server.url, str(clients_out), "--clients", str(args.clients), env=env
+        ),
+    ]
+    deadline = time.monotonic() + 60
+    while server.clients < args.clients + 1:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"only {server.clients} of {args.clients + 1} followers connected")
+        await asyncio.sleep(0.05)
+    followed = await host_talk(show, "Brian")
+    for proc in procs:
+        await asyncio.wait_for(proc.wait(), 60)
+    await server.stop()
+    follower = [late for _, late in json.loads(follower_out.read_text())]
+    clients = json.loads(clients_out.read_text())
+    return {
+        "clients": args.clients,
+        "host_alone": percentiles(alone),
+        "host_followed": percentiles(followed),
+        "terminal_follower": percentiles(follower),
+        "client_delivery": percentiles(clients["delays"]),
+        "clients_connected": clients["connected"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=300, help="browser-like SSE clients (default 300)")
+    parser.add_argument("--seconds", type=float, default=12.0, help="length of each talk (12 slides; default 12)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--as-follower", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--as-clients", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.as_follower:
+        asyncio.run(terminal_follower(args.as_follower[0], Path(args.as_follower[1])))
+        return
+    if args.as_clients:
+        asyncio.run(sse_clients(args.as_clients[0], args.clients, Path(args.as_clients[1])))
+        return
+    figures = asyncio.run(run(args))
+    print(line("host slide lateness, alone", figures["host_alone"]))  # type: ignore[arg-type]
+    print(line(f"host slide lateness, with {args.clients + 1} followers", figures["host_followed"]))  # type: ignore[arg-type]
+    print(line("terminal follower lateness vs host deadlines", figures["terminal_follower"]))  # type: ignore[arg-type]
+    print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
+    print(f"clients connected: {figures['clients_connected']} of {args.clients}")
+    print(json.dumps(figures))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""Screens follow the show's stream of changes, whoever made the change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from battledecks.ui.screens.help import HelpScreen
+from battledecks.ui.screens.lineup import LineupScreen
+from battledecks.ui.screens.stage import StageScreen
+from battledecks.ui.screens.standings import StandingsScreen
+from tests.builders import present
+from tests.ui.test_show_flow import draw_and_close, start_talk
+
+
+async def wait_until(pilot, condition, tries: int = 100) -> None:  # noqa: ANN001
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    assert condition()
+
+
+async def test_the_lineup_follows_changes_made_outside_it(show_event: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lineup = app.screen
+        assert isinstance(lineup, LineupScreen)
+        table = lineup.query_one(DataTable)
+        # As the web server or a command would: straight to the show, not through the screen.
+        app.show.add_presenter("Wanda")
+        await wait_until(pilot, lambda: table.row_count == 4)
+        assert lineup.selected == "Wanda"
+        app.show.draw_for("Brian")
+        await wait_until(pilot, lambda: "drawn" in str(table.get_row("Brian")[2]))
+        app.show.move_presenter("Wanda", -3)
+        await wait_until(pilot, lambda: [str(k.value) for k in table.rows][0] == "Wanda")
+
+
+async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    show = app.show
+    async with app.run_test(size=(100, 30)) as pilot:
+        show.draw_for("Ada")
+        present(show, "Ada")
+        await pilot.press("t")
+        standings = app.screen
+        assert isinstance(standings, StandingsScreen)
+        assert show.last_reveal() == "standings"
+        ada = lambda: next(line for line in standings.table_text.splitlines() if "Ada" in line)  # noqa: E731
+        assert not ada().split()[0].isdigit()
+        for judge in ("J1", "J2"):
+            show.score("Ada", judge, "Style", 6)
+            show.score("Ada", judge, "Fit", 7)
+        show.score("Ada", None, None, 8)
+        await wait_until(pilot, lambda: ada().split()[:2] == ["1", "Ada"])
+        await pilot.press("escape")
+        assert show.last_reveal() == "hidden"
+
+
+async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await draw_and_close(pilot)
+        stage = await start_talk(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("Static").content)
+        assert "Pause/Resume" in text and "Abort talk" in text and "Skip broken slide" in text
+        assert "Scores" not in text.split("Running a show")[0]
+        await pilot.press("escape")
+        fake_clock.advance(3 + 12 + 0.1)
+        stage.tick()
+        await wait_until(pilot, lambda: stage.finished)
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("Static").content).split("Running a show")[0]
+        assert "Scores" in text and "Lineup" in text and "Pause/Resume" not in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, StageScreen)

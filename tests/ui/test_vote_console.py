@@ -1,0 +1,74 @@
+"""The host opens the phones' vote from the scores screen (F2), watches the count, closes it into the audience score."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from battledecks.core.show import Show
+from battledecks.room.votes_console import VotePanel
+from battledecks.room.votes_web import desk_for_show
+from battledecks.ui.app import create_app
+from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
+from tests.builders import build_event, present
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        await pilot.pause(0.05)
+
+
+async def test_the_host_runs_the_vote_from_the_scores_screen(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_all()
+    present(show, "Ada")
+    app = create_app(path, show=show)
+    app.votes = desk = desk_for_show(show)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: type(app.screen).__name__ == "LineupScreen")
+            await pilot.pause()
+            app.push_screen(ScoresScreen("Ada"))
+            await until(pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen.query(VotePanel))
+            panel = app.screen.query_one(VotePanel)
+            assert "F2 opens the phones' vote on Ada" in str(panel.render())
+            await pilot.press("f2")
+            assert desk.store.open_round is not None and desk.store.open_round.presenter == "Ada"
+            assert "Phones can vote on Ada" in str(app.screen.query_one("#message").render())
+            for value in ("8", "9", "9", "7"):
+                desk.store.cast(desk.store.token(), value, desk.store.code)
+            await until(pilot, lambda: "4 votes, mean 8.2" in str(panel.render()))
+            await pilot.press("f2")
+            assert "audience 8.2 from 4 votes, saved" in str(app.screen.query_one("#message").render())
+            audience = app.screen.query_one("#audience", ScoreInput)
+            assert audience.value == "8.25"
+            assert show.presenter("Ada").audience == 8.25
+            assert "closed: 8.2 from 4 votes · F2 reopens it" in str(panel.render())
+            # The field holds the mean: leaving the screen saves nothing new and is not refused.
+            await pilot.press("1", "0", "enter")  # J1's score
+            await pilot.press("escape")
+            await until(pilot, lambda: not isinstance(app.screen, ScoresScreen))
+            assert show.presenter("Ada").scores == {("J1", "Overall"): 10}
+            assert show.presenter("Ada").audience == 8.25
+    finally:
+        desk.store.close()
+
+
+async def test_no_vote_key_without_phone_voting(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "LineupScreen")
+        await pilot.pause()
+        app.show.draw_all()
+        present(app.show, app.show.names()[0])
+        app.push_screen(ScoresScreen(app.show.names()[0]))
+        await until(pilot, lambda: isinstance(app.screen, ScoresScreen))
+        assert not app.screen.query(VotePanel)
+        assert app.screen.check_action("vote", ()) is False
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "LineupScreen")
+        await pilot.pause()

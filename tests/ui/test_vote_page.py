@@ -1,0 +1,109 @@
+"""The /vote page in headless Chromium at a phone's size (390x844), with and without JavaScript."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from battledecks.room.votes import RateLimit, Scale, VoteStore
+from battledecks.room.votes_web import VoteDesk, add_vote_routes
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path(os.environ.get("BATTLEDECKS_SHOTS", "")) if os.environ.get("BATTLEDECKS_SHOTS") else None
+"""Set to a folder to keep the screenshots and look at them."""
+
+
+@pytest.fixture
+async def room(tmp_path: Path):
+    store = VoteStore.for_event(tmp_path / "night.yaml", Scale(1, 10), rate=RateLimit(rate=100, burst=100))
+    desk = VoteDesk(store, "Battledecks! 2010")
+    app = web.Application()
+    add_vote_routes(app, desk)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    yield server, desk, store
+    await server.close()
+    store.close()
+
+
+@pytest.fixture
+async def browser():
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        await b.close()
+
+
+def votes_in_db(store: VoteStore) -> list[float]:
+    with sqlite3.connect(store.path) as db:
+        return [r[0] for r in db.execute("SELECT value FROM votes")]
+
+
+async def shot(page, tmp_path: Path, name: str) -> Path:
+    folder = SHOTS or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"vote-{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 5000
+    return path
+
+
+async def test_a_phone_votes_with_javascript_and_follows_the_rounds(room, browser, tmp_path: Path) -> None:
+    server, desk, store = room
+    context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await page.goto(str(server.make_url(f"/vote?c={store.code}")))
+    await page.get_by_text("Voting is not open yet").first.wait_for()
+    assert not await page.locator("form#vote").is_visible()
+    await shot(page, tmp_path, "waiting")
+
+    desk.open("Angie Manfredi")  # the page is told by its long poll, no reload
+    await page.get_by_role("heading", name="Vote for Angie Manfredi").wait_for(timeout=10_000)
+    await page.locator("label", has_text="8").first.click()
+    await page.get_by_role("button", name="Vote").click()
+    await page.get_by_text("Your vote counted: 8 for Angie Manfredi.").wait_for(timeout=10_000)
+    assert votes_in_db(store) == [8.0]
+    # Every score button is inside the phone's width.
+    for box in [await label.bounding_box() for label in await page.locator(".scale label").all()]:
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    await shot(page, tmp_path, "counted")
+
+    desk.close()
+    await page.get_by_text("Voting on Angie Manfredi is closed").first.wait_for(timeout=10_000)
+    assert not await page.locator("form#vote").is_visible()
+    await shot(page, tmp_path, "closed")
+    await context.close()
+
+
+async def test_a_phone_without_javascript_votes_with_the_form(room, browser, tmp_path: Path) -> None:
+    server, desk, store = room
+    desk.open("Janie <Hermann>")
+    context = await browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(str(server.make_url("/vote")))
+    await page.get_by_role("heading", name="Vote for Janie <Hermann>").wait_for()
+    await page.locator("label", has_text="10").click()
+    await page.get_by_label("Room code (on the screen)").fill(store.code.lower())
+    await page.get_by_role("button", name="Vote").click()
+    await page.get_by_text("Your vote counted: 10 for Janie <Hermann>.").wait_for(timeout=10_000)
+    assert votes_in_db(store) == [10.0]
+    await shot(page, tmp_path, "nojs-counted")
+    # Voting closes while the phone shows the form: its vote is refused with the reason.
+    desk.close()
+    await page.locator("label", has_text="3").click()
+    await page.get_by_role("button", name="Vote").click()
+    await page.get_by_text("Voting is not open right now").wait_for(timeout=10_000)
+    assert votes_in_db(store) == [10.0]
+    await context.close()

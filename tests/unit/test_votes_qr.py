@@ -1,0 +1,82 @@
+"""The vote QR code: fitted to a terminal, drawn with half cells, and readable by a QR decoder."""
+
+from __future__ import annotations
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
+from battledecks.room.votes_qr import QUIET, fit, qr_matrix, qr_svg, terminal_code, vote_url
+
+URL = vote_url("http://192.168.100.200:8750", "KMPW")
+CELL = (9, 18)
+"""A terminal cell in pixels, about as a real font draws it (twice as high as wide)."""
+
+
+def photograph(strips, cell=CELL) -> Image.Image:
+    """What the terminal shows: each cell's top half in its foreground colour, its bottom half in its background."""
+    width = strips[0].cell_length
+    image = Image.new("RGB", (width * cell[0], len(strips) * cell[1]), (40, 40, 40))
+    for y, strip in enumerate(strips):
+        x = 0
+        for segment in strip:
+            style = segment.style
+            bottom = style.bgcolor.get_truecolor() if style and style.bgcolor else (40, 40, 40)
+            top = style.color.get_truecolor() if style and style.color and segment.text.strip() else bottom
+            for _ in range(len(segment.text)):
+                box = (x * cell[0], y * cell[1])
+                image.paste(tuple(top), (box[0], box[1], box[0] + cell[0], box[1] + cell[1] // 2))
+                image.paste(tuple(bottom), (box[0], box[1] + cell[1] // 2, box[0] + cell[0], box[1] + cell[1]))
+                x += 1
+    return image
+
+
+def decode(image: Image.Image) -> str | None:
+    found = zxingcpp.read_barcodes(image)
+    return found[0].text if found else None
+
+
+def test_the_url_carries_the_room_code() -> None:
+    assert URL == "http://192.168.100.200:8750/vote?c=KMPW"
+
+
+@pytest.mark.parametrize(("cols", "rows"), [(80, 24), (80, 20), (160, 45), (240, 67)])
+@pytest.mark.parametrize("colors", [TRUECOLOR, EIGHT_BIT])
+def test_a_terminal_code_scans(cols: int, rows: int, colors: str) -> None:
+    code = terminal_code(URL, cols, rows, colors)
+    assert code is not None
+    assert code.width <= cols and code.height <= rows
+    assert all(strip.cell_length == code.width for strip in code.strips)
+    assert decode(photograph(code.strips)) == URL
+
+
+def test_modules_are_whole_cells_across_and_half_cells_down() -> None:
+    matrix = qr_matrix(URL)
+    code = terminal_code(URL, 160, 45)
+    assert code is not None and code.scale == 2 and code.quiet == QUIET
+    side = len(matrix) + 2 * QUIET
+    picture = photograph(code.strips, cell=(1, 2))  # one pixel per cell across, per half cell down
+    assert picture.width == side * 2
+    for my, row in enumerate(matrix):
+        for mx, dark in enumerate(row):
+            for dy in range(2):
+                for dx in range(2):
+                    pixel = picture.getpixel(((mx + QUIET) * 2 + dx, (my + QUIET) * 2 + dy))
+                    assert pixel == ((0, 0, 0) if dark else (255, 255, 255))
+    # The quiet zone is white all round.
+    for i in range(side * 2):
+        assert picture.getpixel((i, 0)) == picture.getpixel((0, i)) == (255, 255, 255)
+
+
+def test_a_small_terminal_gets_a_narrower_quiet_zone_then_nothing() -> None:
+    modules = len(qr_matrix(URL))
+    assert fit(modules, 80, 24) == (1, QUIET)
+    assert fit(modules, modules + 4, 40) == (1, 2)
+    assert fit(modules, modules + 3, 40) is None
+    assert terminal_code(URL, 20, 8) is None
+
+
+def test_svg_for_the_browser() -> None:
+    svg = qr_svg(URL)
+    assert svg.startswith("<svg") and "#000" in svg and 'fill="#fff"' in svg
