@@ -14,13 +14,13 @@ what is wrong with one. Every failure becomes a :class:`Problem` naming the file
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .images import ImageRefused, flat_colour, flatten, open_image, reduce_to, too_large_file, upright_size
+from .pdf import file_digest
 from .problems import Problem, error, os_problem, warning
 
 MIN_WIDTH, MIN_HEIGHT = 640, 360
@@ -80,20 +80,12 @@ def check_image(path: Path) -> SlideCheck:
     return result
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _check_image(path: Path, size: int) -> SlideCheck:
     refused = too_large_file(size)
     if refused is not None:
         return SlideCheck(path, (error(path, refused),))
     try:
-        digest = _digest(path)
+        digest = file_digest(path)
     except OSError as failure:
         return SlideCheck(path, (os_problem(path, failure),))
     try:

@@ -183,7 +183,7 @@ def _render(doc, path: Path, index: int, size: tuple[int, int]) -> Image.Image: 
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in pieces."""
+    """SHA-256 of a file's bytes, read in pieces (a PDF for its page cache, a slide to find it twice)."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):

@@ -42,6 +42,7 @@ from pathlib import Path
 
 from battledecks.core.atomic import fsync_dir
 from battledecks.core.problems import BattledecksError
+from battledecks.core.words import plural
 
 SECRET_BYTES = 32
 CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"
@@ -181,7 +182,7 @@ class Result:
     def describe(self) -> str:
         if not self.count:
             return "no votes"
-        return f"{_num(round(self.mean or 0, 1))} from {self.count} vote{'s' * (self.count != 1)}"
+        return f"{_num(round(self.mean or 0, 1))} from {plural(self.count, 'vote')}"
 
 
 @dataclass(frozen=True)
