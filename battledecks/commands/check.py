@@ -11,7 +11,7 @@ pages are warned about. Exits 0 when there are no errors (warnings are fine),
 1 otherwise.
 
 In a terminal the problems are a table; through a pipe or into a file they
-are plain lines, ``path:line: severity: problem`` as compilers and linters
+are plain lines, "path:line: severity: problem" as compilers and linters
 write them, so grep and editors can read them.
 """
 

@@ -7,11 +7,14 @@ file. Nothing is written.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from rich import box
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -23,6 +26,27 @@ from ..results._words import names, ordinal
 def _text(value: str) -> Text:
     """A cell from a record or event file, escaped so no control character reaches the terminal."""
     return Text(visible(value))
+
+class _DeckId:
+    """A deck's folder name that wraps after its hyphens, never inside a word."""
+
+    def __init__(self, deck_id: str, style: str = "dim") -> None:
+        self.pieces = re.findall(r"[^-]*-+|[^-]+$", visible(deck_id)) or [""]
+        self.style = style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(max(cell_len(p) for p in self.pieces), sum(cell_len(p) for p in self.pieces))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width)
+        lines = [""]
+        for piece in self.pieces:
+            if lines[-1] and cell_len(lines[-1] + piece) > width:
+                lines.append("")
+            lines[-1] += piece
+        # A piece wider than the column alone is folded by Rich: nothing else can show it.
+        yield Text("\n".join(lines), style=self.style)
+
 
 NAME = "history"
 HELP = "past events, the decks shown at each, and every presenter's best rank"
@@ -60,17 +84,17 @@ def _print(history: History, console: Console) -> None:
     console.print(events)
 
     decks = Table(title="Decks shown", box=box.SIMPLE_HEAD, title_justify="left", title_style="bold")
-    decks.add_column("Deck", overflow="fold")
+    decks.add_column("Deck")
     for column in ("Event", "Date", "Presenter"):
         decks.add_column(column)
     for deck, showings in history.decks.items():
         for index, shown in enumerate(showings):
             # The deck is named on its first line only; the lines under it are its other showings.
-            label = Text()
+            label: Text | Group = Text()
             if index == 0:
-                label.append(visible(shown.title or deck))
+                label = Text(visible(shown.title or deck))
                 if shown.title and shown.title != deck:
-                    label.append(f"\n{visible(deck)}", style="dim")
+                    label = Group(label, _DeckId(deck))
             presenter = shown.presenter + (f" (sudden death, round {shown.round})" if shown.round != 1 else "")
             decks.add_row(label, *map(_text, (shown.event, _date(shown.date), presenter)))
     if history.decks:

@@ -1,7 +1,7 @@
 """Retire a deck so it is never drawn again, or bring it back with --undo.
 
-Sets (or, with --undo, removes) ``retired: true`` in the deck's deck.yaml,
-making the file if there is none. Everything else in the file stays as it
+Sets (or, with --undo, removes) the line 'retired: true' in the deck's
+deck.yaml, making the file if there is none. Everything else in the file stays as it
 was: the other keys, their order and the comments. A deck.yaml with errors
 is left alone: fix it first. The file is replaced whole, never half-written.
 """
@@ -93,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     wanted = not args.undo
     name = f"{deck.id} ({deck.title!r})" if deck.title != deck.id else deck.id
     if deck.retired == wanted and not deck.problems:
-        print(visible(f"{name} is already {'retired' if wanted else 'not retired'}: nothing changed"))
+        state = "is already retired" if wanted else "is not retired: nothing to undo"
+        print(visible(f"{name} {state}; nothing changed"))
         return 0
     if exists:
         _, problems = read_deck_file(meta)

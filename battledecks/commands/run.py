@@ -5,13 +5,20 @@ open at a time. With --serve, the app also serves the audience screen
 (`battledecks screen EVENT`, or /stage in a browser) at 127.0.0.1:8750 or
 the address given; any other address than 127.0.0.1 is reachable from the
 network, so only give one on purpose.
+
+With --fresh the event starts again from nothing: after the host agrees, its
+record (and its phones' votes) move into a backup folder beside the event
+file, events/NAME-before-DATE-TIME/, from where they can be moved back.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
+import os
 import socket
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +42,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="HOST:PORT",
         help="serve the audience screen (default address 127.0.0.1:8750: this machine only)",
     )
+    parser.add_argument(
+        "--fresh", action="store_true",
+        help="start the event again from nothing: its record moves to a backup folder beside it (asks first)",
+    )
+
+
+def _event_files(event_path: Path) -> list[Path]:
+    """The files that make up an event's state: its record and its phones' votes, those that exist."""
+    from ..core.event import record_path_for
+    from ..room.votes import votes_path_for
+
+    votes = votes_path_for(event_path)
+    candidates = [record_path_for(event_path), votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm")]
+    return [path for path in candidates if path.exists()]
+
+
+def start_fresh(event_path: Path, now: dt.datetime, ask=input) -> Path | None:  # noqa: ANN001
+    """Move the event's record and votes into ``NAME-before-DATE-TIME/`` beside it, after asking.
+
+    Returns:
+        The backup folder, or None when there was nothing to move.
+
+    Raises:
+        BattledecksError: the host said no, or the files cannot be moved.
+    """
+    from ..core.problems import BattledecksError
+
+    files = _event_files(event_path)
+    if not files:
+        return None
+    backup = event_path.with_name(f"{event_path.stem}-before-{now:%Y-%m-%d-%H%M%S}")
+    names = ", ".join(path.name for path in files)
+    try:
+        answer = ask(f"Start {event_path} fresh? {names} will move to {backup}/ [y/N] ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() not in ("y", "yes"):
+        raise BattledecksError(f"{event_path}: not started fresh: nothing was moved")
+    try:
+        backup.mkdir()
+        for path in files:
+            os.replace(path, backup / path.name)
+    except OSError as error:
+        raise BattledecksError(f"{backup}: cannot move the record there: {error.strerror or error}") from None
+    return backup
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,8 +100,12 @@ def run(args: argparse.Namespace) -> int:
         # `run --serve EVENT`: the event, not an address.
         args.event, serve = Path(serve), "127.0.0.1:8750"
     event_path: Path = args.event or demo_event_path()
+    fresh = getattr(args, "fresh", False)
     # A broken event file or record is reported before anything is written, the lock file included.
-    EventRecord.load(load_event(event_path), save=False)
+    if fresh:
+        load_event(event_path)
+    else:
+        EventRecord.load(load_event(event_path), save=False)
     sock = None
     if serve is not None:
         from ..room.server import listen, parse_address
@@ -63,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
             sock.close()
         raise
     try:
+        if fresh:
+            backup = start_fresh(event_path, dt.datetime.now())
+            if backup is not None:
+                print(f"The old record is in {backup}/", file=sys.stderr)
         show = Show.open(event_path)
         from ..render.detect import detect_graphics
         from ..ui.app import create_app

@@ -22,7 +22,8 @@ from typing import Any
 from .atomic import atomic_write
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
-from .text import control_problem_in, json_text
+from .entries import entry_problem
+from .text import json_text
 from .yamlfile import YamlFileError, load_yaml
 
 FORMAT = 1
@@ -162,9 +163,9 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
             raise ProblemsError(
                 [Problem(path, "log entry is not a mapping with a kind", line=lines.get(("log", index)))]
             )
-        why = control_problem_in(entry)
+        why = entry_problem(entry)
         if why:
-            raise ProblemsError([Problem(path, f"log entry: {why}", line=lines.get(("log", index)))])
+            raise ProblemsError([Problem(path, f"log entry {index + 1}: {why}", line=lines.get(("log", index)))])
     return entries
 
 

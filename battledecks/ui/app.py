@@ -26,7 +26,7 @@ class BattledecksApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -90,6 +90,44 @@ class BattledecksApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    # --- questions during a talk ----------------------------------------------
+
+    def pause_for_question(self) -> bool:
+        """Pause the talk on stage while the host is asked something; True if this paused it (recorded).
+
+        Whatever covers the stage, the talk's time does not run on behind it.
+        """
+        talk = self.show.talk
+        if talk is None or not talk.running:
+            return False
+        return self.show.pause_talk(self.monotonic())
+
+    def resume_after_question(self, paused_here: bool) -> None:
+        """Resume the talk :meth:`pause_for_question` paused, if it did and the talk is still on."""
+        talk = self.show.talk
+        if paused_here and talk is not None and talk.running:
+            self.show.resume_talk(self.monotonic())
+
+    def action_ask_quit(self) -> None:
+        """Quit after asking, with the talk on stage paused while asking; a second ctrl+q quits."""
+        from .screens.dialogs import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.purpose == "quit":
+            self.exit()
+            return
+        paused_here = self.pause_for_question()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+            else:
+                self.resume_after_question(paused_here)
+
+        question = "Quit battledecks? Everything is saved; open the event again to go on."
+        if paused_here:
+            question = "The talk is paused. " + question
+        self.push_screen(ConfirmScreen(question, yes="Quit", purpose="quit"), answer)
 
 
 def create_app(

@@ -66,15 +66,15 @@ async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_
         stage = await start_talk(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").content)
-        assert "Pause/Resume" in text and "Abort talk" in text and "Skip broken slide" in text
-        assert "Scores" not in text.split("Running a show")[0]
+        keys = [description for _, description in app.screen.keys]
+        assert "Pause/Resume" in keys and "Abort talk" in keys and "Skip broken slide" in keys
+        assert "Scores" not in keys
         await pilot.press("escape")
         fake_clock.advance(3 + 12 + 0.1)
         stage.tick()
         await wait_until(pilot, lambda: stage.finished)
         await pilot.press("question_mark")
-        text = str(app.screen.query_one("Static").content).split("Running a show")[0]
-        assert "Scores" in text and "Lineup" in text and "Pause/Resume" not in text
+        keys = [description for _, description in app.screen.keys]
+        assert "Scores" in keys and "Lineup" in keys and "Pause/Resume" not in keys
         await pilot.press("escape")
         assert isinstance(app.screen, StageScreen)

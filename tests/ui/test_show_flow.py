@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Digits, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from battledecks.core.record import Status, read_entries
 from battledecks.ui.screens.dialogs import AskScreen, ConfirmScreen
@@ -14,6 +14,7 @@ from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
+from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 
 
@@ -57,7 +58,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         # The countdown: nothing of the deck is drawn yet, though slide 1 is made ready.
         assert view.covered
         assert "▀" not in "".join(strip.text for strip in view.render_lines(view.size.region))
-        assert str(stage.query_one("#count", Digits).value) == "3"
+        assert stage.query_one("#count", BigText).text == "3"
 
         fake_clock.advance(3.0)
         stage.tick()
@@ -80,7 +81,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         stage.tick()
         await pilot.pause()
         assert view.index == 1
-        assert str(stage.query_one("#state", Label).content) == "PAUSED"
+        assert stage.has_class("-paused") and stage.query_one("#state", BigText).display
         await pilot.press("space")
         fake_clock.advance(0.49)
         stage.tick()
@@ -251,7 +252,7 @@ async def test_help_lists_the_keys_of_the_screen(show_event: Path, make_app) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("Static").content)
+        text = app.screen.text
         for words in ("Next step", "Standings", "Veto", "Remove"):
             assert words in text
         await pilot.press("escape")

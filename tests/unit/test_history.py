@@ -129,3 +129,25 @@ def test_command_on_a_missing_folder_is_one_line_and_exit_1(tmp_path: Path, caps
 def test_command_with_no_past_events(tmp_path: Path, capsys):
     assert main(["history", str(tmp_path)]) == 0
     assert "No past events" in capsys.readouterr().out
+
+
+def test_long_deck_ids_wrap_after_hyphens_not_inside_words(tmp_path: Path, capsys, monkeypatch):
+    long_id = "disrupting-the-open-plan-office-one-kubernetes-cluster-at-a-time"
+    folder = tmp_path / "events"
+    folder.mkdir()
+    make_decks(tmp_path / "decks", {long_id: "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"})
+    play(write_event(folder, "night", "Night", ["Amy"], JUDGED, decks="../decks"), {"Amy": overall(8)})
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["history", str(folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("Deck ") and "Event" in line)
+    width = header.index("Event")
+    cells = [line[:width].strip() for line in lines[lines.index(header) + 2 :]]
+    start = next(i for i, cell in enumerate(cells) if long_id.startswith(cell) and cell.endswith("-"))
+    pieces = []
+    for cell in cells[start:]:
+        pieces.append(cell)
+        if not cell.endswith("-"):
+            break
+    assert "".join(pieces) == long_id, pieces
+    assert len(pieces) > 1, "80 columns are too narrow for the whole id on one line"

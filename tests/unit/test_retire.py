@@ -72,8 +72,12 @@ def test_a_deck_without_deck_yaml_gets_one(tmp_path: Path, capsys) -> None:  # n
 def test_asking_for_what_is_already_so_changes_nothing(deck: Path, capsys) -> None:  # noqa: ANN001
     before = (deck / "deck.yaml").stat().st_mtime_ns
     assert main(["retire", str(deck), "--undo"]) == 0
-    assert capsys.readouterr().out == "cats ('Cats in Space') is already not retired: nothing changed\n"
+    assert capsys.readouterr().out == "cats ('Cats in Space') is not retired: nothing to undo; nothing changed\n"
     assert (deck / "deck.yaml").stat().st_mtime_ns == before
+    assert main(["retire", str(deck)]) == 0
+    capsys.readouterr()
+    assert main(["retire", str(deck)]) == 0
+    assert capsys.readouterr().out == "cats ('Cats in Space') is already retired; nothing changed\n"
 
 
 @pytest.mark.parametrize(
@@ -123,3 +127,11 @@ def test_a_folder_that_is_no_deck_is_refused(tmp_path: Path, capsys) -> None:  #
 )
 def test_with_retired_keeps_the_file_as_written_where_it_can(text, data, line, retired, result) -> None:  # noqa: ANN001
     assert with_retired(text, data, line, retired) == result
+
+
+@pytest.mark.parametrize("command", ["retire", "check", "results", "history", "run", "draw", "import", "generate", "sheet"])
+def test_help_is_plain_words_without_markup(command: str, capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    out = capsys.readouterr().out
+    assert "``" not in out and ":mod:" not in out and ":func:" not in out

@@ -244,7 +244,7 @@ class LineupScreen(AppScreen[None]):
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb), go
+            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
 
     def action_scores(self) -> None:

@@ -1,0 +1,68 @@
+"""Rehearse an event: a whole show with 12-second talks, then everything is thrown away.
+
+Runs a copy of the event in a temporary folder: the same presenters, judges,
+topics and scoring, drawing from the event's real decks, but every talk lasts
+one second per slide and starts without a countdown. The real event file, its
+record and the events folder are never touched, so no deck counts as shown
+and the real show starts as it was. When the app is closed the copy and its
+record are deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..core.event import load_event
+from ..core.problems import BattledecksError
+from ..core.yamlfile import YamlFileError, load_yaml
+
+NAME = "rehearse"
+HELP = "run a throw-away copy of an event with 12-second talks; the real record is never touched"
+
+SECONDS_PER_SLIDE = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("event", type=Path, metavar="EVENT", help="the event file to rehearse (events/NAME.yaml)")
+    parser.add_argument(
+        "--graphics", choices=("auto", "kitty", "sixel", "halfcell"), default=None,
+        help="how slides are drawn (default: the event's `graphics`, else auto-detect)",
+    )
+
+
+def rehearsal_copy(event_path: Path, folder: Path) -> Path:
+    """Write the rehearsal's event file into ``folder`` and return its path.
+
+    The copy keeps every key of the event but: ``decks`` (the real folder, as
+    an absolute path), ``seconds`` (one per slide), ``countdown`` (0) and
+    ``name`` ("... (rehearsal)").
+
+    Raises:
+        BattledecksError: the event file has errors (each is named).
+    """
+    event = load_event(event_path)  # every problem of the real file is said first
+    try:
+        data, _ = load_yaml(event_path)
+    except YamlFileError as error:  # pragma: no cover - load_event has read it already
+        raise BattledecksError(str(error)) from None
+    data = dict(data)
+    data["name"] = f"{event.name} (rehearsal)"
+    data["decks"] = str(event.decks.resolve())
+    data["seconds"] = event.slides * SECONDS_PER_SLIDE
+    data["countdown"] = 0
+    copy = folder / event_path.name
+    copy.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    load_event(copy)  # the copy is as valid as the original
+    return copy
+
+
+def run(args: argparse.Namespace) -> int:
+    from . import run as run_command
+
+    with tempfile.TemporaryDirectory(prefix="battledecks-rehearsal-") as folder:
+        copy = rehearsal_copy(args.event, Path(folder))
+        return run_command.run(argparse.Namespace(event=copy, graphics=args.graphics, serve=None, fresh=False))

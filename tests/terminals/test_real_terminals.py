@@ -1,0 +1,169 @@
+"""battledecks in real terminals on a virtual X display: the slide is really on screen.
+
+For each terminal a rehearsal talk (no countdown, 5 s a slide) runs in the
+installed command; keys are typed with xdotool; a screenshot during the talk
+is compared with the slide files: the picture must be there (not black, not
+a grid of placeholder boxes) and correlate with its slide; full-resolution
+pictures must be measurably closer to the slide than the same slide drawn in
+half cells. The screenshots of the last run are kept in
+``tests/terminals/artefacts/``.
+
+Runs wherever Linux is: ``.ci/run`` installs Xvfb, xterm, kitty, xdotool and
+ImageMagick.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+if sys.platform != "linux":
+    pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
+
+from tests.terminals.harness import (  # noqa: E402
+    ARTEFACTS,
+    Terminal,
+    best_match,
+    build_slides,
+    lit,
+    missing_tools,
+    python,
+    slide_box,
+    virtual_display,
+    wait_for,
+)
+
+# Calibrated on Debian 12 (xterm 379, kitty 0.26.5) at 160x45 cells, from
+# the figures each run prints: sixel in xterm 0.99 (detail 0.94), kitty 0.90
+# (0.68), half cells in xterm -ti vt340 (truecolour) and plain xterm (256
+# colours, dithered) 0.72-0.9 (detail about 0.0-0.1). Another slide of the
+# deck scores below 0.5.
+PICTURE_MIN = 0.6
+"""Least correlation of any drawn slide with its file."""
+FULL_RESOLUTION_MIN = 0.85
+"""Least correlation of a full-resolution slide with its file."""
+DETAIL_GAIN = 0.3
+"""How much more of the slide's fine detail full resolution must keep than half cells."""
+
+COLS, ROWS = 160, 45
+BELOW_SLIDE = 4
+"""Cell rows under the slide on stage: the bar (3) and the key footer (1)."""
+
+
+@pytest.fixture(scope="module")
+def display() -> Iterator[str]:
+    missing = missing_tools()
+    assert not missing, f"install {', '.join(missing)} (.ci/run does) to run the real-terminal tests"
+    ARTEFACTS.mkdir(exist_ok=True)
+    with virtual_display() as name:
+        yield name
+
+
+@pytest.fixture
+def rehearsal(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """An event with one 12-slide deck of detailed slides, 60 s talks, no countdown."""
+    slides = build_slides(tmp_path / "decks" / "quarterly")
+    events = tmp_path / "events"
+    events.mkdir()
+    path = events / "rehearsal.yaml"
+    data = {"name": "Rehearsal", "decks": "../decks", "seconds": 60, "countdown": 0, "order": "listed", "presenters": ["Ada"]}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path, slides
+
+
+TERMINALS = {
+    # xterm in sixel mode with its default resources (maxGraphicSize 1000x1000).
+    "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
+    "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
+    "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
+}
+
+
+def run_talk(display: str, terminal: str, event: Path, slides: list[Path], *extra: str) -> dict[str, object]:
+    """Start a talk in ``terminal``; return the screenshot of a slide and its figures."""
+    argv = TERMINALS[terminal] + [python(), "-m", "battledecks", "run", str(event), *extra]
+    term = Terminal(display, argv, cwd=Path(__file__).resolve().parents[2])
+    try:
+        # The lineup is up once its header, table and footer are drawn.
+        wait_for(lambda: lit(term.screenshot()) > 0.02, 60, "the lineup")
+        record = event.with_name(event.stem + ".record.yaml")
+
+        def logged(kind: str) -> bool:
+            return record.exists() and f'"kind": "{kind}"' in record.read_text(encoding="utf-8")
+
+        def press_until(keys: list[str], kind: str) -> None:
+            # A key typed while the app is still starting can be lost: type
+            # again until the record shows what the keys lead to.
+            for key in keys:
+                if logged(kind):
+                    return
+                term.settled()
+                term.key(key)
+                try:
+                    wait_for(lambda: logged(kind), 2.0, kind)
+                except AssertionError:
+                    continue
+            assert logged(kind), f"{kind} never came in the record"
+
+        press_until(["Return"] * 4, "draw")  # draw a deck
+        # Close the draw (its reveal may take a key of its own), start the
+        # talk, confirm.
+        press_until(["Return", "y"] * 6, "talk-start")
+
+        cell_height = term.geometry()[3] / ROWS
+
+        def slide_on_screen() -> tuple[object, ...] | None:
+            shot = term.screenshot()
+            box = slide_box(shot, BELOW_SLIDE, cell_height)
+            # The picture fills most of the stage's width, not a corner of it.
+            if box is None or box[2] - box[0] < shot.width * 0.6:
+                return None
+            index, score = best_match(shot, box, slides)
+            return (shot, box, index, score) if score["picture"] > 0.5 else None
+
+        shot, box, index, score = wait_for(slide_on_screen, 60, f"a slide on screen in {terminal}", interval=0.5)
+        name = f"{terminal}{'-' + extra[-1] if extra else ''}"
+        shot.save(ARTEFACTS / f"{name}.png")
+        print(f"{name}: slide {index + 1}, box {box}, picture {score['picture']:.3f}, detail {score['detail']:.3f}")
+        assert score["mean"] > 40, f"the slide is nearly black in {terminal}"
+        return {"shot": shot, "box": box, "index": index, **score}
+    except AssertionError:
+        term.screenshot().save(ARTEFACTS / f"{terminal}-failed.png")
+        raise
+    finally:
+        term.close()
+
+
+def test_xterm_sixel_shows_the_slide_at_full_resolution(display: str, rehearsal: tuple[Path, list[Path]], tmp_path: Path) -> None:
+    event, slides = rehearsal
+    full = run_talk(display, "xterm-vt340", event, slides)
+    assert full["picture"] >= FULL_RESOLUTION_MIN
+    # The same terminal, the same slides, half cells: full resolution keeps more of the detail.
+    # (another folder: a deck shown is kept out of later draws of its folder's events)
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "decks").symlink_to(tmp_path / "decks")
+    half_event = tmp_path / "half" / "events" / "halfcell.yaml"
+    half_event.parent.mkdir()
+    half_event.write_text(event.read_text().replace("Rehearsal", "Half cells"), encoding="utf-8")
+    half = run_talk(display, "xterm-vt340", half_event, slides, "--graphics", "halfcell")
+    assert half["picture"] >= PICTURE_MIN
+    assert full["detail"] >= half["detail"] + DETAIL_GAIN, (full, half)
+    # Sharper: the full-resolution picture is bigger than half cells can ever be.
+    box = full["box"]
+    assert box[2] - box[0] > 2 * COLS  # type: ignore[index, operator]
+
+
+def test_plain_xterm_falls_back_to_half_cells(display: str, rehearsal: tuple[Path, list[Path]]) -> None:
+    event, slides = rehearsal
+    half = run_talk(display, "xterm", event, slides)
+    assert half["picture"] >= PICTURE_MIN
+
+
+def test_kitty_0_26_shows_the_slide_at_full_resolution(display: str, rehearsal: tuple[Path, list[Path]]) -> None:
+    event, slides = rehearsal
+    full = run_talk(display, "kitty", event, slides)
+    assert full["picture"] >= FULL_RESOLUTION_MIN

@@ -1,0 +1,27 @@
+"""Killed at any instant, even inside the record's write, the event loses nothing acknowledged and resumes.
+
+The harness is in tests/killing.py; benchmarks/kill.py runs it longer.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from pathlib import Path
+
+from tests.killing import run_kills
+
+KILLS = 200
+
+
+def test_kill_anywhere_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    seed = random.randrange(2**32)
+    # Memory-backed when there is such a folder: the kills test the writes, and fsync there costs nothing.
+    shm = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else tmp_path) as workdir:
+        report = run_kills(Path(workdir), KILLS, seed=seed)
+    print(f"seed {seed}: {report.summary()}")
+    assert report.tried >= KILLS
+    assert report.inside_writes >= KILLS // 2, report.summary()
+    assert report.events >= 1, report.summary()  # the script was carried through to the end, kills and all
+    assert report.lost == 0, f"seed {seed}: {report.summary()}\n" + "\n".join(report.failures[:10])
