@@ -145,13 +145,28 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     """Run the app with the room server in the same loop; the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
+    from ..room.votes_web import attach_votes
 
     server = RoomServer(show, sock)
     app.audience_url = server.url + "stage"
-    await server.start()
+
+    def screens(count: int) -> None:
+        if app.is_running:
+            app.audience_screens = count
+
+    server.on_clients = screens
+    desk = attach_votes(server, show, app)
     try:
-        write_address(event_path, server.url)
-        await app.run_async()
+        await server.start()
+        try:
+            try:
+                write_address(event_path, server.url)
+            except OSError:
+                pass  # `battledecks screen URL` still works; the lineup shows the address
+            await app.run_async()
+        finally:
+            remove_address(event_path)
+            await server.stop()
     finally:
-        remove_address(event_path)
-        await server.stop()
+        if desk is not None:
+            desk.store.close()

@@ -140,6 +140,13 @@ def _looks_like_deck(names: list[str]) -> bool:
     return DECK_FILE in names or any(is_slide_file(Path(n)) for n in names)
 
 
+def _is_deck_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return _looks_like_deck([e.name for e in scan(Path(entry.path))])
+    except OSError:
+        return False
+
+
 def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
     """``deck``, ``decks``, ``events`` or ``nothing``, from what the folder holds."""
     names = [e.name for e in entries]
@@ -148,13 +155,12 @@ def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
         return "deck"
     if any(is_slide_file(Path(n)) for n in names):
         # Stray images beside deck folders do not make a decks folder a deck.
-        for sub in subfolders:
-            try:
-                if _looks_like_deck([e.name for e in scan(Path(sub.path))]):
-                    return "decks"
-            except OSError:
-                continue
-        return "deck"
+        return "decks" if any(_is_deck_folder(sub) for sub in subfolders) else "deck"
+    if any(n.lower().endswith(_EVENT_SUFFIXES) and not is_record_file(Path(n)) for n in names) and not any(
+        is_pdf_file(Path(n)) for n in names
+    ) and not any(_is_deck_folder(sub) for sub in subfolders):
+        # An events folder: its subfolders (a rehearsal copy, a record's backup) are not decks.
+        return "events"
     if subfolders or any(is_pdf_file(Path(n)) for n in names):
         return "decks"
     if any(n.lower().endswith(_EVENT_SUFFIXES) for n in names):

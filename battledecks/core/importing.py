@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 import yaml
 from PIL import Image
@@ -572,7 +572,7 @@ def build(source: Source, into: Path, *, progress: Progress | None = None, soffi
 
 def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple[str, str]:
     """The new deck's ``deck.yaml`` text and its title."""
-    meta: dict[str, object] = {}
+    meta: dict[str, Any] = {}
     if built.source.kind == "folder":
         meta.update(_folder_meta(built.source.path))
     meta["title"] = title or meta.get("title") or built.title

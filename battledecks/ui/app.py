@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.signal import Signal
 
 from ..core.changes import Change
@@ -24,6 +26,8 @@ class BattledecksApp(App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "battledecks"
     ENABLE_COMMAND_PALETTE = False
+    audience_screens: reactive[int] = reactive(0)
+    """Audience screens following the show (``run --serve``): the stage then keeps a console for the host."""
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
@@ -45,6 +49,8 @@ class BattledecksApp(App[None]):
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
         self.audience_url: str | None = None
+        self.votes: Any = None
+        """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
         """Where the audience screen is served (``run --serve``), or None."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""

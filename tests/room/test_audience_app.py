@@ -13,7 +13,7 @@ from battledecks.ui.audience.app import AudienceApp
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_event
-from tests.room.conftest import until
+from tests.waiting import until
 
 SIZE = (100, 30)
 
@@ -90,3 +90,4 @@ async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) 
             await until(lambda: switcher.current == "idle", what="the restarted host")
         finally:
             await again.stop()
+
