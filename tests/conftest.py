@@ -34,3 +34,11 @@ def event_dir(tmp_path: Path) -> Path:
         build_deck(tmp_path / "decks" / f"deck-{i}")
     (tmp_path / "events").mkdir()
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The check cache and PDF page cache of the tests live apart from the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))

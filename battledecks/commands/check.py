@@ -28,6 +28,7 @@ from rich.progress import TaskID
 from rich.table import Table
 from rich.text import Text
 
+from ..core import check_cache
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
 from ..core.decks import Deck
 from ..core.problems import Problem
@@ -51,6 +52,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--render", action="store_true",
         help="also draw every PDF deck's pages into the page cache (nothing is shown), so the stage finds them ready; "
         "blank pages are warned about",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="decode every slide again, ignoring the results kept from earlier checks (and keep none of this one)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -110,9 +115,39 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
         yield update
 
 
+@contextmanager
+def _slide_progress(bar: bool) -> Iterator[check_cache.Progress]:
+    """Progress of the slides being decoded: a bar on a terminal, a plain line now and then otherwise."""
+    if bar:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True, console=Console(stderr=True)) as progress:
+            task = progress.add_task("slides", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            yield update
+        return
+    marks: list[int] = []
+
+    def line(done: int, total: int) -> None:
+        # The start, each tenth and the end: enough for a log, never a flood.
+        tenth = done * 10 // total if total else 10
+        if total and (not marks or tenth > marks[-1]):
+            marks.append(tenth)
+            print(f"battledecks check: {done} of {total} slides decoded", file=sys.stderr, flush=True)
+
+    yield line
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.no_cache:
+        check_cache.enabled = False
     try:
-        report = check_paths(args.paths, slides=args.slides)
+        with _slide_progress(sys.stderr.isatty() and not args.json) as progress:
+            report = check_paths(args.paths, slides=args.slides, progress=progress)
         if args.render:
             with _page_progress(sys.stderr.isatty() and not args.json) as on_page:
                 render_pdf_decks(report, on_page=on_page)

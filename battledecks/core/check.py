@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import check_cache
 from .check_decks import (
     DEFAULT_SLIDES,
     DeckCheck,
@@ -38,7 +39,7 @@ from .check_decks import (
 from .check_event import EventSummary, check_event, check_event_file
 from .check_slides import SameImages, SlideCheck, check_image
 from .decks import DECK_FILE, Deck, is_slide_file, read_deck_file, render_deck
-from .event import is_record_file
+from .event import is_record_file, load_event
 from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS, ImageRefused, flat_colour, load_image
 from .pdf import PdfError, is_pdf_file
 from .problems import Problem, os_problem
@@ -229,7 +230,31 @@ def _check_file(path: Path, report: CheckReport, slides: int | None, same_images
         report._add([_error(path, "not an event file (.yaml), a slide, a deck or a decks folder")])
 
 
-def check_paths(paths: Sequence[Path], *, slides: int | None = None) -> CheckReport:
+def _folders_under(paths: Sequence[Path]) -> list[Path]:
+    """Folders that may be decks: each folder given, its subfolders, and an event file's decks folder's."""
+    roots: list[Path] = []
+    for path in paths:
+        if path.suffix.lower() in _EVENT_SUFFIXES and path.is_file():
+            try:
+                roots.append(load_event(path).decks)
+            except Exception:  # noqa: BLE001 - the check itself reports what is wrong with it
+                continue
+        elif path.is_dir():
+            roots.append(path)
+    folders: list[Path] = []
+    for root in roots:
+        folders.append(root)
+        try:
+            with os.scandir(root) as entries:
+                folders.extend(Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir())
+        except OSError:
+            continue
+    return folders
+
+
+def check_paths(
+    paths: Sequence[Path], *, slides: int | None = None, progress: check_cache.Progress | None = None
+) -> CheckReport:
     """Check decks folders, deck folders, slides and event files; report every problem.
 
     What a path is comes from what it holds: a ``.yaml`` file is an event
@@ -240,14 +265,22 @@ def check_paths(paths: Sequence[Path], *, slides: int | None = None) -> CheckRep
         paths: what to check.
         slides: slides each deck needs, for decks not checked as part of an event
             (whose own ``slides`` applies); None for :data:`DEFAULT_SLIDES`.
+        progress: told (slides decoded, slides to decode) while the slides
+            not in the check cache are decoded, on every core.
     """
     report = CheckReport()
     same_images = SameImages()
+    paths = [Path(p) for p in paths]
+    try:
+        check_cache.warm(check_cache.slides_of(_folders_under(paths)), progress=progress)
+    except Exception:  # noqa: BLE001 - a shortcut only: the check below decodes whatever is left
+        pass
     for path in paths:
         try:
-            _check_one(Path(path), report, slides, same_images)
+            _check_one(path, report, slides, same_images)
         except Exception as error:  # noqa: BLE001 - one path never stops the check
-            report._add([_error(Path(path), f"cannot check: {type(error).__name__}: {error}")])
+            report._add([_error(path, f"cannot check: {type(error).__name__}: {error}")])
+    check_cache.save()
     return report
 
 

@@ -7,8 +7,11 @@ device, inode, size and modification time: a changed, replaced, added or
 removed file is never taken for the one that was checked, and an unchanged
 library is re-checked with one ``stat`` per file.
 
-The slides that are not in the cache are checked in worker processes, one
-per core, so a first check of a big library uses the whole machine.
+The slides that are not in the cache are checked on one thread per core:
+Pillow decodes and hashlib hashes with the interpreter lock released, so a
+first check of a big library uses the whole machine. (Threads, not worker
+processes: the app checks its decks while Textual holds the terminal and
+the standard streams, where starting processes fails.)
 
 The cache is only ever a shortcut: a cache file that cannot be read or
 written is ignored, and the drawn deck is decoded in full again before its
@@ -21,8 +24,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -36,7 +38,7 @@ FORMAT = 1
 """Version of the cache file; another version is ignored."""
 
 PARALLEL_FROM = 24
-"""Fewer unchecked slides than this are checked in this process: starting workers would cost more."""
+"""Fewer unchecked slides than this are checked one by one: starting threads would cost more."""
 
 Progress = Callable[[int, int], None]
 """Told (slides done, slides to check) as the check goes."""
@@ -117,9 +119,9 @@ def save(path: Path | None = None) -> None:
     _dirty = False
 
 
-def _check_many(paths: list[str]) -> list[SlideCheck]:
-    """Worker: check a batch of slides (runs in another process)."""
-    return [check_image(Path(p)) for p in paths]
+def _check_many(paths: list[Path]) -> list[SlideCheck]:
+    """Worker: check a batch of slides."""
+    return [check_image(p) for p in paths]
 
 
 def warm(paths: Iterable[Path], *, workers: int | None = None, progress: Progress | None = None) -> int:
@@ -147,19 +149,11 @@ def warm(paths: Iterable[Path], *, workers: int | None = None, progress: Progres
     size = max(1, min(16, total // (workers * 4)))
     batches = [todo[i : i + size] for i in range(0, total, size)]
     done = 0
-    # Spawned, not forked: the app has threads running, and a forked child of a
-    # threaded process can deadlock.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(_check_many, [str(p) for p in batch]): batch for batch in batches}
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check") as pool:
+        futures = {pool.submit(_check_many, batch): batch for batch in batches}
         for future in as_completed(futures):
-            batch = futures[future]
-            try:
-                results = future.result()
-            except Exception:  # noqa: BLE001 - a worker that died: check its batch here
-                results = [check_image(p) for p in batch]
-            for path, result in zip(batch, results, strict=True):
-                check_slides.adopt(path, result)
-            done += len(batch)
+            future.result()
+            done += len(futures[future])
             if progress is not None:
                 progress(done, total)
     return total

@@ -54,30 +54,53 @@ class SlideCheck:
 
 
 # Keyed by the file's identity and stat, so a changed file is checked again.
+# Filled by checks in this process and from the check cache (core/check_cache.py).
 _slide_cache: dict[tuple[object, ...], SlideCheck] = {}
 
 
-def check_image(path: Path) -> SlideCheck:
+def _key(path: Path, st: os.stat_result) -> tuple[object, ...]:
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def check_image(path: Path, *, cached: bool = True) -> SlideCheck:
     """Check one slide file: readable, a real image, safe to open, decodes in full.
 
-    Results are kept for the life of the process, keyed by the file's size
-    and modification time, so checking the same decks again is quick.
+    Results are kept, keyed by the file's identity, size and modification
+    time, so checking the same decks again is quick; ``cached=False`` decodes
+    the file again whatever is known (the drawn deck, just before its talk).
     """
     try:
         st = os.stat(path)
     except OSError as failure:
         return SlideCheck(path, (os_problem(path, failure),))
-    key = (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    cached = _slide_cache.get(key)
-    if cached is not None:
-        return cached if cached.path == path else replace(
-            cached, path=path, problems=tuple(replace(p, path=path) for p in cached.problems)
+    key = _key(path, st)
+    known = _slide_cache.get(key) if cached else None
+    if known is not None:
+        return known if known.path == path else replace(
+            known, path=path, problems=tuple(replace(p, path=path) for p in known.problems)
         )
     result = _check_image(path, st.st_size)
-    # Only stable answers are kept: a read error may be gone next time.
+    remember(key, result)
+    return result
+
+
+def remember(key: tuple[object, ...], result: SlideCheck) -> None:
+    """Keep a slide's result under its file's key; only stable answers (a read error may be gone next time)."""
     if result.digest is not None:
         _slide_cache[key] = result
-    return result
+
+
+def known(path: Path) -> bool:
+    """Whether ``path``, as it is now, has a kept result."""
+    try:
+        return _key(path, os.stat(path)) in _slide_cache
+    except OSError:
+        return False
+
+
+def remembered() -> list[tuple[tuple[object, ...], SlideCheck]]:
+    """Every kept result with its key."""
+    return list(_slide_cache.items())
 
 
 def _check_image(path: Path, size: int) -> SlideCheck:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -347,17 +345,15 @@ class LineupScreen(AppScreen[None]):
             if result == "ended":
                 self.action_scores()
 
-        async def verify_then_start() -> None:
-            # The drawn deck is decoded in full again, whatever the check cache says, off the UI thread.
-            broken = await asyncio.to_thread(show.verify_deck, name, turn.round)
+        def go(yes: bool | None) -> None:
+            if not yes:
+                return
+            # The drawn deck is decoded in full again, whatever the check cache says.
+            broken = show.verify_deck(name, turn.round)
             if broken:
                 self._fail(f"{broken[0]}. Veto the deck (v) to draw another.")
                 return
             self.app.push_screen(StageScreen(name, turn.round), after)
-
-        def go(yes: bool | None) -> None:
-            if yes:
-                self.run_worker(verify_then_start(), group="start", exclusive=True)
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         self.app.push_screen(
