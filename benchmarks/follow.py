@@ -1,10 +1,11 @@
 """How exactly the room follows the host: slide changes and pauses on loopback.
 
-Run: python benchmarks/follow.py [--clients N] [--seconds S] [--json FILE]
+Run: python benchmarks/follow.py [--clients N] [--slides N] [--seconds S] [--json FILE]
 
 The host (a Show with its room server, and a slide timer like the stage's:
-battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a 12-slide
-talk with a pause, a resume and a skip, twice: once alone, once followed by
+battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a talk (60
+slides of half a second by default, for more samples than a real 12) with
+a pause, a resume and a skip, twice: once alone, once followed by
 a terminal audience screen (``battledecks screen``'s app, in its own
 process, headless) and N browser-like clients (default 300, in one more
 process, each an SSE stream read to the end, like /stage).
@@ -13,7 +14,12 @@ Printed, one figure per line, then a JSON summary:
 
 * the host's slide lateness (shown - due) p50 / p99 / max, alone and with followers;
 * the terminal follower's slide lateness against the host's deadlines (target p99 <= 10 ms);
-* how long pause / resume / skip took to reach the N clients (target: within 50 ms).
+* the slide a skip brings, late from the skip (a skip is not scheduled: it is the time
+  for the news to arrive);
+* how long pause / resume / skip took to reach the terminal follower and the N clients,
+  from the moment the host's show emitted the change (target: within 50 ms), and how
+  long the host's command itself took (its record written and synced first);
+* the load average, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
 """
@@ -25,7 +31,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,18 +61,18 @@ def line(label: str, figures: dict[str, float]) -> str:
             f"max {figures['max'] * 1000:7.2f} ms  (n={figures['n']})")
 
 
-def make_event(folder: Path, seconds: float) -> Path:
+def make_event(folder: Path, seconds: float, slides: int) -> Path:
     for d in range(2):
         deck = folder / "decks" / f"deck-{d}"
         deck.mkdir(parents=True)
-        for n in range(1, 13):
-            Image.new("RGB", (1280, 720), (n * 20, 40 * d, 90)).save(deck / f"slide{n}.png")
+        for n in range(1, slides + 1):
+            Image.new("RGB", (1280, 720), (n * 20 % 256, 40 * d, 90)).save(deck / f"slide{n}.png")
     events = folder / "events"
     events.mkdir()
     path = events / "bench.yaml"
     path.write_text(
         f"name: Follow benchmark\ndecks: ../decks\npresenters: [Ada, Brian]\norder: listed\n"
-        f"seconds: {seconds}\ncountdown: 1\n",
+        f"slides: {slides}\nseconds: {seconds}\ncountdown: 3\n",
         encoding="utf-8",
     )
     return path
@@ -81,6 +86,11 @@ class HostStage(App[None]):
         self.show = show
         self.presenter = presenter
         self.lateness: list[float] = []
+        """Slide lateness at scheduled deadlines (not the slide a skip brings)."""
+        self.after_skip: list[float] = []
+        self.commands: list[float] = []
+        """Seconds each pause/resume/skip took the show (its record written and synced)."""
+        self.skipped_to: int | None = None
         self.clock = None
         self.shown = -1
         self.done = asyncio.Event()
@@ -91,10 +101,11 @@ class HostStage(App[None]):
         self.clock = self.show.start_talk(self.presenter, time.monotonic())
         period = self.clock.period
         start = self.clock.started_at + self.clock.countdown
-        # A pause of one second in the middle of slide 4, a skip on slide 8.
-        self.set_timer(start + 3.5 * period - time.monotonic(), self.pause)
-        self.set_timer(start + 3.5 * period + 1.0 - time.monotonic(), self.resume)
-        self.set_timer(start + 7.5 * period + 1.0 - time.monotonic(), self.skip)
+        # A pause of one second in the middle of the talk's first third, a skip in its second third.
+        third = self.clock.slides // 3
+        self.set_timer(start + (third + 0.5) * period - time.monotonic(), self.pause)
+        self.set_timer(start + (third + 0.5) * period + 1.0 - time.monotonic(), self.resume)
+        self.set_timer(start + (2 * third + 0.5) * period + 1.0 - time.monotonic(), self.skip)
         self.tick()
 
     def tick(self) -> None:
@@ -102,32 +113,39 @@ class HostStage(App[None]):
         state = self.clock.state(now)
         if state.phase.value == "talk" and state.slide != self.shown:
             self.shown = state.slide
-            self.lateness.append(now - self.clock.due_at(state.slide))
+            late = now - self.clock.due_at(state.slide)
+            (self.after_skip if state.slide == self.skipped_to else self.lateness).append(late)
         if state.phase.value == "time-up":
             self.show.end_talk(now)
             self.done.set()
             return
         self.timer.arm(self.clock.next_change(now))
 
+    def _command(self, command) -> None:  # noqa: ANN001
+        began = time.monotonic()
+        command(began)
+        self.commands.append(time.monotonic() - began)
+
     def pause(self) -> None:
-        self.show.pause_talk(time.monotonic())
+        self._command(self.show.pause_talk)
         self.timer.cancel()
 
     def resume(self) -> None:
-        self.show.resume_talk(time.monotonic())
+        self._command(self.show.resume_talk)
         self.tick()
 
     def skip(self) -> None:
-        self.show.skip_slide(time.monotonic())
+        self.skipped_to = self.shown + 1
+        self._command(self.show.skip_slide)
         self.tick()
 
 
-async def host_talk(show: Show, presenter: str) -> list[float]:
+async def host_talk(show: Show, presenter: str) -> HostStage:
     show.draw_for(presenter)
     app = HostStage(show, presenter)
     async with app.run_test(headless=True):
         await asyncio.wait_for(app.done.wait(), 600)
-    return app.lateness
+    return app
 
 
 # --- the followers (their own processes) ---------------------------------------------
@@ -137,6 +155,15 @@ async def terminal_follower(url: str, out: Path) -> None:
     from battledecks.ui.audience.app import AudienceApp
 
     app = AudienceApp(lambda: url)
+    delivery: list[float] = []
+    take = app.follower.on_message
+
+    def timed(message: dict) -> None:  # type: ignore[type-arg]
+        if message.get("kind") in ("pause", "resume", "skip"):
+            delivery.append(time.monotonic() - message["now"])
+        take(message)
+
+    app.follower.on_message = timed
     async with app.run_test(headless=True, size=(120, 40)):
         while True:
             await asyncio.sleep(0.05)
@@ -144,7 +171,7 @@ async def terminal_follower(url: str, out: Path) -> None:
             talk = state.get("talk") or {}
             if (talk.get("ended") or {}).get("how") == "time":
                 break
-    out.write_text(json.dumps([[s, shown - due] for s, shown, due in app.slide_log]))
+    out.write_text(json.dumps({"slides": [[s, shown - due] for s, shown, due in app.slide_log], "delivery": delivery}))
 
 
 async def sse_clients(url: str, count: int, out: Path) -> None:
@@ -181,7 +208,7 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
     folder = Path(tempfile.mkdtemp(prefix="bd-follow-"))
-    event = make_event(folder, args.seconds)
+    event = make_event(folder, args.seconds, args.slides)
     show = Show.open(event)
     alone = await host_talk(show, "Ada")
 
@@ -204,22 +231,28 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     for proc in procs:
         await asyncio.wait_for(proc.wait(), 60)
     await server.stop()
-    follower = [late for _, late in json.loads(follower_out.read_text())]
+    follower = json.loads(follower_out.read_text())
     clients = json.loads(clients_out.read_text())
+    skip = followed.skipped_to
     return {
         "clients": args.clients,
-        "host_alone": percentiles(alone),
-        "host_followed": percentiles(followed),
-        "terminal_follower": percentiles(follower),
+        "load_average": os.getloadavg(),
+        "host_alone": percentiles(alone.lateness),
+        "host_followed": percentiles(followed.lateness),
+        "terminal_follower": percentiles([late for slide, late in follower["slides"] if slide != skip]),
+        "after_skip": {"host": followed.after_skip, "follower": [late for slide, late in follower["slides"] if slide == skip]},
+        "follower_delivery": percentiles(follower["delivery"]),
         "client_delivery": percentiles(clients["delays"]),
         "clients_connected": clients["connected"],
+        "host_commands": percentiles(alone.commands + followed.commands),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=300, help="browser-like SSE clients (default 300)")
-    parser.add_argument("--seconds", type=float, default=12.0, help="length of each talk (12 slides; default 12)")
+    parser.add_argument("--slides", type=int, default=60, help="slides in each talk (default 60: more samples than a real 12)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each talk (default 30: half a second a slide)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--as-follower", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--as-clients", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
@@ -231,10 +264,16 @@ def main() -> None:
         asyncio.run(sse_clients(args.as_clients[0], args.clients, Path(args.as_clients[1])))
         return
     figures = asyncio.run(run(args))
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in figures['load_average'])} on {os.cpu_count()} CPUs")  # type: ignore[union-attr]
     print(line("host slide lateness, alone", figures["host_alone"]))  # type: ignore[arg-type]
     print(line(f"host slide lateness, with {args.clients + 1} followers", figures["host_followed"]))  # type: ignore[arg-type]
     print(line("terminal follower lateness vs host deadlines", figures["terminal_follower"]))  # type: ignore[arg-type]
+    after = figures["after_skip"]
+    print(f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
+          f"follower {after['follower'][0] * 1000:.2f} ms")  # type: ignore[index]
+    print(line("pause/resume/skip reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
     print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
+    print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
     print(json.dumps(figures))
     if args.json:

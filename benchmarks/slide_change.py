@@ -8,6 +8,10 @@ Figures, one per line, then a JSON summary:
   written to the terminal, p50 / p99 / max over N changes, for battledecks'
   half-cell SlideView, textual-image's HalfcellImage widget and rich-pixels
   (Pixels in a Static), at 160x45 and 240x67 cells, and the ratios;
+* the same for full resolution at 1080p (240x67 cells of 8x16 pixels): our
+  SlideView in sixel and kitty mode against textual-image's SixelImage and
+  TGPImage widgets given the slide file at the change, with the bytes each
+  change writes (``--pixels-only`` measures just these);
 * the longest garbage-collector pause during those changes;
 * peak RSS of a process showing a 12-slide 1920x1080 deck at 240x67;
 * slide-advance accuracy of a real talk on the app's stage: idle, beside a
@@ -53,6 +57,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.driver import Driver  # noqa: E402
 from textual.geometry import Region, Size  # noqa: E402
 from textual.strip import Strip  # noqa: E402
+from textual.widget import Widget  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from battledecks.render.detect import GraphicsMode  # noqa: E402
@@ -124,11 +129,19 @@ class PipeDriver(Driver):
 
     sink_fd: int = -1
     on_flush: Callable[[], None] | None = None
+    bytes_written = 0
+    """Bytes written to the pipe so far (all apps)."""
 
     def write(self, data: str) -> None:
-        view = memoryview(data.encode("utf-8"))
+        PipeDriver.send(data)
+
+    @staticmethod
+    def send(data: str) -> None:
+        encoded = data.encode("utf-8")
+        PipeDriver.bytes_written += len(encoded)
+        view = memoryview(encoded)
         while view:
-            written = os.write(self.sink_fd, view)
+            written = os.write(PipeDriver.sink_fd, view)
             view = view[written:]
 
     def flush(self) -> None:
@@ -144,6 +157,23 @@ class PipeDriver(Driver):
 
     def stop_application_mode(self) -> None:
         pass
+
+
+class _StdoutToSink:
+    """Stands in for sys.__stdout__: writes go to the sink, counted like the driver's."""
+
+    def write(self, data: str) -> int:
+        PipeDriver.send(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return PipeDriver.sink_fd
 
 
 class Sink:
@@ -174,6 +204,11 @@ class BenchApp(App[None]):
         self.paths = paths
         self.rendered = -1
         self.pending: tuple[int, float, asyncio.Future[float]] | None = None
+        self.target = 0
+        """The slide a change asked for (for renderers that cannot tell)."""
+        self.change_bytes: list[int] = []
+        """Bytes written from each timed change to the frame holding it."""
+        self._bytes_at = 0
 
     def change(self, index: int) -> None:
         raise NotImplementedError
@@ -187,11 +222,13 @@ class BenchApp(App[None]):
         if pending is not None and self.rendered == pending[0]:
             self.pending = None
             if not pending[2].done():
+                self.change_bytes.append(PipeDriver.bytes_written - self._bytes_at)
                 pending[2].set_result(time.monotonic() - pending[1])
 
     def expect(self, index: int, deadline: float) -> asyncio.Future[float]:
         future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
         self.pending = (index, deadline, future)
+        self._bytes_at = PipeDriver.bytes_written
         return future
 
 
@@ -285,6 +322,91 @@ def _rich_pixels_app() -> type[BenchApp]:
     return RichPixelsApp
 
 
+# --- full-resolution apps: sixel and kitty ------------------------------------------
+
+PIXEL_CELLS = (240, 67)
+CELL_PIXELS = (8, 16)
+"""240x67 cells of 8x16 pixels: a 1920x1072 terminal, full screen at 1080p."""
+
+
+class _MarkedPixelView(SlideView):
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self.shown is not None and self.shown.index == self.index and not self.covered:
+            self.app.rendered = self.index  # type: ignore[attr-defined]
+        return lines
+
+
+def _pixel_app(mode: GraphicsMode) -> type[BenchApp]:
+    class PixelApp(BenchApp):
+        def compose(self) -> ComposeResult:
+            yield _MarkedPixelView(self.paths, mode, cell_pixels=CELL_PIXELS)
+
+        def change(self, index: int) -> None:
+            self.query_one(_MarkedPixelView).show(index)
+
+        def ready_for(self, index: int) -> bool:
+            view = self.query_one(_MarkedPixelView)
+            slide = view.cache.ready(index) if view.cache is not None else None
+            # Kitty: ready once the terminal has the picture (sent ahead).
+            return slide is not None and (slide.image_id is None or slide.image_id in view._sent)
+
+    return PixelApp
+
+
+def _textual_image_pixel_app(mode: GraphicsMode) -> type[BenchApp]:
+    """textual-image's own widget for ``mode``, given the slide file at each change."""
+    import textual_image._terminal as terminal
+
+    # The same cell size as ours, whatever terminal runs the benchmark.
+    terminal.get_cell_size._result = terminal.CellSize(*CELL_PIXELS)  # type: ignore[attr-defined]
+    from textual_image.widget import SixelImage, TGPImage
+    from textual_image.widget import sixel as sixel_widget
+
+    widget_class = SixelImage if mode is GraphicsMode.SIXEL else TGPImage
+    if mode is GraphicsMode.SIXEL and not getattr(sixel_widget._ImageSixelImpl, "_marked", False):
+        original = sixel_widget._ImageSixelImpl.render_lines
+
+        def render_lines(self: Widget, crop: Region) -> list[Strip]:
+            lines = original(self, crop)
+            if lines:
+                self.app.rendered = self.app.target  # type: ignore[attr-defined]
+            return lines
+
+        sixel_widget._ImageSixelImpl.render_lines = render_lines  # type: ignore[method-assign]
+        sixel_widget._ImageSixelImpl._marked = True  # type: ignore[attr-defined]
+
+    class MarkedPicture(widget_class, Renderable=widget_class._Renderable):  # type: ignore[valid-type, misc]
+        DEFAULT_CSS = "MarkedPicture { width: 100%; height: 100%; }"
+
+        def render_lines(self, crop: Region) -> list[Strip]:
+            lines = super().render_lines(crop)
+            if mode is GraphicsMode.KITTY:
+                self.app.rendered = self.app.target  # type: ignore[attr-defined]
+            return lines
+
+    class TextualImagePixelApp(BenchApp):
+        # textual-image writes kitty pictures straight to sys.__stdout__.
+        writes_stdout = mode is GraphicsMode.KITTY
+
+        def compose(self) -> ComposeResult:
+            yield MarkedPicture(self.paths[0])
+
+        def change(self, index: int) -> None:
+            self.target = index
+            self.query_one(MarkedPicture).image = self.paths[index]
+
+    return TextualImagePixelApp
+
+
+def kitty_deck_bytes(paths: list[Path]) -> int:
+    """Bytes that send a whole deck's kitty pictures to the terminal at the 1080p size."""
+    from battledecks.render.prerender import SlideCache
+
+    cache = SlideCache(paths, GraphicsMode.KITTY, PIXEL_CELLS, cell_pixels=CELL_PIXELS, keep_all=True)
+    return sum(len(slide.payload or "") for slide in cache.prepare_all())
+
+
 # --- measuring slide changes ----------------------------------------------------
 
 
@@ -338,9 +460,18 @@ async def _changes(app: BenchApp, changes: int, gap: float, first_wait: float) -
 
 
 def run_changes(
-    app_class: type[BenchApp], paths: list[Path], size: tuple[int, int], changes: int, gap: float, gc_policy: bool
+    app_class: type[BenchApp],
+    paths: list[Path],
+    size: tuple[int, int],
+    changes: int,
+    gap: float,
+    gc_policy: bool,
+    bytes_out: list[int] | None = None,
 ) -> tuple[list[float], float]:
-    """Latencies of ``changes`` slide changes, and the longest GC pause meanwhile."""
+    """Latencies of ``changes`` slide changes, and the longest GC pause meanwhile.
+
+    ``bytes_out``, if given, receives the bytes written for each timed change.
+    """
     app = app_class(paths)
     result: dict[str, object] = {}
 
@@ -355,12 +486,19 @@ def run_changes(
             resume_gc()
         app.exit()
 
+    stdout = sys.__stdout__
     with Sink():
         PipeDriver.on_flush = app.flushed
+        if getattr(app, "writes_stdout", False):
+            # What it writes to the terminal goes where the driver writes, and is counted.
+            sys.__stdout__ = _StdoutToSink()  # type: ignore[assignment]
         try:
             asyncio.run(app.run_async(size=size, auto_pilot=pilot))
         finally:
             PipeDriver.on_flush = None
+            sys.__stdout__ = stdout  # type: ignore[misc]
+    if bytes_out is not None:
+        bytes_out.extend(app.change_bytes)
     gc.collect()
     return result["latencies"], result["gc"]  # type: ignore[return-value]
 
@@ -550,6 +688,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the summary to this file")
     parser.add_argument("--skip-others", action="store_true", help="measure battledecks only")
     parser.add_argument("--skip-clock", action="store_true", help="leave out the talk clock runs")
+    parser.add_argument("--pixels-only", action="store_true", help="measure only the sixel and kitty slide changes")
     parser.add_argument("--rss-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep-all", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -559,6 +698,8 @@ def main() -> int:
 
     changes = args.changes or (12 if args.quick else 48)
     other_changes = max(12, changes // 4) if args.quick else changes
+    # textual-image encodes a sixel picture in about a second: fewer changes.
+    other_pixel_changes = max(6, changes // 4)
     report: dict[str, object] = {"cpus": os.cpu_count(), "changes": changes}
     with tempfile.TemporaryDirectory() as tmp:
         paths, origin = make_slides(Path(tmp), photo=args.photo)
@@ -574,7 +715,7 @@ def main() -> int:
             renderers.append(("textual-image", _textual_image_app(), other_changes, False))
             renderers.append(("rich-pixels", _rich_pixels_app(), other_changes, False))
         latency: dict[str, dict[str, dict[str, float]]] = {}
-        for cols, rows in SIZES:
+        for cols, rows in () if args.pixels_only else SIZES:
             key = f"{cols}x{rows}"
             latency[key] = {}
             for name, app_class, count, policy in renderers:
@@ -599,14 +740,48 @@ def main() -> int:
                     print(f"ratio {key} {name} / battledecks: p50 {ratio['p50_ms']:.0f}x  p99 {ratio['p99_ms']:.0f}x")
         report["latency"] = latency
 
+        pixels: dict[str, dict[str, dict[str, float]]] = {}
+        cols, rows = PIXEL_CELLS
+        for mode in (GraphicsMode.SIXEL, GraphicsMode.KITTY):
+            pixels[mode.value] = {}
+            contenders: list[tuple[str, type[BenchApp], int]] = [("battledecks", _pixel_app(mode), changes)]
+            if not args.skip_others:
+                contenders.append(("textual-image", _textual_image_pixel_app(mode), other_pixel_changes))
+            for name, app_class, count in contenders:
+                sizes: list[int] = []
+                values, longest_gc = run_changes(app_class, paths, PIXEL_CELLS, count, 0.3, name == "battledecks", sizes)
+                figures = summary(values)
+                figures["longest_gc_ms"] = 1000 * longest_gc
+                figures["bytes_per_change"] = statistics.median(sizes) if sizes else float("nan")
+                pixels[mode.value][name] = figures
+                print(
+                    f"slide change {mode.value} {cols}x{rows} cells of {CELL_PIXELS[0]}x{CELL_PIXELS[1]} px"
+                    f" {name:14s} p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms"
+                    f"  max {figures['max_ms']:7.1f} ms  (n={figures['n']}, {figures['bytes_per_change'] / 1000:.1f} kB"
+                    f" written per change)"
+                )
+            if "textual-image" in pixels[mode.value]:
+                ours = pixels[mode.value]["battledecks"]
+                other = pixels[mode.value]["textual-image"]
+                for q in ("p50_ms", "p99_ms"):
+                    other[f"x_slower_{q[:3]}"] = other[q] / ours[q]
+                print(
+                    f"ratio {mode.value} textual-image / battledecks: p50 {other['x_slower_p50']:.0f}x"
+                    f"  p99 {other['x_slower_p99']:.0f}x"
+                )
+        sent = kitty_deck_bytes(paths)
+        pixels["kitty"]["battledecks"]["deck_sent_once_bytes"] = sent
+        print(f"kitty: the deck's 12 pictures are sent once, before the talk: {sent / 1e6:.1f} MB")
+        report["pixels"] = pixels
+
         deck_dir = Path(tmp)
-        for keep_all in (False, True):
+        for keep_all in () if args.pixels_only else (False, True):
             label = "all 12 slides built" if keep_all else "current + next built"
             rss = peak_rss(deck_dir, keep_all)
             report[f"peak_rss_mb_{'keep_all' if keep_all else 'default'}"] = rss
             print(f"peak RSS 240x67, 12 slides of 1920x1080, {label}: {rss:.0f} MB")
 
-        if not args.skip_clock:
+        if not args.skip_clock and not args.pixels_only:
             period = 1.0 if args.quick else 2.0
             clock: dict[str, dict[str, float]] = {}
             for condition in ("idle", "load", "load2", "stall"):
@@ -632,15 +807,21 @@ def main() -> int:
             }
 
     targets = {}
-    big = latency["240x67"]
-    targets["p99_under_50ms"] = big["battledecks"]["p99_ms"] < 50
+    big = latency.get("240x67", {})
+    if big:
+        targets["p99_under_50ms"] = big["battledecks"]["p99_ms"] < 50
     if "textual-image" in big:
         targets["10x_faster"] = min(
             big["textual-image"]["x_slower_p99"], big["rich-pixels"]["x_slower_p99"]
         ) >= 10
+    for mode_name, by_name in pixels.items():
+        targets[f"{mode_name}_p99_within_33ms"] = by_name["battledecks"]["p99_ms"] <= 33
+        if "textual-image" in by_name:
+            targets[f"{mode_name}_10x_textual_image_p99"] = by_name["textual-image"]["x_slower_p99"] >= 10
     targets["gc_pause_under_10ms"] = all(v["battledecks"]["longest_gc_ms"] < 10 for v in latency.values())
-    targets["rss_under_200mb"] = report["peak_rss_mb_default"] < 200  # type: ignore[operator]
-    if not args.skip_clock:
+    if "peak_rss_mb_default" in report:
+        targets["rss_under_200mb"] = report["peak_rss_mb_default"] < 200  # type: ignore[operator]
+    if not args.skip_clock and not args.pixels_only:
         targets.update(targets_clock)
     report["targets_met"] = targets
     print("targets met: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in targets.items()))

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.signal import Signal
 
 from ..core.changes import Change
@@ -25,9 +27,11 @@ class BattledecksApp(App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "battledecks"
     ENABLE_COMMAND_PALETTE = False
+    audience_screens: reactive[int] = reactive(0)
+    """Audience screens following the show (``run --serve``): the stage then keeps a console for the host."""
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -46,6 +50,8 @@ class BattledecksApp(App[None]):
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
         self.audience_url: str | None = None
+        self.votes: Any = None
+        """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
         """Where the audience screen is served (``run --serve``), or None."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
@@ -104,6 +110,44 @@ class BattledecksApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    # --- questions during a talk ----------------------------------------------
+
+    def pause_for_question(self) -> bool:
+        """Pause the talk on stage while the host is asked something; True if this paused it (recorded).
+
+        Whatever covers the stage, the talk's time does not run on behind it.
+        """
+        talk = self.show.talk
+        if talk is None or not talk.running:
+            return False
+        return self.show.pause_talk(self.monotonic())
+
+    def resume_after_question(self, paused_here: bool) -> None:
+        """Resume the talk :meth:`pause_for_question` paused, if it did and the talk is still on."""
+        talk = self.show.talk
+        if paused_here and talk is not None and talk.running:
+            self.show.resume_talk(self.monotonic())
+
+    def action_ask_quit(self) -> None:
+        """Quit after asking, with the talk on stage paused while asking; a second ctrl+q quits."""
+        from .screens.dialogs import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.purpose == "quit":
+            self.exit()
+            return
+        paused_here = self.pause_for_question()
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+            else:
+                self.resume_after_question(paused_here)
+
+        question = "Quit battledecks? Everything is saved; open the event again to go on."
+        if paused_here:
+            question = "The talk is paused. " + question
+        self.push_screen(ConfirmScreen(question, yes="Quit", purpose="quit"), answer)
 
 
 def create_app(

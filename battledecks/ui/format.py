@@ -14,8 +14,17 @@ def duration(seconds: float) -> str:
 
 
 def score_text(show: Show) -> dict[str, str]:
-    """Each presenter's total as shown in the lineup (empty until scored)."""
+    """Each presenter's total in the round they are in now, as the lineup shows it (empty until scored).
+
+    A presenter in a sudden-death round shows that round's total, not the main round's.
+    """
     from ..core.scoring import format_score
 
     standings = show.standings()
-    return {row.presenter: format_score(row.total) for row in standings.rows if row.total is not None}
+    texts = {}
+    for row in standings.rows:
+        round_ = show.presenter(row.presenter).round
+        total = row.total if round_ == 1 else row.sudden_death.get(round_)
+        if total is not None:
+            texts[row.presenter] = format_score(total)
+    return texts

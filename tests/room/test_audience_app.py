@@ -10,6 +10,7 @@ from textual.widgets import ContentSwitcher, Label, Static
 from battledecks.core.show import Show
 from battledecks.room.server import RoomServer, listen
 from battledecks.ui.audience.app import AudienceApp
+from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_event
 from tests.room.conftest import until
@@ -18,7 +19,8 @@ SIZE = (100, 30)
 
 
 def text(app: AudienceApp, selector: str) -> str:
-    return str(app.query_one(selector, Static).render())
+    widget = app.query_one(selector)
+    return widget.text if isinstance(widget, BigText) else str(widget.render())
 
 
 async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
@@ -88,3 +90,4 @@ async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) 
             await until(lambda: switcher.current == "idle", what="the restarted host")
         finally:
             await again.stop()
+

@@ -32,11 +32,13 @@ from textual.widgets import ContentSwitcher, Digits, Label, Static
 
 from ...core.clock import Phase, TalkClock
 from ...render.detect import GraphicsMode
+from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
+from ...room.votes_qr import VoteCode
 from ..deadline import DeadlineTimer
 from ..format import duration
-from ..screens.stage import TIME_UP_ART
+from ..widgets.big_text import BigText
 from ..widgets.slide_view import SlideView
 
 TIME_UP_SHOWN = 10.0
@@ -71,8 +73,9 @@ class AudienceApp(App[None]):
         align: center middle; content-align: center middle;
     }
     #curtain.-hidden { display: none; }
-    #curtain Digits { width: auto; color: $warning; }
-    #curtain Static { width: auto; height: auto; color: $warning; text-style: bold; }
+    #curtain BigText { width: 100%; height: 1fr; color: $warning; background: black; }
+    #next-name { width: 100%; height: 40%; color: $text; background: black; }
+    #reveal-title { width: 100%; height: 50%; color: $warning; background: black; }
     #bar { height: 3; background: black; padding: 0 1; }
     #bar Digits { width: auto; min-width: 10; color: $text; }
     #bar Digits.-low { color: $error; }
@@ -108,6 +111,7 @@ class AudienceApp(App[None]):
         self._belled: tuple[Any, ...] | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
         self._deadline: DeadlineTimer | None = None
+        self._gc_paused = False
 
     # --- layout --------------------------------------------------------------------
 
@@ -119,22 +123,24 @@ class AudienceApp(App[None]):
             with Vertical(id="idle", classes="view"):
                 yield Static("", id="event-name", classes="muted")
                 yield Static("", id="next-label")
-                yield Static("", id="next-name", classes="title")
+                yield BigText("", max_lines=2, id="next-name")
             with Vertical(id="reveal", classes="view"):
                 yield Static("", id="reveal-for")
-                yield Static("", id="reveal-title", classes="title")
+                yield BigText("", max_lines=3, id="reveal-title")
                 yield Static("", id="reveal-topic")
             with Vertical(id="talk"):
                 with Container(id="slide-area"):
                     yield Container(id="slides")
                     with Vertical(id="curtain"):
-                        yield Digits("", id="count")
-                        yield Static("", id="curtain-text")
+                        yield BigText("", fit_as="0", id="count")
+                        yield BigText("", max_lines=2, id="curtain-text")
                 with Horizontal(id="bar"):
                     yield Digits("", id="remaining")
                     yield Label("", id="slide-no")
                     yield Label("", id="paused")
                     yield Label("", id="who")
+            with Vertical(id="vote", classes="view"):
+                yield VoteCode(id="vote-code")
             with Vertical(id="standings", classes="view"):
                 yield Static("", id="standings-head", classes="title")
                 yield Static("", id="standings-table")
@@ -149,6 +155,9 @@ class AudienceApp(App[None]):
     def on_unmount(self) -> None:
         if self._deadline is not None:
             self._deadline.cancel()
+        if self._gc_paused:
+            resume_gc()
+            self._gc_paused = False
         self._folder.cleanup()
 
     # --- the stream -------------------------------------------------------------------
@@ -192,10 +201,30 @@ class AudienceApp(App[None]):
         else:
             due = self._render(state, now)
         self._deadline.arm(due)
+        self._collect_between_talks(now)
+
+    def _collect_between_talks(self, now: float) -> None:
+        """No garbage collection while a talk runs (as on the host's stage); all of it between talks."""
+        talking = (
+            self.view == "talk" and self.clock is not None
+            and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
+        )
+        if talking and not self._gc_paused:
+            pause_gc()
+            self._gc_paused = True
+        elif not talking and self._gc_paused:
+            resume_gc()
+            self._gc_paused = False
 
     def _render(self, state: dict[str, Any], now: float) -> float | None:
         stage = state.get("stage")
         talk = state.get("talk")
+        vote = state.get("vote")
+        talking = self.clock is not None and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
+        if isinstance(vote, dict) and vote.get("open") and not (stage == "talk" and talking):
+            self.query_one(VoteCode).show_vote(vote)
+            self._show("vote")
+            return None
         if stage == "talk" and isinstance(talk, dict) and self.clock is not None:
             shown, due = self._render_talk(talk, self.clock, now)
             if shown:
@@ -210,14 +239,14 @@ class AudienceApp(App[None]):
         self.query_one("#event-name", Static).update(str(state.get("event") or ""))
         following = state.get("next")
         self.query_one("#next-label", Static).update("Next up" if following else "")
-        self.query_one("#next-name", Static).update(str(following or ""))
+        self.query_one("#next-name", BigText).update(str(following or ""))
         self._show("idle")
         return None
 
     def _render_reveal(self, reveal: dict[str, Any], now: float) -> float | None:
         self.query_one("#reveal-for", Static).update(f"A deck for {reveal.get('presenter', '')}")
         until = float(reveal.get("at", 0.0)) + float(reveal.get("suspense", 0.0))
-        title, topic = self.query_one("#reveal-title", Static), self.query_one("#reveal-topic", Static)
+        title, topic = self.query_one("#reveal-title", BigText), self.query_one("#reveal-topic", Static)
         self._show("reveal")
         if now < until:
             dots = "." * (1 + int((until - now) * 4) % 3)
@@ -229,24 +258,27 @@ class AudienceApp(App[None]):
         return None
 
     def _render_standings(self, standings: dict[str, Any]) -> None:
+        # "standings": the table as it stands; "winner": the podium, announced.
         winners = list(standings.get("winners") or [])
-        if standings.get("sudden_death"):
-            head = "Tie for first: sudden death!"
-        elif len(winners) > 1:
-            head = "Joint winners: " + " & ".join(winners)
-        elif winners:
-            head = f"The winner is {winners[0]}!"
-        else:
-            head = "Standings"
+        rows = list(standings.get("rows") or [])
+        head = "Standings"
+        announced = standings.get("show") == "winner"
+        if announced:
+            if standings.get("sudden_death"):
+                head = "Tie for first: sudden death!"
+            elif len(winners) > 1:
+                head = "Joint winners: " + " & ".join(winners)
+            elif winners:
+                head = f"The winner is {winners[0]}!"
+            rows = [row for row in rows if isinstance(row.get("rank"), int) and row["rank"] <= 3]
         self.query_one("#standings-head", Static).update(head)
         table = Table(box=None, show_header=False, padding=(0, 2))
-        if standings.get("show") == "standings":
-            for row in standings.get("rows") or []:
-                rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
-                table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
+        for row in rows:
+            rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
+            table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
         self.query_one("#standings-table", Static).update(table)
         fans = standings.get("fan_favourites") or []
-        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans else "")
+        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans and announced else "")
         self._show("standings")
 
     def _render_talk(self, talk: dict[str, Any], clock: TalkClock, now: float) -> tuple[bool, float | None]:
@@ -263,13 +295,14 @@ class AudienceApp(App[None]):
                 return False, None
             self._curtain("", "Talk stopped")
             self.query_one("#paused", Label).update("")
+            self.query_one("#slide-no", Label).update("Talk stopped")
             self._show("talk")
             return True, since + ABORT_SHOWN
         if state.phase is Phase.TIME_UP:
             end = clock.due_at(clock.slides)
             if now - end > TIME_UP_SHOWN:
                 return False, None
-            self._curtain("", TIME_UP_ART)
+            self._curtain("", "Time!")
             self.query_one("#remaining", Digits).update("0:00")
             self.query_one("#paused", Label).update("")
             self.query_one("#slide-no", Label).update("Time!")
@@ -296,10 +329,10 @@ class AudienceApp(App[None]):
 
     def _curtain(self, count: str, text: str) -> None:
         self.query_one("#curtain").remove_class("-hidden")
-        digits = self.query_one("#count", Digits)
-        digits.display = bool(count)
-        digits.update(count)
-        self.query_one("#curtain-text", Static).update(text)
+        number, words = self.query_one("#count", BigText), self.query_one("#curtain-text", BigText)
+        number.display, words.display = bool(count), bool(text)
+        number.update(count)
+        words.update(text)
 
     def _change_slide(self, slide: int, clock: TalkClock, now: float) -> None:
         self.shown_slide = slide

@@ -12,7 +12,13 @@ from .base import AppModal
 
 
 class ConfirmScreen(AppModal[bool]):
-    """Ask a yes/no question; dismisses with True for yes."""
+    """Ask a yes/no question; dismisses with True for yes.
+
+    Enter gives the highlighted (focused) answer: ``default`` is the answer
+    that is highlighted when the question opens: yes for the next step of the
+    show (start a talk), no where yes loses something (abort, remove, quit).
+    y and n answer directly; Escape always says no.
+    """
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
@@ -29,22 +35,26 @@ class ConfirmScreen(AppModal[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, default: bool = False, purpose: str = "") -> None:
         super().__init__()
         self.question = question
         self.yes = yes
         self.no = no
+        self.default = default
+        """The answer Enter gives when the question opens."""
+        self.purpose = purpose
+        """What is asked (``"quit"``...), for whoever needs to know which question is open."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.question)
             with Horizontal():
-                yield Button(f"{self.no} (n)", id="no")
-                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
+                yield Button(f"{self.no} (n)", id="no", variant="default" if self.default else "primary")
+                yield Button(f"{self.yes} (y)", id="yes", variant="success" if self.default else "error")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

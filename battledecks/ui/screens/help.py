@@ -1,67 +1,103 @@
-"""Help on ``?``: every key of the screen underneath, and the flow of a show."""
+"""Help on ``?``: the keys that work now on the screen underneath, and the flow of a show."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from ..widgets.key_footer import KeyFooter
 from .base import AppModal
 
-FLOW = """\
-[b]Running a show[/b]
-1. [b]Lineup[/b]: the presenters in presenting order. Select one and press Enter: it always does
-   the next step for them (draw, stage, scores). a adds a late presenter, x removes one, u and n
-   move them up and down.
-2. [b]Draw[/b]: a fair random pick of an unseen deck (and topic). v (veto) sets a broken deck
-   aside and draws again.
-3. [b]Stage[/b]: 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape
-   aborts (the presenter starts again later on the same deck); K skips a broken slide. Time!
-   rings the bell.
-4. [b]Scores[/b]: each judge's score per criterion and the audience score. Changes are kept as
-   corrections. F1 is help there, since ? would be typed.
-5. [b]Standings[/b] (t): the ranking, then r reveals the winner and the fan favourite, and c saves
-   the results card. S runs a sudden death when a tie for first needs one.
-Everything is saved to the record beside the event file as it happens; reopen the event to resume.
-"""
+FLOW = (
+    "[b]Lineup[/b]: the presenters in presenting order; ↑ and ↓ select one. Enter always does the next "
+    "step for them (draw, stage, scores). a adds a late presenter, x removes one, shift+↑ and shift+↓ "
+    "move them in the order, z undoes the last move.",
+    "[b]Draw[/b]: a fair random pick of an unseen deck (and topic). v (veto) sets a broken deck aside "
+    "and draws again.",
+    "[b]Stage[/b]: 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape aborts "
+    "(the presenter starts again later on the same deck); K skips a broken slide. Help and every question "
+    "pause the talk. Time! rings the bell.",
+    "[b]Scores[/b]: each judge's score per criterion and the audience score. Changes are kept as "
+    "corrections. F1 is help there, since ? would be typed.",
+    "[b]Standings[/b] (t): the ranking, without the winner; r reveals third, second, then the winner, "
+    "and c saves the results card. S draws a sudden death when a tie for first needs one.",
+)
+"""The steps of a show, one paragraph each (wrapped to the box, whatever its width)."""
+
+SAVED = "Everything is saved to the record beside the event file as it happens; reopen the event to resume."
+
+QUIT = ("ctrl+q", "Quit (asks first; everything is saved)")
+
+
+def active_keys(screen: Screen) -> list[tuple[str, str]]:
+    """(key, description) of every binding shown that works now on ``screen``, in binding order.
+
+    ``Screen.active_bindings`` asks each binding's ``check_action``, so keys
+    that do nothing at this moment (the stage's Escape after Time!) are left out.
+    """
+    app = screen.app
+    keys: list[tuple[str, str]] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not active.enabled or not binding.show or not binding.description:
+            continue
+        entry = (binding.key_display or app.get_key_display(binding), binding.description)
+        if entry not in keys:
+            keys.append(entry)
+    if QUIT not in keys:
+        keys.append(QUIT)
+    return keys
 
 
 class HelpScreen(AppModal[None]):
-    """Lists the keys of the screen it was opened from."""
+    """Lists the keys that work now on the screen it was opened from, and how a show runs."""
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 100; max-width: 95%; height: auto; max-height: 90%;
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
     }
+    HelpScreen .head { text-style: bold; margin-top: 1; }
+    HelpScreen #keys { grid-size: 2; grid-columns: 12 1fr; grid-gutter: 0 1; height: auto; }
+    HelpScreen #keys .key { text-style: bold; width: 100%; text-align: right; }
+    HelpScreen #keys Label { height: auto; }
+    HelpScreen .step { height: auto; }
+    HelpScreen .step .n { width: 3; }
+    HelpScreen .step Static { width: 1fr; height: auto; }
+    HelpScreen #saved { height: auto; margin-top: 1; }
     """
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close", key_display="esc")]
 
-    def __init__(self, under: Screen) -> None:
+    def __init__(self, under: Screen, keys: list[tuple[str, str]] | None = None) -> None:
         super().__init__()
         self.under = under
+        self.keys = active_keys(under) if keys is None else keys
+        """(key, description) listed, as they were when help was opened."""
 
     def compose(self) -> ComposeResult:
-        keys = []
-        # The keys the screen underneath answers now (its own and its focused widget's);
-        # the app's own keys are the two lines added below.
-        for active in self.under.active_bindings.values():
-            b = active.binding
-            if active.node is self.app or not (b.description and b.show):
-                continue
-            display = b.key_display or self.app.get_key_display(b)
-            keys.append(f"  [b]{display:>10}[/b]  {b.description}")
-        seen: list[str] = []
-        for line in keys:
-            if line not in seen:
-                seen.append(line)
         with VerticalScroll():
-            yield Static(f"[b]Keys on this screen[/b]\n" + "\n".join(seen) + "\n  [b]         ?[/b]  This help\n  [b]    ctrl+q[/b]  Quit (everything is saved)\n\n" + FLOW)
+            yield Label("Keys that work now", classes="head")
+            with Grid(id="keys"):
+                for key, description in self.keys:
+                    yield Label(key, classes="key")
+                    yield Label(description)
+            yield Label("Running a show", classes="head")
+            for number, step in enumerate(FLOW, start=1):
+                with Horizontal(classes="step"):
+                    yield Label(f"{number}.", classes="n")
+                    yield Static(step)
+            yield Static(SAVED, id="saved")
         yield KeyFooter()
+
+    @property
+    def text(self) -> str:
+        """Everything the box says, as plain lines (keys first)."""
+        lines = [f"{key} {description}" for key, description in self.keys]
+        return "\n".join(lines + list(FLOW) + [SAVED])
 
     def action_close(self) -> None:
         self.dismiss(None)

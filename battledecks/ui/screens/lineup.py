@@ -6,11 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from rich.text import Text
 from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
 from ...core.problems import BattledecksError
 from ...core.show import TALK_STEPS, Status
+from ...results.table import shorten
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
 from .base import AppScreen
@@ -26,8 +28,37 @@ STATUS_STYLE = {
 }
 
 
-FOLLOW = ("add", "move", "draw", "veto")
-"""Changes after which the cursor follows the presenter they are about."""
+FOLLOW = ("move", "draw", "veto")
+"""Changes after which the cursor follows the presenter they are about (not an added wildcard: the
+selection stays on whoever is next)."""
+
+FOLLOW_NEXT = ("score", "correction")
+"""Changes after which, back on the lineup, the selection moves on to whoever is next."""
+
+FIXED = {"n": 3, "status": 11, "score": 7}
+"""Widths of the columns that never give way: place, status and the score."""
+
+PADDING = 2
+"""Cells a DataTable column adds around its content."""
+
+
+def column_widths(width: int, longest_name: int, topics: bool) -> dict[str, int]:
+    """Widths of the lineup's columns in a table ``width`` cells wide.
+
+    Place, status and score keep their width; names take what they need up
+    to a quarter; deck titles (and topics) share the rest and give way first.
+    """
+    columns = 4 + topics + 1
+    free = max(0, width - sum(FIXED.values()) - PADDING * columns - 2)
+    name = max(8, min(longest_name, free // 4 if topics else free // 3))
+    rest = max(8, free - name)
+    widths = dict(FIXED, name=name)
+    if topics:
+        widths["deck"] = max(8, rest * 3 // 5)
+        widths["topic"] = max(6, rest - widths["deck"])
+    else:
+        widths["deck"] = rest
+    return widths
 
 
 class LineupScreen(AppScreen[None]):
@@ -41,14 +72,29 @@ class LineupScreen(AppScreen[None]):
 
     BINDINGS = [
         Binding("enter", "next_step", "Next step", priority=True),
+        Binding("up", "select(-1)", "Select", key_display="↑↓", priority=True),
+        Binding("down", "select(1)", "Select", key_display="↑↓", show=False, priority=True),
         Binding("t", "standings", "Standings"),
         Binding("v", "veto", "Veto"),
         Binding("a", "add", "Add"),
         Binding("x", "remove", "Remove"),
-        Binding("u", "move(-1)", "Up"),
-        Binding("n", "move(1)", "Down"),
+        Binding("shift+up", "move(-1)", "Move", key_display="⇧↑↓"),
+        Binding("shift+down", "move(1)", "Move", key_display="⇧↑↓", show=False),
+        Binding("z", "undo_move", "Undo"),
         Binding("q", "quit", "Quit"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers what works now for the selected presenter.
+        if action == "undo_move":
+            return bool(self._moves)
+        if action in ("veto", "remove"):
+            name = self.selected if self.is_mounted else None
+            if name is None or not self.app.show.has(name):
+                return False
+            show = self.app.show
+            return (show.can_veto(name) if action == "veto" else show.can_remove(name)) is None
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, icon="")
@@ -59,32 +105,63 @@ class LineupScreen(AppScreen[None]):
             yield Static(id="hint")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
+    def __init__(self) -> None:
+        super().__init__()
         self._stale = False
+        self._scored = False
+        """A score changed while the lineup was covered: the selection moves on to whoever is next."""
+        self._moves: list[tuple[str, int]] = []
+        """Moves made here, last last: z takes the last one back."""
+        self._widths: dict[str, int] = {}
+
+    def on_mount(self) -> None:
         self.app.changed.subscribe(self, self._on_change)
-        table = self.query_one(DataTable)
-        table.add_column("#", key="n", width=3)
-        table.add_column("Presenter", key="name")
-        table.add_column("Status", key="status", width=12)
-        table.add_column("Deck", key="deck")
-        if self.app.show.event.topics:
-            table.add_column("Topic", key="topic")
-        table.add_column("Score", key="score", width=7)
         self.refresh_lineup()
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.refresh_lineup()
+
+    def _columns(self) -> None:
+        """(Re)make the columns for the table's width: titles give way, place, status and score never do."""
+        table = self.query_one(DataTable)
+        topics = bool(self.app.show.event.topics)
+        longest = max((len(self._label(p.name, p.wildcard)) for p in self.app.show.lineup()), default=9)
+        widths = column_widths(table.size.width or self.size.width - 2, max(9, longest), topics)
+        if widths == self._widths and table.columns:
+            return
+        self._widths = widths
+        table.clear(columns=True)
+        table.add_column("#", key="n", width=widths["n"])
+        table.add_column("Presenter", key="name", width=widths["name"])
+        table.add_column("Status", key="status", width=widths["status"])
+        table.add_column("Deck", key="deck", width=widths["deck"])
+        if topics:
+            table.add_column("Topic", key="topic", width=widths["topic"])
+        table.add_column("Score", key="score", width=widths["score"])
+
+    @staticmethod
+    def _label(name: str, wildcard: bool) -> str:
+        return name + (" (wildcard)" if wildcard else "")
 
     def on_screen_resume(self) -> None:
         if self._stale:
-            self.refresh_lineup()
+            nxt = self.app.show.next_up() if self._scored else None
+            selected = self.selected
+            if selected is not None and self.app.show.status(selected) is not Status.SCORED:
+                nxt = None  # their scores are not complete: stay with them
+            self._scored = False
+            self.refresh_lineup(select=nxt)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in TALK_STEPS or change.kind == "catch-up":
             return  # the stage's business: nothing in the lineup moves
-        if self.is_current:
+        if self.app.screen is self:
             self.refresh_lineup(select=change.presenter if change.kind in FOLLOW else None)
         else:
             # Behind the stage or a dialog: redraw once, when the lineup shows again.
             self._stale = True
+            self._scored = self._scored or change.kind in FOLLOW_NEXT
 
     # --- showing state ---------------------------------------------------
 
@@ -102,22 +179,24 @@ class LineupScreen(AppScreen[None]):
         event = show.event
         table = self.query_one(DataTable)
         keep = select or self.selected
+        self._columns()
+        widths = self._widths
         table.clear()
         totals = score_text(show)
         lineup = show.lineup()
         names = [p.name for p in lineup]
         for index, presenter in enumerate(lineup, start=1):
             status = presenter.status
-            name = presenter.name + (" (wildcard)" if presenter.wildcard else "")
+            deck = presenter.title or ("" if status is Status.WAITING else presenter.deck or "")
             row: list[object] = [
                 str(index),
-                name,
-                f"[{STATUS_STYLE[status]}]{status.value}[/]",
-                presenter.title or ("" if status is Status.WAITING else presenter.deck or ""),
+                Text(shorten(self._label(presenter.name, presenter.wildcard), widths["name"])),
+                Text(status.value, style=STATUS_STYLE[status]),
+                Text(shorten(deck, widths["deck"])),
             ]
             if event.topics:
-                row.append(presenter.topic or "")
-            row.append(totals.get(presenter.name, ""))
+                row.append(Text(shorten(presenter.topic or "", widths["topic"])))
+            row.append(Text(totals.get(presenter.name, ""), justify="right"))
             table.add_row(*row, key=presenter.name)
         if keep and keep in names:
             table.move_cursor(row=names.index(keep))
@@ -139,6 +218,7 @@ class LineupScreen(AppScreen[None]):
             banner.update(f"Not enough to draw for everyone: {supply.describe()}. Add decks to {event.decks} or remove a presenter.")
             banner.remove_class("-hidden")
         self.query_one("#hint", Static).update(self._hint())
+        self.refresh_bindings()
 
     def _hint(self) -> str:
         name = self.selected
@@ -156,6 +236,7 @@ class LineupScreen(AppScreen[None]):
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.query_one("#hint", Static).update(self._hint())
+        self.refresh_bindings()
 
     # --- actions ---------------------------------------------------------
 
@@ -244,7 +325,7 @@ class LineupScreen(AppScreen[None]):
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         self.app.push_screen(
-            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb), go
+            ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
 
     def action_scores(self) -> None:
@@ -298,18 +379,39 @@ class LineupScreen(AppScreen[None]):
         extra = f" Their deck ({turn.title}) stays out of the draw." if turn.deck else ""
         self.app.push_screen(ConfirmScreen(f"Remove {name} from the lineup?{extra}", yes="Remove"), removed)
 
+    def action_select(self, delta: int) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
     def action_move(self, delta: int) -> None:
+        """Move the selected presenter in the running order (shift+arrows); z takes it back."""
         name = self.selected
         if name is None:
             return
         try:
-            self.app.show.move_presenter(name, delta)
+            moved = self.app.show.move_presenter(name, delta)
         except BattledecksError as error:
             self._fail(error)
+            return
+        if moved:
+            self._moves.append((name, delta))
+            self.notify(f"{name} moved {'up' if delta < 0 else 'down'}. z takes it back.", timeout=4)
+            self.refresh_bindings()
+
+    def action_undo_move(self) -> None:
+        if not self._moves:
+            return
+        name, delta = self._moves.pop()
+        self.refresh_bindings()
+        if not self.app.show.has(name):
+            return
+        try:
+            self.app.show.move_presenter(name, -delta)
+        except BattledecksError as error:
+            self._fail(error)
+            return
+        self.notify(f"Move of {name} taken back.", timeout=4)
 
     def action_quit(self) -> None:
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self.app.exit()
-
-        self.app.push_screen(ConfirmScreen("Quit battledecks? Everything is saved; open the event again to go on.", yes="Quit"), answer)
+        self.app.action_ask_quit()

@@ -13,17 +13,21 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
-from textual.widgets import Digits, Label, ProgressBar, Static
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Label, ProgressBar
 
 from ...core.changes import Change
 from ...core.clock import ClockState, Phase, TalkClock
 from ...core.decks import Deck, slide_files
 from ...core.pdf import PdfError
-from ...core.show import TALK_STEPS
+from ...core.show import TALK_STEPS, Status
+from ...render.detect import GraphicsMode
 from ..deadline import DeadlineTimer
 from ..format import duration
+from ...render import bigtext
+from ..widgets.big_text import BigText
 from ..widgets.slide_view import SlideView
+from .help import active_keys
 from .dialogs import ConfirmScreen
 from ..widgets.key_footer import KeyFooter
 from .base import AppScreen
@@ -34,37 +38,56 @@ LATE_NOTE = 0.25
 WATCHDOG = 0.5
 """Seconds between safety wake-ups, in case a timer is ever lost."""
 
-TIME_UP_ART = "\n".join(
-    [
-        "█████ ███ █   █ █████  █",
-        "  █    █  ██ ██ █      █",
-        "  █    █  █ █ █ ████   █",
-        "  █    █  █   █ █       ",
-        "  █   ███ █   █ █████  █",
-    ]
-)
+BAR_SHARE = 6
+"""The bar with the countdown is at least this share of the screen's height (a sixth)."""
+
+BAR_MIN = 5
+"""Rows of the bar however small the terminal: digits with strokes thick enough for any terminal."""
+
+CLOCK_FACE = "0:00"
+"""The countdown is sized as this, so it keeps one size from 5:00 down to 0:00."""
+
+
+def bar_rows(height: int) -> int:
+    """Rows of the bar for a screen ``height`` rows high: a sixth of it, rounded up."""
+    return max(BAR_MIN, -(-height // BAR_SHARE))
 
 
 class StageScreen(AppScreen[str]):
-    """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``."""
+    """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``.
+
+    What the room reads is drawn big (see :class:`BigText`): the 3-2-1, the
+    countdown (a sixth of the screen's height), ``PAUSED`` and ``Time!``.
+    Every question asked over the stage (help, skip, abort, quit) pauses the
+    talk while it is open, recorded, and covers the slide only dimmed.
+    """
 
     DEFAULT_CSS = """
     StageScreen { background: black; layers: base overlay; }
+    StageScreen #main { height: 1fr; }
     StageScreen #slide-area { height: 1fr; background: black; }
-    StageScreen SlideView { width: 100%; height: 100%; }
+    StageScreen #slide-area SlideView { width: 100%; height: 100%; }
+    StageScreen #console { display: none; width: 40%; height: 100%; padding: 0 1; background: $panel; }
+    StageScreen.-console #console { display: block; }
+    StageScreen #console Label { width: 100%; padding: 1 0 0 0; }
+    StageScreen #console #preview { width: 100%; height: 1fr; margin: 1 0 0 0; }
+    StageScreen #console-room { color: $text-muted; }
     StageScreen #curtain {
         layer: overlay; width: 100%; height: 100%; background: black;
         align: center middle; content-align: center middle;
     }
     StageScreen #curtain.-hidden { display: none; }
-    StageScreen #curtain Digits { width: auto; color: $warning; }
-    StageScreen #curtain Static { width: auto; height: auto; color: $warning; text-style: bold; }
-    StageScreen #bar { height: 3; background: black; padding: 0 1; }
-    StageScreen #bar Digits { width: auto; min-width: 10; color: $text; }
-    StageScreen #bar Digits.-low { color: $error; }
-    StageScreen #slide-no { width: auto; height: 3; content-align: center middle; padding: 0 2; text-style: bold; color: $text; }
-    StageScreen #state { width: auto; height: 3; content-align: center middle; padding: 0 1; color: $warning; text-style: bold; }
-    StageScreen ProgressBar { width: 1fr; height: 3; padding: 1 0 0 1; }
+    StageScreen #curtain BigText { width: 100%; height: 100%; color: $warning; background: black; }
+    StageScreen #bar { height: 4; background: black; padding: 0 1; }
+    StageScreen #bar BigText { height: 100%; background: black; }
+    StageScreen #remaining { width: 27; color: $text; }
+    StageScreen #remaining.-low { color: $error; }
+    StageScreen #slide-no { width: auto; height: 100%; content-align: center middle; padding: 0 2; text-style: bold; color: $text; }
+    StageScreen #state { width: 1fr; margin-right: 1; color: $warning; display: none; }
+    StageScreen.-paused #state { display: block; }
+    StageScreen #track { width: 1fr; height: 100%; align: left middle; }
+    StageScreen.-paused #track { display: none; }
+    StageScreen ProgressBar { width: 1fr; height: 1; padding: 0 0 0 1; }
     StageScreen ProgressBar Bar { width: 1fr; }
     StageScreen Footer { background: black; }
     """
@@ -73,6 +96,7 @@ class StageScreen(AppScreen[str]):
         Binding("space", "pause", "Pause/Resume"),
         Binding("escape", "abort", "Abort talk"),
         Binding("K", "skip", "Skip broken slide", key_display="K"),
+        Binding("question_mark", "help", "Help", key_display="?"),
         Binding("enter", "done", "Scores"),
         Binding("escape", "leave", "Lineup"),
     ]
@@ -98,17 +122,37 @@ class StageScreen(AppScreen[str]):
     def compose(self) -> ComposeResult:
         deck = self.app.show.deck_of(self.presenter, self.round)
         assert deck is not None
-        with Container(id="slide-area"):
-            yield SlideView(self._slide_files(deck), mode=self.app.graphics, covered=True, id="slide")
-            with Container(id="curtain"):
-                yield Digits("", id="count")
-                yield Static("", id="art")
+        files = self._slide_files(deck)
+        with Horizontal(id="main"):
+            with Container(id="slide-area"):
+                yield SlideView(files, mode=self.app.graphics, covered=True, id="slide")
+                with Container(id="curtain"):
+                    yield BigText("", fit_as="0", id="count")
+            # For the host only, while an audience screen shows the room the talk.
+            with Vertical(id="console"):
+                yield Label("The room follows on the audience screen.", id="console-room")
+                yield Label("", id="console-next-slide")
+                yield SlideView(files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview")
+                yield Label("", id="console-next-up")
         with Horizontal(id="bar"):
-            yield Digits(duration(self.app.show.event.seconds), id="remaining")
+            yield BigText(duration(self.app.show.event.seconds), fit_as=CLOCK_FACE, id="remaining")
             yield Label("", id="slide-no")
-            yield Label("", id="state")
-            yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
+            yield BigText("PAUSED", id="state")
+            with Container(id="track"):
+                yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
         yield KeyFooter()
+
+    def on_resize(self) -> None:
+        self._fit_bar()
+
+    def _fit_bar(self) -> None:
+        """The bar takes a sixth of the screen; the countdown is as wide as its big digits need."""
+        rows = bar_rows(self.size.height)
+        bar = self.query_one("#bar")
+        if bar.styles.height is None or bar.styles.height.value != rows:
+            bar.styles.height = rows
+        fitted = bigtext.layout(CLOCK_FACE, (max(1, self.size.width), 2 * rows))
+        self.query_one("#remaining", BigText).styles.width = fitted.widths[0] + 2
 
     def _slide_files(self, deck: Deck) -> list[Path]:
         """The deck's pictures; a PDF deck's pages are drawn now unless cached."""
@@ -120,6 +164,8 @@ class StageScreen(AppScreen[str]):
             return [deck.path] * max(1, deck.slide_count)
 
     def on_mount(self) -> None:
+        self._fit_bar()
+        self.watch(self.app, "audience_screens", self._audience_screens)
         self._gc_pause()
         self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
@@ -166,8 +212,10 @@ class StageScreen(AppScreen[str]):
         self.shown_slide = state.slide
         if previous == -1:
             self.query_one("#curtain").add_class("-hidden")
-        self.query_one(SlideView).show(state.slide)
+        self.query_one("#slide", SlideView).show(state.slide)
         self._paint_now()
+        if self.has_class("-console"):
+            self.call_after_refresh(self._show_next_slide, state.slide)
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.
             self.app.show.note_catch_up(now, shown=previous + 1, slide=state.slide + 1, late=late)
@@ -182,14 +230,56 @@ class StageScreen(AppScreen[str]):
         dirty = getattr(self, "_dirty_widgets", None)
         paint = getattr(self, "_on_timer_update", None)
         if isinstance(dirty, set) and callable(paint):
-            dirty.add(self.query_one(SlideView))
+            dirty.add(self.query_one("#slide", SlideView))
             paint()
 
+    # --- the host's console, when the room has its own screen ---------------
+
+    def _audience_screens(self, count: int) -> None:
+        self.set_class(count > 0, "-console")
+        if count > 0:
+            self.query_one("#console-next-up", Label).update(self._next_up())
+            self._show_next_slide(max(0, self.shown_slide))
+
+    def _next_up(self) -> str:
+        """Who presents after this talk."""
+        show = self.app.show
+        names = show.names()
+        if self.presenter in names:
+            at = names.index(self.presenter)
+            names = names[at + 1:] + names[:at]
+        for name in names:
+            if show.status(name) in (Status.WAITING, Status.DRAWN, Status.INTERRUPTED):
+                return f"Next up: {name}"
+        return "Last talk of the event"
+
+    def _show_next_slide(self, slide: int) -> None:
+        """The slide after ``slide`` in the console, small."""
+        preview = self.query_one("#preview", SlideView)
+        after = slide + 1 if self.shown_slide >= 0 else slide
+        if after < self.app.show.event.slides:
+            preview.display = True
+            preview.show(after)
+        else:
+            preview.display = False
+
+    def _console_state(self, state: ClockState) -> None:
+        label = self.query_one("#console-next-slide", Label)
+        if state.phase is Phase.COUNTDOWN:
+            label.update(f"First slide in {duration(state.countdown_remaining)}")
+        elif state.phase is Phase.TALK:
+            if state.slide + 1 < state.slides:
+                label.update(f"Next: slide {state.slide + 2}/{state.slides} in {duration(state.slide_remaining)}")
+            else:
+                label.update(f"Last slide · {duration(state.talk_remaining)} left")
+
     def _show_state(self, state: ClockState) -> None:
-        remaining = self.query_one("#remaining", Digits)
+        if self.has_class("-console"):
+            self._console_state(state)
+        remaining = self.query_one("#remaining", BigText)
         slides = state.slides
         if state.phase is Phase.COUNTDOWN:
-            self.query_one("#count", Digits).update(str(max(1, int(-(-state.countdown_remaining // 1)))))
+            self.query_one("#count", BigText).update(str(max(1, int(-(-state.countdown_remaining // 1)))))
             remaining.update(duration(state.talk_remaining))
             self.query_one("#slide-no", Label).update(f"get ready · {slides} slides")
         elif state.phase is Phase.TALK:
@@ -197,7 +287,7 @@ class StageScreen(AppScreen[str]):
             remaining.set_class(state.talk_remaining <= 30, "-low")
             self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{slides}")
             self.query_one(ProgressBar).update(progress=state.elapsed)
-        self.query_one("#state", Label).update("PAUSED" if state.paused else "")
+        self.set_class(state.paused, "-paused")
 
     def _time_up(self, now: float) -> None:
         if self.finished:
@@ -207,12 +297,12 @@ class StageScreen(AppScreen[str]):
         if self._deadline is not None:
             self._deadline.cancel()
         self.app.show.end_talk(now)
-        self.query_one("#remaining", Digits).update("0:00")
+        self.query_one("#remaining", BigText).update("0:00")
         self.query_one(ProgressBar).update(progress=self.app.show.event.seconds)
+        self.remove_class("-paused")
         curtain = self.query_one("#curtain")
         curtain.remove_class("-hidden")
-        self.query_one("#count", Digits).display = False
-        self.query_one("#art", Static).update(TIME_UP_ART)
+        self.query_one("#count", BigText).update("Time!", fit_as=None)
         self.query_one("#slide-no", Label).update("Time! · Enter: scores")
         self.app.bell()
         self.refresh_bindings()
@@ -236,21 +326,19 @@ class StageScreen(AppScreen[str]):
         if self.finished:
             self.dismiss("ended")
             return
-        paused_here = self.app.show.pause_talk(self.app.monotonic())
+        paused_here = self.app.pause_for_question()
 
         def answer(yes: bool | None) -> None:
-            assert self.clock is not None
-            if yes:
+            if yes and not self.finished:
                 self.finished = True
                 self.app.show.abort_talk(self.app.monotonic(), reason="aborted by the host")
                 self.dismiss("aborted")
                 return
-            if paused_here:
-                self.app.show.resume_talk(self.app.monotonic())
+            self.app.resume_after_question(paused_here)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Abort {self.presenter}'s talk? They start again later on the same deck.",
+                f"Abort {self.presenter}'s talk? They start again later on the same deck. The talk is paused meanwhile.",
                 yes="Abort talk",
                 no="Keep going",
             ),
@@ -258,18 +346,52 @@ class StageScreen(AppScreen[str]):
         )
 
     def action_skip(self) -> None:
+        """Ask before skipping the slide showing now; the talk waits, paused, for the answer."""
         if self.clock is None or self.finished:
             return
+        state = self.clock.state(self.app.monotonic())
+        if state.phase is not Phase.TALK:
+            self.notify("No slide is showing yet.", severity="warning")
+            return
+        slide = state.slide
+        paused_here = self.app.pause_for_question()
 
         def answer(yes: bool | None) -> None:
-            if not yes or self.clock is None or self.finished:
+            if self.clock is None or self.finished:
                 return
-            self.app.show.skip_slide(self.app.monotonic())
+            if not yes:
+                self.app.resume_after_question(paused_here)
+                return
+            self._skip(slide, stay_paused=not paused_here)
 
         self.app.push_screen(
-            ConfirmScreen(f"Skip slide {self.shown_slide + 1}? The talk ends sooner by what is left of it.", yes="Skip slide"),
+            ConfirmScreen(
+                f"Skip slide {slide + 1}? The talk ends sooner by what is left of it. The talk is paused meanwhile.",
+                yes=f"Skip slide {slide + 1}",
+                no="Keep it",
+            ),
             answer,
         )
+
+    def _skip(self, slide: int, *, stay_paused: bool) -> None:
+        """Skip ``slide`` (0-based), which the talk is paused on, and go on (or stay paused)."""
+        assert self.clock is not None
+        show = self.app.show
+        now = self.app.monotonic()
+        if self.clock.state(now).slide != slide:
+            return  # the talk moved on meanwhile: nothing to skip any more
+        show.resume_talk(now)
+        show.skip_slide(now)
+        if stay_paused:
+            show.pause_talk(now)
+
+    def action_help(self) -> None:
+        """Help over the stage: the talk pauses while it is open (recorded) and goes on when it closes."""
+        from .help import HelpScreen
+
+        keys = active_keys(self)
+        paused_here = self.app.pause_for_question()
+        self.app.push_screen(HelpScreen(self, keys), lambda _: self.app.resume_after_question(paused_here))
 
     def action_done(self) -> None:
         if self.finished:
