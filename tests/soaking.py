@@ -29,6 +29,7 @@ from battledecks.ui.screens.scores import ScoresScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import StandingsScreen
 from tests.builders import build_deck
+from tests.waiting import wait_until as until
 
 PRESENTERS = [f"Presenter {n}" for n in range(1, 9)]
 
@@ -41,13 +42,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"never: {what} (on {pilot.app.screen!r})"
-        await pilot.pause(0.01)
 
 
 def make_event(folder: Path, decks: Path) -> Path:
@@ -91,8 +85,7 @@ async def run_event(path: Path) -> None:
             await until(pilot, lambda: app.show.status(name) is Status.SCORED, f"{name} scored")
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, LineupScreen), "the lineup")
-            if index + 1 < len(PRESENTERS):
-                await pilot.press("down")  # the next presenter
+            # Back on the lineup after the scores, the next presenter is selected (the loop waits for it).
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, StandingsScreen), "the standings")
         await pilot.press("escape")

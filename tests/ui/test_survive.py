@@ -8,7 +8,6 @@ the record gets the talk's end, and scores go on being entered.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,7 @@ from battledecks.ui.screens.scores import ScoresScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_event
-
-
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.02)
+from tests.waiting import wait_until as until
 
 
 def _log(event: Path) -> Path:
