@@ -8,6 +8,7 @@ A bigger terminal gets bigger modules, a whole number of cells each.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import segno
@@ -102,8 +103,12 @@ def terminal_code(url: str, cols: int, rows: int, color_system: str = TRUECOLOR)
 
 
 def qr_svg(url: str, *, scale: int = 8) -> str:
-    """The code as an inline SVG, black on white with its quiet zone, for a web page."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=QUIET, dark="#000", light="#fff")
+    """The code as an SVG file, black on white with its quiet zone, for a web page."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=scale, border=QUIET, dark="#000", light="#fff", xmldecl=False, svgns=True,
+    )
+    return out.getvalue().decode("utf-8")
 
 
 class VoteCode(Widget):
