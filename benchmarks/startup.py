@@ -122,6 +122,16 @@ def _quote(word: str) -> str:
     return "'" + word.replace("'", "'\\''") + "'"
 
 
+def frames(command: list[str], env: dict[str, str], cache: Path, runs: int, *, cold: bool) -> float:
+    """Median first frame over ``runs``; ``cold`` empties the check cache before each."""
+    values = []
+    for _ in range(runs):
+        if cold:
+            shutil.rmtree(cache, ignore_errors=True)
+        values.append(first_frame(command, "Grace Hopper", env))
+    return statistics.median(values)
+
+
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.monotonic()
     subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=False)
@@ -174,18 +184,10 @@ def main() -> int:
             env = {"XDG_CACHE_HOME": str(cache), "TERM": "xterm-256color"}
             figures: dict[str, float] = {}
 
-            def frames(command: list[str], marker: str, *, cold: bool) -> float:
-                values = []
-                for _ in range(args.runs):
-                    if cold:
-                        shutil.rmtree(cache, ignore_errors=True)
-                    values.append(first_frame(command, marker, env))
-                return statistics.median(values)
-
             run_cmd = [battledecks, "run", str(event), "--graphics", "halfcell"]
-            figures["minimal_app_s"] = frames([sys.executable, str(minimal)], "Grace Hopper", cold=False)
-            figures["first_frame_cold_s"] = frames(run_cmd, "Grace Hopper", cold=True)
-            figures["first_frame_warm_s"] = frames(run_cmd, "Grace Hopper", cold=False)
+            figures["minimal_app_s"] = frames([sys.executable, str(minimal)], env, cache, args.runs, cold=False)
+            figures["first_frame_cold_s"] = frames(run_cmd, env, cache, args.runs, cold=True)
+            figures["first_frame_warm_s"] = frames(run_cmd, env, cache, args.runs, cold=False)
             shutil.rmtree(cache, ignore_errors=True)
             figures["check_first_s"] = timed([battledecks, "check", str(library)], env)
             figures["check_second_s"] = timed([battledecks, "check", str(library)], env)

@@ -622,7 +622,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 
 
 def test_command_never_prints_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(paths, *, slides=None):  # noqa: ANN001, ANN202
+    def explode(paths, *, slides=None, progress=None):  # noqa: ANN001, ANN202
         raise MemoryError("out of memory")
 
     monkeypatch.setattr("battledecks.commands.check.check_paths", explode)
