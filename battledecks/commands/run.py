@@ -147,6 +147,7 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
 
     server = RoomServer(show, sock)
     app.audience_url = server.url + "stage"
+    server.on_clients = lambda count: setattr(app, "audience_screens", count)
     await server.start()
     try:
         write_address(event_path, server.url)

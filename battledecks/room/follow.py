@@ -116,7 +116,8 @@ class Follower:
 
 async def read_events(stream: aiohttp.StreamReader, handle: Callable[[str, str], None | Awaitable[None]]) -> None:
     """Read server-sent events until the stream ends, handing (event, data) to ``handle``."""
-    event, data = "message", []
+    event: str = "message"
+    data: list[str] = []
     async for raw in stream:
         line = raw.decode("utf-8").rstrip("\r\n")
         if not line:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.signal import Signal
 
 from ..core.changes import Change
@@ -24,6 +25,8 @@ class BattledecksApp(App[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "battledecks"
     ENABLE_COMMAND_PALETTE = False
+    audience_screens: reactive[int] = reactive(0)
+    """Audience screens following the show (``run --serve``): the stage then keeps a console for the host."""
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),

@@ -90,3 +90,4 @@ async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) 
             await until(lambda: switcher.current == "idle", what="the restarted host")
         finally:
             await again.stop()
+

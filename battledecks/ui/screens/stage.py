@@ -13,14 +13,16 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal
+from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import Label, ProgressBar
 
 from ...core.changes import Change
 from ...core.clock import ClockState, Phase, TalkClock
 from ...core.decks import Deck, slide_files
 from ...core.pdf import PdfError
+from ...core.record import Status
 from ...core.show import TALK_STEPS
+from ...render.detect import GraphicsMode
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ...render import bigtext
@@ -63,8 +65,14 @@ class StageScreen(AppScreen[str]):
 
     DEFAULT_CSS = """
     StageScreen { background: black; layers: base overlay; }
+    StageScreen #main { height: 1fr; }
     StageScreen #slide-area { height: 1fr; background: black; }
-    StageScreen SlideView { width: 100%; height: 100%; }
+    StageScreen #slide-area SlideView { width: 100%; height: 100%; }
+    StageScreen #console { display: none; width: 40%; height: 100%; padding: 0 1; background: $panel; }
+    StageScreen.-console #console { display: block; }
+    StageScreen #console Label { width: 100%; padding: 1 0 0 0; }
+    StageScreen #console #preview { width: 100%; height: 1fr; margin: 1 0 0 0; }
+    StageScreen #console-room { color: $text-muted; }
     StageScreen #curtain {
         layer: overlay; width: 100%; height: 100%; background: black;
         align: center middle; content-align: center middle;
@@ -115,10 +123,18 @@ class StageScreen(AppScreen[str]):
     def compose(self) -> ComposeResult:
         deck = self.app.show.deck_of(self.presenter, self.round)
         assert deck is not None
-        with Container(id="slide-area"):
-            yield SlideView(self._slide_files(deck), mode=self.app.graphics, covered=True, id="slide")
-            with Container(id="curtain"):
-                yield BigText("", fit_as="0", id="count")
+        files = self._slide_files(deck)
+        with Horizontal(id="main"):
+            with Container(id="slide-area"):
+                yield SlideView(files, mode=self.app.graphics, covered=True, id="slide")
+                with Container(id="curtain"):
+                    yield BigText("", fit_as="0", id="count")
+            # For the host only, while an audience screen shows the room the talk.
+            with Vertical(id="console"):
+                yield Label("The room follows on the audience screen.", id="console-room")
+                yield Label("", id="console-next-slide")
+                yield SlideView(files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview")
+                yield Label("", id="console-next-up")
         with Horizontal(id="bar"):
             yield BigText(duration(self.app.show.event.seconds), fit_as=CLOCK_FACE, id="remaining")
             yield Label("", id="slide-no")
@@ -150,6 +166,7 @@ class StageScreen(AppScreen[str]):
 
     def on_mount(self) -> None:
         self._fit_bar()
+        self.watch(self.app, "audience_screens", self._audience_screens)
         self._gc_pause()
         self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
@@ -194,8 +211,10 @@ class StageScreen(AppScreen[str]):
         self.shown_slide = state.slide
         if previous == -1:
             self.query_one("#curtain").add_class("-hidden")
-        self.query_one(SlideView).show(state.slide)
+        self.query_one("#slide", SlideView).show(state.slide)
         self._paint_now()
+        if self.has_class("-console"):
+            self.call_after_refresh(self._show_next_slide, state.slide)
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.
             self.app.show.note_catch_up(now, shown=previous + 1, slide=state.slide + 1, late=late)
@@ -210,10 +229,52 @@ class StageScreen(AppScreen[str]):
         dirty = getattr(self, "_dirty_widgets", None)
         paint = getattr(self, "_on_timer_update", None)
         if isinstance(dirty, set) and callable(paint):
-            dirty.add(self.query_one(SlideView))
+            dirty.add(self.query_one("#slide", SlideView))
             paint()
 
+    # --- the host's console, when the room has its own screen ---------------
+
+    def _audience_screens(self, count: int) -> None:
+        self.set_class(count > 0, "-console")
+        if count > 0:
+            self.query_one("#console-next-up", Label).update(self._next_up())
+            self._show_next_slide(max(0, self.shown_slide))
+
+    def _next_up(self) -> str:
+        """Who presents after this talk."""
+        show = self.app.show
+        names = show.names()
+        if self.presenter in names:
+            at = names.index(self.presenter)
+            names = names[at + 1:] + names[:at]
+        for name in names:
+            if show.status(name) in (Status.WAITING, Status.DRAWN, Status.INTERRUPTED):
+                return f"Next up: {name}"
+        return "Last talk of the event"
+
+    def _show_next_slide(self, slide: int) -> None:
+        """The slide after ``slide`` in the console, small."""
+        preview = self.query_one("#preview", SlideView)
+        after = slide + 1 if self.shown_slide >= 0 else slide
+        if after < self.app.show.event.slides:
+            preview.display = True
+            preview.show(after)
+        else:
+            preview.display = False
+
+    def _console_state(self, state: ClockState) -> None:
+        label = self.query_one("#console-next-slide", Label)
+        if state.phase is Phase.COUNTDOWN:
+            label.update(f"First slide in {duration(state.countdown_remaining)}")
+        elif state.phase is Phase.TALK:
+            if state.slide + 1 < state.slides:
+                label.update(f"Next: slide {state.slide + 2}/{state.slides} in {duration(state.slide_remaining)}")
+            else:
+                label.update(f"Last slide · {duration(state.talk_remaining)} left")
+
     def _show_state(self, state: ClockState) -> None:
+        if self.has_class("-console"):
+            self._console_state(state)
         remaining = self.query_one("#remaining", BigText)
         slides = state.slides
         if state.phase is Phase.COUNTDOWN:
