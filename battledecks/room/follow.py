@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 import aiohttp
 
 from .server import boot_id
+
+log = logging.getLogger(__name__)
 
 RETRY = 0.5
 """Seconds between attempts to reach the host."""
@@ -111,7 +114,11 @@ class Follower:
         self._clock(message, received)
         self._status(True)
         if event in ("state", "change"):
-            self.on_message(message)
+            try:
+                self.on_message(message)
+            except Exception:
+                # A message this screen cannot show must not stop it following the next ones.
+                log.exception("could not show message %s", message.get("kind"))
 
 
 async def read_events(stream: aiohttp.StreamReader, handle: Callable[[str, str], None | Awaitable[None]]) -> None:

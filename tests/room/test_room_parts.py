@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from battledecks.core.clock import Phase, TalkClock
+from battledecks.core.clock import TalkClock
 from battledecks.room.address import address_file, read_address, remove_address, write_address
 from battledecks.room.follow import Follower
 from battledecks.room.schedule import clock_from, schedule_of
@@ -95,3 +93,17 @@ def test_the_clock_offset_is_zero_on_the_same_machine_and_estimated_elsewhere() 
     assert follower.offset == pytest.approx(950.0)
     local[0] = 60.0
     assert follower.host_now() == pytest.approx(1010.0)
+
+
+def test_a_message_a_screen_cannot_show_does_not_stop_it_following() -> None:
+    shown: list[str] = []
+
+    def show(message: dict) -> None:  # type: ignore[type-arg]
+        if message["kind"] == "bad":
+            raise KeyError("talk")
+        shown.append(message["kind"])
+
+    follower = Follower(lambda: None, show)
+    follower._event("change", json.dumps({"kind": "bad", "now": 1.0}))
+    follower._event("change", json.dumps({"kind": "draw", "now": 2.0}))
+    assert shown == ["draw"] and follower.connected

@@ -99,25 +99,27 @@ function renderReveal(reveal, now) {
 }
 
 function renderStandings(st) {
+  // "standings": the table as it stands; "winner": the podium, announced.
   const rows = $("standings-rows");
   rows.replaceChildren();
-  let head;
-  if (st.sudden_death.length) head = "Tie for first: sudden death!";
-  else if (st.winners.length > 1) head = "Joint winners: " + st.winners.join(" & ");
-  else if (st.winners.length === 1) head = "The winner is " + st.winners[0] + "!";
-  else head = "Standings";
-  $("standings-head").textContent = head;
-  if (st.show === "standings") {
-    for (const r of st.rows) {
-      const li = document.createElement("li");
-      const rank = document.createElement("span"); rank.className = "rank"; rank.textContent = r.rank + (r.tied ? "=" : "");
-      const name = document.createElement("span"); name.textContent = r.presenter;
-      const total = document.createElement("span"); total.className = "total"; total.textContent = r.total;
-      li.append(rank, name, total);
-      rows.append(li);
-    }
+  let head = "Standings";
+  let shown = st.rows;
+  if (st.show === "winner") {
+    if (st.sudden_death.length) head = "Tie for first: sudden death!";
+    else if (st.winners.length > 1) head = "Joint winners: " + st.winners.join(" & ");
+    else if (st.winners.length === 1) head = "The winner is " + st.winners[0] + "!";
+    shown = st.rows.filter((r) => r.rank <= 3);
   }
-  $("fan").textContent = st.fan_favourites.length ? "Fan favourite: " + st.fan_favourites.join(" & ") : "";
+  $("standings-head").textContent = head;
+  for (const r of shown) {
+    const li = document.createElement("li");
+    const rank = document.createElement("span"); rank.className = "rank"; rank.textContent = r.rank + (r.tied ? "=" : "");
+    const name = document.createElement("span"); name.textContent = r.presenter;
+    const total = document.createElement("span"); total.className = "total"; total.textContent = r.total;
+    li.append(rank, name, total);
+    rows.append(li);
+  }
+  $("fan").textContent = st.show === "winner" && st.fan_favourites.length ? "Fan favourite: " + st.fan_favourites.join(" & ") : "";
   show("standings");
 }
 
@@ -153,7 +155,7 @@ function renderTalk(talk, now) {
   if (c.phase === "countdown") {
     preload(talk, 0);
     curtain(String(Math.max(1, Math.ceil(c.countdown - 1e-9))), "");
-    $("slide-no").textContent = "get ready \u00b7 " + s.slides + " slides";
+    $("slide-no").textContent = "get ready";
   } else {
     $("curtain").classList.add("hidden");
     preload(talk, c.slide);

@@ -249,24 +249,27 @@ class AudienceApp(App[None]):
         return None
 
     def _render_standings(self, standings: dict[str, Any]) -> None:
+        # "standings": the table as it stands; "winner": the podium, announced.
         winners = list(standings.get("winners") or [])
-        if standings.get("sudden_death"):
-            head = "Tie for first: sudden death!"
-        elif len(winners) > 1:
-            head = "Joint winners: " + " & ".join(winners)
-        elif winners:
-            head = f"The winner is {winners[0]}!"
-        else:
-            head = "Standings"
+        rows = list(standings.get("rows") or [])
+        head = "Standings"
+        announced = standings.get("show") == "winner"
+        if announced:
+            if standings.get("sudden_death"):
+                head = "Tie for first: sudden death!"
+            elif len(winners) > 1:
+                head = "Joint winners: " + " & ".join(winners)
+            elif winners:
+                head = f"The winner is {winners[0]}!"
+            rows = [row for row in rows if isinstance(row.get("rank"), int) and row["rank"] <= 3]
         self.query_one("#standings-head", Static).update(head)
         table = Table(box=None, show_header=False, padding=(0, 2))
-        if standings.get("show") == "standings":
-            for row in standings.get("rows") or []:
-                rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
-                table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
+        for row in rows:
+            rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
+            table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
         self.query_one("#standings-table", Static).update(table)
         fans = standings.get("fan_favourites") or []
-        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans else "")
+        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans and announced else "")
         self._show("standings")
 
     def _render_talk(self, talk: dict[str, Any], clock: TalkClock, now: float) -> tuple[bool, float | None]:
