@@ -241,7 +241,9 @@ class RevealScreen(AppModal[bool]):
         self.action_next()
 
     def on_resize(self) -> None:
-        self.query_one("#name", BigText).styles.height = max(3, self.size.height // 3)
+        # As big as the box allows, leaving room for the lines around it.
+        height = self.size.height
+        self.query_one("#name", BigText).styles.height = max(3, min(height - 10, height // 2))
 
     def action_next(self) -> None:
         if self.at_winner:
