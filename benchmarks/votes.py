@@ -25,6 +25,11 @@ holds of the votes acknowledged before the kill.
 
 --commit each commits every vote on its own (the slower alternative the
 group commit is measured against).
+
+Unless --no-baseline, the same load first runs against bare aiohttp (the
+same page and a fixed answer, nothing checked or stored), and the vote
+server's figures are also given as ratios to it: on a shared machine the
+absolute figures say as much about the other processes as about the votes.
 """
 
 from __future__ import annotations
@@ -53,17 +58,42 @@ TIMER_PERIOD = 0.25
 # --- the server (run in a child process) ---------------------------------------------
 
 
-def serve(event: Path, port: int, timing_out: Path, group: bool) -> None:
-    """A vote server on 127.0.0.1:port with a slide-like timer in its loop; writes the timer's lateness at exit."""
+def serve(event: Path, port: int, timing_out: Path, mode: str) -> None:
+    """A vote server on 127.0.0.1:port with a slide-like timer in its loop; writes the timer's lateness at exit.
+
+    ``mode``: ``group`` or ``each`` (how votes are committed), or ``bare``: the
+    baseline, aiohttp answering the same requests with the same page and a
+    fixed JSON answer, storing nothing.
+    """
     from aiohttp import web
 
     from battledecks.room.votes import RateLimit, Scale, VoteStore
-    from battledecks.room.votes_web import VoteDesk, add_vote_routes
+    from battledecks.room.votes_web import VoteDesk, add_vote_routes, render_page
 
-    store = VoteStore.for_event(event, Scale(1, 10), group=group, rate=RateLimit(rate=1, burst=5))
+    store = VoteStore.for_event(event, Scale(1, 10), group=mode != "each", rate=RateLimit(rate=1, burst=5))
     desk = VoteDesk(store, "Battledecks! Benchmark")
     if store.open_round is None:
         desk.open("Ada Lovelace")
+    page = render_page(desk, code=store.code)
+    answer = json.dumps({"ok": True, "message": "Your vote counted: 5 for Ada Lovelace.", "reason": None, "state": desk.state()})
+
+    async def bare_page(request: web.Request) -> web.Response:
+        response = web.Response(text=page, content_type="text/html")
+        response.set_cookie("bdvote", store.token(), httponly=True, samesite="Lax", path="/vote")
+        return response
+
+    async def bare_vote(request: web.Request) -> web.Response:
+        await request.post()
+        return web.Response(text=answer, content_type="application/json")
+
+    async def bare_state(request: web.Request) -> web.Response:
+        await desk.wait(int(request.query.get("since", "-1")), 25)
+        return web.json_response(desk.state())
+
+    def bare_routes(app: web.Application) -> None:
+        app.router.add_get("/vote", bare_page)
+        app.router.add_post("/vote", bare_vote)
+        app.router.add_get("/vote/state", bare_state)
     lateness: list[tuple[float, float]] = []
 
     async def timer() -> None:
@@ -81,7 +111,10 @@ def serve(event: Path, port: int, timing_out: Path, group: bool) -> None:
 
     async def main() -> None:
         app = web.Application(client_max_size=64 * 1024)
-        add_vote_routes(app, desk)
+        if mode == "bare":
+            bare_routes(app)
+        else:
+            add_vote_routes(app, desk)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, HOST, port, backlog=4096, reuse_address=True)
@@ -228,7 +261,7 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
             "no token": (None, f"score=5&code={code}"),
             "wrong room code": (cookie, "score=5&code=ZZZZ"),
             "forged token": (f"{phone}.{round_id}.{mac[:-4]}AAAA", f"score=5&code={code}"),
-            "replayed from round 0": (f"{phone}.0.{mac}", f"score=5&code={code}"),
+            "token edited to another round": (f"{phone}.0.{mac}", f"score=5&code={code}"),
         }
         for name, (token, body) in cases.items():
             status, _, data = await http(reader, writer, "POST", "/vote", token, body.encode(), accept_json=True)
@@ -247,11 +280,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(event: Path, port: int, timing: Path, group: bool) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "serve", str(event), str(port), str(timing), "group" if group else "each"],
-        stdout=subprocess.PIPE, text=True,
-    )
+def start_server(event: Path, port: int, timing: Path, mode: str) -> tuple[subprocess.Popen[str], str]:
+    with open(event.with_name("server.log"), "a") as log:
+        proc = subprocess.Popen(
+            [sys.executable, __file__, "serve", str(event), str(port), str(timing), mode],
+            stdout=subprocess.PIPE, stderr=log, text=True,
+        )
     assert proc.stdout is not None
     line = proc.stdout.readline().split()
     if not line or line[0] != "ready":
@@ -267,13 +301,24 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def run(args: argparse.Namespace) -> dict[str, object]:
+async def run(args: argparse.Namespace, mode: str) -> dict[str, object]:
+    servers: list[subprocess.Popen[str]] = []
+    try:
+        return await _run(args, mode, servers)
+    finally:
+        for proc in servers:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+async def _run(args: argparse.Namespace, mode: str, servers: list[subprocess.Popen[str]]) -> dict[str, object]:
     folder = Path(tempfile.mkdtemp(prefix="bd-votes-"))
     event = folder / "bench.yaml"
     port = free_port()
     timing = folder / "timing.json"
-    group = args.commit == "group"
-    proc, code = start_server(event, port, timing, group)
+    proc, code = start_server(event, port, timing, mode)
+    servers.append(proc)
     rng = random.Random(args.seed)
     phones = [
         Phone(rng.uniform(0, args.window), rng.randint(1, 10), rng.randint(1, 10) if rng.random() < 0.1 else None)
@@ -288,20 +333,21 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back)) for p in phones]
     killed_at = None
     restart_s = None
-    if args.kill_at is not None:
+    if args.kill_at is not None and mode != "bare":
         await asyncio.sleep(args.kill_at)
         killed_at = time.perf_counter()
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         began = time.perf_counter()
-        proc, code2 = await asyncio.get_running_loop().run_in_executor(None, start_server, event, port, folder / "timing2.json", group)
+        proc, code2 = await asyncio.get_running_loop().run_in_executor(None, start_server, event, port, folder / "timing2.json", mode)
         restart_s = time.perf_counter() - began
+        servers.append(proc)
         assert code2 == code, "the room code survives a restart"
         back.set()
     await asyncio.gather(*tasks)
     load_s = time.perf_counter() - t0
     load_end = time.time()
-    bad = await bad_votes(port, code)
+    bad = await bad_votes(port, code) if mode != "bare" else {}
     stop.set()
     await follow
     proc.send_signal(signal.SIGTERM)
@@ -322,12 +368,14 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             refused[r] = refused.get(r, 0) + 1
     page = [p.page_ms for p in phones if p.page_ms is not None]
     vote = [ms for p in phones for ms in p.vote_ms]
-    lateness = json.loads(timing.read_text())["lateness"]
+    served = json.loads(timing.read_text())
+    lateness = served["lateness"]
     idle = [ms for at, ms in lateness if at < load_start]
     during = [ms for at, ms in lateness if load_start <= at <= load_end]
 
     out: dict[str, object] = {
-        "phones": args.phones, "window_s": args.window, "commit": args.commit, "load_s": round(load_s, 2),
+        "phones": args.phones, "window_s": args.window, "server": mode, "load_s": round(load_s, 2),
+        "server_cpu_s": round(served["cpu_s"], 2),
         "accepted": sum(len(p.acked) for p in phones),
         "phones_counted": len(acked_last),
         "in_db": len(stored),
@@ -353,11 +401,15 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
 
 def report(r: dict[str, object]) -> None:
     f = lambda d: f"p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms, max {d['max']:.1f} ms"  # noqa: E731
-    print(f"phones: {r['phones']} in a {r['window_s']} s window ({r['commit']} commit); the load took {r['load_s']} s")
+    print(f"phones: {r['phones']} in a {r['window_s']} s window, server: {r['server']}; the load took {r['load_s']} s, "
+          f"server CPU {r['server_cpu_s']} s")
     print(f"votes accepted: {r['accepted']} from {r['phones_counted']} phones; in the database: {r['in_db']} phones")
     print(f"refused by reason: {r['refused'] or 'none'}")
     print(f"phones with no vote counted: {r['phones_without_vote']}; failed requests: {r['failed_requests']}")
-    print(f"lost (acknowledged, not in the database): {r['lost']}; stored value not the last acknowledged: {r['stale']}")
+    if r["server"] == "bare":
+        print("lost: not measured (the baseline stores nothing)")
+    else:
+        print(f"lost (acknowledged, not in the database): {r['lost']}; stored value not the last acknowledged: {r['stale']}")
     print(f"page load: {f(r['page_ms'])}")
     print(f"vote (post to 'counted'): {f(r['vote_ms'])}")
     t = r["timer_late_ms"]
@@ -373,7 +425,7 @@ def report(r: dict[str, object]) -> None:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        serve(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), sys.argv[5] == "group")
+        serve(Path(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]), sys.argv[5])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--phones", type=int, default=10_000)
@@ -383,11 +435,24 @@ def main() -> None:
     parser.add_argument("--idle", type=float, default=2.0, help="seconds of timer baseline before the load")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baseline run")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    report(result)
+    results = {}
+    if not args.no_baseline:
+        print("== baseline: bare aiohttp, same requests, nothing stored ==")
+        results["baseline"] = asyncio.run(run(args, "bare"))
+        report(results["baseline"])
+        print()
+    print(f"== votes: {args.commit} commit ==")
+    results["votes"] = asyncio.run(run(args, args.commit))
+    report(results["votes"])
+    if "baseline" in results:
+        b, v = results["baseline"], results["votes"]
+        print()
+        print(f"ratio to the baseline: vote p50 x{v['vote_ms']['p50'] / b['vote_ms']['p50']:.2f}, "
+              f"p99 x{v['vote_ms']['p99'] / b['vote_ms']['p99']:.2f}; server CPU x{v['server_cpu_s'] / b['server_cpu_s']:.2f}")
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2))
+        args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

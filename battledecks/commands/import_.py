@@ -71,10 +71,10 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
         yield None
         return
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TaskID, TextColumn
 
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(what: str, done: int, total: int | None) -> None:
             # The LibreOffice step is named "<file> (LibreOffice)"; its pages then go on the file's own bar.

@@ -145,13 +145,20 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
 
+    from ..room.votes_web import attach_votes
+
     server = RoomServer(show, sock)
     app.audience_url = server.url + "stage"
     server.on_clients = lambda count: setattr(app, "audience_screens", count)
-    await server.start()
+    desk = attach_votes(server, show, app)
     try:
-        write_address(event_path, server.url)
-        await app.run_async()
+        await server.start()
+        try:
+            write_address(event_path, server.url)
+            await app.run_async()
+        finally:
+            remove_address(event_path)
+            await server.stop()
     finally:
-        remove_address(event_path)
-        await server.stop()
+        if desk is not None:
+            desk.store.close()

@@ -549,7 +549,7 @@ def _check_event(path: Path, same_images: SameImages) -> tuple[list[Problem], Ev
         # An unreadable record of another event must not stop this one.
         problems.extend(replace(p, severity=Severity.WARNING) for p in record_problems)
     fine = [d.deck for d in folder.decks if d.deck is not None]
-    kw = {"presenter": "", "slides": event.slides, "taken": set(), "failing": set(folder.failing)}
+    kw: dict[str, Any] = {"presenter": "", "slides": event.slides, "taken": set(), "failing": set(folder.failing)}
     available = [d for d in fine if why_not(d, shown_before=shown, **kw) is None]
     left_out = sum(1 for d in fine if why_not(d, shown_before=set(), **kw) is None) - len(available)
     presenters = len(event.presenters) if real_presenters else None

@@ -220,7 +220,7 @@ def deck_paths(decks_dir: Path) -> tuple[list[Path], list[Path]]:
     folders = [p for p in entries if p.is_dir()]
     pdfs = sorted((p for p in entries if is_pdf_file(p) and p.is_file()), key=lambda p: natural_key(p.name))
     taken = {p.name for p in folders}
-    kept, shadowed = list(folders), []
+    kept, shadowed = list(folders), list[Path]()
     for pdf in pdfs:
         (shadowed if pdf.stem in taken else kept).append(pdf)
         taken.add(pdf.stem)

@@ -210,8 +210,9 @@ def _read_scoring(r: _Reader, data: Any) -> Scoring:
         if not isinstance(scale, list) or len(scale) not in (2, 3):
             r.problem(k, "must be [lowest, highest] or [lowest, highest, step]")
         else:
-            nums = [r.number(v, k + (i,)) for i, v in enumerate(scale)]
-            if all(n is not None for n in nums):
+            read = [r.number(v, k + (i,)) for i, v in enumerate(scale)]
+            nums = [n for n in read if n is not None]
+            if len(nums) == len(read):
                 low, high = nums[0], nums[1]
                 step = nums[2] if len(nums) == 3 else 1
                 if low >= high:

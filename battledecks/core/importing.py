@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any, cast
 
 import yaml
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -223,7 +224,7 @@ def _refuse_existing(source: Source, into: Path, replace: bool) -> None:
 def _rgb(image: Image.Image) -> Image.Image:
     """The image in 8-bit RGB, transparent parts on white, as a slide would be shown."""
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        lo, hi = image.getextrema()
+        lo, hi = cast("tuple[float, float]", image.getextrema())  # one band: (min, max)
         image = image.point(lambda v: (v - lo) * 255 / max(1, hi - lo)).convert("L")
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
@@ -540,7 +541,7 @@ def build(source: Source, into: Path, *, progress: Progress | None = None, soffi
 
 def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple[str, str]:
     """The new deck's ``deck.yaml`` text and its title."""
-    meta: dict[str, object] = {}
+    meta: dict[str, Any] = {}
     if built.source.kind == "folder":
         meta.update(_folder_meta(built.source.path))
     meta["title"] = title or meta.get("title") or built.title

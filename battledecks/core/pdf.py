@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +85,7 @@ def _open(path: Path):  # noqa: ANN202 - pypdfium2 is imported lazily
             raise PdfError(path, "no such file" if not path.exists() else "not a file")
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
-        code = getattr(error, "err_code", None)
+        code: int = getattr(error, "err_code", 0)
         raise PdfError(path, _LOAD_ERRORS.get(code, "not a PDF, or a damaged one")) from None
     except OSError as error:
         raise PdfError(path, f"cannot read: {error.strerror or error}") from None
@@ -121,7 +121,7 @@ def read_pdf(path: Path) -> PdfInfo:
             doc.close()
     if pages == 0:
         raise PdfError(path, "has no pages")
-    return PdfInfo(pages, sizes, title)  # type: ignore[arg-type]
+    return PdfInfo(pages, sizes, title)
 
 
 def fit_scale(page: tuple[float, float], box: tuple[int, int]) -> float:
@@ -130,7 +130,7 @@ def fit_scale(page: tuple[float, float], box: tuple[int, int]) -> float:
     return min(box[0] / width, box[1] / height)
 
 
-def render_pages(path: Path, size: tuple[int, int] = RENDER_SIZE) -> Iterator[Image.Image]:
+def render_pages(path: Path, size: tuple[int, int] = RENDER_SIZE) -> Generator[Image.Image, None, None]:
     """Draw each page of a PDF, in order, fitted to ``size`` with its aspect kept.
 
     Pages are drawn one at a time as they are asked for, so a caller can show

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .event import Scoring
 
@@ -111,7 +111,7 @@ def _tally(scoring: Scoring, card: Scorecard) -> _Tally:
             judge_totals[judge] = None
         else:
             judge_totals[judge] = sum(
-                (exact(c.weight) * exact(v) for c, v in zip(scoring.criteria, values)), Fraction(0)
+                (exact(c.weight) * exact(v) for c, v in zip(scoring.criteria, values) if v is not None), Fraction(0)
             )
     counted = [t for t in judge_totals.values() if t is not None]
     judges_total = sum(counted, Fraction(0)) / len(counted) if counted else None
@@ -130,9 +130,9 @@ def _float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _ranks(keys: Mapping[str, object]) -> dict[str, int]:
+def _ranks(keys: Mapping[str, Any]) -> dict[str, int]:
     """Standard competition ranks (1, 2, 2, 4) of names by key, the larger key first."""
-    return {name: 1 + sum(1 for other in keys.values() if other > key) for name, key in keys.items()}  # type: ignore[operator]
+    return {name: 1 + sum(1 for other in keys.values() if other > key) for name, key in keys.items()}
 
 
 @dataclass(frozen=True)
@@ -268,6 +268,7 @@ class Standings:
         sudden: SuddenDeath | None = None
         round_totals: dict[str, dict[int, Fraction | None]] = {}
         if len(first) > 1:
+            keys: dict[str, Any]
             if scoring.tiebreak == "audience":
                 keys = {n: _audience_key(tallies[n].audience) for n in first}
             elif scoring.tiebreak == "sudden-death":
@@ -290,7 +291,7 @@ class Standings:
 
         sharing = Counter(ranks.values())
         rows = tuple(
-            _row(scoring, main[n], tallies[n], ranks.get(n), sharing[ranks.get(n)] > 1, round_totals.get(n, {}))
+            _row(scoring, main[n], tallies[n], ranks.get(n), sharing[ranks.get(n, 0)] > 1, round_totals.get(n, {}))
             for n in sorted(lineup, key=sort_key)
         )
         return cls(scoring, rows, _awards(scoring, rows, decided_by), sudden)

@@ -138,6 +138,7 @@ class Talk:
             "start": c.started_at,
             "steps": [[kind, mono] for kind, mono in self.steps],
             "pauses": [list(p) for p in c.pauses],
+            "skips": [mono for kind, mono in self.steps if kind == "skip"],
             "paused_since": c.paused_since,
             "paused": c.paused,
             "outcome": self.outcome,

@@ -56,7 +56,7 @@ class YamlFileError(BattledecksError):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -74,7 +74,7 @@ class _StrictLoader(yaml.SafeLoader):
             _refuse_duplicate_keys(node)
         return node
 
-    def construct_yaml_timestamp(self, node: ScalarNode):  # type: ignore[no-untyped-def]
+    def construct_yaml_timestamp(self, node: ScalarNode):  # noqa: ANN201
         # A date like 2010-13-45 matches the pattern but is no date; keep its line.
         try:
             return super().construct_yaml_timestamp(node)
@@ -154,9 +154,9 @@ def load_yaml(path: Path) -> tuple[Any, Lines]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
+        at = mark.line + 1 if mark else None
         problem = ", ".join(t for t in (error.context, error.problem) if t) or "invalid YAML"
-        raise YamlFileError(path, f"invalid YAML: {problem}", line) from None
+        raise YamlFileError(path, f"invalid YAML: {problem}", at) from None
     except yaml.YAMLError as error:
         raise YamlFileError(path, f"invalid YAML: {error}") from None
     except (ValueError, TypeError, RecursionError) as error:

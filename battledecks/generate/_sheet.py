@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
 
@@ -48,12 +49,12 @@ def sheet_layout(count: int, *, columns: int, thumb_width: int) -> SheetLayout:
 def _thumbnail(path: Path, box: tuple[int, int]) -> Image.Image:
     """The first frame of an image, upright, scaled to fit box, on the letterbox colour."""
     try:
-        with Image.open(path) as im:
-            im.draft("RGB", box)  # lets JPEG decode at a fraction of full size
-            im = ImageOps.exif_transpose(im)
+        with Image.open(path) as opened:
+            opened.draft("RGB", box)  # lets JPEG decode at a fraction of full size
+            im = ImageOps.exif_transpose(opened)
             if im.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
                 # Deep greyscale: scale to 8 bits before colour conversion.
-                lo, hi = im.getextrema()
+                lo, hi = cast("tuple[float, float]", im.getextrema())  # one band: (min, max)
                 im = im.point(lambda v: (v - lo) * 255 / max(1, hi - lo)).convert("L")
             im = im.convert("RGBA")
             im.thumbnail(box, Image.Resampling.LANCZOS)

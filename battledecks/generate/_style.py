@@ -23,8 +23,8 @@ def mix(a: RGB, b: RGB, t: float) -> RGB:
 def luminance(c: RGB) -> float:
     """WCAG relative luminance."""
 
-    def channel(v: int) -> float:
-        v = v / 255
+    def channel(value: int) -> float:
+        v = value / 255
         return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
 
     r, g, b = (channel(v) for v in c)

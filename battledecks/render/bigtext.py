@@ -96,7 +96,7 @@ def _band(line: str, size: int, bold: bool) -> tuple[int, int]:
     """(above, below): pixels of ink above and below the baseline, at least a digit's and a capital's."""
     face = font(size, bold)
     left, top, right, bottom = face.getbbox(line + _STEADY if line else _STEADY, anchor="ls")
-    return -top, max(0, bottom)
+    return -int(top), max(0, int(bottom))
 
 
 @lru_cache(maxsize=4096)

@@ -301,7 +301,8 @@ def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = 
     """
     if reply is not None and reply.cell_pixels:
         return reply.cell_pixels
-    grid = (reply.text_cells if reply is not None else None) or cells
+    # The kernel's size first: tmux 3.3a answers CSI 18 t with columns and rows swapped.
+    grid = cells or (reply.text_cells if reply is not None else None)
     if not grid or not grid[0] or not grid[1]:
         return None
     for area in (reply.text_pixels if reply is not None else None, window_pixels, reply.sixel_area if reply is not None else None):
@@ -379,6 +380,26 @@ def _terminal_size() -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     return ((cols, rows) if cols and rows else None), ((width, height) if width and height else None)
 
 
+def inside_tmux(
+    reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None
+) -> Detection:
+    """How to draw inside tmux, from tmux's own answers.
+
+    tmux answers the queries itself. From 3.4, built with sixel support, it
+    draws sixel pictures in the pane and says so with DA1 attribute 4: then
+    sixels. Kitty pictures would have to be passed through
+    (``allow-passthrough``) and are then misplaced when panes move, so kitty
+    graphics are never used inside tmux: half cells, with what is missing.
+    """
+    pixels = cell_pixels_of(reply, cells, window_pixels) or (10, 20)
+    version = reply.version if reply is not None and reply.name == "tmux" else ""
+    name = f"tmux {version}".strip()
+    if reply is not None and reply.sixel:
+        return Detection(GraphicsMode.SIXEL, f"slides drawn with sixel graphics ({name} draws them)", name, pixels)
+    why = f"{name} does not draw sixels (tmux 3.4 built with sixel support does)"
+    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside {why}", name, pixels)
+
+
 _LAST: Detection | None = None
 
 
@@ -427,10 +448,10 @@ def detect(
         cells, window_pixels = _terminal_size()
     term = env.get("TERM", "")
     if name == "auto":
+        if env.get("TMUX"):
+            return inside_tmux(query(), cells, window_pixels)
         if in_multiplexer(env):
-            # tmux passes graphics through only when configured to, and then
-            # places them wrongly when panes move: half cells are always right.
-            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside tmux or screen")
+            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside screen")
         if term in ("", "dumb", "linux", "vt100", "vt220"):
             return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: TERM={term or '(unset)'} has no image protocol")
         return choose(query(), env, cells, window_pixels)

@@ -88,8 +88,7 @@ def load_slide(path: Path, hint: tuple[int, int] | None = None) -> Image.Image:
             img.draft("RGB", (max(1, hint[0]), max(1, hint[1])))
         img.seek(0)
         img.load()
-        img = ImageOps.exif_transpose(img)
-        return to_rgb(img)
+        return to_rgb(ImageOps.exif_transpose(img))
 
 
 def to_rgb(img: Image.Image) -> Image.Image:

@@ -124,9 +124,9 @@ def _draw_place(draw: ImageDraw.ImageDraw, rank: int, rows: list[StandingRow], h
     shown = rows[:5]
     name_size = (64 if rank == 1 else 52) if len(shown) == 1 else (48 if rank == 1 else 40) - 6 * max(0, len(shown) - 3)
     room = _BLOCK_WIDTH + 40
-    wrap_below = name_size * 0.8  # shrink a little before breaking a name, not a lot
+    wrap_below = int(name_size * 0.8)  # shrink a little before breaking a name, not a lot
     # Names that share a place share a size: the smallest any of them needs.
-    size = min(_fit_lines(draw, row.presenter, room, name_size, 26, wrap_below)[1].size for row in shown)
+    size = int(min(_fit_lines(draw, row.presenter, room, name_size, 26, wrap_below)[1].size for row in shown))
     # (text, font, colour, bold, space below) from the top down, stacked to end just above the block.
     lines = []
     for row in shown:
@@ -136,11 +136,11 @@ def _draw_place(draw: ImageDraw.ImageDraw, rank: int, rows: list[StandingRow], h
         lines.append((*_fit(draw, f"“{shown[0].display_deck}”", room, 32, 22), _MUTED, False, 14))
     if len(rows) > len(shown):
         lines.append((f"and {len(rows) - len(shown)} more", _font(30), _MUTED, False, 14))
-    y = top - 24 - sum(font.size + gap for _, font, _, _, gap in lines)
+    y = int(top - 24 - sum(font.size + gap for _, font, _, _, gap in lines))
     _centred(draw, centre, y - 46, headline.upper(), _font(30), _ACCENT if rank == 1 else _MUTED)
     for text, font, colour, bold, gap in lines:
         _centred(draw, centre, y, text, font, colour, bold=bold)
-        y += font.size + gap
+        y += int(font.size) + gap
 
 
 def card_image(standings: Standings, event: Event) -> Image.Image:

@@ -209,23 +209,23 @@ def to_html(standings: Standings, event: Event) -> str:
     if lines:
         out.append('<div class="awards">')
         for label, text in lines:
-            kind = {"Winner": "first", "Winners": "first", "Tied for first": "first",
-                    "Runner-up": "second", "Runners-up": "second"}.get(label, "fans" if label.startswith("Fan") else "")
-            out.append(f'<div class="award {kind}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
+            award = {"Winner": "first", "Winners": "first", "Tied for first": "first",
+                     "Runner-up": "second", "Runners-up": "second"}.get(label, "fans" if label.startswith("Fan") else "")
+            out.append(f'<div class="award {award}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
         out.append("</div>")
 
     columns = standings_columns(standings)
     styles = {"Total": "n total", "Notes": "note"}
 
-    def kind(column: Column) -> str:
+    def css_class(column: Column) -> str:
         name = styles.get(column.title, "n" if column.numeric else "")
         return f' class="{name}"' if name else ""
 
-    head = "".join(f"<th{kind(c)}>{e(c.title)}</th>" for c in columns)
+    head = "".join(f"<th{css_class(c)}>{e(c.title)}</th>" for c in columns)
     out += ['<section><h2>Standings</h2><div class="scroll"><table>', f"<thead><tr>{head}</tr></thead><tbody>"]
     for index, row in enumerate(standings.rows):
         cls = "unranked" if row.rank is None else f"r{row.rank}"
-        cells = "".join(f"<td{kind(c)}>{e(c.cells[index])}</td>" for c in columns)
+        cells = "".join(f"<td{css_class(c)}>{e(c.cells[index])}</td>" for c in columns)
         out.append(f'<tr class="{cls}">{cells}</tr>')
     out.append("</tbody></table></div></section>")
 

@@ -215,6 +215,10 @@ class RoomServer:
             "state": self.view.state(),
         }
 
+    def publish(self, kind: str) -> None:
+        """Send the public state to every screen again: something outside the record changed (the live vote count)."""
+        self._broadcast(self._frame("change", self.message(kind)))
+
     @staticmethod
     def _frame(event: str, data: dict[str, Any], seq: int | None = None) -> bytes:
         head = f"id: {seq}\n" if seq is not None else ""

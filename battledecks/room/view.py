@@ -11,6 +11,7 @@ single score.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..core.clock import Phase, TalkClock
@@ -37,6 +38,8 @@ class RoomView:
         """The talk on stage (or just finished): presenter, deck, schedule."""
         self.clock: TalkClock | None = None
         self.standings: dict[str, Any] | None = None
+        self.vote_state: Callable[[], dict[str, Any] | None] | None = None
+        """The room's vote from their phones, when the app takes one (see ``room/votes_web.attach_votes``)."""
         self.show_results(show.last_reveal())
 
     # --- changes -----------------------------------------------------------
@@ -165,4 +168,5 @@ class RoomView:
             "reveal": self.reveal,
             "talk": talk,
             "standings": self.standings,
+            "vote": self.vote_state() if self.vote_state is not None else None,
         }

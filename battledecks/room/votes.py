@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import functools
 import hashlib
 import hmac
 import math
@@ -37,7 +38,7 @@ import secrets
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -559,7 +560,10 @@ class VoteStore:
         for round_id in closed:
             if open_round is not None and round_id == open_round.id:
                 continue
-            self._command(lambda db, r=round_id: db.execute("UPDATE rounds SET closed_at = coalesce(closed_at, ?) WHERE id = ?", (self.clock(), r)))
+            self._command(functools.partial(self._close_at, round_id=round_id))
+
+    def _close_at(self, db: sqlite3.Connection, round_id: int) -> object:
+        return db.execute("UPDATE rounds SET closed_at = coalesce(closed_at, ?) WHERE id = ?", (self.clock(), round_id))
 
     def results(self) -> list[Result]:
         """Every round's result, from the database alone (to rebuild or check the record's)."""
@@ -695,7 +699,7 @@ def _settle_here(items: list[tuple[_Vote, Outcome | BaseException]]) -> None:
             future.set_result(outcome)
 
 
-def _result(r: Round, values: object, *, open: bool) -> Result:
-    values = list(values)  # type: ignore[call-overload]
+def _result(r: Round, given: Iterable[float], *, open: bool) -> Result:
+    values = list(given)
     mean = math.fsum(values) / len(values) if values else None
     return Result(r.id, r.presenter, r.turn, len(values), mean, open)

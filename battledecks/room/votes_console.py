@@ -53,6 +53,9 @@ class VotePanel(Static):
                 text = f"Phone vote on {self.presenter} closed: {result} · F2 reopens it"
             else:
                 text = f"F2 opens the phones' vote on {self.presenter} ({code})"
+        url = self.desk.phone_url or ""
+        if "//127." in url or "//localhost" in url or "//[::1]" in url:
+            text += " · phones cannot reach 127.0.0.1: serve on the room's network (--serve 0.0.0.0:8750)"
         self.set_class(current is not None, "-open")
         self.update(text)
 

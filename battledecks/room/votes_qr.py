@@ -8,11 +8,15 @@ A bigger terminal gets bigger modules, a whole number of cells each.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import segno
 from PIL import Image
+from rich.segment import Segment
+from rich.style import Style
 from textual.strip import Strip
+from textual.widget import Widget
 
 from battledecks.render.halfcell import TRUECOLOR, build_strips
 
@@ -64,6 +68,7 @@ def qr_image(matrix: list[list[bool]], scale: int = 1, quiet: int = QUIET) -> Im
     side = n + 2 * quiet
     small = Image.new("1", (side, side), 1)
     pixels = small.load()
+    assert pixels is not None  # a new image is loaded
     for y, row in enumerate(matrix):
         for x, dark in enumerate(row):
             if dark:
@@ -98,5 +103,66 @@ def terminal_code(url: str, cols: int, rows: int, color_system: str = TRUECOLOR)
 
 
 def qr_svg(url: str, *, scale: int = 8) -> str:
-    """The code as an inline SVG, black on white with its quiet zone, for a web page."""
-    return segno.make(url, error="m", micro=False).svg_inline(scale=scale, border=QUIET, dark="#000", light="#fff")
+    """The code as an SVG file, black on white with its quiet zone, for a web page."""
+    out = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(
+        out, kind="svg", scale=scale, border=QUIET, dark="#000", light="#fff", xmldecl=False, svgns=True,
+    )
+    return out.getvalue().decode("utf-8")
+
+
+class VoteCode(Widget):
+    """The audience screen's vote: the QR code as big as fits, the address, the room code and the count."""
+
+    DEFAULT_CSS = """
+    VoteCode { width: 1fr; height: 1fr; }
+    """
+
+    def __init__(self, color_system: str = TRUECOLOR, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.color_system = color_system
+        self.vote: dict[str, object] = {}
+        self._code: TerminalCode | None = None
+        self._key: tuple[object, ...] | None = None
+
+    def show_vote(self, vote: dict[str, object]) -> None:
+        if vote != self.vote:
+            self.vote = dict(vote)
+            self.refresh()
+
+    def _lines(self) -> list[str]:
+        v = self.vote
+        count = int(v.get("count") or 0)  # type: ignore[call-overload]
+        return [
+            f"Vote for {v.get('presenter') or ''} · {count} vote{'s' * (count != 1)}",
+            f"{v.get('url') or ''}   room code {v.get('code') or ''}",
+        ]
+
+    def _fitted(self) -> TerminalCode | None:
+        width, height = self.size
+        url = str(self.vote.get("url") or "")
+        key = (url, width, height)
+        if key != self._key:
+            self._key = key
+            self._code = terminal_code(url, width, max(0, height - 3), self.color_system) if url else None
+        return self._code
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        code = self._fitted()
+        text = self._lines()
+        rows = code.height if code else 0
+        top = max(0, (height - rows - 3) // 2)
+        if code and top <= y < top + rows:
+            pad = max(0, (width - code.width) // 2)
+            strip = code.strips[y - top]
+            return Strip.join([Strip([Segment(" " * pad)], pad), strip]) if pad else strip
+        index = y - (top + rows + 1)
+        if 0 <= index < len(text):
+            line = text[index][:width]
+            left = max(0, (width - len(line)) // 2)
+            style = Style(bold=index == 0)
+            return Strip([Segment(" " * left), Segment(line, style)], left + len(line))
+        if code is None and y == top and not self.vote.get("url"):
+            return Strip([Segment("Vote on your phone")])
+        return Strip.blank(width)

@@ -13,14 +13,16 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import socket
 import string
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from aiohttp import web
 
+from .votes_qr import qr_svg, vote_url
 from .votes import REASONS, Accepted, Refused, Result, Round, Scale, VoteError, VoteStore, _num
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class VoteDesk:
         event_name: str,
         *,
         opener: Callable[[str, int], int] | None = None,
-        closer: Callable[[Result], None] | None = None,
+        closer: Callable[[Result], object] | None = None,
     ) -> None:
         self.store = store
         self.event_name = event_name
@@ -68,6 +70,10 @@ class VoteDesk:
         self.last: Result | None = None
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
+        self.phone_url: str | None = None
+        self.announce: Callable[[str], None] | None = None
+        """Tells the audience screens the vote changed (the room server's ``publish``)."""
+        """What the QR code says: this server's /vote with the room code, as phones reach it."""
 
     # --- the host's commands ----------------------------------------------------
 
@@ -80,6 +86,8 @@ class VoteDesk:
         result = self.store.open(round_id, presenter, turn)
         self._next_id = max(self._next_id, round_id + 1)
         self._bump()
+        if self.announce is not None:
+            self.announce("vote")  # the record's vote-open went out before the store opened
         return result
 
     def close(self) -> Result:
@@ -110,6 +118,19 @@ class VoteDesk:
             pass
 
     # --- what a phone sees ---------------------------------------------------------
+
+    def public(self) -> dict[str, Any]:
+        """What the audience screens show of the vote: the QR code's address, the room code, the count."""
+        current = self.store.open_round
+        tally = self.store.tally()
+        return {
+            "open": current is not None,
+            "presenter": current.presenter if current else None,
+            "round": current.turn if current else None,
+            "url": self.phone_url,
+            "code": self.store.code,
+            "count": tally.count if tally else 0,
+        }
 
     def state(self) -> dict[str, Any]:
         current = self.store.open_round
@@ -164,6 +185,62 @@ def desk_for_show(show: Show) -> VoteDesk | None:
     if closed:
         last = closed[-1]
         desk.last = Result(last.id, last.presenter, last.round, last.votes or 0, last.mean)
+    return desk
+
+
+def phone_base(server_url: str) -> str:
+    """The server's address as a phone on the room's network reaches it.
+
+    A server on every interface (0.0.0.0 or ::) is given this machine's
+    address on its default route (found without sending anything).
+    """
+    parts = urlsplit(server_url)
+    host = parts.hostname or ""
+    if host in ("0.0.0.0", "::"):
+        family = socket.AF_INET6 if host == "::" else socket.AF_INET
+        probe = ("2001:db8::1", 9) if host == "::" else ("192.0.2.1", 9)
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect(probe)
+                host = s.getsockname()[0]
+        except OSError:
+            host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{parts.port}"
+
+
+def attach_votes(server: Any, show: Show, app: Any) -> VoteDesk | None:
+    """Serve phone votes from the room server when the event votes by phone; the desk, or None.
+
+    Adds the /vote routes, puts the vote (open or not, address, room code,
+    count) in the state the audience screens follow, sends the live count to
+    them at most twice a second, and hands the desk to the app (F2 on the
+    scores screen). Call in the app's running loop, before the server starts.
+    """
+    desk = desk_for_show(show)
+    if desk is None:
+        return None
+    desk.phone_url = vote_url(phone_base(server.url), desk.store.code)
+    server.routes.append(lambda web_app: add_vote_routes(web_app, desk))
+    server.view.vote_state = desk.public
+    desk.announce = server.publish
+    app.votes = desk
+    loop = asyncio.get_running_loop()
+    pending = False
+
+    def flush() -> None:
+        nonlocal pending
+        pending = False
+        server.publish("votes")
+
+    def counted(_: Result) -> None:  # on the writer thread
+        nonlocal pending
+        if not pending:
+            pending = True
+            loop.call_soon_threadsafe(loop.call_later, 0.5, flush)
+
+    desk.store.listeners.append(counted)
     return desk
 
 
@@ -265,6 +342,13 @@ async def vote_page(request: web.Request) -> web.StreamResponse:
     return _page(desk, request, code=request.query.get("c", "")[:16])
 
 
+async def vote_qr(request: web.Request) -> web.StreamResponse:
+    desk = request.app[DESK_KEY]
+    if not desk.phone_url:
+        raise web.HTTPNotFound()
+    return web.Response(text=qr_svg(desk.phone_url), content_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
 async def vote_state(request: web.Request) -> web.StreamResponse:
     desk = request.app[DESK_KEY]
     try:
@@ -320,6 +404,7 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_get("/vote", vote_page)
     app.router.add_post("/vote", vote_post)
     app.router.add_get("/vote/state", vote_state)
+    app.router.add_get("/vote/qr.svg", vote_qr)
 
 
-__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "desk_for_show", "render_page"]
+__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "attach_votes", "desk_for_show", "phone_base", "render_page"]

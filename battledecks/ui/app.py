@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -48,6 +49,8 @@ class BattledecksApp(App[None]):
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
         self.audience_url: str | None = None
+        self.votes: Any = None
+        """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
         """Where the audience screen is served (``run --serve``), or None."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""

@@ -14,18 +14,7 @@ from battledecks.core.show import Show
 from battledecks.room.follow import Follower
 from battledecks.room.server import RoomServer, listen
 from tests.builders import build_event
-
-
-async def until(condition: Callable[[], Any], timeout: float = 10.0, what: str = "the condition") -> Any:
-    """Poll ``condition`` until it is true (returns its value) or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
+from tests.waiting import until
 
 
 class Listener:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.app import App, ComposeResult
 
 from battledecks.render import bigtext
 from battledecks.render.halfcell import UPPER_HALF
 from battledecks.ui.widgets.big_text import BigText
+from tests.waiting import wait_until
 
 
 class BigApp(App[None]):
@@ -47,13 +46,6 @@ def yellow_cells(app: App[None], widget: BigText) -> int:
             if style is not None and (yellowish(style.color) or yellowish(style.bgcolor)):
                 count += len(segment.text)
     return count
-
-
-async def wait_until(pilot, condition, timeout: float = 5.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        await pilot.pause()
 
 
 async def test_drawn_big_in_its_colour_at_80x24_and_240x67() -> None:

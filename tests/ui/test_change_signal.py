@@ -12,14 +12,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import StandingsScreen
 from tests.builders import present
 from tests.ui.test_show_flow import draw_and_close, start_talk
-
-
-async def wait_until(pilot, condition, tries: int = 100) -> None:  # noqa: ANN001
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    assert condition()
+from tests.waiting import wait_until
 
 
 async def test_the_lineup_follows_changes_made_outside_it(show_event: Path, make_app) -> None:  # noqa: ANN001
@@ -42,12 +35,15 @@ async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Pa
     app = make_app(show_event)
     show = app.show
     async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, LineupScreen))
+        await pilot.pause()
         show.draw_for("Ada")
         present(show, "Ada")
         await pilot.press("t")
+        await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen))
         standings = app.screen
         assert isinstance(standings, StandingsScreen)
-        assert show.last_reveal() == "standings"
+        await wait_until(pilot, lambda: show.last_reveal() == "standings")
         ada = lambda: next(line for line in standings.table_text.splitlines() if "Ada" in line)  # noqa: E731
         assert not ada().split()[0].isdigit()
         for judge in ("J1", "J2"):
@@ -56,7 +52,7 @@ async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Pa
         show.score("Ada", None, None, 8)
         await wait_until(pilot, lambda: ada().split()[:2] == ["1", "Ada"])
         await pilot.press("escape")
-        assert show.last_reveal() == "hidden"
+        await wait_until(pilot, lambda: show.last_reveal() == "hidden")
 
 
 async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
@@ -78,3 +74,12 @@ async def test_help_lists_the_keys_the_stage_answers_now(show_event: Path, make_
         assert "Scores" in keys and "Lineup" in keys and "Pause/Resume" not in keys
         await pilot.press("escape")
         assert isinstance(app.screen, StageScreen)
+
+
+def test_screens_never_touch_the_record() -> None:
+    """Screens read the show's views and send it commands; the record is the show's alone."""
+    ui = Path(__file__).parents[2] / "battledecks" / "ui"
+    for path in sorted(ui.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for word in ("EventRecord", "core.record", ".record."):
+            assert word not in text, f"{path.relative_to(ui.parent.parent)} uses {word}"

@@ -7,6 +7,7 @@ import time
 from textual.app import App
 
 from battledecks.ui.deadline import EARLY, DeadlineTimer
+from tests.waiting import wait_until
 
 
 async def test_fires_at_the_deadline_never_before() -> None:
@@ -30,10 +31,11 @@ async def test_rearming_replaces_and_none_cancels() -> None:
     async with app.run_test() as pilot:
         timer = DeadlineTimer(app, time.monotonic, lambda: fired.append("x"))
         timer.arm(time.monotonic() + 0.03)
-        timer.arm(time.monotonic() + 0.06)
+        later = time.monotonic() + 0.06
+        timer.arm(later)
         assert timer.due is not None
-        await pilot.pause(0.15)
-        assert fired == ["x"]
+        await wait_until(pilot, lambda: fired, "the re-armed deadline")
+        assert fired == ["x"] and time.monotonic() >= later
         timer.arm(time.monotonic() + 0.03)
         timer.arm(None)
         await pilot.pause(0.1)
@@ -60,5 +62,6 @@ async def test_a_deadline_already_passed_fires_at_once() -> None:
     async with app.run_test() as pilot:
         timer = DeadlineTimer(app, time.monotonic, lambda: fired.append(time.monotonic()))
         timer.arm(time.monotonic() - 1.0)
-        await pilot.pause(0.05)
+        await wait_until(pilot, lambda: fired, "a passed deadline to fire")
+        await pilot.pause()
     assert len(fired) == 1

@@ -16,6 +16,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
+from tests.waiting import wait_until
 
 
 def kinds(path: Path) -> list[str]:
@@ -62,7 +63,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
 
         fake_clock.advance(3.0)
         stage.tick()
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: view.shown is not None and view.shown.cells[1] == view.size.height, "slide 1 drawn")
         assert not view.covered and view.index == 0
         # The slide fills the stage (80 columns less nothing, 20 rows) and is really drawn.
         assert view.shown is not None and view.shown.cells[0] >= 35 and view.shown.cells[1] == view.size.height
@@ -319,16 +320,13 @@ async def test_resize_mid_talk_refits_without_touching_the_timing(show_event: Pa
         fake_clock.advance(3.0 + 2.5)
         stage.tick()
         view = stage.query_one(SlideView)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: view.shown is not None and view.shown.index == 2, "slide 3 drawn")
         assert view.index == 2 and view.shown is not None
         small = view.shown.cells
         due = [stage.clock.due_at(k) for k in range(13)]
         await pilot.resize_terminal(160, 45)
         deadline = fake_clock.now  # the clock is not moved: a resize must not need it
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if view.shown is not None and view.shown.cells != small:
-                break
+        await wait_until(pilot, lambda: view.shown is not None and view.shown.cells != small, "the slide refitted")
         assert view.shown is not None and view.shown.index == 2
         assert view.shown.cells[0] > small[0] and view.shown.cells[1] > small[1]
         assert [stage.clock.due_at(k) for k in range(13)] == due

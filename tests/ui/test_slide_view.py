@@ -10,6 +10,7 @@ from textual.app import App, ComposeResult
 
 from battledecks.render.detect import GraphicsMode
 from battledecks.ui.widgets.slide_view import SlideView
+from tests.waiting import wait_until
 
 RED = (220, 20, 20)
 BLUE = (20, 20, 220)
@@ -81,11 +82,7 @@ async def test_show_swaps_to_prepared_slide(deck: list[Path]) -> None:
         view = app.query_one(SlideView)
         await pilot.pause()
         # The next slide is made in the background after the first is drawn.
-        for _ in range(50):
-            if view.cache is not None and view.cache.ready(1) is not None:
-                break
-            await pilot.pause(0.02)
-        assert view.cache is not None and view.cache.ready(1) is not None
+        await wait_until(pilot, lambda: view.cache is not None and view.cache.ready(1) is not None, "slide 2 made")
         view.show(1)
         await pilot.pause()
         assert background_at(app, 40, 10) == BLUE
@@ -101,11 +98,7 @@ async def test_refits_on_resize(deck: list[Path]) -> None:
         view = app.query_one(SlideView)
         await pilot.pause()
         await pilot.resize_terminal(40, 30)
-        for _ in range(50):
-            await pilot.pause(0.02)
-            if view.shown is not None and view.shown.cells == (40, 30):
-                break
-        assert view.shown is not None and view.shown.cells == (40, 30)
+        await wait_until(pilot, lambda: view.shown is not None and view.shown.cells == (40, 30), "the slide refitted")
         # 40x60 pixels: the slide is 40x22 pixels = 11 cell rows, centred
         # vertically with black above and below; full width.
         assert background_at(app, 0, 15) == RED
@@ -180,14 +173,8 @@ async def test_kitty_sends_every_slide_once_and_a_change_only_places_it(deck: li
         cache = view.cache
         assert cache is not None
 
-        async def all_sent() -> bool:
-            return len(view._sent) == len(deck)
-
-        for _ in range(200):
-            if await all_sent():
-                break
-            await pilot.pause(0.02)
-        assert await all_sent()  # sent while covered, before the first slide is due
+        # Sent while covered, before the first slide is due.
+        await wait_until(pilot, lambda: len(view._sent) == len(deck), "every slide sent to the terminal")
         view.show(0)
         await pilot.pause()
         first = view.shown

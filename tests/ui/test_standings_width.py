@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from battledecks.core.show import Show
-from tests.builders import build_deck, build_event
+from tests.builders import build_deck, build_event, present
 
 JUDGES = ["Jessamyn West", "Stephen Abram", "Sarah Houghton"]
 
@@ -31,12 +31,11 @@ async def test_standings_keep_the_total_at_80x24_even_when_they_scroll(tmp_path:
              ("Zoë O'Brien-Ñúñez", (5, 5, 5)), ("Ann Lee", (4, 4, 4)))
     for name, values in talks:
         show.draw_for(name, 1)
-        show.start_talk(name, 0.0, 1)
-        show.end_talk(name, 1)
+        present(show, name)
         for judge in JUDGES:
             for criterion, value in zip(("Style", "Humour", "Fit to the slides"), values):
-                show.record.score(name, judge, criterion, value + (judge == JUDGES[2] and criterion == "Style"))
-        show.record.score(name, None, None, 9)
+                show.score(name, judge, criterion, value + (judge == JUDGES[2] and criterion == "Style"))
+        show.score(name, None, None, 9)
     app = make_app(path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("t")

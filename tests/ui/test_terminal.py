@@ -32,10 +32,10 @@ class Terminal:
             ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
         ).stdout
 
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-            time.sleep(0.15)
+    def press(self, key: str, then: str, timeout: float = 20.0) -> str:
+        """Send one key and wait until ``then`` is on screen: the next key goes to the screen it was meant for."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        return self.wait_for(then, timeout)
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         deadline = time.monotonic() + timeout
@@ -72,21 +72,19 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
     assert "Test Night" in screen and "Ada" in screen and "waiting" in screen
     for key in ("Select", "Next step", "Standings", "Add", "Remove", "Move", "Quit", "Help"):
         assert key in screen.splitlines()[-1], f"{key} missing from the footer at {size}"
-    term.keys("Enter")
-    term.wait_for("will present")
-    term.keys("Enter")
-    term.wait_for("put Ada on stage")
-    term.keys("Enter", "y")
-    screen = term.wait_for("/12")
+    term.press("Enter", "will present")
+    term.press("Enter", "put Ada on stage")
+    term.press("Enter", "talk?")
+    screen = term.press("y", "/12")
     assert "Pause" in screen and "Abort" in screen
     # The slide is really drawn: half-cell blocks fill the stage above the bar.
     slide_rows = term.wait_for("▀").splitlines()[: size[1] - 4]
     assert sum("▀" in row for row in slide_rows) >= (size[1] - 4) // 2
-    screen = term.wait_for("Time!", timeout=10)
-    term.keys("Enter")
-    term.wait_for("Scores for Ada")
-    term.keys("Escape", "q", "y")
-    term.wait_for("EXIT=0")
+    screen = term.wait_for("Time!", timeout=20)
+    term.press("Enter", "Scores for Ada")
+    term.press("Escape", "Enter:")
+    term.press("q", "Quit battledecks?")
+    term.press("y", "EXIT=0")
     record = path.with_name("tmux.record.yaml").read_text()
     assert '"kind": "talk-end"' in record
 

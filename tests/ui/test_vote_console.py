@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
 
 from battledecks.core.show import Show
@@ -12,13 +11,7 @@ from battledecks.room.votes_web import desk_for_show
 from battledecks.ui.app import create_app
 from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
 from tests.builders import build_event, present
-
-
-async def until(pilot, condition, timeout: float = 10.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await pilot.pause(0.05)
+from tests.waiting import wait_until as until
 
 
 async def test_the_host_runs_the_vote_from_the_scores_screen(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001

@@ -295,7 +295,7 @@ def test_a_follower_rebuilds_the_talk_clock_from_the_changes(event_path: Path, s
         assert followed.state(now) == clock.state(now) == late.state(now)
     snap = show.snapshot()["talk"]
     assert snap["paused"] and snap["presenter"] == "Ada" and snap["outcome"] is None
-    assert snap["pauses"] == [[1010.0, 1030.5]] and snap["paused_since"] == 1100.0
+    assert snap["pauses"] == [[1010.0, 1030.5]] and snap["paused_since"] == 1100.0 and snap["skips"] == [1040.0]
 
     show.resume_talk(1200.0)
     show.abort_talk(1201.0, "mic")

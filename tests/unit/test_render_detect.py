@@ -63,8 +63,6 @@ def test_auto_follows_reply_and_hints(env: dict[str, str], reply: TerminalReply 
 @pytest.mark.parametrize(
     "env",
     [
-        {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"},
-        {"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "3"},
         {"TERM": "screen-256color"},
         {"TERM": "xterm-256color", "STY": "123.pts-0"},
         {"TERM": "linux"},
@@ -199,13 +197,37 @@ def test_kitty_0_28_and_later_has_placeholders() -> None:
     assert found.cell_pixels == (10, 20)
 
 
-def test_tmux_answer_is_read_but_tmux_keeps_half_cells() -> None:
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"},
+        # kitty outside does not matter: tmux answers, and kitty pictures are never passed through.
+        {"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "3"},
+    ],
+)
+def test_tmux_without_sixels_keeps_half_cells_and_says_why(env: dict[str, str]) -> None:
     reply = parse_reply(TMUX_3_3)
     assert reply is not None and (reply.name, reply.version, reply.sixel, reply.kitty) == ("tmux", "3.3a", False, False)
     calls, query = asked(reply)
-    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}, query=query)  # type: ignore[arg-type]
+    found = detect("auto", env=env, query=query)  # type: ignore[arg-type]
+    assert calls == [1]
     assert found.mode is GraphicsMode.HALFCELL
-    assert found.reason == "slides drawn with half-cell blocks: inside tmux or screen"
+    assert found.reason == (
+        "slides drawn with half-cell blocks: inside tmux 3.3a does not draw sixels (tmux 3.4 built with sixel support does)"
+    )
+
+
+def test_tmux_that_draws_sixels_gets_sixels() -> None:
+    # Not recorded: tmux 3.4 built with sixel support adds attribute 4 to its DA1 answer.
+    answer = b"\x1bP>|tmux 3.4\x1b\\\x1b[?1;2;4c"
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=recorded(answer))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.SIXEL
+    assert found.reason == "slides drawn with sixel graphics (tmux 3.4 draws them)"
+
+
+def test_tmux_that_does_not_answer_keeps_half_cells() -> None:
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=lambda: None)
+    assert found.mode is GraphicsMode.HALFCELL and "inside tmux does not draw sixels" in found.reason
 
 
 def test_too_few_sixel_colours_keep_half_cells() -> None:

@@ -79,4 +79,4 @@ def test_a_small_terminal_gets_a_narrower_quiet_zone_then_nothing() -> None:
 
 def test_svg_for_the_browser() -> None:
     svg = qr_svg(URL)
-    assert svg.startswith("<svg") and "#000" in svg and 'fill="#fff"' in svg
+    assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg and "#000" in svg and "#fff" in svg

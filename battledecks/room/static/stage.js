@@ -74,10 +74,21 @@ function render() {
   if (!state) { show("waiting"); return; }
   $("event-name").textContent = state.event;
   const now = hostNow();
+  const talking = state.stage === "talk" && state.talk && !state.talk.ended;
+  if (state.vote && state.vote.open && !talking) { renderVote(state.vote); return; }
   if (state.stage === "talk" && state.talk && renderTalk(state.talk, now)) return;
   if (state.stage === "reveal" && state.reveal) { renderReveal(state.reveal, now); return; }
   if (state.stage === "standings" && state.standings) { renderStandings(state.standings); return; }
   renderIdle();
+}
+
+function renderVote(vote) {
+  $("vote-for").textContent = "Vote for " + vote.presenter + " on your phone";
+  const qr = $("vote-qr");
+  if (qr.dataset.url !== vote.url) { qr.dataset.url = vote.url; qr.src = "/vote/qr.svg?u=" + encodeURIComponent(vote.url); }
+  $("vote-url").textContent = vote.url + "   room code " + vote.code;
+  $("vote-count").textContent = vote.count + (vote.count === 1 ? " vote" : " votes");
+  show("vote");
 }
 
 function renderIdle() {

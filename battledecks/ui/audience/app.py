@@ -35,6 +35,7 @@ from ...render.detect import GraphicsMode
 from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
+from ...room.votes_qr import VoteCode
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.big_text import BigText
@@ -138,6 +139,8 @@ class AudienceApp(App[None]):
                     yield Label("", id="slide-no")
                     yield Label("", id="paused")
                     yield Label("", id="who")
+            with Vertical(id="vote", classes="view"):
+                yield VoteCode(id="vote-code")
             with Vertical(id="standings", classes="view"):
                 yield Static("", id="standings-head", classes="title")
                 yield Static("", id="standings-table")
@@ -216,6 +219,12 @@ class AudienceApp(App[None]):
     def _render(self, state: dict[str, Any], now: float) -> float | None:
         stage = state.get("stage")
         talk = state.get("talk")
+        vote = state.get("vote")
+        talking = self.clock is not None and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
+        if isinstance(vote, dict) and vote.get("open") and not (stage == "talk" and talking):
+            self.query_one(VoteCode).show_vote(vote)
+            self._show("vote")
+            return None
         if stage == "talk" and isinstance(talk, dict) and self.clock is not None:
             shown, due = self._render_talk(talk, self.clock, now)
             if shown:

@@ -98,8 +98,8 @@ class AskScreen(AppModal[str | None]):
             return
         self.dismiss(text)
 
-    def action_submit(self) -> None:
-        self.query_one(Input).action_submit()
+    async def action_submit(self) -> None:
+        await self.query_one(Input).action_submit()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from ...core.changes import Change
 from ...core.problems import BattledecksError
 from ...core.show import TALK_STEPS, Status
+from ...render.detect import current_detection
 from ...results.table import shorten
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
@@ -210,6 +212,7 @@ class LineupScreen(AppScreen[None]):
             + (f" · {supply.topics} topics left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
             + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
+            + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough:

@@ -20,8 +20,7 @@ from ...core.changes import Change
 from ...core.clock import ClockState, Phase, TalkClock
 from ...core.decks import Deck, slide_files
 from ...core.pdf import PdfError
-from ...core.record import Status
-from ...core.show import TALK_STEPS
+from ...core.show import TALK_STEPS, Status
 from ...render.detect import GraphicsMode
 from ..deadline import DeadlineTimer
 from ..format import duration
