@@ -10,6 +10,7 @@ from battledecks.ui.screens.help import HelpScreen
 from battledecks.ui.widgets.big_text import BigText
 from tests.builders import build_deck, build_event
 from tests.ui.test_lineup import footer_text
+from tests.waiting import wait_until
 
 
 async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: Path, make_app) -> None:  # noqa: ANN001
@@ -18,15 +19,14 @@ async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: 
         await pilot.press("enter")
         draw = app.screen
         assert isinstance(draw, DrawScreen)
-        await pilot.pause()
-        assert "space Reveal now" in footer_text(draw)
+        await wait_until(pilot, lambda: "space Reveal now" in footer_text(draw), "Reveal now in the footer")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert ("space", "Reveal now") in app.screen.keys
         await pilot.press("escape")
         await pilot.press("space")
-        await pilot.pause()
-        assert draw.revealed and "Reveal now" not in footer_text(draw) and "Done" in footer_text(draw)
+        await wait_until(pilot, lambda: "Reveal now" not in footer_text(draw), "Reveal now gone from the footer")
+        assert draw.revealed and "Done" in footer_text(draw)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen) and "Reveal now" not in dict(app.screen.keys).values()
 

@@ -12,6 +12,7 @@ from battledecks.ui.widgets.big_text import BigText
 from tests.builders import build_event
 from tests.ui.test_lineup import footer_text
 from tests.ui.test_standings import scored, tied_event
+from tests.waiting import wait_until
 
 AWARDS = ("Winner", "Runner-up", "Runners-up", "Fan favourite")
 
@@ -60,7 +61,7 @@ async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall
         screen = app.screen
         banner = screen.query_one("#sudden")
         assert "press S" in str(banner.content)
-        assert "S Sudden death" in footer_text(screen)
+        await wait_until(pilot, lambda: "S Sudden death" in footer_text(screen), "S in the footer")
         await pilot.press("S")
         for _ in range(2):
             assert isinstance(app.screen, DrawScreen)
@@ -68,5 +69,5 @@ async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall
         await pilot.pause()
         assert app.screen is screen
         assert "press S" not in str(banner.content) and "round 2" in str(banner.content)
-        assert "Sudden death" not in footer_text(screen)
+        await wait_until(pilot, lambda: "Sudden death" not in footer_text(screen), "S gone from the footer")
         assert "(tied for first" not in screen.table_text
