@@ -8,7 +8,8 @@ slides of half a second by default, for more samples than a real 12) with
 a pause, a resume and a skip, twice: once alone, once followed by
 a terminal audience screen (``battledecks screen``'s app, in its own
 process, headless) and N browser-like clients (default 300, in one more
-process, each an SSE stream read to the end, like /stage).
+process, each an SSE stream read to the end, like /stage; that process
+runs at nice 10, as browsers would be on machines of their own).
 
 Printed, one figure per line, then a JSON summary:
 
@@ -261,6 +262,8 @@ def main() -> None:
         asyncio.run(terminal_follower(args.as_follower[0], Path(args.as_follower[1])))
         return
     if args.as_clients:
+        # Stand-ins for browsers on other machines: they yield the CPU to the host and the screen.
+        os.nice(10)
         asyncio.run(sse_clients(args.as_clients[0], args.clients, Path(args.as_clients[1])))
         return
     figures = asyncio.run(run(args))

@@ -149,12 +149,20 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
 
     server = RoomServer(show, sock)
     app.audience_url = server.url + "stage"
-    server.on_clients = lambda count: setattr(app, "audience_screens", count)
+
+    def screens(count: int) -> None:
+        if app.is_running:
+            app.audience_screens = count
+
+    server.on_clients = screens
     desk = attach_votes(server, show, app)
     try:
         await server.start()
         try:
-            write_address(event_path, server.url)
+            try:
+                write_address(event_path, server.url)
+            except OSError:
+                pass  # `battledecks screen URL` still works; the lineup shows the address
             await app.run_async()
         finally:
             remove_address(event_path)

@@ -650,6 +650,13 @@ def _looks_like_deck(names: list[str]) -> bool:
     return DECK_FILE in names or any(is_slide_file(Path(n)) for n in names)
 
 
+def _is_deck_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return _looks_like_deck([e.name for e in _scan(Path(entry.path))])
+    except OSError:
+        return False
+
+
 def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
     """``deck``, ``decks``, ``events`` or ``nothing``, from what the folder holds."""
     names = [e.name for e in entries]
@@ -665,6 +672,11 @@ def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
             except OSError:
                 continue
         return "deck"
+    if any(n.lower().endswith(_EVENT_SUFFIXES) and not is_record_file(Path(n)) for n in names) and not any(
+        is_pdf_file(Path(n)) for n in names
+    ) and not any(_is_deck_folder(sub) for sub in subfolders):
+        # An events folder: its subfolders (a rehearsal copy, a record's backup) are not decks.
+        return "events"
     if subfolders or any(is_pdf_file(Path(n)) for n in names):
         return "decks"
     if any(n.lower().endswith(_EVENT_SUFFIXES) for n in names):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, read_pdf
 from .problems import BattledecksError, Problem
-from .text import control_problem
+from .text import control_problem, visible
 from .yamlfile import YamlFileError, load_yaml
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
@@ -157,10 +157,10 @@ def load_pdf_deck(path: Path) -> Deck:
     try:
         info = read_pdf(path)
     except PdfError as error:
-        return Deck(id=path.stem, path=path, title=path.stem, slides=(), pdf=path,
+        return Deck(id=path.stem, path=path, title=visible(path.stem), slides=(), pdf=path,
                     problems=(Problem(path, error.reason),))
     # A title from the PDF's metadata with control characters in it is not shown: the file name is.
-    title = info.title if info.title and not control_problem(info.title) else path.stem
+    title = info.title if info.title and not control_problem(info.title) else visible(path.stem)
     problems = (Problem(path, f"file name {why}: rename the file"),) if (why := control_problem(path.stem)) else ()
     return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages, problems=problems)
 
@@ -188,7 +188,8 @@ def load_deck(folder: Path) -> Deck:
     return Deck(
         id=folder.name,
         path=folder,
-        title=str(fields.get("title") or folder.name),
+        # A folder name with control characters is shown escaped (the deck is refused, but listed).
+        title=str(fields.get("title") or visible(folder.name)),
         slides=slides,
         authors=tuple(fields.get("authors", ())),  # type: ignore[arg-type]
         tags=tuple(fields.get("tags", ())),  # type: ignore[arg-type]

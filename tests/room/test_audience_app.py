@@ -13,7 +13,7 @@ from battledecks.ui.audience.app import AudienceApp
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_event
-from tests.room.conftest import until
+from tests.waiting import until
 
 SIZE = (100, 30)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def free_port() -> int:
 
 
 def test_the_audience_screen_beside_the_host(event_dir: Path, terminal) -> None:  # noqa: ANN001, F811
-    path = build_event(event_dir / "events", name="beside", seconds=24, countdown=1, order="listed")
+    path = build_event(event_dir / "events", name="beside", seconds=60, countdown=1, order="listed")
     port = free_port()
     room = terminal([sys.executable, "-m", "battledecks", "screen", str(path)], (80, 24))
     room.wait_for("waiting for the host")
@@ -34,15 +35,11 @@ def test_the_audience_screen_beside_the_host(event_dir: Path, terminal) -> None:
     screen = room.wait_for("Next up")
     assert "Test Night" in screen
 
-    host.keys("Enter")  # draw for Ada
+    host.press("Enter", "will present")  # draw for Ada
     room.wait_for("A deck for Ada")
-    host.wait_for("will present")
-    host.keys("Enter")
-    host.wait_for("put Ada on stage")
-    host.keys("Enter")
-    host.wait_for("Start Ada's talk")
-    host.keys("y")
-    host.wait_for("Pause")
+    host.press("Enter", "put Ada on stage")
+    host.press("Enter", "Start Ada's talk")
+    host.press("y", "Pause")
     screen = room.wait_for("/12")
     assert "Ada" in screen
     # The slide fills the room's screen; none of the host's keys are there.
@@ -50,18 +47,18 @@ def test_the_audience_screen_beside_the_host(event_dir: Path, terminal) -> None:
     assert sum("▀" in row for row in rows) >= 10
     assert "Abort" not in screen and "Pause" not in screen and "Help" not in screen
 
-    host.keys("Space")
+    host.press("Space", "")  # the host's PAUSED is big text; the room's bar says it in words
     room.wait_for("PAUSED")
-    host.keys("Space")
-    host.keys("Escape")
-    host.wait_for("Abort talk")
-    host.keys("y")
+    host.press("Space", "")
+    gone_by = time.monotonic() + 20
+    while "PAUSED" in room.screen():
+        assert time.monotonic() < gone_by, "the room never resumed"
+        time.sleep(0.1)
+    host.press("Escape", "Keep going")
+    host.press("y", "Ada")
     room.wait_for("Talk stopped")
-    host.wait_for("Ada")
 
-    host.keys("q")
-    host.wait_for("Quit")
-    host.keys("y")
-    host.wait_for("EXIT=0")
+    host.press("q", "Quit")
+    host.press("y", "EXIT=0")
     room.wait_for("waiting for the host")
     assert not address_file(path).exists()

@@ -107,3 +107,22 @@ def test_a_message_a_screen_cannot_show_does_not_stop_it_following() -> None:
     follower._event("change", json.dumps({"kind": "bad", "now": 1.0}))
     follower._event("change", json.dumps({"kind": "draw", "now": 2.0}))
     assert shown == ["draw"] and follower.connected
+
+
+def test_run_serve_says_a_bad_or_busy_address_before_anything_is_written(event_dir: Path, capsys) -> None:  # noqa: ANN001
+    from battledecks.cli import main
+    from tests.builders import build_event
+
+    path = build_event(event_dir / "events", name="served")
+    before = sorted(p.name for p in path.parent.iterdir())
+    assert main(["run", str(path), "--serve", "127.0.0.1:port"]) == 1
+    assert capsys.readouterr().err.strip() == "battledecks: --serve 127.0.0.1:port: the port must be a number (like 127.0.0.1:8750)"
+    busy = listen("127.0.0.1", 0)
+    try:
+        port = busy.getsockname()[1]
+        assert main(["run", str(path), "--serve", f"127.0.0.1:{port}"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"battledecks: --serve 127.0.0.1:{port}: cannot listen there") and "Traceback" not in err
+    finally:
+        busy.close()
+    assert sorted(p.name for p in path.parent.iterdir()) == before

@@ -13,7 +13,7 @@ from battledecks.core.clock import Phase
 from battledecks.core.show import Show
 from battledecks.room.schedule import clock_from
 from battledecks.room.server import RoomServer, listen
-from tests.room.conftest import until
+from tests.waiting import until
 
 
 async def get(url: str, **kw: object) -> tuple[int, bytes, str]:

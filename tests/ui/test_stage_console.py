@@ -8,7 +8,7 @@ from textual.widgets import Label
 
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
-from tests.room.conftest import until
+from tests.waiting import until
 
 
 async def test_the_hosts_stage_keeps_a_console_while_the_room_has_its_own_screen(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

@@ -32,9 +32,14 @@ class Terminal:
             ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
         ).stdout
 
+    def keys(self, *keys: str) -> None:
+        """Send keys at once; before a key meant for another screen, wait (``wait_for``) for that screen."""
+        for key in keys:
+            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+
     def press(self, key: str, then: str, timeout: float = 20.0) -> str:
         """Send one key and wait until ``then`` is on screen: the next key goes to the screen it was meant for."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
+        self.keys(key)
         return self.wait_for(then, timeout)
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
