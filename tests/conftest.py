@@ -22,7 +22,7 @@ def seeds() -> Callable[[], int]:
 @pytest.fixture
 def wall() -> Callable[[], dt.datetime]:
     """A wall clock that ticks one second per call."""
-    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.UTC)
     counter = itertools.count()
     return lambda: start + dt.timedelta(seconds=next(counter))
 
@@ -34,3 +34,27 @@ def event_dir(tmp_path: Path) -> Path:
         build_deck(tmp_path / "decks" / f"deck-{i}")
     (tmp_path / "events").mkdir()
     return tmp_path
+
+
+@pytest.fixture
+def bugs_expected() -> Callable[[], list[BaseException]]:
+    """For a test that makes the app hit a bug on purpose: a function giving the errors reported since it began."""
+    from battledecks.ui import survive
+
+    start = len(survive.REPORTED)
+    return lambda: survive.REPORTED[start:]
+
+
+@pytest.fixture(autouse=True)
+def no_unseen_bugs(request: pytest.FixtureRequest):  # noqa: ANN201
+    """The app keeps going after its own bugs (logged and said to the host); in a test any such bug fails it."""
+    import sys
+
+    survive = sys.modules.get("battledecks.ui.survive")
+    start = len(survive.REPORTED) if survive else 0
+    yield
+    survive = sys.modules.get("battledecks.ui.survive")
+    if survive is None or "bugs_expected" in request.fixturenames:
+        return
+    new = survive.REPORTED[start:]
+    assert not new, f"the app hit {len(new)} bug(s) it survived: {new[0]!r}"

@@ -71,6 +71,9 @@ FIELDS = {
     "previous": (_optional_number, "a number"),
     "mono": (_number, "a number"),
     "stage": (_text, "a text"),
+    "vote": (_round, "a whole number from 1"),
+    "votes": (lambda v: v is None or (_whole(v) and v >= 0), "a whole number from 0"),
+    "mean": (_optional_number, "a number"),
 }
 """Field -> (test, what it must be). Fields not listed are kept for the audit trail, unchecked."""
 

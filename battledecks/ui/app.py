@@ -16,6 +16,7 @@ from ..core.changes import Change
 from ..core.show import Show
 from ..render.detect import GraphicsMode
 from .screens.lineup import LineupScreen
+from .survive import BugKeeper, arm, errors_log_for
 
 Monotonic = Callable[[], float]
 
@@ -55,6 +56,8 @@ class BattledecksApp(App[None]):
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
+        self.bug_keeper = BugKeeper(errors_log_for(show.record.path), self._bug_notice)
+        """Logs and announces the app's own errors once the show has started: they never end it."""
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -74,6 +77,17 @@ class BattledecksApp(App[None]):
             )
         for problem in self.show.warnings:
             self.notify(str(problem), title="Record not read", severity="warning", timeout=12)
+        arm(self, self.bug_keeper)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's hook for an error a timer or callback let out: it would end the app. Not mid-show.
+        if self.bug_keeper.armed and not self._exit:
+            self.bug_keeper.report(error, where="a timer or callback")
+            return
+        super()._handle_exception(error)
+
+    def _bug_notice(self, text: str) -> None:
+        self.notify(text, title="Bug (the show goes on)", severity="error", timeout=15)
 
     def _save_failed(self, error: Exception) -> None:
         # The show goes on: everything stays in memory and is written with the next change that saves.

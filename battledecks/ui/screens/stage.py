@@ -193,14 +193,16 @@ class StageScreen(AppScreen[str]):
             return
         now = self.app.monotonic()
         state = clock.state(now)
-        if state.phase is Phase.TALK and state.slide != self.shown_slide:
-            self._change_slide(state, now)
-        self._show_state(state)
-        if state.phase is Phase.TIME_UP:
-            self._time_up(now)
-            return
-        if self._deadline is not None:
-            self._deadline.arm(clock.next_change(now))
+        try:
+            if state.phase is Phase.TALK and state.slide != self.shown_slide:
+                self._change_slide(state, now)
+            self._show_state(state)
+        finally:
+            # Even when drawing failed (a bug, reported by the app), the talk keeps its time and its record.
+            if state.phase is Phase.TIME_UP:
+                self._time_up(now)
+            elif self._deadline is not None:
+                self._deadline.arm(clock.next_change(now))
 
     def _change_slide(self, state: ClockState, now: float) -> None:
         assert self.clock is not None
