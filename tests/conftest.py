@@ -22,7 +22,7 @@ def seeds() -> Callable[[], int]:
 @pytest.fixture
 def wall() -> Callable[[], dt.datetime]:
     """A wall clock that ticks one second per call."""
-    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.UTC)
     counter = itertools.count()
     return lambda: start + dt.timedelta(seconds=next(counter))
 

@@ -28,6 +28,7 @@ from .clock import Phase, TalkClock
 from .decks import Deck, DeckError, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
+from .words import plural
 from .problems import Problem
 from .record import EventRecord, PresenterState, RecordError, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
 from .scoring import Standings, format_score
@@ -57,9 +58,9 @@ class Supply:
         return self.decks >= self.needed and (not self.needs_topics or self.topics >= self.needed)
 
     def describe(self) -> str:
-        text = f"{self.decks} unseen deck{'s' * (self.decks != 1)} for {self.needed} presenter{'s' * (self.needed != 1)} without one"
+        text = f"{plural(self.decks, 'unseen deck')} for {plural(self.needed, 'presenter')} without one"
         if self.needs_topics:
-            text += f", {self.topics} topic{'s' * (self.topics != 1)} left"
+            text += f", {plural(self.topics, 'topic')} left"
         return text
 
 
