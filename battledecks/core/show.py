@@ -27,7 +27,7 @@ from . import check_cache
 from .check import check_deck, failing_deck_ids
 from .check_slides import check_image
 from .clock import Phase, TalkClock
-from .decks import Deck, load_decks
+from .decks import Deck, DeckError, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .words import plural
@@ -66,8 +66,12 @@ class Supply:
         return text
 
 
-REVEAL_STAGES = ("standings", "winner", "hidden")
-"""What the room may see of the results: the standings table, the winner, or neither."""
+REVEAL_STAGES = ("standings", "third", "second", "winner", "hidden")
+"""What the room may see of the results: the standings table, the reveal's build-up (third
+place, then second), the winner, or none of it."""
+
+PLACES = ("third", "second", "winner")
+"""Reveal stages that name a place: they need a ranked talk."""
 
 TALK_STEPS = ("pause", "resume", "skip")
 """Recorded steps that change a talk's schedule, replayed in order by followers."""
@@ -456,6 +460,30 @@ class Show:
             topics += len(waiting) - topics_needed
         return Supply(len(unseen), topics, len(waiting), bool(self.event.topics))
 
+    def rescan_decks(self) -> list[str]:
+        """Read the decks folder again, so decks added (or removed) while the show runs count at the next draw.
+
+        Returns the ids of decks that are new since the last scan. Decks already
+        drawn keep their record; a deck gone from the folder is no longer drawn.
+
+        Raises:
+            DeckError: the decks folder cannot be read (the decks known so far are kept).
+        """
+        decks = load_decks(self.event.decks)
+        known = set(self.decks)
+        fresh = [d for d in decks if d.id not in known]
+        if fresh:
+            self.failing = self.failing | failing_deck_ids(fresh, self.event.slides)
+        self.decks = {d.id: d for d in decks}
+        return [d.id for d in fresh]
+
+    def _rescan(self) -> None:
+        """Rescan before a draw; an unreadable folder leaves the decks known so far."""
+        try:
+            self.rescan_decks()
+        except DeckError:
+            pass
+
     def can_draw(self, presenter: str, round: int = 1) -> str | None:
         """Why ``presenter`` cannot draw now, or None."""
         turn = self._state(presenter).turns.get(round) or Turn(round)
@@ -475,6 +503,7 @@ class Show:
         """
         if not self.scan.finished:
             raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them")
+        self._rescan()
         reason = self.can_draw(presenter, round)
         if reason:
             raise RecordError(reason)
@@ -540,14 +569,25 @@ class Show:
         sudden = self.standings().sudden_death
         if sudden is None:
             raise RecordError("no tie needs a sudden death")
+        if not self.scan.finished:
+            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): try again in a moment")
+        self._rescan()
         todo = [n for n in sudden.presenters if not self._holds(n, sudden.round)]
         for name in todo:
             reason = self.can_draw(name, sudden.round)
             if reason:
                 raise RecordError(reason)
+        # The whole round or nothing: enough for everyone together, not only for each alone.
         unseen = self.supply().decks
         if unseen < len(todo):
             raise RecordError(f"not enough unseen decks for the sudden death: {unseen} for {len(todo)} presenters")
+        if self.event.topics:
+            needing = [n for n in todo if self._state(n).turns.get(sudden.round, Turn(sudden.round)).topic is None]
+            left = len(self.topic_pool())
+            if left < len(needing):
+                raise RecordError(
+                    f"not enough topics left for the sudden death: {left} for {len(needing)} presenters; add topics to {self.event.path}"
+                )
         return sudden.round, [(name, self.draw_for(name, sudden.round)) for name in todo]
 
     def _holds(self, name: str, round: int) -> bool:
@@ -787,7 +827,7 @@ class Show:
         """
         if stage not in REVEAL_STAGES:
             raise RecordError(f"cannot reveal {stage!r}: one of {', '.join(REVEAL_STAGES)}")
-        if stage == "winner" and not self.standings().ranked:
+        if stage in PLACES and not self.standings().ranked:
             raise RecordError("no talk has been scored yet")
         if stage == (self.last_reveal() or "hidden"):
             return False

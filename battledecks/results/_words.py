@@ -14,7 +14,7 @@ DECIDED = {
     "audience": "tie for first broken on the audience score",
     "sudden-death": "tie for first broken by sudden death",
     "shared": "shared win",
-    "pending": "tied for first: sudden death to come",
+    "pending": "sudden death to come",
 }
 """How first place was settled, as a note beside the winner."""
 
