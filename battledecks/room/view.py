@@ -80,10 +80,21 @@ class RoomView:
             self.show_results(data.get("stage"))
 
     def show_results(self, stage: object) -> None:
-        """What the host shows of the results: "standings", "winner" or "hidden"."""
-        if stage in ("standings", "winner"):
+        """What the host shows of the results: "standings", the build-up ("third", "second"), "winner" or "hidden".
+
+        Until the winner is revealed nothing names a winner, runner-up or fan
+        favourite (not even in the data a page receives); during the build-up
+        only the places revealed so far are sent.
+        """
+        if stage in ("standings", "third", "second", "winner"):
             self.stage = STANDINGS
-            self.standings = {**self._standings(), "show": stage}
+            data = self._standings()
+            if stage != "winner":
+                data.update(winners=[], runners_up=[], fan_favourites=[], sudden_death=[])
+            if stage in ("third", "second"):
+                floor = 3 if stage == "third" else 2
+                data["rows"] = [r for r in data["rows"] if isinstance(r["rank"], int) and floor <= r["rank"] <= 3]
+            self.standings = {**data, "show": stage}
         else:
             self.standings = None
             if self.stage == STANDINGS:

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from battledecks.core.clock import TalkClock
+from battledecks.core.show import Show
 from battledecks.room.address import address_file, read_address, remove_address, write_address
 from battledecks.room.follow import Follower
 from battledecks.room.schedule import clock_from, schedule_of
 from battledecks.room.server import DEFAULT_PORT, ServeError, listen, parse_address, url_of
+from battledecks.room.view import RoomView
+from tests.builders import present
 
 
 def test_addresses_are_parsed_with_defaults() -> None:
@@ -126,3 +129,22 @@ def test_run_serve_says_a_bad_or_busy_address_before_anything_is_written(event_d
     finally:
         busy.close()
     assert sorted(p.name for p in path.parent.iterdir()) == before
+
+
+def test_the_room_learns_the_winner_only_when_it_is_revealed(room_show: Show) -> None:
+    for n, name in enumerate(["Ada", "Brian", "Chen"]):
+        room_show.draw_for(name)
+        present(room_show, name, at=100.0 * n)
+        room_show.score(name, "J1", "Style", float(9 - 2 * n))
+    view = RoomView(room_show)
+    seen = {}
+    for stage in ("standings", "third", "second", "winner"):
+        view.show_results(stage)
+        assert view.standings is not None
+        seen[stage] = view.standings
+    for stage in ("standings", "third", "second"):
+        assert seen[stage]["winners"] == [] and seen[stage]["runners_up"] == [], stage
+    assert [r["presenter"] for r in seen["third"]["rows"]] == ["Chen"]
+    assert [r["presenter"] for r in seen["second"]["rows"]] == ["Brian", "Chen"]
+    assert seen["winner"]["winners"] == ["Ada"]
+    assert len(seen["standings"]["rows"]) == 3

@@ -113,7 +113,7 @@ function renderStandings(st) {
   // "standings": the table as it stands; "winner": the podium, announced.
   const rows = $("standings-rows");
   rows.replaceChildren();
-  let head = "Standings";
+  let head = {third: "Third place", second: "Second place"}[st.show] || "Standings";
   let shown = st.rows;
   if (st.show === "winner") {
     if (st.sudden_death.length) head = "Tie for first: sudden death!";

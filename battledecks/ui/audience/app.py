@@ -261,7 +261,7 @@ class AudienceApp(App[None]):
         # "standings": the table as it stands; "winner": the podium, announced.
         winners = list(standings.get("winners") or [])
         rows = list(standings.get("rows") or [])
-        head = "Standings"
+        head = {"third": "Third place", "second": "Second place"}.get(str(standings.get("show")), "Standings")
         announced = standings.get("show") == "winner"
         if announced:
             if standings.get("sudden_death"):
