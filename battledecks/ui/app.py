@@ -56,7 +56,7 @@ class BattledecksApp(App[None]):
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
-        self.bug_keeper = BugKeeper(errors_log_for(show.record.path), self._bug_notice)
+        self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
 
     def on_unmount(self) -> None:
