@@ -1,14 +1,18 @@
 """The ``battledecks`` command: parse, call the core, print.
 
 Usage errors exit 2, problems in the user's files exit 1 with one line that
-names the file; nothing prints a traceback.
+names the file; nothing prints a traceback. An unexpected error (a bug) is
+said in one line too and exits 70; set ``BATTLEDECKS_TRACEBACK=1`` to see
+where it happened.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from . import __version__
@@ -57,11 +61,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except BattledecksError as error:
         # Names and paths in the message come from files: no escape sequence reaches the terminal.
-        print(f"battledecks: {visible(error)}", file=sys.stderr)
+        _say(f"battledecks: {visible(error)}")
         return 1
     except KeyboardInterrupt:
-        print("battledecks: interrupted", file=sys.stderr)
+        _say("battledecks: interrupted")
         return 130
+    except Exception as error:  # noqa: BLE001 - a bug is said in one line and never exits 0
+        if os.environ.get("BATTLEDECKS_TRACEBACK"):
+            traceback.print_exc()
+        _say(f"battledecks: unexpected error ({type(error).__name__}: {error}); nothing more was done")
+        return INTERNAL_ERROR
+
+
+INTERNAL_ERROR = 70
+"""Exit status of an unexpected error (EX_SOFTWARE)."""
+
+
+def _say(text: str) -> None:
+    """Print one line on stderr, even when it holds text the terminal's encoding cannot show."""
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding, "replace"), file=sys.stderr)
 
 
 def console() -> None:

@@ -14,6 +14,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import platformdirs
+
 PACKAGE = Path(__file__).resolve().parent
 CLONE_EVENT = PACKAGE.parent / "events" / "demo.yaml"
 """The demo event in a clone (next to ``decks/``)."""
@@ -25,8 +27,8 @@ SAMPLE_COUNT = 8
 
 
 def data_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "battledecks"
+    """The user's data folder for battledecks (``$XDG_DATA_HOME/battledecks`` or ``~/.local/share/battledecks`` on Linux)."""
+    return Path(platformdirs.user_data_dir("battledecks", appauthor=False))
 
 
 def _clone_has_decks() -> bool:

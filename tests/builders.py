@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -9,11 +10,16 @@ from PIL import Image
 
 
 def build_deck(folder: Path, slides: int = 12, size: tuple[int, int] = (64, 36), **meta: object) -> Path:
-    """A deck folder of flat-colour slides, each a different colour."""
+    """A deck folder of slides, each a different colour with a mark in one corner."""
     folder.mkdir(parents=True)
-    base = sum(folder.name.encode()) % 200
+    base = sum(os.fsencode(folder.name)) % 200
     for n in range(1, slides + 1):
-        Image.new("RGB", size, ((base + n * 20) % 256, (n * 37) % 256, base)).save(folder / f"slide{n}.png")
+        colour = ((base + n * 20) % 256, (n * 37) % 256, base)
+        image = Image.new("RGB", size, colour)
+        # A mark in the bottom-right corner, so no slide is one flat colour (check warns about those).
+        w, h = size
+        image.paste(tuple(255 - c for c in colour), (w - max(1, w // 8), h - max(1, h // 8), w, h))
+        image.save(folder / f"slide{n}.png")
     if meta:
         (folder / "deck.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
     return folder

@@ -22,7 +22,7 @@ def seeds() -> Callable[[], int]:
 @pytest.fixture
 def wall() -> Callable[[], dt.datetime]:
     """A wall clock that ticks one second per call."""
-    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2010, 4, 13, 19, 0, tzinfo=dt.UTC)
     counter = itertools.count()
     return lambda: start + dt.timedelta(seconds=next(counter))
 
@@ -34,6 +34,14 @@ def event_dir(tmp_path: Path) -> Path:
         build_deck(tmp_path / "decks" / f"deck-{i}")
     (tmp_path / "events").mkdir()
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The check cache and PDF page cache of the tests live apart from the user's."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

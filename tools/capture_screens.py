@@ -13,7 +13,6 @@ block, as a terminal shows them).
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile

@@ -5,7 +5,10 @@ of a YAML file): slides that do not decode or are too large to open safely,
 decks with the wrong number of slides, stray files, the same image in two
 decks, bad deck.yaml and event files, and whether an event has enough decks
 to draw for its presenters. Nothing is written or changed, and no slide is
-ever shown. Exits 0 when there are no errors (warnings are fine), 1 otherwise.
+ever shown. With --render, every PDF deck's pages are drawn into the page
+cache (still shown to nobody), so the stage never waits for them, and blank
+pages are warned about. Exits 0 when there are no errors (warnings are fine),
+1 otherwise.
 
 In a terminal the problems are a table; through a pipe or into a file they
 are plain lines, "path:line: severity: problem" as compilers and linters
@@ -16,13 +19,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import TaskID
 from rich.table import Table
 from rich.text import Text
 
-from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths
+from ..core import check_cache
+from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
+from ..core.decks import Deck
 from ..core.problems import Problem
 from ..core.text import json_text, visible
 from ._args import positive
@@ -39,6 +47,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--slides", type=positive, metavar="N",
         help=f"slides each deck needs (default {DEFAULT_SLIDES}); an event file's own 'slides' applies to its decks",
+    )
+    parser.add_argument(
+        "--render", action="store_true",
+        help="also draw every PDF deck's pages into the page cache (nothing is shown), so the stage finds them ready; "
+        "blank pages are warned about",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="decode every slide again, ignoring the results kept from earlier checks (and keep none of this one)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
@@ -77,9 +94,63 @@ def _print_lines(report: CheckReport) -> None:
     print(report.describe())
 
 
+@contextmanager
+def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | None]:
+    """A progress bar of pages drawn, on stderr, when it is a terminal; it names decks, never shows a page."""
+    if not show:
+        yield None
+        return
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                  console=Console(stderr=True)) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(deck: Deck, done: int, pages: int) -> None:
+            if deck.id not in tasks:
+                tasks[deck.id] = bar.add_task(escape(f"drawing {visible(deck.id)}"), total=pages)
+            bar.update(tasks[deck.id], completed=done)
+
+        yield update
+
+
+@contextmanager
+def _slide_progress(bar: bool) -> Iterator[check_cache.Progress]:
+    """Progress of the slides being decoded: a bar on a terminal, a plain line now and then otherwise."""
+    if bar:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      transient=True, console=Console(stderr=True)) as progress:
+            task = progress.add_task("slides", total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            yield update
+        return
+    marks: list[int] = []
+
+    def line(done: int, total: int) -> None:
+        # The start, each tenth and the end: enough for a log, never a flood.
+        tenth = done * 10 // total if total else 10
+        if total and (not marks or tenth > marks[-1]):
+            marks.append(tenth)
+            print(f"battledecks check: {done} of {total} slides decoded", file=sys.stderr, flush=True)
+
+    yield line
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.no_cache:
+        check_cache.enabled = False
     try:
-        report = check_paths(args.paths, slides=args.slides)
+        with _slide_progress(sys.stderr.isatty() and not args.json) as progress:
+            report = check_paths(args.paths, slides=args.slides, progress=progress)
+        if args.render:
+            with _page_progress(sys.stderr.isatty() and not args.json) as on_page:
+                render_pdf_decks(report, on_page=on_page)
     except Exception as error:  # noqa: BLE001 - the check reports problems, never a traceback
         print(f"battledecks check: could not finish: {type(error).__name__}: {visible(error)}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from ..core.check import DEFAULT_SLIDES
 from ..core.decks import load_deck
 from ..core.problems import BattledecksError
 from ..core.text import visible
+from ..core.words import plural
 from ._args import positive, whole_number
 from .import_ import terminate_as_interrupt
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"seed {seed} (give --seed {seed} to make the same decks again)")
     made_into = next((p for p in reversed([into, *into.parents]) if not p.exists()), None)
     before = {p.name for p in into.iterdir()} if into.is_dir() else set()
-    what = f"painting {args.count} deck{'s' * (args.count != 1)}"
+    what = f"painting {plural(args.count, 'deck')}"
     try:
         with terminate_as_interrupt():
             if sys.stdout.isatty():
@@ -83,5 +84,5 @@ def run(args: argparse.Namespace) -> int:
     for folder in folders:
         deck = load_deck(folder)
         print(visible(f"made {folder}: {deck.title!r}, {deck.slide_count} slides"))
-    print(f"{len(folders)} deck{'s' * (len(folders) != 1)} made in {into} with seed {seed}")
+    print(f"{plural(len(folders), 'deck')} made in {into} with seed {seed}")
     return 0

@@ -22,6 +22,7 @@ from ..core.check import DEFAULT_SLIDES
 from ..core.importing import Progress, import_decks
 from ..core.problems import BattledecksError
 from ..core.text import visible
+from ..core.words import plural
 from ._args import positive
 
 NAME = "import"
@@ -71,7 +72,8 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
         yield None
         return
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TaskID, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn
+    from rich.progress import Progress as Bar
 
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
         tasks: dict[str, TaskID] = {}
@@ -116,9 +118,9 @@ def run(args: argparse.Namespace) -> int:
         )
     for deck in imported:
         verb = "replaced" if deck.replaced else "imported"
-        print(visible(f"{verb} {deck.path}: {deck.title!r}, {deck.slides} slide{'s' * (deck.slides != 1)} from {deck.source}"))
+        print(visible(f"{verb} {deck.path}: {deck.title!r}, {plural(deck.slides, 'slide')} from {deck.source}"))
         for note in deck.notes:
             print(visible(f"  {deck.source}: {note}"))
         if deck.slides != slides:
-            print(visible(f"warning: {deck.id} has {deck.slides} slide{'s' * (deck.slides != 1)}; {needs}"), file=sys.stderr)
+            print(visible(f"warning: {deck.id} has {plural(deck.slides, 'slide')}; {needs}"), file=sys.stderr)
     return 0

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import datetime as dt
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
             backup = start_fresh(event_path, dt.datetime.now())
             if backup is not None:
                 print(f"The old record is in {backup}/", file=sys.stderr)
-        show = Show.open(event_path)
+        show = Show.open(event_path, scan=False)
         from ..render.detect import detect_graphics
         from ..ui.app import create_app
 
@@ -137,14 +137,14 @@ def run(args: argparse.Namespace) -> int:
         if sock is not None:
             sock.close()
         lock.release()
-    return 0
+    # A crash inside the app is reported by Textual and sets a non-zero return code.
+    return app.return_code or 0
 
 
 async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket) -> None:
     """Run the app with the room server in the same loop; the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
-
     from ..room.votes_web import attach_votes
 
     server = RoomServer(show, sock)

@@ -18,6 +18,7 @@ from ..core.decks import Deck, DeckError, load_deck, slide_files
 from ..core.pdf import PdfError, is_pdf_file
 from ..core.problems import BattledecksError
 from ..core.text import visible
+from ..core.words import plural
 
 NAME = "sheet"
 HELP = "render a deck's slides on one picture, for vetting (spoils the deck)"
@@ -66,7 +67,7 @@ def _confirmed(deck: Deck, yes: bool) -> bool:
         )
     count = deck.slide_count
     print(visible(
-        f"The sheet shows all {count} slide{'s' * (count != 1)} of {deck.title!r} ({deck.id}). "
+        f"The sheet shows all {plural(count, 'slide')} of {deck.title!r} ({deck.id}). "
         "Whoever sees it can no longer present this deck."
     ))
     try:
@@ -110,6 +111,6 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise BattledecksError(f"{out}: cannot write: {error.strerror or error}") from None
     count = deck.slide_count
-    print(visible(f"wrote {out}: {count} slide{'s' * (count != 1)} of {deck.title!r}; whoever sees it must not present this deck"))
+    print(visible(f"wrote {out}: {plural(count, 'slide')} of {deck.title!r}; whoever sees it must not present this deck"))
     return 0
 

@@ -15,6 +15,7 @@ draws them (once, into a cache) when they are to be shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +70,8 @@ class Deck:
     """The PDF file, for a deck that is one."""
     pdf_pages: int = 0
     """Pages of the PDF, counted without drawing them."""
+    pdf_page_sizes: tuple[tuple[float, float], ...] = field(default=(), compare=False)
+    """Width and height of each page in points, read with the count (checking needs them: no second opening)."""
 
     @property
     def ok(self) -> bool:
@@ -162,7 +165,8 @@ def load_pdf_deck(path: Path) -> Deck:
     # A title from the PDF's metadata with control characters in it is not shown: the file name is.
     title = info.title if info.title and not control_problem(info.title) else visible(path.stem)
     problems = (Problem(path, f"file name {why}: rename the file"),) if (why := control_problem(path.stem)) else ()
-    return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages, problems=problems)
+    return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages,
+                pdf_page_sizes=info.page_sizes, problems=problems)
 
 
 def load_deck(folder: Path) -> Deck:
@@ -233,14 +237,55 @@ def slide_files(deck: Deck, cache_dir: Path | None = None) -> list[Path]:
 
     For an image deck these are its slides. A PDF deck's pages are drawn
     once into ``cache_dir`` (default: :func:`~battledecks.core.pdf.default_cache_dir`)
-    and the cached pictures are used from then on.
+    and the cached pictures are used from then on (see :func:`render_deck` to
+    draw them ahead of time, off the UI thread).
 
     Raises:
         PdfError: a PDF deck cannot be drawn or its cache written.
     """
     if deck.pdf is None:
         return list(deck.slides)
-    return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None)
+    return render_deck(deck, cache_dir)
+
+
+def render_deck(
+    deck: Deck, cache_dir: Path | None = None, on_page: Callable[[int, int], None] | None = None
+) -> list[Path]:
+    """Draw a PDF deck's pages into the page cache now, ahead of its talk; nothing to do for an image deck.
+
+    Meant for a worker thread (it never touches the UI, and PDFium is held one
+    page at a time): call it when a PDF deck is drawn for a presenter, so the
+    stage finds every page ready. Already cached pages are not drawn again, and
+    the PDF is opened once. Nothing is shown: only ``on_page`` hears of progress.
+
+    Args:
+        deck: the deck.
+        cache_dir: the page cache (default: :func:`~battledecks.core.pdf.default_cache_dir`).
+        on_page: called with (pages done, pages) after each page is drawn, from
+            the calling thread; an exception it raises stops the drawing and goes on.
+
+    Returns:
+        The slide picture files, in order.
+
+    Raises:
+        PdfError: the PDF cannot be drawn or the cache written.
+    """
+    if deck.pdf is None:
+        return list(deck.slides)
+    pages = cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, on_page=on_page)
+    if pages is None:  # never: draw=True draws what is missing
+        raise PdfError(deck.pdf, "pages not drawn")
+    return pages
+
+
+def rendered(deck: Deck, cache_dir: Path | None = None) -> bool:
+    """Whether a deck's slides are ready to show without drawing anything (always, for an image deck)."""
+    if deck.pdf is None:
+        return True
+    try:
+        return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, draw=False) is not None
+    except PdfError:
+        return False
 
 
 def load_decks(decks_dir: Path) -> list[Deck]:

@@ -19,31 +19,33 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, cast
+from typing import IO, Any
 
 import yaml
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from .atomic import fsync_dir
 from .decks import DECK_FILE, IMAGE_SUFFIXES, is_hidden, is_slide_file, natural_key, read_deck_file
+from .images import FORMAT_NAMES, MAX_PIXELS, ImageRefused, flat_colour, load_image, too_large_file
 from .pdf import PdfError, is_pdf_file, read_pdf, render_pages
-from .problems import BattledecksError
+from .problems import BattledecksError, shown_path
+from .words import plural, slugify, some_names
 
 MAX_SIZE = (1920, 1080)
 """Largest slide kept: larger ones are scaled down to fit, aspect kept; smaller ones are left as they are."""
 
-OFFICE_SUFFIXES = frozenset({".pptx", ".ppt", ".odp", ".ppsx", ".pps"})
-"""Presentation files LibreOffice converts."""
+OFFICE_SUFFIXES = frozenset({".pptx", ".pptm", ".ppt", ".ppsx", ".ppsm", ".pps", ".odp"})
+"""Presentation files LibreOffice converts (macros in .pptm are never run: only the slides are drawn)."""
 
 ZIP_SUFFIX = ".zip"
 
@@ -51,7 +53,7 @@ MAX_ZIP_MEMBERS = 2000
 """A zip listing more entries than this is refused unopened."""
 MAX_ZIP_BYTES = 1_000_000_000
 """A zip whose images would unpack to more than this is refused unopened (a zip bomb)."""
-MAX_IMAGE_PIXELS = 50_000_000
+MAX_IMAGE_PIXELS = MAX_PIXELS
 """An image larger than this is refused before it is decoded (a decompression bomb)."""
 
 JPEG_QUALITY = 92
@@ -68,8 +70,7 @@ INSTALL_LIBREOFFICE = (
     "macOS: brew install --cask libreoffice), or export the slides as a PDF and import that"
 )
 
-_IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP")
-_IMAGE_NAMES = "PNG, JPEG, GIF, WebP or BMP"
+_IMAGE_NAMES = FORMAT_NAMES
 
 Progress = Callable[[str, int, int | None], None]
 """Told (what is being done, slides done, slides in all or None while unknown)."""
@@ -117,8 +118,6 @@ class Imported:
 
 def slug(name: str) -> str:
     """A deck id from a file name: lowercase ASCII words joined by hyphens."""
-    from ..generate import slugify
-
     return slugify(name)
 
 
@@ -151,7 +150,7 @@ def source_kind(path: Path) -> str:
         return "zip"
     raise ImportFailed(
         f"{path}: cannot import {f'a {suffix} file' if suffix else 'a file with no ending'}: give a PDF, a PowerPoint or "
-        "OpenDocument file (.pptx, .ppt, .odp), a zip or a folder of images"
+        "OpenDocument file (.pptx, .pptm, .ppsx, .ppt, .odp), a zip or a folder of images"
     )
 
 
@@ -221,24 +220,8 @@ def _refuse_existing(source: Source, into: Path, replace: bool) -> None:
 # --- slides -------------------------------------------------------------------
 
 
-def _rgb(image: Image.Image) -> Image.Image:
-    """The image in 8-bit RGB, transparent parts on white, as a slide would be shown."""
-    if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-        lo, hi = cast("tuple[float, float]", image.getextrema())  # one band: (min, max)
-        image = image.point(lambda v: (v - lo) * 255 / max(1, hi - lo)).convert("L")
-    if image.mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, (255, 255, 255))
-        flat.paste(image, mask=image.getchannel("A"))
-        return flat
-    return image.convert("RGB")
-
-
 def normalize(image: Image.Image) -> Image.Image:
-    """A slide picture ready to keep: upright, RGB, shrunk to fit :data:`MAX_SIZE` if larger."""
-    image = _rgb(ImageOps.exif_transpose(image))
+    """A slide picture ready to keep: RGB, shrunk to fit :data:`MAX_SIZE` if larger."""
     if image.width > MAX_SIZE[0] or image.height > MAX_SIZE[1]:
         image.thumbnail(MAX_SIZE, Image.Resampling.LANCZOS)
     return image
@@ -272,31 +255,18 @@ def png_bytes(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def open_image(data: bytes, name: str) -> Image.Image:
-    """Decode one slide picture from its bytes, refusing decompression bombs.
+def read_slide(source: Path | IO[bytes], name: str) -> Image.Image:
+    """Decode one slide picture safely (see :mod:`battledecks.core.images`) at the size kept.
 
     Raises:
-        ImportFailed: not an image, damaged, or too large to open safely.
+        ImportFailed: not an image, damaged, empty or too large to open safely; the text starts with ``name``.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as image:
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ImportFailed(
-                        f"{name}: {width}×{height} is too large to open safely (over {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
-                    )
-                image.load()
-                return image.copy()
-        except ImportFailed:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImportFailed(f"{name}: too large to open safely (over {MAX_IMAGE_PIXELS // 1_000_000} megapixels)") from None
-        except UnidentifiedImageError:
-            raise ImportFailed(f"{name}: not a {_IMAGE_NAMES} image, whatever its name says") from None
-        except Exception as error:  # noqa: BLE001 - Pillow raises many kinds for damaged data
-            raise ImportFailed(f"{name}: damaged image: {error or type(error).__name__}") from None
+    try:
+        return load_image(source, need=MAX_SIZE)
+    except ImageRefused as refusal:
+        raise ImportFailed(f"{name}: {refusal.reason}") from None
+    except OSError as error:
+        raise ImportFailed(f"{name}: cannot read: {error.strerror or error}") from None
 
 
 class _Writer:
@@ -309,9 +279,18 @@ class _Writer:
         self.progress = progress
         self.done = 0
         self.digits = max(2, len(str(total)))
+        self.blank: list[str] = []
+        """Names of slides that are one flat colour."""
 
-    def add(self, image: Image.Image) -> None:
-        data, suffix = encode(normalize(image))
+    def add(self, image: Image.Image, name: str, label: str) -> None:
+        """Keep one slide; ``name`` says where it came from in an error, ``label`` in a note."""
+        try:
+            image = normalize(image)
+            if flat_colour(image):
+                self.blank.append(label)
+            data, suffix = encode(image)
+        except Exception as error:  # noqa: BLE001 - Pillow fails on odd pictures in many ways
+            raise ImportFailed(f"{name}: cannot be kept as a slide: {error or type(error).__name__}") from None
         path = self.work / f"slide{self.done + 1:0{self.digits}d}{suffix}"
         with path.open("wb") as file:
             file.write(data)
@@ -321,18 +300,62 @@ class _Writer:
         if self.progress is not None:
             self.progress(self.what, self.done, self.total)
 
+    def blank_note(self, what: str, notes: list[str]) -> None:
+        """Add a note naming the slides that came out blank (one flat colour), if any."""
+        if self.blank:
+            one = len(self.blank) == 1
+            notes.append(f"{what}{'' if one else 's'} {some_names(self.blank)} {'is' if one else 'are'} "
+                         "blank (one flat colour): check the source")
 
-def _pdf_slides(pdf: Path, work: Path, what: str, progress: Progress | None, shown_as: Path) -> tuple[int, str | None]:
+
+def _pdf_slides(pdf: Path, work: Path, what: str, progress: Progress | None, shown_as: Path,
+                notes: list[str]) -> tuple[int, str | None]:
     """Draw each page of ``pdf`` as a slide; returns the count and the PDF's own title."""
     try:
         info = read_pdf(pdf)
         writer = _Writer(work, info.pages, what, progress)
         with closing(render_pages(pdf, MAX_SIZE)) as pages:
-            for page in pages:
-                writer.add(page)
+            for number, page in enumerate(pages, 1):
+                writer.add(page, f"{shown_as}: page {number}", str(number))
     except PdfError as error:
         raise ImportFailed(f"{shown_as}: {error.reason}") from None
+    writer.blank_note("page", notes)
     return writer.done, info.title
+
+
+_SLIDE_LISTS = {
+    # Office Open XML: the presentation part lists each slide as <p:sldId .../>.
+    "ppt/presentation.xml": re.compile(rb"<(?:\w+:)?sldId\b"),
+    # OpenDocument: each slide is a <draw:page ...> in the content.
+    "content.xml": re.compile(rb"<(?:\w+:)?page\b"),
+}
+_MAX_LIST_BYTES = 50_000_000
+"""A slide list larger than this is not read (it is no presentation made by hand)."""
+
+
+def refuse_empty_presentation(path: Path) -> None:
+    """Refuse a presentation that has no slides, before LibreOffice makes one blank page of it.
+
+    Reads the slide list of a zipped presentation (.pptx, .pptm, .ppsx, .odp);
+    an older binary file (.ppt) is left to LibreOffice.
+
+    Raises:
+        ImportFailed: the presentation lists no slides.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part, pattern in _SLIDE_LISTS.items():
+                try:
+                    info = archive.getinfo(part)
+                except KeyError:
+                    continue
+                if info.file_size > _MAX_LIST_BYTES:
+                    return
+                if pattern.search(archive.read(info)) is None:
+                    raise ImportFailed(f"{path}: the presentation has no slides")
+                return
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return  # not a zipped presentation (or a damaged one): LibreOffice says what it makes of it
 
 
 def find_soffice() -> str | None:
@@ -398,15 +421,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _names(names: Sequence[str]) -> str:
-    """``a, b, c and 2 more``."""
-    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-
-
 def _not_slides(names: Sequence[str]) -> str:
     if len(names) == 1:
         return f"skipped 1 file that is not a slide image ({names[0]})"
-    return f"skipped {len(names)} files that are not slide images ({_names(names)})"
+    return f"skipped {len(names)} files that are not slide images ({some_names(names)})"
 
 
 def _zip_members(path: Path, archive: zipfile.ZipFile, notes: list[str]) -> list[zipfile.ZipInfo]:
@@ -430,11 +448,15 @@ def _zip_members(path: Path, archive: zipfile.ZipFile, notes: list[str]) -> list
         else:
             other.append(info.filename)
     if unsafe:
-        notes.append(f"skipped {len(unsafe)} entr{'y' if len(unsafe) == 1 else 'ies'} with an unsafe path ({_names(unsafe)})")
+        notes.append(f"skipped {plural(len(unsafe), 'entry', 'entries')} with an unsafe path ({some_names(unsafe)})")
     if other:
         notes.append(_not_slides(other))
     if not images:
         raise ImportFailed(f"{path}: no slide images in it ({_IMAGE_NAMES})")
+    for info in images:
+        refused = too_large_file(info.file_size)
+        if refused is not None:
+            raise ImportFailed(f"{path}: {info.filename}: {refused}: refused unopened")
     total = sum(info.file_size for info in images)
     if total > MAX_ZIP_BYTES:
         raise ImportFailed(f"{path}: its images would unpack to {total / 1e6:,.0f} MB, more than {MAX_ZIP_BYTES / 1e6:,.0f} MB: refused")
@@ -452,21 +474,35 @@ def _zip_slides(path: Path, work: Path, what: str, progress: Progress | None, no
         members = _zip_members(path, archive, notes)
         writer = _Writer(work, len(members), what, progress)
         budget = MAX_ZIP_BYTES
+        spool = work / ".member"
         for info in members:
             name = f"{path}: {info.filename}"
+            # Never more than the zip says, and never more than the budget: a lying zip stops here.
+            size = _unpack(archive, info, spool, min(info.file_size, budget), name)
+            budget -= size
             try:
-                with archive.open(info) as member:
-                    # Never more than the zip says, and never more than the budget: a lying zip stops here.
-                    data = member.read(min(info.file_size, budget) + 1)
-            except RuntimeError:
-                raise ImportFailed(f"{name}: password protected") from None
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
-                raise ImportFailed(f"{name}: damaged in the zip: {error}") from None
-            if len(data) > info.file_size or len(data) > budget:
-                raise ImportFailed(f"{name}: larger than the zip says: refused")
-            budget -= len(data)
-            writer.add(open_image(data, name))
+                writer.add(read_slide(spool, name), name, info.filename)
+            finally:
+                spool.unlink(missing_ok=True)
+        writer.blank_note("slide", notes)
     return writer.done
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, spool: Path, limit: int, name: str) -> int:
+    """Copy one member to ``spool`` in pieces, stopping past ``limit`` bytes; returns its size."""
+    size = 0
+    try:
+        with archive.open(info) as member, spool.open("wb") as out:
+            while block := member.read(min(1 << 20, limit + 1 - size)):
+                size += len(block)
+                if size > limit:
+                    raise ImportFailed(f"{name}: larger than the zip says: refused")
+                out.write(block)
+    except RuntimeError:
+        raise ImportFailed(f"{name}: password protected") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        raise ImportFailed(f"{name}: damaged in the zip: {error}") from None
+    return size
 
 
 def _folder_slides(path: Path, work: Path, what: str, progress: Progress | None, notes: list[str]) -> int:
@@ -482,14 +518,8 @@ def _folder_slides(path: Path, work: Path, what: str, progress: Progress | None,
         raise ImportFailed(f"{path}: no slide images in it ({_IMAGE_NAMES})")
     writer = _Writer(work, len(slides), what, progress)
     for slide in slides:
-        try:
-            size = slide.stat().st_size
-            if size > MAX_ZIP_BYTES:
-                raise ImportFailed(f"{slide}: {size / 1e6:,.0f} MB is too large for a slide")
-            data = slide.read_bytes()
-        except OSError as error:
-            raise ImportFailed(f"{slide}: cannot read: {error.strerror or error}") from None
-        writer.add(open_image(data, str(slide)))
+        writer.add(read_slide(slide, shown_path(slide)), shown_path(slide), shown_path(slide.name))
+    writer.blank_note("slide", notes)
     return writer.done
 
 
@@ -518,14 +548,15 @@ def build(source: Source, into: Path, *, progress: Progress | None = None, soffi
         built = Built(source, work, title=title_from_name(source.path.stem), slides=0)
         what = source.path.name
         if source.kind == "pdf":
-            built.slides, pdf_title = _pdf_slides(source.path, work, what, progress, source.path)
+            built.slides, pdf_title = _pdf_slides(source.path, work, what, progress, source.path, built.notes)
             built.title = pdf_title or built.title
         elif source.kind == "office":
+            refuse_empty_presentation(source.path)
             if progress is not None:
                 progress(f"{what} (LibreOffice)", 0, None)
             with tempfile.TemporaryDirectory(prefix="battledecks-office-") as scratch:
                 pdf = convert_to_pdf(source.path, Path(scratch), soffice=soffice, timeout=timeout)
-                built.slides, pdf_title = _pdf_slides(pdf, work, what, progress, source.path)
+                built.slides, pdf_title = _pdf_slides(pdf, work, what, progress, source.path, built.notes)
             # LibreOffice's title is the presentation's own, when it has one.
             built.title = pdf_title if pdf_title and pdf_title != "slides" else built.title
         elif source.kind == "zip":
@@ -549,7 +580,7 @@ def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple
         meta["authors"] = list(authors)
     meta.setdefault("notes", f"imported from {built.source.path.name}")
     order = ("title", "authors", "tags", "notes", "retired")
-    fields = {k: list(meta[k]) if isinstance(meta[k], tuple) else meta[k] for k in order if k in meta and meta[k] not in ((), [], "")}
+    fields = {k: list(v) if isinstance(v := meta[k], tuple) else v for k in order if k in meta and meta[k] not in ((), [], "")}
     return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), str(fields["title"])
 
 

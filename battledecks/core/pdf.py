@@ -22,7 +22,9 @@ from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
+import platformdirs
 from PIL import Image
 
 from .problems import BattledecksError
@@ -85,8 +87,9 @@ def _open(path: Path):  # noqa: ANN202 - pypdfium2 is imported lazily
             raise PdfError(path, "no such file" if not path.exists() else "not a file")
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
-        code: int = getattr(error, "err_code", 0)
-        raise PdfError(path, _LOAD_ERRORS.get(code, "not a PDF, or a damaged one")) from None
+        code = getattr(error, "err_code", None)
+        reason = _LOAD_ERRORS.get(code, "not a PDF, or a damaged one") if isinstance(code, int) else None
+        raise PdfError(path, reason or "not a PDF, or a damaged one") from None
     except OSError as error:
         raise PdfError(path, f"cannot read: {error.strerror or error}") from None
 
@@ -121,7 +124,7 @@ def read_pdf(path: Path) -> PdfInfo:
             doc.close()
     if pages == 0:
         raise PdfError(path, "has no pages")
-    return PdfInfo(pages, sizes, title)
+    return PdfInfo(pages, cast("tuple[tuple[float, float], ...]", sizes), title)
 
 
 def fit_scale(page: tuple[float, float], box: tuple[int, int]) -> float:
@@ -180,7 +183,7 @@ def _render(doc, path: Path, index: int, size: tuple[int, int]) -> Image.Image: 
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in pieces."""
+    """SHA-256 of a file's bytes, read in pieces (a PDF for its page cache, a slide to find it twice)."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
@@ -189,10 +192,9 @@ def file_digest(path: Path) -> str:
 
 
 def default_cache_dir() -> Path:
-    """Where rendered PDF pages are kept: ``$XDG_CACHE_HOME/battledecks/pdf`` or ``~/.cache/battledecks/pdf``."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return root / "battledecks" / "pdf"
+    """Where rendered PDF pages are kept: the user's cache folder (``$XDG_CACHE_HOME/battledecks/pdf``
+    or ``~/.cache/battledecks/pdf`` on Linux), as :mod:`platformdirs` finds it."""
+    return Path(platformdirs.user_cache_dir("battledecks", appauthor=False)) / "pdf"
 
 
 def page_file_name(index: int, pages: int) -> str:
@@ -206,7 +208,8 @@ def cached_pages(
     *,
     pages: int | None = None,
     on_page: Callable[[int, int], None] | None = None,
-) -> list[Path]:
+    draw: bool = True,
+) -> list[Path] | None:
     """The pages of a PDF as picture files, drawn once into ``cache_dir``.
 
     The pages go to ``cache_dir/<sha256 of the PDF>/``, drawn first into a
@@ -217,7 +220,12 @@ def cached_pages(
         path: the PDF.
         cache_dir: the cache (see :func:`default_cache_dir`).
         pages: the page count if known (saves opening the PDF when cached).
-        on_page: called with (pages done, pages) after each page is drawn.
+        on_page: called with (pages done, pages) after each page is drawn; an
+            exception it raises stops the drawing (the half-made folder is removed).
+        draw: False to only look: None is returned when the pages are not all cached yet.
+
+    Safe to call from a worker thread: PDFium is held one page at a time, so
+    another thread can read a PDF between two pages.
 
     Raises:
         PdfError: the PDF cannot be read or drawn, or the cache cannot be written.
@@ -232,6 +240,8 @@ def cached_pages(
     names = [page_file_name(i, pages) for i in range(pages)]
     if all((target / name).is_file() for name in names):
         return [target / name for name in names]
+    if not draw:
+        return None
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{digest[:16]}-", dir=cache_dir))

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as text that can always be printed: bytes of a name that are not
+    valid UTF-8 (kept by Python as surrogates) are shown as ``\\xe9``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def printable(path: Path | str) -> bool:
+    """Whether a path's name is valid UTF-8 (can be written to a record or a report as it is)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class Severity(str, Enum):
@@ -36,7 +54,8 @@ class Problem:
     @property
     def where(self) -> str:
         """``file:line`` or just ``file``."""
-        return f"{self.path}:{self.line}" if self.line else str(self.path)
+        path = shown_path(self.path)
+        return f"{path}:{self.line}" if self.line else path
 
     def __str__(self) -> str:
         key = f"{self.key}: " if self.key else ""
@@ -44,12 +63,39 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "path": str(self.path),
+            "path": shown_path(self.path),
             "line": self.line,
             "key": self.key,
             "severity": self.severity.value,
             "message": self.message,
         }
+
+
+def error(path: Path, message: str, **kw: Any) -> Problem:
+    """A problem that stops the event."""
+    return Problem(path, message, Severity.ERROR, **kw)
+
+
+def warning(path: Path, message: str, **kw: Any) -> Problem:
+    """A problem that only advises."""
+    return Problem(path, message, Severity.WARNING, **kw)
+
+
+def os_problem(path: Path, failure: OSError, what: str = "read") -> Problem:
+    """Turn an operating-system error about ``path`` into one clear problem."""
+    if failure.errno == errno.ELOOP:
+        return error(path, "symbolic link loop")
+    if failure.errno in (errno.ENOENT, errno.ENOTDIR):
+        if os.path.islink(path):
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return error(path, f"broken symbolic link (points to {shown_path(target)}, which does not exist)")
+        return error(path, "no such file or folder")
+    if failure.errno in (errno.EACCES, errno.EPERM):
+        return error(path, f"cannot {what}: permission denied")
+    return error(path, f"cannot {what}: {failure.strerror or failure}")
 
 
 class BattledecksError(Exception):

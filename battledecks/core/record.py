@@ -332,9 +332,10 @@ class EventRecord:
     def save(self) -> None:
         try:
             atomic_write(self.path, _dump(self.entries, self.event))
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: text that cannot be written as UTF-8
             self.unsaved = True
-            raise RecordError(f"{self.path}: cannot save the record: {error.strerror or error}") from None
+            reason = error.strerror if isinstance(error, OSError) else None
+            raise RecordError(f"{self.path}: cannot save the record: {reason or error}") from None
         self.unsaved = False
 
     def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:

@@ -274,7 +274,7 @@ class Standings:
             elif scoring.tiebreak == "sudden-death":
                 keys, sudden, round_totals = _sudden_death(scoring, first, later)
             else:
-                keys = {n: 0 for n in first}
+                keys = dict.fromkeys(first, 0)
             ranks.update(_ranks(keys))
             winners = [n for n in first if ranks[n] == 1]
             if sudden is not None:

@@ -23,11 +23,14 @@ from pathlib import Path
 
 from .atomic import EventLock
 from .changes import Change, ChangeFeed
-from .check import failing_deck_ids
+from . import check_cache
+from .check import check_deck, failing_deck_ids
+from .check_slides import check_image
 from .clock import Phase, TalkClock
-from .decks import Deck, load_decks
+from .decks import Deck, DeckError, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
+from .words import plural
 from .problems import Problem
 from .record import EventRecord, PresenterState, RecordError, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
 from .scoring import Standings, format_score
@@ -57,14 +60,18 @@ class Supply:
         return self.decks >= self.needed and (not self.needs_topics or self.topics >= self.needed)
 
     def describe(self) -> str:
-        text = f"{self.decks} unseen deck{'s' * (self.decks != 1)} for {self.needed} presenter{'s' * (self.needed != 1)} without one"
+        text = f"{plural(self.decks, 'unseen deck')} for {plural(self.needed, 'presenter')} without one"
         if self.needs_topics:
-            text += f", {self.topics} topic{'s' * (self.topics != 1)} left"
+            text += f", {plural(self.topics, 'topic')} left"
         return text
 
 
-REVEAL_STAGES = ("standings", "winner", "hidden")
-"""What the room may see of the results: the standings table, the winner, or neither."""
+REVEAL_STAGES = ("standings", "third", "second", "winner", "hidden")
+"""What the room may see of the results: the standings table, the reveal's build-up (third
+place, then second), the winner, or none of it."""
+
+PLACES = ("third", "second", "winner")
+"""Reveal stages that name a place: they need a ranked talk."""
 
 TALK_STEPS = ("pause", "resume", "skip")
 """Recorded steps that change a talk's schedule, replayed in order by followers."""
@@ -169,6 +176,26 @@ def _view(name: str, wildcard: bool, turn: Turn, status: Status) -> PresenterVie
     )
 
 
+@dataclass(frozen=True)
+class DeckScan:
+    """How far the check of the decks folder has come (it runs while the lineup is already on screen)."""
+
+    done: int = 0
+    """Slides checked so far."""
+    total: int = 0
+    """Slides to check (those not already in the check cache)."""
+    decks: int = 0
+    """Decks in the folder, once listed."""
+    finished: bool = False
+
+    def describe(self) -> str:
+        if self.finished:
+            return f"{plural(self.decks, 'deck')} checked"
+        if not self.total:
+            return f"checking {plural(self.decks, 'deck')}…" if self.decks else "checking the decks…"
+        return f"checking {plural(self.decks, 'deck')}… {self.done * 100 // self.total}% done"
+
+
 class Show:
     """One event being run: the only way to change it."""
 
@@ -188,6 +215,8 @@ class Show:
         """The log; read it, never write it: every change goes through a command of the show."""
         self.decks = {d.id: d for d in decks}
         self.failing = failing_deck_ids(decks, event.slides) if failing is None else failing
+        self.scan = DeckScan(decks=len(decks), finished=True)
+        """Where the check of the decks folder is: a draw waits until it has finished."""
         self.shown_before = shown_before or set()
         self.seed_source = seed_source
         self.warnings = warnings or []
@@ -205,13 +234,22 @@ class Show:
         clock: WallClock = wall_now,
         seed_source: SeedSource = system_seed,
         save: bool = True,
+        scan: bool = True,
     ) -> Show:
-        """Load an event with its record and decks; set the order if not yet set."""
+        """Load an event with its record and decks; set the order if not yet set.
+
+        Args:
+            scan: check the decks folder now. The app passes False and calls
+                :meth:`scan_decks` on a worker, so the lineup is on screen at
+                once however big the folder is.
+        """
         event = load_event(event_path)
         record = EventRecord.load(event, clock=clock, save=save)
-        decks = load_decks(event.decks)
         shown, warnings = shown_at_other_events(event.path) if not event.reuse else (set(), [])
-        show = cls(event, record, decks, shown_before=shown, seed_source=seed_source, warnings=warnings)
+        show = cls(event, record, [], failing=set(), shown_before=shown, seed_source=seed_source, warnings=warnings)
+        show.scan = DeckScan()
+        if scan:
+            show.scan_decks()
         if save:
             show.ensure_order()
         return show
@@ -349,6 +387,48 @@ class Show:
             names.append(name)
         return names
 
+    # --- the decks --------------------------------------------------------
+
+    def scan_decks(self, progress: Callable[[DeckScan], None] | None = None) -> DeckScan:
+        """List and check the decks folder; safe on a worker thread.
+
+        Slides already checked (the check cache) cost one ``stat`` each; the
+        rest are decoded on every core. Draws wait until this has finished:
+        drawing from the decks checked so far would favour the ones checked
+        first (the folder is checked in name order), so the draw would not be
+        fair. ``progress`` is told how far it has come.
+        """
+        decks = load_decks(self.event.decks)
+        folders = [d.path for d in decks if d.path.is_dir()]
+        listed = len(decks)
+
+        def told(done: int, total: int) -> None:
+            self.scan = DeckScan(done, total, listed)
+            if progress is not None:
+                progress(self.scan)
+
+        told(0, 0)
+        check_cache.warm(check_cache.slides_of(folders), progress=told)
+        failing = failing_deck_ids(decks, self.event.slides)
+        check_cache.save()
+        # One assignment each: a reader on another thread sees the old or the new set, never half of one.
+        self.decks = {d.id: d for d in decks}
+        self.failing = failing
+        self.scan = DeckScan(self.scan.done, self.scan.total, listed, finished=True)
+        if progress is not None:
+            progress(self.scan)
+        return self.scan
+
+    def verify_deck(self, presenter: str, round: int = 1) -> list[Problem]:
+        """The drawn deck's errors, every slide decoded again now, whatever the check cache says."""
+        deck = self.deck_of(presenter, round)
+        if deck is None:
+            return []
+        problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
+        for slide in deck.slides:
+            problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
+        return list(dict.fromkeys(problems))
+
     # --- the draw --------------------------------------------------------
 
     def pool(self, presenter: str) -> list[Deck]:
@@ -380,6 +460,30 @@ class Show:
             topics += len(waiting) - topics_needed
         return Supply(len(unseen), topics, len(waiting), bool(self.event.topics))
 
+    def rescan_decks(self) -> list[str]:
+        """Read the decks folder again, so decks added (or removed) while the show runs count at the next draw.
+
+        Returns the ids of decks that are new since the last scan. Decks already
+        drawn keep their record; a deck gone from the folder is no longer drawn.
+
+        Raises:
+            DeckError: the decks folder cannot be read (the decks known so far are kept).
+        """
+        decks = load_decks(self.event.decks)
+        known = set(self.decks)
+        fresh = [d for d in decks if d.id not in known]
+        if fresh:
+            self.failing = self.failing | failing_deck_ids(fresh, self.event.slides)
+        self.decks = {d.id: d for d in decks}
+        return [d.id for d in fresh]
+
+    def _rescan(self) -> None:
+        """Rescan before a draw; an unreadable folder leaves the decks known so far."""
+        try:
+            self.rescan_decks()
+        except DeckError:
+            pass
+
     def can_draw(self, presenter: str, round: int = 1) -> str | None:
         """Why ``presenter`` cannot draw now, or None."""
         turn = self._state(presenter).turns.get(round) or Turn(round)
@@ -397,6 +501,9 @@ class Show:
         Raises:
             RecordError: the presenter has a deck, or nothing is left to draw.
         """
+        if not self.scan.finished:
+            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them")
+        self._rescan()
         reason = self.can_draw(presenter, round)
         if reason:
             raise RecordError(reason)
@@ -462,14 +569,25 @@ class Show:
         sudden = self.standings().sudden_death
         if sudden is None:
             raise RecordError("no tie needs a sudden death")
+        if not self.scan.finished:
+            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): try again in a moment")
+        self._rescan()
         todo = [n for n in sudden.presenters if not self._holds(n, sudden.round)]
         for name in todo:
             reason = self.can_draw(name, sudden.round)
             if reason:
                 raise RecordError(reason)
+        # The whole round or nothing: enough for everyone together, not only for each alone.
         unseen = self.supply().decks
         if unseen < len(todo):
             raise RecordError(f"not enough unseen decks for the sudden death: {unseen} for {len(todo)} presenters")
+        if self.event.topics:
+            needing = [n for n in todo if self._state(n).turns.get(sudden.round, Turn(sudden.round)).topic is None]
+            left = len(self.topic_pool())
+            if left < len(needing):
+                raise RecordError(
+                    f"not enough topics left for the sudden death: {left} for {len(needing)} presenters; add topics to {self.event.path}"
+                )
         return sudden.round, [(name, self.draw_for(name, sudden.round)) for name in todo]
 
     def _holds(self, name: str, round: int) -> bool:
@@ -709,7 +827,7 @@ class Show:
         """
         if stage not in REVEAL_STAGES:
             raise RecordError(f"cannot reveal {stage!r}: one of {', '.join(REVEAL_STAGES)}")
-        if stage == "winner" and not self.standings().ranked:
+        if stage in PLACES and not self.standings().ranked:
             raise RecordError("no talk has been scored yet")
         if stage == (self.last_reveal() or "hidden"):
             return False

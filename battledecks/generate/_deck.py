@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from pathlib import Path
 
 import yaml
 from PIL import Image
 
+from ..core.words import slugify
 from ._canvas import Canvas
 from ._slides import MIDDLE, PAINTERS
 from ._style import Style, make_style
@@ -17,7 +16,6 @@ from ._words import Words
 
 THEMES = ("library", "tech", "science")
 MIN_SIZE = (128, 72)
-_SLUG_LENGTH = 80
 
 
 # Decks this close together in a set never share a background kind and a hue.
@@ -123,18 +121,6 @@ def generate_deck(
         yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
     )
     return title
-
-
-def slugify(title: str) -> str:
-    """A folder name from a title: lowercase ASCII words joined by hyphens."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    # Apostrophes vanish rather than split a word: "Won't" -> "wont".
-    ascii_title = ascii_title.replace("'", "")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    if len(slug) > _SLUG_LENGTH:
-        cut = slug.rfind("-", 0, _SLUG_LENGTH + 1)
-        slug = slug[: cut if cut > 0 else _SLUG_LENGTH]
-    return slug or "deck"
 
 
 def _unique(slug: str, taken: set[str]) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageOps
 
+from ..core.images import ImageRefused, load_image
+from ..core.problems import shown_path
+from ..core.words import plural
 from ._text import draw_fitted, fit
 
 BACKGROUND = (28, 29, 36)
@@ -47,22 +49,20 @@ def sheet_layout(count: int, *, columns: int, thumb_width: int) -> SheetLayout:
 
 
 def _thumbnail(path: Path, box: tuple[int, int]) -> Image.Image:
-    """The first frame of an image, upright, scaled to fit box, on the letterbox colour."""
+    """The first frame of an image, upright, transparency on white, scaled to fit box, on the letterbox colour.
+
+    Opened the one safe way (:func:`battledecks.core.images.load_image`): size
+    limits before decoding, and decoded at about the size of the thumbnail.
+    """
     try:
-        with Image.open(path) as opened:
-            opened.draft("RGB", box)  # lets JPEG decode at a fraction of full size
-            im = ImageOps.exif_transpose(opened)
-            if im.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
-                # Deep greyscale: scale to 8 bits before colour conversion.
-                lo, hi = cast("tuple[float, float]", im.getextrema())  # one band: (min, max)
-                im = im.point(lambda v: (v - lo) * 255 / max(1, hi - lo)).convert("L")
-            im = im.convert("RGBA")
-            im.thumbnail(box, Image.Resampling.LANCZOS)
-            im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
-    except (OSError, ValueError, SyntaxError, UnidentifiedImageError, Image.DecompressionBombError) as err:
-        raise ValueError(f"{path}: cannot be read as an image ({err})") from None
+        im = load_image(path, need=box)
+        im = ImageOps.contain(im, box, Image.Resampling.LANCZOS)
+    except ImageRefused as refusal:
+        raise ValueError(f"{shown_path(path)}: {refusal.reason}") from None
+    except OSError as err:
+        raise ValueError(f"{shown_path(path)}: cannot be read as an image ({err.strerror or err})") from None
     cell = Image.new("RGB", box, LETTERBOX)
-    cell.paste(im, ((box[0] - im.width) // 2, (box[1] - im.height) // 2), im)
+    cell.paste(im, ((box[0] - im.width) // 2, (box[1] - im.height) // 2))
     return cell
 
 
@@ -99,7 +99,7 @@ def render_contact_sheet(
     draw = ImageDraw.Draw(sheet)
     hx0, hy0, hx1, hy1 = layout.header
     count_w = (hx1 - hx0) * 0.22
-    count_text = f"{len(slides)} slide" + ("" if len(slides) == 1 else "s")
+    count_text = plural(len(slides), "slide")
     heading = fit(title, hx1 - hx0 - count_w, hy1 - hy0, max_size=round((hy1 - hy0) * 0.62), min_size=8, bold=True,
                   max_lines=2)
     draw_fitted(draw, heading, (hx0, hy0, hx1 - count_w, hy1), INK, valign="middle")

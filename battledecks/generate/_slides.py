@@ -7,7 +7,7 @@ photos, the title and the ending), and None otherwise.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
@@ -16,7 +16,6 @@ from ._canvas import Box, Canvas
 from ._scenes import SCENES, paint_scene
 from ._style import ink_on, mix
 from ._text import draw_fitted, fit
-
 
 # -- numbers -----------------------------------------------------------------
 
@@ -692,7 +691,7 @@ def paint_title(c: Canvas):
     if layout == "left-panel":
         panel = c.W * 0.34
         c.draw.rectangle((0, 0, panel, c.H), fill=c.accent(0))
-        for k in range(3):
+        for _ in range(3):
             r = c.px(rng.uniform(60, 160))
             px, py = rng.uniform(0.15, 0.85) * panel, rng.uniform(0.15, 0.85) * c.H
             c.draw.ellipse((px - r, py - r, px + r, py + r), fill=(*ink_on(c.accent(0)), 40))
@@ -740,7 +739,7 @@ def paint_title(c: Canvas):
 
 
 def paint_ending(c: Canvas):
-    rng, w = c.rng, c.words
+    rng = c.rng
     big = rng.choice(W.ENDINGS)
     sub = rng.choice(W.ENDING_SUBS)
     handle = rng.choice(W.HANDLES)

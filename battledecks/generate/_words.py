@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 # Shared across themes: the language of conference talks everywhere.
 GERUNDS = (

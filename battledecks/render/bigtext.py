@@ -28,9 +28,9 @@ from __future__ import annotations
 import itertools
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TypedDict, Unpack
 from functools import lru_cache
 from threading import Lock
+from typing import TypedDict, Unpack
 
 from PIL import Image, ImageDraw
 from textual.strip import Strip

@@ -1,7 +1,8 @@
 """Fitting a slide picture to a terminal's cell grid.
 
 Pure functions on pillow images: no terminal, no Textual. A slide is shown
-letterboxed (its aspect kept) and centred on black, so a portrait photo gets
+letterboxed (its aspect kept) and centred on black (the bars; transparent
+parts of the slide itself are shown on white, as slides are designed), so a portrait photo gets
 bars left and right and an ultra-wide banner gets bars above and below.
 
 Half-cell drawing puts two pixels in one cell, one above the other, so a
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
+
+from battledecks.core.images import ImageRefused, flatten, load_image
 
 HALF_CELL_ASPECT = 0.5
 """Width / height of a typical terminal cell in pixels."""
@@ -69,40 +72,35 @@ def fit_size(
 
 
 def load_slide(path: Path, hint: tuple[int, int] | None = None) -> Image.Image:
-    """Open a slide picture as RGB, upright, transparency on black.
+    """Open a slide picture as RGB, upright, transparency on white (as slides are designed).
+
+    The picture is opened the one safe way every command uses
+    (:func:`battledecks.core.images.load_image`): size limits before decoding,
+    and a large picture decoded at about the size needed.
 
     Args:
-        path: Image file (any format pillow reads; a GIF gives its first frame).
+        path: Image file (PNG, JPEG, GIF, WebP or BMP; a GIF gives its first frame).
         hint: Smallest (width, height) the caller needs; big JPEGs are then
-            decoded at a reduced scale, which is several times faster.
+            decoded at a reduced scale, which is several times faster, and
+            other big pictures shrunk by a whole factor at once.
 
     Returns:
         A loaded RGB image.
 
     Raises:
-        OSError: The file cannot be read or is not a picture.
+        OSError: The file cannot be read, is not a picture, or is refused (too large, damaged).
     """
-    with Image.open(path) as img:
-        if hint is not None and img.format == "JPEG":
-            # draft() picks the smallest 1/2, 1/4, 1/8 scale still >= hint.
-            img.draft("RGB", (max(1, hint[0]), max(1, hint[1])))
-        img.seek(0)
-        img.load()
-        return to_rgb(ImageOps.exif_transpose(img))
+    try:
+        return load_image(path, need=hint)
+    except ImageRefused as refusal:
+        raise OSError(refusal.reason) from None
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
-    """RGB copy of ``img`` with any transparency composited on black."""
-    if img.mode == "RGB":
+    """RGB version of ``img`` with any transparency composited on white."""
+    if img.mode == "RGB" and "transparency" not in img.info:
         return img
-    if img.mode == "P" and "transparency" in img.info:
-        img = img.convert("RGBA")
-    if img.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = img.convert("RGBA")
-        base = Image.new("RGB", rgba.size, BLACK)
-        base.paste(rgba, mask=rgba.getchannel("A"))
-        return base
-    return img.convert("RGB")
+    return flatten(img)
 
 
 def scale(img: Image.Image, size: tuple[int, int]) -> Image.Image:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from ..core.event import Criterion, Event, Scoring
 from ..core.scoring import Awards, Standings, StandingRow, format_score
+from ..core.words import plural
 
 DECIDED = {
     "total": "",
     "audience": "tie for first broken on the audience score",
     "sudden-death": "tie for first broken by sudden death",
     "shared": "shared win",
-    "pending": "tied for first: sudden death to come",
+    "pending": "sudden death to come",
 }
 """How first place was settled, as a note beside the winner."""
 
@@ -49,7 +50,7 @@ def audience_text(value: float | None, votes: int | None) -> str:
         return ""
     if votes is None:
         return format_score(value)
-    return f"{format_score(value, 1)} from {votes} vote{'s' * (votes != 1)}"
+    return f"{format_score(value, 1)} from {plural(votes, 'vote')}"
 
 
 def fan_line(awards: Awards, rows: Sequence[StandingRow] = ()) -> tuple[str, str] | None:

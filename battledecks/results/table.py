@@ -228,20 +228,21 @@ class StandingsTable:
 
 
 def results_table(
-    standings: Standings, event: Event, console: Console | None = None, *, whole: bool = False
+    standings: Standings, event: Event, console: Console | None = None, *, whole: bool = False, awards: bool = True
 ) -> RenderableType:
     """Title, standings, notes on missing scores, awards and the scoring rule.
 
     The table fits the width it is drawn at (see ``standings_grid``);
     ``whole``: every value in full, however wide. ``console`` is not needed
-    (kept for callers that pass one).
+    (kept for callers that pass one). ``awards=False`` leaves out the winner,
+    runners-up and fan favourite lines (standings shown before the reveal).
     """
     parts: list[RenderableType] = [StandingsTable(standings, event, whole=whole)]
     for row in standings.rows:
         note = row_note(row)
         if note:
             parts.append(Text.assemble(_text(f"{row.presenter}: ", "dim bold"), _text(note, "dim")))
-    for label, text in award_lines(standings):
+    for label, text in award_lines(standings) if awards else []:
         parts.append(Text.assemble((f"{label}: ", "bold"), _text(text)))
     parts.append(_text(rule_text(standings.scoring), "dim"))
     return Group(*parts)
@@ -254,14 +255,14 @@ def _export(renderable: RenderableType, width: int, soft_wrap: bool) -> str:
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
-def table_text(standings: Standings, event: Event, width: int | None = None) -> str:
+def table_text(standings: Standings, event: Event, width: int | None = None, *, awards: bool = True) -> str:
     """The standings as plain text: ``width`` columns wide, or (None) every value whole and every note on one line.
 
     Without a width nothing is ever cut, which is what a file or a pipe needs.
     """
     if width is not None:
-        return _export(results_table(standings, event), width, soft_wrap=False)
+        return _export(results_table(standings, event, awards=awards), width, soft_wrap=False)
     table = standings_grid(standings, event, None)
     wide = Console(width=100_000)
     natural = Measurement.get(wide, wide.options, table).maximum
-    return _export(results_table(standings, event, whole=True), max(natural, 1), soft_wrap=True)
+    return _export(results_table(standings, event, whole=True, awards=awards), max(natural, 1), soft_wrap=True)

@@ -94,7 +94,7 @@ class Follower:
                     self.url = url
                     try:
                         await self._follow(session, url)
-                    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, ConnectionError):
+                    except (TimeoutError, aiohttp.ClientError, ValueError, ConnectionError):
                         pass
                 self._status(False)
                 await asyncio.sleep(self.retry)
@@ -121,7 +121,7 @@ class Follower:
                 log.exception("could not show message %s", message.get("kind"))
 
 
-async def read_events(stream: aiohttp.StreamReader, handle: Callable[[str, str], None | Awaitable[None]]) -> None:
+async def read_events(stream: aiohttp.StreamReader, handle: Callable[[str, str], Awaitable[None] | None]) -> None:
     """Read server-sent events until the stream ends, handing (event, data) to ``handle``."""
     event: str = "message"
     data: list[str] = []

@@ -326,7 +326,7 @@ class RoomServer:
 class _Stream:
     """One audience screen's open stream."""
 
-    __slots__ = ("transport", "closed")
+    __slots__ = ("closed", "transport")
 
     def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None]) -> None:
         self.transport = transport

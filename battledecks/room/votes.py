@@ -29,7 +29,6 @@ import asyncio
 import base64
 import concurrent.futures
 import functools
-import hashlib
 import hmac
 import math
 import os
@@ -44,6 +43,7 @@ from pathlib import Path
 
 from battledecks.core.atomic import fsync_dir
 from battledecks.core.problems import BattledecksError
+from battledecks.core.words import plural
 
 SECRET_BYTES = 32
 CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"
@@ -129,7 +129,7 @@ class Scale:
     high: float
     step: float = 1
 
-    def parse(self, text: object) -> float | None | str:
+    def parse(self, text: object) -> float | str | None:
         """The vote in ``text``: a float on the scale, ``"range"`` off it, or None if unreadable."""
         if isinstance(text, bool) or not isinstance(text, (str, int, float)):
             return None
@@ -183,7 +183,7 @@ class Result:
     def describe(self) -> str:
         if not self.count:
             return "no votes"
-        return f"{_num(round(self.mean or 0, 1))} from {self.count} vote{'s' * (self.count != 1)}"
+        return f"{_num(round(self.mean or 0, 1))} from {plural(self.count, 'vote')}"
 
 
 @dataclass(frozen=True)

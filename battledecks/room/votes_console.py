@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from battledecks.core.scoring import format_score
+from battledecks.core.words import plural
 
 from .votes_web import VoteDesk
 
@@ -36,7 +37,7 @@ class VotePanel(Static):
         tally = store.tally()
         code = f"room code {store.code}"
         if current is not None and tally is not None:
-            count = f"{tally.count} vote{'s' * (tally.count != 1)}"
+            count = plural(tally.count, 'vote')
             if tally.count:
                 count += f", mean {format_score(tally.mean, 1)}"
             if current.presenter == self.presenter and current.turn == self.round:

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.signal import Signal
 
 from ..core.changes import Change
-from ..core.show import Show
+from ..core.show import DeckScan, Show
 from ..render.detect import GraphicsMode
 from .screens.lineup import LineupScreen
 from .survive import BugKeeper, arm, errors_log_for
@@ -56,6 +56,8 @@ class BattledecksApp(App[None]):
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
+        self.decks_scanned: Signal[DeckScan] = Signal(self, "decks_scanned")
+        """How far the check of the decks folder has come; the lineup shows it and a waiting draw starts when it ends."""
         self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
 
@@ -68,6 +70,8 @@ class BattledecksApp(App[None]):
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()
         self.push_screen(LineupScreen())
+        if not self.show.scan.finished:
+            self.run_worker(self._scan_decks, thread=True, name="decks", group="decks")
         for name in interrupted:
             self.notify(
                 f"{name}'s talk was on stage when battledecks stopped. Select them and press Enter to restart it.",
@@ -88,6 +92,30 @@ class BattledecksApp(App[None]):
 
     def _bug_notice(self, text: str) -> None:
         self.notify(text, title="Bug (the show goes on)", severity="error", timeout=15)
+
+    def _scan_decks(self) -> None:
+        """Worker thread: check the decks folder while the lineup is on screen."""
+        last = 0.0
+
+        def told(scan: DeckScan) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if scan.finished or now - last >= 0.1:
+                last = now
+                self._from_worker(self.decks_scanned.publish, scan)
+
+        try:
+            self.show.scan_decks(told)
+        except Exception as error:  # noqa: BLE001 - the show goes on; the host is told
+            self._from_worker(
+                self.notify, f"{error}", title="Decks not checked", severity="error", timeout=20,
+            )
+
+    def _from_worker(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
+        try:
+            self.call_from_thread(callback, *args, **kwargs)
+        except RuntimeError:
+            pass  # the app has stopped meanwhile
 
     def _save_failed(self, error: Exception) -> None:
         # The show goes on: everything stays in memory and is written with the next change that saves.
@@ -158,4 +186,4 @@ def create_app(
     show: Show | None = None,
 ) -> BattledecksApp:
     """Build the app for the CLI and the tests alike."""
-    return BattledecksApp(show or Show.open(event_path), graphics=graphics, monotonic=monotonic)
+    return BattledecksApp(show or Show.open(event_path, scan=False), graphics=graphics, monotonic=monotonic)

@@ -208,8 +208,9 @@ def build_slides(folder: Path, count: int = 12) -> list[Path]:
 def slide_box(shot: Image.Image, rows_below: int, cell_height: float) -> tuple[int, int, int, int] | None:
     """Bounding box of the picture in the stage's slide area, or None.
 
-    The picture is where whole columns and rows are mostly not black, so a
-    window border, the cursor or a stray character do not count.
+    The picture is the longest stretch of columns and of rows that are
+    mostly not black, so a window border, the cursor, a progress bar or a
+    stray character do not count.
     """
     inset = 3  # xterm's window border
     area = shot.crop((inset, inset, shot.width - inset, max(inset + 1, int(shot.height - rows_below * cell_height))))
@@ -218,11 +219,29 @@ def slide_box(shot: Image.Image, rows_below: int, cell_height: float) -> tuple[i
     rows = list(mask.resize((1, mask.height), Image.Resampling.BOX).getdata())
     if not columns or max(columns) < 64:
         return None
-    lit_columns = [x for x, v in enumerate(columns) if v > max(columns) * 0.5]
-    lit_rows = [y for y, v in enumerate(rows) if v > max(rows) * 0.5]
-    if not lit_columns or not lit_rows:
+    left, right = _longest_run([v > max(columns) * 0.5 for v in columns])
+    top, bottom = _longest_run([v > max(rows) * 0.5 for v in rows])
+    if right <= left or bottom <= top:
         return None
-    return lit_columns[0] + inset, lit_rows[0] + inset, lit_columns[-1] + 1 + inset, lit_rows[-1] + 1 + inset
+    return left + inset, top + inset, right + inset, bottom + inset
+
+
+def _longest_run(flags: list[bool], gap: int = 12) -> tuple[int, int]:
+    """(start, end) of the longest stretch of True, across gaps under ``gap`` (a line of text).
+
+    The picture, not a thin line or border beside it.
+    """
+    best = (0, 0)
+    start = end = None
+    for i, flag in enumerate(flags):
+        if not flag:
+            continue
+        if start is None or i - end > gap:  # type: ignore[operator]
+            start = i
+        end = i + 1
+        if end - start > best[1] - best[0]:
+            best = (start, end)
+    return best
 
 
 def correlation(a: Image.Image, b: Image.Image) -> float:

@@ -10,6 +10,7 @@ from battledecks.core.show import Show
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoresScreen
 from tests.builders import build_deck, build_event, present
+from tests.waiting import wait_until
 
 
 def footer_text(screen) -> str:  # noqa: ANN001
@@ -24,8 +25,7 @@ async def test_arrows_are_shown_and_reordering_is_deliberate_and_undoable(show_e
     async with app.run_test(size=(100, 30)) as pilot:
         lineup = app.screen
         assert isinstance(lineup, LineupScreen)
-        await pilot.pause()
-        footer = footer_text(lineup)
+        footer = await wait_until(pilot, lambda: "⇧↑↓ Move" in footer_text(lineup) and footer_text(lineup), "the footer")
         assert "↑↓ Select" in footer and "⇧↑↓ Move" in footer
         assert "Up" not in footer.split() and "Down" not in footer.split()
         # Veto and remove are offered only where they work: nobody has a deck to veto yet.
@@ -38,8 +38,7 @@ async def test_arrows_are_shown_and_reordering_is_deliberate_and_undoable(show_e
         assert "z Undo" not in footer_text(lineup)
         await pilot.press("shift+up")
         assert app.show.names() == ["Brian", "Ada", "Chen"] and lineup.selected == "Brian"
-        await pilot.pause()
-        assert "z Undo" in footer_text(lineup)
+        await wait_until(pilot, lambda: "z Undo" in footer_text(lineup), "z in the footer")
         await pilot.press("z")
         assert app.show.names() == ["Ada", "Brian", "Chen"]
         await pilot.press("z")  # nothing left to take back
@@ -95,7 +94,7 @@ async def test_at_80_columns_the_score_stays_and_titles_give_way(tmp_path: Path,
         row = table.get_row("Janie Hermann")
         assert row[-1].plain == "7"
         deck = row[3].plain
-        assert deck.endswith("…") and deck[:-1].strip() in titles[0] or deck in titles
+        assert (deck.endswith("…") and deck[:-1].strip() in titles[0]) or deck in titles
         assert any(str(cell).endswith("…") for name in show.names() for cell in table.get_row(name))
         # Cut between words, never inside one.
         for name in show.names():

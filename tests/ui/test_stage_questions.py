@@ -103,7 +103,7 @@ async def test_skip_asks_about_the_slide_showing_and_skips_exactly_that_one(show
         # The talk waits for the answer, paused (recorded), and the slide stays on screen, dimmed.
         assert stage.clock is not None and stage.clock.paused
         await pilot.pause()
-        assert len(screen_colours(app, range(0, 5))) > 3
+        assert len(screen_colours(app, range(5))) > 3
         fake_clock.advance(2.0)
         stage.tick()
         assert view.index == 3
@@ -135,11 +135,11 @@ async def test_abort_question_dims_the_slide_instead_of_blacking_it_out(show_eve
         await draw_and_close(pilot)
         stage = await start_talk(pilot)
         await on_slide(pilot, stage, fake_clock, 0.5)
-        before = screen_colours(app, range(0, 5))
+        before = screen_colours(app, range(5))
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.pause()
-        during = screen_colours(app, range(0, 5))
+        during = screen_colours(app, range(5))
         assert len(before) > 3 and len(during) > 3 and during != before
         await pilot.press("n")
         assert app.screen is stage

@@ -17,7 +17,7 @@ import yaml
 from PIL import Image, ImageFile
 
 from battledecks.cli import main
-from battledecks.core import check as check_module
+from battledecks.core import check_decks as check_decks_module
 from battledecks.core.check import (
     MAX_MEGAPIXELS,
     check_deck,
@@ -206,6 +206,8 @@ def test_animated_gif_shows_its_first_frame(tmp_path: Path, make_deck) -> None:
     deck = make_deck(tmp_path / "d", 12)
     (deck / "04.png").unlink()
     frames = [Image.new("RGB", (1280, 720), colour) for colour in ("red", "blue")]
+    for frame in frames:
+        frame.paste("white", (100, 100, 400, 200))  # not one flat colour
     frames[0].save(deck / "04.gif", save_all=True, append_images=frames[1:])
     assert said(check_deck(deck)) == [("04.gif", WARNING, "animated: only the first frame is shown")]
 
@@ -282,7 +284,7 @@ def refuse_listing(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(check_module.os, "scandir", scandir_or_refuse)
+    monkeypatch.setattr(check_decks_module.os, "scandir", scandir_or_refuse)
     return refused
 
 
@@ -427,7 +429,7 @@ def test_a_crash_in_one_deck_is_a_problem_not_a_traceback(tmp_path: Path, monkey
     def explode(path: Path):  # noqa: ANN202
         raise RuntimeError("decoder fell over")
 
-    monkeypatch.setattr(check_module, "check_image", explode)
+    monkeypatch.setattr(check_decks_module, "check_image", explode)
     report = check_paths([tmp_path / "decks"])
     assert said(report.problems) == [
         ("deck-1", ERROR, "cannot check deck: decoder fell over"),
@@ -620,7 +622,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
 
 
 def test_command_never_prints_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def explode(paths, *, slides=None):  # noqa: ANN001, ANN202
+    def explode(paths, *, slides=None, progress=None):  # noqa: ANN001, ANN202
         raise MemoryError("out of memory")
 
     monkeypatch.setattr("battledecks.commands.check.check_paths", explode)

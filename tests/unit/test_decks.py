@@ -69,7 +69,7 @@ def test_single_author_may_be_written_as_text(tmp_path: Path) -> None:
 def problems_of(tmp_path: Path, text: str) -> list[Problem]:
     path = tmp_path / "deck.yaml"
     path.write_text(text, encoding="utf-8")
-    fields, problems = read_deck_file(path)
+    _fields, problems = read_deck_file(path)
     assert all(p.path == path for p in problems)
     return problems
 

@@ -9,18 +9,18 @@ import pytest
 import yaml
 from PIL import Image
 
+from battledecks import fonts
 from battledecks.generate import (
     THEMES,
+    _words,
     deck_seeds,
     deck_title,
     generate_deck,
     generate_decks,
     slugify,
 )
-from battledecks.generate import _words
 from battledecks.generate._deck import _alike, _look, _plan, _start
 from battledecks.generate._style import contrast
-from battledecks import fonts
 from battledecks.generate._text import fit, printable
 from battledecks.generate._words import Words
 
@@ -103,7 +103,7 @@ def test_existing_empty_folder_is_used(tmp_path):
 def test_non_empty_folder_is_refused(tmp_path):
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "keep.txt").write_text("mine")
-    with pytest.raises(FileExistsError, match="keep|not an empty folder"):
+    with pytest.raises(FileExistsError, match=r"keep|not an empty folder"):
         generate_deck(tmp_path / "d", seed=1, slides=2, size=SMALL)
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["keep.txt"]
 

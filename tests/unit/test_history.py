@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from test_results_cli import snapshot
-from tests.scoring_builders import make_decks, play, write_event
 
 from battledecks.cli import main
 from battledecks.core.history import default_events_dir, history_data, read_history
 from battledecks.core.problems import BattledecksError
+from tests.scoring_builders import make_decks, play, write_event
 
 JUDGED = "judges: [Ann]\naudience: true"
 

@@ -82,6 +82,7 @@ def test_a_folder_of_images_is_normalized_and_kept_in_natural_order(tmp_path: Pa
     page_image(1, (4000, 3000)).save(source / "slide1.png")
     page_image(2, (800, 450)).save(source / "slide2.jpg")
     transparent = Image.new("RGBA", (1280, 720), (0, 0, 0, 0))
+    transparent.paste((0, 0, 0, 255), (600, 300, 700, 400))  # dark content on a transparent background
     transparent.save(source / "slide10.png")
     page_image(3, (1280, 720)).save(source / "slide3.webp")
     (source / "notes.txt").write_text("not a slide")
@@ -102,6 +103,8 @@ def test_a_folder_of_images_is_normalized_and_kept_in_natural_order(tmp_path: Pa
         ("slide04.png", (1280, 720)),
     ]
     assert sizes[3][2] == (255, 255, 255)  # transparent shows as white
+    with Image.open(deck / "slide04.png") as image:
+        assert image.getpixel((650, 350)) == (0, 0, 0)
     assert passes_check(deck, 4, capsys)
 
 
@@ -275,7 +278,7 @@ def test_slide_count_is_said_against_the_event_or_slides(tmp_path: Path, capsys)
     source = make_pdf(tmp_path / "three.pdf", 3)
     # With --event and no --into, the deck goes to the event's decks folder.
     assert main(["import", str(source), "--event", str(event)]) == 0
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert (tmp_path / "decks" / "three").is_dir()
     assert err == f"warning: three has 3 slides; {event} needs 5\n"
     assert main(["import", str(source), "--into", str(tmp_path / "more"), "--slides", "3"]) == 0

@@ -12,9 +12,7 @@ import json
 import math
 from pathlib import Path
 
-import pytest
-import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from battledecks.core.clock import Phase, TalkClock
@@ -73,9 +71,7 @@ field_values = st.one_of(
 )
 entries = st.fixed_dictionaries(
     {"at": st.just("2010-04-13T19:00:00+00:00"), "kind": st.sampled_from(KINDS)},
-    optional={name: field_values for name in ("presenter", "presenters", "position", "round", "deck", "title",
-                                              "topic", "seed", "judge", "criterion", "value", "previous", "vote",
-                                              "votes", "mean", "stage", "reason")},
+    optional=dict.fromkeys(("presenter", "presenters", "position", "round", "deck", "title", "topic", "seed", "judge", "criterion", "value", "previous", "vote", "votes", "mean", "stage", "reason"), field_values),
 )
 ORDER = {"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": ["Ada", "Brian"], "how": "listed"}
 

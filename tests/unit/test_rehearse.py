@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.builders import present
-from tests.scoring_builders import make_decks, play, write_event
 
 from battledecks.cli import main
 from battledecks.commands import rehearse
@@ -17,6 +15,8 @@ from battledecks.commands.run import start_fresh
 from battledecks.core.event import load_event, record_path_for
 from battledecks.core.problems import BattledecksError
 from battledecks.core.show import Show
+from tests.builders import present
+from tests.scoring_builders import make_decks, play, write_event
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

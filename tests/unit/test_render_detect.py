@@ -9,9 +9,9 @@ import threading
 import pytest
 
 from battledecks.render.detect import (
+    Detection,
     GraphicsMode,
     TerminalReply,
-    Detection,
     current_detection,
     detect,
     detect_graphics,

@@ -98,10 +98,11 @@ def test_load_slide_jpeg_draft_gif_frame_and_transparency(tmp_path: Path) -> Non
 
     png = tmp_path / "alpha.png"
     rgba = Image.new("RGBA", (20, 10), (255, 255, 255, 0))
-    rgba.paste((255, 255, 255, 255), (10, 0, 20, 10))
+    rgba.paste((0, 0, 0, 255), (10, 0, 20, 10))
     rgba.save(png)
     flat = load_slide(png)
-    assert flat.getpixel((2, 5)) == BLACK and flat.getpixel((15, 5)) == WHITE
+    # Transparency is shown on white, as slides are designed: dark content stays visible.
+    assert flat.getpixel((2, 5)) == WHITE and flat.getpixel((15, 5)) == BLACK
 
 
 def test_fit_path_gives_exact_box(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_a_failed_sheet_leaves_the_old_one(tmp_path: Path, deck: Path, capsys) -
     out.write_bytes(b"the old sheet")
     (deck / "slide3.png").write_bytes(b"not an image")
     assert main(["sheet", str(deck), "--out", str(out), "--yes"]) == 1
-    assert "slide3.png: cannot be read as an image" in capsys.readouterr().err
+    assert "slide3.png: not a PNG, JPEG, GIF, WebP or BMP image" in capsys.readouterr().err
     assert out.read_bytes() == b"the old sheet"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cats.png", "decks"]
 

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from ...core.draw import Draw
+from ..widgets.big_text import BigText
 from ..widgets.key_footer import KeyFooter
 from .base import AppModal
 
@@ -27,19 +28,28 @@ class DrawScreen(AppModal[None]):
     DEFAULT_CSS = """
     DrawScreen { align: center middle; }
     DrawScreen > Vertical {
-        width: 70; max-width: 95%; height: auto;
+        width: 90%; height: auto;
         border: thick $accent; background: $surface; padding: 1 2;
     }
     DrawScreen #who { text-align: center; width: 100%; color: $text-muted; }
-    DrawScreen #deck { text-align: center; width: 100%; text-style: bold; height: 3; content-align: center middle; }
-    DrawScreen #deck.-revealed { color: $success; background: $boost; }
+    DrawScreen #deck { width: 100%; height: 3; color: $text; background: $surface; }
+    DrawScreen #deck.-revealed { color: $success; }
     DrawScreen #topic { text-align: center; width: 100%; height: auto; }
     DrawScreen #audit { text-align: center; width: 100%; color: $text-muted; }
     """
     BINDINGS = [
         Binding("enter,escape", "close", "Done"),
         Binding("space", "reveal", "Reveal now"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
     ]
+
+    TITLE_SHARE = 3
+    """The title's box is this share of the screen's height (a third), the same for every title."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return not self.revealed
+        return True
 
     def __init__(self, presenter: str, result: Draw, *, suspense: bool = True) -> None:
         super().__init__()
@@ -51,21 +61,31 @@ class DrawScreen(AppModal[None]):
         self._titles = self._decoys()
 
     def _decoys(self) -> list[str]:
-        # Titles only, never slides: the presenter must not see the deck early.
+        """Titles to flash: only decks that were in this draw's pool (titles only, never slides)."""
         show = self.app.show if self.is_attached else None
-        titles = [d.title for d in (show.decks.values() if show else [])] or [self.result.deck.title]
+        decks = show.decks if show else {}
+        titles = [decks[deck].title for deck in self.result.pool if deck in decks] or [self.result.deck.title]
         rng = random.Random()
         return [rng.choice(titles) for _ in range(SUSPENSE_STEPS)]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Drawing a deck for {self.presenter}…", id="who")
-            yield Static("", id="deck")
+            yield BigText("", max_lines=3, id="deck")
             yield Static("", id="topic")
-            yield Label(f"draw seed {self.result.seed} · {len(self.result.pool)} decks in the pool", id="audit")
+            pool = len(self.result.pool)
+            yield Label(f"draw seed {self.result.seed} · {pool} deck{'s' * (pool != 1)} in the pool", id="audit")
         yield KeyFooter()
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """One box for every title, long or short, so it never jumps while titles flash."""
+        self.query_one("#deck", BigText).styles.height = max(3, self.size.height // self.TITLE_SHARE)
+
     def on_mount(self) -> None:
+        self._fit()
         self._titles = self._decoys()
         if self.suspense:
             self._flash()
@@ -78,7 +98,7 @@ class DrawScreen(AppModal[None]):
         if self._step >= len(self._titles):
             self.action_reveal()
             return
-        self.query_one("#deck", Static).update(self._titles[self._step])
+        self.query_one("#deck", BigText).update(self._titles[self._step])
         self._step += 1
         # Slow down towards the end, like a wheel coming to rest.
         self.set_timer(0.04 + 0.004 * self._step**1.6, self._flash)
@@ -87,9 +107,10 @@ class DrawScreen(AppModal[None]):
         if self.revealed:
             return
         self.revealed = True
-        deck = self.query_one("#deck", Static)
+        deck = self.query_one("#deck", BigText)
         deck.update(self.result.deck.title)
         deck.add_class("-revealed")
+        self.refresh_bindings()
         self.query_one("#who", Label).update(f"{self.presenter} will present")
         if self.result.topic:
             self.query_one("#topic", Static).update(f"on the topic: [b]{self.result.topic}[/b]")

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
 from ...core.problems import BattledecksError
-from ...core.show import TALK_STEPS, Status
+from ...core.show import TALK_STEPS, DeckScan, Status
 from ...render.detect import current_detection
 from ...results.table import shorten
 from ..format import duration, score_text
@@ -115,9 +115,12 @@ class LineupScreen(AppScreen[None]):
         self._moves: list[tuple[str, int]] = []
         """Moves made here, last last: z takes the last one back."""
         self._widths: dict[str, int] = {}
+        self._draw_waiting: str | None = None
+        """A presenter whose draw waits for the check of the decks folder to end."""
 
     def on_mount(self) -> None:
         self.app.changed.subscribe(self, self._on_change)
+        self.app.decks_scanned.subscribe(self, self._on_scan)
         self.refresh_lineup()
         self.query_one(DataTable).focus()
 
@@ -154,6 +157,16 @@ class LineupScreen(AppScreen[None]):
                 nxt = None  # their scores are not complete: stay with them
             self._scored = False
             self.refresh_lineup(select=nxt)
+
+    def _on_scan(self, scan: DeckScan) -> None:
+        if self.app.screen is self:
+            self.refresh_lineup()
+        else:
+            self._stale = True
+        if scan.finished and self._draw_waiting is not None:
+            name, self._draw_waiting = self._draw_waiting, None
+            if self.app.screen is self and self.app.show.has(name):
+                self._draw(name)
 
     def _on_change(self, change: Change) -> None:
         if change.kind in TALK_STEPS or change.kind == "catch-up":
@@ -206,16 +219,17 @@ class LineupScreen(AppScreen[None]):
             table.move_cursor(row=names.index(nxt))
         supply = show.supply()
         date = f" · {event.date.isoformat()}" if event.date else ""
+        scanned = show.scan.finished
         self.query_one("#summary", Static).update(
             f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
-            f"{supply.decks} unseen decks"
+            + (f"{supply.decks} unseen decks" if scanned else escape(show.scan.describe()))
             + (f" · {supply.topics} topics left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
             + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
             + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
         )
         banner = self.query_one("#shortfall", Static)
-        if supply.enough:
+        if supply.enough or not scanned:
             banner.add_class("-hidden")
         else:
             banner.update(f"Not enough to draw for everyone: {supply.describe()}. Add decks to {event.decks} or remove a presenter.")
@@ -259,11 +273,22 @@ class LineupScreen(AppScreen[None]):
             self.action_scores()
 
     def action_draw(self) -> None:
-        from .draw import DrawScreen
-
         name = self.selected
         if name is None:
             return
+        if not self.app.show.scan.finished:
+            # A draw from the decks checked so far would favour those checked first: it waits for all.
+            self._draw_waiting = name
+            self.app.notify(
+                f"Drawing for {name} as soon as every deck is checked ({self.app.show.scan.describe()}).",
+                title="Checking the decks",
+            )
+            return
+        self._draw(name)
+
+    def _draw(self, name: str) -> None:
+        from .draw import DrawScreen
+
         try:
             result = self.app.show.draw_for(name)
         except BattledecksError as error:
@@ -316,14 +341,18 @@ class LineupScreen(AppScreen[None]):
             self._fail(reason)
             return
 
+        def after(result: str | None) -> None:
+            if result == "ended":
+                self.action_scores()
+
         def go(yes: bool | None) -> None:
             if not yes:
                 return
-
-            def after(result: str | None) -> None:
-                if result == "ended":
-                    self.action_scores()
-
+            # The drawn deck is decoded in full again, whatever the check cache says.
+            broken = show.verify_deck(name, turn.round)
+            if broken:
+                self._fail(f"{broken[0]}. Veto the deck (v) to draw another.")
+                return
             self.app.push_screen(StageScreen(name, turn.round), after)
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"

@@ -15,6 +15,7 @@ from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
 from .base import AppScreen
+from .dialogs import ConfirmScreen
 
 AUDIENCE = "\x00audience"
 """Key of the audience row (no judge can have this name)."""
@@ -213,6 +214,37 @@ class ScoresScreen(AppScreen[None]):
         # "?" would be typed into the focused score field, so help is on F1 here.
         self.app.action_help()
 
+    def incomplete(self) -> dict[str, list[str]]:
+        """Judges who scored some criteria of this talk but not all: judge -> criteria still blank."""
+        scoring = self.app.show.event.scoring
+        scores = self.app.show.presenter(self.presenter, self.round).scores
+        criteria = [c.name for c in scoring.criteria]
+        missing: dict[str, list[str]] = {}
+        for judge in scoring.judges:
+            blank = [c for c in criteria if (judge, c) not in scores]
+            if blank and len(blank) < len(criteria):
+                missing[judge] = blank
+        return missing
+
     def action_close(self) -> None:
-        if self.action_save_all():
+        if not self.action_save_all():
+            return
+        missing = self.incomplete()
+        if not missing:
             self.dismiss(None)
+            return
+        lines = [f"{judge} has no {' or '.join(blank)} score" for judge, blank in missing.items()]
+        question = (
+            "; ".join(lines) + ". A judge's scores count only once all their criteria are in: "
+            f"until then the total leaves {'them' if len(missing) == 1 else 'those judges'} out. Leave anyway?"
+        )
+
+        def answer(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+                return
+            judge, blank = next(iter(missing.items()))
+            field = next(f for f in self.query(ScoreInput) if f.judge == judge and f.criterion == blank[0])
+            field.focus()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Leave anyway", no="Finish scoring"), answer)

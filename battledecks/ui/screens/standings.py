@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -18,6 +19,7 @@ from ...core.problems import BattledecksError
 from ...core.scoring import Standings, format_score
 from ...results._words import names
 from ...results.table import results_table, table_text
+from ..widgets.big_text import BigText
 from ..widgets.key_footer import KeyFooter
 from .base import AppScreen, AppModal
 
@@ -32,7 +34,7 @@ class StandingsScreen(AppScreen[None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Lineup"),
-        Binding("r", "reveal", "Reveal winner"),
+        Binding("r", "reveal", "Reveal"),
         Binding("S", "sudden_death", "Sudden death", key_display="S"),
     ]
 
@@ -40,6 +42,21 @@ class StandingsScreen(AppScreen[None]):
         super().__init__()
         self.table_text = ""
         """The table as plain text, as wide as it is shown."""
+        self.revealed = False
+        """The winner has been revealed: the award lines may show."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "sudden_death":
+            return bool(self.is_mounted and self.standings.sudden_death is not None and self._to_draw())
+        return True
+
+    def _to_draw(self) -> list[str]:
+        """Tied presenters still without a deck for the sudden-death round."""
+        sudden = self.standings.sudden_death
+        if sudden is None:
+            return []
+        show = self.app.show
+        return [n for n in sudden.presenters if show.presenter(n, sudden.round).deck is None]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True, icon="")
@@ -54,6 +71,7 @@ class StandingsScreen(AppScreen[None]):
 
     def on_screen_resume(self) -> None:
         self._show_on_projector("standings")
+        self.refresh_standings()
 
     def _show_on_projector(self, stage: str) -> None:
         try:
@@ -78,15 +96,25 @@ class StandingsScreen(AppScreen[None]):
         width = max(40, self.size.width - 4)
         # The same table as `battledecks results`: it drops detail to fit the width.
         console = Console(file=io.StringIO(), width=width)
-        self.query_one("#table", Static).update(results_table(standings, event, console))
-        self.table_text = table_text(standings, event, width)
+        # No winner, runners-up or fan favourite until the host reveals them (r): the room may be watching.
+        awards = self.revealed or self.app.show.last_reveal() == "winner"
+        self.query_one("#table", Static).update(results_table(standings, event, console, awards=awards))
+        self.table_text = table_text(standings, event, width, awards=awards)
         banner = self.query_one("#sudden", Static)
         tied = standings.needs_sudden_death
-        if tied:
-            banner.update(f"Tie for first between {names(tied)}: press S to draw a sudden-death round.")
+        sudden = standings.sudden_death
+        if tied and sudden is not None:
+            if self._to_draw():
+                banner.update(f"Tie for first between {names(tied)}: press S to draw a sudden-death round.")
+            else:
+                banner.update(
+                    f"Sudden death, round {sudden.round}: {names(tied)} each present one more deck. "
+                    "Run their talks from the lineup (Escape)."
+                )
             banner.remove_class("-hidden")
         else:
             banner.add_class("-hidden")
+        self.refresh_bindings()
 
     def action_close(self) -> None:
         self._show_on_projector("hidden")
@@ -97,8 +125,13 @@ class StandingsScreen(AppScreen[None]):
         if not standings.ranked:
             self.notify("No talk has been scored yet.", severity="warning")
             return
-        self._show_on_projector("winner")
-        self.app.push_screen(RevealScreen(standings))
+
+        def done(winner_shown: bool | None) -> None:
+            if winner_shown:
+                self.revealed = True
+            self.refresh_standings()
+
+        self.app.push_screen(RevealScreen(standings), done)
 
     def action_sudden_death(self) -> None:
         from .draw import DrawScreen
@@ -114,58 +147,129 @@ class StandingsScreen(AppScreen[None]):
             return
         for name, result in reversed(results):
             self.app.push_screen(DrawScreen(name, result))
-        self.notify(
-            f"Sudden death, round {round_}: {names(list(standings.sudden_death.presenters))} present again. "
-            "Run their talks from the lineup.",
-            timeout=10,
-        )
+        self.refresh_standings()
 
 
-class RevealScreen(AppModal[None]):
-    """The final reveal: winner, runners-up and fan favourite, big."""
+PLACE_WORDS = {3: "third", 2: "second"}
+
+
+@dataclass(frozen=True)
+class RevealStep:
+    """One step of the reveal: a place and who holds it."""
+
+    stage: str
+    """What :meth:`Show.reveal` records, so the room's screen can follow."""
+    heading: str
+    names: str
+
+
+def reveal_steps(standings: Standings) -> list[RevealStep]:
+    """Third place, then second, then the winner (places nobody holds are left out; ties share one step)."""
+    awards = standings.awards
+    places: dict[int, list[str]] = {}
+    for rank, name in awards.runners_up:
+        places.setdefault(rank, []).append(name)
+    steps = []
+    for rank in sorted(places, reverse=True):
+        held = places[rank]
+        word = PLACE_WORDS.get(rank, f"place {rank}")
+        heading = f"Joint {word}" if len(held) > 1 else f"{word.capitalize()} place"
+        steps.append(RevealStep(PLACE_WORDS.get(rank, "second"), heading, names(held)))
+    if awards.decided_by == "pending":
+        heading = "Tied for first: sudden death decides!"
+    elif len(awards.winners) > 1:
+        heading = "Joint winners"
+    else:
+        heading = "The winner is"
+    steps.append(RevealStep("winner", heading, names(awards.winners)))
+    return steps
+
+
+class RevealScreen(AppModal[bool]):
+    """The reveal with a build-up: third place, second, then the winner, each name big.
+
+    Enter (or space) goes on to the next place; each step is recorded with
+    :meth:`Show.reveal`, so the room's screen follows. Dismisses with True once
+    the winner has been shown.
+    """
 
     DEFAULT_CSS = """
     RevealScreen { align: center middle; background: $background 90%; }
     RevealScreen > Vertical {
-        width: 80%; height: auto; border: double $success; background: $surface; padding: 1 2;
+        width: 90%; height: auto; border: double $success; background: $surface; padding: 1 2;
     }
     RevealScreen Static { width: 100%; text-align: center; height: auto; }
-    RevealScreen #winner { text-style: bold; color: $success; padding: 1 0; }
+    RevealScreen #heading { text-style: bold; color: $text-muted; }
+    RevealScreen #name { width: 100%; height: 5; color: $text; background: $surface; }
+    RevealScreen #name.-winner { color: $success; }
     RevealScreen #fan { color: $warning; padding: 1 0 0 0; }
     """
     BINDINGS = [
-        Binding("escape,enter", "close", "Close"),
+        Binding("enter,space", "next", "Next place"),
+        Binding("enter,space", "close", "Close"),
+        Binding("escape", "close", "Close"),
         Binding("c", "save_card", "Save results card"),
     ]
 
     def __init__(self, standings: Standings) -> None:
         super().__init__()
         self.standings = standings
+        self.steps = reveal_steps(standings)
+        self.step = -1
+        """Index of the step showing."""
+
+    @property
+    def at_winner(self) -> bool:
+        return self.step == len(self.steps) - 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return not self.at_winner
+        return True
 
     def compose(self) -> ComposeResult:
-        awards = self.standings.awards
-        event = self.app.show.event
         with Vertical():
-            yield Static(f"{event.name}")
-            if awards.decided_by == "pending":
-                headline = f"Tie for first: {names(awards.winners)}. Sudden death decides!"
-            elif len(awards.winners) > 1:
-                headline = f"Joint winners: {names(awards.winners)}"
-            else:
-                headline = f"The winner is {names(awards.winners)}!"
-            yield Static(headline, id="winner")
-            if awards.decided_by in ("audience", "sudden-death"):
-                yield Static(f"(the tie was broken by {awards.decided_by.replace('-', ' ')})")
-            for rank, name in awards.runners_up:
-                yield Static(f"{rank}. {name}")
-            if awards.fan_favourites:
-                yield Static(
-                    f"Fan favourite: {names(awards.fan_favourites)} ({format_score(awards.fan_score)})", id="fan"
-                )
+            yield Static(self.app.show.event.name, id="event")
+            yield Static("", id="heading")
+            yield BigText("", max_lines=2, id="name")
+            yield Static("", id="note")
+            yield Static("", id="fan")
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        self.on_resize()
+        self.action_next()
+
+    def on_resize(self) -> None:
+        # As big as the box allows, leaving room for the lines around it.
+        height = self.size.height
+        self.query_one("#name", BigText).styles.height = max(3, min(height - 10, height // 2))
+
+    def action_next(self) -> None:
+        if self.at_winner:
+            return
+        self.step += 1
+        step = self.steps[self.step]
+        try:
+            self.app.show.reveal(step.stage)
+        except BattledecksError as error:
+            self.notify(str(error), severity="warning")
+        self.query_one("#heading", Static).update(step.heading)
+        name = self.query_one("#name", BigText)
+        name.update(step.names)
+        if self.at_winner:
+            name.add_class("-winner")
+            awards = self.standings.awards
+            if awards.decided_by in ("audience", "sudden-death"):
+                self.query_one("#note", Static).update(f"(the tie was broken by {awards.decided_by.replace('-', ' ')})")
+            if awards.fan_favourites:
+                self.query_one("#fan", Static).update(
+                    f"Fan favourite: {names(awards.fan_favourites)} ({format_score(awards.fan_score)})"
+                )
+        self.refresh_bindings()
+
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.at_winner)
 
     def action_save_card(self) -> None:
         from ...results.card import render_card

@@ -85,7 +85,7 @@ class BigText(Widget):
         """The string the text is sized as, if any."""
         return self._fit_as
 
-    def update(self, text: str, *, fit_as: str | None | object = _UNSET) -> None:
+    def update(self, text: str, *, fit_as: str | object | None = _UNSET) -> None:
         """Show ``text`` (and size it as ``fit_as``, if given); does nothing when nothing changed."""
         changed = text != self._text
         if fit_as is not _UNSET and fit_as != self._fit_as:

@@ -1,0 +1,73 @@
+"""Standings hide the winner until the host reveals; the reveal builds up third, second, winner; sudden death's banner follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from battledecks.core.record import read_entries
+from battledecks.core.show import Show
+from battledecks.ui.screens.draw import DrawScreen
+from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
+from battledecks.ui.widgets.big_text import BigText
+from tests.builders import build_event
+from tests.ui.test_lineup import footer_text
+from tests.ui.test_standings import scored, tied_event
+from tests.waiting import wait_until
+
+AWARDS = ("Winner", "Runner-up", "Runners-up", "Fan favourite")
+
+
+def award_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip().startswith(AWARDS)]
+
+
+async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="night", order="listed", scoring={"judges": ["J1"]})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    scored(show, "Ada", 9, 5)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        standings = app.screen
+        assert isinstance(standings, StandingsScreen)
+        # One talk of three: nothing on screen says who wins.
+        assert award_lines(standings.table_text) == [] and "Ada" in standings.table_text
+        scored(app.show, "Brian", 7, 9)
+        scored(app.show, "Chen", 8, 6)
+        await pilot.pause()
+        assert award_lines(standings.table_text) == []
+        await pilot.press("r")
+        reveal = app.screen
+        assert isinstance(reveal, RevealScreen)
+        name = reveal.query_one("#name", BigText)
+        seen = []
+        for _ in range(3):
+            await pilot.pause()
+            seen.append((str(reveal.query_one("#heading").content), name.text, name.is_big))
+            await pilot.press("enter")
+        assert seen == [("Third place", "Brian", True), ("Second place", "Chen", True), ("The winner is", "Ada", True)]
+        await pilot.pause()
+        assert app.screen is standings
+        assert any(line.strip().startswith("Winner") and "Ada" in line for line in award_lines(standings.table_text))
+    stages = [e["stage"] for e in read_entries(path.with_name("night.record.yaml")) if e["kind"] == "reveal"]
+    assert stages == ["standings", "third", "second", "winner", "standings"]
+
+
+async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+    path, _ = tied_event(event_dir, seeds, wall)
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        screen = app.screen
+        banner = screen.query_one("#sudden")
+        assert "press S" in str(banner.content)
+        await wait_until(pilot, lambda: "S Sudden death" in footer_text(screen), "S in the footer")
+        await pilot.press("S")
+        for _ in range(2):
+            assert isinstance(app.screen, DrawScreen)
+            await pilot.press("space", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "press S" not in str(banner.content) and "round 2" in str(banner.content)
+        await wait_until(pilot, lambda: "Sudden death" not in footer_text(screen), "S gone from the footer")
+        assert "(tied for first" not in screen.table_text

@@ -1,0 +1,149 @@
+"""The check cache: an unchanged library is re-checked without decoding, a change is always noticed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from battledecks.core import check_cache, check_slides
+from battledecks.core.check import check_paths
+from battledecks.core.record import RecordError
+from battledecks.core.show import Show
+from tests.builders import build_deck, build_event
+
+
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
+    """Every slide decoded in this process from now on; a fresh cache file and an empty memory."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(check_slides, "_slide_cache", {})
+    monkeypatch.setattr(check_cache, "_loaded", set())
+    # One by one, so the spy sees each decode in order.
+    monkeypatch.setattr(check_cache, "PARALLEL_FROM", 10**9)
+    seen: list[Path] = []
+    real = check_slides._check_image
+
+    def spy(path: Path, size: int) -> check_slides.SlideCheck:
+        seen.append(path)
+        return real(path, size)
+
+    monkeypatch.setattr(check_slides, "_check_image", spy)
+    return seen
+
+
+def forget_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a new process: only the cache file is left."""
+    monkeypatch.setattr(check_slides, "_slide_cache", {})
+    monkeypatch.setattr(check_cache, "_loaded", set())
+
+
+def library(root: Path, count: int = 3) -> Path:
+    for i in range(count):
+        build_deck(root / "decks" / f"deck-{i}")
+    return root / "decks"
+
+
+def test_second_check_decodes_nothing(tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    decks = library(tmp_path)
+    first = check_paths([decks])
+    assert first.ok and len(decoded) == 36
+    assert check_cache.cache_file().exists()
+    forget_memory(monkeypatch)
+    decoded.clear()
+    second = check_paths([decks])
+    assert decoded == []
+    assert [p.as_dict() for p in second.problems] == [p.as_dict() for p in first.problems]
+    assert second.describe() == first.describe()
+
+
+def test_changed_added_removed_and_broken_files_are_noticed(
+    tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = library(tmp_path)
+    assert check_paths([decks]).ok
+    forget_memory(monkeypatch)
+    decoded.clear()
+    changed = decks / "deck-0" / "slide3.png"
+    shutil.copy(decks / "deck-1" / "slide5.png", changed)  # other bytes: same image as in deck-1
+    (decks / "deck-1" / "slide12.png").unlink()  # removed: 11 slides
+    broken = decks / "deck-2" / "slide1.png"
+    broken.write_bytes(broken.read_bytes()[:40])  # truncated
+    build_deck(decks / "deck-new")  # added
+    report = check_paths([decks])
+    assert sorted(p.name for p in decoded if p.parent.name != "deck-new") == ["slide1.png", "slide3.png"]
+    assert sum(1 for p in decoded if p.parent.name == "deck-new") == 12
+    text = "\n".join(str(p) for p in report.problems)
+    assert "deck-1: has 11 slides, needs 12" in text
+    assert f"{broken}" in text and report.errors >= 2
+    assert f"{changed}: same image as" in text or "same image as" in text
+    assert "4 decks" in report.describe()
+
+
+def test_no_cache_decodes_everything_and_keeps_nothing(
+    tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decks = library(tmp_path, 1)
+    check_paths([decks])
+    forget_memory(monkeypatch)
+    decoded.clear()
+    monkeypatch.setattr(check_cache, "enabled", False)
+    before = check_cache.cache_file().read_bytes()
+    check_paths([decks])
+    assert len(decoded) == 12
+    assert check_cache.cache_file().read_bytes() == before
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    decks = library(tmp_path, 1)
+    check_cache.cache_file().parent.mkdir(parents=True)
+    check_cache.cache_file().write_text('{"format": 1, "slides": [[1, 2], "nonsense"]', encoding="utf-8")
+    assert check_paths([decks]).ok
+    assert len(decoded) == 12
+    data = json.loads(check_cache.cache_file().read_text(encoding="utf-8"))
+    assert data["format"] == 1 and len(data["slides"]) == 12
+
+
+def test_slides_are_checked_on_every_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(check_slides, "_slide_cache", {})
+    monkeypatch.setattr(check_cache, "_loaded", set())
+    decks = library(tmp_path, 3)
+    told: list[tuple[int, int]] = []
+    slides = check_cache.slides_of(sorted(decks.iterdir()))
+    assert check_cache.warm(slides, workers=2, progress=lambda d, t: told.append((d, t))) == 36
+    assert told[0] == (0, 36) and told[-1] == (36, 36)
+    assert all(check_slides.known(p) for p in slides)
+    # Already known: nothing more to do.
+    assert check_cache.warm(slides, workers=2) == 0
+
+
+def test_the_show_opens_before_its_decks_are_checked(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    event = build_event(event_dir / "events", name="night")
+    show = Show.open(event, seed_source=seeds, clock=wall, scan=False)
+    assert not show.scan.finished and show.decks == {}
+    with pytest.raises(RecordError, match="still being checked"):
+        show.draw_for("Ada")
+    seen = []
+    scan = show.scan_decks(seen.append)
+    assert scan.finished and scan.decks == 6 and len(show.decks) == 6
+    assert seen[-1].finished and "6 decks checked" == seen[-1].describe()
+    assert show.draw_for("Ada").deck.id in show.decks
+
+
+def test_the_drawn_deck_is_decoded_again_whatever_the_cache_says(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    event = build_event(event_dir / "events", name="night")
+    show = Show.open(event, seed_source=seeds, clock=wall)
+    deck = show.decks[show.draw_for("Ada").deck.id]
+    slide = deck.slides[4]
+    st = slide.stat()
+    data = slide.read_bytes()
+    # Damaged in place with the same size and time: the cache cannot tell.
+    slide.write_bytes(data[:60] + bytes(len(data) - 60))
+    os.utime(slide, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert check_slides.check_image(slide).ok
+    broken = show.verify_deck("Ada")
+    assert broken and str(slide) in str(broken[0])
