@@ -58,7 +58,7 @@ class BattledecksApp(App[None]):
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
         self.decks_scanned: Signal[DeckScan] = Signal(self, "decks_scanned")
         """How far the check of the decks folder has come; the lineup shows it and a waiting draw starts when it ends."""
-        self.bug_keeper = BugKeeper(errors_log_for(show.record.path), self._bug_notice)
+        self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
 
     def on_unmount(self) -> None:

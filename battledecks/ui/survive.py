@@ -71,9 +71,9 @@ def install() -> None:
         MessagePump._dispatch_message = _guarded_dispatch  # type: ignore[method-assign]
 
 
-def errors_log_for(record_path: Path) -> Path:
-    """``events/demo.record.yaml`` -> ``events/demo.errors.log``."""
-    return record_path.with_name(record_path.name.removesuffix(".record.yaml") + ".errors.log")
+def errors_log_for(event_path: Path) -> Path:
+    """``events/demo.yaml`` keeps its errors in ``events/demo.errors.log``, beside its record."""
+    return event_path.with_name(event_path.stem + ".errors.log")
 
 
 class BugKeeper:
