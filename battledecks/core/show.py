@@ -27,7 +27,7 @@ from . import check_cache
 from .check import check_deck, failing_deck_ids
 from .check_slides import check_image
 from .clock import Phase, TalkClock
-from .decks import Deck, DeckError, load_decks
+from .decks import Deck, DeckError, deck_paths, load_deck, load_decks, load_pdf_deck
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .words import plural
@@ -469,9 +469,24 @@ class Show:
         Raises:
             DeckError: the decks folder cannot be read (the decks known so far are kept).
         """
-        decks = load_decks(self.event.decks)
-        known = set(self.decks)
-        fresh = [d for d in decks if d.id not in known]
+        try:
+            paths, _ = deck_paths(self.event.decks)
+        except OSError as error:
+            raise DeckError(f"{self.event.decks}: cannot read decks folder: {error.strerror or error}") from None
+        # Only decks new to the folder are read and checked: one listing, however big the library.
+        # A deck changed in place is caught when it is drawn (verify_deck, just before its talk).
+        known = {d.path: d for d in self.decks.values()}
+        decks: list[Deck] = []
+        fresh: list[Deck] = []
+        for path in paths:
+            deck = known.get(path)
+            if deck is None:
+                try:
+                    deck = load_deck(path) if path.is_dir() else load_pdf_deck(path)
+                except DeckError:
+                    continue
+                fresh.append(deck)
+            decks.append(deck)
         if fresh:
             self.failing = self.failing | failing_deck_ids(fresh, self.event.slides)
         self.decks = {d.id: d for d in decks}
