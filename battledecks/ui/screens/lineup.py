@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
 from ...core.problems import BattledecksError
+from ...core.words import plural
 from ...core.show import TALK_STEPS, DeckScan, Status
 from ...render.detect import current_detection
 from ...results.table import shorten
@@ -222,8 +223,8 @@ class LineupScreen(AppScreen[None]):
         scanned = show.scan.finished
         self.query_one("#summary", Static).update(
             f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
-            + (f"{supply.decks} unseen decks" if scanned else escape(show.scan.describe()))
-            + (f" · {supply.topics} topics left" if event.topics else "")
+            + (f"{plural(supply.decks, 'unseen deck')}" if scanned else escape(show.scan.describe()))
+            + (f" · {plural(supply.topics, 'topic')} left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
             + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
             + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")

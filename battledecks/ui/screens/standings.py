@@ -281,4 +281,7 @@ class RevealScreen(AppModal[bool]):
         except OSError as error:
             self.notify(f"{out}: cannot save: {error.strerror or error}", severity="error")
             return
+        except BattledecksError as error:
+            self.notify(str(error), severity="error")
+            return
         self.notify(f"Results card saved to {out}", timeout=10)
