@@ -29,7 +29,7 @@ from .pdf import is_pdf_file
 from .problems import Problem, os_problem, printable, shown_path
 from .problems import error as _error
 from .problems import warning as _warning
-from .words import some_names
+from .words import plural, some_names
 
 DEFAULT_SLIDES = 12
 """Slides a deck needs when no event says otherwise."""
@@ -78,7 +78,7 @@ def _slide_count_problem(folder: Path, count: int, slides: int | None) -> Proble
         needs = f", needs {slides}" if slides else ""
         return _error(folder, f"has no slides{needs}")
     if slides is not None and count != slides:
-        return _error(folder, f"has {count} slides, needs {slides}")
+        return _error(folder, f"has {plural(count, 'slide')}, needs {slides}")
     return None
 
 

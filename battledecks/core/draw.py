@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .decks import Deck
+from .words import plural
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def why_not(deck: Deck, *, presenter: str, slides: int, taken: set[str], shown_b
     if deck.id in failing or not deck.ok:
         return "fails check"
     if deck.slide_count != slides:
-        return f"has {deck.slide_count} slides, not {slides}"
+        return f"has {plural(deck.slide_count, 'slide')}, not {slides}"
     if deck.id in taken:
         return "already drawn at this event"
     if deck.id in shown_before:

@@ -111,3 +111,14 @@ def test_every_allowed_deck_can_be_drawn(n: int) -> None:
     pool = [deck(i) for i in range(n)]
     seen = {draw(pool, [], seed).deck.id for seed in range(40 * n)}
     assert seen == {d.id for d in pool}
+
+
+def test_one_slide_is_said_in_the_singular(tmp_path) -> None:  # noqa: ANN001
+    from battledecks.core.check import check_deck
+    from battledecks.core.decks import load_deck
+    from battledecks.core.draw import why_not
+    from tests.builders import build_deck
+
+    deck = load_deck(build_deck(tmp_path / "one", slides=1))
+    assert [p.message for p in check_deck(deck, 12)][0] == "has 1 slide, needs 12"
+    assert why_not(deck, presenter="Ada", slides=12, taken=set(), shown_before=set(), failing=set()) == "has 1 slide, not 12"
