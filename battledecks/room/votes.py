@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from battledecks.core.atomic import fsync_dir
 from battledecks.core.problems import BattledecksError
@@ -454,15 +455,7 @@ class VoteStore:
     def submit(self, token: str | None, value: object, code: object, client: str = "") -> concurrent.futures.Future[Outcome]:
         """Check a vote and, if it may count, queue it; the future gives the outcome once it is committed."""
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
-        checked = self.check(token, value, code, client)
-        if isinstance(checked, Refused):
-            future.set_result(checked)
-            return future
-        current, phone, number = checked
-        with self._lock:
-            changed = phone in self._tally
-        accepted = Accepted(current, number, changed)
-        self._queue.put(_Vote(current.id, phone, number, self.clock(), future, accepted))
+        self._enqueue(future, token, value, code, client)
         return future
 
     def submit_async(self, token: str | None, value: object, code: object, client: str = "") -> asyncio.Future[Outcome]:
@@ -473,15 +466,22 @@ class VoteStore:
         """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Outcome] = loop.create_future()
+        self._enqueue(future, token, value, code, client, loop)
+        return future
+
+    def _enqueue(
+        self, future: Any, token: str | None, value: object, code: object, client: str,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        """Settle ``future`` at once with a refusal, or queue the vote for the writer, which settles it after the commit."""
         checked = self.check(token, value, code, client)
         if isinstance(checked, Refused):
             future.set_result(checked)
-            return future
+            return
         current, phone, number = checked
         with self._lock:
             changed = phone in self._tally
         self._queue.put(_Vote(current.id, phone, number, self.clock(), future, Accepted(current, number, changed), loop))
-        return future
 
     def cast(self, token: str | None, value: object, code: object, client: str = "", timeout: float = 10) -> Outcome:
         """:meth:`submit` and wait for the commit."""
