@@ -482,7 +482,7 @@ def test_checking_a_pdf_deck_opens_it_once_and_draws_nothing(tmp_path: Path, mon
     decks = load_decks(tmp_path / "decks")  # what the show does: list, then leave out failing decks
     assert failing_deck_ids(decks, 40) == set()
     assert len(opened) == 1
-    assert not cache_home.exists()
+    assert not pdf.default_cache_dir().exists(), "no page is drawn"
 
 
 def test_shrinking_in_bands_gives_what_one_reduce_gives(tmp_path: Path) -> None:
