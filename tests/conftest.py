@@ -66,3 +66,11 @@ def no_unseen_bugs(request: pytest.FixtureRequest):  # noqa: ANN201
         return
     new = survive.REPORTED[start:]
     assert not new, f"the app hit {len(new)} bug(s) it survived: {new[0]!r}"
+
+
+@pytest.fixture(autouse=True)
+def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with nothing waiting to be written to the check cache, so no test writes another's results."""
+    from battledecks.core import check_cache
+
+    monkeypatch.setattr(check_cache, "_dirty", False)
