@@ -27,7 +27,7 @@ from . import check_cache
 from .check import check_deck, failing_deck_ids
 from .check_slides import check_image
 from .clock import Phase, TalkClock
-from .decks import Deck, DeckError, deck_paths, load_deck, load_decks, load_pdf_deck
+from .decks import Deck, DeckError, deck_paths, load_deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .words import plural
@@ -482,7 +482,7 @@ class Show:
             deck = known.get(path)
             if deck is None:
                 try:
-                    deck = load_deck(path) if path.is_dir() else load_pdf_deck(path)
+                    deck = load_deck(path)
                 except DeckError:
                     continue
                 fresh.append(deck)
