@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.text import json_text, visible
+from ..core.words import plural
 
 NAME = "votes"
 HELP = "the phones' votes per round from the vote database; --rebuild writes them to the record"
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     for r in rows:
         turn = f" (round {r.turn})" if r.turn != 1 else ""
         state = "open" if r.open else "closed"
-        result = f"{r.votes} votes, mean {r.mean:.2f}" if r.votes and r.mean is not None else "no votes"
+        result = f"{plural(r.votes, 'vote')}, mean {r.mean:.2f}" if r.votes and r.mean is not None else "no votes"
         print(visible(f"  vote {r.id}: {r.presenter}{turn}: {result}, {state}; the record: {r.recorded}"))
     print("Refused: " + (", ".join(f"{k} {v}" for k, v in sorted(refused.items())) if refused else "none"))
     for line in changed:
@@ -94,7 +95,7 @@ def _rows(results: list, rounds: dict) -> list[Row]:  # noqa: ANN001 - Result an
         elif v.open:
             recorded, differs = "open", False
         else:
-            recorded = f"{v.votes} votes, mean {v.mean:.2f}" if v.votes and v.mean is not None else "no votes"
+            recorded = f"{plural(v.votes, 'vote')}, mean {v.mean:.2f}" if v.votes and v.mean is not None else "no votes"
             differs = not r.open and (v.votes or 0, v.mean) != (r.count, mean)
         rows.append(Row(r.id, r.presenter, r.turn, r.count, mean, r.open, recorded, differs))
     return rows
@@ -123,7 +124,7 @@ def _rebuild(event_path: Path, rows: list[Row]) -> list[str]:
             except RecordError as error:
                 said.append(f"vote {row.id} on {row.presenter}: not rebuilt: {error}")
                 continue
-            result = f"audience {row.mean:.2f} from {row.votes} votes" if row.votes and row.mean is not None else "no votes"
+            result = f"audience {row.mean:.2f} from {plural(row.votes, 'vote')}" if row.votes and row.mean is not None else "no votes"
             said.append(f"vote {row.id} on {row.presenter}: rebuilt, {result}")
     finally:
         lock.release()

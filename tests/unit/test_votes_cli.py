@@ -13,13 +13,9 @@ from battledecks.core.show import Show
 from battledecks.room.votes import votes_path_for
 from battledecks.room.votes_web import desk_for_show
 from tests.builders import build_event, present
+from tests.unit.test_vote_at_end import vote
 
 PHONES = {"judges": ["J1"], "audience": {"vote": "phones"}}
-
-
-def vote(desk, *values: str) -> None:  # noqa: ANN001
-    for value in values:
-        assert type(desk.store.cast(desk.store.token(), value, desk.store.code)).__name__ == "Accepted"
 
 
 @pytest.fixture
@@ -79,7 +75,7 @@ def test_rebuild_writes_the_databases_results_to_a_record_that_lost_them(voted: 
     show.close_vote(1, 2.0)  # a wrong result written by hand
     assert main(["votes", str(voted)]) == 0
     out = capsys.readouterr().out
-    assert "the record: 1 votes, mean 2.00" in out and "1 closed round(s) differ" in out
+    assert "the record: 1 vote, mean 2.00" in out and "1 closed round(s) differ" in out
 
     assert main(["votes", str(voted), "--rebuild"]) == 0
     out = capsys.readouterr().out
