@@ -124,6 +124,8 @@ class LineupScreen(AppScreen[None]):
         """A presenter whose draw waits for the check of the decks folder to end."""
         self._start_waiting: tuple[str, int] | None = None
         """A presenter (and round) whose talk starts as soon as their PDF deck's slides are drawn."""
+        self._preparing: Progress | None = None
+        """How far the drawing of a drawn PDF deck's pages has come, while it goes on."""
 
     def on_mount(self) -> None:
         self.app.changed.subscribe(self, self._on_change)
@@ -178,12 +180,17 @@ class LineupScreen(AppScreen[None]):
 
     def _on_slides(self, progress: Progress) -> None:
         """The host's line about a drawn PDF deck's pages being drawn (never anything of the deck itself)."""
+        self._preparing = None if progress.finished else progress
+        self._show_preparing()
+        if progress.finished and progress.error is not None and not progress.waited:
+            # Said now, while there is time to veto the deck; a start would say it again.
+            self.notify(f"{progress.error}. Veto the deck (v) to draw another.", title=CANNOT_DRAW, severity="error", timeout=20)
+
+    def _show_preparing(self) -> None:
         line = self.query_one("#preparing", Static)
-        if progress.finished:
+        progress = self._preparing
+        if progress is None:
             line.add_class("-hidden")
-            if progress.error is not None and not progress.waited:
-                # Said now, while there is time to veto the deck; a start would say it again.
-                self.notify(f"{progress.error}. Veto the deck (v) to draw another.", title=CANNOT_DRAW, severity="error", timeout=20)
             return
         whose = f"{progress.presenter}'s" if self.app.show.has(progress.presenter) else "the drawn"
         text = f"Preparing the slides of {whose} deck… {progress.done} of {progress.total}"
@@ -419,6 +426,7 @@ class LineupScreen(AppScreen[None]):
             self.app.push_screen(StageScreen(name, round, files=files), after)
 
         if not self.app.slides.when_ready(name, round, ready):
+            self._show_preparing()
             self.notify(f"{name}'s talk starts as soon as the slides of the deck are drawn.", title="Preparing the slides")
 
     def action_scores(self) -> None:
