@@ -88,12 +88,15 @@ class LineupScreen(AppScreen[None]):
         Binding("shift+down", "move(1)", "Move", key_display="⇧↑↓", show=False),
         Binding("z", "undo_move", "Undo"),
         Binding("q", "quit", "Quit"),
+        Binding("f2", "final_vote", "Phone vote"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers what works now for the selected presenter.
         if action == "undo_move":
             return bool(self._moves)
+        if action == "final_vote":
+            return self._final_desk() is not None
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -110,7 +113,27 @@ class LineupScreen(AppScreen[None]):
             yield DataTable(id="lineup", cursor_type="row", zebra_stripes=True)
             yield Static(id="hint")
             yield Static(id="preparing", classes="-hidden")
+            if (desk := self._final_desk()) is not None:
+                from ...room.votes_console import FinalVotePanel
+
+                yield FinalVotePanel(desk, id="final-vote")
         yield KeyFooter()
+
+    def _final_desk(self):  # noqa: ANN202
+        """The phones' vote desk when the room votes on every presenter at the end, else None."""
+        desk = getattr(self.app, "votes", None)
+        return desk if desk is not None and self.app.show.event.scoring.audience_when == "at-end" else None
+
+    def action_final_vote(self) -> None:
+        from ...room.votes_console import FinalVotePanel, step_final_vote
+
+        try:
+            said = step_final_vote(self._final_desk(), self.app.show)
+        except BattledecksError as error:
+            self._fail(error)
+            return
+        self.notify(said, title="Phone vote")
+        self.query_one(FinalVotePanel).show_state()
 
     def __init__(self) -> None:
         super().__init__()
