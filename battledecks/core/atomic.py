@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .problems import BattledecksError
 
-
 TEMP_SUFFIX = ".tmp"
 
 

@@ -424,6 +424,10 @@ class Show:
         deck = self.deck_of(presenter, round)
         if deck is None:
             return []
+        return self.verify(deck)
+
+    def verify(self, deck: Deck) -> list[Problem]:
+        """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
         problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
         for slide in deck.slides:
             problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
