@@ -65,6 +65,8 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
         await until(lambda: app.query_one("#bar").size.height == 8, what="the bar to grow with the screen")
         room_show.abort_talk(time.monotonic(), reason="test")
         await until(lambda: "Talk stopped" in text(app, "#curtain-text"), what="the abort")
+        # The slides leave the screen with the talk (a kitty picture would stay above the text).
+        await until(lambda: not app.query("#slides SlideView"), what="the slides to go")
 
         room_show.reveal("standings")
         await until(lambda: switcher.current == "standings", what="the standings")

@@ -26,11 +26,10 @@ async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: 
         assert isinstance(app.screen, HelpScreen)
         assert ("space", "Reveal now") in app.screen.keys
         await pilot.press("escape")
-        assert revealed == []
         await pilot.press("space")
         await wait_until(pilot, lambda: "Reveal now" not in footer_text(draw), "Reveal now gone from the footer")
         assert draw.revealed and "Done" in footer_text(draw)
-        assert revealed == ["Ada"], "the audience screens are told when the host reveals"
+        assert revealed == ["Ada"], "the audience screens are told once, when the host reveals"
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen) and "Reveal now" not in dict(app.screen.keys).values()
 

@@ -198,6 +198,8 @@ class AudienceApp(App[None]):
     # --- what to show ---------------------------------------------------------------
 
     def _show(self, view: str) -> None:
+        if view != "talk":
+            self._drop_slides(fetch_again=True)
         if view != self.view:
             self.view = view
             self.query_one(ContentSwitcher).current = view
@@ -307,6 +309,7 @@ class AudienceApp(App[None]):
             since = float(ended["at"]) if isinstance(ended, dict) else now
             if now - since > ABORT_SHOWN:
                 return False, None
+            self._drop_slides()
             self._curtain("", "Talk stopped")
             self._paused(False)
             self.query_one("#slide-no", Label).update("Talk stopped")
@@ -316,6 +319,7 @@ class AudienceApp(App[None]):
             end = clock.due_at(clock.slides)
             if now - end > TIME_UP_SHOWN:
                 return False, None
+            self._drop_slides()
             self._curtain("", "Time!")
             self.query_one("#remaining", BigText).update("0:00")
             self._paused(False)
@@ -365,6 +369,21 @@ class AudienceApp(App[None]):
 
     # --- slides ------------------------------------------------------------------------
 
+    def _drop_slides(self, fetch_again: bool = False) -> None:
+        """Take the talk's slides off the screen once the room no longer sees them.
+
+        Hiding is not enough: a kitty picture stays above the text until its
+        view is removed (which deletes it in the terminal). ``fetch_again``:
+        the talk may still be on (the host was lost), so a later state puts
+        its slides back.
+        """
+        slides = self.query_one("#slides")
+        if slides.children:
+            slides.remove_children()
+            self._slides_ready = None
+            if fetch_again:
+                self._talk_key = None
+
     def _new_talk(self, key: tuple[Any, ...], talk: dict[str, Any], clock: TalkClock) -> None:
         self._talk_key = key
         self._slides_ready = None
@@ -401,8 +420,9 @@ class AudienceApp(App[None]):
         paths = [path for path in got if path is not None]
         if len(paths) != count:
             return
-        if key != self._talk_key:
-            return
+        talk = (self.state or {}).get("talk")
+        if key != self._talk_key or not isinstance(talk, dict) or talk.get("ended") is not None:
+            return  # another talk since, or this one is over: the room no longer sees its slides
         view = SlideView(paths, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
         await self.query_one("#slides").mount(view)
         self._slides_ready = key
