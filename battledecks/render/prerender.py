@@ -191,10 +191,7 @@ class SlideCache:
         cols, rows = gen.cells
         cell_w, cell_h = self.cell_pixels
         aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
-        # In truecolor whatever the terminal: Textual dims these colours and
-        # then maps them to the terminal's palette, which a dithered 256-colour
-        # picture would not survive.
-        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect), TRUECOLOR)
+        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect), self.color_system)
         with self._lock:
             self._backdrop = (key, strips)
         return strips
