@@ -19,7 +19,7 @@ from . import __version__
 from .core.problems import BattledecksError
 from .core.text import visible
 
-COMMANDS = ("run", "rehearse", "screen", "check", "draw", "results", "history", "import", "generate", "sheet", "retire")
+COMMANDS = ("run", "rehearse", "screen", "check", "draw", "results", "votes", "history", "import", "generate", "sheet", "retire")
 """Subcommands in the order ``--help`` lists them; each is a module in ``battledecks.commands``."""
 
 

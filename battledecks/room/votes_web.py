@@ -65,26 +65,29 @@ class VoteDesk:
         self.version = 0
         """Goes up with every round opened or closed."""
         self._changed: asyncio.Event | None = None
-        self.pages: dict[tuple[int, bool], str] = {}
-        """The page as most phones load it, made once per version."""
+        self.pages: dict[object, str] = {}
+        """The page as most phones load it and the state as JSON, made once per version."""
         self.last: Result | None = None
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
         self.phone_url: str | None = None
+        """What the QR code says: this server's /vote with the room code, as phones reach it."""
         self.announce: Callable[[str], None] | None = None
         """Tells the audience screens the vote changed (the room server's ``publish``)."""
-        """What the QR code says: this server's /vote with the room code, as phones reach it."""
+        self.step: tuple[int, int] | None = None
+        """In the vote on every presenter at the end: the open vote's place (1 of 5)."""
 
     # --- the host's commands ----------------------------------------------------
 
-    def open(self, presenter: str, turn: int = 1, round_id: int | None = None) -> Result:
-        """Open a vote on ``presenter`` (or reopen ``round_id``)."""
+    def open(self, presenter: str, turn: int = 1, round_id: int | None = None, step: tuple[int, int] | None = None) -> Result:
+        """Open a vote on ``presenter`` (or reopen ``round_id``); ``step``: its place in the vote on every presenter."""
         if self.store.open_round is not None:
             raise VoteError(f"voting on {self.store.open_round.presenter} is still open: close it first")
         if round_id is None:
             round_id = self.opener(presenter, turn) if self.opener else self._next_id
         result = self.store.open(round_id, presenter, turn)
         self._next_id = max(self._next_id, round_id + 1)
+        self.step = step
         self._bump()
         if self.announce is not None:
             self.announce("vote")  # the record's vote-open went out before the store opened
@@ -94,6 +97,7 @@ class VoteDesk:
         """Close the open vote; the record gets its result."""
         result = self.store.close_round()
         self.last = result
+        self.step = None
         self._bump()
         if self.closer:
             self.closer(result)
@@ -130,12 +134,24 @@ class VoteDesk:
             "url": self.phone_url,
             "code": self.store.code,
             "count": tally.count if tally else 0,
+            "step": self._step_text(),
         }
+
+    def _step_text(self) -> str:
+        """"2 of 5" during the vote on every presenter at the end, else ""."""
+        return f"{self.step[0]} of {self.step[1]}" if self.step and self.store.open_round else ""
+
+    def state_json(self) -> str:
+        """:meth:`state` as JSON, made once per version."""
+        cached = self.pages.get("state")
+        if cached is None:
+            cached = self.pages["state"] = json.dumps(self.state())
+        return cached
 
     def state(self) -> dict[str, Any]:
         current = self.store.open_round
         if current is not None:
-            title = f"Vote for {current.presenter}"
+            title = f"Vote for {current.presenter}" + (f" ({step})" if (step := self._step_text()) else "")
             closed_text = ""
         elif self.last is not None:
             title = f"Voting on {self.last.presenter} is closed"
@@ -319,21 +335,41 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Request) -> web.StreamResponse:
-    """Give the phone a token for the round open now, keeping its identity."""
-    old = request.cookies.get(COOKIE)
+def _token_of(request: web.Request) -> str | None:
+    """The phone's token from its Cookie header, read directly (a full cookie parse costs more than the vote)."""
+    header = request.headers.get("Cookie")
+    if not header:
+        return None
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            return value.strip('"') or None
+    return None
+
+
+def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Request, current: bool = False) -> web.StreamResponse:
+    """Give the phone a token for the round open now, keeping its identity (``current``: its token is known to be)."""
+    if current:
+        return response
+    old = _token_of(request)
     store = desk.store
     round_id = store.open_round.id if store.open_round else 0
     if old and store.token_round(old) == round_id:
         return response
-    response.set_cookie(COOKIE, store.token(old), max_age=COOKIE_AGE, httponly=True, samesite="Lax", path="/vote")
+    response.headers.add("Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Lax")
     return response
 
 
+_NO_STORE = {"Cache-Control": "no-store"}
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+}
+
+
 def _page(desk: VoteDesk, request: web.Request, status: int = 200, **kw: Any) -> web.StreamResponse:
-    response = web.Response(text=render_page(desk, **kw), status=status, content_type="text/html", charset="utf-8")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'"
+    response = web.Response(body=render_page(desk, **kw).encode(), status=status, content_type="text/html", charset="utf-8",
+                            headers=_PAGE_HEADERS)
     return _with_token(response, desk, request)
 
 
@@ -356,7 +392,7 @@ async def vote_state(request: web.Request) -> web.StreamResponse:
     except ValueError:
         since = -1
     await desk.wait(since, LONG_POLL)
-    response = web.json_response(desk.state(), headers={"Cache-Control": "no-store"})
+    response = web.Response(body=desk.state_json().encode(), content_type="application/json", headers=_NO_STORE)
     return _with_token(response, desk, request)
 
 
@@ -374,7 +410,7 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
             form = {k: v for k, v in data.items() if isinstance(v, str)}
         except (ValueError, UnicodeDecodeError):
             form = {}
-        token = request.cookies.get(COOKIE)
+        token = _token_of(request)
         try:
             outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
         except VoteError:
@@ -391,10 +427,9 @@ def _answer(
     form: dict[str, str], chosen: float | None = None,
 ) -> web.StreamResponse:
     if as_json:
-        body = {"ok": ok, "message": message, "reason": reason, "state": desk.state()}
-        response = web.Response(text=json.dumps(body), status=status, content_type="application/json")
-        response.headers["Cache-Control"] = "no-store"
-        return _with_token(response, desk, request)
+        body = f'{{"ok": {json.dumps(ok)}, "message": {json.dumps(message)}, "reason": {json.dumps(reason)}, "state": {desk.state_json()}}}'
+        response = web.Response(body=body.encode(), status=status, content_type="application/json", headers=_NO_STORE)
+        return _with_token(response, desk, request, current=ok)
     return _page(desk, request, status, code=form.get("code", "")[:16], message=message, ok=ok, chosen=chosen)
 
 

@@ -15,6 +15,7 @@ from textual.signal import Signal
 from ..core.changes import Change
 from ..core.show import DeckScan, Show
 from ..render.detect import GraphicsMode
+from .prepare import SlidePreparer
 from .screens.lineup import LineupScreen
 from .survive import BugKeeper, arm, errors_log_for
 
@@ -60,8 +61,11 @@ class BattledecksApp(App[None]):
         """How far the check of the decks folder has come; the lineup shows it and a waiting draw starts when it ends."""
         self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
+        self.slides = SlidePreparer(self)
+        """Draws a drawn PDF deck's pages into the page cache on a worker, ahead of its talk."""
 
     def on_unmount(self) -> None:
+        self.slides.stop()
         self._unsubscribe()
 
     def on_mount(self) -> None:
@@ -70,6 +74,7 @@ class BattledecksApp(App[None]):
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()
         self.push_screen(LineupScreen())
+        self.slides.start()
         if not self.show.scan.finished:
             self.run_worker(self._scan_decks, thread=True, name="decks", group="decks")
         for name in interrupted:
