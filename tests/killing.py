@@ -210,7 +210,9 @@ def _child(event_path: Path, pipe: _Pipe) -> int:
     lock.acquire(str(event_path))
     # A record on disk was acknowledged by an earlier child; without one, the order Show.open sets is new.
     existed = record_path_for(event_path).exists()
+    left = len(atomic.stale_temps(record_path_for(event_path)))
     show = Show.open(event_path)
+    pipe.send(f"TEMPS {left} {len(atomic.stale_temps(record_path_for(event_path)))}")
     known = len(show.record.entries) if existed else 0
     show.mark_interrupted()
 
@@ -238,6 +240,10 @@ class Life:
     killed_at: str = ""
     done: bool = False
     error: str = ""
+    temps_found: int = 0
+    """Temporary files of the record an earlier kill left, found when this child opened the event."""
+    temps_kept: int = 0
+    """Of those, how many were still there once the event was open (goal: 0)."""
 
 
 def _live(event_path: Path, rng: random.Random) -> Life:
@@ -283,6 +289,9 @@ def _live(event_path: Path, rng: random.Random) -> Life:
                 life.killed_at = f"inside the write, {rest}"
             elif not killed:
                 os.write(go_w, b"g")
+        elif kind == "TEMPS":
+            found, kept = rest.split()
+            life.temps_found, life.temps_kept = int(found), int(kept)
         elif kind == "DONE":
             life.done = True
         elif kind == "ERR":
@@ -328,12 +337,17 @@ class KillReport:
     """Events the script finished (each checked whole)."""
     acked: int = 0
     """Entries acknowledged in all."""
+    temps_found: int = 0
+    """Temporary files of the record that kills left behind, found when the event was opened again."""
+    temps_kept: int = 0
+    """Of those, how many opening the event did not remove (goal: 0)."""
     failures: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.tried} kill points tried ({self.inside_writes} inside the record's write, the rest at random "
-            f"instants), {self.lost} lost anything; {self.events} events finished, {self.acked} entries acknowledged"
+            f"instants), {self.lost} lost anything; {self.events} events finished, {self.acked} entries acknowledged; "
+            f"{self.temps_found} temporary files left by kills, {self.temps_kept} still there after reopening"
         )
 
 
@@ -366,6 +380,8 @@ def run_kills(workdir: Path, kills: int, seed: int = 0, log: Callable[[str], Non
         life = _live(event_path, rng)
         acks.update(life.acks)
         report.acked += len(life.acks)
+        report.temps_found += life.temps_found
+        report.temps_kept += life.temps_kept
         problems = _verify(event_path, acks)
         if life.error:
             problems.append(f"the event did not resume: {life.error.strip().splitlines()[-1]}")

@@ -48,3 +48,20 @@ def raw_pdf(path: Path, *, pages: int = 1, size: tuple[int, int] = (400, 300), e
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(out)
     return path
+
+
+def make_heavy_pdf(path: Path, pages: int = 12, size: tuple[int, int] = (2400, 1350), *, seed: int = 2010) -> Path:
+    """An image-heavy PDF: each page one large photo-like picture that barely compresses (coloured noise
+    over a gradient), the kind of deck that takes seconds to draw. Pages are ``size`` pixels at 72 dpi."""
+    import random
+
+    rng = random.Random(seed)
+    width, height = size
+    images = []
+    for number in range(1, pages + 1):
+        noise = Image.frombytes("RGB", size, rng.randbytes(width * height * 3))
+        base = page_image(number, size)
+        images.append(Image.blend(base, noise, 0.5))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    images[0].save(path, format="PDF", save_all=True, append_images=images[1:], resolution=72.0, quality=95)
+    return path

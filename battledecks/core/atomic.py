@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from .problems import BattledecksError
+
+TEMP_SUFFIX = ".tmp"
+
+
+def _temp_prefix(path: Path) -> str:
+    """The start of the names of ``path``'s temporary files: ``.NAME.``."""
+    return f".{path.name}."
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -21,7 +29,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -39,6 +47,37 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             pass
         raise
     fsync_dir(folder)
+
+
+def stale_temps(path: Path) -> list[Path]:
+    """Temporary files :func:`atomic_write` left beside ``path`` when killed mid-write.
+
+    Only names it makes for ``path`` itself (``.NAME.`` and eight random
+    characters, then ``.tmp``), never anything else in the folder.
+    """
+    # mkstemp's random part: eight characters of [a-z0-9_].
+    pattern = re.compile(re.escape(_temp_prefix(path)) + r"[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return []
+    return sorted(path.parent / name for name in names if pattern.fullmatch(name) and (path.parent / name).is_file())
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Delete :func:`stale_temps` of ``path``; returns those removed.
+
+    Call it only as the one writer of ``path`` (an app holding the event's
+    lock): another live writer's temporary file would go too.
+    """
+    removed = []
+    for temp in stale_temps(path):
+        try:
+            temp.unlink()
+        except OSError:
+            continue  # left for next time: a leftover never stops the show
+        removed.append(temp)
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

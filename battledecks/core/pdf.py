@@ -42,6 +42,15 @@ on stage, and written in a tenth of the time of a PNG, as they may be made just 
 
 _PDFIUM = threading.RLock()
 
+_WRITERS: dict[Path, threading.Lock] = {}
+"""One lock per cache folder being drawn: in this process a PDF's pages are drawn by one thread at a time."""
+_WRITERS_LOCK = threading.Lock()
+
+
+def _writer(target: Path) -> threading.Lock:
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(target, threading.Lock())
+
 # PDFium's load error codes (FPDF_ERR_*) in the organizer's words.
 _LOAD_ERRORS = {
     2: "cannot read the file",
@@ -221,6 +230,13 @@ def cached_pages(
     hidden folder beside it that is renamed into place only when every page
     is there: a cache folder is always complete, and a changed PDF gets a new one.
 
+    A complete folder is never replaced or removed, so a reader (the stage, the
+    audience screen's server) never loses a page it was given. In this process
+    one thread at a time draws a PDF: a second caller waits for the first and
+    then takes its pages. Another process drawing the same PDF at once keeps
+    the folder that was renamed into place first. Only an incomplete folder (a
+    page deleted by hand) is replaced, by renaming it aside first.
+
     Args:
         path: the PDF.
         cache_dir: the cache (see :func:`default_cache_dir`).
@@ -247,6 +263,20 @@ def cached_pages(
         return [target / name for name in names]
     if not draw:
         return None
+    with _writer(target):
+        # Another thread may have drawn it while this one waited.
+        if all((target / name).is_file() for name in names):
+            return [target / name for name in names]
+        _draw_into(path, cache_dir, target, names, on_page)
+    return [target / name for name in names]
+
+
+def _draw_into(
+    path: Path, cache_dir: Path, target: Path, names: list[str], on_page: Callable[[int, int], None] | None
+) -> None:
+    """Draw every page into a hidden folder, then put it in place as ``target`` (see :func:`cached_pages`)."""
+    pages = len(names)
+    digest = target.name
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".{digest[:16]}-", dir=cache_dir))
@@ -264,17 +294,34 @@ def cached_pages(
                     on_page(done, pages)
         if done != pages:
             raise PdfError(path, "changed while its pages were being drawn")
-        if target.exists():
-            # An incomplete or tampered folder: replace it.
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            os.rename(work, target)
-        except OSError:
-            # Another process finished the same PDF first; theirs is as good.
-            if not all((target / name).is_file() for name in names):
-                raise
+        _put_in_place(work, target, names)
     except OSError as error:
         raise PdfError(cache_dir, f"cannot write the page cache: {error.strerror or error}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return [target / name for name in names]
+
+
+def _put_in_place(work: Path, target: Path, names: list[str]) -> None:
+    """Rename the drawn folder ``work`` to ``target``; a complete ``target`` is kept as it is.
+
+    An incomplete ``target`` is renamed aside (then deleted) before ``work``
+    takes its name: nobody was given pages from it, and no folder is ever
+    emptied in place.
+    """
+    for _ in range(3):
+        try:
+            os.rename(work, target)
+            return
+        except OSError:
+            if all((target / name).is_file() for name in names):
+                return  # another process finished the same PDF first; theirs is as good
+            if not target.is_dir():
+                raise
+        aside = Path(tempfile.mkdtemp(prefix=f".{target.name[:16]}-old-", dir=target.parent))
+        try:
+            os.rename(target, aside / target.name)
+        except FileNotFoundError:
+            pass  # gone meanwhile: try again
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
+    os.rename(work, target)

@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write
+from .atomic import atomic_write, remove_stale_temps
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
 from .entries import entry_problem
@@ -209,8 +209,15 @@ class EventRecord:
 
     @classmethod
     def load(cls, event: Event, *, clock: WallClock = wall_now, save: bool = True) -> EventRecord:
-        """The event's record, or a new empty one if it has none yet."""
+        """The event's record, or a new empty one if it has none yet.
+
+        Opened to be written (``save``), it first removes the temporary files a
+        write killed midway left beside the record (the record itself is then
+        the old one or the new one, whole).
+        """
         path = record_path_for(event.path)
+        if save:
+            remove_stale_temps(path)
         entries = read_entries(path) if path.exists() else []
         try:
             return cls(event, entries, clock=clock, save=save)

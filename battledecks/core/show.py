@@ -427,12 +427,16 @@ class Show:
 
     def verify_deck(self, presenter: str, round: int = 1) -> list[Problem]:
         """The drawn deck's errors, every slide decoded again now, whatever the check cache says."""
-        from .check import check_deck
-        from .check_slides import check_image
-
         deck = self.deck_of(presenter, round)
         if deck is None:
             return []
+        return self.verify(deck)
+
+    def verify(self, deck: Deck) -> list[Problem]:
+        """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
+        from .check import check_deck
+        from .check_slides import check_image
+
         problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
         for slide in deck.slides:
             problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
@@ -800,7 +804,24 @@ class Show:
         current = self.record.open_vote
         if current is not None:
             return f"voting on {current.presenter} is still open: close it first"
+        if self.event.scoring.audience_when == "at-end" and (left := self.talks_to_come(round)):
+            return f"the room votes on every presenter once all talks are done ({', '.join(left)} still to present)"
         return None
+
+    def talks_to_come(self, round: int = 1) -> list[str]:
+        """Presenters of ``round`` (the whole lineup for round 1) whose talk is not done yet, in order."""
+        return [
+            p.name for p in self.record.lineup()
+            if (round == 1 or round in p.turns) and not (round in p.turns and p.turns[round].presented)
+        ]
+
+    def vote_queue(self, round: int = 1) -> list[str]:
+        """Presenters of ``round`` whose talk is done and who have no closed vote yet, in order: the votes still to hold."""
+        closed = {v.presenter for v in self.record.votes.values() if v.round == round and not v.open}
+        return [
+            p.name for p in self.record.lineup()
+            if round in p.turns and p.turns[round].presented and p.name not in closed
+        ]
 
     def open_vote(self, presenter: str, round: int = 1) -> VoteRound:
         """Open the room's vote on ``presenter`` (reopening their last vote, whose votes still count)."""

@@ -106,7 +106,7 @@ def listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
-        sock.listen(128)
+        sock.listen(4096)  # a room of phones arrives at once: no connection waits for a SYN retry
     except OSError as error:
         sock.close()
         raise ServeError(f"--serve {host}:{port}: cannot listen there: {error.strerror or error}") from None

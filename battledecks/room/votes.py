@@ -532,7 +532,7 @@ class VoteStore:
         def run(db: sqlite3.Connection) -> Result:
             db.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (self.clock(), current.id))
             self._writer_open = None
-            return self._result_of(db, current.id)
+            return _result_of(db, current.id)
 
         try:
             result = self._command(run)
@@ -570,7 +570,7 @@ class VoteStore:
 
         def run(db: sqlite3.Connection) -> list[Result]:
             rows = db.execute("SELECT id FROM rounds ORDER BY id").fetchall()
-            return [self._result_of(db, r[0]) for r in rows]
+            return [_result_of(db, r[0]) for r in rows]
 
         out = self._command(run)
         assert isinstance(out, list)
@@ -580,11 +580,6 @@ class VoteStore:
         out = self._command(lambda db: db.execute("SELECT count(*) FROM votes WHERE round = ?", (round_id,)).fetchone()[0])
         assert isinstance(out, int)
         return out
-
-    def _result_of(self, db: sqlite3.Connection, round_id: int) -> Result:
-        presenter, turn, closed_at = db.execute("SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
-        values = [r[0] for r in db.execute("SELECT value FROM votes WHERE round = ?", (round_id,))]
-        return _result(Round(round_id, presenter, turn), values, open=closed_at is None)
 
     # --- the writer thread ----------------------------------------------------
 
@@ -697,6 +692,39 @@ def _settle_here(items: list[tuple[_Vote, Outcome | BaseException]]) -> None:
             future.set_exception(outcome)
         else:
             future.set_result(outcome)
+
+
+def read_results(db_path: Path) -> tuple[list[Result], dict[str, int]]:
+    """Every round's result and the refusals by reason, read from a vote database without changing it.
+
+    Raises:
+        VoteError: the database is missing, unreadable or not a vote database (one line naming it).
+    """
+    if not db_path.is_file():
+        raise VoteError(f"{db_path}: no vote database (the phones have not voted at this event)")
+    # With no write-ahead log beside it nobody has the database open: read it as it is, creating no -wal or -shm.
+    wal = db_path.with_name(db_path.name + "-wal").exists()
+    try:
+        db = sqlite3.connect(db_path.absolute().as_uri() + ("?mode=ro" if wal else "?immutable=1"), uri=True, timeout=2)
+    except sqlite3.Error as error:
+        raise VoteError(f"{db_path}: cannot open the vote database: {error}") from None
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"rounds", "votes"} <= tables:
+            raise VoteError(f"{db_path}: not a vote database (no rounds or votes table)")
+        results = [_result_of(db, r[0]) for r in db.execute("SELECT id FROM rounds ORDER BY id").fetchall()]
+        refused = dict(db.execute("SELECT reason, count FROM refusals").fetchall()) if "refusals" in tables else {}
+    except sqlite3.Error as error:
+        raise VoteError(f"{db_path}: the vote database is damaged: {error}") from None
+    finally:
+        db.close()
+    return results, refused
+
+
+def _result_of(db: sqlite3.Connection, round_id: int) -> Result:
+    presenter, turn, closed_at = db.execute("SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+    values = [r[0] for r in db.execute("SELECT value FROM votes WHERE round = ?", (round_id,))]
+    return _result(Round(round_id, presenter, turn), values, open=closed_at is None)
 
 
 def _result(r: Round, given: Iterable[float], *, open: bool) -> Result:

@@ -134,7 +134,7 @@ class VoteCode(Widget):
         v = self.vote
         count = int(v.get("count") or 0)  # type: ignore[call-overload]
         return [
-            f"Vote for {v.get('presenter') or ''} · {count} vote{'s' * (count != 1)}",
+            f"Vote for {v.get('presenter') or ''}{f' ({step})' if (step := v.get('step')) else ''} · {count} vote{'s' * (count != 1)}",
             f"{v.get('url') or ''}   room code {v.get('code') or ''}",
         ]
 

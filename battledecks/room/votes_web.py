@@ -71,20 +71,23 @@ class VoteDesk:
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
         self.phone_url: str | None = None
+        """What the QR code says: this server's /vote with the room code, as phones reach it."""
         self.announce: Callable[[str], None] | None = None
         """Tells the audience screens the vote changed (the room server's ``publish``)."""
-        """What the QR code says: this server's /vote with the room code, as phones reach it."""
+        self.step: tuple[int, int] | None = None
+        """In the vote on every presenter at the end: the open vote's place (1 of 5)."""
 
     # --- the host's commands ----------------------------------------------------
 
-    def open(self, presenter: str, turn: int = 1, round_id: int | None = None) -> Result:
-        """Open a vote on ``presenter`` (or reopen ``round_id``)."""
+    def open(self, presenter: str, turn: int = 1, round_id: int | None = None, step: tuple[int, int] | None = None) -> Result:
+        """Open a vote on ``presenter`` (or reopen ``round_id``); ``step``: its place in the vote on every presenter."""
         if self.store.open_round is not None:
             raise VoteError(f"voting on {self.store.open_round.presenter} is still open: close it first")
         if round_id is None:
             round_id = self.opener(presenter, turn) if self.opener else self._next_id
         result = self.store.open(round_id, presenter, turn)
         self._next_id = max(self._next_id, round_id + 1)
+        self.step = step
         self._bump()
         if self.announce is not None:
             self.announce("vote")  # the record's vote-open went out before the store opened
@@ -94,6 +97,7 @@ class VoteDesk:
         """Close the open vote; the record gets its result."""
         result = self.store.close_round()
         self.last = result
+        self.step = None
         self._bump()
         if self.closer:
             self.closer(result)
@@ -130,12 +134,17 @@ class VoteDesk:
             "url": self.phone_url,
             "code": self.store.code,
             "count": tally.count if tally else 0,
+            "step": self._step_text(),
         }
+
+    def _step_text(self) -> str:
+        """"2 of 5" during the vote on every presenter at the end, else ""."""
+        return f"{self.step[0]} of {self.step[1]}" if self.step and self.store.open_round else ""
 
     def state(self) -> dict[str, Any]:
         current = self.store.open_round
         if current is not None:
-            title = f"Vote for {current.presenter}"
+            title = f"Vote for {current.presenter}" + (f" ({step})" if (step := self._step_text()) else "")
             closed_text = ""
         elif self.last is not None:
             title = f"Voting on {self.last.presenter} is closed"

@@ -15,6 +15,7 @@ from textual.signal import Signal
 from ..core.changes import Change
 from ..core.show import DeckScan, Show
 from ..render.detect import GraphicsMode
+from .prepare import SlidePreparer
 from .screens.lineup import LineupScreen
 from .survive import BugKeeper, arm, errors_log_for
 
@@ -62,12 +63,15 @@ class BattledecksApp(App[None]):
         """Called once the lineup is first on screen (``run`` turns the garbage collector back on)."""
         self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
+        self.slides = SlidePreparer(self)
+        """Draws a drawn PDF deck's pages into the page cache on a worker, ahead of its talk."""
 
     def get_default_screen(self) -> LineupScreen:
         # The lineup is the first screen, composed with the app: its first frame is the app's first.
         return LineupScreen()
 
     def on_unmount(self) -> None:
+        self.slides.stop()
         self._unsubscribe()
 
     def on_mount(self) -> None:
@@ -75,6 +79,7 @@ class BattledecksApp(App[None]):
         self.title = self.show.event.name
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()
+        self.slides.start()
         self.call_after_refresh(self._after_first_frame)
         for name in interrupted:
             self.notify(

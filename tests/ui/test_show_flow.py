@@ -34,10 +34,8 @@ async def start_talk(pilot) -> StageScreen:  # noqa: ANN001
     await pilot.press("enter")
     assert isinstance(pilot.app.screen, ConfirmScreen)
     await pilot.press("y")
-    await pilot.pause()
-    stage = pilot.app.screen
-    assert isinstance(stage, StageScreen)
-    return stage
+    # A PDF deck's slides may still be being drawn: the stage opens when they are.
+    return await wait_until(pilot, lambda: isinstance(pilot.app.screen, StageScreen) and pilot.app.screen.clock is not None and pilot.app.screen, "the stage")
 
 
 async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

@@ -25,3 +25,6 @@ def test_kill_anywhere_loses_nothing_acknowledged(tmp_path: Path) -> None:
     assert report.inside_writes >= KILLS // 2, report.summary()
     assert report.events >= 1, report.summary()  # the script was carried through to the end, kills and all
     assert report.lost == 0, f"seed {seed}: {report.summary()}\n" + "\n".join(report.failures[:10])
+    # Kills inside the write leave temporary files; opening the event again removes every one.
+    assert report.temps_found > 0, report.summary()
+    assert report.temps_kept == 0, report.summary()

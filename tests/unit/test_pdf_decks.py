@@ -21,6 +21,7 @@ from tests.builders import build_deck, build_event
 from tests.pdf_builders import make_pdf, raw_pdf
 from tests.ui.conftest import FakeClock
 from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.waiting import wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -207,9 +208,10 @@ async def test_a_pdf_that_cannot_be_drawn_on_stage_is_said_and_does_not_stop_the
         await draw_and_close(pilot)
         deck = app.show.deck_of("Ada")
         assert deck is not None and deck.pdf is not None
+        await wait_until(pilot, lambda: not app.slides.busy, "the drawn deck's slides prepared")
         deck.pdf.write_bytes(b"overwritten after the draw")
         stage = await start_talk(pilot)
-        (note,) = app._notifications
+        (note,) = [n for n in app._notifications if n.title == "Cannot draw this PDF deck"]
         assert note.title == "Cannot draw this PDF deck" and f"{deck.pdf}: not a PDF, or a damaged one" in note.message
         clock.advance(3.0)
         stage.tick()

@@ -83,7 +83,7 @@ function render() {
 }
 
 function renderVote(vote) {
-  $("vote-for").textContent = "Vote for " + vote.presenter + " on your phone";
+  $("vote-for").textContent = "Vote for " + vote.presenter + (vote.step ? " (" + vote.step + ")" : "") + " on your phone";
   const qr = $("vote-qr");
   if (qr.dataset.url !== vote.url) { qr.dataset.url = vote.url; qr.src = "/vote/qr.svg?u=" + encodeURIComponent(vote.url); }
   $("vote-url").textContent = vote.url + "   room code " + vote.code;

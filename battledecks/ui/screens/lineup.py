@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +20,7 @@ from ...render.detect import current_detection
 from ...results.table import shorten
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from ..prepare import CANNOT_DRAW, Prepared, Progress
 from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
 
@@ -85,12 +88,15 @@ class LineupScreen(AppScreen[None]):
         Binding("shift+down", "move(1)", "Move", key_display="⇧↑↓", show=False),
         Binding("z", "undo_move", "Undo"),
         Binding("q", "quit", "Quit"),
+        Binding("f2", "final_vote", "Phone vote"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The footer offers what works now for the selected presenter.
         if action == "undo_move":
             return bool(self._moves)
+        if action == "final_vote":
+            return self._final_desk() is not None
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -106,7 +112,28 @@ class LineupScreen(AppScreen[None]):
             yield Static(id="shortfall", classes="banner -hidden")
             yield DataTable(id="lineup", cursor_type="row", zebra_stripes=True)
             yield Static(id="hint")
+            yield Static(id="preparing", classes="-hidden")
+            if (desk := self._final_desk()) is not None:
+                from ...room.votes_console import FinalVotePanel
+
+                yield FinalVotePanel(desk, id="final-vote")
         yield KeyFooter()
+
+    def _final_desk(self):  # noqa: ANN202
+        """The phones' vote desk when the room votes on every presenter at the end, else None."""
+        desk = getattr(self.app, "votes", None)
+        return desk if desk is not None and self.app.show.event.scoring.audience_when == "at-end" else None
+
+    def action_final_vote(self) -> None:
+        from ...room.votes_console import FinalVotePanel, step_final_vote
+
+        try:
+            said = step_final_vote(self._final_desk(), self.app.show)
+        except BattledecksError as error:
+            self._fail(error)
+            return
+        self.notify(said, title="Phone vote")
+        self.query_one(FinalVotePanel).show_state()
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,10 +145,15 @@ class LineupScreen(AppScreen[None]):
         self._widths: dict[str, int] = {}
         self._draw_waiting: str | None = None
         """A presenter whose draw waits for the check of the decks folder to end."""
+        self._start_waiting: tuple[str, int] | None = None
+        """A presenter (and round) whose talk starts as soon as their PDF deck's slides are drawn."""
+        self._preparing: Progress | None = None
+        """How far the drawing of a drawn PDF deck's pages has come, while it goes on."""
 
     def on_mount(self) -> None:
         self.app.changed.subscribe(self, self._on_change)
         self.app.decks_scanned.subscribe(self, self._on_scan)
+        self.app.slides.progress.subscribe(self, self._on_slides)
         self.refresh_lineup()
         self.query_one(DataTable).focus()
 
@@ -168,6 +200,27 @@ class LineupScreen(AppScreen[None]):
             name, self._draw_waiting = self._draw_waiting, None
             if self.app.screen is self and self.app.show.has(name):
                 self._draw(name)
+
+    def _on_slides(self, progress: Progress) -> None:
+        """The host's line about a drawn PDF deck's pages being drawn (never anything of the deck itself)."""
+        self._preparing = None if progress.finished else progress
+        self._show_preparing()
+        if progress.finished and progress.error is not None and not progress.waited:
+            # Said now, while there is time to veto the deck; a start would say it again.
+            self.notify(f"{progress.error}. Veto the deck (v) to draw another.", title=CANNOT_DRAW, severity="error", timeout=20)
+
+    def _show_preparing(self) -> None:
+        line = self.query_one("#preparing", Static)
+        progress = self._preparing
+        if progress is None:
+            line.add_class("-hidden")
+            return
+        whose = f"{progress.presenter}'s" if self.app.show.has(progress.presenter) else "the drawn"
+        text = f"Preparing the slides of {whose} deck… {progress.done} of {progress.total}"
+        if self._start_waiting is not None and self._start_waiting[0] == progress.presenter:
+            text += f"; {progress.presenter}'s talk starts when they are ready."
+        line.update(escape(text))
+        line.remove_class("-hidden")
 
     def _on_change(self, change: Change) -> None:
         if change.kind in TALK_STEPS or change.kind == "catch-up":
@@ -349,6 +402,10 @@ class LineupScreen(AppScreen[None]):
         def go(yes: bool | None) -> None:
             if not yes:
                 return
+            deck = show.deck_of(name, turn.round)
+            if deck is not None and deck.pdf is not None:
+                self._start_when_ready(name, turn.round, after)
+                return
             # The drawn deck is decoded in full again, whatever the check cache says.
             broken = show.verify_deck(name, turn.round)
             if broken:
@@ -360,6 +417,40 @@ class LineupScreen(AppScreen[None]):
         self.app.push_screen(
             ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
+
+    def _start_when_ready(self, name: str, round: int, after: Callable[[str | None], None]) -> None:
+        """Start a talk on a PDF deck once its pages are drawn: at once if they are, else when the worker is done.
+
+        Meanwhile the lineup stays live and its status line counts the pages;
+        the talk's clock starts only with every slide there.
+        """
+        from .stage import StageScreen, unshowable
+
+        self._start_waiting = (name, round)
+
+        def ready(prepared: Prepared) -> None:
+            if self._start_waiting != (name, round):
+                return  # another start was asked for since
+            self._start_waiting = None
+            show = self.app.show
+            if not show.has(name) or show.can_start(name, round):
+                return
+            if self.app.screen is not self:
+                self.notify(f"The slides of {name}'s deck are ready: press Enter to start the talk.", title="Slides ready")
+                return
+            files = prepared.files
+            if prepared.error is not None:
+                # As with any slide that cannot be shown: the talk runs, each slide says so; the host may skip or abort.
+                self.notify(prepared.error, title=CANNOT_DRAW, severity="error", timeout=30)
+                files = unshowable(prepared.deck)
+            elif prepared.problems:
+                self._fail(f"{prepared.problems[0]}. Veto the deck (v) to draw another.")
+                return
+            self.app.push_screen(StageScreen(name, round, files=files), after)
+
+        if not self.app.slides.when_ready(name, round, ready):
+            self._show_preparing()
+            self.notify(f"{name}'s talk starts as soon as the slides of the deck are drawn.", title="Preparing the slides")
 
     def action_scores(self) -> None:
         from .scores import ScoresScreen

@@ -23,6 +23,7 @@ from ...core.pdf import PdfError
 from ...core.show import TALK_STEPS, Status
 from ...render.detect import GraphicsMode
 from ..deadline import DeadlineTimer
+from ..prepare import CANNOT_DRAW
 from ..format import duration
 from ...render import bigtext
 from ..widgets.big_text import BigText
@@ -46,6 +47,11 @@ BAR_MIN = 5
 
 CLOCK_FACE = "0:00"
 """The countdown is sized as this, so it keeps one size from 5:00 down to 0:00."""
+
+
+def unshowable(deck: Deck) -> list[Path]:
+    """Stand-ins for the slides of a deck that cannot be drawn: each then says it cannot be shown."""
+    return [deck.path] * max(1, deck.slide_count)
 
 
 def bar_rows(height: int) -> int:
@@ -109,10 +115,13 @@ class StageScreen(AppScreen[str]):
             return self.finished
         return True
 
-    def __init__(self, presenter: str, round: int = 1) -> None:
+    def __init__(self, presenter: str, round: int = 1, files: list[Path] | None = None) -> None:
+        """``files``: the slide pictures, ready (see :class:`~battledecks.ui.prepare.SlidePreparer`);
+        without them an image deck's files are taken and a PDF deck's pages drawn now, unless cached."""
         super().__init__()
         self.presenter = presenter
         self.round = round
+        self._files = files
         self.clock: TalkClock | None = None
         self.shown_slide = -1
         """The slide on screen (0-based), -1 before the first."""
@@ -122,7 +131,7 @@ class StageScreen(AppScreen[str]):
     def compose(self) -> ComposeResult:
         deck = self.app.show.deck_of(self.presenter, self.round)
         assert deck is not None
-        files = self._slide_files(deck)
+        files = self._files or self._slide_files(deck)
         with Horizontal(id="main"):
             with Container(id="slide-area"):
                 yield SlideView(files, mode=self.app.graphics, covered=True, id="slide")
@@ -160,8 +169,8 @@ class StageScreen(AppScreen[str]):
             return slide_files(deck)
         except PdfError as error:
             # Each slide then says it cannot be shown; the host can skip or abort.
-            self.app.notify(str(error), title="Cannot draw this PDF deck", severity="error", timeout=30)
-            return [deck.path] * max(1, deck.slide_count)
+            self.app.notify(str(error), title=CANNOT_DRAW, severity="error", timeout=30)
+            return unshowable(deck)
 
     def on_mount(self) -> None:
         self._fit_bar()

@@ -1,0 +1,130 @@
+"""The phones' votes of an event, read from its vote database: each round's count and mean.
+
+Prints every round in ``events/NAME.votes.sqlite`` (its presenter, number of
+votes, mean and whether it is still open) beside what the record says of it,
+and the refusals by reason. Nothing is written unless ``--rebuild`` is given:
+then each closed round whose result in the record differs from the database
+(a record restored from a backup, say) is written to the record again through
+the show, as the host's reopen and close would, so the audience score and its
+count follow the votes. A round still open is left to the host.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.text import json_text, visible
+from ..core.words import plural
+
+NAME = "votes"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("event", type=Path, metavar="EVENT", help="the event file (events/NAME.yaml)")
+    parser.add_argument(
+        "--rebuild", action="store_true",
+        help="write each closed round's result from the vote database to the record where the record differs",
+    )
+    parser.add_argument("--json", action="store_true", help="print the rounds as JSON")
+
+
+@dataclass
+class Row:
+    id: int
+    presenter: str
+    turn: int
+    votes: int
+    mean: float | None
+    open: bool
+    recorded: str
+    """What the record holds of the round, in words."""
+    differs: bool
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..core.event import load_event
+    from ..core.record import EventRecord
+    from ..room.votes import read_results, votes_path_for
+
+    event = load_event(args.event)
+    db_path = votes_path_for(event.path)
+    results, refused = read_results(db_path)
+    record = EventRecord.load(event, save=False)
+    rows = _rows(results, record.votes)
+    changed: list[str] = []
+    if args.rebuild:
+        changed = _rebuild(args.event, [r for r in rows if r.differs])
+        rows = _rows(results, EventRecord.load(load_event(args.event), save=False).votes)
+    if args.json:
+        print(json_text({
+            "event": event.name, "database": str(db_path),
+            "rounds": [r.__dict__ for r in rows], "refused": refused, "rebuilt": changed,
+        }, indent=2))
+        return 0
+    print(visible(f"{event.name}: phone votes in {db_path}"))
+    if not rows:
+        print("No vote has been opened yet.")
+    for r in rows:
+        turn = f" (round {r.turn})" if r.turn != 1 else ""
+        state = "open" if r.open else "closed"
+        result = f"{plural(r.votes, 'vote')}, mean {r.mean:.2f}" if r.votes and r.mean is not None else "no votes"
+        print(visible(f"  vote {r.id}: {r.presenter}{turn}: {result}, {state}; the record: {r.recorded}"))
+    print("Refused: " + (", ".join(f"{k} {v}" for k, v in sorted(refused.items())) if refused else "none"))
+    for line in changed:
+        print(visible(line))
+    waiting = [r for r in rows if r.differs]
+    if waiting and not args.rebuild:
+        print(f"{len(waiting)} closed round(s) differ from the record: `battledecks votes {args.event} --rebuild` writes the votes' results to it.")
+    elif args.rebuild and not changed and not waiting:
+        print("The record agrees with the vote database: nothing to rebuild.")
+    return 0
+
+
+def _rows(results: list, rounds: dict) -> list[Row]:  # noqa: ANN001 - Result and VoteRound
+    rows = []
+    for r in results:
+        mean = None if r.mean is None else round(r.mean, 2)
+        v = rounds.get(r.id)
+        if v is None:
+            recorded, differs = "no such vote", not r.open
+        elif v.presenter != r.presenter or v.round != r.turn:
+            recorded, differs = f"vote {r.id} is on {v.presenter}: the database belongs to another record", False
+        elif v.open:
+            recorded, differs = "open", False
+        else:
+            recorded = f"{plural(v.votes, 'vote')}, mean {v.mean:.2f}" if v.votes and v.mean is not None else "no votes"
+            differs = not r.open and (v.votes or 0, v.mean) != (r.count, mean)
+        rows.append(Row(r.id, r.presenter, r.turn, r.count, mean, r.open, recorded, differs))
+    return rows
+
+
+def _rebuild(event_path: Path, rows: list[Row]) -> list[str]:
+    """Write each row's result to the record through the show; what was done, line by line."""
+    from ..core.record import RecordError
+    from ..core.show import Show
+
+    if not rows:
+        return []
+    lock = Show.lock_for(event_path)
+    lock.acquire(str(event_path))
+    said = []
+    try:
+        show = Show.open(event_path, scan=False)
+        for row in rows:
+            last = [v for v in show.vote_rounds() if v.presenter == row.presenter and v.round == row.turn]
+            if not last or last[-1].id != row.id:
+                said.append(f"vote {row.id} on {row.presenter}: not in the record as their last vote, left as it is")
+                continue
+            try:
+                show.open_vote(row.presenter, row.turn)
+                show.close_vote(row.votes, row.mean)
+            except RecordError as error:
+                said.append(f"vote {row.id} on {row.presenter}: not rebuilt: {error}")
+                continue
+            result = f"audience {row.mean:.2f} from {plural(row.votes, 'vote')}" if row.votes and row.mean is not None else "no votes"
+            said.append(f"vote {row.id} on {row.presenter}: rebuilt, {result}")
+    finally:
+        lock.release()
+    return said

@@ -1,0 +1,262 @@
+"""The app run for real in a terminal, and many phones voting against it.
+
+:class:`AppInPty` starts ``battledecks run EVENT --serve`` in a pseudo-terminal
+of its own (80x24, half-cell slides), presses the host's keys, reads every byte
+the app writes to the terminal (time-stamped on arrival: when the host would
+see it) and notes when each slide number first appears on the stage.
+
+:func:`phone_run` is one phone: it opens a connection, loads /vote (getting
+its cookie) and posts its vote(s) over the same connection, in HTTP/1.1 over
+raw asyncio streams so thousands of them cost little CPU.
+
+Used by ``tests/room/test_vote_crash.py`` and ``benchmarks/votes.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import json
+import os
+import pty
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from tests.builders import build_deck
+
+HOST = "127.0.0.1"
+KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y"}
+_ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S)
+
+
+def build_voting_event(folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")) -> Path:
+    """An event voting by phone, with short talks (``period`` seconds a slide) and a deck each."""
+    for index in range(len(presenters) + 1):
+        build_deck(folder / "decks" / f"deck-{index}", slides=slides, size=(32, 18))
+    data = {
+        "name": "Phones Night", "decks": "../decks", "presenters": list(presenters), "order": "listed",
+        "slides": slides, "seconds": slides * period, "countdown": 2,
+        "scoring": {"audience": {"vote": "phones"}},
+    }
+    (folder / "events").mkdir(parents=True, exist_ok=True)
+    path = folder / "events" / "phones.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class AppInPty:
+    """``battledecks run EVENT --serve 127.0.0.1:PORT`` in a pseudo-terminal, read and driven from here."""
+
+    def __init__(self, event: Path, port: int, size: tuple[int, int] = (80, 24), slides: int = 12) -> None:
+        self.event, self.port, self.size = event, port, size
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.text = ""
+        """What the app wrote, escape sequences taken out (the last 64 kB)."""
+        self.slide_seen: dict[int, float] = {}
+        """Slide number (1-based) -> monotonic time it first reached the terminal."""
+        self.bytes = 0
+        self._slide = re.compile(rf"(slide )?\b(\d{{1,3}})/{slides}\b")
+        self._master = -1
+        self._reader: threading.Thread | None = None
+
+    def start(self) -> AppInPty:
+        master, slave = pty.openpty()
+        cols, rows = self.size
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+        env.pop("TMUX", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "battledecks", "run", str(self.event), "--serve", f"{HOST}:{self.port}", "--graphics", "halfcell"],
+            stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env, close_fds=True,
+        )
+        os.close(slave)
+        self._master = master
+        self.text, self.slide_seen, self.bytes = "", {}, 0
+        self._reader = threading.Thread(target=self._read, args=(master,), daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self, fd: int) -> None:
+        carry = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            at = time.monotonic()
+            self.bytes += len(chunk)
+            raw = carry + chunk
+            text = _ESCAPE.sub(b" ", raw).decode("utf-8", "replace")
+            for m in self._slide.finditer(text):
+                if m.group(1) is None:
+                    self.slide_seen.setdefault(int(m.group(2)), at)
+            carry = raw[-48:]
+            self.text = (self.text + _ESCAPE.sub(b"", chunk).decode("utf-8", "replace"))[-65536:]
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            os.write(self._master, KEYS[key])
+            time.sleep(0.15)  # the terminal reads an Escape alone only after a pause
+
+    def wait_text(self, needle: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text:
+            if time.monotonic() > deadline or (self.proc is not None and self.proc.poll() is not None):
+                raise AssertionError(f"the app never showed {needle!r}; it showed: ...{self.text[-1500:]!r}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL the app (this process only, by its id), as a power cut would."""
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self._close()
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if self._master >= 0:
+            os.close(self._master)
+            self._master = -1
+
+
+async def wait_port(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            _, writer = await asyncio.open_connection(HOST, port)
+            writer.close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nothing listens on {HOST}:{port}") from None
+            await asyncio.sleep(0.05)
+
+
+# --- phones -------------------------------------------------------------------------------
+
+
+async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
+               cookie: str | None = None, body: bytes = b"", accept_json: bool = False) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on a kept-alive connection: status, headers (lower-case), body."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "User-Agent: phone"]
+    if cookie:
+        lines.append(f"Cookie: bdvote={cookie}")
+    if accept_json:
+        lines.append("Accept: application/json")
+    if body:
+        lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    status = int(status_line.split()[1])
+    headers: dict[str, str] = {}
+    for line in header_lines:
+        if ":" in line:
+            k, v = line.split(":", 1)
+            k = k.strip().lower()
+            headers[k] = (headers[k] + "\n" + v.strip()) if k in headers else v.strip()
+    data = await reader.readexactly(int(headers.get("content-length", "0")))
+    return status, headers, data
+
+
+def cookie_of(headers: dict[str, str]) -> str | None:
+    for line in headers.get("set-cookie", "").split("\n"):
+        if line.startswith("bdvote="):
+            return line.split(";", 1)[0][len("bdvote="):]
+    return None
+
+
+@dataclass
+class Phone:
+    start: float
+    """Seconds into the window when it loads the page."""
+    value: int
+    second: int | None = None
+    """A second vote (changing its mind), or None."""
+    page_ms: float | None = None
+    vote_ms: list[float] = field(default_factory=list)
+    acked: list[tuple[int, float]] = field(default_factory=list)
+    """(value, monotonic time) for each vote the server said was counted."""
+    refused: list[str] = field(default_factory=list)
+    failed: int = 0
+    phone_id: str | None = None
+    cookie: str | None = None
+
+
+async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Event | None = None, tries: int = 2) -> None:
+    """Load the page and vote; after a failure (the server gone), wait for ``back`` and try once more."""
+    await asyncio.sleep(max(0.0, t0 + p.start - time.monotonic()))
+    votes = [p.value] + ([p.second] if p.second is not None else [])
+    for attempt in range(tries):
+        try:
+            reader, writer = await asyncio.open_connection(HOST, port)
+            try:
+                began = time.monotonic()
+                status, headers, _ = await http(reader, writer, "GET", f"/vote?c={code}", p.cookie)
+                p.page_ms = (time.monotonic() - began) * 1000
+                cookie = p.cookie = cookie_of(headers) or p.cookie
+                if cookie:
+                    p.phone_id = cookie.split(".")[0]
+                while votes:
+                    body = f"score={votes[0]}&code={code}".encode()
+                    began = time.monotonic()
+                    status, headers, data = await http(reader, writer, "POST", "/vote", cookie, body, accept_json=True)
+                    p.vote_ms.append((time.monotonic() - began) * 1000)
+                    answer = json.loads(data)
+                    if answer["ok"]:
+                        p.acked.append((votes[0], time.monotonic()))
+                    else:
+                        p.refused.append(answer["reason"])
+                    votes.pop(0)
+                return
+            finally:
+                writer.close()
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            p.failed += 1
+            if back is not None and attempt + 1 < tries:
+                await back.wait()
+
+
+def stored_votes(db: Path, round_id: int) -> dict[str, float]:
+    """Phone -> value of the votes the vote database holds for ``round_id`` (read without writing)."""
+    import sqlite3
+
+    with sqlite3.connect(db.absolute().as_uri() + "?mode=ro", uri=True) as conn:
+        rows = conn.execute("SELECT phone, value FROM votes WHERE round = ?", (round_id,)).fetchall()
+    conn.close()
+    return dict(rows)
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]

@@ -1,0 +1,77 @@
+"""The app is killed while phones vote: no acknowledged vote is lost and the restarted app carries on with the count."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from pathlib import Path
+
+import aiohttp
+
+from battledecks.core.show import Show
+from battledecks.room.votes import votes_path_for
+from battledecks.room.votes_web import desk_for_show
+from tests.builders import present
+from tests.phoning import AppInPty, Phone, build_voting_event, free_port, phone_run, stored_votes, wait_port
+
+PHONES = 200
+
+
+async def first_state(port: int) -> dict:
+    """The whole state a newly connected audience screen gets first."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"http://127.0.0.1:{port}/events") as response:
+            async for raw in response.content:
+                line = raw.decode().strip()
+                if line.startswith("data:"):
+                    return json.loads(line[5:])["state"]
+    raise AssertionError("no state")
+
+
+async def test_a_kill_during_the_vote_loses_no_acknowledged_vote(tmp_path: Path) -> None:
+    event = build_voting_event(tmp_path, slides=4)
+    show = Show.open(event)
+    show.draw_all()
+    present(show, "Ada")
+    desk = desk_for_show(show)  # the host opened the vote on Ada before the app was stopped
+    desk.open("Ada")
+    code = desk.store.code
+    desk.store.close()
+
+    port = free_port()
+    app = AppInPty(event, port).start()
+    try:
+        await wait_port(port)
+        rng = random.Random(7)
+        phones = [Phone(rng.uniform(0, 3), rng.randint(1, 10), rng.randint(1, 10) if i % 5 == 0 else None) for i in range(PHONES)]
+        back = asyncio.Event()
+        t0 = time.monotonic()
+        tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=3)) for p in phones]
+        deadline = time.monotonic() + 120
+        while sum(1 for p in phones if p.acked) < PHONES // 4:
+            assert time.monotonic() < deadline, "the phones' votes were never acknowledged"
+            await asyncio.sleep(0.01)
+
+        app.kill()  # SIGKILL, in the middle of the votes
+        acked = {p.phone_id: p.acked[-1][0] for p in phones if p.acked}
+        assert len(acked) < PHONES, "the kill came after every vote"
+        stored = stored_votes(votes_path_for(event), 1)
+        assert [pid for pid in acked if pid not in stored] == []
+
+        app = AppInPty(event, port).start()
+        await wait_port(port)
+        state = await first_state(port)
+        assert state["vote"]["open"] and state["vote"]["presenter"] == "Ada"
+        stored = stored_votes(votes_path_for(event), 1)
+        assert state["vote"]["count"] == len(stored) >= len(acked)
+        back.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), 120)
+
+        stored = stored_votes(votes_path_for(event), 1)
+        last = {p.phone_id: p.acked[-1][0] for p in phones if p.acked}
+        assert len(last) == PHONES, f"{PHONES - len(last)} phones never had a vote counted"
+        assert {pid: stored.get(pid) for pid in last} == last
+    finally:
+        app.stop()
