@@ -1,6 +1,6 @@
 """Thousands of phones vote at once against the running app: nothing acknowledged is lost, answers come fast, slides keep time.
 
-Run: python benchmarks/votes.py [--phones 10000] [--window 10] [--kill-at SECONDS]
+Run: python benchmarks/votes.py [--phones 10000] [--window 10] [--kill-after VOTES]
                                 [--no-baseline] [--json FILE]
 
 The app runs for real: ``battledecks run EVENT --serve 127.0.0.1:PORT`` in a
@@ -25,11 +25,11 @@ nothing checked or stored) in the same run, and the app's figures are also
 given as ratios to it: on a shared machine the absolute figures say as much
 about the other processes as about the votes.
 
---kill-at S SIGKILLs the app S seconds into the window and starts it again
-at once; phones that got no answer try again once it is back (as a person
-presses Vote again). It reports how many votes acknowledged before the kill
-the database lacks (goal 0), and the open vote's count the restarted app
-shows the audience beside what the database holds.
+--kill-after V SIGKILLs the app once V votes have been acknowledged and
+starts it again at once; phones that got no answer try again once it is back
+(as a person presses Vote again). It reports how many votes acknowledged
+before the kill the database lacks (goal 0), what the database held at the
+kill, and the open vote's count the restarted app first shows the audience.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import signal
 import subprocess
 import sys
@@ -50,7 +51,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.phoning import (  # noqa: E402
-    HOST, AppInPty, Phone, build_voting_event, cookie_of, free_port, http, pct, phone_run, stored_votes, wait_port,
+    HOST, AppInPty, Phone, build_voting_event, cookie_of, free_port, http, pct, phone_run, process_cpu, stored_votes, wait_port,
 )
 
 IDLE_SLIDES = 3
@@ -113,6 +114,11 @@ def make_phones(args: argparse.Namespace) -> list[Phone]:
     ]
 
 
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -129,6 +135,7 @@ def latency(phones: list[Phone]) -> dict[str, Any]:
         "phones_counted": sum(1 for p in phones if p.acked),
         "refused": refused,
         "failed_requests": sum(p.failed for p in phones),
+        "failures": {e: sum(p.errors.count(e) for p in phones) for e in sorted({e for p in phones for e in p.errors})},
         "page_ms": {"p50": pct(page, .5), "p99": pct(page, .99), "max": max(page, default=float("nan"))},
         "vote_ms": {"p50": pct(vote, .5), "p99": pct(vote, .99), "max": max(vote, default=float("nan"))},
     }
@@ -145,9 +152,10 @@ async def run_bare(args: argparse.Namespace) -> dict[str, Any]:
         code = line[1]
         phones = make_phones(args)
         t0 = time.monotonic()
-        load_before = load()
+        load_before, cpu, mine = load(), process_cpu(proc.pid), own_cpu()
         await asyncio.gather(*(phone_run(p, port, code, t0) for p in phones))
-        out = {"server": "bare aiohttp", "load_s": round(time.monotonic() - t0, 2), "load_before": load_before, "load_after": load()}
+        out = {"server": "bare aiohttp", "load_s": round(time.monotonic() - t0, 2), "load_before": load_before, "load_after": load(),
+               "server_cpu_s": round(process_cpu(proc.pid) - cpu, 2), "phones_cpu_s": round(own_cpu() - mine, 2)}
         out.update(latency(phones))
         return out
     finally:
@@ -286,32 +294,37 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
         first_slide = float(schedule["started_at"]) + float(schedule["countdown"])
         t0 = first_slide + IDLE_SLIDES * PERIOD + 0.5
         await asyncio.sleep(max(0.0, t0 - time.monotonic()))
-        load_before = load()
+        load_before, cpu, mine = load(), process_cpu(app.proc.pid), own_cpu()
         phones = make_phones(args)
-        back = asyncio.Event()
-        tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back)) for p in phones]
+        back = asyncio.Event() if args.kill_after is not None else None
+        tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=2 if back is None else 4)) for p in phones]
         kill: dict[str, Any] | None = None
-        if args.kill_at is not None:
-            await asyncio.sleep(max(0.0, t0 + args.kill_at - time.monotonic()))
+        if args.kill_after is not None:
+            while sum(len(p.acked) for p in phones) < args.kill_after and not all(t.done() for t in tasks):
+                await asyncio.sleep(0.005)
             killed_at = time.monotonic()
+            cpu_killed = process_cpu(app.proc.pid) - cpu
             app.kill()
             acked_before = {p.phone_id for p in phones if any(when < killed_at for _, when in p.acked)}
+            in_db_at_kill = len(stored_votes(votes_path_for(event), 1))
             began = time.monotonic()
             app = AppInPty(event, port, slides=slides).start()
             apps.append(app)
             await wait_port(port)
             restart_s = time.monotonic() - began
+            cpu = process_cpu(app.proc.pid) - cpu_killed
             connections = len(audience.first_after)
             await audience.until(lambda s: len(audience.first_after) > connections, "the restarted app")
             restored = (audience.first_after[-1].get("vote") or {}).get("count")
-            in_db_then = len(stored_votes(votes_path_for(event), 1))
+            assert back is not None
             back.set()
-            kill = {"at_s": args.kill_at, "restart_s": round(restart_s, 2), "acked_before_kill": len(acked_before),
-                    "count_after_restart": restored, "in_db_at_restart": in_db_then}
+            kill = {"at_s": round(killed_at - t0, 2), "restart_s": round(restart_s, 2), "acked_before_kill": len(acked_before),
+                    "in_db_at_kill": in_db_at_kill, "count_after_restart": restored}
         await asyncio.gather(*tasks)
         load_end = time.monotonic()
         out: dict[str, Any] = {"server": "the app (battledecks run --serve)", "load_s": round(load_end - t0, 2),
-                               "load_before": load_before, "load_after": load()}
+                               "load_before": load_before, "load_after": load(), "server_cpu_s": round(process_cpu(app.proc.pid) - cpu, 2),
+                               "phones_cpu_s": round(own_cpu() - mine, 2)}
         out.update(latency(phones))
         bad = await bad_votes(port, code)
         stored = stored_votes(votes_path_for(event), 1)
@@ -337,9 +350,10 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(r: dict[str, Any]) -> None:
     f = lambda d: f"p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms, max {d['max']:.1f} ms"  # noqa: E731
-    print(f"server: {r['server']}; the load took {r['load_s']} s ({r['load_before']} before, {r['load_after']} after)")
+    print(f"server: {r['server']}; the load took {r['load_s']} s ({r['load_before']} before, {r['load_after']} after); "
+          f"server CPU {r['server_cpu_s']} s, the phones' CPU {r['phones_cpu_s']} s")
     print(f"votes accepted: {r['accepted']} from {r['phones_counted']} phones" + (f"; in the database: {r['in_db']} phones" if "in_db" in r else ""))
-    print(f"refused by reason: {r['refused'] or 'none'}; failed requests: {r['failed_requests']}")
+    print(f"refused by reason: {r['refused'] or 'none'}; failed requests: {r['failed_requests']} {r['failures'] or ''}")
     if "lost" in r:
         print(f"lost (acknowledged, not in the database): {r['lost']}; stored value not the last acknowledged: {r['stale']}; "
               f"phones with no vote counted: {r['phones_without_vote']}")
@@ -355,9 +369,9 @@ def report(r: dict[str, Any]) -> None:
         print(f"  by hand, {name}: {answer}")
     if "kill" in r:
         k = r["kill"]
-        print(f"kill at {k['at_s']} s, back in {k['restart_s']} s: {k['acked_before_kill']} phones' votes acknowledged before the kill, "
-              f"{k['lost']} of them lost; the open vote's count after the restart: {k['count_after_restart']} "
-              f"(the database then: {k['in_db_at_restart']})")
+        print(f"SIGKILL {k['at_s']} s into the window, the app back in {k['restart_s']} s: {k['acked_before_kill']} phones' votes "
+              f"acknowledged before the kill, {k['lost']} of them lost; the database held {k['in_db_at_kill']} phones' votes at the kill; "
+              f"the restarted app's first count: {k['count_after_restart']} (phones arriving after it came back can add to it)")
 
 
 def main() -> None:
@@ -367,7 +381,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--phones", type=int, default=10_000)
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which the phones arrive")
-    parser.add_argument("--kill-at", type=float, default=None, help="SIGKILL the app this many seconds into the window and restart it")
+    parser.add_argument("--kill-after", type=int, default=None, metavar="VOTES",
+                        help="SIGKILL the app once this many votes are acknowledged, and restart it")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baseline")
@@ -386,7 +401,8 @@ def main() -> None:
         b, v = results["baseline"], results["app"]
         print()
         print(f"ratio to the baseline: vote p50 x{v['vote_ms']['p50'] / b['vote_ms']['p50']:.2f}, "
-              f"p99 x{v['vote_ms']['p99'] / b['vote_ms']['p99']:.2f}; load time x{v['load_s'] / b['load_s']:.2f}")
+              f"p99 x{v['vote_ms']['p99'] / b['vote_ms']['p99']:.2f}; load time x{v['load_s'] / b['load_s']:.2f}; "
+              f"server CPU x{v['server_cpu_s'] / b['server_cpu_s']:.2f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

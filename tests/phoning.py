@@ -147,6 +147,12 @@ class AppInPty:
             self._master = -1
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def wait_port(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -163,9 +169,18 @@ async def wait_port(port: int, timeout: float = 60) -> None:
 # --- phones -------------------------------------------------------------------------------
 
 
+REQUEST_TIMEOUT = 60.0
+"""Seconds a phone waits for an answer before it gives up on the request."""
+
+
 async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
                cookie: str | None = None, body: bytes = b"", accept_json: bool = False) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 request on a kept-alive connection: status, headers (lower-case), body."""
+    return await asyncio.wait_for(_http(reader, writer, method, path, cookie, body, accept_json), REQUEST_TIMEOUT)
+
+
+async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
+                cookie: str | None, body: bytes, accept_json: bool) -> tuple[int, dict[str, str], bytes]:
     lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "User-Agent: phone"]
     if cookie:
         lines.append(f"Cookie: bdvote={cookie}")
@@ -209,10 +224,12 @@ class Phone:
     failed: int = 0
     phone_id: str | None = None
     cookie: str | None = None
+    errors: list[str] = field(default_factory=list)
+    """Why requests failed (the exception's name)."""
 
 
 async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Event | None = None, tries: int = 2) -> None:
-    """Load the page and vote; after a failure (the server gone), wait for ``back`` and try once more."""
+    """Load the page and vote; after a failure try again (once ``back`` is set, when given: the server is back)."""
     await asyncio.sleep(max(0.0, t0 + p.start - time.monotonic()))
     votes = [p.value] + ([p.second] if p.second is not None else [])
     for attempt in range(tries):
@@ -239,8 +256,9 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Eve
                 return
             finally:
                 writer.close()
-        except (OSError, asyncio.IncompleteReadError, ValueError):
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as error:
             p.failed += 1
+            p.errors.append(type(error).__name__)
             if back is not None and attempt + 1 < tries:
                 await back.wait()
 

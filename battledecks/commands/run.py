@@ -155,9 +155,12 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
     from ..room.votes_web import attach_votes
+    from ..ui.screens.draw import SUSPENSE_SECONDS
 
-    server = RoomServer(show, sock)
+    # The room's suspense lasts as long as the host's, and ends when the host's does.
+    server = RoomServer(show, sock, suspense=SUSPENSE_SECONDS)
     app.audience_url = server.url + "stage"
+    app.draw_revealed.append(server.reveal_now)
 
     def screens(count: int) -> None:
         if app.is_running:

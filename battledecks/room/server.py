@@ -215,6 +215,11 @@ class RoomServer:
             "state": self.view.state(),
         }
 
+    def reveal_now(self, presenter: str) -> None:
+        """The host's draw screen revealed ``presenter``'s deck: the audience screens end their suspense too."""
+        if self.view.revealed(presenter, self.monotonic()):
+            self.publish("reveal-now")
+
     def publish(self, kind: str) -> None:
         """Send the public state to every screen again: something outside the record changed (the live vote count)."""
         self._broadcast(self._frame("change", self.message(kind)))

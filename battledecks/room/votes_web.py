@@ -65,8 +65,8 @@ class VoteDesk:
         self.version = 0
         """Goes up with every round opened or closed."""
         self._changed: asyncio.Event | None = None
-        self.pages: dict[tuple[int, bool], str] = {}
-        """The page as most phones load it, made once per version."""
+        self.pages: dict[object, str] = {}
+        """The page as most phones load it and the state as JSON, made once per version."""
         self.last: Result | None = None
         """The last round closed in this session."""
         self._next_id = max((r.id for r in store.results()), default=0) + 1
@@ -140,6 +140,13 @@ class VoteDesk:
     def _step_text(self) -> str:
         """"2 of 5" during the vote on every presenter at the end, else ""."""
         return f"{self.step[0]} of {self.step[1]}" if self.step and self.store.open_round else ""
+
+    def state_json(self) -> str:
+        """:meth:`state` as JSON, made once per version."""
+        cached = self.pages.get("state")
+        if cached is None:
+            cached = self.pages["state"] = json.dumps(self.state())
+        return cached
 
     def state(self) -> dict[str, Any]:
         current = self.store.open_round
@@ -328,21 +335,41 @@ def _wants_json(request: web.Request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Request) -> web.StreamResponse:
-    """Give the phone a token for the round open now, keeping its identity."""
-    old = request.cookies.get(COOKIE)
+def _token_of(request: web.Request) -> str | None:
+    """The phone's token from its Cookie header, read directly (a full cookie parse costs more than the vote)."""
+    header = request.headers.get("Cookie")
+    if not header:
+        return None
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE:
+            return value.strip('"') or None
+    return None
+
+
+def _with_token(response: web.StreamResponse, desk: VoteDesk, request: web.Request, current: bool = False) -> web.StreamResponse:
+    """Give the phone a token for the round open now, keeping its identity (``current``: its token is known to be)."""
+    if current:
+        return response
+    old = _token_of(request)
     store = desk.store
     round_id = store.open_round.id if store.open_round else 0
     if old and store.token_round(old) == round_id:
         return response
-    response.set_cookie(COOKIE, store.token(old), max_age=COOKIE_AGE, httponly=True, samesite="Lax", path="/vote")
+    response.headers.add("Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Lax")
     return response
 
 
+_NO_STORE = {"Cache-Control": "no-store"}
+_PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+}
+
+
 def _page(desk: VoteDesk, request: web.Request, status: int = 200, **kw: Any) -> web.StreamResponse:
-    response = web.Response(text=render_page(desk, **kw), status=status, content_type="text/html", charset="utf-8")
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'"
+    response = web.Response(body=render_page(desk, **kw).encode(), status=status, content_type="text/html", charset="utf-8",
+                            headers=_PAGE_HEADERS)
     return _with_token(response, desk, request)
 
 
@@ -365,7 +392,7 @@ async def vote_state(request: web.Request) -> web.StreamResponse:
     except ValueError:
         since = -1
     await desk.wait(since, LONG_POLL)
-    response = web.json_response(desk.state(), headers={"Cache-Control": "no-store"})
+    response = web.Response(body=desk.state_json().encode(), content_type="application/json", headers=_NO_STORE)
     return _with_token(response, desk, request)
 
 
@@ -383,7 +410,7 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
             form = {k: v for k, v in data.items() if isinstance(v, str)}
         except (ValueError, UnicodeDecodeError):
             form = {}
-        token = request.cookies.get(COOKIE)
+        token = _token_of(request)
         try:
             outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
         except VoteError:
@@ -400,10 +427,9 @@ def _answer(
     form: dict[str, str], chosen: float | None = None,
 ) -> web.StreamResponse:
     if as_json:
-        body = {"ok": ok, "message": message, "reason": reason, "state": desk.state()}
-        response = web.Response(text=json.dumps(body), status=status, content_type="application/json")
-        response.headers["Cache-Control"] = "no-store"
-        return _with_token(response, desk, request)
+        body = f'{{"ok": {json.dumps(ok)}, "message": {json.dumps(message)}, "reason": {json.dumps(reason)}, "state": {desk.state_json()}}}'
+        response = web.Response(body=body.encode(), status=status, content_type="application/json", headers=_NO_STORE)
+        return _with_token(response, desk, request, current=ok)
     return _page(desk, request, status, code=form.get("code", "")[:16], message=message, ok=ok, chosen=chosen)
 
 

@@ -51,9 +51,11 @@ class BattledecksApp(App[None]):
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
         self.audience_url: str | None = None
+        """Where the audience screen is served (``run --serve``), or None."""
         self.votes: Any = None
         """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
-        """Where the audience screen is served (``run --serve``), or None."""
+        self.draw_revealed: list[Callable[[str], None]] = []
+        """Called with the presenter's name when a draw's title is revealed on the host's screen (its suspense over or cut short)."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)

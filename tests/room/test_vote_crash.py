@@ -57,15 +57,15 @@ async def test_a_kill_during_the_vote_loses_no_acknowledged_vote(tmp_path: Path)
         app.kill()  # SIGKILL, in the middle of the votes
         acked = {p.phone_id: p.acked[-1][0] for p in phones if p.acked}
         assert len(acked) < PHONES, "the kill came after every vote"
-        stored = stored_votes(votes_path_for(event), 1)
-        assert [pid for pid in acked if pid not in stored] == []
+        at_kill = stored_votes(votes_path_for(event), 1)
+        assert [pid for pid in acked if pid not in at_kill] == []
 
         app = AppInPty(event, port).start()
         await wait_port(port)
         state = await first_state(port)
         assert state["vote"]["open"] and state["vote"]["presenter"] == "Ada"
-        stored = stored_votes(votes_path_for(event), 1)
-        assert state["vote"]["count"] == len(stored) >= len(acked)
+        # The open vote's count is back: every vote committed before the kill (phones arriving since may add more).
+        assert len(at_kill) <= state["vote"]["count"] <= len(stored_votes(votes_path_for(event), 1))
         back.set()
         await asyncio.wait_for(asyncio.gather(*tasks), 120)
 
