@@ -36,7 +36,6 @@ from ..core.text import json_text, visible
 from ._args import positive
 
 NAME = "check"
-HELP = "check decks and event files for problems; changes nothing"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

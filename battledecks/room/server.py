@@ -30,7 +30,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.decks import slide_files
+from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
 from .view import REVEAL_SUSPENSE, RoomView
 
@@ -164,6 +164,8 @@ class RoomServer:
         """More routes to serve (each is called with the aiohttp application before it starts)."""
         self.on_clients: Callable[[int], None] | None = None
         """Called with the number of audience streams whenever it changes."""
+        self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
+        """The slide files of the deck last asked for, found once for all the requests of its talk."""
 
     @property
     def clients(self) -> int:
@@ -359,7 +361,7 @@ class RoomServer:
         if deck is None:
             raise web.HTTPNotFound()
         try:
-            files = await asyncio.to_thread(slide_files, deck)
+            files = await self._slide_files(deck)
         except (BattledecksError, OSError):
             raise web.HTTPNotFound() from None
         if not 1 <= number <= len(files) or self.view.on_stage() != deck_id:
@@ -369,6 +371,20 @@ class RoomServer:
         if not kind.startswith("image/"):
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS})
+
+
+    async def _slide_files(self, deck: Any) -> list[Path]:
+        """The deck's slide files, found (a PDF's pages drawn, if not cached) on a thread, never on the loop.
+
+        The twelve requests an audience screen makes at a talk's start share one
+        lookup: a PDF is read (and hashed) once, not once per slide.
+        """
+        key = (deck.id, deck.path, pdf_stamp(deck))
+        if self._lookup is None or self._lookup[0] != key or (
+            self._lookup[1].done() and (self._lookup[1].cancelled() or self._lookup[1].exception() is not None)
+        ):
+            self._lookup = (key, asyncio.ensure_future(asyncio.to_thread(slide_files, deck)))
+        return await asyncio.shield(self._lookup[1])
 
 
 class _Stream:
