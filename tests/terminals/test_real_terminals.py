@@ -14,6 +14,8 @@ ImageMagick.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -77,10 +79,15 @@ def rehearsal(tmp_path: Path) -> tuple[Path, list[Path]]:
     return path, slides
 
 
+TMUX_SOCKET = f"battledecks-terminals-{os.getpid()}"
+"""The tmux server of the tmux test, apart from any other."""
+
 TERMINALS = {
     # xterm in sixel mode with its default resources (maxGraphicSize 1000x1000).
     "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
     "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
+    # The same xterm running Debian's tmux (3.3a: no sixels), running the app.
+    "xterm-vt340-tmux": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e", "tmux", "-L", TMUX_SOCKET, "-f", "/dev/null", "new-session"],
     "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
 }
 
@@ -187,6 +194,22 @@ def test_kitty_0_26_shows_the_slide_at_full_resolution(display: str, rehearsal: 
     event, slides = rehearsal
     full = run_talk(display, "kitty", event, slides)
     assert full["picture"] >= FULL_RESOLUTION_MIN
+
+
+def test_xterm_sixel_inside_tmux_without_sixels_keeps_clean_half_cells(display: str, rehearsal: tuple[Path, list[Path]]) -> None:
+    event, slides = rehearsal
+    installed = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=True).stdout.strip()
+    try:
+        half = run_talk(display, "xterm-vt340-tmux", event, slides)
+        # Nothing the app asked the terminal leaked into tmux (the kitty query would become the pane's title).
+        title = subprocess.run(["tmux", "-L", TMUX_SOCKET, "display", "-p", "#{pane_title}"], capture_output=True, text=True).stdout
+        assert "\x1b" not in title and "a=q" not in title, f"the pane's title is {title!r}"
+    finally:
+        subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True, check=False)
+    # No sixel garbage and no black: the slide in half cells, as in a plain xterm.
+    assert half["picture"] >= PICTURE_MIN
+    if installed < "tmux 3.4":
+        assert half["detail"] < 0.3, f"{installed} draws no sixels, yet the slide has full-resolution detail"
 
 
 # --- what is drawn over the slide -----------------------------------------------
