@@ -19,15 +19,35 @@ from . import __version__
 from .core.problems import BattledecksError
 from .core.text import visible
 
-COMMANDS = ("run", "rehearse", "screen", "check", "draw", "results", "votes", "history", "import", "generate", "sheet", "retire")
-"""Subcommands in the order ``--help`` lists them; each is a module in ``battledecks.commands``."""
+COMMANDS = {
+    "run": "run an event in the app (default: the demo event)",
+    "rehearse": "run a throw-away copy of an event with 12-second talks; the real record is never touched",
+    "screen": "show the audience screen of a show served by `run --serve`",
+    "check": "check decks and event files for problems; changes nothing",
+    "draw": "draw decks (and topics) for everyone without one, before the show",
+    "results": "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card",
+    "votes": "the phones' votes per round from the vote database; --rebuild writes them to the record",
+    "history": "past events, the decks shown at each, and every presenter's best rank",
+    "import": "make decks from PDFs, PowerPoint files, zips and folders of images",
+    "generate": "paint new absurd decks from a seed",
+    "sheet": "render a deck's slides on one picture, for vetting (spoils the deck)",
+    "retire": "retire a deck so it is never drawn (or --undo)",
+}
+"""Subcommands in the order ``--help`` lists them, with their one-line help; each is a module in
+``battledecks.commands``, imported only when its command runs (or its own ``--help`` is asked).
+"""
 
 
 def _module(name: str):  # noqa: ANN202
     return importlib.import_module(f"battledecks.commands.{name.replace('import', 'import_')}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with ``command``'s own arguments (every command's with None).
+
+    Only the module of the command given is imported: the others appear in
+    ``--help`` by their one line, so starting the app imports none of them.
+    """
     parser = argparse.ArgumentParser(
         prog="battledecks",
         description="Run Battledecks (PowerPoint karaoke) events: lineup, fair draw, "
@@ -35,11 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"battledecks {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name, help_text in COMMANDS.items():
+        if command is not None and name != command:
+            sub.add_parser(name, help=help_text)
+            continue
         module = _module(name)
-        command = sub.add_parser(name, help=module.HELP, description=module.__doc__)
-        module.add_arguments(command)
-        command.set_defaults(handler=module.run)
+        parsed = sub.add_parser(name, help=help_text, description=module.__doc__)
+        module.add_arguments(parsed)
+        parsed.set_defaults(handler=module.run)
     return parser
 
 
@@ -50,9 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not args_list:
         args_list = ["run"]
+    parser = build_parser(args_list[0] if args_list[0] in COMMANDS else "")
     args = parser.parse_args(args_list)
     if getattr(args, "handler", None) is None:
         parser.print_help()

@@ -19,6 +19,10 @@ measures, in one run:
 Targets: first frame at most 1.3x the minimal app plus 50 ms at every size,
 cold and warm; a draw under 100 ms at 1,000 decks; a second check of an
 unchanged 1,000-deck library at least 10x faster than the first.
+
+It prints a table of every figure with its ratio to the minimal app's first
+frame measured in the same run, and the machine's load average when it was
+taken (on a loaded machine every figure grows; the ratios less so).
 """
 
 from __future__ import annotations
@@ -122,16 +126,6 @@ def _quote(word: str) -> str:
     return "'" + word.replace("'", "'\\''") + "'"
 
 
-def frames(command: list[str], env: dict[str, str], cache: Path, runs: int, *, cold: bool) -> float:
-    """Median first frame over ``runs``; ``cold`` empties the check cache before each."""
-    values = []
-    for _ in range(runs):
-        if cold:
-            shutil.rmtree(cache, ignore_errors=True)
-        values.append(first_frame(command, "Grace Hopper", env))
-    return statistics.median(values)
-
-
 def timed(command: list[str], env: dict[str, str]) -> float:
     start = time.monotonic()
     subprocess.run(command, env={**os.environ, **env}, capture_output=True, check=False)
@@ -161,6 +155,34 @@ def draw_time(event: Path, env: dict[str, str]) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def load() -> float:
+    """The machine's 1-minute load average now: every figure is printed with it."""
+    return os.getloadavg()[0]
+
+
+def first_frames(
+    runs: int, minimal: list[str], run_cmd: list[str], env: dict[str, str], cache: Path
+) -> dict[str, tuple[float, float]]:
+    """Medians (seconds, load average) of the minimal app's and battledecks' first frames, cold and warm.
+
+    The three are measured in turn within each run, so a change of load
+    on the machine weighs on all of them alike.
+    """
+    values: dict[str, list[float]] = {"minimal_app": [], "first_frame_cold": [], "first_frame_warm": []}
+    loads: list[float] = []
+    for _ in range(runs):
+        values["minimal_app"].append(first_frame(minimal, "Grace Hopper", env))
+        shutil.rmtree(cache, ignore_errors=True)
+        values["first_frame_cold"].append(first_frame(run_cmd, "Grace Hopper", env))
+        values["first_frame_warm"].append(first_frame(run_cmd, "Grace Hopper", env))
+        loads.append(load())
+    return {name: (statistics.median(v), statistics.median(loads)) for name, v in values.items()}
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="8,100,1000")
@@ -172,6 +194,7 @@ def main() -> int:
         return 2
     battledecks = str(Path(sys.executable).with_name("battledecks"))
     results: dict[str, dict[str, float]] = {}
+    rows: list[tuple[str, str, str, str, str]] = []
     met = True
     with tempfile.TemporaryDirectory(prefix="bd-startup-") as tmp:
         root = Path(tmp)
@@ -185,31 +208,50 @@ def main() -> int:
             figures: dict[str, float] = {}
 
             run_cmd = [battledecks, "run", str(event), "--graphics", "halfcell"]
-            figures["minimal_app_s"] = frames([sys.executable, str(minimal)], env, cache, args.runs, cold=False)
-            figures["first_frame_cold_s"] = frames(run_cmd, env, cache, args.runs, cold=True)
-            figures["first_frame_warm_s"] = frames(run_cmd, env, cache, args.runs, cold=False)
+            frames = first_frames(args.runs, [sys.executable, str(minimal)], run_cmd, env, cache)
+            for name, (seconds, at) in frames.items():
+                figures[f"{name}_s"], figures[f"{name}_load"] = seconds, at
+            base = figures["minimal_app_s"]
+            limit = 1.3 * base + 0.05
+            rows.append((f"{count}", "minimal Textual app, first frame", ms(base), "1.00x", f"{figures['minimal_app_load']:.1f}"))
+            for name, label in (("first_frame_cold", "first frame, cold"), ("first_frame_warm", "first frame, warm")):
+                seconds = figures[f"{name}_s"]
+                ok = seconds <= limit
+                met &= ok
+                rows.append((f"{count}", f"battledecks {label} (limit {ms(limit)}: {'met' if ok else 'NOT met'})",
+                             ms(seconds), f"{seconds / base:.2f}x", f"{figures[f'{name}_load']:.1f}"))
+
             shutil.rmtree(cache, ignore_errors=True)
             figures["check_first_s"] = timed([battledecks, "check", str(library)], env)
+            figures["check_first_load"] = load()
             figures["check_second_s"] = timed([battledecks, "check", str(library)], env)
-            figures["open_and_scan_s"], figures["draw_s"] = draw_time(event, env)
-            limit = 1.3 * figures["minimal_app_s"] + 0.05
-            ok_frame = figures["first_frame_cold_s"] <= limit and figures["first_frame_warm_s"] <= limit
+            figures["check_second_load"] = load()
             ratio = figures["check_first_s"] / max(figures["check_second_s"], 1e-9)
-            print(
-                f"{count:>5} decks: first frame cold {figures['first_frame_cold_s'] * 1000:.0f} ms, "
-                f"warm {figures['first_frame_warm_s'] * 1000:.0f} ms; minimal app "
-                f"{figures['minimal_app_s'] * 1000:.0f} ms (limit {limit * 1000:.0f} ms: {'yes' if ok_frame else 'NO'})"
-            )
-            print(
-                f"{count:>5} decks: open + scan {figures['open_and_scan_s'] * 1000:.0f} ms, "
-                f"draw {figures['draw_s'] * 1000:.1f} ms; check first {figures['check_first_s']:.2f} s, "
-                f"second {figures['check_second_s']:.2f} s ({ratio:.1f}x)"
-            )
-            met &= ok_frame
-            if count >= 1000:
-                met &= figures["draw_s"] < 0.1 and ratio >= 10
+            figures["check_ratio"] = ratio
+            figures["open_and_scan_s"], figures["draw_s"] = draw_time(event, env)
+            figures["draw_load"] = load()
+            rows.append((f"{count}", "check, first (empty cache)", ms(figures["check_first_s"]),
+                         f"{figures['check_first_s'] / base:.2f}x", f"{figures['check_first_load']:.1f}"))
+            check_ok = count < 1000 or ratio >= 10
+            rows.append((f"{count}", f"check, second: {ratio:.1f}x quicker than the first"
+                         + ("" if count < 1000 else f" (target 10x: {'met' if check_ok else 'NOT met'})"),
+                         ms(figures["check_second_s"]), f"{figures['check_second_s'] / base:.2f}x",
+                         f"{figures['check_second_load']:.1f}"))
+            draw_ok = count < 1000 or figures["draw_s"] < 0.1
+            rows.append((f"{count}", "open and scan (warm cache), in-process", ms(figures["open_and_scan_s"]),
+                         f"{figures['open_and_scan_s'] / base:.2f}x", f"{figures['draw_load']:.1f}"))
+            rows.append((f"{count}", "one draw" + ("" if count < 1000 else f" (target 100 ms: {'met' if draw_ok else 'NOT met'})"),
+                         ms(figures["draw_s"]), f"{figures['draw_s'] / base:.3f}x", f"{figures['draw_load']:.1f}"))
+            met &= check_ok and draw_ok
+            for row in rows[-7:]:
+                print(" | ".join(row), flush=True)
             results[str(count)] = figures
-    print(f"targets met: {'yes' if met else 'no'}")
+    print()
+    print("| decks | figure | time | vs minimal app | load average |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print(f"\ntargets met: {'yes' if met else 'no'}")
     summary = json.dumps(results, indent=2)
     print(summary)
     if args.json:

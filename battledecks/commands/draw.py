@@ -17,7 +17,6 @@ from rich.text import Text
 from ..core.text import json_text, visible
 
 NAME = "draw"
-HELP = "draw decks (and topics) for everyone without one, before the show"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

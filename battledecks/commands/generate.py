@@ -24,8 +24,6 @@ from ._args import positive, whole_number
 from .import_ import terminate_as_interrupt
 
 NAME = "generate"
-HELP = "paint new absurd decks from a seed"
-
 SEED_RANGE = 2**32
 """A random seed is drawn below this: short enough to read out and type."""
 

@@ -49,7 +49,6 @@ class _DeckId:
 
 
 NAME = "history"
-HELP = "past events, the decks shown at each, and every presenter's best rank"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

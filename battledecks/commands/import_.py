@@ -26,7 +26,6 @@ from ..core.words import plural
 from ._args import positive
 
 NAME = "import"
-HELP = "make decks from PDFs, PowerPoint files, zips and folders of images"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

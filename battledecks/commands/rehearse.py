@@ -21,8 +21,6 @@ from ..core.problems import BattledecksError
 from ..core.yamlfile import YamlFileError, load_yaml
 
 NAME = "rehearse"
-HELP = "run a throw-away copy of an event with 12-second talks; the real record is never touched"
-
 SECONDS_PER_SLIDE = 1
 
 

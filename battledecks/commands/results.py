@@ -21,8 +21,6 @@ from ..results import FORMATS, export, render_card, results_table, table_text
 from ..results.card import card_format
 
 NAME = "results"
-HELP = "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card"
-
 _SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 """--out file endings that choose the format when --format is not given."""
 

@@ -23,8 +23,6 @@ from ..core.yamlfile import YamlFileError, load_yaml
 from .sheet import open_deck
 
 NAME = "retire"
-HELP = "retire a deck so it is never drawn (or --undo)"
-
 _SIMPLE = re.compile(r"^retired[ \t]*:[ \t]*(?P<value>[^\s#]+)?[ \t]*(?P<comment>#.*)?$")
 """A ``retired:`` line on its own, with at most a plain value and a comment."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import os
 import socket
 import sys
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 NAME = "run"
-HELP = "run an event in the app (default: the demo event)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -89,7 +89,15 @@ def start_fresh(event_path: Path, now: dt.datetime, ask=input) -> Path | None:  
     return backup
 
 
+def _collect_again() -> None:
+    """Turn the garbage collector back on, with everything made so far out of its sight (it stays)."""
+    gc.freeze()
+    gc.enable()
+
+
 def run(args: argparse.Namespace) -> int:
+    # Starting makes many objects and frees few: no collection pauses until the lineup is on screen.
+    gc.disable()
     from ..core.event import load_event
     from ..core.record import EventRecord
     from ..core.show import Show
@@ -129,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
 
         graphics = detect_graphics(args.graphics or show.event.graphics)
         app = create_app(event_path, graphics=graphics, show=show)
+        app.after_first_frame.append(_collect_again)
         if sock is None:
             app.run()
         else:
@@ -146,9 +155,12 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
     from ..room.votes_web import attach_votes
+    from ..ui.screens.draw import SUSPENSE_SECONDS
 
-    server = RoomServer(show, sock)
+    # The room's suspense lasts as long as the host's, and ends when the host's does.
+    server = RoomServer(show, sock, suspense=SUSPENSE_SECONDS)
     app.audience_url = server.url + "stage"
+    app.draw_revealed.append(server.reveal_now)
 
     def screens(count: int) -> None:
         if app.is_running:

@@ -12,7 +12,6 @@ import argparse
 from pathlib import Path
 
 NAME = "screen"
-HELP = "show the audience screen of a show served by `run --serve`"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

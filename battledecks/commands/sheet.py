@@ -21,7 +21,6 @@ from ..core.text import visible
 from ..core.words import plural
 
 NAME = "sheet"
-HELP = "render a deck's slides on one picture, for vetting (spoils the deck)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -19,7 +19,6 @@ from ..core.text import json_text, visible
 from ..core.words import plural
 
 NAME = "votes"
-HELP = "the phones' votes per round from the vote database; --rebuild writes them to the record"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -14,6 +14,7 @@ draws them (once, into a cache) when they are to be shown.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -276,6 +277,21 @@ def render_deck(
     if pages is None:  # never: draw=True draws what is missing
         raise PdfError(deck.pdf, "pages not drawn")
     return pages
+
+
+PdfStamp = tuple[int, int]
+"""A PDF's size and modification time: pages drawn from it are still its pages while these hold."""
+
+
+def pdf_stamp(deck: Deck) -> PdfStamp | None:
+    """The deck's PDF's :data:`PdfStamp` (a stat, no reading); None for an image deck or an unreadable PDF."""
+    if deck.pdf is None:
+        return None
+    try:
+        info = os.stat(deck.pdf)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def rendered(deck: Deck, cache_dir: Path | None = None) -> bool:

@@ -13,7 +13,6 @@ call here holds :data:`_PDFIUM`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -22,12 +21,12 @@ from collections.abc import Callable, Generator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
-
-import platformdirs
-from PIL import Image
+from typing import TYPE_CHECKING, cast
 
 from .problems import BattledecksError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PDF_SUFFIX = ".pdf"
 
@@ -187,12 +186,16 @@ def _render(doc, path: Path, index: int, size: tuple[int, int]) -> Image.Image: 
         raise PdfError(path, f"page {index + 1} cannot be drawn: {error}") from None
     if image.width > size[0] or image.height > size[1]:
         # Rounding can overshoot the box by a pixel.
+        from PIL import Image
+
         image.thumbnail(size, Image.Resampling.LANCZOS)
     return image
 
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, read in pieces (a PDF for its page cache, a slide to find it twice)."""
+    import hashlib  # OpenSSL: only once a file is digested
+
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
@@ -203,6 +206,8 @@ def file_digest(path: Path) -> str:
 def default_cache_dir() -> Path:
     """Where rendered PDF pages are kept: the user's cache folder (``$XDG_CACHE_HOME/battledecks/pdf``
     or ``~/.cache/battledecks/pdf`` on Linux), as :mod:`platformdirs` finds it."""
+    import platformdirs
+
     return Path(platformdirs.user_cache_dir("battledecks", appauthor=False)) / "pdf"
 
 

@@ -15,7 +15,6 @@ through small read-only values (:class:`PresenterView`, :meth:`Show.snapshot`).
 from __future__ import annotations
 
 import random
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,9 +22,6 @@ from pathlib import Path
 
 from .atomic import EventLock
 from .changes import Change, ChangeFeed
-from . import check_cache
-from .check import check_deck, failing_deck_ids
-from .check_slides import check_image
 from .clock import Phase, TalkClock
 from .decks import Deck, DeckError, deck_paths, load_deck, load_decks
 from .draw import Draw, draw, eligible_decks, replay
@@ -39,9 +35,16 @@ from .text import control_problem
 SeedSource = Callable[[], int]
 
 
+def _failing(decks: list[Deck], slides: int) -> set[str]:
+    """Ids of the decks whose check finds an error (see :func:`~battledecks.core.check.failing_deck_ids`)."""
+    from .check import failing_deck_ids  # the image decoders, only once decks are checked
+
+    return failing_deck_ids(decks, slides)
+
+
 def system_seed() -> int:
     """A fresh draw seed from the operating system's entropy."""
-    return secrets.randbits(63)
+    return random.SystemRandom().getrandbits(63)
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ class Show:
         self.record = record
         """The log; read it, never write it: every change goes through a command of the show."""
         self.decks = {d.id: d for d in decks}
-        self.failing = failing_deck_ids(decks, event.slides) if failing is None else failing
+        self.failing = _failing(decks, event.slides) if failing is None else failing
         self.scan = DeckScan(decks=len(decks), finished=True)
         """Where the check of the decks folder is: a draw waits until it has finished."""
         self.shown_before = shown_before or set()
@@ -398,6 +401,9 @@ class Show:
         first (the folder is checked in name order), so the draw would not be
         fair. ``progress`` is told how far it has come.
         """
+        # Checking needs the image decoders: imported here, once the lineup is on screen.
+        from . import check_cache
+
         decks = load_decks(self.event.decks)
         folders = [d.path for d in decks if d.path.is_dir()]
         listed = len(decks)
@@ -409,7 +415,7 @@ class Show:
 
         told(0, 0)
         check_cache.warm(check_cache.slides_of(folders), progress=told)
-        failing = failing_deck_ids(decks, self.event.slides)
+        failing = _failing(decks, self.event.slides)
         check_cache.save()
         # One assignment each: a reader on another thread sees the old or the new set, never half of one.
         self.decks = {d.id: d for d in decks}
@@ -428,6 +434,9 @@ class Show:
 
     def verify(self, deck: Deck) -> list[Problem]:
         """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
+        from .check import check_deck
+        from .check_slides import check_image
+
         problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
         for slide in deck.slides:
             problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
@@ -492,7 +501,7 @@ class Show:
                 fresh.append(deck)
             decks.append(deck)
         if fresh:
-            self.failing = self.failing | failing_deck_ids(fresh, self.event.slides)
+            self.failing = self.failing | _failing(fresh, self.event.slides)
         self.decks = {d.id: d for d in decks}
         return [d.id for d in fresh]
 

@@ -175,7 +175,9 @@ def parse_reply(data: bytes) -> TerminalReply | None:
     )
 
 
-def query_terminal(timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None) -> TerminalReply | None:
+def query_terminal(
+    timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None, kitty: bool = True
+) -> TerminalReply | None:
     """Ask the terminal what it draws; None when there is no terminal or no answer.
 
     Safe to call anywhere: without a terminal on both stdin and stdout it
@@ -187,6 +189,8 @@ def query_terminal(timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd:
         timeout: Seconds to wait for the answer at most.
         stdin_fd: File descriptor to read (default: the process's stdin).
         stdout_fd: File descriptor to write (default: the process's stdout).
+        kitty: Send the kitty graphics query too. Not inside tmux, which
+            takes it (an APC sequence) for a new pane title.
     """
     if sys.platform == "win32":
         return None
@@ -212,7 +216,7 @@ def query_terminal(timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd:
     reply: TerminalReply | None = None
     try:
         termios.tcsetattr(in_fd, termios.TCSANOW, quiet)
-        os.write(out_fd, (_KITTY_QUERY + _QUERIES + _DA1_QUERY).encode("ascii"))
+        os.write(out_fd, ((_KITTY_QUERY if kitty else "") + _QUERIES + _DA1_QUERY).encode("ascii"))
         deadline = time.monotonic() + timeout
         while reply is None:
             left = deadline - time.monotonic()
@@ -380,24 +384,70 @@ def _terminal_size() -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
     return ((cols, rows) if cols and rows else None), ((width, height) if width and height else None)
 
 
+TmuxCommand = Callable[[list[str]], "str | None"]
+"""Runs ``tmux ARGS`` and returns what it printed, or None when it failed."""
+
+
+def run_tmux(args: list[str]) -> str | None:
+    """``tmux ARGS`` in the tmux the app runs in (found through $TMUX); None if it fails."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=2, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class TmuxInfo:
+    """What the tmux the app runs in says about itself."""
+
+    version: str = ""
+    """From ``tmux -V`` ("3.3a"), or its XTVERSION answer, or ""."""
+    passthrough: str = ""
+    """``allow-passthrough``: "on", "off", "all", or "" (older tmux has no such option)."""
+
+
+def tmux_info(reply: TerminalReply | None, run: TmuxCommand = run_tmux) -> TmuxInfo:
+    """Ask tmux its version and whether it passes escape sequences through."""
+    said = (run(["-V"]) or "").strip()  # "tmux 3.3a"
+    version = said.partition(" ")[2].strip() if said.startswith("tmux ") else ""
+    if not version and reply is not None and reply.name == "tmux":
+        version = reply.version
+    passthrough = (run(["show", "-gv", "allow-passthrough"]) or "").strip().lower()
+    return TmuxInfo(version, passthrough if passthrough in ("on", "off", "all") else "")
+
+
 def inside_tmux(
-    reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None
+    reply: TerminalReply | None,
+    cells: tuple[int, int] | None = None,
+    window_pixels: tuple[int, int] | None = None,
+    tmux: TmuxInfo | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Detection:
     """How to draw inside tmux, from tmux's own answers.
 
     tmux answers the queries itself. From 3.4, built with sixel support, it
     draws sixel pictures in the pane and says so with DA1 attribute 4: then
-    sixels. Kitty pictures would have to be passed through
-    (``allow-passthrough``) and are then misplaced when panes move, so kitty
-    graphics are never used inside tmux: half cells, with what is missing.
+    sixels. Kitty pictures could only be passed through to the terminal
+    outside (``allow-passthrough on``), which tmux does not keep track of:
+    they stay where they were drawn when panes, windows or sessions change,
+    over whatever is there then. So kitty graphics are never used inside
+    tmux: half cells, and the reason says what tmux lacks.
     """
     pixels = cell_pixels_of(reply, cells, window_pixels) or (10, 20)
-    version = reply.version if reply is not None and reply.name == "tmux" else ""
-    name = f"tmux {version}".strip()
+    if tmux is None:
+        tmux = TmuxInfo(reply.version if reply is not None and reply.name == "tmux" else "")
+    name = f"tmux {tmux.version}".strip()
     if reply is not None and reply.sixel:
         return Detection(GraphicsMode.SIXEL, f"slides drawn with sixel graphics ({name} draws them)", name, pixels)
-    why = f"{name} does not draw sixels (tmux 3.4 built with sixel support does)"
-    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside {why}", name, pixels)
+    why = f"inside {name}, which draws no sixels (tmux 3.4 built with sixel support does)"
+    outside = terminal_name(env) if env is not None else ""
+    if outside in _KITTY_TERMINALS or tmux.passthrough in ("on", "all"):
+        setting = f"allow-passthrough is {tmux.passthrough}" if tmux.passthrough else "no allow-passthrough"
+        why += f"; kitty pictures are not passed through tmux ({setting}): they would stay behind when panes change"
+    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: {why}", name, pixels)
 
 
 _LAST: Detection | None = None
@@ -414,6 +464,7 @@ def detect(
     query: QueryFunction | None = None,
     cells: tuple[int, int] | None = None,
     window_pixels: tuple[int, int] | None = None,
+    tmux: TmuxCommand | None = None,
 ) -> Detection:
     """How to draw slides here. Call before the Textual app starts.
 
@@ -425,6 +476,8 @@ def detect(
         cells: (cols, rows) (default: from the kernel when ``query`` is None).
         window_pixels: Window size in pixels (default: from the kernel when
             ``query`` is None).
+        tmux: Runs tmux commands inside tmux (default: ``run_tmux`` when
+            ``query`` is None, else nothing is asked); tests pass recorded answers.
 
     Returns:
         The detection. "auto" gives half cells inside tmux or screen, on the
@@ -449,7 +502,14 @@ def detect(
     term = env.get("TERM", "")
     if name == "auto":
         if env.get("TMUX"):
-            return inside_tmux(query(), cells, window_pixels)
+            if query is query_terminal:
+                # No kitty query: tmux would show it as the pane's title.
+                reply = query_terminal(kitty=False)
+                tmux = tmux or run_tmux
+            else:
+                reply = query()
+            info = tmux_info(reply, tmux) if tmux is not None else None
+            return inside_tmux(reply, cells, window_pixels, info, env)
         if in_multiplexer(env):
             return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside screen")
         if term in ("", "dumb", "linux", "vt100", "vt220"):

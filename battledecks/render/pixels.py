@@ -97,15 +97,21 @@ def kitty_transmit(image_id: int, img: Image.Image) -> str:
     return "".join(parts)
 
 
-def kitty_place(image_id: int, placement_id: int = 1) -> str:
+def kitty_place(image_id: int, cells: tuple[int, int] | None = None, placement_id: int = 1) -> str:
     """Show image ``image_id`` at the cursor, replacing what is shown on screen.
 
     Every placement on screen is taken away first (the pictures stay with
     the terminal) so that showing the next slide never leaves the last one
     underneath. The cursor does not move (``C=1``), so the screen never
-    scrolls.
+    scrolls. With ``cells`` (cols, rows) the picture covers exactly those
+    cells, whatever the terminal's real cell size, so it never spills onto
+    the text around it. It lies above text (z-index 0): whoever covers the
+    slide takes the placement off (``KITTY_CLEAR``). A negative z-index
+    (under text) garbles the text drawn beside the picture in kitty 0.26:
+    digits of successive frames overlap, in the wrong colours.
     """
-    return f"{KITTY_CLEAR}\x1b_Ga=p,i={image_id},p={placement_id},C=1,q=2\x1b\\"
+    size = f"c={cells[0]},r={cells[1]}," if cells else ""
+    return f"{KITTY_CLEAR}\x1b_Ga=p,i={image_id},p={placement_id},{size}C=1,q=2\x1b\\"
 
 
 KITTY_CLEAR = "\x1b_Ga=d,d=a,q=2\x1b\\"

@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw
 from textual.strip import Strip
 
 from battledecks.render.detect import GraphicsMode
-from battledecks.render.fit import HALF_CELL_ASPECT, fit_box, fit_path, load_slide, scale, to_rgb
+from battledecks.render.fit import HALF_CELL_ASPECT, fit_box, fit_path, letterbox, load_slide, scale, to_rgb
 from battledecks.render.halfcell import TRUECOLOR, build_strips
 from battledecks.render.pixels import encode_sixel, kitty_transmit, sixel_height
 
@@ -125,6 +125,7 @@ class SlideCache:
         self._gen = _Generation(0, self._check_cells(cells))
         self._current = 0
         self._executor: ThreadPoolExecutor | None = None
+        self._backdrop: tuple[tuple[int, int], list[Strip]] | None = None
         self.made_on_demand = 0
         """Slides that were not ready when asked for and were made in the caller's thread."""
 
@@ -159,6 +160,41 @@ class SlideCache:
                 width, height = min(width, self.sixel_max[0]), min(height, self.sixel_max[1])
             height = sixel_height(height)
         return (max(1, width), max(1, height)), 1.0
+
+    def _whole_cells(self, size: tuple[int, int], cells: tuple[int, int]) -> tuple[int, int]:
+        """``size`` rounded to whole cells (kitty places a picture over whole cells)."""
+        cell_w, cell_h = (max(1, n) for n in self.cell_pixels)
+        cols = min(cells[0], max(1, round(size[0] / cell_w)))
+        rows = min(cells[1], max(1, round(size[1] / cell_h)))
+        return cols * cell_w, rows * cell_h
+
+    def backdrop(self, index: int) -> list[Strip] | None:
+        """Half-cell strips of slide ``index`` at the current size, from its fitted picture.
+
+        Kitty and sixel pictures cannot be dimmed or drawn under a dialog;
+        these strips stand in for the picture while something covers the
+        stage. Made in the calling thread from the picture already in
+        memory (tens of milliseconds); the last one is kept. None until the
+        slide has been fitted.
+        """
+        if self.mode is GraphicsMode.HALFCELL:
+            slide = self.ready(index)
+            return slide.strips if slide is not None else None
+        with self._lock:
+            gen = self._gen
+            fitted = gen.fitted.get(index)
+            key = (gen.number, index)
+            if self._backdrop is not None and self._backdrop[0] == key:
+                return self._backdrop[1]
+        if fitted is None:
+            return None
+        cols, rows = gen.cells
+        cell_w, cell_h = self.cell_pixels
+        aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
+        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect), self.color_system)
+        with self._lock:
+            self._backdrop = (key, strips)
+        return strips
 
     def image_id(self, generation: int, index: int) -> int:
         """Kitty image id of slide ``index`` made for grid generation ``generation``."""
@@ -200,6 +236,8 @@ class SlideCache:
                 size = fit_box(picture.size, box)
                 if self.mode is GraphicsMode.SIXEL:
                     size = (size[0], min(box[1], sixel_height(size[1])))
+                else:
+                    size = self._whole_cells(size, gen.cells)
                 image = scale(picture, size)
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             error = f"{path.name}: {exc}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import html
 import io
 import re
 from typing import Any
@@ -85,6 +83,8 @@ def _awards_of(standings: Standings) -> dict[str, list[str]]:
 
 def to_csv(standings: Standings, event: Event) -> str:
     """One line a presenter: rank, talk, every judge's score on every criterion, totals, awards."""
+    import csv
+
     scoring = standings.scoring
     num = lambda value: format_score(value, FILE_PLACES)  # noqa: E731
     header = ["rank", "presenter", "deck", "topic", "status"]
@@ -190,6 +190,8 @@ footer { color: var(--muted); font-size: .9rem; margin-top: 24px; }
 
 def to_html(standings: Standings, event: Event) -> str:
     """One HTML file with its style inline and no external assets; every name is escaped."""
+    import html
+
     e = lambda text: html.escape(str(text), quote=True)  # noqa: E731
     scoring = standings.scoring
     date = event_date(event)

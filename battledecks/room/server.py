@@ -22,6 +22,7 @@ import json
 import mimetypes
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.decks import slide_files
+from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
 from .view import REVEAL_SUSPENSE, RoomView
 
@@ -38,6 +39,14 @@ DEFAULT_PORT = 8750
 
 HEARTBEAT = 2.0
 """Seconds between heartbeats on an idle stream."""
+
+FAN_OUT = 50
+"""Streams written to in one go before the loop is let run again."""
+
+QUIET_BEFORE = 0.05
+"""A heartbeat due this close (seconds) before one of the talk's slide changes waits until just after it."""
+
+QUIET_AFTER = 0.01
 
 MAX_CLIENTS = 2000
 """Streams served at once; more are refused with 503."""
@@ -144,6 +153,9 @@ class RoomServer:
         self.view = RoomView(show, suspense=suspense)
         self.boot = boot_id()
         self._streams: set[_Stream] = set()
+        self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
+        """Frames not yet written to every stream, each with the streams still to write it to."""
+        self._sending = False
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -152,6 +164,8 @@ class RoomServer:
         """More routes to serve (each is called with the aiohttp application before it starts)."""
         self.on_clients: Callable[[int], None] | None = None
         """Called with the number of audience streams whenever it changes."""
+        self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
+        """The slide files of the deck last asked for, found once for all the requests of its talk."""
 
     @property
     def clients(self) -> int:
@@ -193,6 +207,7 @@ class RoomServer:
         if self._beating is not None:
             self._beating.cancel()
             self._beating = None
+        self._outbox.clear()
         for stream in list(self._streams):
             self._close(stream)
         if self._runner is not None:
@@ -215,6 +230,11 @@ class RoomServer:
             "state": self.view.state(),
         }
 
+    def reveal_now(self, presenter: str) -> None:
+        """The host's draw screen revealed ``presenter``'s deck: the audience screens end their suspense too."""
+        if self.view.revealed(presenter, self.monotonic()):
+            self.publish("reveal-now")
+
     def publish(self, kind: str) -> None:
         """Send the public state to every screen again: something outside the record changed (the live vote count)."""
         self._broadcast(self._frame("change", self.message(kind)))
@@ -225,11 +245,36 @@ class RoomServer:
         return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
     def _broadcast(self, frame: bytes) -> None:
-        # One chunk built once, written straight to every stream: no task wakes per client.
+        """Send ``frame`` to every stream: encoded once, the same bytes written to each transport.
+
+        No task wakes per client. Writing to hundreds of sockets takes the
+        loop milliseconds, so it goes ``FAN_OUT`` streams at a time with the
+        loop free in between: the host's slide timer, due meanwhile, runs
+        between two batches instead of after all of them. Frames reach each
+        stream in the order they were broadcast.
+        """
         chunk = b"%x\r\n%s\r\n" % (len(frame), frame)
-        for stream in list(self._streams):
-            if not stream.send(chunk):
-                self._close(stream)
+        self._outbox.append((chunk, list(self._streams)))
+        if not self._sending:
+            self._sending = True
+            self._send_some()
+
+    def _send_some(self) -> None:
+        budget = FAN_OUT
+        outbox = self._outbox
+        while outbox and budget > 0:
+            chunk, streams = outbox[0]
+            while streams and budget > 0:
+                stream = streams.pop()
+                budget -= 1
+                if not stream.send(chunk):
+                    self._close(stream)
+            if not streams:
+                outbox.popleft()
+        if outbox:
+            asyncio.get_running_loop().call_soon(self._send_some)
+        else:
+            self._sending = False
 
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:
@@ -241,6 +286,11 @@ class RoomServer:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
+            # Not just before a slide change: the host's stage has the loop then.
+            now = self.monotonic()
+            change = self.view.clock.next_change(now) if self.view.on_stage() and self.view.clock else None
+            if change is not None and change - now < QUIET_BEFORE:
+                await asyncio.sleep(change - now + QUIET_AFTER)
             self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq}))
 
     def _count_changed(self) -> None:
@@ -311,7 +361,7 @@ class RoomServer:
         if deck is None:
             raise web.HTTPNotFound()
         try:
-            files = await asyncio.to_thread(slide_files, deck)
+            files = await self._slide_files(deck)
         except (BattledecksError, OSError):
             raise web.HTTPNotFound() from None
         if not 1 <= number <= len(files) or self.view.on_stage() != deck_id:
@@ -321,6 +371,20 @@ class RoomServer:
         if not kind.startswith("image/"):
             raise web.HTTPNotFound()
         return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS})
+
+
+    async def _slide_files(self, deck: Any) -> list[Path]:
+        """The deck's slide files, found (a PDF's pages drawn, if not cached) on a thread, never on the loop.
+
+        The twelve requests an audience screen makes at a talk's start share one
+        lookup: a PDF is read (and hashed) once, not once per slide.
+        """
+        key = (deck.id, deck.path, pdf_stamp(deck))
+        if self._lookup is None or self._lookup[0] != key or (
+            self._lookup[1].done() and (self._lookup[1].cancelled() or self._lookup[1].exception() is not None)
+        ):
+            self._lookup = (key, asyncio.ensure_future(asyncio.to_thread(slide_files, deck)))
+        return await asyncio.shield(self._lookup[1])
 
 
 class _Stream:

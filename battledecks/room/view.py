@@ -19,7 +19,7 @@ from ..core.scoring import format_score
 from .schedule import schedule_of
 
 REVEAL_SUSPENSE = 2.5
-"""Seconds of suspense before a drawn title shows on the audience screens."""
+"""Seconds of suspense before a drawn title shows on the audience screens, unless the host's app says its own."""
 
 IDLE, REVEAL, TALK, STANDINGS = "idle", "reveal", "talk", "standings"
 """What the audience screens show: between talks, a draw, a talk, the standings."""
@@ -78,6 +78,14 @@ class RoomView:
             self._talk_change(kind, at)
         elif kind == "reveal":
             self.show_results(data.get("stage"))
+
+    def revealed(self, presenter: str, now: float) -> bool:
+        """The host revealed ``presenter``'s draw at ``now``: the suspense ends there if it had not yet; whether it changed."""
+        reveal = self.reveal
+        if reveal is None or reveal["presenter"] != presenter or now >= reveal["at"] + reveal["suspense"]:
+            return False
+        reveal["suspense"] = max(0.0, now - reveal["at"])
+        return True
 
     def show_results(self, stage: object) -> None:
         """What the host shows of the results: "standings", the build-up ("third", "second"), "winner" or "hidden".

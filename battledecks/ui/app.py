@@ -51,18 +51,26 @@ class BattledecksApp(App[None]):
         """The clock talks run on; tests may pass their own."""
         self.sub_title = show.event.name
         self.audience_url: str | None = None
+        """Where the audience screen is served (``run --serve``), or None."""
         self.votes: Any = None
         """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
-        """Where the audience screen is served (``run --serve``), or None."""
+        self.draw_revealed: list[Callable[[str], None]] = []
+        """Called with the presenter's name when a draw's title is revealed on the host's screen (its suspense over or cut short)."""
         self.changed: Signal[Change] = Signal(self, "changed")
         """Every change to the show, as the core's feed emits it: screens subscribe instead of being told."""
         self._unsubscribe = show.changes.subscribe(self.changed.publish)
         self.decks_scanned: Signal[DeckScan] = Signal(self, "decks_scanned")
         """How far the check of the decks folder has come; the lineup shows it and a waiting draw starts when it ends."""
+        self.after_first_frame: list[Callable[[], object]] = []
+        """Called once the lineup is first on screen (``run`` turns the garbage collector back on)."""
         self.bug_keeper = BugKeeper(errors_log_for(show.event.path), self._bug_notice)
         """Logs and announces the app's own errors once the show has started: they never end it."""
         self.slides = SlidePreparer(self)
         """Draws a drawn PDF deck's pages into the page cache on a worker, ahead of its talk."""
+
+    def get_default_screen(self) -> LineupScreen:
+        # The lineup is the first screen, composed with the app: its first frame is the app's first.
+        return LineupScreen()
 
     def on_unmount(self) -> None:
         self.slides.stop()
@@ -73,10 +81,8 @@ class BattledecksApp(App[None]):
         self.title = self.show.event.name
         self.sub_title = "battledecks"
         interrupted = self.show.mark_interrupted()
-        self.push_screen(LineupScreen())
         self.slides.start()
-        if not self.show.scan.finished:
-            self.run_worker(self._scan_decks, thread=True, name="decks", group="decks")
+        self.call_after_refresh(self._after_first_frame)
         for name in interrupted:
             self.notify(
                 f"{name}'s talk was on stage when battledecks stopped. Select them and press Enter to restart it.",
@@ -87,6 +93,13 @@ class BattledecksApp(App[None]):
         for problem in self.show.warnings:
             self.notify(str(problem), title="Record not read", severity="warning", timeout=12)
         arm(self, self.bug_keeper)
+
+    def _after_first_frame(self) -> None:
+        """Once the lineup is on screen: what its first frame did not need (the check would compete with it)."""
+        if not self.show.scan.finished:
+            self.run_worker(self._scan_decks, thread=True, name="decks", group="decks")
+        for callback in self.after_first_frame:
+            callback()
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual's hook for an error a timer or callback let out: it would end the app. Not mid-show.
@@ -133,9 +146,7 @@ class BattledecksApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help":
-            from .screens.scores import ScoresScreen
-
-            return not isinstance(self.screen, ScoresScreen)
+            return bool(getattr(self.screen, "HELP_ON_QUESTION_MARK", True))
         return True
 
     def action_help(self) -> None:

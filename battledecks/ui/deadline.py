@@ -65,7 +65,8 @@ class DeadlineTimer:
     def _wait_until(self, due: float) -> None:
         # Bounded by real time, so a clock that does not move (a test's) cannot hang us.
         limit = time.perf_counter() + EARLY + 2 * SPIN
-        while (left := due - self.monotonic()) > SPIN and time.perf_counter() < limit:
-            time.sleep(left - SPIN)
+        while (left := due - self.monotonic()) > SPIN and (room := limit - time.perf_counter()) > 0:
+            # Never past the limit: a clock that stands still (a test's) would have us sleep its whole distance.
+            time.sleep(min(left - SPIN, room))
         while self.monotonic() < due and time.perf_counter() < limit:
             pass

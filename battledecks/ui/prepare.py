@@ -15,7 +15,6 @@ page, and the talk's clock never starts on slides that are not there yet.
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,15 +25,12 @@ from typing import TYPE_CHECKING
 from textual.signal import Signal
 
 from ..core.changes import Change
-from ..core.decks import Deck, render_deck
+from ..core.decks import Deck, PdfStamp, pdf_stamp, render_deck
 from ..core.problems import Problem
 from ..core.show import DeckScan, Status
 
 if TYPE_CHECKING:
     from .app import BattledecksApp
-
-Stamp = tuple[int, int]
-"""A PDF's size and modification time: pages drawn from it are still its pages while these hold."""
 
 CANNOT_DRAW = "Cannot draw this PDF deck"
 """The title of the notice about a PDF deck whose pages cannot be drawn."""
@@ -52,8 +48,8 @@ class Prepared:
     """A deck's slides, ready to show (or why they cannot be)."""
 
     deck: Deck
-    stamp: Stamp | None
-    """The PDF's :data:`Stamp` before its pages were drawn."""
+    stamp: PdfStamp | None
+    """The PDF's stamp (see :func:`~battledecks.core.decks.pdf_stamp`) before its pages were drawn."""
     files: list[Path] = field(default_factory=list)
     """The slide picture files, in order."""
     problems: list[Problem] = field(default_factory=list)
@@ -73,17 +69,6 @@ class Progress:
     error: str | None = None
     waited: bool = False
     """A talk's start waited for these slides (and takes the outcome from here)."""
-
-
-def stamp_of(deck: Deck) -> Stamp | None:
-    """The deck's PDF :data:`Stamp`, or None when it cannot be read (drawing it then says why)."""
-    if deck.pdf is None:
-        return None
-    try:
-        info = os.stat(deck.pdf)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
 
 
 class SlidePreparer:
@@ -135,7 +120,7 @@ class SlidePreparer:
     def ready(self, deck: Deck) -> Prepared | None:
         """The deck's prepared slides if they are still those of its PDF as it is now."""
         prepared = self._ready.get(deck.id)
-        if prepared is None or prepared.deck != deck or prepared.stamp is None or prepared.stamp != stamp_of(deck):
+        if prepared is None or prepared.deck != deck or prepared.stamp is None or prepared.stamp != pdf_stamp(deck):
             return None
         return prepared
 
@@ -199,7 +184,7 @@ class SlidePreparer:
 
     def _work(self, presenter: str, deck: Deck) -> None:
         """Worker thread: draw the pages, check the deck again, hand the outcome to the UI thread."""
-        prepared = Prepared(deck, stamp_of(deck))
+        prepared = Prepared(deck, pdf_stamp(deck))
 
         def told(done: int, total: int) -> None:
             if self._stopped:

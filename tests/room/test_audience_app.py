@@ -53,13 +53,20 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
             assert shown >= due - 0.0005, "never before its time"
 
         room_show.pause_talk(time.monotonic())
-        await until(lambda: "PAUSED" in str(app.query_one("#paused", Label).render()), what="PAUSED")
+        paused = app.query_one("#paused", BigText)
+        await until(lambda: paused.has_class("-on") and "paused" in str(app.query_one("#slide-no", Label).render()), what="PAUSED")
+        assert paused.display and paused.text == "PAUSED" and not app.query_one("#who").display
         paused_on = app.shown_slide
         room_show.resume_talk(time.monotonic())
-        await until(lambda: str(app.query_one("#paused", Label).render()) == "", what="the talk to resume")
+        await until(lambda: not paused.display, what="the talk to resume")
         await until(lambda: app.shown_slide > paused_on, what="the next slide after the pause")
+        # The countdown is a sixth of the screen high, as on the host's stage.
+        await pilot.resize_terminal(160, 48)
+        await until(lambda: app.query_one("#bar").size.height == 8, what="the bar to grow with the screen")
         room_show.abort_talk(time.monotonic(), reason="test")
         await until(lambda: "Talk stopped" in text(app, "#curtain-text"), what="the abort")
+        # The slides leave the screen with the talk (a kitty picture would stay above the text).
+        await until(lambda: not app.query("#slides SlideView"), what="the slides to go")
 
         room_show.reveal("standings")
         await until(lambda: switcher.current == "standings", what="the standings")

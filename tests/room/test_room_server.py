@@ -11,6 +11,7 @@ import pytest
 
 from battledecks.core.clock import Phase
 from battledecks.core.show import Show
+from battledecks.room import server as server_module
 from battledecks.room.schedule import clock_from
 from battledecks.room.server import RoomServer, listen
 from tests.waiting import until
@@ -48,6 +49,30 @@ async def test_the_stream_starts_with_the_state_and_follows_every_change(served:
     assert json.loads(body)["state"] == message["state"]
 
 
+async def test_the_rooms_suspense_is_the_hosts_and_ends_when_the_host_reveals(room_show: Show, listeners) -> None:  # noqa: ANN001
+    server = RoomServer(room_show, listen("127.0.0.1", 0), suspense=30.0)
+    await server.start()
+    try:
+        room = listeners(lambda: server.url)
+        await room.wait_kind("state")
+        room_show.draw_for("Ada")
+        reveal = (await room.wait_kind("draw"))["state"]["reveal"]
+        assert reveal["suspense"] == 30.0, "the host's suspense, carried in the stream"
+        server.reveal_now("Brian")  # not the draw on show: nothing changes
+        server.reveal_now("Ada")
+        message = await room.wait_kind("reveal-now")
+        now = message["now"]
+        ended = message["state"]["reveal"]
+        assert ended["at"] + ended["suspense"] <= now, "the room reveals with the host"
+        assert ended["at"] == reveal["at"] and ended["title"] == reveal["title"]
+        server.reveal_now("Ada")  # revealed already: no second message
+        room_show.draw_for("Brian")
+        await room.wait_kind("draw", 2)
+        assert [m["kind"] for m in room.messages].count("reveal-now") == 1
+    finally:
+        await server.stop()
+
+
 async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
     room_show.draw_for("Ada")
     start = time.monotonic()
@@ -72,8 +97,13 @@ async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(ser
     assert follower.next_change(start + 2.1) == host.next_change(start + 2.1)
 
 
-async def test_pause_resume_skip_and_abort_reach_every_follower(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
-    rooms = [listeners(lambda: served.url) for _ in range(3)]
+@pytest.mark.parametrize("fan_out", [server_module.FAN_OUT, 2])
+async def test_pause_resume_skip_and_abort_reach_every_follower(
+    served: RoomServer, room_show: Show, listeners, monkeypatch, fan_out: int,  # noqa: ANN001
+) -> None:
+    # Written a few streams at a time (the loop runs in between), every change still reaches every follower, in order.
+    monkeypatch.setattr(server_module, "FAN_OUT", fan_out)
+    rooms = [listeners(lambda: served.url) for _ in range(5)]
     for room in rooms:
         await room.wait_kind("state")
     room_show.draw_for("Brian")

@@ -15,6 +15,8 @@ from tests.waiting import wait_until
 
 async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: Path, make_app) -> None:  # noqa: ANN001
     app = make_app(show_event)
+    revealed: list[str] = []
+    app.draw_revealed.append(revealed.append)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         draw = app.screen
@@ -27,6 +29,7 @@ async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: 
         await pilot.press("space")
         await wait_until(pilot, lambda: "Reveal now" not in footer_text(draw), "Reveal now gone from the footer")
         assert draw.revealed and "Done" in footer_text(draw)
+        assert revealed == ["Ada"], "the audience screens are told once, when the host reveals"
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen) and "Reveal now" not in dict(app.screen.keys).values()
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from textual.app import App, ComposeResult
+from textual.screen import ModalScreen
+from textual.widgets import Label
 
 from battledecks.render.detect import GraphicsMode
 from battledecks.ui.widgets.slide_view import SlideView
@@ -187,3 +189,83 @@ async def test_kitty_sends_every_slide_once_and_a_change_only_places_it(deck: li
         second = view.shown
         assert second is not None and second.image_id != first.image_id
         assert f"i={second.image_id}," in written_by(app)
+
+
+async def test_kitty_places_the_picture_over_exactly_its_own_cells(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.KITTY)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None, "the first slide")
+        slide = view.shown
+        assert slide is not None
+        # 400x200 pixels of cells: a 16:9 slide of 36x10 cells of 10x20, centred.
+        assert view.picture_cells(slide) == (36, 10) and view.picture_origin(slide) == (2, 0)
+        placement = view.picture_bytes(slide)
+        # Exactly its cells, whatever the terminal's real cell size.
+        assert f"a=p,i={slide.image_id},p=1,c=36,r=10,C=1," in placement
+
+
+class ModalOver(ModalScreen[None]):
+    DEFAULT_CSS = "ModalOver { background: black 50%; }"
+
+    def compose(self) -> ComposeResult:
+        yield Label("Abort?")
+
+
+@pytest.mark.parametrize("mode", [GraphicsMode.SIXEL, GraphicsMode.KITTY])
+async def test_a_dialog_over_a_picture_shows_the_slide_dimmed_in_half_cells(deck: list[Path], mode: GraphicsMode) -> None:
+    app = PictureApp(deck, mode)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None, "the first slide")
+        shown = view.shown
+        assert shown is not None and shown.payload is not None
+        written = view.bytes_written
+        await app.push_screen(ModalOver())
+        await pilot.pause()
+        # The slide (red) is still there behind the dialog, dimmed: no picture, no black.
+        behind = background_at(app, 20, 8)
+        assert behind is not None and 60 < behind[0] < RED[0] and behind[1] < 40, behind
+        frame = written_by(app)
+        assert shown.payload not in frame and "\x1b_G" not in frame
+        if mode is GraphicsMode.KITTY:
+            assert view.bytes_written > written, "the kitty picture was not taken off"
+        app.pop_screen()
+        await pilot.pause()
+        # The stage is on top again: the picture is back.
+        picture = shown.payload if mode is GraphicsMode.SIXEL else f"a=p,i={shown.image_id},"
+        assert picture in written_by(app)
+
+
+async def test_covered_view_draws_black_and_takes_the_kitty_picture_off(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.KITTY)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None, "the first slide")
+        written = view.bytes_written
+        view.cover()
+        await pilot.pause()
+        assert view.covered and view.bytes_written > written
+        assert "a=p," not in written_by(app)
+        view.show(1)
+        await pilot.pause()
+        assert not view.covered and "a=p," in written_by(app)
+
+
+async def test_a_kitty_change_is_one_placement_written_at_once(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.KITTY)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None and len(view._sent) == len(deck), "every slide sent")
+        await pilot.pause()
+        before = view.bytes_written
+        assert view.show(1), "the change waited for a frame"
+        shown = view.shown
+        assert shown is not None and shown.index == 1
+        # Only the placement: a few dozen bytes, no cells.
+        assert 0 < view.bytes_written - before < 100
+        # Covered (Time!), the next slide needs a frame of its own.
+        view.cover()
+        assert not view.show(2)
+        await pilot.pause()
+        assert f"a=p,i={view.shown.image_id}," in written_by(app)  # type: ignore[union-attr]

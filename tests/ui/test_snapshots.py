@@ -65,6 +65,7 @@ async def to_lineup(pilot: Pilot) -> None:
 
 
 async def to_draw(pilot: Pilot) -> None:
+    await to_lineup(pilot)  # a host sees the lineup before pressing anything
     await pilot.press("enter")
     await on(pilot, DrawScreen)
     await pilot.press("space")  # the deck, revealed: the suspense flashes random titles

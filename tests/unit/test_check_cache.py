@@ -147,3 +147,59 @@ def test_the_drawn_deck_is_decoded_again_whatever_the_cache_says(event_dir: Path
     assert check_slides.check_image(slide).ok
     broken = show.verify_deck("Ada")
     assert broken and str(slide) in str(broken[0])
+
+
+def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path: Path) -> None:
+    """Two runs of ``battledecks check``, each a process of its own, with the library changed between them."""
+    import subprocess
+    import sys
+
+    from PIL import Image
+
+    decks = library(tmp_path)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def check() -> tuple[dict, list[str]]:
+        result = subprocess.run(
+            [sys.executable, "-m", "battledecks", "check", str(decks), "--json"],
+            capture_output=True, text=True, env=env, timeout=300,
+        )
+        decoded = [line for line in result.stderr.splitlines() if "slides decoded" in line]
+        return json.loads(result.stdout), decoded
+
+    first, decoded = check()
+    assert first["summary"]["errors"] == 0 and first["summary"]["decks"] == 3
+    assert decoded[-1].endswith("36 of 36 slides decoded")
+
+    changed = decks / "deck-0" / "slide3.png"
+    Image.new("RGB", (64, 36), (200, 30, 30)).save(changed)  # now one flat colour
+    build_deck(decks / "deck-added", slides=11)  # one slide short
+    broken = decks / "deck-2" / "slide1.png"
+    broken.write_bytes(broken.read_bytes()[:40])  # truncated
+
+    second, decoded = check()
+    # Only what changed is decoded again: the changed and the broken slide, and the added deck's 11.
+    assert decoded[-1].endswith("13 of 13 slides decoded")
+    said = [(p["path"], p["severity"], p["message"]) for p in second["problems"]]
+    new = [entry for entry in said if entry not in {(p["path"], p["severity"], p["message"]) for p in first["problems"]}]
+    assert any(path == str(changed) and "one flat colour" in message for path, _, message in new), new
+    assert any(path == str(decks / "deck-added") and severity == "error" and "has 11 slides, needs 12" in message
+               for path, severity, message in new), new
+    assert any(path == str(broken) and severity == "error" for path, severity, _ in new), new
+    assert second["summary"]["decks"] == 4 and second["summary"]["errors"] == 2
+
+
+def test_checking_an_unchanged_library_loads_no_image_decoder(tmp_path: Path) -> None:
+    """A second check through a pipe decodes nothing and prints plain lines: Pillow and Rich stay unloaded."""
+    import subprocess
+    import sys
+
+    decks = library(tmp_path, 1)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-X", "importtime", "-m", "battledecks", "check", str(decks)]
+    runs = [subprocess.run(command, capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
+    loaded = [{line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+              for run in runs]
+    assert "PIL.Image" in loaded[0]  # the first check decodes: the probe sees imports
+    assert runs[1].stdout == runs[0].stdout
+    assert sorted(m for m in loaded[1] if m.split(".")[0] in ("PIL", "rich")) == []

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import os
 import pty
+import shutil
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
@@ -106,13 +111,15 @@ def test_query_without_a_terminal_returns_at_once() -> None:
         os.close(write_fd)
 
 
-def answer_as(master: int, reply: bytes | None) -> threading.Thread:
-    """A fake terminal on the pty master: reads the query, sends ``reply``."""
+def answer_as(master: int, reply: bytes | None, asked: list[bytes] | None = None) -> threading.Thread:
+    """A fake terminal on the pty master: reads the query (into ``asked``), sends ``reply``."""
 
     def run() -> None:
         seen = b""
         while not seen.endswith(b"\x1b[c"):
             seen += os.read(master, 1024)
+        if asked is not None:
+            asked.append(seen)
         if reply is not None:
             os.write(master, reply)
 
@@ -197,37 +204,82 @@ def test_kitty_0_28_and_later_has_placeholders() -> None:
     assert found.cell_pixels == (10, 20)
 
 
-@pytest.mark.parametrize(
-    "env",
-    [
-        {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"},
-        # kitty outside does not matter: tmux answers, and kitty pictures are never passed through.
-        {"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "3"},
-    ],
-)
-def test_tmux_without_sixels_keeps_half_cells_and_says_why(env: dict[str, str]) -> None:
+def tmux_answers(version: str | None, passthrough: str | None) -> tuple[list[list[str]], object]:
+    """A recorded tmux: what ``tmux -V`` and ``tmux show -gv allow-passthrough`` printed (None: failed)."""
+    asked_for: list[list[str]] = []
+
+    def run(args: list[str]) -> str | None:
+        asked_for.append(args)
+        return {"-V": None if version is None else f"tmux {version}", "show": passthrough}[args[0]]
+
+    return asked_for, run
+
+
+def test_tmux_3_3_without_sixels_keeps_half_cells_and_says_why() -> None:
     reply = parse_reply(TMUX_3_3)
     assert reply is not None and (reply.name, reply.version, reply.sixel, reply.kitty) == ("tmux", "3.3a", False, False)
     calls, query = asked(reply)
-    found = detect("auto", env=env, query=query)  # type: ignore[arg-type]
-    assert calls == [1]
-    assert found.mode is GraphicsMode.HALFCELL
+    commands, run = tmux_answers("3.3a", "off")
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}, query=query, tmux=run)  # type: ignore[arg-type]
+    assert calls == [1] and commands == [["-V"], ["show", "-gv", "allow-passthrough"]]
+    assert found.mode is GraphicsMode.HALFCELL and found.terminal == "tmux 3.3a"
     assert found.reason == (
-        "slides drawn with half-cell blocks: inside tmux 3.3a does not draw sixels (tmux 3.4 built with sixel support does)"
+        "slides drawn with half-cell blocks: inside tmux 3.3a, which draws no sixels (tmux 3.4 built with sixel support does)"
     )
+
+
+@pytest.mark.parametrize("passthrough", ["on", "all", "off"])
+def test_tmux_in_kitty_keeps_half_cells_even_with_passthrough_and_says_so(passthrough: str) -> None:
+    env = {"TERM": "tmux-256color", "TERM_PROGRAM": "tmux", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "3"}
+    _, run = tmux_answers("3.3a", passthrough)
+    found = detect("auto", env=env, query=recorded(TMUX_3_3), tmux=run)  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.HALFCELL
+    assert found.reason.endswith(
+        f"; kitty pictures are not passed through tmux (allow-passthrough is {passthrough}): they would stay behind when panes change"
+    )
+
+
+def test_tmux_without_the_passthrough_option_says_so_under_kitty() -> None:
+    # tmux before 3.3 has no allow-passthrough: show -gv fails.
+    env = {"TERM": "screen-256color", "TMUX": "/tmp/tmux-0/default,1,0", "KITTY_WINDOW_ID": "3"}
+    _, run = tmux_answers("3.2a", None)
+    found = detect("auto", env=env, query=recorded(b"\x1b[?1;2c"), tmux=run)  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.HALFCELL and found.terminal == "tmux 3.2a"
+    assert "inside tmux 3.2a, which draws no sixels" in found.reason and "(no allow-passthrough)" in found.reason
 
 
 def test_tmux_that_draws_sixels_gets_sixels() -> None:
     # Not recorded: tmux 3.4 built with sixel support adds attribute 4 to its DA1 answer.
     answer = b"\x1bP>|tmux 3.4\x1b\\\x1b[?1;2;4c"
-    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=recorded(answer))  # type: ignore[arg-type]
+    _, run = tmux_answers("3.4", "off")
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=recorded(answer), tmux=run)  # type: ignore[arg-type]
     assert found.mode is GraphicsMode.SIXEL
     assert found.reason == "slides drawn with sixel graphics (tmux 3.4 draws them)"
 
 
 def test_tmux_that_does_not_answer_keeps_half_cells() -> None:
-    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=lambda: None)
-    assert found.mode is GraphicsMode.HALFCELL and "inside tmux does not draw sixels" in found.reason
+    _, run = tmux_answers(None, None)
+    found = detect("auto", env={"TERM": "tmux-256color", "TMUX": "x"}, query=lambda: None, tmux=run)
+    assert found.mode is GraphicsMode.HALFCELL and "inside tmux, which draws no sixels" in found.reason
+
+
+def test_the_real_tmux_is_asked_in_a_real_tmux(tmp_path: Path) -> None:
+    """Debian's tmux, asked the way the app asks it, from inside one of its panes."""
+    if shutil.which("tmux") is None:
+        pytest.fail("install tmux (.ci/run does)")
+    socket = tmp_path / "tmux.sock"
+    out = tmp_path / "out.txt"
+    code = "from battledecks.render.detect import run_tmux; print(run_tmux(['-V'])); print(run_tmux(['show', '-gv', 'allow-passthrough']))"
+    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-x", "80", "-y", "24", f"{sys.executable} -c \"{code}\" > {out}; sleep 30"], check=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out.exists() and out.read_text().count("\n") >= 2) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        version, passthrough = out.read_text().split("\n")[:2]
+    finally:
+        subprocess.run(["tmux", "-S", str(socket), "kill-server"], check=False)
+    installed = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=True).stdout.strip()
+    assert version == installed and passthrough in ("on", "off", "all")
 
 
 def test_too_few_sixel_colours_keep_half_cells() -> None:
@@ -273,6 +325,21 @@ def test_query_sends_every_question_and_reads_every_answer() -> None:
         assert reply == parse_reply(KITTY_0_26)
         for question in (b"\x1b_Gi=31,", b"\x1b[>0q", b"\x1b[?1;1;0S", b"\x1b[?2;1;0S", b"\x1b[?2;4;0S", b"\x1b[16t", b"\x1b[14t", b"\x1b[18t"):
             assert question in seen[0]
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_inside_tmux_the_query_leaves_out_the_kitty_query() -> None:
+    """tmux takes an APC sequence (the kitty query) for a new pane title: it is never sent there."""
+    master, slave = pty.openpty()
+    seen: list[bytes] = []
+    thread = answer_as(master, TMUX_3_3, seen)
+    try:
+        reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave, kitty=False)
+        thread.join(2)
+        assert reply is not None and reply.name == "tmux"
+        assert seen and b"\x1b_G" not in seen[0] and b"\x1b[>0q" in seen[0]
     finally:
         os.close(master)
         os.close(slave)

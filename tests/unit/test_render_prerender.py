@@ -127,11 +127,12 @@ def test_graphics_modes_fit_to_the_pixel_box(deck: list[Path]) -> None:
     cache = SlideCache(deck, GraphicsMode.KITTY, cells=(40, 10), cell_pixels=(8, 16))
     slide = cache.prepare(0)
     assert slide.strips is None
-    # 320x160 screen pixels; a 16:9 slide is 284x160 (the view centres it).
-    assert slide.image.size == (284, 160)
-    assert slide.image.getpixel((142, 80)) == COLOURS[0]
+    # 320x160 screen pixels; a 16:9 slide is 284x160, kept to whole cells
+    # (36x10 cells of 8x16: kitty places it over exactly those; the view centres it).
+    assert slide.image.size == (288, 160)
+    assert slide.image.getpixel((144, 80)) == COLOURS[0]
     assert slide.image_id is not None and slide.payload is not None
-    assert slide.payload.startswith(f"\x1b_Ga=t,t=d,f=24,o=z,s=284,v=160,i={slide.image_id},q=2,")
+    assert slide.payload.startswith(f"\x1b_Ga=t,t=d,f=24,o=z,s=288,v=160,i={slide.image_id},q=2,")
     # Sixel pictures are whole sixel bands (6 pixel rows) and within the terminal's limit.
     sixel = SlideCache(deck, GraphicsMode.SIXEL, cells=(40, 10), cell_pixels=(8, 16), sixel_max=(100, 100)).prepare(1)
     assert sixel.image.size == (100, 54) and sixel.image_id is None

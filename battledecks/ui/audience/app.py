@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,9 +29,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Digits, Label, Static
+from textual.widgets import ContentSwitcher, Label, Static
 
 from ...core.clock import Phase, TalkClock
+from ...render import bigtext
 from ...render.detect import GraphicsMode
 from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
@@ -39,6 +41,7 @@ from ...room.votes_qr import VoteCode
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.big_text import BigText
+from ..screens.stage import CLOCK_FACE, bar_rows
 from ..widgets.slide_view import SlideView
 
 TIME_UP_SHOWN = 10.0
@@ -47,8 +50,21 @@ TIME_UP_SHOWN = 10.0
 ABORT_SHOWN = 4.0
 """Seconds "Talk stopped" stays up."""
 
+TALK_SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits for it, during a talk (Python's default is 0.005)."""
+
 WATCHDOG = 0.5
 """Seconds between safety wake-ups, in case a timer is ever lost."""
+
+
+class TalkView(Vertical):
+    """The slide above a bar a sixth of the screen high, as on the host's stage."""
+
+    def on_resize(self) -> None:
+        rows = bar_rows(self.size.height)
+        self.query_one("#bar").styles.height = rows
+        fitted = bigtext.layout(CLOCK_FACE, (max(1, self.size.width), 2 * rows))
+        self.query_one("#remaining", BigText).styles.width = fitted.widths[0] + 2
 
 
 class AudienceApp(App[None]):
@@ -76,12 +92,14 @@ class AudienceApp(App[None]):
     #curtain BigText { width: 100%; height: 1fr; color: $warning; background: black; }
     #next-name { width: 100%; height: 40%; color: $text; background: black; }
     #reveal-title { width: 100%; height: 50%; color: $warning; background: black; }
-    #bar { height: 3; background: black; padding: 0 1; }
-    #bar Digits { width: auto; min-width: 10; color: $text; }
-    #bar Digits.-low { color: $error; }
-    #bar Label { width: auto; height: 3; content-align: center middle; padding: 0 2; text-style: bold; }
-    #paused { color: $warning; }
-    #who { color: $text-muted; text-style: none; }
+    #bar { height: 5; background: black; padding: 0 1; }
+    #bar BigText { height: 100%; background: black; }
+    #remaining { width: 27; color: $text; }
+    #remaining.-low { color: $error; }
+    #bar Label { width: auto; height: 100%; content-align: center middle; padding: 0 2; text-style: bold; }
+    #paused { width: 1fr; color: $warning; display: none; }
+    #paused.-on { display: block; }
+    #who { width: 1fr; color: $text-muted; text-style: none; }
     #standings-table { width: auto; }
     """
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True), Binding("q", "quit", "Quit", show=False)]
@@ -112,6 +130,7 @@ class AudienceApp(App[None]):
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
         self._deadline: DeadlineTimer | None = None
         self._gc_paused = False
+        self._switch_interval = sys.getswitchinterval()
 
     # --- layout --------------------------------------------------------------------
 
@@ -128,16 +147,16 @@ class AudienceApp(App[None]):
                 yield Static("", id="reveal-for")
                 yield BigText("", max_lines=3, id="reveal-title")
                 yield Static("", id="reveal-topic")
-            with Vertical(id="talk"):
+            with TalkView(id="talk"):
                 with Container(id="slide-area"):
                     yield Container(id="slides")
                     with Vertical(id="curtain"):
                         yield BigText("", fit_as="0", id="count")
                         yield BigText("", max_lines=2, id="curtain-text")
                 with Horizontal(id="bar"):
-                    yield Digits("", id="remaining")
+                    yield BigText("", fit_as=CLOCK_FACE, id="remaining")
                     yield Label("", id="slide-no")
-                    yield Label("", id="paused")
+                    yield BigText("PAUSED", id="paused")
                     yield Label("", id="who")
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
@@ -158,6 +177,7 @@ class AudienceApp(App[None]):
         if self._gc_paused:
             resume_gc()
             self._gc_paused = False
+            sys.setswitchinterval(self._switch_interval)
         self._folder.cleanup()
 
     # --- the stream -------------------------------------------------------------------
@@ -184,6 +204,8 @@ class AudienceApp(App[None]):
     # --- what to show ---------------------------------------------------------------
 
     def _show(self, view: str) -> None:
+        if view != "talk":
+            self._drop_slides(fetch_again=True)
         if view != self.view:
             self.view = view
             self.query_one(ContentSwitcher).current = view
@@ -212,9 +234,13 @@ class AudienceApp(App[None]):
         if talking and not self._gc_paused:
             pause_gc()
             self._gc_paused = True
+            # The slides are made on a worker thread: the timer's thread gets the GIL back within 1 ms, not 5.
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(TALK_SWITCH_INTERVAL)
         elif not talking and self._gc_paused:
             resume_gc()
             self._gc_paused = False
+            sys.setswitchinterval(self._switch_interval)
 
     def _render(self, state: dict[str, Any], now: float) -> float | None:
         stage = state.get("stage")
@@ -293,8 +319,9 @@ class AudienceApp(App[None]):
             since = float(ended["at"]) if isinstance(ended, dict) else now
             if now - since > ABORT_SHOWN:
                 return False, None
+            self._drop_slides()
             self._curtain("", "Talk stopped")
-            self.query_one("#paused", Label).update("")
+            self._paused(False)
             self.query_one("#slide-no", Label).update("Talk stopped")
             self._show("talk")
             return True, since + ABORT_SHOWN
@@ -302,9 +329,10 @@ class AudienceApp(App[None]):
             end = clock.due_at(clock.slides)
             if now - end > TIME_UP_SHOWN:
                 return False, None
+            self._drop_slides()
             self._curtain("", "Time!")
-            self.query_one("#remaining", Digits).update("0:00")
-            self.query_one("#paused", Label).update("")
+            self.query_one("#remaining", BigText).update("0:00")
+            self._paused(False)
             self.query_one("#slide-no", Label).update("Time!")
             if self._belled != key:
                 self._belled = key
@@ -312,20 +340,26 @@ class AudienceApp(App[None]):
             self._show("talk")
             return True, end + TIME_UP_SHOWN
         self._show("talk")
-        remaining = self.query_one("#remaining", Digits)
+        remaining = self.query_one("#remaining", BigText)
         remaining.update(duration(state.talk_remaining))
         remaining.set_class(state.talk_remaining <= 30, "-low")
-        self.query_one("#paused", Label).update("PAUSED" if state.paused else "")
+        self._paused(state.paused)
+        paused = " · paused" if state.paused else ""
         if state.phase is Phase.COUNTDOWN:
             self._curtain(str(max(1, int(-(-state.countdown_remaining // 1)))), "")
-            self.query_one("#slide-no", Label).update(f"get ready · {state.slides} slides")
+            self.query_one("#slide-no", Label).update(f"get ready · {state.slides} slides{paused}")
         elif state.phase is Phase.TALK:
-            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{state.slides}")
+            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{state.slides}{paused}")
             if state.slide != self.shown_slide:
                 self._change_slide(state.slide, clock, now)
             if self._slides_ready == key:
                 curtain.add_class("-hidden")
         return True, clock.next_change(now)
+
+    def _paused(self, paused: bool) -> None:
+        """A big PAUSED in the bar, where the presenter's name was."""
+        self.query_one("#paused", BigText).set_class(paused, "-on")
+        self.query_one("#who", Label).display = not paused
 
     def _curtain(self, count: str, text: str) -> None:
         self.query_one("#curtain").remove_class("-hidden")
@@ -344,6 +378,21 @@ class AudienceApp(App[None]):
             paint_now(self.screen, view)
 
     # --- slides ------------------------------------------------------------------------
+
+    def _drop_slides(self, fetch_again: bool = False) -> None:
+        """Take the talk's slides off the screen once the room no longer sees them.
+
+        Hiding is not enough: a kitty picture stays above the text until its
+        view is removed (which deletes it in the terminal). ``fetch_again``:
+        the talk may still be on (the host was lost), so a later state puts
+        its slides back.
+        """
+        slides = self.query_one("#slides")
+        if slides.children:
+            slides.remove_children()
+            self._slides_ready = None
+            if fetch_again:
+                self._talk_key = None
 
     def _new_talk(self, key: tuple[Any, ...], talk: dict[str, Any], clock: TalkClock) -> None:
         self._talk_key = key
@@ -381,8 +430,9 @@ class AudienceApp(App[None]):
         paths = [path for path in got if path is not None]
         if len(paths) != count:
             return
-        if key != self._talk_key:
-            return
+        talk = (self.state or {}).get("talk")
+        if key != self._talk_key or not isinstance(talk, dict) or talk.get("ended") is not None:
+            return  # another talk since, or this one is over: the room no longer sees its slides
         view = SlideView(paths, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
         await self.query_one("#slides").mount(view)
         self._slides_ready = key

@@ -15,6 +15,9 @@ ResultT = TypeVar("ResultT")
 class AppScreen(Screen[ResultT]):
     """A full screen of the battledecks app."""
 
+    HELP_ON_QUESTION_MARK = True
+    """Whether "?" opens the help on this screen (the app's binding)."""
+
     if TYPE_CHECKING:
         # The running app is always a BattledecksApp: tell the type checker so.
         app: BattledecksApp

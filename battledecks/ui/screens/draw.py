@@ -18,6 +18,15 @@ SUSPENSE_STEPS = 14
 """Titles flashed before the reveal; each a little slower than the last."""
 
 
+def flash_delay(step: int) -> float:
+    """Seconds the ``step``-th title stays up (1-based): slower towards the end, like a wheel coming to rest."""
+    return 0.04 + 0.004 * step**1.6
+
+
+SUSPENSE_SECONDS = sum(flash_delay(step) for step in range(1, SUSPENSE_STEPS + 1))
+"""How long the titles flash before the reveal (about 2.2 s); the audience screens wait as long."""
+
+
 class DrawScreen(AppModal[None]):
     """Shows the outcome of a draw the show has already recorded.
 
@@ -100,13 +109,14 @@ class DrawScreen(AppModal[None]):
             return
         self.query_one("#deck", BigText).update(self._titles[self._step])
         self._step += 1
-        # Slow down towards the end, like a wheel coming to rest.
-        self.set_timer(0.04 + 0.004 * self._step**1.6, self._flash)
+        self.set_timer(flash_delay(self._step), self._flash)
 
     def action_reveal(self) -> None:
         if self.revealed:
             return
         self.revealed = True
+        for revealed in self.app.draw_revealed:  # the audience screens reveal it with the host
+            revealed(self.presenter)
         deck = self.query_one("#deck", BigText)
         deck.update(self.result.deck.title)
         deck.add_class("-revealed")

@@ -66,6 +66,9 @@ class ScoreInput(Input):
 class ScoresScreen(AppScreen[None]):
     """Enter or correct the scores of one presenter's talk."""
 
+    HELP_ON_QUESTION_MARK = False
+    """"?" is typed into the score fields: help is on F1 here."""
+
     DEFAULT_CSS = """
     ScoresScreen #heading { height: auto; padding: 0 1; }
     ScoresScreen #grid { grid-gutter: 0 1; height: auto; padding: 0 1; }

@@ -7,7 +7,14 @@ slide's sixel sequence is made ahead on the worker thread too, and written
 after the widget's (black) cells whenever Textual draws the widget. In
 kitty mode every slide is sent to the terminal once, under its own image
 id, as soon as it is made (during the stage's countdown); a slide change
-writes a placement of that id: a few dozen bytes.
+writes a placement of that id: a few dozen bytes, over exactly the cells
+the picture takes and under text, so nothing drawn over the slide hides
+under it.
+
+Kitty and sixel pictures cannot be dimmed, and text written over a sixel
+erases it. While another screen (a question, help) covers the stage, the
+view therefore draws the slide in half cells, which Textual dims like any
+other text, and puts the picture back when the stage is on top again.
 
 The widget never shows any slide but the current one: while a slide is
 being made (first show, after a resize) it shows the current slide at its
@@ -34,6 +41,7 @@ from battledecks.render.detect import GraphicsMode, current_detection
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
 from battledecks.render.pixels import KITTY_CLEAR, kitty_free, kitty_place, move_to
 from battledecks.render.prerender import PreparedSlide, SlideCache
+from battledecks.ui.raw_output import write_raw
 
 _BLACK = Style.from_color(None, Color.from_rgb(0, 0, 0))
 _NULL = Style()
@@ -123,6 +131,8 @@ class SlideView(Widget):
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
+        self._framed: tuple[int, int] | None = None
+        """Kitty: the cells (cols, rows) of the black frame a picture was last drawn in, while it is on screen."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sent: set[int] = set()
         """Kitty image ids the terminal has."""
@@ -174,7 +184,7 @@ class SlideView(Widget):
             on_ready=self._from_worker,
             sixel_max=self._sixel_max,
         )
-        if self.mode is GraphicsMode.KITTY:
+        if self.mode is not GraphicsMode.HALFCELL:
             self.app.screen_change_signal.subscribe(self, self._screen_changed)
         self._cache.set_current(self._index)
         if width and height:
@@ -190,11 +200,7 @@ class SlideView(Widget):
 
     def _write(self, data: str) -> None:
         """Write straight to the terminal, between Textual's own updates."""
-        driver = self.app._driver
-        if driver is not None and data:
-            driver.write(data)
-            driver.flush()
-            self.bytes_written += len(data)
+        self.bytes_written += write_raw(self.app, data)
 
     def _send(self, slide: PreparedSlide) -> None:
         """Hand a kitty picture to the terminal (once)."""
@@ -204,12 +210,28 @@ class SlideView(Widget):
         self._sent.add(slide.image_id)
 
     def _screen_changed(self, screen: object) -> None:
-        # Kitty pictures sit above the text: take them off while another
-        # screen (help, a dialog) covers the stage, put them back after.
-        if screen is self.screen:
-            self.refresh()
-        else:
+        # While another screen (help, a question) covers the stage, the
+        # picture gives way to half cells that Textual can dim; it comes
+        # back when the stage is on top again.
+        if screen is not self.screen and self.mode is GraphicsMode.KITTY:
             self._write(KITTY_CLEAR)
+            self._framed = None
+        self.refresh()
+
+    def cover(self) -> None:
+        """Show black from now on (the stage's Time!), the picture taken off, until the next ``show()``."""
+        self._covered = True
+        if self.mode is GraphicsMode.KITTY:
+            self._write(KITTY_CLEAR)
+            self._framed = None
+        self.refresh()
+
+    def backdrop_strips(self) -> list[Strip] | None:
+        """Half-cell strips of the slide showing, drawn in place of its picture while the stage is covered."""
+        slide = self._slide
+        if self._cache is None or slide is None or slide.cells != self._cache.cells:
+            return None
+        return self._cache.backdrop(slide.index)
 
     def _from_worker(self, slide: PreparedSlide) -> None:
         # Runs on the worker thread: hand the slide to the app's own loop.
@@ -238,21 +260,32 @@ class SlideView(Widget):
         self._send(slide)
         self.refresh()
 
-    def show(self, index: int) -> None:
+    def show(self, index: int) -> bool:
         """Show slide ``index`` (0-based) now.
 
         Costs a swap when the slide is ready, which it is when it was within
-        ``ahead`` of the last one shown; otherwise it is made now.
+        ``ahead`` of the last one shown; otherwise it is made now. In kitty
+        mode, with a slide on screen and the next one with the terminal, the
+        change is written at once: a placement, nothing else (the black cells
+        around it stay as they are).
+
+        Returns:
+            True if the slide is on the terminal already; otherwise it is
+            drawn with Textual's next frame.
         """
+        was_covered = self._covered
         self._index = self._checked(index)
         self._covered = False
         cache = self._cache
         if cache is None:
-            return  # not mounted yet; on_mount shows it
+            return False  # not mounted yet; on_mount shows it
         cache.set_current(index)
         slide = cache.ready(index)
         if slide is None and self.size.area:
             slide = cache.prepare(index)
+        if slide is not None and not was_covered and self._place(slide):
+            self.call_later(self._prefetch)
+            return True
         if slide is not None:
             self._use(slide)
         else:
@@ -261,6 +294,23 @@ class SlideView(Widget):
         # Make the next slides once this one is on screen, so that work does
         # not compete with drawing it.
         self.call_after_refresh(self._prefetch)
+        return False
+
+    def _place(self, slide: PreparedSlide) -> bool:
+        """Kitty: place ``slide`` now over the frame on screen, if it can be; True if it was."""
+        if (
+            self.mode is not GraphicsMode.KITTY
+            or self._framed != slide.cells
+            or slide.image_id not in self._sent
+            or not self.screen.is_active
+        ):
+            return False
+        self._slide = slide
+        x, y = self.picture_origin(slide)
+        self._write(move_to(x, y) + kitty_place(slide.image_id, self.picture_cells(slide)))
+        self._painted = (slide.index, slide.cells)
+        self.post_message(self.Painted(self, slide.index, slide.cells))
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         cache = self._cache
@@ -292,8 +342,14 @@ class SlideView(Widget):
             if slide.strips is None:
                 return super().render_lines(crop)
             lines = self._halfcell_lines(slide.strips, crop)
+        elif not self.screen.is_active:
+            # Under a dialog: half cells, which Textual dims (a picture would be black).
+            backdrop = self.backdrop_strips()
+            if backdrop is None:
+                return super().render_lines(crop)
+            return self._halfcell_lines(backdrop, crop)
         else:
-            if slide.payload is None or not self.screen.is_active:
+            if slide.payload is None:
                 return super().render_lines(crop)
             lines = self._picture_lines(slide, crop)
         painted = (slide.index, slide.cells)
@@ -324,12 +380,17 @@ class SlideView(Widget):
             lines = [strip.crop(x1, x2) for strip in lines]
         return lines
 
-    def picture_origin(self, slide: PreparedSlide) -> tuple[int, int]:
-        """Screen cell (x, y) of the picture's top-left corner: centred in the view."""
-        region = self.region
+    def picture_cells(self, slide: PreparedSlide) -> tuple[int, int]:
+        """(cols, rows) the picture of ``slide`` takes on screen."""
         cell_w, cell_h = self._cell_pixels()
         cols = -(-slide.image.width // max(1, cell_w))
         rows = -(-slide.image.height // max(1, cell_h))
+        return min(cols, slide.cells[0]), min(rows, slide.cells[1])
+
+    def picture_origin(self, slide: PreparedSlide) -> tuple[int, int]:
+        """Screen cell (x, y) of the picture's top-left corner: centred in the view."""
+        region = self.region
+        cols, rows = self.picture_cells(slide)
         return region.x + max(0, (region.width - cols) // 2), region.y + max(0, (region.height - rows) // 2)
 
     def picture_bytes(self, slide: PreparedSlide) -> str:
@@ -342,7 +403,7 @@ class SlideView(Widget):
         if slide.image_id not in self._sent:
             send = slide.payload or ""
             self._sent.add(slide.image_id)
-        return send + move_to(x, y) + kitty_place(slide.image_id)
+        return send + move_to(x, y) + kitty_place(slide.image_id, self.picture_cells(slide))
 
     def _picture_lines(self, slide: PreparedSlide, crop: Region) -> list[Strip]:
         # Every line but the last is black cells. The last line is one
@@ -356,6 +417,7 @@ class SlideView(Widget):
         left = region.x + crop.x
         picture = self.picture_bytes(slide)
         self.bytes_written += len(picture)
+        self._framed = slide.cells if (crop.width, crop.height) == self.size else None
         control = (
             move_to(left, last_y)
             + _BLACK_SGR
