@@ -44,8 +44,9 @@ from PIL import Image  # noqa: E402
 from textual.app import App  # noqa: E402
 
 from battledecks.core.show import Show  # noqa: E402
+from battledecks.render.prerender import pause_gc, resume_gc  # noqa: E402
 from battledecks.room.follow import read_events  # noqa: E402
-from battledecks.room.server import RoomServer, listen  # noqa: E402
+from battledecks.room.server import FAN_OUT, RoomServer, listen  # noqa: E402
 from battledecks.ui.deadline import DeadlineTimer  # noqa: E402
 
 
@@ -98,6 +99,7 @@ class HostStage(App[None]):
         self.steps: list[tuple[str, float]] = []
 
     def on_mount(self) -> None:
+        pause_gc()  # as the stage does for the length of a talk
         self.timer = DeadlineTimer(self, time.monotonic, self.tick)
         self.clock = self.show.start_talk(self.presenter, time.monotonic())
         period = self.clock.period
@@ -118,6 +120,7 @@ class HostStage(App[None]):
             (self.after_skip if state.slide == self.skipped_to else self.lateness).append(late)
         if state.phase.value == "time-up":
             self.show.end_talk(now)
+            resume_gc()
             self.done.set()
             return
         self.timer.arm(self.clock.next_change(now))
@@ -152,7 +155,44 @@ async def host_talk(show: Show, presenter: str) -> HostStage:
 # --- the followers (their own processes) ---------------------------------------------
 
 
+def trace_deadlines() -> list[tuple[float, float, float]]:
+    """Record each deadline the follower's timer fires for: (due, event loop's wake-up late, done waiting late).
+
+    The timer asks the event loop to wake it ``EARLY`` before the deadline,
+    then waits out the rest itself: a slide is late either because the loop
+    woke more than that late, or because the last wait overshot.
+    """
+    from battledecks.ui import deadline
+
+    fired: list[tuple[float, float, float]] = []
+    arm, fire = deadline.DeadlineTimer.arm, deadline.DeadlineTimer._fire
+
+    def traced_arm(self: deadline.DeadlineTimer, due: float | None) -> None:
+        if due != self.due and due is not None:
+            self._asked = max(self.monotonic() + deadline.MIN_DELAY, due - deadline.EARLY)  # type: ignore[attr-defined]
+        arm(self, due)
+
+    def traced_fire(self: deadline.DeadlineTimer) -> None:
+        woke = self.monotonic()
+        wait = self._wait_until
+
+        def timed_wait(until: float) -> None:
+            wait(until)
+            fired.append((until, woke - self._asked, self.monotonic() - until))  # type: ignore[attr-defined]
+
+        self._wait_until = timed_wait  # type: ignore[method-assign]
+        try:
+            fire(self)
+        finally:
+            del self._wait_until
+
+    deadline.DeadlineTimer.arm = traced_arm  # type: ignore[method-assign]
+    deadline.DeadlineTimer._fire = traced_fire  # type: ignore[method-assign]
+    return fired
+
+
 async def terminal_follower(url: str, out: Path) -> None:
+    fired = trace_deadlines()
     from battledecks.ui.audience.app import AudienceApp
 
     app = AudienceApp(lambda: url)
@@ -172,7 +212,11 @@ async def terminal_follower(url: str, out: Path) -> None:
             talk = state.get("talk") or {}
             if (talk.get("ended") or {}).get("how") == "time":
                 break
-    out.write_text(json.dumps({"slides": [[s, shown - due] for s, shown, due in app.slide_log], "delivery": delivery}))
+    dues = {due for _, _, due in app.slide_log}
+    timer = [(woke, waited) for due, woke, waited in fired if any(abs(due - d) < 1e-6 for d in dues)]
+    out.write_text(json.dumps({
+        "slides": [[s, shown - due] for s, shown, due in app.slide_log], "delivery": delivery, "timer": timer,
+    }))
 
 
 async def sse_clients(url: str, count: int, out: Path) -> None:
@@ -207,13 +251,37 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 # --- the run -----------------------------------------------------------------------
 
 
+def time_the_server(server: RoomServer) -> tuple[list[float], list[float]]:
+    """Time what the server does on the host's loop: each batch of writes to the streams, and each message encoded (once for all)."""
+    batches: list[float] = []
+    encodes: list[float] = []
+    send_some, frame = server._send_some, server._frame
+
+    def timed_send_some() -> None:
+        began = time.perf_counter()
+        send_some()
+        batches.append(time.perf_counter() - began)
+
+    def timed_frame(event: str, data: dict, seq: int | None = None) -> bytes:  # type: ignore[type-arg]
+        began = time.perf_counter()
+        encoded = frame(event, data, seq)
+        encodes.append(time.perf_counter() - began)
+        return encoded
+
+    server._send_some = timed_send_some  # type: ignore[method-assign]
+    server._frame = timed_frame  # type: ignore[method-assign]
+    return batches, encodes
+
+
 async def run(args: argparse.Namespace) -> dict[str, object]:
+    load_before = os.getloadavg()
     folder = Path(tempfile.mkdtemp(prefix="bd-follow-"))
     event = make_event(folder, args.seconds, args.slides)
     show = Show.open(event)
     alone = await host_talk(show, "Ada")
 
     server = RoomServer(show, listen("127.0.0.1", 0))
+    fan_out, encode = time_the_server(server)
     await server.start()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     follower_out, clients_out = folder / "follower.json", folder / "clients.json"
@@ -237,15 +305,20 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     skip = followed.skipped_to
     return {
         "clients": args.clients,
-        "load_average": os.getloadavg(),
+        "load_average": load_before,
         "host_alone": percentiles(alone.lateness),
         "host_followed": percentiles(followed.lateness),
         "terminal_follower": percentiles([late for slide, late in follower["slides"] if slide != skip]),
         "after_skip": {"host": followed.after_skip, "follower": [late for slide, late in follower["slides"] if slide == skip]},
+        "follower_loop_wake": percentiles([woke for woke, _ in follower["timer"]]),
+        "follower_after_wait": percentiles([waited for _, waited in follower["timer"]]),
         "follower_delivery": percentiles(follower["delivery"]),
         "client_delivery": percentiles(clients["delays"]),
         "clients_connected": clients["connected"],
         "host_commands": percentiles(alone.commands + followed.commands),
+        "fan_out_batches": percentiles(fan_out),
+        "encode_message": percentiles(encode),
+        "load_average_after": os.getloadavg(),
     }
 
 
@@ -271,13 +344,18 @@ def main() -> None:
     print(line("host slide lateness, alone", figures["host_alone"]))  # type: ignore[arg-type]
     print(line(f"host slide lateness, with {args.clients + 1} followers", figures["host_followed"]))  # type: ignore[arg-type]
     print(line("terminal follower lateness vs host deadlines", figures["terminal_follower"]))  # type: ignore[arg-type]
+    print(line("  of which: its event loop woke late (asked 15 ms early)", figures["follower_loop_wake"]))  # type: ignore[arg-type]
+    print(line("  of which: done waiting, late from the deadline", figures["follower_after_wait"]))  # type: ignore[arg-type]
     after = figures["after_skip"]
     print(f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
           f"follower {after['follower'][0] * 1000:.2f} ms")  # type: ignore[index]
     print(line("pause/resume/skip reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
     print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
     print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
+    print(line(f"host's loop writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
+    print(line("host's loop encoding a message (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in figures['load_average_after'])}")  # type: ignore[union-attr]
     print(json.dumps(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -22,11 +22,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import TaskID
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ..core import check_cache
 from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
@@ -34,6 +30,9 @@ from ..core.decks import Deck
 from ..core.problems import Problem
 from ..core.text import json_text, visible
 from ._args import positive
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 NAME = "check"
 
@@ -60,6 +59,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _print_table(report: CheckReport, console: Console) -> None:
+    # Rich only for a terminal: through a pipe the check prints plain lines and starts quicker.
+    from rich.table import Table
+    from rich.text import Text
+
     if report.problems:
         table = Table(show_edge=False, header_style="bold")
         table.add_column("path", overflow="fold")
@@ -99,8 +102,9 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
     if not show:
         yield None
         return
+    from rich.console import Console
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
                   console=Console(stderr=True)) as bar:
@@ -118,6 +122,7 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
 def _slide_progress(bar: bool) -> Iterator[check_cache.Progress]:
     """Progress of the slides being decoded: a bar on a terminal, a plain line now and then otherwise."""
     if bar:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
@@ -156,6 +161,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(report.as_dict(), indent=2))
     elif sys.stdout.isatty():
+        from rich.console import Console
+
         _print_table(report, Console(highlight=False))
     else:
         _print_lines(report)

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import check_cache
 from .check_decks import (
@@ -37,15 +38,17 @@ from .check_decks import (
     scan,
 )
 from .check_event import EventSummary, check_event, check_event_file
-from .check_slides import SameImages, SlideCheck, check_image
+from .check_slides import RealPaths, SameImages, SlideCheck, check_image
 from .decks import DECK_FILE, Deck, is_slide_file, read_deck_file, render_deck
 from .event import is_record_file, load_event
-from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS, ImageRefused, flat_colour, load_image
 from .pdf import PdfError, is_pdf_file
 from .problems import Problem, os_problem
 from .problems import error as _error
 from .problems import warning as _warning
 from .words import plural as _plural
+
+if TYPE_CHECKING:
+    from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS
 
 __all__ = [
     "DEFAULT_SLIDES",
@@ -66,6 +69,16 @@ __all__ = [
     "render_pdf_decks",
 ]
 
+
+def __getattr__(name: str) -> object:
+    """The image limits, from :mod:`.images` when asked for: importing it loads Pillow."""
+    if name in ("MAX_FILE_BYTES", "MAX_MEGAPIXELS"):
+        from . import images
+
+        return getattr(images, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 _EVENT_SUFFIXES = (".yaml", ".yml")
 
 
@@ -82,6 +95,7 @@ class CheckReport:
     pdf_decks: dict[str, Deck] = field(default_factory=dict)
     """PDF decks that check (by real path): :func:`render_pdf_decks` can draw their pages."""
     _said: set[tuple[object, ...]] = field(default_factory=set, repr=False)
+    _real: RealPaths = field(default_factory=RealPaths, repr=False)
 
     @property
     def errors(self) -> int:
@@ -121,16 +135,16 @@ class CheckReport:
         # The same folder may be reached twice (given, and as an event's decks)
         # by different paths: say each problem once.
         for problem in problems:
-            same = (os.path.realpath(problem.path), problem.line, problem.key, problem.severity, problem.message)
+            same = (self._real(problem.path), problem.line, problem.key, problem.severity, problem.message)
             if same not in self._said:
                 self._said.add(same)
                 self.problems.append(problem)
 
     def _count(self, decks: Iterable[DeckCheck]) -> None:
         for deck in decks:
-            real = os.path.realpath(deck.path)
+            real = self._real(deck.path)
             self.decks.add(real)
-            self.slides.update(os.path.realpath(s.path) for s in deck.slides)
+            self.slides.update(self._real(s.path) for s in deck.slides)
             if deck.deck is not None and deck.deck.pdf is not None:
                 self.slides.update(f"{real}#page{n}" for n in range(1, deck.deck.pdf_pages + 1))
                 if deck.ok:
@@ -223,7 +237,7 @@ def _check_file(path: Path, report: CheckReport, slides: int | None, same_images
         report._add(deck.problems)
     elif is_slide_file(path):
         slide = check_image(path)
-        report.slides.add(os.path.realpath(path))
+        report.slides.add(report._real(path))
         report._add(slide.problems)
         report._add(same_images.problems([slide]))
     else:
@@ -303,6 +317,8 @@ def render_pdf_decks(
     Returns:
         How many decks' pages are now in the cache.
     """
+    from .images import ImageRefused, flat_colour, load_image
+
     ready = 0
     for deck in report.pdf_decks.values():
         path = deck.path

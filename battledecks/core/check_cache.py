@@ -24,7 +24,6 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -146,6 +145,8 @@ def warm(paths: Iterable[Path], *, workers: int | None = None, progress: Progres
             if progress is not None:
                 progress(done, total)
         return total
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     size = max(1, min(16, total // (workers * 4)))
     batches = [todo[i : i + size] for i in range(0, total, size)]
     done = 0

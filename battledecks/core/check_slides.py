@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .images import ImageRefused, flat_colour, flatten, open_image, reduce_to, too_large_file, upright_size
 from .pdf import file_digest
 from .problems import Problem, error, os_problem, warning
 
@@ -104,6 +103,9 @@ def remembered() -> list[tuple[tuple[object, ...], SlideCheck]]:
 
 
 def _check_image(path: Path, size: int) -> SlideCheck:
+    # Pillow, only once a slide is decoded: a check of an unchanged library decodes none.
+    from .images import ImageRefused, too_large_file
+
     refused = too_large_file(size)
     if refused is not None:
         return SlideCheck(path, (error(path, refused),))
@@ -123,6 +125,8 @@ def _check_image(path: Path, size: int) -> SlideCheck:
 
 
 def _decode(path: Path) -> tuple[list[Problem], tuple[int, int] | None]:
+    from .images import flat_colour, flatten, open_image, reduce_to, upright_size
+
     notes: list[str] = []
     with open_image(path, notes) as image:
         image.verify()
@@ -149,18 +153,40 @@ def _decode(path: Path) -> tuple[list[Problem], tuple[int, int] | None]:
     return problems, (width, height)
 
 
+class RealPaths:
+    """:func:`os.path.realpath` of many files in few folders: each folder is resolved once.
+
+    A file's real path is its folder's real path and its name, unless the
+    file itself is a symbolic link (then it is resolved in full). One lookup
+    per file instead of one per part of its path, which a check of a big
+    library does twice for every slide.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str | os.PathLike[str]) -> str:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders[folder] = os.path.realpath(folder)
+        full = os.path.join(real, name)
+        return os.path.realpath(full) if os.path.islink(full) else full
+
+
 class SameImages:
     """Finds the same image bytes in two places: share one across a whole check."""
 
     def __init__(self) -> None:
         self._first: dict[str, tuple[str, Path]] = {}
+        self._real = RealPaths()
 
     def problems(self, slides: Iterable[SlideCheck]) -> list[Problem]:
         found = []
         for slide in slides:
             if slide.digest is None:
                 continue
-            real = os.path.realpath(slide.path)
+            real = self._real(slide.path)
             first = self._first.setdefault(slide.digest, (real, slide.path))
             if first[0] != real:
                 found.append(warning(slide.path, f"same image as {first[1]}"))

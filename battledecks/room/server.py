@@ -22,6 +22,7 @@ import json
 import mimetypes
 import socket
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -38,6 +39,14 @@ DEFAULT_PORT = 8750
 
 HEARTBEAT = 2.0
 """Seconds between heartbeats on an idle stream."""
+
+FAN_OUT = 50
+"""Streams written to in one go before the loop is let run again."""
+
+QUIET_BEFORE = 0.05
+"""A heartbeat due this close (seconds) before one of the talk's slide changes waits until just after it."""
+
+QUIET_AFTER = 0.01
 
 MAX_CLIENTS = 2000
 """Streams served at once; more are refused with 503."""
@@ -144,6 +153,9 @@ class RoomServer:
         self.view = RoomView(show, suspense=suspense)
         self.boot = boot_id()
         self._streams: set[_Stream] = set()
+        self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
+        """Frames not yet written to every stream, each with the streams still to write it to."""
+        self._sending = False
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -195,6 +207,7 @@ class RoomServer:
         if self._beating is not None:
             self._beating.cancel()
             self._beating = None
+        self._outbox.clear()
         for stream in list(self._streams):
             self._close(stream)
         if self._runner is not None:
@@ -232,11 +245,36 @@ class RoomServer:
         return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
     def _broadcast(self, frame: bytes) -> None:
-        # One chunk built once, written straight to every stream: no task wakes per client.
+        """Send ``frame`` to every stream: encoded once, the same bytes written to each transport.
+
+        No task wakes per client. Writing to hundreds of sockets takes the
+        loop milliseconds, so it goes ``FAN_OUT`` streams at a time with the
+        loop free in between: the host's slide timer, due meanwhile, runs
+        between two batches instead of after all of them. Frames reach each
+        stream in the order they were broadcast.
+        """
         chunk = b"%x\r\n%s\r\n" % (len(frame), frame)
-        for stream in list(self._streams):
-            if not stream.send(chunk):
-                self._close(stream)
+        self._outbox.append((chunk, list(self._streams)))
+        if not self._sending:
+            self._sending = True
+            self._send_some()
+
+    def _send_some(self) -> None:
+        budget = FAN_OUT
+        outbox = self._outbox
+        while outbox and budget > 0:
+            chunk, streams = outbox[0]
+            while streams and budget > 0:
+                stream = streams.pop()
+                budget -= 1
+                if not stream.send(chunk):
+                    self._close(stream)
+            if not streams:
+                outbox.popleft()
+        if outbox:
+            asyncio.get_running_loop().call_soon(self._send_some)
+        else:
+            self._sending = False
 
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:
@@ -248,6 +286,11 @@ class RoomServer:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
+            # Not just before a slide change: the host's stage has the loop then.
+            now = self.monotonic()
+            change = self.view.clock.next_change(now) if self.view.on_stage() and self.view.clock else None
+            if change is not None and change - now < QUIET_BEFORE:
+                await asyncio.sleep(change - now + QUIET_AFTER)
             self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq}))
 
     def _count_changed(self) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from battledecks.core.clock import Phase
 from battledecks.core.show import Show
+from battledecks.room import server as server_module
 from battledecks.room.schedule import clock_from
 from battledecks.room.server import RoomServer, listen
 from tests.waiting import until
@@ -96,8 +97,13 @@ async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(ser
     assert follower.next_change(start + 2.1) == host.next_change(start + 2.1)
 
 
-async def test_pause_resume_skip_and_abort_reach_every_follower(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
-    rooms = [listeners(lambda: served.url) for _ in range(3)]
+@pytest.mark.parametrize("fan_out", [server_module.FAN_OUT, 2])
+async def test_pause_resume_skip_and_abort_reach_every_follower(
+    served: RoomServer, room_show: Show, listeners, monkeypatch, fan_out: int,  # noqa: ANN001
+) -> None:
+    # Written a few streams at a time (the loop runs in between), every change still reaches every follower, in order.
+    monkeypatch.setattr(server_module, "FAN_OUT", fan_out)
+    rooms = [listeners(lambda: served.url) for _ in range(5)]
     for room in rooms:
         await room.wait_kind("state")
     room_show.draw_for("Brian")

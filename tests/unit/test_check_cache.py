@@ -187,3 +187,19 @@ def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path
                for path, severity, message in new), new
     assert any(path == str(broken) and severity == "error" for path, severity, _ in new), new
     assert second["summary"]["decks"] == 4 and second["summary"]["errors"] == 2
+
+
+def test_checking_an_unchanged_library_loads_no_image_decoder(tmp_path: Path) -> None:
+    """A second check through a pipe decodes nothing and prints plain lines: Pillow and Rich stay unloaded."""
+    import subprocess
+    import sys
+
+    decks = library(tmp_path, 1)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-X", "importtime", "-m", "battledecks", "check", str(decks)]
+    runs = [subprocess.run(command, capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
+    loaded = [{line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+              for run in runs]
+    assert "PIL.Image" in loaded[0]  # the first check decodes: the probe sees imports
+    assert runs[1].stdout == runs[0].stdout
+    assert sorted(m for m in loaded[1] if m.split(".")[0] in ("PIL", "rich")) == []

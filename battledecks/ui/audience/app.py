@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,6 +49,9 @@ TIME_UP_SHOWN = 10.0
 
 ABORT_SHOWN = 4.0
 """Seconds "Talk stopped" stays up."""
+
+TALK_SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the GIL while another waits for it, during a talk (Python's default is 0.005)."""
 
 WATCHDOG = 0.5
 """Seconds between safety wake-ups, in case a timer is ever lost."""
@@ -126,6 +130,7 @@ class AudienceApp(App[None]):
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
         self._deadline: DeadlineTimer | None = None
         self._gc_paused = False
+        self._switch_interval = sys.getswitchinterval()
 
     # --- layout --------------------------------------------------------------------
 
@@ -172,6 +177,7 @@ class AudienceApp(App[None]):
         if self._gc_paused:
             resume_gc()
             self._gc_paused = False
+            sys.setswitchinterval(self._switch_interval)
         self._folder.cleanup()
 
     # --- the stream -------------------------------------------------------------------
@@ -228,9 +234,13 @@ class AudienceApp(App[None]):
         if talking and not self._gc_paused:
             pause_gc()
             self._gc_paused = True
+            # The slides are made on a worker thread: the timer's thread gets the GIL back within 1 ms, not 5.
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(TALK_SWITCH_INTERVAL)
         elif not talking and self._gc_paused:
             resume_gc()
             self._gc_paused = False
+            sys.setswitchinterval(self._switch_interval)
 
     def _render(self, state: dict[str, Any], now: float) -> float | None:
         stage = state.get("stage")

@@ -20,6 +20,7 @@ from ...render.detect import current_detection
 from ...results.table import shorten
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from ..widgets.show_header import ShowHeader
 from ..prepare import CANNOT_DRAW, Prepared, Progress
 from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
@@ -106,7 +107,7 @@ class LineupScreen(AppScreen[None]):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, icon="")
+        yield ShowHeader(show_clock=True, icon="")
         with Vertical():
             yield Static(id="summary")
             yield Static(id="shortfall", classes="banner -hidden")
