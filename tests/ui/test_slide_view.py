@@ -250,3 +250,22 @@ async def test_covered_view_draws_black_and_takes_the_kitty_picture_off(deck: li
         view.show(1)
         await pilot.pause()
         assert not view.covered and "a=p," in written_by(app)
+
+
+async def test_a_kitty_change_is_one_placement_written_at_once(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.KITTY)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None and len(view._sent) == len(deck), "every slide sent")
+        await pilot.pause()
+        before = view.bytes_written
+        assert view.show(1), "the change waited for a frame"
+        shown = view.shown
+        assert shown is not None and shown.index == 1
+        # Only the placement: a few dozen bytes, no cells.
+        assert 0 < view.bytes_written - before < 100
+        # Covered (Time!), the next slide needs a frame of its own.
+        view.cover()
+        assert not view.show(2)
+        await pilot.pause()
+        assert f"a=p,i={view.shown.image_id}," in written_by(app)  # type: ignore[union-attr]

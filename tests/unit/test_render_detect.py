@@ -111,13 +111,15 @@ def test_query_without_a_terminal_returns_at_once() -> None:
         os.close(write_fd)
 
 
-def answer_as(master: int, reply: bytes | None) -> threading.Thread:
-    """A fake terminal on the pty master: reads the query, sends ``reply``."""
+def answer_as(master: int, reply: bytes | None, asked: list[bytes] | None = None) -> threading.Thread:
+    """A fake terminal on the pty master: reads the query (into ``asked``), sends ``reply``."""
 
     def run() -> None:
         seen = b""
         while not seen.endswith(b"\x1b[c"):
             seen += os.read(master, 1024)
+        if asked is not None:
+            asked.append(seen)
         if reply is not None:
             os.write(master, reply)
 
@@ -332,16 +334,7 @@ def test_inside_tmux_the_query_leaves_out_the_kitty_query() -> None:
     """tmux takes an APC sequence (the kitty query) for a new pane title: it is never sent there."""
     master, slave = pty.openpty()
     seen: list[bytes] = []
-
-    def run() -> None:
-        data = b""
-        while not data.endswith(b"\x1b[c"):
-            data += os.read(master, 1024)
-        seen.append(data)
-        os.write(master, TMUX_3_3)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
+    thread = answer_as(master, TMUX_3_3, seen)
     try:
         reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave, kitty=False)
         thread.join(2)

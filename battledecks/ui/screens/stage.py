@@ -221,8 +221,8 @@ class StageScreen(AppScreen[str]):
         self.shown_slide = state.slide
         if previous == -1:
             self.query_one("#curtain").add_class("-hidden")
-        self.query_one("#slide", SlideView).show(state.slide)
-        self._paint_now()
+        if not self.query_one("#slide", SlideView).show(state.slide):
+            self._paint_now()
         if self.has_class("-console"):
             self.call_after_refresh(self._show_next_slide, state.slide)
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:

@@ -131,6 +131,8 @@ class SlideView(Widget):
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
+        self._framed: tuple[int, int] | None = None
+        """Kitty: the cells (cols, rows) of the black frame a picture was last drawn in, while it is on screen."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sent: set[int] = set()
         """Kitty image ids the terminal has."""
@@ -213,6 +215,7 @@ class SlideView(Widget):
         # back when the stage is on top again.
         if screen is not self.screen and self.mode is GraphicsMode.KITTY:
             self._write(KITTY_CLEAR)
+            self._framed = None
         self.refresh()
 
     def cover(self) -> None:
@@ -220,6 +223,7 @@ class SlideView(Widget):
         self._covered = True
         if self.mode is GraphicsMode.KITTY:
             self._write(KITTY_CLEAR)
+            self._framed = None
         self.refresh()
 
     def backdrop_strips(self) -> list[Strip] | None:
@@ -256,21 +260,32 @@ class SlideView(Widget):
         self._send(slide)
         self.refresh()
 
-    def show(self, index: int) -> None:
+    def show(self, index: int) -> bool:
         """Show slide ``index`` (0-based) now.
 
         Costs a swap when the slide is ready, which it is when it was within
-        ``ahead`` of the last one shown; otherwise it is made now.
+        ``ahead`` of the last one shown; otherwise it is made now. In kitty
+        mode, with a slide on screen and the next one with the terminal, the
+        change is written at once: a placement, nothing else (the black cells
+        around it stay as they are).
+
+        Returns:
+            True if the slide is on the terminal already; otherwise it is
+            drawn with Textual's next frame.
         """
+        was_covered = self._covered
         self._index = self._checked(index)
         self._covered = False
         cache = self._cache
         if cache is None:
-            return  # not mounted yet; on_mount shows it
+            return False  # not mounted yet; on_mount shows it
         cache.set_current(index)
         slide = cache.ready(index)
         if slide is None and self.size.area:
             slide = cache.prepare(index)
+        if slide is not None and not was_covered and self._place(slide):
+            self.call_later(self._prefetch)
+            return True
         if slide is not None:
             self._use(slide)
         else:
@@ -279,6 +294,23 @@ class SlideView(Widget):
         # Make the next slides once this one is on screen, so that work does
         # not compete with drawing it.
         self.call_after_refresh(self._prefetch)
+        return False
+
+    def _place(self, slide: PreparedSlide) -> bool:
+        """Kitty: place ``slide`` now over the frame on screen, if it can be; True if it was."""
+        if (
+            self.mode is not GraphicsMode.KITTY
+            or self._framed != slide.cells
+            or slide.image_id not in self._sent
+            or not self.screen.is_active
+        ):
+            return False
+        self._slide = slide
+        x, y = self.picture_origin(slide)
+        self._write(move_to(x, y) + kitty_place(slide.image_id, self.picture_cells(slide)))
+        self._painted = (slide.index, slide.cells)
+        self.post_message(self.Painted(self, slide.index, slide.cells))
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         cache = self._cache
@@ -385,6 +417,7 @@ class SlideView(Widget):
         left = region.x + crop.x
         picture = self.picture_bytes(slide)
         self.bytes_written += len(picture)
+        self._framed = slide.cells if (crop.width, crop.height) == self.size else None
         control = (
             move_to(left, last_y)
             + _BLACK_SGR
