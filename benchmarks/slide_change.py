@@ -331,8 +331,9 @@ CELL_PIXELS = (8, 16)
 
 class _MarkedPixelView(SlideView):
     def _write(self, data: str) -> None:
-        # A kitty change placed at once, without a frame.
-        if "a=p," in data and self.shown is not None and self.shown.index == self.index:
+        # A change written at once, without a frame: a kitty placement or ready sixels.
+        shown = self.shown
+        if shown is not None and shown.index == self.index and ("a=p," in data or data.endswith(shown.payload or "\0")):
             self.app.rendered = self.index  # type: ignore[attr-defined]
         super()._write(data)
 
