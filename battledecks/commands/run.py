@@ -157,8 +157,9 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     from ..room.votes_web import attach_votes
     from ..ui.screens.draw import SUSPENSE_SECONDS
 
-    # The room's suspense lasts as long as the host's, and ends when the host's does.
-    server = RoomServer(show, sock, suspense=SUSPENSE_SECONDS)
+    # The room's suspense ends when the host's does (the draw screen says so, even when its timers
+    # run late on a busy machine); twice its planned length is only how long the room waits untold.
+    server = RoomServer(show, sock, suspense=2 * SUSPENSE_SECONDS)
     app.audience_url = server.url + "stage"
     app.draw_revealed.append(server.reveal_now)
 

@@ -28,8 +28,7 @@ async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: P
     app = make_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("t")
-        standings = app.screen
-        assert isinstance(standings, StandingsScreen)
+        standings = await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen) and "Ada" in app.screen.table_text and app.screen)
         # One talk of three: nothing on screen says who wins.
         assert award_lines(standings.table_text) == [] and "Ada" in standings.table_text
         scored(app.show, "Brian", 7, 9)
@@ -37,17 +36,14 @@ async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: P
         await pilot.pause()
         assert award_lines(standings.table_text) == []
         await pilot.press("r")
-        reveal = app.screen
-        assert isinstance(reveal, RevealScreen)
+        reveal = await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen) and app.screen, "the reveal")
         name = reveal.query_one("#name", BigText)
-        seen = []
-        for _ in range(3):
-            await pilot.pause()
-            seen.append((str(reveal.query_one("#heading").content), name.text, name.is_big))
+        heading = reveal.query_one("#heading")
+        for step in [("Third place", "Brian", True), ("Second place", "Chen", True), ("The winner is", "Ada", True)]:
+            # Each step is on screen, big, before the host moves on.
+            await wait_until(pilot, lambda step=step: (str(heading.content), name.text, name.is_big) == step, f"{step} on the reveal")
             await pilot.press("enter")
-        assert seen == [("Third place", "Brian", True), ("Second place", "Chen", True), ("The winner is", "Ada", True)]
-        await pilot.pause()
-        assert app.screen is standings
+        await wait_until(pilot, lambda: app.screen is standings, "the standings after the winner")
         assert any(line.strip().startswith("Winner") and "Ada" in line for line in award_lines(standings.table_text))
     stages = [e["stage"] for e in read_entries(path.with_name("night.record.yaml")) if e["kind"] == "reveal"]
     assert stages == ["standings", "third", "second", "winner", "standings"]
@@ -63,11 +59,17 @@ async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall
         assert "press S" in str(banner.content)
         await wait_until(pilot, lambda: "S Sudden death" in footer_text(screen), "S in the footer")
         await pilot.press("S")
+        seen: list[object] = []
         for _ in range(2):
-            assert isinstance(app.screen, DrawScreen)
+            # One draw screen per tied presenter, each a new one.
+            draw = await wait_until(
+                pilot, lambda: isinstance(app.screen, DrawScreen) and app.screen not in seen and app.screen, "the sudden-death draw"
+            )
+            seen.append(draw)
             await pilot.press("space", "enter")
-        await pilot.pause()
-        assert app.screen is screen
-        assert "press S" not in str(banner.content) and "round 2" in str(banner.content)
+        await wait_until(pilot, lambda: app.screen is screen, "the standings after the draw")
+        await wait_until(
+            pilot, lambda: "press S" not in str(banner.content) and "round 2" in str(banner.content), "the banner to follow the draw"
+        )
         await wait_until(pilot, lambda: "Sudden death" not in footer_text(screen), "S gone from the footer")
         assert "(tied for first" not in screen.table_text

@@ -20,6 +20,7 @@ from ...render.detect import current_detection
 from ...results.table import shorten
 from ..format import duration, score_text
 from ..widgets.key_footer import KeyFooter
+from ..widgets.show_header import ShowHeader
 from ..prepare import CANNOT_DRAW, Prepared, Progress
 from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
@@ -106,7 +107,7 @@ class LineupScreen(AppScreen[None]):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, icon="")
+        yield ShowHeader(show_clock=True, icon="")
         with Vertical():
             yield Static(id="summary")
             yield Static(id="shortfall", classes="banner -hidden")
@@ -218,7 +219,7 @@ class LineupScreen(AppScreen[None]):
         whose = f"{progress.presenter}'s" if self.app.show.has(progress.presenter) else "the drawn"
         text = f"Preparing the slides of {whose} deck… {progress.done} of {progress.total}"
         if self._start_waiting is not None and self._start_waiting[0] == progress.presenter:
-            text += f"; {progress.presenter}'s talk starts when they are ready."
+            text += "; the talk starts when they are ready."
         line.update(escape(text))
         line.remove_class("-hidden")
 

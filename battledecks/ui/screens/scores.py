@@ -14,6 +14,7 @@ from ...core.event import Scoring
 from ...core.problems import BattledecksError
 from ...core.scoring import format_score
 from ..widgets.key_footer import KeyFooter
+from ..widgets.show_header import ShowHeader
 from .base import AppScreen
 from .dialogs import ConfirmScreen
 
@@ -96,7 +97,7 @@ class ScoresScreen(AppScreen[None]):
         scoring = show.event.scoring
         turn = show.presenter(self.presenter, self.round)
         criteria = [c.name for c in scoring.criteria]
-        yield Header(show_clock=True, icon="")
+        yield ShowHeader(show_clock=True, icon="")
         deck = turn.title or turn.deck or ""
         round_text = f" · sudden death round {self.round - 1}" if self.round > 1 else ""
         yield Static(

@@ -21,6 +21,7 @@ from ...results._words import names
 from ...results.table import results_table, table_text
 from ..widgets.big_text import BigText
 from ..widgets.key_footer import KeyFooter
+from ..widgets.show_header import ShowHeader
 from .base import AppScreen, AppModal
 
 
@@ -59,7 +60,7 @@ class StandingsScreen(AppScreen[None]):
         return [n for n in sudden.presenters if show.presenter(n, sudden.round).deck is None]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=True, icon="")
+        yield ShowHeader(show_clock=True, icon="")
         yield Static("", id="sudden", classes="banner -hidden")
         with VerticalScroll(id="scroll"):
             yield Static("", id="table")

@@ -1,0 +1,39 @@
+"""The header of the host's screens: Textual's, with a title that never fails to be set.
+
+Textual's ``Header`` sets its title from a watcher that finds its ``HeaderTitle``
+child; on a busy machine that watcher can run while the screen is still being
+put together or taken down, and the lookup fails (``NoMatches``). The host
+would then see a header with no event name. This header sets the title
+whenever its title child is there, and again once the screen has been drawn.
+"""
+
+from __future__ import annotations
+
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.widget import Widget
+from textual.widgets import Header
+from textual.widgets._header import HeaderTitle
+
+
+class ShowHeader(Header):
+    """A ``Header`` whose title is set once its parts are there, however late."""
+
+    def retitle(self) -> None:
+        """Show the screen's (or the app's) title and subtitle now, if the title part is mounted."""
+        try:
+            self.query_one(HeaderTitle).update(self.format_title())
+        except (NoMatches, NoScreen):
+            return
+
+    def _on_mount(self, event: Mount) -> None:
+        # Textual's own set-up (in place of Header's, which would still run
+        # its intolerant setter), with a title setter that tolerates a missing part.
+        event.prevent_default()
+        Widget._on_mount(self, event)
+        self.watch(self.app, "title", self.retitle)
+        self.watch(self.app, "sub_title", self.retitle)
+        self.watch(self.screen, "title", self.retitle)
+        self.watch(self.screen, "sub_title", self.retitle)
+        self.call_after_refresh(self.retitle)
