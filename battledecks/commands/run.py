@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket) -> None:
-    """Run the app with the room server in the same loop; the server stops with the app."""
+    """Run the app with the room server beside it (a thread and loop of its own); the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
     from ..room.votes_web import attach_votes
