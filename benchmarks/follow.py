@@ -22,8 +22,8 @@ Printed, one figure per line, then a JSON summary:
 * how long pause / resume / skip took to reach the terminal follower and the N clients,
   from the moment the host's show emitted the change (target: within 50 ms), and how
   long the host's command itself took (its record written and synced first);
-* what the server costs the host's loop: each batch of writes to the streams, each message
-  encoded (once for every stream);
+* what the server costs: each batch of writes to the streams (on the server's own thread),
+  each state encoded (once for every stream, on the host's loop);
 * the load average before and after, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
@@ -256,24 +256,24 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 
 
 def time_the_server(server: RoomServer) -> tuple[list[float], list[float]]:
-    """Time what the server does on the host's loop: each batch of writes to the streams, and each message encoded (once for all)."""
+    """Time what the server does: each batch of writes to the streams (its thread), and each state encoded (once for all, the host's loop)."""
     batches: list[float] = []
     encodes: list[float] = []
-    send_some, frame = server._send_some, server._frame
+    send_some, capture = server._send_some, server._capture
 
     def timed_send_some() -> None:
         began = time.perf_counter()
         send_some()
         batches.append(time.perf_counter() - began)
 
-    def timed_frame(event: str, data: dict, seq: int | None = None) -> bytes:  # type: ignore[type-arg]
+    def timed_capture():  # type: ignore[no-untyped-def]
         began = time.perf_counter()
-        encoded = frame(event, data, seq)
+        captured = capture()
         encodes.append(time.perf_counter() - began)
-        return encoded
+        return captured
 
     server._send_some = timed_send_some  # type: ignore[method-assign]
-    server._frame = timed_frame  # type: ignore[method-assign]
+    server._capture = timed_capture  # type: ignore[method-assign]
     return batches, encodes
 
 
@@ -356,8 +356,8 @@ def main() -> None:
     print(line("pause/resume/skip reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
     print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
     print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
-    print(line(f"host's loop writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
-    print(line("host's loop encoding a message (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
+    print(line(f"server's thread writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
+    print(line("host's loop encoding the state (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in figures['load_average_after'])}")  # type: ignore[union-attr]
     print(json.dumps(figures))
