@@ -13,9 +13,9 @@ after a talk, and every presenter gets a count of their own.
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from typing import TYPE_CHECKING
+
+from textual.widgets import Static
 
 from battledecks.core.scoring import format_score
 from battledecks.core.words import plural
