@@ -14,13 +14,17 @@ runs at nice 10, as browsers would be on machines of their own).
 Printed, one figure per line, then a JSON summary:
 
 * the host's slide lateness (shown - due) p50 / p99 / max, alone and with followers;
-* the terminal follower's slide lateness against the host's deadlines (target p99 <= 10 ms);
+* the terminal follower's slide lateness against the host's deadlines (target p99 <= 10 ms),
+  and where it comes from: how late its event loop woke the slide timer (asked 15 ms early),
+  and how late the timer's own last wait ended;
 * the slide a skip brings, late from the skip (a skip is not scheduled: it is the time
   for the news to arrive);
 * how long pause / resume / skip took to reach the terminal follower and the N clients,
   from the moment the host's show emitted the change (target: within 50 ms), and how
   long the host's command itself took (its record written and synced first);
-* the load average, since the figures depend on it.
+* what the server costs the host's loop: each batch of writes to the streams, each message
+  encoded (once for every stream);
+* the load average before and after, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
 """

@@ -51,7 +51,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.phoning import (  # noqa: E402
-    HOST, AppInPty, Phone, build_voting_event, cookie_of, free_port, http, pct, phone_run, process_cpu, stored_votes, wait_port,
+    HOST,
+    AppInPty,
+    Phone,
+    build_voting_event,
+    cookie_of,
+    free_port,
+    http,
+    pct,
+    phone_run,
+    process_cpu,
+    stored_votes,
+    wait_port,
 )
 
 IDLE_SLIDES = 3

@@ -151,14 +151,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket) -> None:
-    """Run the app with the room server in the same loop; the server stops with the app."""
+    """Run the app with the room server beside it (a thread and loop of its own); the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
     from ..room.votes_web import attach_votes
     from ..ui.screens.draw import SUSPENSE_SECONDS
 
-    # The room's suspense lasts as long as the host's, and ends when the host's does.
-    server = RoomServer(show, sock, suspense=SUSPENSE_SECONDS)
+    # The room's suspense ends when the host's does (the draw screen says so, even when its timers
+    # run late on a busy machine); twice its planned length is only how long the room waits untold.
+    server = RoomServer(show, sock, suspense=2 * SUSPENSE_SECONDS)
     app.audience_url = server.url + "stage"
     app.draw_revealed.append(server.reveal_now)
 

@@ -5,7 +5,9 @@ library slow. A slide's result depends only on its bytes, so it is kept in
 the user's cache folder (``checks.json``), keyed by the file's real path,
 device, inode, size and modification time: a changed, replaced, added or
 removed file is never taken for the one that was checked, and an unchanged
-library is re-checked with one ``stat`` per file.
+library is re-checked with one ``stat`` per file. What each deck's
+``deck.yaml`` says (its fields and problems) is kept the same way, so an
+unchanged library's deck files are not parsed again either.
 
 The slides that are not in the cache are checked on one thread per core:
 Pillow decodes and hashlib hashes with the interpreter lock released, so a
@@ -28,9 +30,10 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from . import check_slides
+from . import check_slides, decks
 from .atomic import atomic_write
 from .check_slides import SlideCheck, check_image
+from .decks import DeckFile
 from .problems import Problem, Severity
 
 FORMAT = 1
@@ -45,6 +48,8 @@ Progress = Callable[[int, int], None]
 _lock = threading.Lock()
 _loaded: set[Path] = set()
 _dirty = False
+_deck_files_read = 0
+"""Deck files known when the cache file was last read or written: more means it is worth writing."""
 enabled = True
 """Whether results are read from and written to the cache file (``check --no-cache`` turns it off)."""
 
@@ -53,30 +58,42 @@ def cache_file() -> Path:
     return Path(user_cache_dir("battledecks")) / "checks.json"
 
 
-def _key(path: Path) -> tuple[object, ...] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+def _problems_out(problems: Iterable[Problem]) -> list[list[object]]:
+    return [[p.severity.value, p.message, p.line, p.key] for p in problems]
+
+
+def _problems_in(path: Path, rows: object) -> tuple[Problem, ...]:
+    assert isinstance(rows, list)
+    return tuple(
+        Problem(path, str(message), Severity(severity), line, key_name) for severity, message, line, key_name in rows
+    )
 
 
 def _encode(key: tuple[object, ...], check: SlideCheck) -> list[object]:
-    problems = [[p.severity.value, p.message, p.line, p.key] for p in check.problems]
-    return [list(key), check.digest, list(check.size) if check.size else None, problems]
+    return [list(key), check.digest, list(check.size) if check.size else None, _problems_out(check.problems)]
 
 
 def _decode(row: list[object]) -> tuple[tuple[object, ...], SlideCheck]:
     key_list, digest, size, problems = row
-    assert isinstance(key_list, list) and isinstance(problems, list)
+    assert isinstance(key_list, list)
     key = tuple(key_list)
     path = Path(str(key[0]))
-    made = tuple(
-        Problem(path, str(message), Severity(severity), line, key_name)
-        for severity, message, line, key_name in problems
-    )
+    made = _problems_in(path, problems)
     dims = (int(size[0]), int(size[1])) if isinstance(size, list) else None
     return key, SlideCheck(path, made, str(digest) if digest is not None else None, dims)
+
+
+def _encode_deck_file(key: tuple[object, ...], said: DeckFile) -> list[object]:
+    fields, problems = said
+    return [list(key), {k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}, _problems_out(problems)]
+
+
+def _decode_deck_file(row: list[object]) -> tuple[tuple[object, ...], DeckFile]:
+    key_list, fields, problems = row
+    assert isinstance(key_list, list) and isinstance(fields, dict)
+    key = tuple(key_list)
+    kept = {str(k): tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
+    return key, (kept, _problems_in(Path(str(key[0])), problems))
 
 
 def load(path: Path | None = None) -> int:
@@ -100,22 +117,34 @@ def load(path: Path | None = None) -> int:
             continue
         check_slides.remember(key, check)
         read += 1
+    global _deck_files_read
+    for row in data.get("deck_files") or ():
+        try:
+            key, said = _decode_deck_file(row)
+        except (AssertionError, TypeError, ValueError, IndexError):
+            continue
+        decks.remember_deck_file(key, said)
+    _deck_files_read = len(decks.remembered_deck_files())
     return read
 
 
 def save(path: Path | None = None) -> None:
     """Write this process's slide checks to the cache file, if any were made; never fails."""
-    global _dirty
-    if not enabled or not _dirty:
+    global _dirty, _deck_files_read
+    deck_files = decks.remembered_deck_files()
+    if not enabled or not (_dirty or len(deck_files) != _deck_files_read):
         return
     path = path or cache_file()
     rows = [_encode(key, check) for key, check in check_slides.remembered() if Path(str(key[0])).exists()]
+    deck_rows = [_encode_deck_file(key, said) for key, said in deck_files if Path(str(key[0])).exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, json.dumps({"format": FORMAT, "slides": rows}, ensure_ascii=False, separators=(",", ":")))
+        text = json.dumps({"format": FORMAT, "slides": rows, "deck_files": deck_rows}, ensure_ascii=False, separators=(",", ":"))
+        atomic_write(path, text)
     except (OSError, ValueError):
         return
     _dirty = False
+    _deck_files_read = len(deck_files)
 
 
 def _check_many(paths: list[Path]) -> list[SlideCheck]:
@@ -162,8 +191,7 @@ def warm(paths: Iterable[Path], *, workers: int | None = None, progress: Progres
 
 def slides_of(folders: Sequence[Path]) -> list[Path]:
     """The slide files in deck folders (PDF decks have none to check here)."""
-    from .decks import is_slide_file
-
+    is_slide_file = decks.is_slide_file
     found: list[Path] = []
     for folder in folders:
         try:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, read_pdf
+from .pdf import PdfError, cached_pages, default_cache_dir, is_pdf_file, is_pdf_name, read_pdf
 from .problems import BattledecksError, Problem
 from .text import control_problem, visible
-from .yamlfile import YamlFileError, load_yaml
+from .yamlfile import Lines, YamlFileError, load_yaml
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
 """File endings that count as slides."""
@@ -109,13 +109,57 @@ def _str_list(value: object, key: str, path: Path, line: int | None, problems: l
     return tuple(v.strip() for v in value)
 
 
+DeckFile = tuple[dict[str, object], tuple[Problem, ...]]
+"""What a ``deck.yaml`` says: its fields and its problems."""
+
+# Keyed by the file's path and stat, as slide checks are (core/check_slides.py): a changed file is
+# read again. Filled by reads in this process and from the check cache (core/check_cache.py).
+_deck_files: dict[tuple[object, ...], DeckFile] = {}
+
+
+def _file_key(path: Path) -> tuple[object, ...] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def remember_deck_file(key: tuple[object, ...], said: DeckFile) -> None:
+    """Keep what a ``deck.yaml`` said under its file's key."""
+    _deck_files[key] = said
+
+
+def remembered_deck_files() -> list[tuple[tuple[object, ...], DeckFile]]:
+    """Every kept ``deck.yaml`` reading with its key."""
+    return list(_deck_files.items())
+
+
 def read_deck_file(path: Path) -> tuple[dict[str, object], list[Problem]]:
-    """Read and validate a ``deck.yaml``; return the fields and any problems."""
-    problems: list[Problem] = []
+    """Read and validate a ``deck.yaml``; return the fields and any problems.
+
+    A file read before and unchanged since (same path, inode, size and
+    modification time) is not parsed again: a big library's deck files are
+    read once, not at every check.
+    """
+    key = _file_key(path)
+    known = _deck_files.get(key) if key is not None else None
+    if known is not None:
+        fields, said = known
+        return dict(fields), [p if p.path == path else replace(p, path=path) for p in said]
     try:
         data, lines = load_yaml(path)
     except YamlFileError as error:
+        # Not kept: a file that cannot be read now may be readable next time.
         return {}, [Problem(path, error.reason, line=error.line)]
+    fields, problems = _deck_fields(path, data, lines)
+    if key is not None:
+        _deck_files[key] = (dict(fields), tuple(problems))
+    return fields, problems
+
+
+def _deck_fields(path: Path, data: object, lines: Lines) -> tuple[dict[str, object], list[Problem]]:
+    problems: list[Problem] = []
     if data is None:
         return {}, []
     if not isinstance(data, dict):
@@ -215,6 +259,14 @@ def deck_id(path: Path) -> str:
     return path.stem if is_pdf_file(path) else path.name
 
 
+def _entry_is(entry: os.DirEntry[str], *, folder: bool) -> bool:
+    """Whether a directory entry is a folder (``folder``) or a file, links followed; False when it cannot be told."""
+    try:
+        return entry.is_dir() if folder else entry.is_file()
+    except OSError:
+        return False
+
+
 def deck_paths(decks_dir: Path) -> tuple[list[Path], list[Path]]:
     """The decks in a decks folder (folders and PDF files), in natural order of their ids.
 
@@ -222,9 +274,14 @@ def deck_paths(decks_dir: Path) -> tuple[list[Path], list[Path]]:
         The decks, and the PDFs left out because an earlier deck (a folder
         first) has the same id.
     """
-    entries = [p for p in decks_dir.iterdir() if not is_hidden(p)]
-    folders = [p for p in entries if p.is_dir()]
-    pdfs = sorted((p for p in entries if is_pdf_file(p) and p.is_file()), key=lambda p: natural_key(p.name))
+    # One listing: a directory entry knows whether it is a folder without a stat of its own.
+    with os.scandir(decks_dir) as listing:
+        entries = [e for e in listing if not e.name.startswith(".")]
+    folders = [Path(e.path) for e in entries if _entry_is(e, folder=True)]
+    pdfs = sorted(
+        (Path(e.path) for e in entries if is_pdf_name(e.name) and _entry_is(e, folder=False)),
+        key=lambda p: natural_key(p.name),
+    )
     taken = {p.name for p in folders}
     kept, shadowed = list(folders), list[Path]()
     for pdf in pdfs:

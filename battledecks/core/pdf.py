@@ -83,7 +83,12 @@ class PdfInfo:
 
 def is_pdf_file(path: Path) -> bool:
     """A visible file name ending in ``.pdf`` (any case)."""
-    return not path.name.startswith(".") and path.suffix.lower() == PDF_SUFFIX
+    return is_pdf_name(path.name)
+
+
+def is_pdf_name(name: str) -> bool:
+    """:func:`is_pdf_file` of a bare file name."""
+    return not name.startswith(".") and name.lower().endswith(PDF_SUFFIX) and len(name) > len(PDF_SUFFIX)
 
 
 def _open(path: Path):  # noqa: ANN202 - pypdfium2 is imported lazily

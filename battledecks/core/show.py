@@ -404,6 +404,7 @@ class Show:
         # Checking needs the image decoders: imported here, once the lineup is on screen.
         from . import check_cache
 
+        check_cache.load()  # before the deck files: what they said is kept there too
         decks = load_decks(self.event.decks)
         folders = [d.path for d in decks if d.path.is_dir()]
         listed = len(decks)

@@ -1,7 +1,12 @@
 """The room server: the show's changes for the audience screens, over HTTP.
 
-It runs in the host app's own asyncio loop (aiohttp's ``AppRunner`` does
-not need a loop of its own) and only ever reads the show:
+It runs in a thread of its own with its own asyncio loop, so no burst of
+requests ever makes the host's slide timer wait, and it only ever reads the
+show. The host's app keeps the public state (:class:`RoomView`): after each
+change it encodes the state once, on its own thread, and hands the bytes
+over (``call_soon_threadsafe``); the server's requests read only the last
+state handed over. The number of audience screens goes back to the app's
+loop the same way.
 
 - ``GET /events``: server-sent events; the first is the whole public state
   (see :mod:`battledecks.room.view`), then one after each change of the
@@ -18,18 +23,23 @@ not need a loop of its own) and only ever reads the show:
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import copy
 import json
 import mimetypes
 import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+from ..core.clock import TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
 from .view import REVEAL_SUSPENSE, RoomView
@@ -134,8 +144,28 @@ def _package_file(name: str) -> bytes:
     return resources.files("battledecks.room").joinpath("static", name).read_bytes()
 
 
+@dataclass(frozen=True)
+class _Public:
+    """The public state as the app handed it over last: what every request reads."""
+
+    state: str
+    """The state, as JSON (encoded once, on the app's thread)."""
+    seq: int
+    version: int
+    """Goes up with every state handed over (a stream that started from one skips the frames before it)."""
+    on_stage: str | None
+    """The deck whose slides may be served now."""
+    deck: Any
+    clock: TalkClock | None
+    """A copy of the talk's clock while a talk is on stage (for the heartbeat's quiet time)."""
+
+
 class RoomServer:
-    """Publishes one show to the audience screens; started and stopped in the app's loop."""
+    """Publishes one show to the audience screens, from a thread and an event loop of its own.
+
+    :meth:`start` and :meth:`stop` are awaited in the app's loop; everything
+    the show does reaches the server as bytes encoded on the app's thread.
+    """
 
     def __init__(
         self,
@@ -151,8 +181,10 @@ class RoomServer:
         self.monotonic = monotonic
         self.url = url_of(sock)
         self.view = RoomView(show, suspense=suspense)
+        """The public state, kept on the app's thread only."""
         self.boot = boot_id()
         self._streams: set[_Stream] = set()
+        """Open streams: the server's thread only."""
         self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
         """Frames not yet written to every stream, each with the streams still to write it to."""
         self._sending = False
@@ -163,9 +195,17 @@ class RoomServer:
         self.routes = list(routes)
         """More routes to serve (each is called with the aiohttp application before it starts)."""
         self.on_clients: Callable[[int], None] | None = None
-        """Called with the number of audience streams whenever it changes."""
+        """Called (on the app's loop) with the number of audience streams whenever it changes."""
         self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
         """The slide files of the deck last asked for, found once for all the requests of its talk."""
+        self._version = 0
+        self._public = self._capture()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        """The server's own loop, while it runs."""
+        self._app_loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping: asyncio.Event | None = None
+        self._clients_told = False
 
     @property
     def clients(self) -> int:
@@ -175,6 +215,61 @@ class RoomServer:
     # --- life ------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Start serving from a thread of its own; returns once the server listens."""
+        if self._thread is not None:
+            raise RuntimeError("the room server is already running")
+        self._app_loop = asyncio.get_running_loop()
+        self._public = self._capture()
+        self._unsubscribe = self.show.changes.subscribe(self._on_change)
+        ready: concurrent.futures.Future[asyncio.AbstractEventLoop] = concurrent.futures.Future()
+        self._thread = threading.Thread(target=self._serve, args=(ready,), name="room-server", daemon=True)
+        self._thread.start()
+        try:
+            self.loop = await asyncio.wrap_future(ready)
+        except BaseException:
+            self._drop_subscription()
+            await asyncio.to_thread(self._thread.join)
+            self._thread = None
+            raise
+
+    async def stop(self) -> None:
+        """Close every stream and stop listening (the audience screens then wait for the host); the thread ends."""
+        self._drop_subscription()
+        thread, loop, stopping = self._thread, self.loop, self._stopping
+        if thread is None:
+            return
+        if loop is not None and stopping is not None:
+            try:
+                loop.call_soon_threadsafe(stopping.set)
+            except RuntimeError:
+                pass  # the loop has ended already
+        await asyncio.to_thread(thread.join)
+        self._thread = None
+        self.loop = None
+
+    def _drop_subscription(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _serve(self, ready: concurrent.futures.Future[asyncio.AbstractEventLoop]) -> None:
+        """The server's thread: its own loop, until :meth:`stop`."""
+        try:
+            asyncio.run(self._main(ready))
+        except BaseException as error:  # noqa: BLE001 - handed to start()
+            if not ready.done():
+                ready.set_exception(error)
+
+    async def _main(self, ready: concurrent.futures.Future[asyncio.AbstractEventLoop]) -> None:
+        self._stopping = asyncio.Event()
+        await self._start_here()
+        try:
+            ready.set_result(asyncio.get_running_loop())
+            await self._stopping.wait()
+        finally:
+            await self._stop_here()
+
+    async def _start_here(self) -> None:
         app = web.Application(client_max_size=MAX_REQUEST)
         app.router.add_get("/", self._root)
         app.router.add_get("/stage", self._stage)
@@ -196,14 +291,9 @@ class RoomServer:
         )
         await self._runner.setup()
         await web.SockSite(self._runner, self.sock).start()
-        self._unsubscribe = self.show.changes.subscribe(self._on_change)
         self._beating = asyncio.get_running_loop().create_task(self._beat())
 
-    async def stop(self) -> None:
-        """Close every stream and stop listening (the audience screens then wait for the host)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+    async def _stop_here(self) -> None:
         if self._beating is not None:
             self._beating.cancel()
             self._beating = None
@@ -214,21 +304,46 @@ class RoomServer:
             await self._runner.cleanup()
             self._runner = None
 
-    # --- the stream ---------------------------------------------------------------
+    # --- the app's side: the state handed over -------------------------------------
+
+    def _capture(self) -> _Public:
+        """The view's state now, encoded (on the app's thread)."""
+        view = self.view
+        on_stage = view.on_stage()
+        self._version += 1
+        return _Public(
+            state=json.dumps(view.state(), separators=(",", ":")),
+            seq=view.seq,
+            version=self._version,
+            on_stage=on_stage,
+            deck=self.show.decks.get(on_stage) if on_stage is not None else None,
+            clock=copy.deepcopy(view.clock) if on_stage is not None else None,
+        )
 
     def _on_change(self, change: Any) -> None:
         now = self.monotonic()
         self.view.apply(change.kind, change.presenter, change.round, dict(change.data), change.seq, now)
-        self._broadcast(self._frame("change", self.message(change.kind, now), change.seq))
+        self._hand_over(change.kind, now, change.seq)
+
+    def _hand_over(self, kind: str, now: float, seq: int | None) -> None:
+        """Encode the state once and give it to the server's loop (from the app's thread)."""
+        public = self._public = self._capture()
+        loop = self.loop
+        if loop is None:
+            return
+        frame = self._frame_of("change", self._message_of(public, kind, now), seq)
+        try:
+            loop.call_soon_threadsafe(self._broadcast, frame, public.version)
+        except RuntimeError:
+            pass  # the server is stopping
 
     def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
-        """A message for the audience screens: what changed and the whole public state."""
-        return {
-            "kind": kind,
-            "now": self.monotonic() if now is None else now,
-            "boot": self.boot,
-            "state": self.view.state(),
-        }
+        """A message for the audience screens: what changed and the whole public state (as last handed over)."""
+        return json.loads(self._message_of(self._public, kind, self.monotonic() if now is None else now))
+
+    def _message_of(self, public: _Public, kind: str, now: float) -> str:
+        head = json.dumps({"kind": kind, "now": now, "boot": self.boot}, separators=(",", ":"))
+        return f'{head[:-1]},"state":{public.state}}}'
 
     def reveal_now(self, presenter: str) -> None:
         """The host's draw screen revealed ``presenter``'s deck: the audience screens end their suspense too."""
@@ -236,25 +351,33 @@ class RoomServer:
             self.publish("reveal-now")
 
     def publish(self, kind: str) -> None:
-        """Send the public state to every screen again: something outside the record changed (the live vote count)."""
-        self._broadcast(self._frame("change", self.message(kind)))
+        """Send the public state to every screen again: something outside the record changed (the live vote count).
+
+        Called on the app's thread.
+        """
+        self._hand_over(kind, self.monotonic(), None)
+
+    def _frame(self, event: str, data: dict[str, Any], seq: int | None = None) -> bytes:
+        return self._frame_of(event, json.dumps(data, separators=(",", ":")), seq)
 
     @staticmethod
-    def _frame(event: str, data: dict[str, Any], seq: int | None = None) -> bytes:
+    def _frame_of(event: str, data: str, seq: int | None = None) -> bytes:
         head = f"id: {seq}\n" if seq is not None else ""
-        return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+        return f"{head}event: {event}\ndata: {data}\n\n".encode()
 
-    def _broadcast(self, frame: bytes) -> None:
+    # --- the stream (on the server's thread) ---------------------------------------
+
+    def _broadcast(self, frame: bytes, version: int = 0) -> None:
         """Send ``frame`` to every stream: encoded once, the same bytes written to each transport.
 
         No task wakes per client. Writing to hundreds of sockets takes the
         loop milliseconds, so it goes ``FAN_OUT`` streams at a time with the
-        loop free in between: the host's slide timer, due meanwhile, runs
-        between two batches instead of after all of them. Frames reach each
-        stream in the order they were broadcast.
+        loop free in between. Frames reach each stream in the order they were
+        broadcast; a stream that started from state ``version`` or later
+        does not get it again.
         """
         chunk = b"%x\r\n%s\r\n" % (len(frame), frame)
-        self._outbox.append((chunk, list(self._streams)))
+        self._outbox.append((chunk, [s for s in self._streams if s.since < version or not version]))
         if not self._sending:
             self._sending = True
             self._send_some()
@@ -286,14 +409,27 @@ class RoomServer:
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT)
-            # Not just before a slide change: the host's stage has the loop then.
+            # Not just before a slide change: the host's stage is busy then.
             now = self.monotonic()
-            change = self.view.clock.next_change(now) if self.view.on_stage() and self.view.clock else None
+            public = self._public
+            change = public.clock.next_change(now) if public.clock is not None else None
             if change is not None and change - now < QUIET_BEFORE:
                 await asyncio.sleep(change - now + QUIET_AFTER)
-            self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": self.view.seq}))
+            public = self._public
+            self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": public.seq}))
 
     def _count_changed(self) -> None:
+        """Tell the app's loop the number of streams (once per turn of it, however many changed)."""
+        if self.on_clients is None or self._app_loop is None or self._clients_told:
+            return
+        self._clients_told = True
+        try:
+            self._app_loop.call_soon_threadsafe(self._tell_clients)
+        except RuntimeError:
+            self._clients_told = False  # the app's loop has ended
+
+    def _tell_clients(self) -> None:
+        self._clients_told = False
         if self.on_clients is not None:
             self.on_clients(len(self._streams))
 
@@ -308,14 +444,17 @@ class RoomServer:
         if transport is None:
             return response
         # The first frame goes through aiohttp's chunked writer; the next ones are
-        # written by _broadcast as chunks of their own on the same transport.
-        await response.write(b"retry: 500\n\n" + self._frame("state", self.message("state"), self.view.seq))
-        stream = _Stream(transport, asyncio.get_running_loop().create_future())
+        # written by _broadcast as chunks of their own on the same transport. The
+        # stream joins in the same turn of the loop as the state it starts from is
+        # read and written (the writer puts it on the transport before it may wait).
+        public = self._public
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version)
         self._streams.add(stream)
         self._count_changed()
         try:
+            await response.write(b"retry: 500\n\n" + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq))
             await stream.closed
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, ConnectionError):
             pass
         finally:
             self._close(stream)
@@ -346,25 +485,25 @@ class RoomServer:
                             headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
 
     async def _snapshot(self, request: web.Request) -> web.Response:
-        return web.json_response(self.message("state"), headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
+        body = self._message_of(self._public, "state", self.monotonic())
+        return web.Response(body=body.encode(), content_type="application/json",
+                            headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
 
     async def _slide(self, request: web.Request) -> web.FileResponse:
         deck_id = request.match_info["deck"]
-        on_stage = self.view.on_stage()
-        if on_stage is None or deck_id != on_stage:
+        public = self._public
+        if public.on_stage is None or deck_id != public.on_stage or public.deck is None:
             raise web.HTTPNotFound()
         try:
             number = int(request.match_info["number"])
         except ValueError:
             raise web.HTTPNotFound() from None
-        deck = self.show.decks.get(deck_id)
-        if deck is None:
-            raise web.HTTPNotFound()
+        deck = public.deck
         try:
             files = await self._slide_files(deck)
         except (BattledecksError, OSError):
             raise web.HTTPNotFound() from None
-        if not 1 <= number <= len(files) or self.view.on_stage() != deck_id:
+        if not 1 <= number <= len(files) or self._public.on_stage != deck_id:
             raise web.HTTPNotFound()
         path = files[number - 1]
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -390,11 +529,13 @@ class RoomServer:
 class _Stream:
     """One audience screen's open stream."""
 
-    __slots__ = ("closed", "transport")
+    __slots__ = ("closed", "since", "transport")
 
-    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None]) -> None:
+    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0) -> None:
         self.transport = transport
         self.closed = closed
+        self.since = since
+        """The version of the state it started from."""
 
     def send(self, chunk: bytes) -> bool:
         """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""

@@ -44,8 +44,13 @@ class VoteDesk:
 
     ``opener`` and ``closer`` are the show's commands (they write the
     record); the desk keeps the store in step with them and wakes the
-    phones waiting for a change. Every method runs on the event loop's
-    thread (the app's), except the store's listeners.
+    phones waiting for a change. The host's commands (:meth:`open`,
+    :meth:`close`) run on the app's thread; the pages, :meth:`wait` and the
+    votes run on the room server's thread: a round's change is made whole
+    before :attr:`version` goes up, and the phones waiting on the server's
+    loop are woken through it (``call_soon_threadsafe``). The store decides
+    which votes count: one acknowledged before a round closes is in its
+    result, one arriving after is refused.
     """
 
     def __init__(
@@ -65,6 +70,8 @@ class VoteDesk:
         self.version = 0
         """Goes up with every round opened or closed."""
         self._changed: asyncio.Event | None = None
+        """Set when the version goes up; made and set on the loop the phones wait on."""
+        self._waiting_loop: asyncio.AbstractEventLoop | None = None
         self.pages: dict[object, str] = {}
         """The page as most phones load it and the state as JSON, made once per version."""
         self.last: Result | None = None
@@ -106,12 +113,29 @@ class VoteDesk:
     def _bump(self) -> None:
         self.version += 1
         self.pages.clear()
+        loop = self._waiting_loop
+        if loop is None:
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake()
+        else:
+            try:
+                loop.call_soon_threadsafe(self._wake)
+            except RuntimeError:
+                pass  # that loop has ended: nobody waits on it
+
+    def _wake(self) -> None:
         if self._changed is not None:
             self._changed.set()
             self._changed = None
 
     async def wait(self, since: int, timeout: float) -> None:
         """Until the version is past ``since``, or ``timeout`` seconds."""
+        self._waiting_loop = asyncio.get_running_loop()  # before the version is read: a bump from now on wakes this loop
         if self.version != since:
             return
         if self._changed is None:
@@ -143,9 +167,10 @@ class VoteDesk:
 
     def state_json(self) -> str:
         """:meth:`state` as JSON, made once per version."""
-        cached = self.pages.get("state")
+        cached = self.pages.get(("state", self.version))
         if cached is None:
-            cached = self.pages["state"] = json.dumps(self.state())
+            state = self.state()
+            cached = self.pages[("state", state["version"])] = json.dumps(state)
         return cached
 
     def state(self) -> dict[str, Any]:

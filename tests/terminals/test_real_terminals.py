@@ -245,10 +245,13 @@ def text_over_the_slide(slides: list[Path]) -> After:
             # The question sits in the middle: the top of the slide shows whole.
             score = max((top_match(shot, box, path) for path in slides), key=lambda found: found["picture"])
             seen[:] = [score]
-            # Still a slide of the deck, in half cells, darker than a slide on stage
-            # (all the deck's slides are about as bright).
-            if score["picture"] > DIMMED_MIN[name] and 20 < score["mean"] < 0.8 * float(found["mean"]):  # type: ignore[arg-type]
-                return shot, score
+            # Still a slide of the deck (not black), the question (dark) in its middle,
+            # and in truecolour darker than a slide on stage (the deck's slides are
+            # about as bright); xterm's 16 colours barely dim it.
+            middle = ImageStat.Stat(shot.crop(_centre(box)).convert("L")).mean[0]
+            darker = name not in DIMMED or score["mean"] < DIMMED[name] * float(found["mean"])  # type: ignore[arg-type]
+            if score["picture"] > DIMMED_MIN[name] and score["mean"] > 20 and middle < score["mean"] - 40 and darker:
+                return shot, score | {"middle": middle}
             return None
 
         try:
@@ -256,7 +259,10 @@ def text_over_the_slide(slides: list[Path]) -> After:
         except AssertionError as error:
             raise AssertionError(f"{error}: last seen slide {seen}") from None
         shot.save(ARTEFACTS / f"{name}-question.png")
-        print(f"{name} question: picture {score['picture']:.3f}, mean {score['mean']:.0f} (talk {found['mean']:.0f})")
+        print(
+            f"{name} question: picture {score['picture']:.3f}, mean {score['mean']:.0f} (talk {found['mean']:.0f}),"
+            f" question {score['middle']:.0f}"
+        )
         term.key("Escape")  # keep the slide: the talk goes on
 
         # Time!: big, on black; the slide's picture is gone.
@@ -278,8 +284,12 @@ DIMMED_MIN = {"kitty": 0.6, "xterm-vt340": 0.2}
 
 Half cells, dimmed by Textual. xterm's TERM=xterm makes Textual write 16
 colours, so dimmed colours come out coarse there. Measured on Debian 12:
-kitty 0.78, xterm 0.33; a black slide area scores 0.
+kitty 0.78-0.80, xterm 0.33-0.48; a black slide area scores 0.
 """
+
+
+DIMMED = {"kitty": 0.8}
+"""Where Textual writes truecolour, the slide behind a question is at most this bright (share of on stage)."""
 
 
 def top_match(shot: Image.Image, box: tuple[int, int, int, int], slide: Path) -> dict[str, float]:
@@ -296,10 +306,12 @@ def top_match(shot: Image.Image, box: tuple[int, int, int, int], slide: Path) ->
         }
 
 
-def _middle(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+def _centre(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Where the question is: the middle of the slide, and a little below (it is centred on the screen)."""
     left, top, right, bottom = box
     width, height = right - left, bottom - top
-    return left + width // 3, top + height // 3, right - width // 3, bottom - height // 3
+    x, y = left + width // 2, top + height // 2
+    return x - width // 8, y, x + width // 8, y + height // 8
 
 
 @pytest.mark.parametrize("terminal", ["kitty", "xterm-vt340"])

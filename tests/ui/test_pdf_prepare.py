@@ -142,7 +142,7 @@ async def test_a_talk_started_before_its_pdf_deck_is_drawn_waits_on_the_lineup_t
         await pilot.pause()
         # The lineup stays (nothing of the deck is shown), says the talk waits, and the talk has not started.
         assert isinstance(app.screen, LineupScreen)
-        assert preparing(app) == "Preparing the slides of Ada's deck… 5 of 12; Ada's talk starts when they are ready."
+        assert preparing(app) == "Preparing the slides of Ada's deck… 5 of 12; the talk starts when they are ready."
         assert app.show.talk is None
         for _ in range(7):
             gate.release()

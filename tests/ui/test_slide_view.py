@@ -269,3 +269,20 @@ async def test_a_kitty_change_is_one_placement_written_at_once(deck: list[Path])
         assert not view.show(2)
         await pilot.pause()
         assert f"a=p,i={view.shown.image_id}," in written_by(app)  # type: ignore[union-attr]
+
+
+async def test_a_sixel_change_of_the_same_size_is_written_at_once(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.SIXEL)
+    async with app.run_test(size=(40, 10)) as pilot:
+        view = app.query_one(SlideView)
+        await wait_until(pilot, lambda: view.shown is not None and view.cache is not None and view.cache.ready(1) is not None, "two slides")
+        await pilot.pause()
+        written = []
+        original = view._write
+        view._write = lambda data: (written.append(data), original(data))  # type: ignore[method-assign]
+        assert view.show(1), "the change waited for a frame"
+        shown = view.shown
+        assert shown is not None and shown.index == 1 and shown.payload is not None
+        # The ready sixels where the last picture was, nothing else.
+        x, y = view.picture_origin(shown)
+        assert written == [f"\x1b[{y + 1};{x + 1}H" + shown.payload]

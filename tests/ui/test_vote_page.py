@@ -107,3 +107,25 @@ async def test_a_phone_without_javascript_votes_with_the_form(room, browser, tmp
     await page.get_by_text("Voting is not open right now").wait_for(timeout=10_000)
     assert votes_in_db(store) == [10.0]
     await context.close()
+
+
+async def test_a_phone_follows_the_vote_at_the_end_from_presenter_to_presenter(room, browser, tmp_path: Path) -> None:
+    server, desk, store = room
+    context = await browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = await context.new_page()
+    await page.goto(str(server.make_url(f"/vote?c={store.code}")))
+    await page.get_by_text("Voting is not open yet").first.wait_for()
+    desk.open("Ada", step=(1, 2))  # what F2 on the lineup does in the vote at the end
+    await page.get_by_role("heading", name="Vote for Ada (1 of 2)").wait_for(timeout=10_000)
+    await page.locator("label", has_text="6").first.click()
+    await page.get_by_role("button", name="Vote").click()
+    await page.get_by_text("Your vote counted: 6 for Ada.").wait_for(timeout=10_000)
+    desk.close()
+    desk.open("Brian", step=(2, 2))  # the next F2: no reload, the page follows with a token for Brian's vote
+    await page.get_by_role("heading", name="Vote for Brian (2 of 2)").wait_for(timeout=10_000)
+    await page.locator("label", has_text="9").first.click()
+    await page.get_by_role("button", name="Vote").click()
+    await page.get_by_text("Your vote counted: 9 for Brian.").wait_for(timeout=10_000)
+    await shot(page, tmp_path, "at-end-second")
+    assert sorted(votes_in_db(store)) == [6.0, 9.0]
+    await context.close()

@@ -203,3 +203,34 @@ def test_checking_an_unchanged_library_loads_no_image_decoder(tmp_path: Path) ->
     assert "PIL.Image" in loaded[0]  # the first check decodes: the probe sees imports
     assert runs[1].stdout == runs[0].stdout
     assert sorted(m for m in loaded[1] if m.split(".")[0] in ("PIL", "rich")) == []
+
+
+def test_deck_files_are_parsed_again_only_when_changed(
+    tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from battledecks.core import decks as decks_module
+
+    monkeypatch.setattr(decks_module, "_deck_files", {})
+    folder = tmp_path / "decks"
+    for i in range(3):
+        build_deck(folder / f"deck-{i}", title=f"Deck {i}", authors=["Ada"])
+    parsed: list[Path] = []
+    real = decks_module.load_yaml
+
+    def spy(path: Path):  # noqa: ANN202
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(decks_module, "load_yaml", spy)
+    first = check_paths([folder])
+    assert first.ok and len(parsed) == 3
+    forget_memory(monkeypatch)
+    monkeypatch.setattr(decks_module, "_deck_files", {})  # a new process: only the cache file is left
+    parsed.clear()
+    changed = folder / "deck-1" / "deck.yaml"
+    changed.write_text("title: Deck 1\nauthor: Ada\n", encoding="utf-8")  # a misspelt key
+    second = check_paths([folder])
+    assert parsed == [changed]
+    said = [(p.key, p.message) for p in second.problems if p.path == changed]
+    assert said == [("author", "unknown key (known keys: authors, notes, retired, tags, title)")]
+    assert {d.title for d in map(decks_module.load_deck, sorted(folder.iterdir()))} == {"Deck 0", "Deck 1", "Deck 2"}

@@ -219,7 +219,7 @@ class LineupScreen(AppScreen[None]):
         whose = f"{progress.presenter}'s" if self.app.show.has(progress.presenter) else "the drawn"
         text = f"Preparing the slides of {whose} deck… {progress.done} of {progress.total}"
         if self._start_waiting is not None and self._start_waiting[0] == progress.presenter:
-            text += f"; {progress.presenter}'s talk starts when they are ready."
+            text += "; the talk starts when they are ready."
         line.update(escape(text))
         line.remove_class("-hidden")
 

@@ -131,8 +131,9 @@ class SlideView(Widget):
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
-        self._framed: tuple[int, int] | None = None
-        """Kitty: the cells (cols, rows) of the black frame a picture was last drawn in, while it is on screen."""
+        self._framed: tuple[tuple[int, int], tuple[int, int]] | None = None
+        """While a picture is on screen: the cells (cols, rows) of the black frame it was
+        drawn in, and its size in pixels."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sent: set[int] = set()
         """Kitty image ids the terminal has."""
@@ -213,17 +214,18 @@ class SlideView(Widget):
         # While another screen (help, a question) covers the stage, the
         # picture gives way to half cells that Textual can dim; it comes
         # back when the stage is on top again.
-        if screen is not self.screen and self.mode is GraphicsMode.KITTY:
-            self._write(KITTY_CLEAR)
+        if screen is not self.screen:
             self._framed = None
+            if self.mode is GraphicsMode.KITTY:
+                self._write(KITTY_CLEAR)
         self.refresh()
 
     def cover(self) -> None:
         """Show black from now on (the stage's Time!), the picture taken off, until the next ``show()``."""
         self._covered = True
+        self._framed = None
         if self.mode is GraphicsMode.KITTY:
             self._write(KITTY_CLEAR)
-            self._framed = None
         self.refresh()
 
     def backdrop_strips(self) -> list[Strip] | None:
@@ -264,10 +266,12 @@ class SlideView(Widget):
         """Show slide ``index`` (0-based) now.
 
         Costs a swap when the slide is ready, which it is when it was within
-        ``ahead`` of the last one shown; otherwise it is made now. In kitty
-        mode, with a slide on screen and the next one with the terminal, the
-        change is written at once: a placement, nothing else (the black cells
-        around it stay as they are).
+        ``ahead`` of the last one shown; otherwise it is made now. With a
+        picture on screen, the change is written at once, without a frame:
+        in kitty mode a placement of a picture the terminal has; in sixel
+        mode the ready sixels, when they are the same size as the picture
+        they replace (they cover it exactly). The black cells around stay as
+        they are.
 
         Returns:
             True if the slide is on the terminal already; otherwise it is
@@ -297,17 +301,20 @@ class SlideView(Widget):
         return False
 
     def _place(self, slide: PreparedSlide) -> bool:
-        """Kitty: place ``slide`` now over the frame on screen, if it can be; True if it was."""
-        if (
-            self.mode is not GraphicsMode.KITTY
-            or self._framed != slide.cells
-            or slide.image_id not in self._sent
-            or not self.screen.is_active
-        ):
+        """Draw ``slide`` now over the picture on screen, without a frame, if it can be; True if it was."""
+        framed = self._framed
+        if framed is None or framed[0] != slide.cells or slide.payload is None or not self.screen.is_active:
+            return False
+        x, y = self.picture_origin(slide)
+        if self.mode is GraphicsMode.KITTY and slide.image_id in self._sent:
+            assert slide.image_id is not None
+            data = move_to(x, y) + kitty_place(slide.image_id, self.picture_cells(slide))
+        elif self.mode is GraphicsMode.SIXEL and framed[1] == slide.image.size:
+            data = move_to(x, y) + slide.payload
+        else:
             return False
         self._slide = slide
-        x, y = self.picture_origin(slide)
-        self._write(move_to(x, y) + kitty_place(slide.image_id, self.picture_cells(slide)))
+        self._write(data)
         self._painted = (slide.index, slide.cells)
         self.post_message(self.Painted(self, slide.index, slide.cells))
         return True
@@ -336,6 +343,7 @@ class SlideView(Widget):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The slide's prebuilt strips (half cells) or black cells and its picture."""
         slide = self._slide
+        self._framed = None  # until a picture is drawn in a whole frame again
         if self._covered or slide is None:
             return super().render_lines(crop)
         if self.mode is GraphicsMode.HALFCELL:
@@ -417,7 +425,7 @@ class SlideView(Widget):
         left = region.x + crop.x
         picture = self.picture_bytes(slide)
         self.bytes_written += len(picture)
-        self._framed = slide.cells if (crop.width, crop.height) == self.size else None
+        self._framed = (slide.cells, slide.image.size) if (crop.width, crop.height) == self.size else None
         control = (
             move_to(left, last_y)
             + _BLACK_SGR
