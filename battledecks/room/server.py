@@ -28,6 +28,7 @@ import copy
 import json
 import mimetypes
 import socket
+import sys
 import threading
 import time
 from collections import deque
@@ -57,6 +58,10 @@ QUIET_BEFORE = 0.05
 """A heartbeat due this close (seconds) before one of the talk's slide changes waits until just after it."""
 
 QUIET_AFTER = 0.01
+
+TALK_SWITCH_INTERVAL = 0.001
+"""Seconds a thread holds the GIL when another wants it, while a talk runs (Python's default is 0.005):
+the host's slide timer, woken while the server's thread works, waits at most this long for it."""
 
 MAX_CLIENTS = 2000
 """Streams served at once; more are refused with 503."""
@@ -206,6 +211,8 @@ class RoomServer:
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
         self._clients_told = False
+        self._switch_interval: float | None = None
+        """Python's switch interval before a talk shortened it (None: not shortened)."""
 
     @property
     def clients(self) -> int:
@@ -235,6 +242,7 @@ class RoomServer:
     async def stop(self) -> None:
         """Close every stream and stop listening (the audience screens then wait for the host); the thread ends."""
         self._drop_subscription()
+        self._talk_switching(False)
         thread, loop, stopping = self._thread, self.loop, self._stopping
         if thread is None:
             return
@@ -331,11 +339,21 @@ class RoomServer:
         loop = self.loop
         if loop is None:
             return
+        self._talk_switching(public.on_stage is not None)
         frame = self._frame_of("change", self._message_of(public, kind, now), seq)
         try:
             loop.call_soon_threadsafe(self._broadcast, frame, public.version)
         except RuntimeError:
             pass  # the server is stopping
+
+    def _talk_switching(self, talking: bool) -> None:
+        """While a talk runs, the server's thread hands the GIL back to the host's sooner (on the app's thread)."""
+        if talking and self._switch_interval is None:
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, TALK_SWITCH_INTERVAL))
+        elif not talking and self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
 
     def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
         """A message for the audience screens: what changed and the whole public state (as last handed over)."""
