@@ -73,7 +73,9 @@ def terminal() -> Iterator[callable]:
 def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="tmux", seconds=2.4, countdown=1, order="listed")
     term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
-    screen = term.wait_for("waiting")
+    term.wait_for("waiting")
+    # The footer fills in once the lineup's keys are known, a frame after the first.
+    screen = term.wait_for("? Help")
     assert "Test Night" in screen and "Ada" in screen and "waiting" in screen
     for key in ("Select", "Next step", "Standings", "Add", "Remove", "Move", "Quit", "Help"):
         assert key in screen.splitlines()[-1], f"{key} missing from the footer at {size}"
