@@ -9,11 +9,16 @@ import random
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from tests.killing import run_kills
 
 KILLS = 200
 
 
+# 200 kills, each starting a fresh interpreter: minutes on a busy machine,
+# more than the suite's 300 s per test.
+@pytest.mark.timeout(1200)
 def test_kill_anywhere_loses_nothing_acknowledged(tmp_path: Path) -> None:
     seed = random.randrange(2**32)
     # Memory-backed when there is such a folder: the kills test the writes, and fsync there costs nothing.
