@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -73,6 +74,10 @@ def virtual_display() -> Iterator[str]:
         process.wait(10)
 
 
+class TerminalGone(AssertionError):
+    """The terminal exited before it showed its window."""
+
+
 class Terminal:
     """One terminal window on the display, running one command."""
 
@@ -81,8 +86,18 @@ class Terminal:
         env = {key: value for key, value in os.environ.items() if not key.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY"))}
         env.update(DISPLAY=display, LIBGL_ALWAYS_SOFTWARE="1")
         self.env = env
-        self.process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.window = wait_for(self._find_window, 60, f"the window of {argv[0]}")
+        # A terminal that exits before it ever shows a window did not get as far as
+        # running our command (seen once: xterm exiting 1 at once on a busy display).
+        # It is started once more; its own words are kept for the failure message.
+        for attempt in (1, 2):
+            self.errors = tempfile.TemporaryFile()
+            self.process = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=self.errors)
+            try:
+                self.window = wait_for(self._find_window, 60, f"the window of {argv[0]}")
+                break
+            except TerminalGone:
+                if attempt == 2:
+                    raise
         # Focused once, now: focusing changes how the window looks.
         subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=env, check=True, timeout=30)
 
@@ -92,7 +107,9 @@ class Terminal:
 
     def _find_window(self) -> str | None:
         if self.process.poll() is not None:
-            raise AssertionError(f"the terminal exited with {self.process.returncode}")
+            self.errors.seek(0)
+            said = self.errors.read().decode(errors="replace").strip()
+            raise TerminalGone(f"the terminal exited with {self.process.returncode}: {said or 'nothing on stderr'}")
         ids = self._run("xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid)).split()
         return ids[-1] if ids else None
 

@@ -33,6 +33,10 @@ def save_slide(path: Path, size: tuple[int, int] = (1280, 720), *, seed: str | N
     # A row of seed-derived pixels makes images differ even when colours collide.
     for x in range(min(size[0], len(digest))):
         image.putpixel((x, 0), (digest[x], digest[-x - 1], x))
+    # A block far from the background in every channel: a slide is never "one flat colour",
+    # even looked at reduced (a one-pixel row alone can vanish in the reduction).
+    w, h = size
+    image.paste(tuple(0 if c > 127 else 255 for c in digest[:3]), (w // 4, h // 4, w // 2, h // 2))
     path.parent.mkdir(parents=True, exist_ok=True)
     # Light compression: tests make thousands of slides, and size on disk does not matter.
     options = {"compress_level": 1} if (format or path.suffix.lstrip(".")).upper() == "PNG" else {}
