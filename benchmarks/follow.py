@@ -8,8 +8,11 @@ slides of half a second by default, for more samples than a real 12) with
 a pause, a resume and a skip, twice: once alone, once followed by
 a terminal audience screen (``battledecks screen``'s app, in its own
 process, headless) and N browser-like clients (default 300, in one more
-process, each an SSE stream read to the end, like /stage; that process
-runs at nice 10, as browsers would be on machines of their own).
+process, each a stream of /events like /stage's; that process runs at
+nice 10, as browsers would be on machines of their own). A client notes
+when each frame's last byte arrived and reads only its head: a browser's
+parsing is done on its own machine, and 300 of them parsing in one
+process here would measure that process, not the server.
 
 Printed, one figure per line, then a JSON summary:
 
@@ -35,6 +38,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -43,13 +47,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import aiohttp  # noqa: E402
 from PIL import Image  # noqa: E402
 from textual.app import App  # noqa: E402
 
 from battledecks.core.show import Show  # noqa: E402
 from battledecks.render.prerender import pause_gc, resume_gc  # noqa: E402
-from battledecks.room.follow import read_events  # noqa: E402
 from battledecks.room.server import FAN_OUT, RoomServer, listen  # noqa: E402
 from battledecks.ui.deadline import DeadlineTimer  # noqa: E402
 
@@ -223,33 +225,59 @@ async def terminal_follower(url: str, out: Path) -> None:
     }))
 
 
+_NEWS = re.compile(rb'"kind":"(pause|resume|skip)","now":([0-9.eE+-]+)')
+
+
+class _SseClient(asyncio.Protocol):
+    """A stand-in for one browser's /stage stream: it notes when each whole frame arrived.
+
+    A browser parses the frame on a phone or laptop of its own; here all N
+    share one process, so each frame is only looked at as bytes: the time
+    it arrived is taken when its last byte is read, before anything else is
+    done with it, and only the head (kind, host's time) is read from it.
+    """
+
+    def __init__(self, request: bytes, delays: list[float], done: asyncio.Future[None]) -> None:
+        self.request = request
+        self.delays = delays
+        self.done = done
+        self.buffer = b""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(self.request)  # type: ignore[attr-defined]
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        arrived = time.monotonic()
+        self.buffer += data
+        end = self.buffer.rfind(b"\n\n")
+        if end < 0:
+            return
+        whole, self.buffer = self.buffer[: end + 2], self.buffer[end + 2 :]
+        for match in _NEWS.finditer(whole):
+            self.delays.append(arrived - float(match.group(2)))
+            if match.group(1) == b"skip":
+                self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(None)
+
+
 async def sse_clients(url: str, count: int, out: Path) -> None:
+    """``count`` streams of /events, each read to the skip: when pause, resume and skip arrived."""
     delays: list[float] = []
-    connected = 0
-
-    async def one(session: aiohttp.ClientSession) -> None:
-        nonlocal connected
-        async with session.get(url + "events") as response:
-            connected += 1
-
-            def handle(event: str, data: str) -> None:
-                if event == "change":
-                    message = json.loads(data)
-                    if message["kind"] in ("pause", "resume", "skip"):
-                        delays.append(time.monotonic() - message["now"])
-                        if message["kind"] == "skip":
-                            raise EOFError
-
-            try:
-                await read_events(response.content, handle)
-            except EOFError:
-                pass
-
-    connector = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=None)) as session:
-        tasks = [asyncio.create_task(one(session)) for _ in range(count)]
-        await asyncio.gather(*tasks, return_exceptions=True)
-    out.write_text(json.dumps({"delays": delays, "connected": connected}))
+    address = url.split("//", 1)[1].rstrip("/")
+    host, _, port = address.rpartition(":")
+    request = f"GET /events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n".encode()
+    loop = asyncio.get_running_loop()
+    finished = []
+    for _ in range(count):
+        done: asyncio.Future[None] = loop.create_future()
+        await loop.create_connection(lambda done=done: _SseClient(request, delays, done), host, int(port))
+        finished.append(done)
+    await asyncio.gather(*finished)
+    out.write_text(json.dumps({"delays": delays, "connected": count}))
 
 
 # --- the run -----------------------------------------------------------------------
