@@ -1,6 +1,6 @@
 """How exactly the room follows the host: slide changes and pauses on loopback.
 
-Run: python benchmarks/follow.py [--clients N] [--slides N] [--seconds S] [--json FILE]
+Run: python benchmarks/follow.py [--clients N] [--clients-nice N] [--slides N] [--seconds S] [--json FILE]
 
 The host (a Show with its room server, and a slide timer like the stage's:
 battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a talk (60
@@ -26,7 +26,8 @@ Printed, one figure per line, then a JSON summary:
   from the moment the host's show emitted the change (target: within 50 ms), and how
   long the host's command itself took (its record written and synced first);
 * what the server costs: each batch of writes to the streams (on the server's own thread),
-  each state encoded (once for every stream, on the host's loop);
+  each state encoded (once for every stream, on the host's loop), and how long after the
+  host's change each pause/resume/skip was written to the last stream;
 * the load average before and after, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
@@ -283,16 +284,30 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 # --- the run -----------------------------------------------------------------------
 
 
-def time_the_server(server: RoomServer) -> tuple[list[float], list[float]]:
-    """Time what the server does: each batch of writes to the streams (its thread), and each state encoded (once for all, the host's loop)."""
+def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[float]]:
+    """Time what the server does: each batch of writes to the streams (its thread), each state
+    encoded (once for all, the host's loop), and for each pause/resume/skip, the time from the
+    host's change to its frame written to the last stream (the server's part of the delivery)."""
     batches: list[float] = []
     encodes: list[float] = []
-    send_some, capture = server._send_some, server._capture
+    written: list[float] = []
+    pending: list[float] = []
+    broadcast, send_some, capture = server._broadcast, server._send_some, server._capture
+
+    def timed_broadcast(frame: bytes, version: int = 0) -> None:
+        news = _NEWS.search(frame)
+        if news:
+            pending.append(float(news.group(2)))
+        broadcast(frame, version)
 
     def timed_send_some() -> None:
         began = time.perf_counter()
         send_some()
         batches.append(time.perf_counter() - began)
+        if not server._outbox:
+            done = time.monotonic()
+            written.extend(done - now for now in pending)
+            pending.clear()
 
     def timed_capture():  # type: ignore[no-untyped-def]
         began = time.perf_counter()
@@ -300,9 +315,10 @@ def time_the_server(server: RoomServer) -> tuple[list[float], list[float]]:
         encodes.append(time.perf_counter() - began)
         return captured
 
+    server._broadcast = timed_broadcast  # type: ignore[method-assign]
     server._send_some = timed_send_some  # type: ignore[method-assign]
     server._capture = timed_capture  # type: ignore[method-assign]
-    return batches, encodes
+    return batches, encodes, written
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
@@ -313,14 +329,15 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     alone = await host_talk(show, "Ada")
 
     server = RoomServer(show, listen("127.0.0.1", 0))
-    fan_out, encode = time_the_server(server)
+    fan_out, encode, written = time_the_server(server)
     await server.start()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     follower_out, clients_out = folder / "follower.json", folder / "clients.json"
     procs = [
         await asyncio.create_subprocess_exec(sys.executable, __file__, "--as-follower", server.url, str(follower_out), env=env),
         await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--as-clients", server.url, str(clients_out), "--clients", str(args.clients), env=env
+            sys.executable, __file__, "--as-clients", server.url, str(clients_out), "--clients", str(args.clients),
+            "--clients-nice", str(args.clients_nice), env=env
         ),
     ]
     deadline = time.monotonic() + 60
@@ -350,6 +367,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "host_commands": percentiles(alone.commands + followed.commands),
         "fan_out_batches": percentiles(fan_out),
         "encode_message": percentiles(encode),
+        "server_written": percentiles(written),
         "load_average_after": os.getloadavg(),
     }
 
@@ -359,6 +377,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=300, help="browser-like SSE clients (default 300)")
     parser.add_argument("--slides", type=int, default=60, help="slides in each talk (default 60: more samples than a real 12)")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each talk (default 30: half a second a slide)")
+    parser.add_argument(
+        "--clients-nice", type=int, default=10,
+        help="niceness of the clients' process (default 10: they yield the CPU to the host, as browsers on "
+        "machines of their own would, and to any other busy process)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--as-follower", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--as-clients", nargs=2, metavar=("URL", "OUT"), help=argparse.SUPPRESS)
@@ -368,7 +391,7 @@ def main() -> None:
         return
     if args.as_clients:
         # Stand-ins for browsers on other machines: they yield the CPU to the host and the screen.
-        os.nice(10)
+        os.nice(args.clients_nice)
         asyncio.run(sse_clients(args.as_clients[0], args.clients, Path(args.as_clients[1])))
         return
     figures = asyncio.run(run(args))
@@ -386,6 +409,7 @@ def main() -> None:
     print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
     print(line(f"server's thread writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
     print(line("host's loop encoding the state (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
+    print(line("pause/resume/skip written to the last stream", figures["server_written"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in figures['load_average_after'])}")  # type: ignore[union-attr]
     print(json.dumps(figures))
