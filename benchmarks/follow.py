@@ -5,7 +5,7 @@ Run: python benchmarks/follow.py [--clients N] [--clients-nice N] [--slides N] [
 The host (a Show with its room server, and a slide timer like the stage's:
 battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a talk (60
 slides of half a second by default, for more samples than a real 12) with
-a pause, a resume, a skip and an abort, twice: once alone, once followed by
+a pause, a resume and a skip, twice: once alone, once followed by
 a terminal audience screen (``battledecks screen``'s app, in its own
 process, headless) and N browser-like clients (default 300, in one more
 process, each a stream of /events like /stage's; that process runs at
@@ -22,12 +22,12 @@ Printed, one figure per line, then a JSON summary:
   and how late the timer's own last wait ended;
 * the slide a skip brings, late from the skip (a skip is not scheduled: it is the time
   for the news to arrive);
-* how long pause / resume / skip / abort took to reach the terminal follower and the N clients,
+* how long pause / resume / skip took to reach the terminal follower and the N clients,
   from the moment the host's show emitted the change (target: within 50 ms), and how
   long the host's command itself took (its record written and synced first);
 * what the server costs: each batch of writes to the streams (on the server's own thread),
   each state encoded (once for every stream, on the host's loop), and how long after the
-  host's change each pause/resume/skip/abort was written to the last stream;
+  host's change each pause/resume/skip was written to the last stream;
 * the load average before and after, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
@@ -55,7 +55,6 @@ from battledecks.core.show import Show  # noqa: E402
 from battledecks.render.prerender import pause_gc, resume_gc  # noqa: E402
 from battledecks.room.server import FAN_OUT, RoomServer, listen  # noqa: E402
 from battledecks.ui.deadline import DeadlineTimer  # noqa: E402
-from battledecks.ui.screens.stage import GC_AFTER_TALK  # noqa: E402
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -99,7 +98,7 @@ class HostStage(App[None]):
         """Slide lateness at scheduled deadlines (not the slide a skip brings)."""
         self.after_skip: list[float] = []
         self.commands: list[float] = []
-        """Seconds each pause/resume/skip/abort took the show (its record written and synced)."""
+        """Seconds each pause/resume/skip took the show (its record written and synced)."""
         self.skipped_to: int | None = None
         self.clock = None
         self.shown = -1
@@ -112,13 +111,11 @@ class HostStage(App[None]):
         self.clock = self.show.start_talk(self.presenter, time.monotonic())
         period = self.clock.period
         start = self.clock.started_at + self.clock.countdown
-        # A pause of one second in the middle of the talk's first third, a skip in its second third,
-        # and an abort three slides before its end.
+        # A pause of one second in the middle of the talk's first third, a skip in its second third.
         third = self.clock.slides // 3
         self.set_timer(start + (third + 0.5) * period - time.monotonic(), self.pause)
         self.set_timer(start + (third + 0.5) * period + 1.0 - time.monotonic(), self.resume)
         self.set_timer(start + (2 * third + 0.5) * period + 1.0 - time.monotonic(), self.skip)
-        self.set_timer(start + (self.clock.slides - 3.5) * period + 1.0 - time.monotonic(), self.abort)
         self.tick()
 
     def tick(self) -> None:
@@ -152,17 +149,6 @@ class HostStage(App[None]):
         self.skipped_to = self.shown + 1
         self._command(self.show.skip_slide)
         self.tick()
-
-    def abort(self) -> None:
-        if self.done.is_set():
-            return
-        self._command(self.show.abort_talk)
-        self.timer.cancel()
-        self.set_timer(GC_AFTER_TALK, self._collect)  # as the stage does: the news goes out first
-
-    def _collect(self) -> None:
-        resume_gc()
-        self.done.set()
 
 
 async def host_talk(show: Show, presenter: str) -> HostStage:
@@ -221,7 +207,7 @@ async def terminal_follower(url: str, out: Path) -> None:
     take = app.follower.on_message
 
     def timed(message: dict) -> None:  # type: ignore[type-arg]
-        if message.get("kind") in NEWS_KINDS:
+        if message.get("kind") in ("pause", "resume", "skip"):
             delivery.append(time.monotonic() - message["now"])
         take(message)
 
@@ -231,7 +217,7 @@ async def terminal_follower(url: str, out: Path) -> None:
             await asyncio.sleep(0.05)
             state = app.state or {}
             talk = state.get("talk") or {}
-            if talk.get("presenter") == FOLLOWED and talk.get("ended"):
+            if (talk.get("ended") or {}).get("how") == "time":
                 break
     dues = {due for _, _, due in app.slide_log}
     timer = [(woke, waited) for due, woke, waited in fired if any(abs(due - d) < 1e-6 for d in dues)]
@@ -240,11 +226,7 @@ async def terminal_follower(url: str, out: Path) -> None:
     }))
 
 
-NEWS_KINDS = ("pause", "resume", "skip", "abort")
-"""The talk's unscheduled changes, timed from the host's change to each follower."""
-FOLLOWED = "Brian"
-"""The presenter whose talk the followers follow."""
-_NEWS = re.compile(rb'"kind":"(pause|resume|skip|abort)","now":([0-9.eE+-]+)')
+_NEWS = re.compile(rb'"kind":"(pause|resume|skip)","now":([0-9.eE+-]+)')
 
 
 class _SseClient(asyncio.Protocol):
@@ -275,9 +257,8 @@ class _SseClient(asyncio.Protocol):
         whole, self.buffer = self.buffer[: end + 2], self.buffer[end + 2 :]
         for match in _NEWS.finditer(whole):
             self.delays.append(arrived - float(match.group(2)))
-            if match.group(1) == b"abort":
-                # Closed a second later: closing 300 streams as the news arrives would hold up the others' reading.
-                asyncio.get_running_loop().call_later(1.0, self.transport.close)
+            if match.group(1) == b"skip":
+                self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
@@ -285,7 +266,7 @@ class _SseClient(asyncio.Protocol):
 
 
 async def sse_clients(url: str, count: int, out: Path) -> None:
-    """``count`` streams of /events, each read to the abort: when pause, resume, skip and abort arrived."""
+    """``count`` streams of /events, each read to the skip: when pause, resume and skip arrived."""
     delays: list[float] = []
     address = url.split("//", 1)[1].rstrip("/")
     host, _, port = address.rpartition(":")
@@ -305,7 +286,7 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 
 def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[float]]:
     """Time what the server does: each batch of writes to the streams (its thread), each state
-    encoded (once for all, the host's loop), and for each pause/resume/skip/abort, the time from the
+    encoded (once for all, the host's loop), and for each pause/resume/skip, the time from the
     host's change to its frame written to the last stream (the server's part of the delivery)."""
     batches: list[float] = []
     encodes: list[float] = []
@@ -364,7 +345,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         if time.monotonic() > deadline:
             raise SystemExit(f"only {server.clients} of {args.clients + 1} followers connected")
         await asyncio.sleep(0.05)
-    followed = await host_talk(show, FOLLOWED)
+    followed = await host_talk(show, "Brian")
     for proc in procs:
         await asyncio.wait_for(proc.wait(), 60)
     await server.stop()
@@ -423,12 +404,12 @@ def main() -> None:
     after = figures["after_skip"]
     print(f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
           f"follower {after['follower'][0] * 1000:.2f} ms")  # type: ignore[index]
-    print(line("pause/resume/skip/abort reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
-    print(line(f"pause/resume/skip/abort reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
-    print(line("host's pause/resume/skip/abort (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
+    print(line("pause/resume/skip reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
+    print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
+    print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
     print(line(f"server's thread writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
     print(line("host's loop encoding the state (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
-    print(line("pause/resume/skip/abort written to the last stream", figures["server_written"]))  # type: ignore[arg-type]
+    print(line("pause/resume/skip written to the last stream", figures["server_written"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in figures['load_average_after'])}")  # type: ignore[union-attr]
     print(json.dumps(figures))

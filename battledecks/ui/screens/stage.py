@@ -38,8 +38,6 @@ LATE_NOTE = 0.25
 
 WATCHDOG = 0.5
 """Seconds between safety wake-ups, in case a timer is ever lost."""
-GC_AFTER_TALK = 0.25
-"""Seconds after a talk ends before the garbage collector, paused for the talk, collects and runs again."""
 
 BAR_SHARE = 6
 """The bar with the countdown is at least this share of the screen's height (a sixth)."""
@@ -428,6 +426,4 @@ class StageScreen(AppScreen[str]):
             from ...render.prerender import resume_gc
         except ImportError:
             return
-        # A collection holds the GIL for tens of milliseconds: the news of the talk's end (Time!, an
-        # abort) goes out to the audience screens first, from the server's thread.
-        self.app.set_timer(GC_AFTER_TALK, resume_gc)
+        resume_gc()
