@@ -257,6 +257,9 @@ class EventRecord:
 
     def _apply(self, e: dict[str, Any]) -> None:
         kind = e["kind"]
+        if kind in ("add", "remove", "move") and not self.ordered:
+            # The order is the first thing an event's record holds: a change to it before it is a damaged record.
+            raise RecordError(f"{kind!r} before the presenting order was set")
         if kind == "order":
             self.order = list(e["presenters"])
             for name in self.order:
