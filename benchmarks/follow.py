@@ -5,7 +5,7 @@ Run: python benchmarks/follow.py [--clients N] [--clients-nice N] [--slides N] [
 The host (a Show with its room server, and a slide timer like the stage's:
 battledecks.ui.deadline.DeadlineTimer in a Textual app) runs a talk (60
 slides of half a second by default, for more samples than a real 12) with
-a pause, a resume and a skip, twice: once alone, once followed by
+a pause, a resume, a skip and an abort, twice: once alone, once followed by
 a terminal audience screen (``battledecks screen``'s app, in its own
 process, headless) and N browser-like clients (default 300, in one more
 process, each a stream of /events like /stage's; that process runs at
@@ -22,12 +22,12 @@ Printed, one figure per line, then a JSON summary:
   and how late the timer's own last wait ended;
 * the slide a skip brings, late from the skip (a skip is not scheduled: it is the time
   for the news to arrive);
-* how long pause / resume / skip took to reach the terminal follower and the N clients,
+* how long pause / resume / skip / abort took to reach the terminal follower and the N clients,
   from the moment the host's show emitted the change (target: within 50 ms), and how
   long the host's command itself took (its record written and synced first);
 * what the server costs: each batch of writes to the streams (on the server's own thread),
   each state encoded (once for every stream, on the host's loop), and how long after the
-  host's change each pause/resume/skip was written to the last stream;
+  host's change each pause/resume/skip/abort was written to the last stream;
 * the load average before and after, since the figures depend on it.
 
 All processes are on one machine, so they share the monotonic clock.
@@ -44,6 +44,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -90,15 +91,17 @@ def make_event(folder: Path, seconds: float, slides: int) -> Path:
 class HostStage(App[None]):
     """The host's talk: the stage's deadline timer, the show's talk commands, no drawing."""
 
-    def __init__(self, show: Show, presenter: str) -> None:
+    def __init__(self, show: Show, presenter: str, after_news: Callable[[Callable[[], object]], None]) -> None:
         super().__init__()
         self.show = show
+        self.after_news = after_news
+        """As the app's: runs a callback once the latest change has reached the audience screens."""
         self.presenter = presenter
         self.lateness: list[float] = []
         """Slide lateness at scheduled deadlines (not the slide a skip brings)."""
         self.after_skip: list[float] = []
         self.commands: list[float] = []
-        """Seconds each pause/resume/skip took the show (its record written and synced)."""
+        """Seconds each pause/resume/skip/abort took the show (its record written and synced)."""
         self.skipped_to: int | None = None
         self.clock = None
         self.shown = -1
@@ -106,16 +109,18 @@ class HostStage(App[None]):
         self.steps: list[tuple[str, float]] = []
 
     def on_mount(self) -> None:
-        pause_gc()  # as the stage does for the length of a talk
+        self.paused = pause_gc()  # as the stage does for the length of a talk
         self.timer = DeadlineTimer(self, time.monotonic, self.tick)
         self.clock = self.show.start_talk(self.presenter, time.monotonic())
         period = self.clock.period
         start = self.clock.started_at + self.clock.countdown
-        # A pause of one second in the middle of the talk's first third, a skip in its second third.
+        # A pause of one second in the middle of the talk's first third, a skip in its second third,
+        # and an abort three slides before its end.
         third = self.clock.slides // 3
         self.set_timer(start + (third + 0.5) * period - time.monotonic(), self.pause)
         self.set_timer(start + (third + 0.5) * period + 1.0 - time.monotonic(), self.resume)
         self.set_timer(start + (2 * third + 0.5) * period + 1.0 - time.monotonic(), self.skip)
+        self.set_timer(start + (self.clock.slides - 3.5) * period + 1.0 - time.monotonic(), self.abort)
         self.tick()
 
     def tick(self) -> None:
@@ -127,8 +132,7 @@ class HostStage(App[None]):
             (self.after_skip if state.slide == self.skipped_to else self.lateness).append(late)
         if state.phase.value == "time-up":
             self.show.end_talk(now)
-            resume_gc()
-            self.done.set()
+            self.after_news(self._collect)
             return
         self.timer.arm(self.clock.next_change(now))
 
@@ -150,10 +154,26 @@ class HostStage(App[None]):
         self._command(self.show.skip_slide)
         self.tick()
 
+    def abort(self) -> None:
+        if self.done.is_set():
+            return
+        self._command(self.show.abort_talk)
+        self.timer.cancel()
+        self.after_news(self._collect)
 
-async def host_talk(show: Show, presenter: str) -> HostStage:
+    def _collect(self) -> None:
+        # As the stage does: the collection holds the interpreter lock, so it waits for the news to be out.
+        resume_gc(self.paused)
+        self.done.set()
+
+
+def at_once(callback: Callable[[], object]) -> None:
+    callback()
+
+
+async def host_talk(show: Show, presenter: str, after_news: Callable[[Callable[[], object]], None] = at_once) -> HostStage:
     show.draw_for(presenter)
-    app = HostStage(show, presenter)
+    app = HostStage(show, presenter, after_news)
     async with app.run_test(headless=True):
         await asyncio.wait_for(app.done.wait(), 600)
     return app
@@ -207,7 +227,7 @@ async def terminal_follower(url: str, out: Path) -> None:
     take = app.follower.on_message
 
     def timed(message: dict) -> None:  # type: ignore[type-arg]
-        if message.get("kind") in ("pause", "resume", "skip"):
+        if message.get("kind") in NEWS_KINDS:
             delivery.append(time.monotonic() - message["now"])
         take(message)
 
@@ -217,7 +237,7 @@ async def terminal_follower(url: str, out: Path) -> None:
             await asyncio.sleep(0.05)
             state = app.state or {}
             talk = state.get("talk") or {}
-            if (talk.get("ended") or {}).get("how") == "time":
+            if talk.get("presenter") == FOLLOWED and talk.get("ended"):
                 break
     dues = {due for _, _, due in app.slide_log}
     timer = [(woke, waited) for due, woke, waited in fired if any(abs(due - d) < 1e-6 for d in dues)]
@@ -226,7 +246,11 @@ async def terminal_follower(url: str, out: Path) -> None:
     }))
 
 
-_NEWS = re.compile(rb'"kind":"(pause|resume|skip)","now":([0-9.eE+-]+)')
+NEWS_KINDS = ("pause", "resume", "skip", "abort")
+"""The talk's unscheduled changes, timed from the host's change to each follower."""
+FOLLOWED = "Brian"
+"""The presenter whose talk the followers follow."""
+_NEWS = re.compile(rb'"kind":"(pause|resume|skip|abort)","now":([0-9.eE+-]+)')
 
 
 class _SseClient(asyncio.Protocol):
@@ -238,7 +262,7 @@ class _SseClient(asyncio.Protocol):
     done with it, and only the head (kind, host's time) is read from it.
     """
 
-    def __init__(self, request: bytes, delays: list[float], done: asyncio.Future[None]) -> None:
+    def __init__(self, request: bytes, delays: list[tuple[str, float]], done: asyncio.Future[None]) -> None:
         self.request = request
         self.delays = delays
         self.done = done
@@ -256,9 +280,10 @@ class _SseClient(asyncio.Protocol):
             return
         whole, self.buffer = self.buffer[: end + 2], self.buffer[end + 2 :]
         for match in _NEWS.finditer(whole):
-            self.delays.append(arrived - float(match.group(2)))
-            if match.group(1) == b"skip":
-                self.transport.close()
+            self.delays.append((match.group(1).decode(), arrived - float(match.group(2))))
+            if match.group(1) == b"abort":
+                # Closed a second later: closing 300 streams as the news arrives would hold up the others' reading.
+                asyncio.get_running_loop().call_later(1.0, self.transport.close)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
@@ -266,8 +291,8 @@ class _SseClient(asyncio.Protocol):
 
 
 async def sse_clients(url: str, count: int, out: Path) -> None:
-    """``count`` streams of /events, each read to the skip: when pause, resume and skip arrived."""
-    delays: list[float] = []
+    """``count`` streams of /events, each read to the abort: when pause, resume, skip and abort arrived."""
+    delays: list[tuple[str, float]] = []
     address = url.split("//", 1)[1].rstrip("/")
     host, _, port = address.rpartition(":")
     request = f"GET /events HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n".encode()
@@ -286,13 +311,14 @@ async def sse_clients(url: str, count: int, out: Path) -> None:
 
 def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[float]]:
     """Time what the server does: each batch of writes to the streams (its thread), each state
-    encoded (once for all, the host's loop), and for each pause/resume/skip, the time from the
+    encoded (once for all, the host's loop), and for each pause/resume/skip/abort, the time from the
     host's change to its frame written to the last stream (the server's part of the delivery)."""
     batches: list[float] = []
     encodes: list[float] = []
     written: list[float] = []
     pending: list[float] = []
     broadcast, send_some, capture = server._broadcast, server._send_some, server._capture
+    call_waiting = server._call_waiting
 
     def timed_broadcast(frame: bytes, version: int = 0) -> None:
         news = _NEWS.search(frame)
@@ -300,14 +326,22 @@ def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[
             pending.append(float(news.group(2)))
         broadcast(frame, version)
 
+    ended: list[float] = []
+
+    def timed_call_waiting() -> None:
+        # The outbox is empty: the frame is written to every stream. Noted before what waited for it
+        # (the host's collection after a talk) is handed to the host's loop and takes the interpreter lock.
+        ended.append(time.perf_counter())
+        done = time.monotonic()
+        written.extend(done - now for now in pending)
+        pending.clear()
+        call_waiting()
+
     def timed_send_some() -> None:
+        ended.clear()
         began = time.perf_counter()
         send_some()
-        batches.append(time.perf_counter() - began)
-        if not server._outbox:
-            done = time.monotonic()
-            written.extend(done - now for now in pending)
-            pending.clear()
+        batches.append((ended[0] if ended else time.perf_counter()) - began)
 
     def timed_capture():  # type: ignore[no-untyped-def]
         began = time.perf_counter()
@@ -318,6 +352,7 @@ def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[
     server._broadcast = timed_broadcast  # type: ignore[method-assign]
     server._send_some = timed_send_some  # type: ignore[method-assign]
     server._capture = timed_capture  # type: ignore[method-assign]
+    server._call_waiting = timed_call_waiting  # type: ignore[method-assign]
     return batches, encodes, written
 
 
@@ -345,7 +380,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         if time.monotonic() > deadline:
             raise SystemExit(f"only {server.clients} of {args.clients + 1} followers connected")
         await asyncio.sleep(0.05)
-    followed = await host_talk(show, "Brian")
+    followed = await host_talk(show, FOLLOWED, server.after_sent)
     for proc in procs:
         await asyncio.wait_for(proc.wait(), 60)
     await server.stop()
@@ -362,7 +397,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "follower_loop_wake": percentiles([woke for woke, _ in follower["timer"]]),
         "follower_after_wait": percentiles([waited for _, waited in follower["timer"]]),
         "follower_delivery": percentiles(follower["delivery"]),
-        "client_delivery": percentiles(clients["delays"]),
+        "client_delivery": percentiles([delay for _, delay in clients["delays"]]),
+        "client_delivery_by_kind": {
+            kind: percentiles([delay for k, delay in clients["delays"] if k == kind]) for kind in NEWS_KINDS
+        },
         "clients_connected": clients["connected"],
         "host_commands": percentiles(alone.commands + followed.commands),
         "fan_out_batches": percentiles(fan_out),
@@ -404,12 +442,14 @@ def main() -> None:
     after = figures["after_skip"]
     print(f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
           f"follower {after['follower'][0] * 1000:.2f} ms")  # type: ignore[index]
-    print(line("pause/resume/skip reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
-    print(line(f"pause/resume/skip reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
-    print(line("host's pause/resume/skip (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
+    print(line("pause/resume/skip/abort reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
+    print(line(f"pause/resume/skip/abort reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
+    for kind, by_kind in figures["client_delivery_by_kind"].items():  # type: ignore[union-attr]
+        print(line(f"  of which: {kind}", by_kind))
+    print(line("host's pause/resume/skip/abort (record written, synced)", figures["host_commands"]))  # type: ignore[arg-type]
     print(line(f"server's thread writing one frame to {FAN_OUT} streams", figures["fan_out_batches"]))  # type: ignore[arg-type]
     print(line("host's loop encoding the state (once for all streams)", figures["encode_message"]))  # type: ignore[arg-type]
-    print(line("pause/resume/skip written to the last stream", figures["server_written"]))  # type: ignore[arg-type]
+    print(line("pause/resume/skip/abort written to the last stream", figures["server_written"]))  # type: ignore[arg-type]
     print(f"clients connected: {figures['clients_connected']} of {args.clients}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in figures['load_average_after'])}")  # type: ignore[union-attr]
     print(json.dumps(figures))

@@ -162,6 +162,7 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     server = RoomServer(show, sock, suspense=2 * SUSPENSE_SECONDS)
     app.audience_url = server.url + "stage"
     app.draw_revealed.append(server.reveal_now)
+    app.after_news = server.after_sent
 
     def screens(count: int) -> None:
         if app.is_running:

@@ -379,22 +379,44 @@ def freeze_prepared() -> None:
     gc.freeze()
 
 
-def pause_gc() -> None:
+_pauses = 0
+"""How many times :func:`pause_gc` has been called: the number of the latest pause."""
+_resumed = True
+
+
+def pause_gc() -> int:
     """Stop automatic collection for a talk (memory is still freed by refcounts).
 
     Everything alive is frozen first (cheap), so whatever collection still
     happens has little to look at.
-    """
-    gc.freeze()
-    gc.disable()
-
-
-def resume_gc() -> float:
-    """Collect and turn automatic collection back on; call between talks.
 
     Returns:
-        Seconds the collection took.
+        The pause's number, for :func:`resume_gc`.
     """
+    global _pauses, _resumed
+    _pauses += 1
+    _resumed = False
+    gc.freeze()
+    gc.disable()
+    return _pauses
+
+
+def resume_gc(pause: int | None = None) -> float:
+    """Collect and turn automatic collection back on; call between talks.
+
+    Args:
+        pause: The number :func:`pause_gc` returned. Given, nothing is done
+            unless that pause is the latest and not yet ended: a resume that
+            comes late (after the news of a talk's end went out) never ends
+            the next talk's pause.
+
+    Returns:
+        Seconds the collection took (0 when nothing was done).
+    """
+    global _resumed
+    if pause is not None and (pause != _pauses or _resumed):
+        return 0.0
+    _resumed = True
     started = time.perf_counter()
     gc.unfreeze()
     gc.enable()

@@ -193,6 +193,8 @@ class RoomServer:
         self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
         """Frames not yet written to every stream, each with the streams still to write it to."""
         self._sending = False
+        self._waiting: list[Callable[[], object]] = []
+        """Callbacks for the app's loop once the outbox is empty (:meth:`after_sent`): the server's thread only."""
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -254,6 +256,9 @@ class RoomServer:
         await asyncio.to_thread(thread.join)
         self._thread = None
         self.loop = None
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            callback()
 
     def _drop_subscription(self) -> None:
         if self._unsubscribe is not None:
@@ -355,6 +360,23 @@ class RoomServer:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
 
+    def after_sent(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` on the app's loop once everything handed over so far is written to every stream.
+
+        Called on the app's thread. Work that holds the interpreter lock for
+        long (a full garbage collection after a talk) waits for the news to be
+        out, instead of holding up the server's thread while the room waits.
+        Not serving, ``callback`` is called at once.
+        """
+        loop = self.loop
+        if loop is None:
+            callback()
+            return
+        try:
+            loop.call_soon_threadsafe(self._when_sent, callback)
+        except RuntimeError:
+            callback()  # the server's loop has ended
+
     def message(self, kind: str, now: float | None = None) -> dict[str, Any]:
         """A message for the audience screens: what changed and the whole public state (as last handed over)."""
         return json.loads(self._message_of(self._public, kind, self.monotonic() if now is None else now))
@@ -416,6 +438,24 @@ class RoomServer:
             asyncio.get_running_loop().call_soon(self._send_some)
         else:
             self._sending = False
+            self._call_waiting()
+
+    def _when_sent(self, callback: Callable[[], object]) -> None:
+        self._waiting.append(callback)
+        if not self._outbox:
+            self._call_waiting()
+
+    def _call_waiting(self) -> None:
+        """Hand the callbacks waiting for an empty outbox to the app's loop (those it cannot take wait for :meth:`stop`)."""
+        if not self._waiting or self._app_loop is None:
+            return
+        waiting, self._waiting = self._waiting, []
+        for n, callback in enumerate(waiting):
+            try:
+                self._app_loop.call_soon_threadsafe(callback)
+            except RuntimeError:
+                self._waiting = waiting[n:]  # the app's loop has ended
+                return
 
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:

@@ -22,6 +22,10 @@ from .survive import BugKeeper, arm, errors_log_for
 Monotonic = Callable[[], float]
 
 
+def _at_once(callback: Callable[[], object]) -> None:
+    callback()
+
+
 class BattledecksApp(App[None]):
     """Runs one event: lineup, draw, stage, scores, standings."""
 
@@ -54,6 +58,9 @@ class BattledecksApp(App[None]):
         """Where the audience screen is served (``run --serve``), or None."""
         self.votes: Any = None
         """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
+        self.after_news: Callable[[Callable[[], object]], None] = _at_once
+        """Calls a callback once the show's latest change has reached the audience screens (``run --serve``
+        waits for the room server's writing; otherwise at once): long work then never holds the news up."""
         self.draw_revealed: list[Callable[[str], None]] = []
         """Called with the presenter's name when a draw's title is revealed on the host's screen (its suspense over or cut short)."""
         self.changed: Signal[Change] = Signal(self, "changed")

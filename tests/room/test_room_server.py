@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 
 import aiohttp
@@ -208,3 +209,58 @@ async def test_the_server_stops_with_streams_open(room_show: Show, listeners) ->
     assert server.clients == 0
     with pytest.raises(aiohttp.ClientConnectionError):
         await get(server.url + "snapshot")
+
+
+def raw_stream(url: str) -> socket.socket:
+    """A stream of /events read by hand, so a test sees exactly what has been written to it."""
+    host, port = url.split("//", 1)[1].rstrip("/").rsplit(":", 1)
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(b"GET /events HTTP/1.1\r\nHost: room\r\n\r\n")
+    sock.setblocking(False)
+    return sock
+
+
+def written_so_far(sock: socket.socket, got: bytearray) -> bytes:
+    while True:
+        try:
+            chunk = sock.recv(65536)
+        except BlockingIOError:
+            return bytes(got)
+        if not chunk:
+            return bytes(got)
+        got += chunk
+
+
+async def test_after_sent_waits_until_the_news_is_written_to_every_stream(
+    served: RoomServer, room_show: Show, monkeypatch,  # noqa: ANN001
+) -> None:
+    # Written two streams at a time, the abort takes the server's loop several turns to write to all twelve.
+    monkeypatch.setattr(server_module, "FAN_OUT", 2)
+    socks = [raw_stream(served.url) for _ in range(12)]
+    got = [bytearray() for _ in socks]
+    try:
+        await until(lambda: served.clients == len(socks), what="twelve streams")
+        room_show.draw_for("Brian")
+        now = time.monotonic()
+        room_show.start_talk("Brian", now)
+        room_show.abort_talk(now + 0.5, reason="test")
+        seen: list[list[bool]] = []
+        served.after_sent(lambda: seen.append([b'"kind":"abort"' in written_so_far(s, g) for s, g in zip(socks, got)]))
+        await until(lambda: seen, what="the callback")
+        assert seen == [[True] * len(socks)], "called back before every stream had the abort"
+    finally:
+        for sock in socks:
+            sock.close()
+
+
+async def test_after_sent_calls_back_at_once_when_not_serving_and_at_stop(room_show: Show) -> None:
+    server = RoomServer(room_show, listen("127.0.0.1", 0))
+    called: list[str] = []
+    server.after_sent(lambda: called.append("not started"))
+    assert called == ["not started"]
+    await server.start()
+    server.after_sent(lambda: called.append("started"))
+    await server.stop()
+    assert called == ["not started", "started"]
+    server.after_sent(lambda: called.append("stopped"))
+    assert called[-1] == "stopped"

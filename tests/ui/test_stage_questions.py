@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from rich.console import Console
@@ -15,6 +16,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.waiting import wait_until
 
 
 def entries(path: Path) -> list[dict]:
@@ -204,3 +206,36 @@ async def test_what_the_room_reads_is_big(show_event: Path, make_app, fake_clock
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.2)
         assert remaining.is_big and remaining.size.height == 5
+
+
+async def test_an_aborted_talks_collection_waits_for_its_news_to_reach_the_room(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    # A full collection holds the interpreter lock: run at once, it would hold up the room server's thread
+    # with the news of the abort. The stage hands it to the app's after_news, which runs it once the news is out.
+    app = make_app(show_event)
+    waiting: list = []
+    app.after_news = waiting.append
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await draw_and_close(pilot)
+            stage = await start_talk(pilot)
+            await on_slide(pilot, stage, fake_clock, 0.5)
+            assert not gc.isenabled(), "no automatic collection during a talk"
+            await pilot.press("escape", "y")
+            await wait_until(pilot, lambda: isinstance(app.screen, LineupScreen), "the lineup after the abort")
+            assert entries(show_event)[-1]["kind"] == "abort"
+            assert not gc.isenabled() and len(waiting) == 1, "the collection waits for the news"
+            late = waiting.pop()
+            # The next talk starts before the news is out: that talk's pause holds.
+            await pilot.press("down")
+            await draw_and_close(pilot)
+            stage = await start_talk(pilot)
+            late()
+            assert not gc.isenabled(), "a collection handed over late never ends the next talk's pause"
+            await on_slide(pilot, stage, fake_clock, 0.5)
+            await pilot.press("escape", "y")
+            await wait_until(pilot, lambda: isinstance(app.screen, LineupScreen), "the lineup after the abort")
+            assert len(waiting) == 1
+            waiting.pop()()
+            assert gc.isenabled()
+    finally:
+        gc.enable()

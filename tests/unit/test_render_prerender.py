@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -154,21 +155,35 @@ def test_rejects_empty_deck_and_bad_index(deck: list[Path]) -> None:
         SlideCache(deck).prepare(4)
 
 
-def test_gc_pause_and_resume() -> None:
+@pytest.fixture
+def gc_restored() -> Iterator[None]:
+    """The collector as it was before the test, whatever the test leaves."""
     was_enabled = gc.isenabled()
-    try:
-        pause_gc()
-        assert not gc.isenabled()
-        assert gc.get_freeze_count() > 0
-        seconds = resume_gc()
-        assert gc.isenabled() and gc.get_freeze_count() == 0
-        assert seconds >= 0
-    finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
+    yield
+    gc.unfreeze()
+    if was_enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_gc_pause_and_resume(gc_restored: None) -> None:
+    pause_gc()
+    assert not gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    seconds = resume_gc()
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert seconds >= 0
+
+
+def test_a_late_resume_ends_only_its_own_pause(gc_restored: None) -> None:
+    first = pause_gc()
+    second = pause_gc()  # the next talk started before the first one's resume came
+    assert resume_gc(first) == 0.0 and not gc.isenabled()
+    resume_gc(second)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()
+    assert resume_gc(second) == 0.0 and not gc.isenabled(), "a pause is ended once"
 
 
 def test_gc_watch_records_collections() -> None:

@@ -9,6 +9,7 @@ the moment the loop runs again; it never skips or repeats one.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -127,6 +128,8 @@ class StageScreen(AppScreen[str]):
         """The slide on screen (0-based), -1 before the first."""
         self.finished = False
         self._deadline: DeadlineTimer | None = None
+        self._gc_paused: int | None = None
+        """The garbage collector's pause for this talk, until it is ended."""
 
     def compose(self) -> ComposeResult:
         deck = self.app.show.deck_of(self.presenter, self.round)
@@ -419,11 +422,16 @@ class StageScreen(AppScreen[str]):
             from ...render.prerender import pause_gc
         except ImportError:
             return
-        pause_gc()
+        self._gc_paused = pause_gc()
 
     def _gc_resume(self) -> None:
+        """Collect once the talk's end has reached the audience screens: a full collection holds the
+        interpreter lock for tens of milliseconds, which would hold up the room server's thread."""
+        paused, self._gc_paused = self._gc_paused, None
+        if paused is None:
+            return
         try:
             from ...render.prerender import resume_gc
         except ImportError:
             return
-        resume_gc()
+        self.app.after_news(partial(resume_gc, paused))
