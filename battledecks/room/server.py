@@ -59,6 +59,11 @@ QUIET_BEFORE = 0.05
 
 QUIET_AFTER = 0.01
 
+GRACE_AFTER_SENT = 0.1
+"""Seconds an :meth:`RoomServer.after_sent` callback waits once the news is written to every stream, so
+readers on this machine (an audience screen in another terminal, /stage in a browser on the host's
+laptop) take it before long work takes a core."""
+
 TALK_SWITCH_INTERVAL = 0.001
 """Seconds a thread holds the GIL when another wants it, while a talk runs (Python's default is 0.005):
 the host's slide timer, woken while the server's thread works, waits at most this long for it."""
@@ -193,8 +198,10 @@ class RoomServer:
         self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
         """Frames not yet written to every stream, each with the streams still to write it to."""
         self._sending = False
-        self._waiting: list[Callable[[], object]] = []
-        """Callbacks for the app's loop once the outbox is empty (:meth:`after_sent`): the server's thread only."""
+        self._waiting: list[tuple[Callable[[], object], float]] = []
+        """Callbacks for the app's loop once the outbox is empty, with their grace (:meth:`after_sent`): the server's thread only."""
+        self._graced: dict[asyncio.TimerHandle, Callable[[], object]] = {}
+        """Callbacks in their grace on the app's loop: the app's thread only."""
         self._runner: web.AppRunner | None = None
         self._beating: asyncio.Task[None] | None = None
         self._unsubscribe: Callable[[], None] | None = None
@@ -256,7 +263,11 @@ class RoomServer:
         await asyncio.to_thread(thread.join)
         self._thread = None
         self.loop = None
-        waiting, self._waiting = self._waiting, []
+        waiting, self._waiting = [callback for callback, _ in self._waiting], []
+        for handle, callback in list(self._graced.items()):
+            handle.cancel()
+            waiting.append(callback)
+        self._graced.clear()
         for callback in waiting:
             callback()
 
@@ -360,20 +371,22 @@ class RoomServer:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
 
-    def after_sent(self, callback: Callable[[], object]) -> None:
-        """Call ``callback`` on the app's loop once everything handed over so far is written to every stream.
+    def after_sent(self, callback: Callable[[], object], grace: float = GRACE_AFTER_SENT) -> None:
+        """Call ``callback`` on the app's loop once everything handed over so far is written to every stream,
+        and ``grace`` seconds more.
 
         Called on the app's thread. Work that holds the interpreter lock for
         long (a full garbage collection after a talk) waits for the news to be
         out, instead of holding up the server's thread while the room waits.
-        Not serving, ``callback`` is called at once.
+        Not serving, ``callback`` is called at once; a callback still waiting
+        when the server stops is called by :meth:`stop`.
         """
         loop = self.loop
         if loop is None:
             callback()
             return
         try:
-            loop.call_soon_threadsafe(self._when_sent, callback)
+            loop.call_soon_threadsafe(self._when_sent, callback, grace)
         except RuntimeError:
             callback()  # the server's loop has ended
 
@@ -440,8 +453,8 @@ class RoomServer:
             self._sending = False
             self._call_waiting()
 
-    def _when_sent(self, callback: Callable[[], object]) -> None:
-        self._waiting.append(callback)
+    def _when_sent(self, callback: Callable[[], object], grace: float) -> None:
+        self._waiting.append((callback, grace))
         if not self._outbox:
             self._call_waiting()
 
@@ -450,12 +463,25 @@ class RoomServer:
         if not self._waiting or self._app_loop is None:
             return
         waiting, self._waiting = self._waiting, []
-        for n, callback in enumerate(waiting):
+        for n, (callback, grace) in enumerate(waiting):
             try:
-                self._app_loop.call_soon_threadsafe(callback)
+                self._app_loop.call_soon_threadsafe(self._after_grace, callback, grace)
             except RuntimeError:
                 self._waiting = waiting[n:]  # the app's loop has ended
                 return
+
+    def _after_grace(self, callback: Callable[[], object], grace: float) -> None:
+        """On the app's loop: ``callback`` in ``grace`` seconds (or at :meth:`stop`, if that comes first)."""
+        if grace <= 0:
+            callback()
+            return
+
+        def call() -> None:
+            del self._graced[handle]
+            callback()
+
+        handle = asyncio.get_running_loop().call_later(grace, call)
+        self._graced[handle] = callback
 
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:

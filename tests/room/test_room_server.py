@@ -245,8 +245,10 @@ async def test_after_sent_waits_until_the_news_is_written_to_every_stream(
         room_show.start_talk("Brian", now)
         room_show.abort_talk(now + 0.5, reason="test")
         seen: list[list[bool]] = []
-        served.after_sent(lambda: seen.append([b'"kind":"abort"' in written_so_far(s, g) for s, g in zip(socks, got)]))
+        asked = time.monotonic()
+        served.after_sent(lambda: seen.append([b'"kind":"abort"' in written_so_far(s, g) for s, g in zip(socks, got)]), grace=0.2)
         await until(lambda: seen, what="the callback")
+        assert time.monotonic() - asked >= 0.2, "called back before its grace was over"
         assert seen == [[True] * len(socks)], "called back before every stream had the abort"
     finally:
         for sock in socks:
@@ -259,8 +261,8 @@ async def test_after_sent_calls_back_at_once_when_not_serving_and_at_stop(room_s
     server.after_sent(lambda: called.append("not started"))
     assert called == ["not started"]
     await server.start()
-    server.after_sent(lambda: called.append("started"))
+    server.after_sent(lambda: called.append("started"), grace=60)
     await server.stop()
-    assert called == ["not started", "started"]
+    assert called == ["not started", "started"], "a callback in its grace is called when the server stops"
     server.after_sent(lambda: called.append("stopped"))
     assert called[-1] == "stopped"
