@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from battledecks.core.show import Show
+from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoresScreen
 from tests.builders import build_deck, build_event, present
@@ -121,3 +122,17 @@ async def test_a_sudden_death_presenter_shows_that_rounds_score(event_dir: Path,
         app.show.score("Ada", "J1", "Overall", 5, round=2)
         await pilot.pause()
         assert table.get_row("Ada")[-1].plain == "5"
+
+
+async def test_the_hint_goes_while_the_draw_is_over_the_lineup_and_comes_back_new(show_event: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lineup = app.screen
+        hint = lineup.query_one("#hint", Static)
+        assert hint.visible and "Enter: draw a deck for Ada" in str(hint.render())
+        await pilot.press("enter")
+        assert isinstance(app.screen, DrawScreen)
+        assert not hint.visible, "Enter means Done in the draw, not what the lineup's hint says"
+        await pilot.press("space", "enter")
+        await wait_until(pilot, lambda: app.screen is lineup, "the lineup after the draw")
+        assert hint.visible and "Enter: put Ada on stage" in str(hint.render())

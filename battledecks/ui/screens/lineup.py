@@ -183,7 +183,15 @@ class LineupScreen(AppScreen[None]):
     def _label(name: str, wildcard: bool) -> str:
         return name + (" (wildcard)" if wildcard else "")
 
+    def on_screen_suspend(self) -> None:
+        # A question, the draw or the help is over the lineup, with keys of its own: Enter no longer does
+        # what the hint says, so the hint goes until the lineup is back.
+        self.query_one("#hint", Static).visible = False
+
     def on_screen_resume(self) -> None:
+        hint = self.query_one("#hint", Static)
+        hint.update(self._hint())
+        hint.visible = True
         if self._stale:
             nxt = self.app.show.next_up() if self._scored else None
             selected = self.selected
