@@ -98,6 +98,7 @@ class Terminal:
             except TerminalGone:
                 if attempt == 2:
                     raise
+                self.errors.close()
         # Focused once, now: focusing changes how the window looks.
         subprocess.run(["xdotool", "windowfocus", "--sync", self.window], env=env, check=True, timeout=30)
 
@@ -160,6 +161,7 @@ class Terminal:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+        self.errors.close()
 
 
 def content(shot: Image.Image) -> Image.Image:
