@@ -136,3 +136,19 @@ async def test_the_hint_goes_while_the_draw_is_over_the_lineup_and_comes_back_ne
         await pilot.press("space", "enter")
         await wait_until(pilot, lambda: app.screen is lineup, "the lineup after the draw")
         assert hint.visible and "Enter: put Ada on stage" in str(hint.render())
+
+
+async def test_the_hint_after_a_dialog_never_names_a_presenter_who_left_meanwhile(show_event: Path, make_app) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lineup = app.screen
+        lineup.query_one(DataTable).move_cursor(row=2)
+        await pilot.press("x")  # "Remove Chen?" is over the lineup ...
+        assert app.screen is not lineup
+        app.show.remove_presenter("Chen")  # ... and Chen leaves by another way meanwhile
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is lineup, "the lineup")
+        await pilot.pause()
+        hint = lineup.query_one("#hint", Static)
+        assert hint.visible and "Chen" not in str(hint.render())
+        assert [str(k.value) for k in lineup.query_one(DataTable).rows] == ["Ada", "Brian"]

@@ -189,16 +189,16 @@ class LineupScreen(AppScreen[None]):
         self.query_one("#hint", Static).visible = False
 
     def on_screen_resume(self) -> None:
-        hint = self.query_one("#hint", Static)
-        hint.update(self._hint())
-        hint.visible = True
         if self._stale:
             nxt = self.app.show.next_up() if self._scored else None
-            selected = self.selected
-            if selected is not None and self.app.show.status(selected) is not Status.SCORED:
+            selected = self.selected  # as the lineup was drawn: they may have left it since
+            if selected is not None and self.app.show.has(selected) and self.app.show.status(selected) is not Status.SCORED:
                 nxt = None  # their scores are not complete: stay with them
             self._scored = False
             self.refresh_lineup(select=nxt)
+        hint = self.query_one("#hint", Static)
+        hint.update(self._hint())
+        hint.visible = True
 
     def _on_scan(self, scan: DeckScan) -> None:
         if self.app.screen is self:
@@ -304,6 +304,8 @@ class LineupScreen(AppScreen[None]):
         name = self.selected
         if name is None:
             return "Press a to add a presenter."
+        if not self.app.show.has(name):
+            return ""  # they have just left the lineup: its redraw, on its way, says what comes next
         status = self.app.show.status(name)
         return {
             Status.WAITING: f"Enter: draw a deck for {name}.",
