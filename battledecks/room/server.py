@@ -472,9 +472,6 @@ class RoomServer:
 
     def _after_grace(self, callback: Callable[[], object], grace: float) -> None:
         """On the app's loop: ``callback`` in ``grace`` seconds (or at :meth:`stop`, if that comes first)."""
-        if grace <= 0:
-            callback()
-            return
 
         def call() -> None:
             del self._graced[handle]

@@ -22,7 +22,8 @@ from .survive import BugKeeper, arm, errors_log_for
 Monotonic = Callable[[], float]
 
 
-def _at_once(callback: Callable[[], object]) -> None:
+def at_once(callback: Callable[[], object]) -> None:
+    """Call ``callback`` now: the app's ``after_news`` when no audience screen follows the show."""
     callback()
 
 
@@ -58,7 +59,7 @@ class BattledecksApp(App[None]):
         """Where the audience screen is served (``run --serve``), or None."""
         self.votes: Any = None
         """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
-        self.after_news: Callable[[Callable[[], object]], None] = _at_once
+        self.after_news: Callable[[Callable[[], object]], None] = at_once
         """Calls a callback once the show's latest change has reached the audience screens (``run --serve``
         waits for the room server's writing; otherwise at once): long work then never holds the news up."""
         self.draw_revealed: list[Callable[[str], None]] = []

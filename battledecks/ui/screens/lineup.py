@@ -196,9 +196,9 @@ class LineupScreen(AppScreen[None]):
                 nxt = None  # their scores are not complete: stay with them
             self._scored = False
             self.refresh_lineup(select=nxt)
-        hint = self.query_one("#hint", Static)
-        hint.update(self._hint())
-        hint.visible = True
+        # Its text is kept current by every redraw of the lineup (a change that came while it was covered
+        # redraws it now, or as soon as the change reaches it).
+        self.query_one("#hint", Static).visible = True
 
     def _on_scan(self, scan: DeckScan) -> None:
         if self.app.screen is self:
@@ -304,8 +304,6 @@ class LineupScreen(AppScreen[None]):
         name = self.selected
         if name is None:
             return "Press a to add a presenter."
-        if not self.app.show.has(name):
-            return ""  # they have just left the lineup: its redraw, on its way, says what comes next
         status = self.app.show.status(name)
         return {
             Status.WAITING: f"Enter: draw a deck for {name}.",
