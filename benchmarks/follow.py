@@ -55,6 +55,7 @@ from textual.app import App  # noqa: E402
 from battledecks.core.show import Show  # noqa: E402
 from battledecks.render.prerender import pause_gc, resume_gc  # noqa: E402
 from battledecks.room.server import FAN_OUT, RoomServer, listen  # noqa: E402
+from battledecks.ui.app import at_once  # noqa: E402
 from battledecks.ui.deadline import DeadlineTimer  # noqa: E402
 
 
@@ -115,12 +116,13 @@ class HostStage(App[None]):
         period = self.clock.period
         start = self.clock.started_at + self.clock.countdown
         # A pause of one second in the middle of the talk's first third, a skip in its second third,
-        # and an abort three slides before its end.
+        # and an abort three slides before its end (in a short talk, a slide after the skip).
         third = self.clock.slides // 3
         self.set_timer(start + (third + 0.5) * period - time.monotonic(), self.pause)
         self.set_timer(start + (third + 0.5) * period + 1.0 - time.monotonic(), self.resume)
         self.set_timer(start + (2 * third + 0.5) * period + 1.0 - time.monotonic(), self.skip)
-        self.set_timer(start + (self.clock.slides - 3.5) * period + 1.0 - time.monotonic(), self.abort)
+        abort_at = max(self.clock.slides - 3.5, 2 * third + 1.5)
+        self.set_timer(start + abort_at * period + 1.0 - time.monotonic(), self.abort)
         self.tick()
 
     def tick(self) -> None:
@@ -165,10 +167,6 @@ class HostStage(App[None]):
         # As the stage does: the collection holds the interpreter lock, so it waits for the news to be out.
         resume_gc(self.paused)
         self.done.set()
-
-
-def at_once(callback: Callable[[], object]) -> None:
-    callback()
 
 
 async def host_talk(show: Show, presenter: str, after_news: Callable[[Callable[[], object]], None] = at_once) -> HostStage:
