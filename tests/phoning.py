@@ -7,7 +7,7 @@ see it) and notes when each slide number first appears on the stage.
 
 :func:`phone_run` is one phone: it opens a connection, loads /vote (getting
 its cookie) and posts its vote(s) over the same connection, in HTTP/1.1 over
-raw asyncio streams so thousands of them cost little CPU.
+bare asyncio protocols so thousands of them cost little CPU.
 
 Used by ``tests/room/test_vote_crash.py`` and ``benchmarks/votes.py``.
 """
@@ -153,6 +153,30 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children_of(pid: int) -> list[int]:
+    """The processes ``pid`` started (the app's vote process), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds process ``pid`` and the processes it started have used so far (those still running)."""
+    total = 0.0
+    for one in [pid, *children_of(pid)]:
+        try:
+            total += process_cpu(one)
+        except OSError:
+            pass
+    return total
+
+
 async def wait_port(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -228,39 +252,110 @@ class Phone:
     """Why requests failed (the exception's name)."""
 
 
+class _Connection(asyncio.Protocol):
+    """One phone's kept-alive HTTP/1.1 connection, as a bare protocol: thousands of them cost little CPU."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._data = bytearray()
+        self._answer: asyncio.Future[tuple[int, str, bytes]] | None = None
+        self._ended = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._data += data
+        self._check()
+
+    def eof_received(self) -> bool | None:
+        self._ended = True
+        self._check()
+        return None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._ended = True
+        self._check()
+
+    def _check(self) -> None:
+        answer = self._answer
+        if answer is None or answer.done():
+            return
+        end = self._data.find(b"\r\n\r\n")
+        length = 0
+        if end >= 0:
+            head = self._data[:end].decode("latin-1")
+            at = head.lower().find("\r\ncontent-length:")
+            length = int(head[at + 17 :].split("\r\n", 1)[0]) if at >= 0 else 0
+        if end < 0 or len(self._data) < end + 4 + length:
+            if self._ended:
+                answer.set_exception(asyncio.IncompleteReadError(bytes(self._data), None))
+            return
+        body = bytes(self._data[end + 4 : end + 4 + length])
+        del self._data[: end + 4 + length]
+        answer.set_result((int(head.split(" ", 2)[1]), head, body))
+
+    async def request(self, data: bytes) -> tuple[int, str, bytes]:
+        """Send one request; its status, head and body."""
+        loop = asyncio.get_running_loop()
+        answer = self._answer = loop.create_future()
+        assert self.transport is not None
+        self.transport.write(data)
+        self._check()
+        timer = loop.call_later(REQUEST_TIMEOUT, lambda: answer.done() or answer.set_exception(TimeoutError()))
+        try:
+            return await answer
+        finally:
+            timer.cancel()
+
+
+_SET_COOKIE = "\r\nset-cookie: bdvote="
+
+
+def _cookie_in(head: str) -> str | None:
+    at = head.lower().find(_SET_COOKIE)
+    return head[at + len(_SET_COOKIE) :].split(";", 1)[0] if at >= 0 else None
+
+
 async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Event | None = None, tries: int = 2) -> None:
     """Load the page and vote; after a failure try again (once ``back`` is set, when given: the server is back)."""
     await asyncio.sleep(max(0.0, t0 + p.start - time.monotonic()))
+    loop = asyncio.get_running_loop()
     votes = [p.value] + ([p.second] if p.second is not None else [])
     for attempt in range(tries):
+        transport: asyncio.Transport | None = None
         try:
-            reader, writer = await asyncio.open_connection(HOST, port)
-            try:
+            transport, conn = await loop.create_connection(_Connection, HOST, port)
+            began = time.monotonic()
+            cookie = f"Cookie: bdvote={p.cookie}\r\n" if p.cookie else ""
+            _, head, _ = await conn.request(f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}\r\n{cookie}\r\n".encode())
+            p.page_ms = (time.monotonic() - began) * 1000
+            p.cookie = _cookie_in(head) or p.cookie
+            if p.cookie:
+                p.phone_id = p.cookie.split(".")[0]
+            while votes:
+                body = f"score={votes[0]}&code={code}".encode()
                 began = time.monotonic()
-                status, headers, _ = await http(reader, writer, "GET", f"/vote?c={code}", p.cookie)
-                p.page_ms = (time.monotonic() - began) * 1000
-                cookie = p.cookie = cookie_of(headers) or p.cookie
-                if cookie:
-                    p.phone_id = cookie.split(".")[0]
-                while votes:
-                    body = f"score={votes[0]}&code={code}".encode()
-                    began = time.monotonic()
-                    status, headers, data = await http(reader, writer, "POST", "/vote", cookie, body, accept_json=True)
-                    p.vote_ms.append((time.monotonic() - began) * 1000)
-                    answer = json.loads(data)
-                    if answer["ok"]:
-                        p.acked.append((votes[0], time.monotonic()))
-                    else:
-                        p.refused.append(answer["reason"])
-                    votes.pop(0)
-                return
-            finally:
-                writer.close()
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as error:
+                _, head, data = await conn.request(
+                    f"POST /vote HTTP/1.1\r\nHost: {HOST}\r\nCookie: bdvote={p.cookie}\r\nAccept: application/json\r\n"
+                    f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+                )
+                p.vote_ms.append((time.monotonic() - began) * 1000)
+                answer = json.loads(data)
+                if answer["ok"]:
+                    p.acked.append((votes[0], time.monotonic()))
+                else:
+                    p.refused.append(answer["reason"])
+                votes.pop(0)
+            return
+        except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as error:
             p.failed += 1
             p.errors.append(type(error).__name__)
             if back is not None and attempt + 1 < tries:
                 await back.wait()
+        finally:
+            if transport is not None:
+                transport.close()
 
 
 def stored_votes(db: Path, round_id: int) -> dict[str, float]:

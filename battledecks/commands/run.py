@@ -154,7 +154,7 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
     """Run the app with the room server beside it (a thread and loop of its own); the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
-    from ..room.votes_web import attach_votes
+    from ..room.votes_worker import attach_vote_worker
     from ..ui.screens.draw import SUSPENSE_SECONDS
 
     # The room's suspense ends when the host's does (the draw screen says so, even when its timers
@@ -169,7 +169,7 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
             app.audience_screens = count
 
     server.on_clients = screens
-    desk = attach_votes(server, show, app)
+    desk = attach_vote_worker(server, show, app)
     try:
         await server.start()
         try:

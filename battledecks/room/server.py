@@ -43,6 +43,7 @@ from aiohttp import web
 from ..core.clock import TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
+from .handover import Handed, receive_connections
 from .view import REVEAL_SUSPENSE, RoomView
 
 DEFAULT_HOST = "127.0.0.1"
@@ -208,6 +209,12 @@ class RoomServer:
         self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
         self.routes = list(routes)
         """More routes to serve (each is called with the aiohttp application before it starts)."""
+        self._door: socket.socket | None = None
+        """Where the vote process hands over this server's connections while it takes them on the port
+        (see :mod:`.handover`); None: this server listens on the port itself."""
+        self._site: web.SockSite | None = None
+        """This server listening on the port (while no vote process takes the connections)."""
+        self._door_lock: asyncio.Lock | None = None
         self.on_clients: Callable[[int], None] | None = None
         """Called (on the app's loop) with the number of audience streams whenever it changes."""
         self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
@@ -314,7 +321,8 @@ class RoomServer:
             max_headers=32,
         )
         await self._runner.setup()
-        await web.SockSite(self._runner, self.sock).start()
+        self._door_lock = asyncio.Lock()
+        await self._door_here(self._door)
         self._beating = asyncio.get_running_loop().create_task(self._beat())
 
     async def _stop_here(self) -> None:
@@ -322,11 +330,69 @@ class RoomServer:
             self._beating.cancel()
             self._beating = None
         self._outbox.clear()
+        self._close_door()
         for stream in list(self._streams):
             self._close(stream)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+            self._site = None
+
+    # --- the port: this server's, or the vote process's ------------------------------
+
+    def door_changed(self, channel: socket.socket | None) -> None:
+        """The vote process now takes the connections on the port and hands this server its own on
+        ``channel`` (None: it has stopped, and this server listens on the port again). From any thread;
+        the server owns ``channel`` from now on."""
+        loop = self.loop
+        if loop is None:
+            if self._door is not None and self._door is not channel:
+                self._door.close()
+            self._door = channel
+            return
+        try:
+            loop.call_soon_threadsafe(lambda: loop.create_task(self._door_here(channel)))
+        except RuntimeError:
+            if channel is not None:
+                channel.close()  # the server has stopped
+
+    async def _door_here(self, channel: socket.socket | None) -> None:
+        assert self._door_lock is not None and self._runner is not None
+        async with self._door_lock:
+            if channel is not self._door:
+                self._close_door()
+                self._door = channel
+            loop = asyncio.get_running_loop()
+            if channel is None:
+                if self._site is None:
+                    # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote process
+                    self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
+                    await self._site.start()
+                return
+            serve_here = self._runner.server
+            assert serve_here is not None
+            loop.add_reader(channel.fileno(), self._take_connections, channel, serve_here)
+            if self._site is not None:
+                site, self._site = self._site, None
+                await site.stop()
+
+    def _take_connections(self, channel: socket.socket, serve_here: Callable[[], asyncio.Protocol]) -> None:
+        connections, gone = receive_connections(channel)
+        loop = asyncio.get_running_loop()
+        for sock, head in connections:
+            loop.create_task(_connect(loop, serve_here, sock, head))
+        if gone and channel is self._door:
+            self._close_door()
+            loop.create_task(self._door_here(None))  # the vote process has gone: listen on the port here
+
+    def _close_door(self) -> None:
+        door, self._door = self._door, None
+        if door is not None:
+            try:
+                asyncio.get_running_loop().remove_reader(door.fileno())
+            except (RuntimeError, ValueError):
+                pass
+            door.close()
 
     # --- the app's side: the state handed over -------------------------------------
 
@@ -605,6 +671,14 @@ class RoomServer:
         ):
             self._lookup = (key, asyncio.ensure_future(asyncio.to_thread(slide_files, deck)))
         return await asyncio.shield(self._lookup[1])
+
+
+async def _connect(loop: asyncio.AbstractEventLoop, serve: Callable[[], asyncio.Protocol], sock: socket.socket, head: bytes) -> None:
+    """Serve a connection the vote process handed over, starting with the bytes it read."""
+    try:
+        await loop.connect_accepted_socket(lambda: Handed(serve, head), sock)
+    except OSError:
+        sock.close()  # the browser went away while the connection was on its way
 
 
 class _Stream:

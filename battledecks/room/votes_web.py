@@ -92,13 +92,16 @@ class VoteDesk:
             raise VoteError(f"voting on {self.store.open_round.presenter} is still open: close it first")
         if round_id is None:
             round_id = self.opener(presenter, turn) if self.opener else self._next_id
-        result = self.store.open(round_id, presenter, turn)
+        result = self._open_in_store(round_id, presenter, turn, step)
         self._next_id = max(self._next_id, round_id + 1)
         self.step = step
         self._bump()
         if self.announce is not None:
             self.announce("vote")  # the record's vote-open went out before the store opened
         return result
+
+    def _open_in_store(self, round_id: int, presenter: str, turn: int, step: tuple[int, int] | None) -> Result:
+        return self.store.open(round_id, presenter, turn)
 
     def close(self) -> Result:
         """Close the open vote; the record gets its result."""
@@ -252,18 +255,28 @@ def phone_base(server_url: str) -> str:
 
 
 def attach_votes(server: Any, show: Show, app: Any) -> VoteDesk | None:
-    """Serve phone votes from the room server when the event votes by phone; the desk, or None.
+    """Serve phone votes from the room server's own process when the event votes by phone; the desk, or None.
 
-    Adds the /vote routes, puts the vote (open or not, address, room code,
-    count) in the state the audience screens follow, sends the live count to
-    them at most twice a second, and hands the desk to the app (F2 on the
-    scores screen). Call in the app's running loop, before the server starts.
+    Adds the /vote routes and has the audience screens follow the vote (see
+    :func:`follow_votes`). ``battledecks run --serve`` takes the votes in a
+    process of their own instead (:func:`battledecks.room.votes_worker.attach_vote_worker`).
+    Call in the app's running loop, before the server starts.
     """
     desk = desk_for_show(show)
     if desk is None:
         return None
     desk.phone_url = vote_url(phone_base(server.url), desk.store.code)
     server.routes.append(lambda web_app: add_vote_routes(web_app, desk))
+    follow_votes(server, desk, app)
+    return desk
+
+
+def follow_votes(server: Any, desk: VoteDesk, app: Any) -> None:
+    """Put the vote (open or not, address, room code, count) in the state the audience screens follow.
+
+    Sends the live count to them at most twice a second, and hands the desk
+    to the app (F2 on the scores screen). Call in the app's running loop.
+    """
     server.view.vote_state = desk.public
     desk.announce = server.publish
     app.votes = desk
@@ -275,14 +288,13 @@ def attach_votes(server: Any, show: Show, app: Any) -> VoteDesk | None:
         pending = False
         server.publish("votes")
 
-    def counted(_: Result) -> None:  # on the writer thread
+    def counted(_: Result) -> None:  # on the thread that learnt of the commit
         nonlocal pending
         if not pending:
             pending = True
             loop.call_soon_threadsafe(loop.call_later, 0.5, flush)
 
     desk.store.listeners.append(counted)
-    return desk
 
 
 # --- the page ---------------------------------------------------------------------
@@ -467,4 +479,4 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_get("/vote/qr.svg", vote_qr)
 
 
-__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "attach_votes", "desk_for_show", "phone_base", "render_page"]
+__all__ = ["REASONS", "VoteDesk", "add_vote_routes", "attach_votes", "desk_for_show", "follow_votes", "phone_base", "render_page"]

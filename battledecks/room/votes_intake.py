@@ -1,0 +1,215 @@
+"""The vote process: the phones' requests, served and counted beside the host's app, not inside it.
+
+A room of phones voting at once is more work for Python than the host's
+console, the slides' timer and the audience screens together. Served in the
+app's process they would share one interpreter lock with the stage; here
+they have a process (and a core) of their own. The app starts this process
+(:class:`battledecks.room.votes_worker.VoteWorker`) with two Unix sockets:
+
+- the **control** socket: JSON lines. The app's first line says which event
+  and where its votes stand; this process answers ``{"event": "ready"}``
+  with the room code, then takes the host's commands (open, close, results,
+  refusals), answers each in order, and tells the app the open vote's
+  count as votes are committed (``{"event": "tally"}``, at most ten times
+  a second). When the app closes it, or dies, this process stops taking
+  connections, finishes the requests it has, commits every vote it
+  acknowledged and exits.
+- the **listening** socket: the port the room knows. This process accepts
+  its connections and serves the votes with the same aiohttp routes and
+  vote store (:mod:`battledecks.room.votes_web`, :mod:`battledecks.room.votes`)
+  as in one process; every other connection goes to the room server.
+- the **handover** socket: where those other connections go (see
+  :mod:`battledecks.room.handover`).
+
+Run: ``python -m battledecks.room.votes_intake CONTROL_FD HANDOVER_FD LISTENING_FD``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import gc
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from .handover import Sender, Sniff
+from .votes import Result, Round, Scale, VoteError, VoteStore
+from .votes_web import MAX_BODY, VoteDesk, add_vote_routes
+
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread holds the interpreter lock when another wants it (Python's default is 0.005): the
+vote writer, back from the database with a commit, hands its acknowledgements to the requests
+without waiting behind them."""
+
+TALLY_EVERY = 0.1
+"""Seconds between the counts sent to the app while votes arrive."""
+
+
+def result_of(data: dict[str, Any] | None) -> Result | None:
+    return Result(**data) if data else None
+
+
+def plain(value: object) -> object:
+    """A command's answer as JSON can carry it."""
+    if isinstance(value, Result):
+        return dataclasses.asdict(value)
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+async def elsewhere(request: web.Request) -> web.StreamResponse:
+    """A request for the room server's paths on a connection this process serves: ask again on a new connection."""
+    response = web.Response(status=307, headers={"Location": str(request.rel_url), "Cache-Control": "no-store"})
+    response.force_close()
+    return response
+
+
+class Intake:
+    """The vote process's state: the store, the desk the pages read, the app at the end of the control socket."""
+
+    def __init__(self, start: dict[str, Any], writer: asyncio.StreamWriter) -> None:
+        scale = Scale(*start["scale"])
+        self.store = VoteStore.for_event(Path(start["event"]), scale)
+        try:
+            current = start.get("open")
+            self.store.sync(Round(*current) if current else None, closed=list(start.get("closed", [])))
+        except BaseException:
+            self.store.close()
+            raise
+        self.desk = VoteDesk(self.store, start["name"])
+        self.desk.phone_url = start.get("phone_url")
+        self.desk.last = result_of(start.get("last"))
+        step = start.get("step")
+        self.desk.step = (step[0], step[1]) if step and self.store.open_round else None
+        self.writer = writer
+        self.loop = asyncio.get_running_loop()
+        self._tally_due = False
+        self.store.listeners.append(self._counted)
+
+    def send(self, message: dict[str, Any]) -> None:
+        if not self.writer.is_closing():
+            self.writer.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
+
+    def ready(self) -> dict[str, Any]:
+        tally = self.store.tally()
+        return {"event": "ready", "code": self.store.code, "tally": plain(tally)}
+
+    # --- the count, for the app ---------------------------------------------------
+
+    def _counted(self, _: Result) -> None:  # on the store's writer thread
+        if not self._tally_due:
+            self._tally_due = True
+            try:
+                self.loop.call_soon_threadsafe(self.loop.call_later, TALLY_EVERY, self._send_tally)
+            except RuntimeError:
+                pass  # the loop has ended
+
+    def _send_tally(self) -> None:
+        self._tally_due = False
+        tally = self.store.tally()
+        if tally is not None:
+            self.send({"event": "tally", "tally": plain(tally)})
+
+    # --- the host's commands ---------------------------------------------------
+
+    def command(self, message: dict[str, Any]) -> object:
+        """Run one of the app's commands (on a thread of its own, as the host's commands are run)."""
+        op = message.get("op")
+        desk, store = self.desk, self.store
+        if op == "open":
+            step = message.get("step")
+            return desk.open(message["presenter"], message["turn"], round_id=message["round"], step=(step[0], step[1]) if step else None)
+        if op == "close":
+            return desk.close()
+        if op == "results":
+            return store.results()
+        if op == "refusals":
+            return store.refusals()
+        raise VoteError(f"the vote process does not know the command {op!r}")
+
+
+async def serve(control: socket.socket, channel: socket.socket, listening: socket.socket | None) -> None:
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    loop = asyncio.get_running_loop()
+    reader, writer = await asyncio.open_unix_connection(sock=control)
+    line = await reader.readline()
+    if not line:
+        return
+    try:
+        intake = Intake(json.loads(line), writer)
+    except VoteError as error:
+        writer.write(json.dumps({"event": "failed", "error": str(error)}).encode() + b"\n")
+        await writer.drain()
+        return
+    app = web.Application(client_max_size=MAX_BODY)
+    add_vote_routes(app, intake.desk)
+    app.router.add_route("*", "/{tail:.*}", elsewhere)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0,
+                           max_line_size=4096, max_field_size=4096, max_headers=32)
+    await runner.setup()
+    serve_here = runner.server
+    assert serve_here is not None
+    room = Sender(channel)
+    door = None if listening is None else await loop.create_server(lambda: Sniff(serve_here, room.give), sock=listening, backlog=4096)
+    gc.collect()
+    gc.freeze()  # what was made to start with is never collected: each collection under load walks only new objects
+    intake.send(intake.ready())
+    try:
+        while line := await reader.readline():
+            message = json.loads(line)
+            try:
+                answer: dict[str, Any] = {"ok": plain(await asyncio.to_thread(intake.command, message))}
+            except VoteError as error:
+                answer = {"error": str(error)}
+            answer["id"] = message.get("id")
+            intake.send(answer)
+    finally:
+        if door is not None:
+            door.close()  # first of all: the app (started again, perhaps) listens on the port from now on
+        room.close()
+        await runner.cleanup()  # the requests under way end (their votes are committed before they are acknowledged)
+        intake.store.close()
+        writer.close()
+
+
+def run(main: Any) -> None:
+    """Run the vote process's loop: uvloop's where it is installed (the same requests for about a fifth less CPU)."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    control = socket.socket(fileno=int(args[0]))
+    channel = socket.socket(fileno=int(args[1]))
+    channel.setblocking(False)
+    listening = socket.socket(fileno=int(args[2])) if int(args[2]) >= 0 else None
+    if listening is not None:
+        listening.setblocking(False)
+    try:
+        if os.environ.get("BD_PROFILE"):
+            import cProfile
+            import time as _t
+            prof = cProfile.Profile(_t.thread_time)
+            prof.runctx("run(serve(control, channel, listening))", globals(), locals())
+            prof.dump_stats(os.environ["BD_PROFILE"])
+        else:
+            run(serve(control, channel, listening))
+    except (KeyboardInterrupt, BrokenPipeError, ConnectionResetError):
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
