@@ -35,9 +35,9 @@ kill, and the open vote's count the restarted app first shows the audience.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
-import asyncio
 import json
 import os
 import random
@@ -47,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,8 @@ from tests.phoning import (  # noqa: E402
     pct,
     phone_run,
     process_cpu,
-    tree_cpu,
     stored_votes,
+    tree_cpu,
     wait_port,
 )
 
@@ -121,12 +122,16 @@ def serve_bare(port: int) -> None:
 
 
 @contextlib.contextmanager
-def no_gc():
-    gc.collect(); gc.freeze(); gc.disable()
+def no_gc() -> Iterator[None]:
+    """The phones' own collector off during the load: its pauses would be counted as the server's latency."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     try:
         yield
     finally:
-        gc.enable(); gc.unfreeze()
+        gc.enable()
+        gc.unfreeze()
 
 
 def make_phones(args: argparse.Namespace) -> list[Phone]:

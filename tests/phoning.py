@@ -30,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -125,11 +126,18 @@ class AppInPty:
             time.sleep(0.05)
 
     def kill(self) -> None:
-        """SIGKILL the app (this process only, by its id), as a power cut would."""
+        """SIGKILL the app (this process only, by its id), as a crash would; returns once its vote
+        processes, which notice and let go of the port, have ended too."""
         assert self.proc is not None
+        helpers = children_of(self.proc.pid)
         os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
         self._close()
+        deadline = time.monotonic() + 30
+        while any(_running(pid) for pid in helpers):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the vote processes {helpers} did not end after the app was killed")
+            time.sleep(0.01)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -164,6 +172,13 @@ def children_of(pid: int) -> list[int]:
             except (OSError, ValueError, IndexError):
                 continue
     return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def tree_cpu(pid: int) -> float:
@@ -262,7 +277,7 @@ class _Connection(asyncio.Protocol):
         self._ended = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self._data += data

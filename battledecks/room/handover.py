@@ -21,6 +21,7 @@ import os
 import socket
 from collections import deque
 from collections.abc import Callable
+from typing import cast
 
 SNIFF_TIMEOUT = 10.0
 """Seconds a new connection may take to send its request line before it is closed."""
@@ -66,8 +67,8 @@ class Sniff(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
-        self._timer = asyncio.get_running_loop().call_later(SNIFF_TIMEOUT, transport.abort)
+        self._transport = stream = cast(asyncio.Transport, transport)
+        self._timer = asyncio.get_running_loop().call_later(SNIFF_TIMEOUT, stream.abort)
 
     def data_received(self, data: bytes) -> None:
         self._head += data
@@ -199,7 +200,7 @@ def _send(channel: socket.socket, fd: int, head: bytes) -> bool:
         OSError: the channel is broken.
     """
     try:
-        socket.send_fds(channel, [head], [fd])
+        socket.send_fds(channel, [head], [fd], socket.MSG_DONTWAIT)
     except (BlockingIOError, InterruptedError):
         return False
     return True
@@ -210,7 +211,7 @@ def receive_connections(channel: socket.socket) -> tuple[list[tuple[socket.socke
     got: list[tuple[socket.socket, bytes]] = []
     while True:
         try:
-            head, fds, _, _ = socket.recv_fds(channel, MAX_PREFIX, 1)
+            head, fds, _, _ = socket.recv_fds(channel, MAX_PREFIX, 1, socket.MSG_DONTWAIT)
         except (BlockingIOError, InterruptedError):
             return got, False
         except OSError:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import copy
+import errno
 import json
 import mimetypes
 import socket
@@ -68,6 +69,10 @@ laptop) take it before long work takes a core."""
 TALK_SWITCH_INTERVAL = 0.001
 """Seconds a thread holds the GIL when another wants it, while a talk runs (Python's default is 0.005):
 the host's slide timer, woken while the server's thread works, waits at most this long for it."""
+
+PORT_WAIT = 3.0
+"""Seconds to wait for a port in use: an app that served on it and was killed leaves its vote processes
+to let go of it (within a fraction of a second)."""
 
 MAX_CLIENTS = 2000
 """Streams served at once; more are refused with 503."""
@@ -132,16 +137,21 @@ def listen(host: str, port: int) -> socket.socket:
     except socket.gaierror as error:
         raise ServeError(f"--serve {host}:{port}: unknown address ({error.strerror})") from None
     family, _, _, _, address = infos[0]
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(4096)  # a room of phones arrives at once: no connection waits for a SYN retry
-    except OSError as error:
-        sock.close()
-        raise ServeError(f"--serve {host}:{port}: cannot listen there: {error.strerror or error}") from None
-    sock.setblocking(False)
-    return sock
+    deadline = time.monotonic() + (PORT_WAIT if port else 0)
+    while True:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.listen(4096)  # a room of phones arrives at once: no connection waits for a SYN retry
+        except OSError as error:
+            sock.close()
+            if error.errno == errno.EADDRINUSE and time.monotonic() < deadline:
+                time.sleep(0.05)  # the vote processes of the app that served here last are letting go of it
+                continue
+            raise ServeError(f"--serve {host}:{port}: cannot listen there: {error.strerror or error}") from None
+        sock.setblocking(False)
+        return sock
 
 
 def url_of(sock: socket.socket) -> str:
@@ -209,12 +219,13 @@ class RoomServer:
         self._files = {name: _package_file(name) for name in ("stage.html", *STATIC)}
         self.routes = list(routes)
         """More routes to serve (each is called with the aiohttp application before it starts)."""
-        self._door: socket.socket | None = None
-        """Where the vote process hands over this server's connections while it takes them on the port
-        (see :mod:`.handover`); None: this server listens on the port itself."""
+        self._doors: set[socket.socket] = set()
+        """Where the vote processes hand over this server's connections while they take them on the port
+        (see :mod:`.handover`); none: this server listens on the port itself."""
         self._site: web.SockSite | None = None
         """This server listening on the port (while no vote process takes the connections)."""
         self._door_lock: asyncio.Lock | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self.on_clients: Callable[[int], None] | None = None
         """Called (on the app's loop) with the number of audience streams whenever it changes."""
         self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
@@ -322,7 +333,10 @@ class RoomServer:
         )
         await self._runner.setup()
         self._door_lock = asyncio.Lock()
-        await self._door_here(self._door)
+        for channel in list(self._doors):
+            self._doors.discard(channel)
+            await self._door_here(channel, True)
+        await self._door_here(None, False)
         self._beating = asyncio.get_running_loop().create_task(self._beat())
 
     async def _stop_here(self) -> None:
@@ -330,69 +344,76 @@ class RoomServer:
             self._beating.cancel()
             self._beating = None
         self._outbox.clear()
-        self._close_door()
+        for channel in list(self._doors):
+            self._close_door(channel)
         for stream in list(self._streams):
             self._close(stream)
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
             self._site = None
+        self.sock.close()  # the port is free for whoever serves next
 
     # --- the port: this server's, or the vote process's ------------------------------
 
-    def door_changed(self, channel: socket.socket | None) -> None:
-        """The vote process now takes the connections on the port and hands this server its own on
-        ``channel`` (None: it has stopped, and this server listens on the port again). From any thread;
-        the server owns ``channel`` from now on."""
+    def door(self, channel: socket.socket, opened: bool) -> None:
+        """A vote process takes the connections on the port now, and hands this server its own on
+        ``channel`` (``opened``), or has stopped (the server owns ``channel`` from ``opened`` on, and
+        closes it). With no vote process taking them, this server listens on the port. From any thread."""
         loop = self.loop
         if loop is None:
-            if self._door is not None and self._door is not channel:
-                self._door.close()
-            self._door = channel
+            if opened:
+                self._doors.add(channel)
+            else:
+                self._doors.discard(channel)
+                channel.close()
             return
         try:
-            loop.call_soon_threadsafe(lambda: loop.create_task(self._door_here(channel)))
+            loop.call_soon_threadsafe(lambda: self._spawn(self._door_here(channel, opened)))
         except RuntimeError:
-            if channel is not None:
-                channel.close()  # the server has stopped
+            channel.close()  # the server has stopped
 
-    async def _door_here(self, channel: socket.socket | None) -> None:
+    async def _door_here(self, channel: socket.socket | None, opened: bool) -> None:
         assert self._door_lock is not None and self._runner is not None
         async with self._door_lock:
-            if channel is not self._door:
-                self._close_door()
-                self._door = channel
             loop = asyncio.get_running_loop()
-            if channel is None:
-                if self._site is None:
-                    # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote process
-                    self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
-                    await self._site.start()
-                return
-            serve_here = self._runner.server
-            assert serve_here is not None
-            loop.add_reader(channel.fileno(), self._take_connections, channel, serve_here)
-            if self._site is not None:
+            if channel is not None and opened:
+                serve_here = self._runner.server
+                assert serve_here is not None
+                self._doors.add(channel)
+                loop.add_reader(channel.fileno(), self._take_connections, channel, serve_here)
+            elif channel is not None:
+                self._close_door(channel)
+            if self._doors and self._site is not None:
                 site, self._site = self._site, None
                 await site.stop()
+            elif not self._doors and self._site is None and self._runner is not None:
+                # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote processes
+                self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
+                await self._site.start()
 
     def _take_connections(self, channel: socket.socket, serve_here: Callable[[], asyncio.Protocol]) -> None:
         connections, gone = receive_connections(channel)
         loop = asyncio.get_running_loop()
         for sock, head in connections:
-            loop.create_task(_connect(loop, serve_here, sock, head))
-        if gone and channel is self._door:
-            self._close_door()
-            loop.create_task(self._door_here(None))  # the vote process has gone: listen on the port here
+            self._spawn(_connect(loop, serve_here, sock, head))
+        if gone and channel in self._doors:
+            self._spawn(self._door_here(channel, False))  # that vote process has gone: listen on the port if none is left
 
-    def _close_door(self) -> None:
-        door, self._door = self._door, None
-        if door is not None:
+    def _spawn(self, work: Any) -> None:
+        """Run ``work`` on the server's loop, keeping hold of it until it is done."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _close_door(self, channel: socket.socket) -> None:
+        if channel in self._doors:
+            self._doors.discard(channel)
             try:
-                asyncio.get_running_loop().remove_reader(door.fileno())
+                asyncio.get_running_loop().remove_reader(channel.fileno())
             except (RuntimeError, ValueError):
                 pass
-            door.close()
+        channel.close()
 
     # --- the app's side: the state handed over -------------------------------------
 

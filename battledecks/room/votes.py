@@ -337,6 +337,7 @@ class VoteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA busy_timeout = 0")  # another vote process writing: _begin waits, in finer steps than SQLite's
             self.refused = dict(self._db.execute("SELECT reason, count FROM refusals").fetchall())
             row = self._db.execute("SELECT id, presenter, turn FROM rounds WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
             if row:
@@ -613,7 +614,7 @@ class VoteStore:
                 self._commit_votes(db, batch)
             for command in commands:
                 try:
-                    db.execute("BEGIN IMMEDIATE")
+                    _begin(db)
                     out = command.run(db)
                     db.execute("COMMIT")
                 except BaseException as error:  # noqa: BLE001 - handed to the caller
@@ -631,7 +632,7 @@ class VoteStore:
         with self._lock:
             refusals, self._refusals_unsaved = self._refusals_unsaved, {}
         try:
-            db.execute("BEGIN IMMEDIATE")
+            _begin(db)
             for start in range(0, len(batch), ROWS_A_STATEMENT):
                 rows = batch[start : start + ROWS_A_STATEMENT]
                 db.execute(_insert_votes(len(rows)), [x for v in rows for x in (v.round, v.phone, v.value, v.at)])
@@ -664,6 +665,26 @@ class VoteStore:
                     listener(tally)
                 except Exception:  # noqa: BLE001 - a listener never stops the votes
                     pass
+
+
+LOCK_WAIT = 2.0
+"""Seconds a write waits for another vote process to finish its own."""
+
+
+def _begin(db: sqlite3.Connection, wait: float = LOCK_WAIT) -> None:
+    """Start a write, waiting while another process writes (in steps of a fraction of a millisecond:
+    SQLite's own waits grow to 100 ms, which a vote would wait on top of its commit)."""
+    deadline = time.monotonic() + wait
+    pause = 0.0001
+    while True:
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.002)
 
 
 ROWS_A_STATEMENT = 200

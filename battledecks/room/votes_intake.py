@@ -8,8 +8,7 @@ they have a process (and a core) of their own. The app starts this process
 
 - the **control** socket: JSON lines. The app's first line says which event
   and where its votes stand; this process answers ``{"event": "ready"}``
-  with the room code, then takes the host's commands (open, close, results,
-  refusals), answers each in order, and tells the app the open vote's
+  with the room code, then takes the host's commands (open, close, results), answers each in order, and tells the app the open vote's
   count as votes are committed (``{"event": "tally"}``, at most ten times
   a second). When the app closes it, or dies, this process stops taking
   connections, finishes the requests it has, commits every vote it
@@ -30,8 +29,8 @@ import asyncio
 import dataclasses
 import gc
 import json
-import os
 import socket
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -89,6 +88,8 @@ class Intake:
         step = start.get("step")
         self.desk.step = (step[0], step[1]) if step and self.store.open_round else None
         self.writer = writer
+        self._reading = sqlite3.connect(self.store.path, timeout=2, isolation_level=None)
+        """For the open vote's count as the database has it: every vote process's votes."""
         self.loop = asyncio.get_running_loop()
         self._tally_due = False
         self.store.listeners.append(self._counted)
@@ -98,8 +99,24 @@ class Intake:
             self.writer.write(json.dumps(message, separators=(",", ":")).encode() + b"\n")
 
     def ready(self) -> dict[str, Any]:
-        tally = self.store.tally()
-        return {"event": "ready", "code": self.store.code, "tally": plain(tally)}
+        return {"event": "ready", "code": self.store.code, **self.counted()}
+
+    def counted(self) -> dict[str, Any]:
+        """The open vote's count in the database, and the votes taken for it (``mark``: it only goes up)."""
+        current = self.store.open_round
+        if current is None:
+            return {"tally": None, "mark": -1}
+        try:
+            count, total, mark = self._reading.execute(
+                "SELECT count(*), total(value), total(times) FROM votes WHERE round = ?", (current.id,)
+            ).fetchone()
+        except sqlite3.Error:
+            return {"tally": None, "mark": -1}
+        tally = Result(current.id, current.presenter, current.turn, count, total / count if count else None, True)
+        return {"tally": plain(tally), "mark": int(mark)}
+
+    def close(self) -> None:
+        self._reading.close()
 
     # --- the count, for the app ---------------------------------------------------
 
@@ -113,9 +130,9 @@ class Intake:
 
     def _send_tally(self) -> None:
         self._tally_due = False
-        tally = self.store.tally()
-        if tally is not None:
-            self.send({"event": "tally", "tally": plain(tally)})
+        counted = self.counted()
+        if counted["tally"] is not None:
+            self.send({"event": "tally", **counted})
 
     # --- the host's commands ---------------------------------------------------
 
@@ -130,8 +147,6 @@ class Intake:
             return desk.close()
         if op == "results":
             return store.results()
-        if op == "refusals":
-            return store.refusals()
         raise VoteError(f"the vote process does not know the command {op!r}")
 
 
@@ -176,6 +191,7 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
         room.close()
         await runner.cleanup()  # the requests under way end (their votes are committed before they are acknowledged)
         intake.store.close()
+        intake.close()
         writer.close()
 
 
@@ -198,14 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if listening is not None:
         listening.setblocking(False)
     try:
-        if os.environ.get("BD_PROFILE"):
-            import cProfile
-            import time as _t
-            prof = cProfile.Profile(_t.thread_time)
-            prof.runctx("run(serve(control, channel, listening))", globals(), locals())
-            prof.dump_stats(os.environ["BD_PROFILE"])
-        else:
-            run(serve(control, channel, listening))
+        run(serve(control, channel, listening))
     except (KeyboardInterrupt, BrokenPipeError, ConnectionResetError):
         pass
     return 0

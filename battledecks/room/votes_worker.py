@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -56,8 +57,26 @@ RESTART_WINDOW = 60.0
 _GONE = object()
 
 
+def vote_processes() -> int:
+    """How many vote processes to run: one a core, two at most (the host's app needs its share)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class _Intake:
+    """One vote process: its control socket, its reader thread, the answers to the commands sent to it."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], control: socket.socket, channel: socket.socket, stream: Any) -> None:
+        self.proc = proc
+        self.control = control
+        self.channel = channel
+        self.stream = stream
+        self.alive = True
+        self.replies: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self.reader: threading.Thread | None = None
+
+
 class VoteWorker:
-    """The vote store of an event, in a process of its own (see the module's text)."""
+    """The vote store of an event, its votes taken by processes of their own (see the module's text)."""
 
     def __init__(
         self,
@@ -70,14 +89,16 @@ class VoteWorker:
         last: Result | None = None,
         phone_url: str | None = None,
         listening: socket.socket | None = None,
-        door: Callable[[socket.socket | None], None] | None = None,
+        door: Callable[[socket.socket, bool], None] | None = None,
+        processes: int | None = None,
     ) -> None:
         self.event_path = event_path
         self.listening = listening
-        """The room's port, for the vote process to accept its connections on (None: it takes none)."""
+        """The room's port, for the vote processes to accept its connections on (None: they take none)."""
         self.door = door
-        """Told the channel on which the vote process hands over the connections that are not votes
-        when it starts taking them, and None when it stops (the room server's ``door_changed``)."""
+        """Told ``(channel, True)`` when a vote process starts taking the connections (it hands over the
+        ones that are not votes on ``channel``), ``(channel, False)`` when it stops (the room server's ``door``)."""
+        self.processes = processes or vote_processes()
         self.path = votes_path_for(event_path)
         self.scale = scale
         self.event_name = event_name
@@ -85,35 +106,39 @@ class VoteWorker:
         self.code = ""
         """The room code (known once started)."""
         self.listeners: list[Callable[[Result], None]] = []
-        """Told (on the worker's reader thread) the open vote's count as votes are committed."""
+        """Told (on a reader thread) the open vote's count as votes are committed."""
         self.restarts: list[float] = []
-        """When the vote process was started again after it died."""
+        """When a vote process was started again after it died."""
         self._open = open_round
         self._closed = list(closed or [])
         self._last = last
         self._step: tuple[int, int] | None = None
         self._tally: Result | None = None
-        self._commands = threading.Lock()
-        self._replies: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._tally_mark = -1
+        """The open vote's total of votes taken (changes included) when :attr:`_tally` was counted."""
+        self._tally_lock = threading.Lock()
+        self._commands = threading.RLock()
         self._next_id = 0
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._control: socket.socket | None = None
-        self._alive = False
+        self._intakes: list[_Intake | None] = [None] * self.processes
         self._stopping = False
-        self._reader: threading.Thread | None = None
 
     # --- life ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the vote process and wait until it takes votes.
+        """Start the vote processes and wait until they take votes.
 
         Raises:
-            VoteError: it did not start (the vote database cannot be opened, say), in one line.
+            VoteError: one did not start (the vote database cannot be opened, say), in one line.
         """
         with self._commands:
-            self._launch()
+            try:
+                for place in range(self.processes):
+                    self._launch(place)
+            except BaseException:
+                self.close()
+                raise
 
-    def _launch(self) -> None:
+    def _launch(self, place: int) -> None:
         control, control_there = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         channel, channel_there = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         listening = self.listening
@@ -122,7 +147,7 @@ class VoteWorker:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "battledecks.room.votes_intake", *map(str, fds)],
                 pass_fds=[fd for fd in fds if fd >= 0],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=open("/tmp/p16/worker.err", "ab"),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's signals are the host's app's, not the vote process's
             )
         except OSError as error:
@@ -135,14 +160,14 @@ class VoteWorker:
         start = {
             "event": str(self.event_path), "scale": [self.scale.low, self.scale.high, self.scale.step], "name": self.event_name,
             "phone_url": self.phone_url, "open": [self._open.id, self._open.presenter, self._open.turn] if self._open else None,
-            "closed": self._closed, "last": _plain(self._last), "step": list(self._step) if self._step else None,
+            "closed": self._closed if place == 0 else [], "last": _plain(self._last), "step": list(self._step) if self._step else None,
         }
         try:
             control.settimeout(START_TIMEOUT)
             control.sendall(json.dumps(start).encode() + b"\n")
             stream = control.makefile("rb")
             line = stream.readline()
-            ready = json.loads(line) if line else {"event": "failed", "error": "it stopped as it started"}
+            ready: dict[str, Any] = json.loads(line) if line else {"event": "failed", "error": "it stopped as it started"}
         except (OSError, ValueError) as error:
             ready = {"event": "failed", "error": f"no answer ({error})"}
         if ready.get("event") != "ready":
@@ -153,34 +178,34 @@ class VoteWorker:
             raise VoteError(error_text if error_text.startswith(str(self.path)) else f"{self.path}: the vote process did not start: {error_text}")
         control.settimeout(None)
         channel.setblocking(False)
+        if place == self.processes - 1:
+            self._closed = []
         self.code = ready["code"]
-        self._tally = result_of(ready.get("tally"))
-        self._closed = []
-        self._proc, self._control = proc, control
-        self._alive = True
+        self._take_tally(ready.get("tally"), int(ready.get("mark", -1)))
+        intake = _Intake(proc, control, channel, stream)
+        self._intakes[place] = intake
         if self.door is not None:
-            self.door(channel)
+            self.door(channel, True)
         else:
             channel.close()
-        self._reader = threading.Thread(target=self._read, args=(stream, proc), name="votes-reader", daemon=True)
-        self._reader.start()
+        intake.reader = threading.Thread(target=self._read, args=(place, intake), name=f"votes-reader-{place}", daemon=True)
+        intake.reader.start()
 
     def close(self) -> None:
-        """Stop the vote process: it finishes its requests, commits every vote it acknowledged and exits."""
+        """Stop the vote processes: each finishes its requests, commits every vote it acknowledged and exits."""
         self._stopping = True
-        self._alive = False
-        control, proc = self._control, self._proc
-        if control is not None:
+        intakes = [i for i in self._intakes if i is not None]
+        for intake in intakes:
+            intake.alive = False
             try:
-                control.shutdown(socket.SHUT_WR)
+                intake.control.shutdown(socket.SHUT_WR)
             except OSError:
                 pass
-        if proc is not None:
-            _end(proc)
-        if control is not None:
-            control.close()
-        if self._reader is not None and self._reader is not threading.current_thread():
-            self._reader.join(STOP_TIMEOUT)
+        for intake in intakes:
+            _end(intake.proc)
+            intake.control.close()
+            if intake.reader is not None and intake.reader is not threading.current_thread():
+                intake.reader.join(STOP_TIMEOUT)
 
     @property
     def last(self) -> Result | None:
@@ -188,13 +213,14 @@ class VoteWorker:
         return self._last
 
     @property
-    def pid(self) -> int | None:
-        return self._proc.pid if self._proc else None
+    def pids(self) -> list[int]:
+        """The vote processes running now."""
+        return [i.proc.pid for i in self._intakes if i is not None and i.alive]
 
     @property
     def alive(self) -> bool:
-        """Whether the vote process takes connections now."""
-        return self._alive
+        """Whether a vote process takes connections now."""
+        return any(i is not None and i.alive for i in self._intakes)
 
     # --- what the desk asks of a store -----------------------------------------------
 
@@ -203,7 +229,7 @@ class VoteWorker:
         return self._open
 
     def tally(self) -> Result | None:
-        """The open vote's count as the vote process last said, or None when no vote is open."""
+        """The open vote's count as the vote processes last said, or None when no vote is open."""
         current, tally = self._open, self._tally
         if current is None:
             return None
@@ -212,25 +238,26 @@ class VoteWorker:
         return tally
 
     def open(self, round_id: int, presenter: str, turn: int = 1, step: tuple[int, int] | None = None) -> Result:
-        result = self._result(self._command({"op": "open", "round": round_id, "presenter": presenter, "turn": turn,
-                                             "step": list(step) if step else None}))
-        self._open, self._step, self._tally = Round(round_id, presenter, turn), step, result
+        """Open (or reopen) a round in every vote process."""
+        message = {"op": "open", "round": round_id, "presenter": presenter, "turn": turn, "step": list(step) if step else None}
+        with self._commands:
+            result = self._result(self._to_all(message))
+            with self._tally_lock:
+                self._open, self._step, self._tally, self._tally_mark = Round(round_id, presenter, turn), step, result, -1
         return result
 
     def close_round(self) -> Result:
-        result = self._result(self._command({"op": "close"}))
-        self._open, self._step, self._tally, self._last = None, None, None, result
+        """Close the open round in every vote process; the result is the last one's, which has every vote."""
+        with self._commands:
+            result = self._result(self._to_all({"op": "close"}))
+            with self._tally_lock:
+                self._open, self._step, self._tally, self._last = None, None, None, result
         return result
 
     def results(self) -> list[Result]:
-        answer = self._command({"op": "results"})
+        answer = self._to_one({"op": "results"})
         assert isinstance(answer, list)
         return [r for r in (result_of(a) for a in answer) if r is not None]
-
-    def refusals(self) -> dict[str, int]:
-        answer = self._command({"op": "refusals"})
-        assert isinstance(answer, dict)
-        return answer
 
     @staticmethod
     def _result(answer: object) -> Result:
@@ -239,21 +266,34 @@ class VoteWorker:
             raise VoteError(f"the vote process answered {answer!r}")
         return result
 
-    def _command(self, message: dict[str, Any]) -> object:
+    def _to_all(self, message: dict[str, Any]) -> object:
+        """Send a command to every vote process in turn; the last one's answer."""
+        intakes = [i for i in self._intakes if i is not None and i.alive]
+        if not intakes:
+            raise VoteError(f"{self.path}: the vote process is not running: try again in a moment")
+        answer: object = None
+        for intake in intakes:
+            answer = self._command(intake, message)
+        return answer
+
+    def _to_one(self, message: dict[str, Any]) -> object:
+        intake = next((i for i in self._intakes if i is not None and i.alive), None)
+        if intake is None:
+            raise VoteError(f"{self.path}: the vote process is not running: try again in a moment")
+        return self._command(intake, message)
+
+    def _command(self, intake: _Intake, message: dict[str, Any]) -> object:
         with self._commands:
-            control = self._control
-            if not self._alive or control is None:
-                raise VoteError(f"{self.path}: the vote process is not running: try again in a moment")
             self._next_id += 1
-            message["id"] = self._next_id
+            message = {**message, "id": self._next_id}
             try:
-                control.sendall(json.dumps(message).encode() + b"\n")
+                intake.control.sendall(json.dumps(message).encode() + b"\n")
             except OSError as error:
                 raise VoteError(f"{self.path}: the vote process did not take the command: {error.strerror or error}") from None
             deadline = time.monotonic() + COMMAND_TIMEOUT
             while True:
                 try:
-                    reply = self._replies.get(timeout=max(0.0, deadline - time.monotonic()))
+                    reply = intake.replies.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     raise VoteError(f"{self.path}: the vote process did not answer in {COMMAND_TIMEOUT:g} s") from None
                 if reply is _GONE:
@@ -265,56 +305,56 @@ class VoteWorker:
                     raise VoteError(str(reply["error"]))
                 return reply.get("ok")
 
-    # --- the reader thread ---------------------------------------------------------
+    # --- the reader threads ---------------------------------------------------------
 
-    def _read(self, stream: Any, proc: subprocess.Popen[bytes]) -> None:
-        """The vote process's messages, until it ends; then start it again unless the app is stopping it."""
+    def _read(self, place: int, intake: _Intake) -> None:
+        """A vote process's messages, until it ends; then start it again unless the app is stopping them."""
         try:
-            for line in stream:
+            for line in intake.stream:
                 message = json.loads(line)
                 if message.get("event") == "tally":
-                    self._counted(result_of(message["tally"]))
+                    self._take_tally(message["tally"], message.get("mark", -1))
                 else:
-                    self._replies.put(message)
+                    intake.replies.put(message)
         except (OSError, ValueError):
             pass
-        self._alive = False
-        self._replies.put(_GONE)
+        intake.alive = False
+        intake.replies.put(_GONE)
         if self._stopping:
             return
         if self.door is not None:
-            self.door(None)
-        _end(proc)
-        self._restart()
+            self.door(intake.channel, False)
+        _end(intake.proc)
+        intake.control.close()
+        self._restart(place)
 
-    def _counted(self, tally: Result | None) -> None:
-        current = self._open
-        if tally is None or current is None or tally.id != current.id:
-            return
-        self._tally = tally
+    def _take_tally(self, data: dict[str, Any] | None, mark: int = -1) -> None:
+        """A count from a vote process: the newest of them (the most votes taken) is the open vote's."""
+        tally = result_of(data)
+        with self._tally_lock:
+            current = self._open
+            if tally is None or current is None or tally.id != current.id or (self._tally_mark >= mark >= 0):
+                return
+            self._tally, self._tally_mark = tally, mark
         for listener in list(self.listeners):
             try:
                 listener(tally)
             except Exception:  # noqa: BLE001 - a listener never stops the count
                 pass
 
-    def _restart(self) -> None:
+    def _restart(self, place: int) -> None:
         now = time.monotonic()
         self.restarts = [t for t in self.restarts if now - t < RESTART_WINDOW]
         if len(self.restarts) >= RESTARTS:
             return  # it keeps dying: phones are told to send again, the host's commands say it is not running
         self.restarts.append(now)
         with self._commands:
-            if self._control is not None:
-                self._control.close()
             if self._stopping:
                 return
             try:
-                self._launch()
+                self._launch(place)
             except VoteError:
                 pass
-        if self._alive and self._tally is not None:
-            self._counted(self._tally)
 
 
 def _plain(result: Result | None) -> dict[str, Any] | None:
@@ -330,7 +370,7 @@ def _end(proc: subprocess.Popen[bytes]) -> None:
 
 
 def worker_for_show(
-    show: Show, phone_url: str | None, listening: socket.socket | None = None, door: Callable[[socket.socket | None], None] | None = None,
+    show: Show, phone_url: str | None, listening: socket.socket | None = None, door: Callable[[socket.socket, bool], None] | None = None,
 ) -> VoteWorker | None:
     """A started vote process for a show whose event votes by phone (None otherwise), in step with its record.
 
@@ -406,7 +446,7 @@ def attach_vote_worker(server: Any, show: Show, app: Any) -> WorkerDesk | None:
     if show.event.scoring.audience_vote != "phones":
         return None
     secret = load_secret(secret_path_for(show.event.path))
-    worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door_changed)
+    worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
     assert worker is not None
     try:
         desk = WorkerDesk(
