@@ -8,7 +8,6 @@ A bigger terminal gets bigger modules, a whole number of cells each.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import segno
@@ -20,18 +19,13 @@ from textual.widget import Widget
 
 from battledecks.render.halfcell import TRUECOLOR, build_strips
 
-QUIET = 4
-"""The quiet zone the QR standard asks for, in modules."""
+from .votes_link import QUIET
+
 SMALL_QUIET = 2
 """What is left of it when the terminal is too small for 4 (phone cameras read it)."""
 
 BLACK = (0, 0, 0)
 WHITE = (255, 255, 255)
-
-
-def vote_url(base: str, code: str) -> str:
-    """The address a phone opens: ``base`` is the server's ``http://host:port``."""
-    return f"{base.rstrip('/')}/vote?c={code}"
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -100,15 +94,6 @@ def terminal_code(url: str, cols: int, rows: int, color_system: str = TRUECOLOR)
         padded.paste(image, (0, 0))
         image = padded
     return TerminalCode(build_strips(image, color_system, dither=False, prime=False), scale, quiet, len(matrix))
-
-
-def qr_svg(url: str, *, scale: int = 8) -> str:
-    """The code as an SVG file, black on white with its quiet zone, for a web page."""
-    out = io.BytesIO()
-    segno.make(url, error="m", micro=False).save(
-        out, kind="svg", scale=scale, border=QUIET, dark="#000", light="#fff", xmldecl=False, svgns=True,
-    )
-    return out.getvalue().decode("utf-8")
 
 
 class VoteCode(Widget):

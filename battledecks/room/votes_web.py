@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 from aiohttp import web
 
 from .votes import REASONS, Accepted, Refused, Result, Round, Scale, VoteError, VoteStore, _num
-from .votes_qr import qr_svg, vote_url
+from .votes_link import qr_svg, vote_url
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show

@@ -34,7 +34,7 @@ from aiohttp import web
 
 from .votes import Result, Round, Scale, VoteError, load_secret, room_code, secret_path_for, votes_path_for
 from .votes_intake import result_of
-from .votes_qr import qr_svg, vote_url
+from .votes_link import qr_svg, vote_url
 from .votes_web import VoteDesk, follow_votes, phone_base
 
 if TYPE_CHECKING:

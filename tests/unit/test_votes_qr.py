@@ -7,7 +7,8 @@ import zxingcpp
 from PIL import Image
 
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
-from battledecks.room.votes_qr import QUIET, fit, qr_matrix, qr_svg, terminal_code, vote_url
+from battledecks.room.votes_link import QUIET, qr_svg, vote_url
+from battledecks.room.votes_qr import fit, qr_matrix, terminal_code
 
 URL = vote_url("http://192.168.100.200:8750", "KMPW")
 CELL = (9, 18)
