@@ -12,8 +12,10 @@ scores), F2 (open the phones' vote), Escape, Down, Enter: the next talk starts,
 one slide a second. A few slides later N simulated phones, each at a random
 moment of the window, open a connection, load /vote (getting their cookie) and
 post a vote on it (one in ten changes its mind and votes again). Phones speak
-HTTP/1.1 over raw asyncio sockets, so the load generator is cheap enough to
-share the two cores with the app.
+HTTP/1.1 over bare asyncio protocols on uvloop, with this process's garbage
+collector off during the load, so the load generator is cheap enough to share
+the two cores with the app and its own pauses are not counted as the server's.
+The server's CPU is the app's and its vote processes'.
 
 It prints votes accepted, refused by reason (and a few bad votes of every kind
 sent by hand), lost (acknowledged but not in the vote database: the goal is
