@@ -64,7 +64,7 @@ def plain(value: object) -> object:
 
 
 async def elsewhere(request: web.Request) -> web.StreamResponse:
-    """A request for the room server's paths on a connection this process serves: ask again on a new connection."""
+    """A request for the other process's paths on a connection this one serves: ask again, on a new connection."""
     response = web.Response(status=307, headers={"Location": str(request.rel_url), "Cache-Control": "no-store"})
     response.force_close()
     return response

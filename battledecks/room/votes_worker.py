@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .votes import Result, Round, Scale, VoteError, load_secret, room_code, secret_path_for, votes_path_for
-from .votes_intake import result_of
+from .votes_intake import elsewhere, result_of
 from .votes_link import qr_svg, vote_url
 from .votes_web import VoteDesk, follow_votes, phone_base
 
@@ -410,9 +410,7 @@ async def elsewhere_or_later(request: web.Request) -> web.StreamResponse:
     or, while the vote process is starting again, "send it again"."""
     worker = request.app[WORKER_KEY]
     if worker.alive:
-        response = web.Response(status=307, headers={"Location": str(request.rel_url), "Cache-Control": "no-store"})
-        response.force_close()
-        return response
+        return await elsewhere(request)
     message = "Voting is starting again: send your vote again in a moment."
     if "application/json" in request.headers.get("Accept", ""):
         body = json.dumps({"ok": False, "message": message, "reason": "unsaved"})
