@@ -1,22 +1,25 @@
-"""The vote process: the phones' requests, served and counted beside the host's app, not inside it.
+"""A vote process: the phones' requests, served and counted beside the host's app, not inside it.
 
 A room of phones voting at once is more work for Python than the host's
 console, the slides' timer and the audience screens together. Served in the
 app's process they would share one interpreter lock with the stage; here
-they have a process (and a core) of their own. The app starts this process
-(:class:`battledecks.room.votes_worker.VoteWorker`) with two Unix sockets:
+they have processes (and cores) of their own: the app
+(:class:`battledecks.room.votes_worker.VoteWorker`) starts two, or one on a
+one-core machine, each with three sockets:
 
 - the **control** socket: JSON lines. The app's first line says which event
   and where its votes stand; this process answers ``{"event": "ready"}``
-  with the room code, then takes the host's commands (open, close, results), answers each in order, and tells the app the open vote's
-  count as votes are committed (``{"event": "tally"}``, at most ten times
-  a second). When the app closes it, or dies, this process stops taking
-  connections, finishes the requests it has, commits every vote it
-  acknowledged and exits.
-- the **listening** socket: the port the room knows. This process accepts
-  its connections and serves the votes with the same aiohttp routes and
-  vote store (:mod:`battledecks.room.votes_web`, :mod:`battledecks.room.votes`)
-  as in one process; every other connection goes to the room server.
+  with the room code, then takes the host's commands (open, close,
+  results), answers each in order, and tells the app the open vote's count
+  in the database (every vote process's votes) as votes are committed
+  (``{"event": "tally"}``, at most ten times a second). When the app closes
+  it, or dies, this process lets go of the port, finishes the requests it
+  has, commits every vote it acknowledged and exits.
+- the **listening** socket: the port the room knows. The vote processes
+  accept its connections and serve the votes with the same aiohttp routes
+  and vote store (:mod:`battledecks.room.votes_web`,
+  :mod:`battledecks.room.votes`) as in one process; every other connection
+  goes to the room server.
 - the **handover** socket: where those other connections go (see
   :mod:`battledecks.room.handover`).
 

@@ -1,18 +1,18 @@
-"""The vote process seen from the host's app: a vote store whose votes are taken elsewhere.
+"""The vote processes seen from the host's app: a vote store whose votes are taken elsewhere.
 
-:class:`VoteWorker` starts :mod:`battledecks.room.votes_intake` and stands
-in for the :class:`~battledecks.room.votes.VoteStore` the desk drives: the
-host's commands (open, close) go to the vote process and wait for its
-answer, and the open vote's count comes back as votes are committed. The
-vote process accepts the connections on the room's port and hands the room
-server the ones that are not votes (:mod:`battledecks.room.handover`). Both
-processes open the same vote database; only the vote process writes to it
-while it runs.
+:class:`VoteWorker` starts :mod:`battledecks.room.votes_intake` (two
+processes, one on a one-core machine) and stands in for the
+:class:`~battledecks.room.votes.VoteStore` the desk drives: the host's
+commands (open, close) go to each vote process in turn and wait for its
+answer, and the open vote's count, as the database has it, comes back as
+votes are committed. The vote processes accept the connections on the
+room's port and hand the room server the ones that are not votes
+(:mod:`battledecks.room.handover`). They write the vote database, each in
+its own transactions; the app only reads it.
 
-If the vote process dies, the room server listens on the port again at
-once (votes are answered "send it again", 503), and the vote process is
-started again with the vote as the app knows it (the open round keeps every
-vote committed).
+If a vote process dies, it is started again with the vote as the app knows
+it (the open round keeps every vote committed); with none running, the room
+server listens on the port itself and answers votes "send it again" (503).
 """
 
 from __future__ import annotations
