@@ -8,7 +8,7 @@ answer, and the open vote's count, as the database has it, comes back as
 votes are committed. The vote processes accept the connections on the
 room's port and hand the room server the ones that are not votes
 (:mod:`battledecks.room.handover`). They write the vote database, each in
-its own transactions; the app only reads it.
+its own transactions.
 
 If a vote process dies, it is started again with the vote as the app knows
 it (the open round keeps every vote committed); with none running, the room
