@@ -35,7 +35,7 @@ from aiohttp import web
 from .votes import Result, Round, Scale, VoteError, load_secret, room_code, secret_path_for, votes_path_for
 from .votes_intake import elsewhere, result_of
 from .votes_link import qr_svg, vote_url
-from .votes_web import VoteDesk, follow_votes, phone_base
+from .votes_web import VoteDesk, attach_votes, follow_votes, phone_base
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -55,6 +55,12 @@ RESTARTS = 5
 RESTART_WINDOW = 60.0
 
 _GONE = object()
+
+
+def processes_supported() -> bool:
+    """Whether this system hands connections between processes as the vote processes need (Linux:
+    Unix sequenced-packet sockets passing descriptors). Elsewhere the app serves the votes itself."""
+    return sys.platform.startswith("linux") and hasattr(socket, "send_fds") and hasattr(socket, "SOCK_SEQPACKET")
 
 
 def vote_processes() -> int:
@@ -429,7 +435,7 @@ async def qr_here(request: web.Request) -> web.StreamResponse:
 WORKER_KEY: web.AppKey[VoteWorker] = web.AppKey("vote_worker")
 
 
-def attach_vote_worker(server: Any, show: Show, app: Any) -> WorkerDesk | None:
+def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
     """Take phone votes in a process of their own when the event votes by phone; the desk, or None.
 
     The vote process takes the connections on the room's port (and hands the
@@ -443,6 +449,8 @@ def attach_vote_worker(server: Any, show: Show, app: Any) -> WorkerDesk | None:
     """
     if show.event.scoring.audience_vote != "phones":
         return None
+    if not processes_supported():
+        return attach_votes(server, show, app)
     secret = load_secret(secret_path_for(show.event.path))
     worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
     assert worker is not None

@@ -260,3 +260,27 @@ def test_the_show_shares_its_state_with_the_vote_processes(event_dir: Path, seed
         assert result.presenter == "Ada" and result.count == 0
     finally:
         again.close()
+
+
+async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_votes_itself(
+    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    import battledecks.room.votes_worker as votes_worker
+    from battledecks.room.votes import VoteStore
+
+    monkeypatch.setattr(votes_worker, "processes_supported", lambda: False)
+    show = voting_show(event_dir, seeds, wall)
+    server = RoomServer(show, listen(HOST, 0))
+    desk = attach_vote_worker(server, show, types.SimpleNamespace(votes=None))
+    assert desk is not None and isinstance(desk.store, VoteStore)
+    await server.start()
+    try:
+        desk.open("Ada")
+        port = _port(server)
+        (status, headers, _), = await _get(port, f"/vote?c={desk.store.code}")
+        assert status == 200
+        assert (await _post(port, cookie_of(headers), desk.store.code, 9))["ok"]
+        assert desk.close().count == 1
+    finally:
+        await server.stop()
+        desk.store.close()
