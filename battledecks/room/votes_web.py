@@ -16,8 +16,9 @@ import json
 import socket
 import string
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from aiohttp import web
@@ -198,38 +199,65 @@ class VoteDesk:
         }
 
 
-def desk_for_show(show: Show) -> VoteDesk | None:
-    """The vote desk of a show whose event votes by phone (None otherwise), in step with its record.
+@dataclass(frozen=True)
+class RecordedVotes:
+    """Where the record says the phones' votes stand: what a vote store follows when the event is opened again."""
 
-    Opening a vote writes ``vote-open`` through the show; closing writes the
-    result (``vote-close`` and the audience score). When the event is opened
-    again, an open vote is open again here with every vote it had.
-    """
-    event = show.event
-    scoring = event.scoring
-    if scoring.audience_vote != "phones":
-        return None
-    store = VoteStore.for_event(event.path, Scale(scoring.low, scoring.high, scoring.step))
-    try:
-        current = show.current_vote
-        rounds = show.vote_rounds()
-        store.sync(
-            Round(current.id, current.presenter, current.round) if current else None,
-            closed=[v.id for v in rounds if not v.open],
-        )
-    except BaseException:
-        store.close()
-        raise
-    desk = VoteDesk(
-        store, event.name,
+    open_round: Round | None
+    closed: list[int]
+    """Every round the record has closed."""
+    last: Result | None
+    """The result of the last round closed (the phones are told it is closed)."""
+
+
+def recorded_votes(show: Show) -> RecordedVotes:
+    current = show.current_vote
+    rounds = show.vote_rounds()
+    counted = [v for v in rounds if not v.open and v.votes is not None]
+    last = counted[-1] if counted else None
+    return RecordedVotes(
+        Round(current.id, current.presenter, current.round) if current else None,
+        [v.id for v in rounds if not v.open],
+        Result(last.id, last.presenter, last.round, last.votes or 0, last.mean) if last else None,
+    )
+
+
+def scale_of(show: Show) -> Scale:
+    scoring = show.event.scoring
+    return Scale(scoring.low, scoring.high, scoring.step)
+
+
+D = TypeVar("D", bound="VoteDesk")
+
+
+def show_desk(show: Show, store: Any, last: Result | None, kind: type[D]) -> D:
+    """A desk of ``kind`` on ``store`` whose commands go through the show: opening a vote writes
+    ``vote-open``, closing writes the result (``vote-close`` and the audience score)."""
+    desk = kind(
+        store, show.event.name,
         opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
         closer=lambda result: show.close_vote(result.count, result.mean),
     )
-    closed = [v for v in rounds if not v.open and v.votes is not None]
-    if closed:
-        last = closed[-1]
-        desk.last = Result(last.id, last.presenter, last.round, last.votes or 0, last.mean)
+    desk.last = last
     return desk
+
+
+def desk_for_show(show: Show) -> VoteDesk | None:
+    """The vote desk of a show whose event votes by phone (None otherwise), in step with its record.
+
+    When the event is opened again, an open vote is open again here with
+    every vote it had.
+    """
+    if show.event.scoring.audience_vote != "phones":
+        return None
+    store = VoteStore.for_event(show.event.path, scale_of(show))
+    try:
+        recorded = recorded_votes(show)
+        store.sync(recorded.open_round, closed=recorded.closed)
+    except BaseException:
+        store.close()
+        raise
+    return show_desk(show, store, recorded.last, VoteDesk)
 
 
 def phone_base(server_url: str) -> str:

@@ -17,7 +17,6 @@ server listens on the port itself and answers votes "send it again" (503).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import queue
@@ -33,9 +32,19 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .votes import Result, Round, Scale, VoteError, load_secret, room_code, secret_path_for, votes_path_for
-from .votes_intake import elsewhere, result_of
-from .votes_link import qr_svg, vote_url
-from .votes_web import VoteDesk, attach_votes, follow_votes, phone_base
+from .votes_intake import elsewhere, plain, result_of
+from .votes_link import vote_url
+from .votes_web import (
+    DESK_KEY,
+    VoteDesk,
+    attach_votes,
+    follow_votes,
+    phone_base,
+    recorded_votes,
+    scale_of,
+    show_desk,
+    vote_qr,
+)
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -166,7 +175,7 @@ class VoteWorker:
         start = {
             "event": str(self.event_path), "scale": [self.scale.low, self.scale.high, self.scale.step], "name": self.event_name,
             "phone_url": self.phone_url, "open": [self._open.id, self._open.presenter, self._open.turn] if self._open else None,
-            "closed": self._closed if place == 0 else [], "last": _plain(self._last), "step": list(self._step) if self._step else None,
+            "closed": self._closed if place == 0 else [], "last": plain(self._last), "step": list(self._step) if self._step else None,
         }
         try:
             control.settimeout(START_TIMEOUT)
@@ -363,10 +372,6 @@ class VoteWorker:
                 pass
 
 
-def _plain(result: Result | None) -> dict[str, Any] | None:
-    return dataclasses.asdict(result) if result else None
-
-
 def _end(proc: subprocess.Popen[bytes]) -> None:
     try:
         proc.wait(STOP_TIMEOUT)
@@ -378,24 +383,17 @@ def _end(proc: subprocess.Popen[bytes]) -> None:
 def worker_for_show(
     show: Show, phone_url: str | None, listening: socket.socket | None = None, door: Callable[[socket.socket, bool], None] | None = None,
 ) -> VoteWorker | None:
-    """A started vote process for a show whose event votes by phone (None otherwise), in step with its record.
+    """Started vote processes for a show whose event votes by phone (None otherwise), in step with its record.
 
     Raises:
-        VoteError: the vote process did not start.
+        VoteError: a vote process did not start.
     """
-    event = show.event
-    scoring = event.scoring
-    if scoring.audience_vote != "phones":
+    if show.event.scoring.audience_vote != "phones":
         return None
-    current = show.current_vote
-    rounds = show.vote_rounds()
-    closed_rounds = [v for v in rounds if not v.open and v.votes is not None]
-    last = closed_rounds[-1] if closed_rounds else None
+    recorded = recorded_votes(show)
     worker = VoteWorker(
-        event.path, Scale(scoring.low, scoring.high, scoring.step), event.name,
-        open_round=Round(current.id, current.presenter, current.round) if current else None,
-        closed=[v.id for v in rounds if not v.open],
-        last=Result(last.id, last.presenter, last.round, last.votes or 0, last.mean) if last else None,
+        show.event.path, scale_of(show), show.event.name,
+        open_round=recorded.open_round, closed=recorded.closed, last=recorded.last,
         phone_url=phone_url, listening=listening, door=door,
     )
     worker.start()
@@ -413,26 +411,16 @@ class WorkerDesk(VoteDesk):
 
 async def elsewhere_or_later(request: web.Request) -> web.StreamResponse:
     """A vote request on a connection the room server serves: ask again on a new one (the vote process's),
-    or, while the vote process is starting again, "send it again"."""
-    worker = request.app[WORKER_KEY]
-    if worker.alive:
+    or, while no vote process runs, "send it again"."""
+    desk = request.app[DESK_KEY]
+    assert isinstance(desk, WorkerDesk)
+    if desk.store.alive:
         return await elsewhere(request)
     message = "Voting is starting again: send your vote again in a moment."
     if "application/json" in request.headers.get("Accept", ""):
         body = json.dumps({"ok": False, "message": message, "reason": "unsaved"})
         return web.Response(status=503, text=body, content_type="application/json", headers={"Retry-After": "1", "Cache-Control": "no-store"})
     return web.Response(status=503, text=message, headers={"Retry-After": "1", "Cache-Control": "no-store"})
-
-
-async def qr_here(request: web.Request) -> web.StreamResponse:
-    """The QR code for the stage page's connection (it is the room server's, not the vote process's)."""
-    worker = request.app[WORKER_KEY]
-    if not worker.phone_url:
-        raise web.HTTPNotFound()
-    return web.Response(text=qr_svg(worker.phone_url), content_type="image/svg+xml", headers={"Cache-Control": "no-store"})
-
-
-WORKER_KEY: web.AppKey[VoteWorker] = web.AppKey("vote_worker")
 
 
 def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
@@ -455,23 +443,18 @@ def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
     worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
     assert worker is not None
     try:
-        desk = WorkerDesk(
-            worker, show.event.name,  # type: ignore[arg-type]
-            opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
-            closer=lambda result: show.close_vote(result.count, result.mean),
-        )
+        desk = show_desk(show, worker, worker.last, WorkerDesk)
     except BaseException:
         worker.close()
         raise
     desk.phone_url = worker.phone_url
-    desk.last = worker.last
 
     def routes(web_app: web.Application) -> None:
-        web_app[WORKER_KEY] = worker
+        web_app[DESK_KEY] = desk
         web_app.router.add_get("/vote", elsewhere_or_later)
         web_app.router.add_post("/vote", elsewhere_or_later)
         web_app.router.add_get("/vote/state", elsewhere_or_later)
-        web_app.router.add_get("/vote/qr.svg", qr_here)
+        web_app.router.add_get("/vote/qr.svg", vote_qr)  # the stage page's connection is the room server's
 
     server.routes.append(routes)
     follow_votes(server, desk, app)

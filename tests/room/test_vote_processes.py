@@ -90,6 +90,8 @@ async def test_the_port_serves_votes_from_the_vote_processes_and_the_rest_from_t
     assert first[0] == 200 and second[0] == 307 and second[1]["location"] == "/vote?c=XY" and second[1]["connection"] == "close"
     (status, _, svg), = await _get(port, "/vote/qr.svg")
     assert status == 200 and svg.startswith(b"<svg")
+    _, (status, _, svg_here) = await _get(port, "/stage", "/vote/qr.svg")  # the stage page's own connection
+    assert status == 200 and svg_here == svg
     result = served.desk.close()
     assert (result.count, result.mean) == (1, 8)
     assert served.show.presenter("Ada").audience == 8
