@@ -55,6 +55,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from battledecks.room.votes_intake import run  # noqa: E402
 from tests.phoning import (  # noqa: E402
     HOST,
     AppInPty,
@@ -406,15 +407,6 @@ def report(r: dict[str, Any]) -> None:
               f"the restarted app's first count: {k['count_after_restart']} (phones arriving after it came back can add to it)")
 
 
-def run(main: Any) -> Any:
-    """Run the phones on uvloop where it is installed (a cheaper load generator leaves more of the cores to the server)."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(main)
-    return uvloop.run(main)
-
-
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve-bare":
         serve_bare(int(sys.argv[2]))
@@ -432,7 +424,7 @@ def main() -> None:
     print(f"{args.phones} phones in a {args.window:g} s window")
     if not args.no_baseline:
         print("== baseline: bare aiohttp, the same requests, nothing stored ==")
-        results["baseline"] = run(run_bare(args))
+        results["baseline"] = run(run_bare(args))  # the phones on uvloop: a cheaper load generator leaves the cores to the server
         report(results["baseline"])
         print()
     print("== the app: battledecks run EVENT --serve, the host on stage, an audience screen following ==")

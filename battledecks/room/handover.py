@@ -85,13 +85,7 @@ class Sniff(asyncio.Protocol):
                 transport.pause_reading()
                 transport.close()  # this process's descriptor only: the connection lives on in the other process
                 return
-        handler = self._serve_here()
-        transport.set_protocol(handler)
-        handler.connection_made(transport)
-        handler.data_received(self._head)
-
-    def eof_received(self) -> bool | None:
-        return None  # closes the connection: no request came
+        serve_with(transport, self._serve_here, self._head)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._timer is not None:
@@ -108,10 +102,15 @@ class Handed(asyncio.Protocol):
         self._head = head
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        handler = self._serve()
-        transport.set_protocol(handler)
-        handler.connection_made(transport)
-        handler.data_received(self._head)  # before the transport reads anything more: called within connection_made
+        serve_with(transport, self._serve, self._head)  # within connection_made: before the transport reads anything more
+
+
+def serve_with(transport: asyncio.BaseTransport, serve: Callable[[], asyncio.Protocol], head: bytes) -> None:
+    """Give the connection to a new protocol from ``serve``, as if it had read ``head`` itself."""
+    handler = serve()
+    transport.set_protocol(handler)
+    handler.connection_made(transport)
+    handler.data_received(head)
 
 
 WAITING = 4096

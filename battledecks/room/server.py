@@ -387,7 +387,7 @@ class RoomServer:
             if self._doors and self._site is not None:
                 site, self._site = self._site, None
                 await site.stop()
-            elif not self._doors and self._site is None and self._runner is not None:
+            elif not self._doors and self._site is None:
                 # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote processes
                 self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
                 await self._site.start()

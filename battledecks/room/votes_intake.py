@@ -198,14 +198,13 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
         writer.close()
 
 
-def run(main: Any) -> None:
-    """Run the vote process's loop: uvloop's where it is installed (the same requests for about a fifth less CPU)."""
+def run(main: Any) -> Any:
+    """Run ``main`` on uvloop's loop where it is installed (the same requests for about a fifth less CPU), else asyncio's."""
     try:
         import uvloop
     except ImportError:
-        asyncio.run(main)
-    else:
-        uvloop.run(main)
+        return asyncio.run(main)
+    return uvloop.run(main)
 
 
 def main(argv: list[str] | None = None) -> int:
