@@ -11,7 +11,8 @@ vote: the first presenter has presented; the benchmark presses Up, Enter (her
 scores), F2 (open the phones' vote), Escape, Down, Enter: the next talk starts,
 one slide a second. A few slides later N simulated phones, each at a random
 moment of the window, open a connection, load /vote (getting their cookie) and
-post a vote on it (one in ten changes its mind and votes again). Phones speak
+post a vote on it (one in ten changes its mind and votes again). Every phone is
+made and waiting before the window opens, so each arrives at its moment. Phones speak
 HTTP/1.1 over bare asyncio protocols on uvloop, with this process's garbage
 collector off during the load, so the load generator is cheap enough to share
 the two cores with the app and its own pauses are not counted as the server's.
@@ -76,6 +77,9 @@ IDLE_SLIDES = 3
 """Slides of the talk shown before the phones start: the slide timing without load."""
 PERIOD = 1.0
 """Seconds a slide."""
+LEAD = 1.0
+"""Seconds between making the baseline's phones and opening its window: making 10,000 phones takes
+a core for a few tenths of a second, and the phones due in that time would otherwise all arrive at once."""
 
 
 # --- the baseline: bare aiohttp in a child process ------------------------------------------------
@@ -182,10 +186,12 @@ async def run_bare(args: argparse.Namespace) -> dict[str, Any]:
             raise SystemExit("the baseline server did not start")
         code = line[1]
         phones = make_phones(args)
-        t0 = time.monotonic()
-        load_before, cpu, mine = load(), process_cpu(proc.pid), own_cpu()
+        t0 = time.monotonic() + LEAD
         with no_gc():
-            await asyncio.gather(*(phone_run(p, port, code, t0) for p in phones))
+            tasks = [asyncio.ensure_future(phone_run(p, port, code, t0)) for p in phones]
+            await asyncio.sleep(max(0.0, t0 - time.monotonic()))
+            load_before, cpu, mine = load(), process_cpu(proc.pid), own_cpu()
+            await asyncio.gather(*tasks)
         out = {"server": "bare aiohttp", "load_s": round(time.monotonic() - t0, 2), "load_before": load_before, "load_after": load(),
                "server_cpu_s": round(process_cpu(proc.pid) - cpu, 2), "phones_cpu_s": round(own_cpu() - mine, 2)}
         out.update(latency(phones))
@@ -325,34 +331,34 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
         code, schedule = await open_vote_and_start_talk(app, audience)
         first_slide = float(schedule["started_at"]) + float(schedule["countdown"])
         t0 = first_slide + IDLE_SLIDES * PERIOD + 0.5
-        await asyncio.sleep(max(0.0, t0 - time.monotonic()))
-        load_before, cpu, mine = load(), tree_cpu(app.proc.pid), own_cpu()
         phones = make_phones(args)
         back = asyncio.Event() if args.kill_after is not None else None
-        tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=2 if back is None else 4)) for p in phones]
-        kill: dict[str, Any] | None = None
-        if args.kill_after is not None:
-            while sum(len(p.acked) for p in phones) < args.kill_after and not all(t.done() for t in tasks):
-                await asyncio.sleep(0.005)
-            killed_at = time.monotonic()
-            cpu_killed = tree_cpu(app.proc.pid) - cpu
-            app.kill()
-            acked_before = {p.phone_id for p in phones if any(when < killed_at for _, when in p.acked)}
-            in_db_at_kill = len(stored_votes(votes_path_for(event), 1))
-            began = time.monotonic()
-            app = AppInPty(event, port, slides=slides).start()
-            apps.append(app)
-            await wait_port(port)
-            restart_s = time.monotonic() - began
-            cpu = tree_cpu(app.proc.pid) - cpu_killed
-            connections = len(audience.first_after)
-            await audience.until(lambda s: len(audience.first_after) > connections, "the restarted app")
-            restored = (audience.first_after[-1].get("vote") or {}).get("count")
-            assert back is not None
-            back.set()
-            kill = {"at_s": round(killed_at - t0, 2), "restart_s": round(restart_s, 2), "acked_before_kill": len(acked_before),
-                    "in_db_at_kill": in_db_at_kill, "count_after_restart": restored}
         with no_gc():
+            tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=2 if back is None else 4)) for p in phones]
+            await asyncio.sleep(max(0.0, t0 - time.monotonic()))
+            load_before, cpu, mine = load(), tree_cpu(app.proc.pid), own_cpu()
+            kill: dict[str, Any] | None = None
+            if args.kill_after is not None:
+                while sum(len(p.acked) for p in phones) < args.kill_after and not all(t.done() for t in tasks):
+                    await asyncio.sleep(0.005)
+                killed_at = time.monotonic()
+                cpu_killed = tree_cpu(app.proc.pid) - cpu
+                app.kill()
+                acked_before = {p.phone_id for p in phones if any(when < killed_at for _, when in p.acked)}
+                in_db_at_kill = len(stored_votes(votes_path_for(event), 1))
+                began = time.monotonic()
+                app = AppInPty(event, port, slides=slides).start()
+                apps.append(app)
+                await wait_port(port)
+                restart_s = time.monotonic() - began
+                cpu = tree_cpu(app.proc.pid) - cpu_killed
+                connections = len(audience.first_after)
+                await audience.until(lambda s: len(audience.first_after) > connections, "the restarted app")
+                restored = (audience.first_after[-1].get("vote") or {}).get("count")
+                assert back is not None
+                back.set()
+                kill = {"at_s": round(killed_at - t0, 2), "restart_s": round(restart_s, 2), "acked_before_kill": len(acked_before),
+                        "in_db_at_kill": in_db_at_kill, "count_after_restart": restored}
             await asyncio.gather(*tasks)
         load_end = time.monotonic()
         out: dict[str, Any] = {"server": "the app (battledecks run --serve)", "load_s": round(load_end - t0, 2),

@@ -5,7 +5,8 @@ Votes are kept in SQLite (WAL mode) beside the event's record, in
 counted: one writer thread takes the votes waiting in its queue, writes them
 in one transaction, commits (``synchronous=FULL``: the write-ahead log is on
 disk) and only then acknowledges each of them. Under load that is one commit
-for many votes (group commit); a lone vote is committed at once.
+for many votes (group commit, at most one every :data:`COMMIT_EVERY`); a lone
+vote is committed at once.
 
 A phone is known by a signed token in a cookie: ``<phone>.<round>.<mac>``,
 where the MAC is HMAC-SHA256 of ``<phone>.<round>`` under a secret made
@@ -27,8 +28,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import concurrent.futures
 import functools
+import hashlib
 import hmac
 import math
 import os
@@ -121,6 +124,26 @@ def _private_temp(path: Path) -> tuple[int, str]:
             continue
         except OSError as error:
             raise VoteError(f"{path}: cannot make the vote key: {error.strerror or error}") from None
+
+
+class _RandomIds:
+    """New phones' ids: 12 random bytes each, read from the system a few hundred ids at a time (a read
+    gives up the interpreter lock, and under load waits to take it back)."""
+
+    BATCH = 256
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._next = 0
+
+    def new(self) -> str:
+        with self._lock:
+            if self._next >= len(self._pool):
+                self._pool, self._next = secrets.token_bytes(12 * self.BATCH), 0
+            taken = self._pool[self._next : self._next + 12]
+            self._next += 12
+        return _b64(taken)
 
 
 def _b64(data: bytes) -> str:
@@ -315,7 +338,10 @@ class VoteStore:
         """Commit every vote waiting in one transaction (False: one commit per vote)."""
         self.rate = rate or RateLimit()
         self.clock = clock
-        self._key = secret
+        self._signer = hmac.new(secret, digestmod=hashlib.sha256)
+        """HMAC-SHA256 keyed once: each token's MAC is a copy of it. (``hmac.digest`` gives up the
+        interpreter lock for even a short message, and under load waits to take it back.)"""
+        self._phone_ids = _RandomIds()
         self.code = room_code(secret)
         """The short room code shown beside the QR code; it is in the URL the code gives."""
         self.refused: dict[str, int] = {}
@@ -326,8 +352,8 @@ class VoteStore:
         """Told (on the writer thread) the open round's tally after each commit that changed it."""
         self._lock = threading.Lock()
         self._open: Round | None = None
-        self._tally: dict[str, float] = {}
-        """Phone -> committed vote, for the open round."""
+        self._tally = _Tally()
+        """The open round's committed votes."""
         self._refusals_unsaved: dict[str, int] = {}
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._writer_open: int | None = None
@@ -343,7 +369,7 @@ class VoteStore:
             if row:
                 self._open = Round(*row)
                 self._writer_open = row[0]
-                self._tally = dict(self._db.execute("SELECT phone, value FROM votes WHERE round = ?", (row[0],)).fetchall())
+                self._tally = _Tally(self._db.execute("SELECT phone, value FROM votes WHERE round = ?", (row[0],)).fetchall())
         except sqlite3.Error as error:
             raise VoteError(f"{db_path}: cannot open the vote database: {error}") from None
         self._writer = threading.Thread(target=self._write_loop, name="votes-writer", daemon=True)
@@ -373,11 +399,13 @@ class VoteStore:
     # --- tokens ------------------------------------------------------------
 
     def _mac(self, phone: str, round_id: int) -> str:
-        return _b64(hmac.digest(self._key, f"{phone}.{round_id}".encode(), "sha256")[:18])
+        mac = self._signer.copy()
+        mac.update(f"{phone}.{round_id}".encode())
+        return _b64(mac.digest()[:18])
 
     def token(self, previous: str | None = None) -> str:
         """A token for the round open now (0: none), for the phone that holds ``previous`` if it is genuine."""
-        phone = self.phone_of(previous) or _b64(secrets.token_bytes(12))
+        phone = self.phone_of(previous) or self._phone_ids.new()
         round_id = self._open.id if self._open else 0
         return f"{phone}.{round_id}.{self._mac(phone, round_id)}"
 
@@ -414,7 +442,7 @@ class VoteStore:
             current = self._open
             if current is None:
                 return None
-            return _result(current, self._tally.values(), open=True)
+            return self._tally.result(current)
 
     def refusals(self) -> dict[str, int]:
         """Refusals by reason over the life of the event."""
@@ -509,7 +537,7 @@ class VoteStore:
             raise VoteError(f"voting on {current.presenter} is still open: close it first")
         new = Round(round_id, presenter, turn)
 
-        def run(db: sqlite3.Connection) -> dict[str, float]:
+        def run(db: sqlite3.Connection) -> _Tally:
             row = db.execute("SELECT presenter, turn FROM rounds WHERE id = ?", (round_id,)).fetchone()
             if row is None:
                 db.execute("INSERT INTO rounds (id, presenter, turn, opened_at) VALUES (?, ?, ?, ?)", (round_id, presenter, turn, self.clock()))
@@ -518,14 +546,14 @@ class VoteStore:
             else:
                 db.execute("UPDATE rounds SET closed_at = NULL WHERE id = ?", (round_id,))
             self._writer_open = round_id
-            return dict(db.execute("SELECT phone, value FROM votes WHERE round = ?", (round_id,)).fetchall())
+            return _Tally(db.execute("SELECT phone, value FROM votes WHERE round = ?", (round_id,)).fetchall())
 
         tally = self._command(run)
-        assert isinstance(tally, dict)
+        assert isinstance(tally, _Tally)
         with self._lock:
             self._tally = tally
             self._open = new
-            return _result(new, tally.values(), open=True)
+            return tally.result(new)
 
     def close_round(self, round_id: int | None = None) -> Result:
         """Stop taking votes, commit those already taken, close the round; returns its result."""
@@ -548,7 +576,7 @@ class VoteStore:
             raise
         assert isinstance(result, Result)
         with self._lock:
-            self._tally = {}
+            self._tally = _Tally()
         return result
 
     def sync(self, open_round: Round | None, closed: list[int] = ()) -> None:  # type: ignore[assignment]
@@ -592,8 +620,14 @@ class VoteStore:
     def _write_loop(self) -> None:
         db = self._db
         stop = False
+        last = 0.0
         while not stop:
             item = self._queue.get()
+            if self.group and isinstance(item, _Vote):
+                wait = last + COMMIT_EVERY - time.monotonic()
+                if wait > 0:  # votes arriving fast: the next commit takes all that come meanwhile
+                    time.sleep(wait)
+                last = time.monotonic()
             batch: list[_Vote] = []
             commands: list[_Command] = []
             while True:
@@ -655,9 +689,9 @@ class VoteStore:
             current = self._open
             for vote in batch:
                 if current is not None and vote.round == current.id:
-                    self._tally[vote.phone] = vote.value
+                    self._tally.put(vote.phone, vote.value)
             self.accepted += len(batch)
-            tally = _result(current, self._tally.values(), open=True) if current else None
+            tally = self._tally.result(current) if current and self.listeners else None
         _settle([(v, v.accepted) for v in batch])
         if batch and tally is not None:
             for listener in list(self.listeners):
@@ -666,6 +700,11 @@ class VoteStore:
                 except Exception:  # noqa: BLE001 - a listener never stops the votes
                     pass
 
+
+COMMIT_EVERY = 0.004
+"""Seconds from one commit of votes to the next at the soonest. A vote after a quiet moment is
+committed at once; while a room votes, each commit (and its wait for the disk) takes the votes of
+these milliseconds together, so the two vote processes commit less often and wait less for each other."""
 
 LOCK_WAIT = 2.0
 """Seconds a write waits for another vote process to finish its own."""
@@ -763,6 +802,34 @@ def _result_of(db: sqlite3.Connection, round_id: int) -> Result:
     presenter, turn, closed_at = db.execute("SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
     values = [r[0] for r in db.execute("SELECT value FROM votes WHERE round = ?", (round_id,))]
     return _result(Round(round_id, presenter, turn), values, open=closed_at is None)
+
+
+class _Tally:
+    """The open round's committed votes: phone -> vote, and how many phones gave each value, so that
+    the mean after a commit costs the scale's few values, not the room's thousands of phones."""
+
+    def __init__(self, votes: Iterable[tuple[str, float]] = ()) -> None:
+        self._votes: dict[str, float] = {}
+        self._values: collections.Counter[float] = collections.Counter()
+        for phone, value in votes:
+            self.put(phone, value)
+
+    def __contains__(self, phone: object) -> bool:
+        return phone in self._votes
+
+    def put(self, phone: str, value: float) -> None:
+        old = self._votes.get(phone)
+        if old is not None:
+            self._values[old] -= 1
+            if not self._values[old]:
+                del self._values[old]
+        self._votes[phone] = value
+        self._values[value] += 1
+
+    def result(self, r: Round) -> Result:
+        n = len(self._votes)
+        mean = math.fsum(value * times for value, times in self._values.items()) / n if n else None
+        return Result(r.id, r.presenter, r.turn, n, mean, True)
 
 
 def _result(r: Round, given: Iterable[float], *, open: bool) -> Result:

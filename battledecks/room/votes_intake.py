@@ -12,7 +12,7 @@ one-core machine, each with three sockets:
   with the room code, then takes the host's commands (open, close,
   results), answers each in order, and tells the app the open vote's count
   in the database (every vote process's votes) as votes are committed
-  (``{"event": "tally"}``, at most ten times a second). When the app closes
+  (``{"event": "tally"}``, at most four times a second). When the app closes
   it, or dies, this process lets go of the port, finishes the requests it
   has, commits every vote it acknowledged and exits.
 - the **listening** socket: the port the room knows. The vote processes
@@ -49,8 +49,9 @@ SWITCH_INTERVAL = 0.0005
 vote writer, back from the database with a commit, hands its acknowledgements to the requests
 without waiting behind them."""
 
-TALLY_EVERY = 0.1
-"""Seconds between the counts sent to the app while votes arrive."""
+TALLY_EVERY = 0.25
+"""Seconds between the counts sent to the app while votes arrive. Each is a query over the open
+vote's rows (every vote process's), so not more often than a person reading the count needs."""
 
 
 def result_of(data: dict[str, Any] | None) -> Result | None:

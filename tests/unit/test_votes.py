@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import random
 import signal
 import sqlite3
 import stat
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from battledecks.room.votes import (
+    COMMIT_EVERY,
     Accepted,
     RateLimit,
     Refused,
@@ -336,6 +339,42 @@ def test_many_phones_at_once(tmp_path: Path, group: bool) -> None:
         assert store.tally().mean == 5.5
 
 
+def test_the_live_count_follows_changed_votes_as_the_database_has_them(tmp_path: Path) -> None:
+    half = Scale(0, 5, 0.5)
+    rng = random.Random(7)
+    with VoteStore.for_event(tmp_path / "e.yaml", half, rate=RateLimit(rate=1000, burst=1000)) as store:
+        store.open(1, "Ada")
+        tokens = [store.token() for _ in range(40)]
+        for _ in range(300):  # phones changing their minds, some back to their first vote
+            assert isinstance(store.cast(rng.choice(tokens), str(rng.randint(0, 10) / 2), store.code), Accepted)
+        stored = db_votes(store.path, 1)
+        live = store.tally()
+        assert live.count == len(stored) and live.mean == math.fsum(stored.values()) / len(stored)
+        (closed,) = [r for r in store.results() if r.id == 1]
+        assert (closed.count, closed.mean) == (live.count, live.mean)
+
+
+def test_votes_arriving_fast_share_commits(store: VoteStore) -> None:
+    store.open(1, "Ada")
+    commits: list[int] = []
+    commit = store._commit_votes
+
+    def counted(db: sqlite3.Connection, batch: list) -> None:
+        commits.append(len(batch))
+        commit(db, batch)
+
+    store._commit_votes = counted  # type: ignore[method-assign]
+    began = time.monotonic()
+    futures = []
+    for _ in range(200):
+        futures.append(store.submit(store.token(), "5", store.code))
+        time.sleep(0.0005)
+    assert all(isinstance(f.result(30), Accepted) for f in futures)
+    took = time.monotonic() - began
+    assert sum(commits) == 200 == len(db_votes(store.path, 1))
+    assert len(commits) <= took / COMMIT_EVERY + 1 and max(commits) > 1
+
+
 def test_listeners_hear_the_live_count(store: VoteStore) -> None:
     heard = []
     store.listeners.append(heard.append)
@@ -409,3 +448,9 @@ def test_a_killed_app_loses_no_acknowledged_vote(tmp_path: Path) -> None:
     with VoteStore.for_event(event, TEN) as store:
         assert store.open_round == Round(1, "Ada")
         assert store.tally().count == len(in_db) >= len(acked)
+
+
+def test_phones_get_ids_of_their_own(store: VoteStore) -> None:
+    store.open(1, "Ada")
+    ids = [store.phone_of(store.token()) for _ in range(1000)]  # several batches of the id pool
+    assert len(set(ids)) == 1000 and all(i and len(i) == 16 for i in ids)
