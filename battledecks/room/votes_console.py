@@ -66,7 +66,7 @@ class VotePanel(Static):
                 None,
             )
             if last is not None and last.votes is not None:
-                result = f"{format_score(last.mean, 1)} from {last.votes} votes" if last.votes else "no votes"
+                result = f"{format_score(last.mean, 1)} from {plural(last.votes, 'vote')}" if last.votes else "no votes"
                 text = f"Phone vote on {self.presenter} closed: {result} · F2 reopens it"
             elif at_end and self.app.show.talks_to_come(self.round):  # type: ignore[attr-defined]
                 text = f"The room votes on every presenter at the end: F2 on the lineup once all talks are done ({code})"
