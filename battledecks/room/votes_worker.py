@@ -432,15 +432,26 @@ def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
     Call in the app's running loop, before the server starts; close the
     desk's store when the app ends.
 
+    If the vote processes cannot start (the system refuses new processes,
+    say), the app takes the votes itself, as where processes cannot hand
+    connections over, and the host is warned on the console.
+
     Raises:
-        VoteError: the vote process did not start.
+        VoteError: the vote database cannot be opened.
     """
     if show.event.scoring.audience_vote != "phones":
         return None
     if not processes_supported():
         return attach_votes(server, show, app)
     secret = load_secret(secret_path_for(show.event.path))
-    worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
+    try:
+        worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
+    except VoteError as error:
+        # The night goes on with the votes in the app's own process: slower under a full room, but taken.
+        # (A vote database that cannot be opened fails here too, with its own one line.)
+        desk = attach_votes(server, show, app)
+        _tell_host(app, f"The vote processes did not start, so the app takes the phones' votes itself. {error}")
+        return desk
     assert worker is not None
     try:
         desk = show_desk(show, worker, worker.last, WorkerDesk)
@@ -459,6 +470,13 @@ def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
     server.routes.append(routes)
     follow_votes(server, desk, app)
     return desk
+
+
+def _tell_host(app: Any, text: str) -> None:
+    """A warning on the host's console once it is on screen."""
+    notify, later = getattr(app, "notify", None), getattr(app, "after_first_frame", None)
+    if notify is not None and later is not None:
+        later.append(lambda: notify(text, title="Votes in the app's process", severity="warning", timeout=20))
 
 
 __all__ = ["VoteWorker", "WorkerDesk", "attach_vote_worker", "worker_for_show"]

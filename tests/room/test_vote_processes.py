@@ -13,6 +13,7 @@ import threading
 import time
 import types
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -264,6 +265,16 @@ def test_the_show_shares_its_state_with_the_vote_processes(event_dir: Path, seed
         again.close()
 
 
+async def _one_vote_in_the_app(server: RoomServer, desk: Any) -> None:
+    """The room server in the app's own process takes a phone's page and vote, and the closed vote counts it."""
+    desk.open("Ada")
+    port = _port(server)
+    (status, headers, _), = await _get(port, f"/vote?c={desk.store.code}")
+    assert status == 200
+    assert (await _post(port, cookie_of(headers), desk.store.code, 9))["ok"]
+    assert desk.close().count == 1
+
+
 async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_votes_itself(
     event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
@@ -277,12 +288,39 @@ async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_v
     assert desk is not None and isinstance(desk.store, VoteStore)
     await server.start()
     try:
-        desk.open("Ada")
-        port = _port(server)
-        (status, headers, _), = await _get(port, f"/vote?c={desk.store.code}")
-        assert status == 200
-        assert (await _post(port, cookie_of(headers), desk.store.code, 9))["ok"]
-        assert desk.close().count == 1
+        await _one_vote_in_the_app(server, desk)
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
+async def test_when_the_vote_processes_cannot_start_the_app_takes_the_votes_and_says_so(
+    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    import errno
+    import subprocess
+
+    import battledecks.room.votes_worker as votes_worker
+    from battledecks.room.votes import VoteStore
+
+    def refused(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(votes_worker.subprocess, "Popen", refused)
+    show = voting_show(event_dir, seeds, wall)
+    server = RoomServer(show, listen(HOST, 0))
+    told: list[tuple[str, dict[str, object]]] = []
+    app = types.SimpleNamespace(votes=None, after_first_frame=[], notify=lambda text, **kw: told.append((text, kw)))
+    desk = attach_vote_worker(server, show, app)
+    assert desk is not None and isinstance(desk.store, VoteStore) and app.votes is desk
+    await server.start()
+    try:
+        await _one_vote_in_the_app(server, desk)
+        for callback in app.after_first_frame:
+            callback()
+        (text, options), = told
+        assert "the app takes the phones' votes itself" in text and "Resource temporarily unavailable" in text
+        assert options["severity"] == "warning"
     finally:
         await server.stop()
         desk.store.close()
