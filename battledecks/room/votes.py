@@ -665,11 +665,13 @@ class VoteStore:
             _settle([(v, self.refuse("closed")) for v in late])
         with self._lock:
             refusals, self._refusals_unsaved = self._refusals_unsaved, {}
+        written: list[tuple[list[_Vote], list[tuple[str, int]]]] = []
         try:
             _begin(db)
             for start in range(0, len(batch), ROWS_A_STATEMENT):
                 rows = batch[start : start + ROWS_A_STATEMENT]
-                db.execute(_insert_votes(len(rows)), [x for v in rows for x in (v.round, v.phone, v.value, v.at)])
+                stored = db.execute(_insert_votes(len(rows)), [x for v in rows for x in (v.round, v.phone, v.value, v.at)]).fetchall()
+                written.append((rows, stored))
             if refusals:
                 db.executemany(
                     "INSERT INTO refusals (reason, count) VALUES (?, ?) ON CONFLICT (reason) DO UPDATE SET count = count + excluded.count",
@@ -692,7 +694,7 @@ class VoteStore:
                     self._tally.put(vote.phone, vote.value)
             self.accepted += len(batch)
             tally = self._tally.result(current) if current and self.listeners else None
-        _settle([(v, v.accepted) for v in batch])
+        _settle([outcome for rows, stored in written for outcome in _as_stored(rows, stored)])
         if batch and tally is not None:
             for listener in list(self.listeners):
                 try:
@@ -733,11 +735,31 @@ taken back) once for them all, not once a vote."""
 
 @functools.lru_cache(maxsize=8)
 def _insert_votes(rows: int) -> str:
-    """Insert ``rows`` votes (the later of two from one phone wins, as rows are taken in order)."""
+    """Insert ``rows`` votes (the later of two from one phone wins, as rows are taken in order), giving
+    each phone's votes so far in the round (where SQLite can say: 3.35 and later)."""
     return (
         "INSERT INTO votes (round, phone, value, at) VALUES " + ",".join(["(?, ?, ?, ?)"] * rows)
         + " ON CONFLICT (round, phone) DO UPDATE SET value = excluded.value, at = excluded.at, times = times + 1"
+        + (" RETURNING phone, times" if _RETURNING else "")
     )
+
+
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+
+
+def _as_stored(votes: list[_Vote], stored: list[tuple[str, int]]) -> list[tuple[_Vote, Outcome | BaseException]]:
+    """Each vote's outcome, saying whether it changed the phone's vote as the database has it (a vote
+    taken by another vote process included). Without the database's word, as the vote was checked."""
+    times: dict[str, list[int]] = {}
+    for phone, count in stored:
+        times.setdefault(phone, []).append(count)
+    for counts in times.values():
+        counts.sort(reverse=True)  # one phone twice in a statement: its first vote is the lower count
+    out: list[tuple[_Vote, Outcome | BaseException]] = []
+    for vote in votes:
+        left = times.get(vote.phone)
+        out.append((vote, Accepted(vote.accepted.round, vote.value, left.pop() > 1) if left else vote.accepted))
+    return out
 
 
 def _settle(outcomes: list[tuple[_Vote, Outcome | BaseException]]) -> None:

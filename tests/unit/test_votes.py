@@ -354,6 +354,24 @@ def test_the_live_count_follows_changed_votes_as_the_database_has_them(tmp_path:
         assert (closed.count, closed.mean) == (live.count, live.mean)
 
 
+def test_a_changed_vote_is_told_so_whichever_store_took_the_first(tmp_path: Path) -> None:
+    """Two vote processes' stores on one database: a phone's second vote is a change wherever it lands."""
+    event, fast = tmp_path / "e.yaml", RateLimit(rate=100, burst=100)
+    with VoteStore.for_event(event, TEN, rate=fast) as one, VoteStore.for_event(event, TEN, rate=fast) as other:
+        one.open(1, "Ada")
+        other.open(1, "Ada")
+        phone = one.token()
+        told = [store.cast(phone, value, store.code) for store, value in ((one, "8"), (other, "9"), (one, "7"))]
+        assert [(o.value, o.changed) for o in told if isinstance(o, Accepted)] == [(8, False), (9, True), (7, True)]
+        twice = one.token()  # two votes from one phone, most likely in one commit
+        futures = [one.submit(twice, value, one.code) for value in ("3", "4")]
+        outcomes = [f.result(10) for f in futures]
+        assert [(o.value, o.changed) for o in outcomes if isinstance(o, Accepted)] == [(3, False), (4, True)]
+        fresh = other.cast(other.token(), "5", other.code)
+        assert isinstance(fresh, Accepted) and not fresh.changed
+        assert sorted(db_votes(one.path, 1).values()) == [4, 5, 7]
+
+
 def test_votes_arriving_fast_share_commits(store: VoteStore) -> None:
     store.open(1, "Ada")
     commits: list[int] = []
