@@ -35,6 +35,7 @@ import json
 import socket
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +93,13 @@ class Intake:
         step = start.get("step")
         self.desk.step = (step[0], step[1]) if step and self.store.open_round else None
         self.writer = writer
-        self._reading = sqlite3.connect(self.store.path, timeout=2, isolation_level=None)
-        """For the open vote's count as the database has it: every vote process's votes."""
+        self._reading = sqlite3.connect(self.store.path, timeout=2, isolation_level=None, check_same_thread=False)
+        """For the open vote's count as the database has it: every vote process's votes. Read on a thread
+        of its own while votes arrive (a scan of the open vote's rows: milliseconds the loop goes on meanwhile)."""
+        self._reading_lock = threading.Lock()
         self.loop = asyncio.get_running_loop()
         self._tally_due = False
+        self._counting: asyncio.Task[None] | None = None
         self.store.listeners.append(self._counted)
 
     def send(self, message: dict[str, Any]) -> None:
@@ -111,16 +115,18 @@ class Intake:
         if current is None:
             return {"tally": None, "mark": -1}
         try:
-            count, total, mark = self._reading.execute(
-                "SELECT count(*), total(value), total(times) FROM votes WHERE round = ?", (current.id,)
-            ).fetchone()
+            with self._reading_lock:
+                count, total, mark = self._reading.execute(
+                    "SELECT count(*), total(value), total(times) FROM votes WHERE round = ?", (current.id,)
+                ).fetchone()
         except sqlite3.Error:
             return {"tally": None, "mark": -1}
         tally = Result(current.id, current.presenter, current.turn, count, total / count if count else None, True)
         return {"tally": plain(tally), "mark": int(mark)}
 
     def close(self) -> None:
-        self._reading.close()
+        with self._reading_lock:
+            self._reading.close()
 
     # --- the count, for the app ---------------------------------------------------
 
@@ -134,7 +140,10 @@ class Intake:
 
     def _send_tally(self) -> None:
         self._tally_due = False
-        counted = self.counted()
+        self._counting = self.loop.create_task(self._send_count())
+
+    async def _send_count(self) -> None:
+        counted = await asyncio.to_thread(self.counted)
         if counted["tally"] is not None:
             self.send({"event": "tally", **counted})
 
