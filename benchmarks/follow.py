@@ -355,8 +355,12 @@ def time_the_server(server: RoomServer) -> tuple[list[float], list[float], list[
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="bd-follow-") as folder:
+        return await run_in(args, Path(folder))
+
+
+async def run_in(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     load_before = os.getloadavg()
-    folder = Path(tempfile.mkdtemp(prefix="bd-follow-"))
     event = make_event(folder, args.seconds, args.slides)
     show = Show.open(event)
     alone = await host_talk(show, "Ada")

@@ -45,6 +45,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,6 +124,7 @@ def serve_bare(port: int) -> None:
 
     asyncio.run(main())
     store.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 # --- the runs ------------------------------------------------------------------------------------
@@ -385,6 +387,7 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
         await audience.stop()
         for a in apps:
             a.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # the event, its record, its decks and its vote database
 
 
 def report(r: dict[str, Any]) -> None:
