@@ -24,7 +24,25 @@ One job a module (the shape of aiohttp's polls demo):
 Nothing here imports Textual or Rich (a contract in ``pyproject.toml``).
 """
 
-from .desk import VoteBackend, VoteDesk
-from .wiring import VoteHost, attach
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .desk import VoteBackend, VoteDesk
+    from .wiring import VoteHost, attach
+
+_EXPORTS = {"attach": "wiring", "VoteHost": "wiring", "VoteDesk": "desk", "VoteBackend": "desk"}
+"""Each name's module, loaded when the name is first asked for (as Textual's widgets are): the audience
+screen draws the QR code (``qr``) and ``battledecks votes`` reads the store, and neither needs the desk."""
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{module}", __name__), name)
+
 
 __all__ = ["VoteBackend", "VoteDesk", "VoteHost", "attach"]

@@ -14,8 +14,10 @@ import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from . import worker
 from .desk import VoteDesk, desk_for_show, show_desk
 from .link import phone_base, vote_url
+from .routes import add_room_server_routes, add_vote_routes
 from .store import Result, VoteError, load_secret, room_code, secret_path_for
 
 if TYPE_CHECKING:
@@ -55,14 +57,11 @@ def attach(server: RoomServer, show: Show, host: VoteHost, *, processes: bool = 
     """
     if show.event.scoring.audience_vote != "phones":
         return None
-    # Imported here, as the routes are: this package is loaded by whoever reads the vote store (the vote
-    # processes, ``battledecks votes``), and they have no use for the module that starts the vote processes.
-    from .worker import processes_supported
-
     desk: VoteDesk | None = None
-    if processes and processes_supported():
+    if processes and worker.processes_supported():
+        phone_url = vote_url(phone_base(server.url), room_code(load_secret(secret_path_for(show.event.path))))
         try:
-            desk = _in_vote_processes(server, show)
+            desk = _in_vote_processes(server, show, phone_url)
         except VoteError as error:
             # The night goes on with the votes in the app's own process: slower under a full room, but taken.
             # (A vote database that cannot be opened fails there too, with its own one line.)
@@ -77,8 +76,6 @@ def attach(server: RoomServer, show: Show, host: VoteHost, *, processes: bool = 
 
 def _in_this_process(server: RoomServer, show: Show) -> VoteDesk:
     """The room server serves /vote, and the votes go to a vote store in this process."""
-    from .routes import add_vote_routes  # loads aiohttp's server
-
     desk = desk_for_show(show)
     assert desk is not None  # the event votes by phone
     desk.phone_url = vote_url(phone_base(server.url), desk.store.code)
@@ -86,25 +83,21 @@ def _in_this_process(server: RoomServer, show: Show) -> VoteDesk:
     return desk
 
 
-def _in_vote_processes(server: RoomServer, show: Show) -> VoteDesk:
-    """The vote processes take the votes on the room's port.
+def _in_vote_processes(server: RoomServer, show: Show, phone_url: str) -> VoteDesk:
+    """The vote processes take the votes on the room's port; ``phone_url`` is what the QR code says.
 
     Raises:
         VoteError: a vote process did not start.
     """
-    from .routes import add_room_server_routes
-    from .worker import worker_for_show
-
-    secret = load_secret(secret_path_for(show.event.path))
-    worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
-    assert worker is not None  # the event votes by phone
+    vote_processes = worker.worker_for_show(show, phone_url, server.sock, server.door)
+    assert vote_processes is not None  # the event votes by phone
     try:
-        desk = show_desk(show, worker, worker.last)
+        desk = show_desk(show, vote_processes, vote_processes.last)
     except BaseException:
-        worker.close()
+        vote_processes.close()
         raise
-    desk.phone_url = worker.phone_url
-    server.routes.append(lambda web_app: add_room_server_routes(web_app, desk, lambda: worker.alive))
+    desk.phone_url = vote_processes.phone_url
+    server.routes.append(lambda web_app: add_room_server_routes(web_app, desk, lambda: vote_processes.alive))
     return desk
 
 
