@@ -51,6 +51,7 @@ def copy_of_the_code(tmp_path: Path) -> Path:
         ("render/fit.py", "import battledecks.ui", "battledecks.render is not allowed to import battledecks.ui"),
         ("results/table.py", "import battledecks.ui.app", "battledecks.results is not allowed to import battledecks.ui"),
         ("room/__init__.py", "import battledecks.ui", "battledecks.room"),
+        ("room/votes/qr.py", "import textual", "battledecks.room is not allowed to import textual"),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(copy_of_the_code: Path, module: str, line: str, broken: str) -> None:
