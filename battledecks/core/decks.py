@@ -4,7 +4,7 @@ The slides are the image files in the folder, in natural order of their
 names (``slide2.png`` before ``slide10.png``); hidden files are ignored. The
 deck id is the folder name. Reading a deck never opens its images: listing a
 deck must not show its contents to anyone, and checking images is the job of
-:mod:`battledecks.core.check`.
+:mod:`battledecks.core.checks`.
 
 A PDF dropped into a decks folder as it is (``decks/foo.pdf``) is a deck too,
 with id ``foo``, one slide per page, titled by the PDF's own title or its file
@@ -112,8 +112,8 @@ def _str_list(value: object, key: str, path: Path, line: int | None, problems: l
 DeckFile = tuple[dict[str, object], tuple[Problem, ...]]
 """What a ``deck.yaml`` says: its fields and its problems."""
 
-# Keyed by the file's path and stat, as slide checks are (core/check_slides.py): a changed file is
-# read again. Filled by reads in this process and from the check cache (core/check_cache.py).
+# Keyed by the file's path and stat, as slide checks are (core/checks/slides.py): a changed file is
+# read again. Filled by reads in this process and from the check cache (core/checks/cache.py).
 _deck_files: dict[tuple[object, ...], DeckFile] = {}
 
 

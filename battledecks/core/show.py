@@ -36,8 +36,8 @@ SeedSource = Callable[[], int]
 
 
 def _failing(decks: list[Deck], slides: int) -> set[str]:
-    """Ids of the decks whose check finds an error (see :func:`~battledecks.core.check.failing_deck_ids`)."""
-    from .check import failing_deck_ids  # the image decoders, only once decks are checked
+    """Ids of the decks whose check finds an error (see :func:`~battledecks.core.checks.failing_deck_ids`)."""
+    from .checks import failing_deck_ids  # the image decoders, only once decks are checked
 
     return failing_deck_ids(decks, slides)
 
@@ -402,7 +402,7 @@ class Show:
         fair. ``progress`` is told how far it has come.
         """
         # Checking needs the image decoders: imported here, once the lineup is on screen.
-        from . import check_cache
+        from .checks import cache as check_cache
 
         check_cache.load()  # before the deck files: what they said is kept there too
         decks = load_decks(self.event.decks)
@@ -435,8 +435,7 @@ class Show:
 
     def verify(self, deck: Deck) -> list[Problem]:
         """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
-        from .check import check_deck
-        from .check_slides import check_image
+        from .checks import check_deck, check_image
 
         problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
         for slide in deck.slides:

@@ -17,8 +17,8 @@ import yaml
 from PIL import Image, ImageFilter
 
 from battledecks.cli import main
-from battledecks.core import importing
 from battledecks.core.decks import load_decks
+from battledecks.core.importing import place as importing
 from tests.builders import build_deck, build_event
 from tests.pdf_builders import make_pdf, page_image, raw_pdf
 

@@ -34,12 +34,12 @@ from typing import IO, Any
 import yaml
 from PIL import Image
 
-from .atomic import fsync_dir
-from .decks import DECK_FILE, IMAGE_SUFFIXES, is_hidden, is_slide_file, natural_key, read_deck_file
-from .images import FORMAT_NAMES, MAX_PIXELS, ImageRefused, flat_colour, load_image, too_large_file
-from .pdf import PdfError, is_pdf_file, read_pdf, render_pages
-from .problems import BattledecksError, shown_path
-from .words import plural, slugify, some_names
+from ..atomic import fsync_dir
+from ..decks import DECK_FILE, IMAGE_SUFFIXES, is_hidden, is_slide_file, natural_key, read_deck_file
+from ..images import FORMAT_NAMES, MAX_PIXELS, ImageRefused, flat_colour, load_image, too_large_file
+from ..pdf import PdfError, is_pdf_file, read_pdf, render_pages
+from ..problems import BattledecksError, shown_path
+from ..words import plural, slugify, some_names
 
 MAX_SIZE = (1920, 1080)
 """Largest slide kept: larger ones are scaled down to fit, aspect kept; smaller ones are left as they are."""
