@@ -289,7 +289,8 @@ def test_a_zip_member_too_large_for_a_slide_is_refused_unopened(
 
 
 def test_a_zip_member_larger_than_it_says_stops_at_what_it_says(tmp_path: Path) -> None:
-    from battledecks.core.importing.place import ImportFailed, _unpack
+    from battledecks.core.importing import ImportFailed
+    from battledecks.core.importing.archive import _unpack
 
     source = tmp_path / "a.zip"
     with zipfile.ZipFile(source, "w") as archive:
@@ -451,7 +452,7 @@ def test_a_presentation_with_no_slides_is_refused_before_libreoffice(tmp_path: P
 
 @pytest.mark.parametrize("suffix", [".pptm", ".ppsx"])
 def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from battledecks.core.importing import place as importing
+    from battledecks.core import importing
     from tests.unit.test_import import make_pptx
 
     source = make_pptx(tmp_path / f"talk{suffix}", ["One", "Two"])
