@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -378,3 +378,35 @@ def load_decks(decks_dir: Path) -> list[Deck]:
         except DeckError:
             continue
     return decks
+
+
+def reload_decks(decks_dir: Path, known: Iterable[Deck]) -> tuple[list[Deck], list[Deck]]:
+    """The decks in a decks folder now, reading only those not already ``known`` (by path).
+
+    One listing, however big the library: a deck known already is kept as it
+    was read (one changed in place is caught when it is checked again), and
+    one gone from the folder is left out.
+
+    Returns:
+        Every readable deck, and those of them new since ``known``.
+
+    Raises:
+        DeckError: the decks folder itself cannot be listed.
+    """
+    try:
+        paths, _ = deck_paths(decks_dir)
+    except OSError as error:
+        raise DeckError(f"{decks_dir}: cannot read decks folder: {error.strerror or error}") from None
+    by_path = {d.path: d for d in known}
+    decks: list[Deck] = []
+    fresh: list[Deck] = []
+    for path in paths:
+        deck = by_path.get(path)
+        if deck is None:
+            try:
+                deck = load_deck(path)
+            except DeckError:
+                continue
+            fresh.append(deck)
+        decks.append(deck)
+    return decks, fresh

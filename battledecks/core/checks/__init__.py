@@ -10,7 +10,9 @@ there is one). Callers use the names below; the work is done by one module per j
 * :mod:`.event` checks an event file and whether it has enough to draw;
 * :mod:`.report` checks whatever paths it is given, finding out from what each holds
   whether it is an event file, a deck or a decks folder (``battledecks check``);
-* :mod:`.cache` keeps slide checks between runs and makes missing ones on every core.
+* :mod:`.cache` keeps slide checks between runs and makes missing ones on every core;
+* :mod:`.scan` checks a show's decks folder for the night: as the event opens, and
+  a drawn deck again, in full, before its talk.
 
 Nothing here imports Pillow until a slide is decoded: the image limits below are
 looked up from :mod:`battledecks.core.images` when asked for.
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING
 from .decks import DEFAULT_SLIDES, DeckCheck, FolderCheck, check_deck, check_decks_folder, failing_deck_ids
 from .event import EventSummary, check_event
 from .report import CheckReport, check_paths, render_pdf_decks
+from .scan import scan_decks_folder, verify_deck
 from .slides import SameImages, SlideCheck, check_image
 
 if TYPE_CHECKING:
@@ -45,6 +48,8 @@ __all__ = [
     "check_paths",
     "failing_deck_ids",
     "render_pdf_decks",
+    "scan_decks_folder",
+    "verify_deck",
 ]
 
 
