@@ -1,4 +1,4 @@
-"""Every use battledecks makes of a private Textual or Rich name, each behind a small named function.
+"""Every use battledecks makes of a private Textual or Rich name, each behind a small named function or class.
 
 Textual is pinned (``textual==8.2.8`` in pyproject.toml) because of what is
 here. Nothing else in battledecks may use a private Textual or Rich name:
@@ -7,8 +7,8 @@ here. Nothing else in battledecks may use a private Textual or Rich name:
 does (a slide painted, an error survived, a strip's text), so an upgrade that
 changes one of these names fails there first.
 
-The private names, where they are used, and why no public API does it
-(checked against Textual 8.2.8 and Rich 15):
+The eight private names (seven of Textual's, one of Rich's), where they are
+used, and why no public API does it (checked against Textual 8.2.8 and Rich 15):
 
 1. ``App._driver`` (:func:`write_raw`), for ``ui/widgets/slide_view.py``:
    sixel and kitty pictures are raw bytes written between two of Textual's
@@ -34,8 +34,8 @@ The private names, where they are used, and why no public API does it
    apps without a guard that takes the error keep Textual's handling.
 6. ``App._handle_exception`` (:class:`ErrorHookApp`), for ``ui/app.py``: the
    same for an exception from a timer's callback or a ``call_next`` or idle
-   callback, which Textual hands to this method, which ends the app. It is
-   Textual's only hook for them.
+   callback. Textual hands those to this method, which ends the app; it is
+   the only hook for them.
 7. ``textual.widgets._header.HeaderTitle`` (:func:`header_title`), for
    ``ui/widgets/show_header.py``: the header sets its title itself, tolerating
    a title part that is not mounted yet (or any more). Textual's ``Header``
