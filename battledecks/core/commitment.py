@@ -222,7 +222,7 @@ class Commitment:
             ValueError: the entry is not a commitment this battledecks can read, with the reason.
         """
         fingerprint, content = entry.get("fingerprint"), entry.get("content")
-        if not _hex(fingerprint):
+        if not isinstance(fingerprint, str) or not _hex(fingerprint):
             raise ValueError("the commitment's fingerprint is not 64 hex digits")
         if not isinstance(content, dict):
             raise ValueError("the commitment has no content")
@@ -246,12 +246,12 @@ class Commitment:
         what = content.get("what")
         if what == WHAT:
             presenters, topics = content.get("presenters"), content.get("topics")
-            if not _names(presenters) or not _names(topics):
+            if not isinstance(presenters, list) or not isinstance(topics, list) or not _names(presenters) or not _names(topics):
                 raise ValueError("the commitment's presenters or topics are not lists of names")
             return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], tuple(presenters), tuple(topics))
         if what == WHAT_EXTENDED:
             extends, reason = content.get("extends"), content.get("reason")
-            if not _hex(extends):
+            if not isinstance(extends, str) or not _hex(extends):
                 raise ValueError("the extension does not name the commitment it extends")
             return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], extends=extends,
                        reason=reason if isinstance(reason, str) else None)
