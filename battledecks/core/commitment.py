@@ -42,7 +42,8 @@ RULES = {
     "pool": "the committed decks (and those added by extensions) not yet drawn or vetoed at this event, "
     "nor made by the presenter, sorted by id; topics likewise, or the topic a presenter kept through a veto",
     "value": "each draw, redraw after a veto and sudden-death draw reveals the next value of the chain",
-    "key": "HKDF-Extract(SHA-256, salt = the fingerprint's 32 bytes, value || '|room:' || the room's numbers)",
+    "key": "HKDF-Extract(SHA-256, salt = the fingerprint's 32 bytes, the value's 32 bytes followed by the canonical "
+    "JSON of {presenter, room, round}), room being the room's numbers as written (or null)",
     "choice": "8 bytes of HKDF-Expand(key, 'battledecks draw 1 deck N') for N = 0, 1, ... as a big-endian "
     "number, the first below the largest multiple of the pool's size under 2**64, modulo the pool's size, "
     "indexes the sorted pool; the topic likewise with 'topic'",
@@ -51,6 +52,14 @@ RULES = {
 
 WHAT = "battledecks draw commitment"
 WHAT_EXTENDED = "battledecks draw commitment, extended"
+
+CHAIN_USED_UP = "chain used up"
+"""An extension's cause: every value of the chain was revealed; a new chain goes on."""
+DECKS_ADDED = "decks added"
+"""An extension's cause: no committed deck was left for a presenter; decks added to the folder since join."""
+SECRET_MISSING = "secret missing"
+"""An extension's cause: the chain's secret was not there to reveal the next value. The draws after it are
+not bound to the commitment made before the show, and ``verify`` says so."""
 
 SECRET_BYTES = 32
 
@@ -207,8 +216,10 @@ class Commitment:
     topics: tuple[str, ...] = ()
     extends: str | None = None
     """For an extension: the fingerprint of the commitment it extends."""
+    cause: str | None = None
+    """For an extension: :data:`CHAIN_USED_UP`, :data:`DECKS_ADDED` or :data:`SECRET_MISSING`."""
     reason: str | None = None
-    """For an extension: why it was made."""
+    """For an extension: why it was made, in words."""
 
     @property
     def short(self) -> str:
@@ -250,11 +261,11 @@ class Commitment:
                 raise ValueError("the commitment's presenters or topics are not lists of names")
             return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], tuple(presenters), tuple(topics))
         if what == WHAT_EXTENDED:
-            extends, reason = content.get("extends"), content.get("reason")
+            extends, reason, cause = content.get("extends"), content.get("reason"), content.get("cause")
             if not isinstance(extends, str) or not _hex(extends):
                 raise ValueError("the extension does not name the commitment it extends")
             return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], extends=extends,
-                       reason=reason if isinstance(reason, str) else None)
+                       cause=cause if isinstance(cause, str) else None, reason=reason if isinstance(reason, str) else None)
         raise ValueError(f"the commitment says it is {what!r}, not a {WHAT}")
 
 
@@ -282,12 +293,15 @@ def commitment_content(
     }
 
 
-def extension_content(*, extends: str, reason: str, decks: Sequence[CommittedDeck], head: bytes, length: int) -> dict[str, Any]:
+def extension_content(
+    *, extends: str, cause: str, reason: str, decks: Sequence[CommittedDeck], head: bytes, length: int
+) -> dict[str, Any]:
     """What an extension of commitment ``extends`` fixes: a new chain, and decks added to the draw (if any)."""
     return {
         "what": WHAT_EXTENDED,
         "rules": RULES,
         "extends": extends,
+        "cause": cause,
         "reason": reason,
         "decks": [d.to_json() for d in sorted(decks, key=lambda d: d.id)],
         "chain": {"hash": "sha256", "head": head.hex(), "length": length},

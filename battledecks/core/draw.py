@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,8 @@ class Draw:
     """That value, in hex: revealed by the draw, checkable against the commitment."""
     room: str | None = None
     """The numbers the room called out, as mixed in (see :func:`room_input`), if any."""
+    key: str | None = None
+    """The key the draw picked with (:func:`draw_key`), in hex: recorded so a checker can test each step."""
 
 
 def why_not(deck: Deck, *, presenter: str, slides: int, taken: set[str], shown_before: set[str], failing: set[str]) -> str | None:
@@ -144,14 +147,17 @@ def _hkdf_expand(key: bytes, info: bytes, length: int = 32) -> bytes:
     return out[:length]
 
 
-def draw_key(revealed: bytes, fingerprint: str, room: str | None) -> bytes:
-    """The key a committed draw picks with: HKDF-Extract(salt = the commitment, value ‖ the room's numbers).
+def draw_key(revealed: bytes, fingerprint: str, room: str | None, presenter: str, round: int = 1) -> bytes:
+    """The key a committed draw picks with: HKDF-Extract with SHA-256, the commitment's fingerprint as
+    salt, and the chain value followed by ``{"presenter":…,"room":…,"round":…}`` (canonical JSON) as input.
 
     Neither the chain value alone (the host's) nor the room's numbers alone
-    decide the draw: both go in, and the fingerprint ties it to one event.
+    decide the draw: both go in. The fingerprint ties it to one event, and the
+    presenter and round to one draw, so a record that says the deck went to
+    someone else does not check.
     """
-    material = revealed + b"|room:" + (room or "").encode("ascii")
-    return _hkdf_extract(bytes.fromhex(fingerprint), material)
+    said = json.dumps({"presenter": presenter, "room": room, "round": round}, sort_keys=True, separators=(",", ":"))
+    return _hkdf_extract(bytes.fromhex(fingerprint), revealed + said.encode("ascii"))
 
 
 def pick_index(key: bytes, label: str, size: int) -> int:
@@ -186,9 +192,17 @@ def committed_choice(pool_ids: Sequence[str], topics: Sequence[str], key: bytes)
 
 
 def draw_committed(
-    pool: Sequence[Deck], topics: Sequence[str], *, chain: int, revealed: bytes, fingerprint: str, room: str | None
+    pool: Sequence[Deck],
+    topics: Sequence[str],
+    *,
+    chain: int,
+    revealed: bytes,
+    fingerprint: str,
+    room: str | None,
+    presenter: str,
+    round: int = 1,
 ) -> Draw:
-    """Pick a deck (and topic) with chain value number ``chain`` and the room's numbers.
+    """Pick a deck (and topic) for ``presenter`` with chain value number ``chain`` and the room's numbers.
 
     Raises:
         ValueError: the pool is empty.
@@ -197,8 +211,9 @@ def draw_committed(
         raise ValueError("no deck left to draw")
     decks = sorted(pool, key=lambda d: d.id)
     by_id = {d.id: d for d in decks}
-    deck_id, topic = committed_choice(list(by_id), topics, draw_key(revealed, fingerprint, room))
+    key = draw_key(revealed, fingerprint, room, presenter, round)
+    deck_id, topic = committed_choice(list(by_id), topics, key)
     return Draw(
         by_id[deck_id], topic, None, tuple(d.id for d in decks), tuple(sorted(topics)),
-        chain=chain, revealed=revealed.hex(), room=room,
+        chain=chain, revealed=revealed.hex(), room=room, key=key.hex(),
     )

@@ -80,6 +80,7 @@ FIELDS = {
     "mean": (_optional_number, "a number"),
     "chain": (_round, "a whole number from 1"),
     "revealed": (_hex, "64 hex digits"),
+    "key": (_hex, "64 hex digits"),
     "room": (_optional_text, "a text"),
     "fingerprint": (_hex, "64 hex digits"),
     "content": (lambda v: isinstance(v, dict), "a mapping"),

@@ -24,6 +24,9 @@ from .atomic import EventLock
 from .changes import Change, ChangeFeed
 from .clock import Phase, TalkClock
 from .commitment import (
+    CHAIN_USED_UP,
+    DECKS_ADDED,
+    SECRET_MISSING,
     ChainSecrets,
     Commitment,
     CommittedDeck,
@@ -638,23 +641,30 @@ class Show:
             return result
         if not self.pool(presenter):
             added = self.uncommitted()
-            self._extend(f"no committed deck was left for {presenter}: decks added to the folder since join the draw", added)
+            self._extend(
+                DECKS_ADDED, f"no committed deck was left for {presenter}: {plural(len(added), 'deck')} added to the folder since join the draw",
+                added,
+            )
         chain = self.record.commitments[-1]
         index = self.record.chain_used + 1
         value = self.secrets.value(chain.head, index)
         if value is None:
-            why = "the chain was used up" if index > chain.length else f"the chain's secret is not in {self.secrets.path}"
-            chain = self._extend(why)
+            if index > chain.length:
+                chain = self._extend(CHAIN_USED_UP, f"the chain's {chain.length} values were used up")
+            else:
+                # Said to the host; verify says the draws from here on are not bound to the published commitment.
+                chain = self._extend(SECRET_MISSING, f"the chain's secret is not in {self.secrets.path}")
             index = 1
             value = self.secrets.value(chain.head, index)
             assert value is not None  # a chain just made
         result = draw_committed(
             self.pool(presenter), topics, chain=index, revealed=value, fingerprint=chain.fingerprint, room=room,
+            presenter=presenter, round=round,
         )
         fields: dict[str, Any] = {"room": room} if room is not None else {}
         self._write(
             "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title, topic=result.topic,
-            chain=index, revealed=result.revealed, **fields, pool=list(result.pool), topics=list(result.topics),
+            chain=index, revealed=result.revealed, **fields, key=result.key, pool=list(result.pool), topics=list(result.topics),
             **self._round(round),
         )
         return result
@@ -730,13 +740,13 @@ class Show:
             return self.commit()
         return self.record.commitment
 
-    def _extend(self, reason: str, decks: list[Deck] | None = None) -> Commitment:
+    def _extend(self, cause: str, reason: str, decks: list[Deck] | None = None) -> Commitment:
         """Record an extension of the commitment: a new chain, and ``decks`` added to the draw."""
         latest = self.record.commitments[-1]
         length = chain_length(len(self.record.order))
         head = self._new_chain(length)
         content = extension_content(
-            extends=latest.fingerprint, reason=reason, decks=self._committed(decks or []), head=head, length=length,
+            extends=latest.fingerprint, cause=cause, reason=reason, decks=self._committed(decks or []), head=head, length=length,
         )
         self._write("commit", fingerprint=fingerprint_of(content), content=content)
         return self.record.commitments[-1]

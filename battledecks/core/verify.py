@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from .commitment import (
+    CHAIN_USED_UP,
+    DECKS_ADDED,
     Commitment,
     CommittedDeck,
     content_hash_of,
@@ -146,6 +148,8 @@ class _Replay:
         """The last chain value revealed, of the latest chain."""
         self.revealed_by: dict[int, str] = {}
         self.uncommitted_draws = 0
+        self.added: set[str] = set()
+        """Decks an extension just added: the next draw must have had no committed deck left without them."""
 
     def say(self, text: str) -> None:
         self.result.problems.append(text)
@@ -180,6 +184,8 @@ class _Replay:
             elif commitment.extends != self.commitments[-1].fingerprint:
                 self.say(f"log entry {number} extends {short_fingerprint(commitment.extends)}…, not the latest commitment")
             self.result.extensions.append(commitment.reason or "no reason given")
+            if self.commitments:
+                self._extension_cause(number, commitment)
         again = [d.id for d in commitment.decks if d.id in self.committed]
         if again:
             self.say(f"log entry {number} commits {some_names(again)} again")
@@ -188,6 +194,22 @@ class _Replay:
         self.result.decks = len(self.committed)
         self.used, self.revealed_by = 0, {}
         return True
+
+    def _extension_cause(self, number: int, extension: Commitment) -> None:
+        """Whether the rules allowed this extension: a chain used up, or decks added when none was left."""
+        latest = self.commitments[-1]
+        if extension.cause == CHAIN_USED_UP:
+            if self.used < latest.length:
+                self.say(f"log entry {number} says the chain was used up, but only {self.used} of its {latest.length} values were revealed")
+            if extension.decks:
+                self.say(f"log entry {number} adds decks to the draw with a chain that was used up")
+        elif extension.cause == DECKS_ADDED:
+            if not extension.decks:
+                self.say(f"log entry {number} says decks were added, but adds none")
+            self.added = {d.id for d in extension.decks}
+        else:
+            self.say(f"log entry {number}: the chain was replaced mid-show ({extension.reason or extension.cause}): "
+                     "the draws from there on are not bound to the commitment made before the show")
 
     def draw(self, number: int, entry: Mapping[str, Any]) -> None:
         presenter, round_ = str(entry.get("presenter")), int(entry.get("round", 1))
@@ -216,6 +238,7 @@ class _Replay:
     def _committed_draw(self, label: str, entry: Mapping[str, Any], check: DrawCheck, held: dict[str, Any] | None) -> None:
         chain = self.commitments[-1]
         index, revealed, room = entry.get("chain"), entry.get("revealed"), entry.get("room")
+        round_ = int(entry.get("round", 1))
         if not isinstance(index, int) or not isinstance(revealed, str):
             self.say(f"{label} reveals no value of the committed chain" + (f" (it has a seed, {entry['seed']})" if entry.get("seed") is not None else ""))
             return
@@ -254,6 +277,12 @@ class _Replay:
             if d.id not in self.taken_decks and who not in {a.casefold() for a in d.authors}
         )
         check.pool = len(expected_pool)
+        if self.added:
+            left = [d for d in expected_pool if d not in self.added]
+            if left:
+                self.say(f"{label}: decks were added to the draw just before it, though {some_names(left)} "
+                         f"{'was' if len(left) == 1 else 'were'} left of the committed ones")
+            self.added = set()
         kept = held.get("topic") if held else None
         expected_topics = [kept] if kept is not None else sorted(t for t in self.topics if t not in self.taken_topics)
         why = _pool_problem(entry.get("pool"), expected_pool, self.committed)
@@ -266,7 +295,10 @@ class _Replay:
         if not expected_pool:
             self.say(f"{label}: no committed deck was left to draw, the record says {entry.get('deck')}")
             return
-        deck, topic = committed_choice(expected_pool, expected_topics, draw_key(value, chain.fingerprint, room))
+        key = draw_key(value, chain.fingerprint, room, presenter, round_)
+        if entry.get("key") != key.hex():
+            self.say(f"{label}: its key is not the one its value, the room's numbers, the presenter and the round give")
+        deck, topic = committed_choice(expected_pool, expected_topics, key)
         with_room = f" with the room's numbers {room}" if room else ""
         if deck != entry.get("deck"):
             self.say(f"{label}: chain value {index}{with_room} picks {deck} from its pool, the record says {entry.get('deck')}")

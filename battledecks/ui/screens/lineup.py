@@ -243,12 +243,30 @@ class LineupScreen(AppScreen[None]):
     def _on_change(self, change: Change) -> None:
         if change.kind in TALK_STEPS or change.kind == "catch-up":
             return  # the stage's business: nothing in the lineup moves
+        if change.kind == "commit":
+            self._extended(change)
         if self.app.screen is self:
             self.refresh_lineup(select=change.presenter if change.kind in FOLLOW else None)
         else:
             # Behind the stage or a dialog: redraw once, when the lineup shows again.
             self._stale = True
             self._scored = self._scored or change.kind in FOLLOW_NEXT
+
+    def _extended(self, change: Change) -> None:
+        """Tell the host when the draw's commitment had to be extended mid-show, and what that means."""
+        from ...core.commitment import DECKS_ADDED, SECRET_MISSING
+
+        content = change.data.get("content")
+        cause = content.get("cause") if isinstance(content, dict) else None
+        reason = str(content.get("reason") or "") if isinstance(content, dict) else ""
+        if cause == SECRET_MISSING:
+            self.notify(
+                f"{reason}: a new chain was committed to go on. `battledecks verify` will say the draws from now on "
+                "are not bound to the commitment made before the show.",
+                title="The draw's secret is missing", severity="error", timeout=30,
+            )
+        elif cause == DECKS_ADDED:
+            self.notify(f"{reason}; the commitment was extended with them (verify lists it).", title="Decks added to the draw", timeout=12)
 
     # --- showing state ---------------------------------------------------
 
