@@ -106,6 +106,19 @@ def test_a_record_without_a_commitment_is_one_line_and_exit_1(event_dir: Path, c
     assert code == 1 and out.count("\n") == 1 and "has no draw commitment" in out and "Traceback" not in out
 
 
+@pytest.mark.parametrize("text", [
+    b"\x00\xff garbage",
+    b"format: 1\nlog:\n  - {\"kind\": \"commit\", \"at\": \"x\", \"fingerprint\": \"abc\", \"content\": {}}\n",
+    b"format: 1\nlog:\n  - {\"kind\": \"draw\", \"at\": \"x\", \"presenter\": \"Ada\", \"deck\": \"d\", \"chain\": \"one\"}\n",
+    b"format: 1\nlog:\n  - {\"kind\": \"commit\", \"at\": \"x\", \"fingerprint\": \"" + b"a" * 64 + b"\", \"content\": {}}\n",
+])
+def test_a_broken_record_is_one_line_naming_it(event_dir: Path, capsys, text: bytes) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="broken")
+    record_of(path).write_bytes(text)
+    code, out = verify(path, capsys)
+    assert code == 1 and out.count("\n") == 1 and "broken.record.yaml" in out and "Traceback" not in out
+
+
 def test_an_event_with_no_record_or_a_missing_file_is_one_line(event_dir: Path, capsys) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="fresh")
     code, out = verify(path, capsys)
