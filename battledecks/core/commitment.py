@@ -23,9 +23,7 @@ to the folder during the show when no committed deck is left for a presenter.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,14 +65,23 @@ SecretSource = Callable[[], bytes]
 """Makes the secret end of a new chain (32 bytes)."""
 
 
+def _sha256(data: bytes = b"") -> Any:
+    """A SHA-256 hash object. hashlib is imported on first use: the lineup's first frame does without it."""
+    import hashlib
+
+    return hashlib.sha256(data)
+
+
 def system_secret() -> bytes:
     """32 bytes from the operating system's entropy."""
+    import secrets
+
     return secrets.token_bytes(SECRET_BYTES)
 
 
 def secret_from_seeds(seeds: Callable[[], int]) -> SecretSource:
     """Chain secrets made from a seed source: repeatable, for tests and benchmarks only."""
-    return lambda: hashlib.sha256(f"battledecks chain secret {seeds()}".encode("ascii")).digest()
+    return lambda: _sha256(f"battledecks chain secret {seeds()}".encode("ascii")).digest()
 
 
 # --- fingerprints ---------------------------------------------------------------------
@@ -90,7 +97,7 @@ def canonical_json(value: Any) -> bytes:
 
 def fingerprint_of(content: Mapping[str, Any]) -> str:
     """The SHA-256 of the commitment's canonical JSON, in hex."""
-    return hashlib.sha256(canonical_json(content)).hexdigest()
+    return _sha256(canonical_json(content)).hexdigest()
 
 
 def short_fingerprint(fingerprint: str) -> str:
@@ -109,7 +116,7 @@ def normal_fingerprint(text: str) -> str:
 
 
 def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
+    digest = _sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -129,7 +136,7 @@ def content_hash_of(path: Path) -> str:
     """
     files = [path] if path.is_file() else list(list_slides(path))
     pairs = sorted([f.name, _file_hash(f)] for f in files)
-    return hashlib.sha256(canonical_json(pairs)).hexdigest()
+    return _sha256(canonical_json(pairs)).hexdigest()
 
 
 def deck_hash(deck: Deck) -> str:
@@ -166,7 +173,7 @@ def chain_length(presenters: int) -> int:
 def hash_times(value: bytes, times: int) -> bytes:
     """SHA-256 applied ``times`` times."""
     for _ in range(times):
-        value = hashlib.sha256(value).digest()
+        value = _sha256(value).digest()
     return value
 
 
@@ -333,12 +340,20 @@ class ChainSecrets:
     def __init__(self, path: Path, *, save: bool = True) -> None:
         self.path = path
         self.save = save
-        self._chains: dict[str, tuple[bytes, int]] = {}
+        self._known: dict[str, tuple[bytes, int]] | None = None
         self.problem: str | None = None
-        """Why the file could not be read, if it could not."""
-        self._load()
+        """Why the file could not be read, if it could not (once read)."""
+
+    @property
+    def _chains(self) -> dict[str, tuple[bytes, int]]:
+        # Read when first needed (the first draw), not when the event opens: nothing before the lineup's first frame.
+        if self._known is None:
+            self._known = {}
+            self._load()
+        return self._known
 
     def _load(self) -> None:
+        assert self._known is not None
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -351,7 +366,7 @@ class ChainSecrets:
             data = json.loads(body)
             for chain in data["chains"]:
                 secret, length = bytes.fromhex(chain["secret"]), int(chain["length"])
-                self._chains[chain_head(secret, length).hex()] = (secret, length)
+                self._known[chain_head(secret, length).hex()] = (secret, length)
         except (ValueError, KeyError, TypeError):
             self.problem = f"{self.path}: is not a battledecks chain secret"
 
@@ -366,7 +381,7 @@ class ChainSecrets:
         if self.save:
             data = {"chains": [{"secret": s.hex(), "length": n} for s, n in chains.values()]}
             atomic_write(self.path, _SECRET_NOTE + json.dumps(data) + "\n", mode=0o600)
-        self._chains = chains
+        self._known = chains
         return head
 
     def value(self, head: str, index: int) -> bytes | None:

@@ -16,8 +16,6 @@ equally likely, in a way anyone can replay:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import random
 import re
@@ -134,11 +132,17 @@ def room_input(text: str | None) -> str | None:
 
 def _hkdf_extract(salt: bytes, material: bytes) -> bytes:
     """HKDF-Extract (RFC 5869) with SHA-256."""
+    import hashlib  # on first use: the lineup's first frame does without it
+    import hmac
+
     return hmac.new(salt, material, hashlib.sha256).digest()
 
 
 def _hkdf_expand(key: bytes, info: bytes, length: int = 32) -> bytes:
     """HKDF-Expand (RFC 5869) with SHA-256."""
+    import hashlib
+    import hmac
+
     out, block, counter = b"", b"", 1
     while len(out) < length:
         block = hmac.new(key, block + info + bytes([counter]), hashlib.sha256).digest()

@@ -99,7 +99,7 @@ class DrawScreen(AppModal[None]):
         decks = f"{pool} deck{'s' * (pool != 1)} in the pool"
         if result.chain is None:
             return f"draw seed {result.seed} · {decks}"
-        commitment = self.app.show.record.commitments[-1] if self.is_attached and self.app.show.record.commitments else None
+        commitment = self.app.show.commitment if self.is_attached else None
         room = f" · room's numbers {result.room}" if result.room else ""
         committed = f" · commitment {short_fingerprint(commitment.fingerprint)}" if commitment is not None else ""
         return f"chain value {result.chain}{room} · {decks}{committed}"
