@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
             room = f", room {d.room}" if d.room else ""
             mark = "ok" if d.ok else "DIFFERS"
             round_ = f" (round {d.round})" if d.round != 1 else ""
+            vetoed = "" if d.vetoed is None else f", vetoed ({visible(d.vetoed) or 'no reason given'})"
             print(f"  {d.number:>2}  {visible(d.presenter).ljust(width)}  {value}{room}, {plural(d.pool, 'deck')} -> "
-                  f"{visible(d.deck)}{visible(round_)}  {mark}")
+                  f"{visible(d.deck)}{visible(round_)}  {mark}{vetoed}")
     return 0 if result.ok else 1
 

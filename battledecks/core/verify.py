@@ -47,11 +47,14 @@ class DrawCheck:
     pool: int
     """Decks it was drawn from (as it should have been)."""
     ok: bool = True
+    vetoed: str | None = None
+    """Why the host set the deck aside, if they did ("" when they gave no reason)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "number": self.number, "presenter": self.presenter, "round": self.round, "deck": self.deck,
             "topic": self.topic, "chain": self.chain, "room": self.room, "pool": self.pool, "ok": self.ok,
+            "vetoed": self.vetoed,
         }
 
 
@@ -232,7 +235,7 @@ class _Replay:
         self.taken_decks.add(deck)
         if isinstance(topic, str):
             self.taken_topics.add(topic)
-        self.holding[(presenter, round_)] = {"deck": deck, "topic": topic if isinstance(topic, str) else kept}
+        self.holding[(presenter, round_)] = {"deck": deck, "topic": topic if isinstance(topic, str) else kept, "check": check}
         check.ok = len(self.result.problems) == problems_before
 
     def _committed_draw(self, label: str, entry: Mapping[str, Any], check: DrawCheck, held: dict[str, Any] | None) -> None:
@@ -315,6 +318,9 @@ class _Replay:
             self.say(f"log entry {number}: a veto of {deck} for {presenter}, who held {holding or 'no deck'}")
         self.taken_decks.add(deck)
         if held is not None:
+            if held.get("deck") == deck and isinstance(held.get("check"), DrawCheck):
+                reason = entry.get("reason")
+                held["check"].vetoed = reason if isinstance(reason, str) else ""
             held["deck"] = None
         else:
             self.holding[(presenter, round_)] = {"deck": None, "topic": None}
