@@ -61,6 +61,10 @@ not bound to the commitment made before the show, and ``verify`` says so."""
 
 SECRET_BYTES = 32
 
+MAX_CHAIN = 100_000
+"""The longest chain read from a record or a secret file: checking a value costs up to that many hashes
+(a fraction of a second), so a record edited to claim a longer one cannot keep verify busy for hours."""
+
 SecretSource = Callable[[], bytes]
 """Makes the secret end of a new chain (32 bytes)."""
 
@@ -250,8 +254,8 @@ class Commitment:
             raise ValueError(f"the commitment's draw rules are version {version!r}; this battledecks knows {RULES_VERSION}")
         chain = content.get("chain")
         if not (isinstance(chain, dict) and _hex(chain.get("head")) and isinstance(chain.get("length"), int)
-                and not isinstance(chain.get("length"), bool) and chain["length"] >= 1):
-            raise ValueError("the commitment's chain is not a head of 64 hex digits and a length")
+                and not isinstance(chain.get("length"), bool) and 1 <= chain["length"] <= MAX_CHAIN):
+            raise ValueError(f"the commitment's chain is not a head of 64 hex digits and a length from 1 to {MAX_CHAIN}")
         raw_decks = content.get("decks")
         if not isinstance(raw_decks, list):
             raise ValueError("the commitment's decks are not a list")
@@ -366,6 +370,8 @@ class ChainSecrets:
             data = json.loads(body)
             for chain in data["chains"]:
                 secret, length = bytes.fromhex(chain["secret"]), int(chain["length"])
+                if not 1 <= length <= MAX_CHAIN:
+                    raise ValueError(length)
                 self._known[chain_head(secret, length).hex()] = (secret, length)
         except (ValueError, KeyError, TypeError):
             self.problem = f"{self.path}: is not a battledecks chain secret"

@@ -80,3 +80,15 @@ async def test_the_room_s_numbers_are_typed_before_the_draw_and_mixed_in(show_ev
     draws = [e for e in app.show.record.entries if e["kind"] == "draw"]
     assert len(draws) == 1 and draws[0]["room"] == "4 2 6" and draws[0]["presenter"] == "Ada"
     assert verify_entries(app.show.record.entries).ok
+
+
+async def test_the_host_is_told_at_once_when_the_draw_s_secret_is_missing(show_event: Path, make_app) -> None:  # noqa: ANN001
+    from battledecks.core.commitment import secret_path_for
+
+    Show.open(show_event)  # committed, its secret kept beside the record...
+    secret_path_for(show_event).unlink()  # ...and lost before the show
+    app = make_app(show_event)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DrawScreen), "the draw")
+        await wait_until(pilot, lambda: any(n.title == "The draw's secret is missing" for n in app._notifications), "the notice")

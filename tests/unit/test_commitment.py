@@ -141,6 +141,7 @@ def test_a_commitment_that_cannot_be_read_says_why() -> None:
         ({**good, "chain": {"head": "zz", "length": 4}}, "chain"),
         ({**good, "decks": [{"id": "d", "hash": "short"}]}, "committed deck"),
         ({**good, "what": "a shopping list"}, "shopping list"),
+        ({**good, "chain": {"head": "0" * 64, "length": 10**9}}, "length from 1 to"),
     ):
         with pytest.raises(ValueError, match=said):
             Commitment.from_entry({"fingerprint": "1" * 64, "content": broken})
@@ -284,3 +285,14 @@ def test_a_read_only_show_commits_nothing_to_disk(event_path: Path, seeds, wall)
     show.draw_for("Ada")
     assert show.commitment is not None
     assert not show.record.path.exists() and not secret_path_for(event_path).exists()
+
+
+def test_a_damaged_secret_lets_the_show_go_on_and_verify_says_so(event_path: Path, seeds, wall) -> None:  # noqa: ANN001
+    show = open_show(event_path, seeds, wall)
+    show.draw_for("Ada")
+    secret_path_for(event_path).write_text("not a secret\n")
+    later = open_show(event_path, seeds, wall)
+    drawn = later.draw_for("Brian")
+    assert drawn.chain == 1 and later.record.commitments[-1].cause == "secret missing"
+    result = verify_entries(later.record.entries)
+    assert not result.ok and any("replaced mid-show" in p for p in result.problems)
