@@ -1149,4 +1149,5 @@ class Show:
                 "vote": self.record.open_vote.id, "presenter": self.record.open_vote.presenter, "round": self.record.open_vote.round,
             },
             "unsaved": self.unsaved,
+            "commitment": None if self.record.commitment is None else self.record.commitment.fingerprint,
         }
