@@ -17,7 +17,7 @@ from ..core.event import load_event, record_path_for
 from ..core.problems import BattledecksError
 from ..core.record import EventRecord
 from ..core.scoring import Standings
-from ..results import FORMATS, export, render_card, results_table, table_text
+from ..results import FORMATS, commitment_line, export, render_card, results_table
 from ..results.card import card_format
 
 NAME = "results"
@@ -79,21 +79,24 @@ def run(args: argparse.Namespace) -> int:
     event = load_event(args.event)
     record = EventRecord.load(event, save=False)
     standings = Standings.from_record(record)
+    commitment = record.commitment.fingerprint if record.commitment is not None else None
     if args.out is not None:
         try:
-            atomic_write(args.out, export(standings, event, fmt))
+            atomic_write(args.out, export(standings, event, fmt, commitment))
         except OSError as error:
             raise BattledecksError(f"{args.out}: cannot write: {error.strerror or error}") from None
         # Notes go to stderr so that printed JSON or CSV can be piped as it is.
         print(f"Wrote {fmt} results to {args.out}", file=sys.stderr)
     elif fmt == "table" and sys.stdout.isatty():
         Console().print(results_table(standings, event))
+        if commitment:
+            print(commitment_line(commitment))
     elif fmt == "table":
         # A pipe or a file: plain lines, every value whole, nothing wrapped.
-        print(table_text(standings, event), end="")
+        print(export(standings, event, fmt, commitment), end="")
     else:
         # Machine formats go out as they are: no wrapping, no colour.
-        print(export(standings, event, fmt), end="")
+        print(export(standings, event, fmt, commitment), end="")
     if args.card is not None:
         render_card(standings, event, args.card)
         print(f"Wrote the results card to {args.card}", file=sys.stderr)

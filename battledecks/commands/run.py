@@ -53,12 +53,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_files(event_path: Path) -> list[Path]:
-    """The files that make up an event's state: its record and its phones' votes, those that exist."""
+    """The files that make up an event's state: its record, its draw's secret and its phones' votes, those that exist."""
+    from ..core.commitment import secret_path_for
     from ..core.event import record_path_for
     from ..room.votes.store import votes_path_for
 
     votes = votes_path_for(event_path)
-    candidates = [record_path_for(event_path), votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm")]
+    candidates = [
+        record_path_for(event_path), secret_path_for(event_path),
+        votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm"),
+    ]
     return [path for path in candidates if path.exists()]
 
 

@@ -24,8 +24,13 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data`` atomically."""
+def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically.
+
+    The file keeps the permissions it had (a new one gets 0644), unless
+    ``mode`` is given (0600 for a secret: never readable by others, not even
+    for a moment).
+    """
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
@@ -35,7 +40,9 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(tmp, mode)
+        elif path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)

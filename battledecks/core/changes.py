@@ -26,8 +26,9 @@ class Change:
     seq: int
     """1-based position of the entry in the record's log."""
     kind: str
-    """The entry's kind: order, add, remove, move, draw, veto, talk-start, pause,
-    resume, skip, catch-up, talk-end, abort, talk-interrupted, score, correction, reveal."""
+    """The entry's kind: order, commit (the draw's commitment, or an extension of it), add, remove, move,
+    draw, veto, talk-start, pause, resume, skip, catch-up, talk-end, abort, talk-interrupted, score,
+    correction, reveal."""
     at: str
     """The entry's wall time (ISO 8601)."""
     presenter: str | None

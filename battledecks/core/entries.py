@@ -51,6 +51,10 @@ def _names(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
+def _hex(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
 FIELDS = {
     "at": (_text, "a time stamp"),
     "kind": (_text, "a text"),
@@ -74,6 +78,12 @@ FIELDS = {
     "vote": (_round, "a whole number from 1"),
     "votes": (lambda v: v is None or (_whole(v) and v >= 0), "a whole number from 0"),
     "mean": (_optional_number, "a number"),
+    "chain": (_round, "a whole number from 1"),
+    "revealed": (_hex, "64 hex digits"),
+    "key": (_hex, "64 hex digits"),
+    "room": (_optional_text, "a text"),
+    "fingerprint": (_hex, "64 hex digits"),
+    "content": (lambda v: isinstance(v, dict), "a mapping"),
 }
 """Field -> (test, what it must be). Fields not listed are kept for the audit trail, unchecked."""
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import atomic_write, remove_stale_temps
+from .commitment import Commitment, CommittedDeck
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
 from .entries import entry_problem
@@ -63,7 +64,11 @@ class Turn:
     deck_title: str | None = None
     topic: str | None = None
     seed: int | None = None
-    """Seed of the draw that gave the deck, for audits."""
+    """Seed of the (uncommitted) draw that gave the deck, for audits."""
+    chain: int | None = None
+    """Which value of the committed chain the draw that gave the deck used."""
+    room: str | None = None
+    """The room's numbers mixed into that draw, if any."""
     vetoed: list[str] = field(default_factory=list)
     """Decks drawn and set aside by the host."""
     talk_open: bool = False
@@ -201,6 +206,12 @@ class EventRecord:
         self.taken_topics: set[str] = set()
         self.votes: dict[int, VoteRound] = {}
         """Rounds of the audience voting from their phones, by id."""
+        self.commitments: list[Commitment] = []
+        """The draw's commitment and its extensions, in order (none in a record older than commitments)."""
+        self.chain_used = 0
+        """The last value of the latest commitment's chain a draw revealed (0: none yet)."""
+        self.draws_before_commitment = 0
+        """Draws and vetoes recorded with no commitment before them (an older record's)."""
         for entry in entries or []:
             self._apply(entry)
             self.entries.append(entry)
@@ -248,6 +259,15 @@ class EventRecord:
         """Decks that went on stage at this event."""
         return {e["deck"] for e in self.entries if e["kind"] == "talk-start"}
 
+    @property
+    def commitment(self) -> Commitment | None:
+        """The draw's commitment (not its extensions), or None if the record has none."""
+        return self.commitments[0] if self.commitments else None
+
+    def committed_decks(self) -> dict[str, CommittedDeck]:
+        """Every deck the commitment and its extensions fixed, by id."""
+        return {d.id: d for c in self.commitments for d in c.decks}
+
     # --- applying entries ----------------------------------------------
 
     def _presenter(self, name: str) -> PresenterState:
@@ -276,9 +296,22 @@ class EventRecord:
         elif kind == "move":
             self.order.remove(e["presenter"])
             self.order.insert(e["position"], e["presenter"])
+        elif kind == "commit":
+            commitment = Commitment.from_entry(e)
+            if commitment.extends is None and self.commitments:
+                raise RecordError("a second commitment of the draw (an extension names the one it extends)")
+            if commitment.extends is not None and (not self.commitments or commitment.extends != self.commitments[-1].fingerprint):
+                raise RecordError("an extension of the draw's commitment that does not extend the latest one")
+            self.commitments.append(commitment)
+            self.chain_used = 0
         elif kind == "draw":
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             turn.deck, turn.deck_title, turn.seed = e["deck"], e.get("title"), e.get("seed")
+            turn.chain, turn.room = e.get("chain"), e.get("room")
+            if "chain" in e:
+                self.chain_used = e["chain"]
+            elif not self.commitments:
+                self.draws_before_commitment += 1
             if e.get("topic") is not None:
                 turn.topic = e["topic"]
                 self.taken_topics.add(e["topic"])
@@ -288,7 +321,9 @@ class EventRecord:
             turn.vetoed.append(e["deck"])
             self.vetoes.append((e["deck"], e.get("reason", "")))
             # The presenter keeps their topic (it stays taken): only the deck was unsuitable.
-            turn.deck = turn.deck_title = turn.seed = None
+            turn.deck = turn.deck_title = turn.seed = turn.chain = turn.room = None
+            if not self.commitments:
+                self.draws_before_commitment += 1
         elif kind == "talk-start":
             turn = self._presenter(e["presenter"]).turn(e.get("round", 1))
             turn.talk_open, turn.interrupted = True, False

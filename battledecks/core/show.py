@@ -23,8 +23,25 @@ from pathlib import Path
 from .atomic import EventLock
 from .changes import Change, ChangeFeed
 from .clock import Phase, TalkClock
+from .commitment import (
+    CHAIN_USED_UP,
+    DECKS_ADDED,
+    SECRET_MISSING,
+    ChainSecrets,
+    Commitment,
+    CommittedDeck,
+    SecretSource,
+    chain_length,
+    commitment_content,
+    deck_hash,
+    extension_content,
+    fingerprint_of,
+    secret_from_seeds,
+    secret_path_for,
+    system_secret,
+)
 from .decks import Deck, DeckError, reload_decks
-from .draw import Draw, draw, eligible_decks, replay
+from .draw import Draw, draw, draw_committed, eligible_decks, replay, room_input
 from .event import Event, load_event
 from .words import plural
 from .problems import Problem
@@ -94,7 +111,11 @@ class PresenterView:
     title: str | None
     topic: str | None
     seed: int | None
-    """Seed of the draw that gave the deck."""
+    """Seed of the draw that gave the deck (an uncommitted draw's)."""
+    chain: int | None
+    """Which value of the committed chain the draw that gave the deck revealed."""
+    room: str | None
+    """The room's numbers mixed into that draw."""
     vetoed: tuple[str, ...]
     talks_started: int
     """Talks started on this turn (restarts included)."""
@@ -174,7 +195,7 @@ def talk_clock(schedule: Mapping[str, Any]) -> TalkClock:
 def _view(name: str, wildcard: bool, turn: Turn, status: Status) -> PresenterView:
     return PresenterView(
         name=name, wildcard=wildcard, status=status, round=turn.round, deck=turn.deck, title=turn.deck_title,
-        topic=turn.topic, seed=turn.seed, vetoed=tuple(turn.vetoed), talks_started=turn.talks_started, talk_open=turn.talk_open,
+        topic=turn.topic, seed=turn.seed, chain=turn.chain, room=turn.room, vetoed=tuple(turn.vetoed), talks_started=turn.talks_started, talk_open=turn.talk_open,
         scores=dict(turn.scores), audience=turn.audience,
     )
 
@@ -211,6 +232,7 @@ class Show:
         failing: set[str] | None = None,
         shown_before: set[str] | None = None,
         seed_source: SeedSource = system_seed,
+        secret_source: SecretSource | None = None,
         warnings: list[Problem] | None = None,
     ) -> None:
         self.event = event
@@ -222,6 +244,15 @@ class Show:
         """Where the check of the decks folder is: a draw waits until it has finished."""
         self.shown_before = shown_before or set()
         self.seed_source = seed_source
+        if secret_source is None:
+            # A seed source of the test's own makes the chains' secrets repeatable too.
+            secret_source = system_secret if seed_source is system_seed else secret_from_seeds(seed_source)
+        self.secret_source = secret_source
+        """Makes the secret end of each new hash chain of the draw."""
+        self.secrets = ChainSecrets(secret_path_for(event.path), save=record.autosave)
+        """The chains' secrets, kept beside the record, never shown."""
+        self._hashes: dict[Path, str] = {}
+        """Content hashes of decks made while checking the folder, for the commitment (by deck path)."""
         self.warnings = warnings or []
         """Problems that do not stop the show (an unreadable older record)."""
         self.changes = ChangeFeed()
@@ -236,25 +267,32 @@ class Show:
         *,
         clock: WallClock = wall_now,
         seed_source: SeedSource = system_seed,
+        secret_source: SecretSource | None = None,
         save: bool = True,
         scan: bool = True,
     ) -> Show:
-        """Load an event with its record and decks; set the order if not yet set.
+        """Load an event with its record and decks; set the order and commit the draw if not yet done.
 
         Args:
-            scan: check the decks folder now. The app passes False and calls
-                :meth:`scan_decks` on a worker, so the lineup is on screen at
-                once however big the folder is.
+            scan: check the decks folder now (and commit the draw). The app
+                passes False and calls :meth:`scan_decks` on a worker, so the
+                lineup is on screen at once however big the folder is, then
+                :meth:`ensure_commitment`.
         """
         event = load_event(event_path)
         record = EventRecord.load(event, clock=clock, save=save)
         shown, warnings = shown_at_other_events(event.path) if not event.reuse else (set(), [])
-        show = cls(event, record, [], failing=set(), shown_before=shown, seed_source=seed_source, warnings=warnings)
+        show = cls(
+            event, record, [], failing=set(), shown_before=shown, seed_source=seed_source,
+            secret_source=secret_source, warnings=warnings,
+        )
         show.scan = DeckScan()
         if scan:
             show.scan_decks()
         if save:
             show.ensure_order()
+            if scan:
+                show.ensure_commitment()
         return show
 
     @staticmethod
@@ -408,6 +446,9 @@ class Show:
                 progress(self.scan)
 
         decks, failing = scan_decks_folder(self.event.decks, self.event.slides, told)
+        if self.needs_commitment():
+            # The commitment hashes every deck's files: here, on the worker, not when the host presses a key.
+            self._hashes = self._hash_decks(self._committable(decks, failing))
         # One assignment each: a reader on another thread sees the old or the new set, never half of one.
         self.decks = {d.id: d for d in decks}
         self.failing = failing
@@ -427,31 +468,72 @@ class Show:
         """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
         from .checks import verify_deck
 
-        return verify_deck(deck, self.event.slides)
+        problems = verify_deck(deck, self.event.slides)
+        committed = self.record.committed_decks().get(deck.id)
+        if committed is not None and not problems:
+            try:
+                changed = deck_hash(deck) != committed.hash
+            except OSError as error:
+                problems.append(Problem(deck.path, f"cannot be read: {error.strerror or error}"))
+            else:
+                if changed:
+                    problems.append(Problem(deck.pdf or deck.path, "its slides changed after the draw was committed (verify will say so)"))
+        return list(dict.fromkeys(problems))
 
     # --- the draw --------------------------------------------------------
 
     def pool(self, presenter: str) -> list[Deck]:
-        """Decks that may be drawn for ``presenter`` now."""
+        """Decks that may be drawn for ``presenter`` now, sorted by id.
+
+        Once the draw is committed these are the committed decks nobody has
+        drawn or vetoed and ``presenter`` did not make, whatever the folder
+        holds now: a committed deck gone from the folder or broken since is
+        still drawn (and then vetoed, on the record), so no deck leaves the
+        draw unseen.
+        """
+        committed = self.record.committed_decks()
+        if not self.record.commitments:
+            return self._eligible(presenter)
+        who = presenter.casefold()
+        ids = sorted(
+            d.id for d in committed.values()
+            if d.id not in self.record.taken_decks and who not in {a.casefold() for a in d.authors}
+        )
+        return [self.decks.get(i) or self._missing_deck(i) for i in ids]
+
+    def _eligible(self, presenter: str, decks: list[Deck] | None = None, failing: set[str] | None = None) -> list[Deck]:
+        """Decks of the folder that the rules allow for ``presenter`` ("": for anyone), sorted by id."""
         return eligible_decks(
-            self.decks.values(),
+            self.decks.values() if decks is None else decks,
             presenter=presenter,
             slides=self.event.slides,
             taken=self.record.taken_decks,
             shown_before=self.shown_before,
-            failing=self.failing,
+            failing=self.failing if failing is None else failing,
         )
 
+    def _missing_deck(self, deck_id: str) -> Deck:
+        """A committed deck no longer in the folder, as the draw may still give it."""
+        path = self.event.decks / deck_id
+        return Deck(id=deck_id, path=path, title=deck_id, slides=(), problems=(Problem(path, "is no longer in the decks folder"),))
+
+    def uncommitted(self, presenter: str = "") -> list[Deck]:
+        """Decks in the folder the rules allow but the commitment does not hold (added since): drawn only when
+        no committed deck is left for a presenter, by a recorded extension of the commitment."""
+        if not self.record.commitments:
+            return []
+        committed = self.record.committed_decks()
+        return [d for d in self._eligible(presenter) if d.id not in committed]
+
     def topic_pool(self) -> list[str]:
-        """Topics nobody holds yet (a presenter keeps their topic through a veto)."""
-        return [t for t in self.event.topics if t not in self.record.taken_topics]
+        """Topics nobody holds yet (a presenter keeps their topic through a veto): the committed ones, once committed."""
+        commitment = self.record.commitment
+        topics = self.event.topics if commitment is None else commitment.topics
+        return sorted(t for t in topics if t not in self.record.taken_topics)
 
     def supply(self) -> Supply:
         """Decks and topics left against presenters still waiting for a draw."""
-        unseen = eligible_decks(
-            self.decks.values(), presenter="", slides=self.event.slides,
-            taken=self.record.taken_decks, shown_before=self.shown_before, failing=self.failing,
-        )
+        unseen = self.pool("") + self.uncommitted() if self.record.commitments else self._eligible("")
         waiting = [p.main for p in self.record.lineup() if p.main.deck is None]
         topics_needed = sum(1 for t in waiting if t.topic is None)
         topics = len(self.topic_pool())
@@ -489,34 +571,157 @@ class Show:
         turn = self._state(presenter).turns.get(round) or Turn(round)
         if turn.deck is not None:
             return f"{presenter} already has a deck"
-        if not self.pool(presenter):
+        if not self.pool(presenter) and not self.uncommitted(presenter):
             return f"no unseen deck left for {presenter}"
         if self.event.topics and turn.topic is None and not self.topic_pool():
             return f"no topic left for {presenter}"
         return None
 
-    def draw_for(self, presenter: str, round: int = 1) -> Draw:
+    def draw_for(self, presenter: str, round: int = 1, room: str | None = None) -> Draw:
         """Draw a deck (and topic, unless they kept one through a veto) for ``presenter`` and record it.
 
+        The draw reveals the next value of the committed chain, mixed with
+        ``room``, the numbers the room called out, if the host typed any.
+
         Raises:
-            RecordError: the presenter has a deck, or nothing is left to draw.
+            RecordError: the presenter has a deck, nothing is left to draw, or ``room`` is not numbers.
         """
         if not self.scan.finished:
             raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them")
+        try:
+            room = room_input(room)
+        except ValueError as error:
+            raise RecordError(str(error)) from None
         self._rescan()
         reason = self.can_draw(presenter, round)
         if reason:
             raise RecordError(reason)
         kept = self._state(presenter).turns.get(round, Turn(round)).topic
+        self.ensure_commitment()
         # A kept topic is the only one in the topic pool, so the recorded draw still replays.
         topics = [kept] if kept is not None else self.topic_pool()
-        result = draw(self.pool(presenter), topics, self.seed_source())
+        if not self.record.commitments:
+            # A record older than commitments, with draws in it already: drawn as it always was.
+            if room is not None:
+                raise RecordError("this event's draw was not committed in advance: the room's numbers cannot be mixed in")
+            result = draw(self.pool(presenter), topics, self.seed_source())
+            self._write(
+                "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title,
+                topic=result.topic, seed=result.seed, pool=list(result.pool), topics=list(result.topics),
+                **self._round(round),
+            )
+            return result
+        if not self.pool(presenter):
+            added = self.uncommitted()
+            self._extend(
+                DECKS_ADDED, f"no committed deck was left for {presenter}: {plural(len(added), 'deck')} added to the folder since join the draw",
+                added,
+            )
+        chain = self.record.commitments[-1]
+        index = self.record.chain_used + 1
+        value = self.secrets.value(chain.head, index)
+        if value is None:
+            if index > chain.length:
+                chain = self._extend(CHAIN_USED_UP, f"the chain's {chain.length} values were used up")
+            else:
+                # Said to the host; verify says the draws from here on are not bound to the published commitment.
+                chain = self._extend(SECRET_MISSING, f"the chain's secret is not in {self.secrets.path}")
+            index = 1
+            value = self.secrets.value(chain.head, index)
+            assert value is not None  # a chain just made
+        result = draw_committed(
+            self.pool(presenter), topics, chain=index, revealed=value, fingerprint=chain.fingerprint, room=room,
+            presenter=presenter, round=round,
+        )
+        fields: dict[str, Any] = {"room": room} if room is not None else {}
         self._write(
-            "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title,
-            topic=result.topic, seed=result.seed, pool=list(result.pool), topics=list(result.topics),
+            "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title, topic=result.topic,
+            chain=index, revealed=result.revealed, **fields, key=result.key, pool=list(result.pool), topics=list(result.topics),
             **self._round(round),
         )
         return result
+
+    # --- the commitment -----------------------------------------------------
+
+    @property
+    def commitment(self) -> Commitment | None:
+        """The draw's commitment, once made (None in a record older than commitments)."""
+        return self.record.commitment
+
+    def needs_commitment(self) -> bool:
+        """Whether the draw is still to be committed: no commitment, and no draw recorded without one."""
+        return not self.record.commitments and not self.record.draws_before_commitment
+
+    def _committable(self, decks: list[Deck] | None = None, failing: set[str] | None = None) -> list[Deck]:
+        """The decks a commitment made now would hold: those anyone could draw."""
+        return self._eligible("", decks, failing)
+
+    def _hash_decks(self, decks: list[Deck]) -> dict[Path, str]:
+        """Content hashes of ``decks`` by path; a deck whose files cannot be read is left out."""
+        hashes = {}
+        for deck in decks:
+            try:
+                hashes[deck.path] = self._hashes.get(deck.path) or deck_hash(deck)
+            except OSError:
+                continue
+        return hashes
+
+    def _committed(self, decks: list[Deck]) -> list[CommittedDeck]:
+        hashes = self._hash_decks(decks)
+        return [CommittedDeck(d.id, hashes[d.path], d.authors) for d in decks if d.path in hashes]
+
+    def _new_chain(self, length: int) -> bytes:
+        """Make a chain, keep its secret beside the record; returns its head."""
+        try:
+            return self.secrets.add(self.secret_source(), length)
+        except OSError as error:
+            raise RecordError(f"{self.secrets.path}: cannot keep the draw's secret: {error.strerror or error}") from None
+
+    def commit(self) -> Commitment:
+        """Fix the draw now and record it (before the first draw); returns the commitment.
+
+        It holds the presenters, the topics, every deck anyone could draw
+        with the hash of its slide files, the draw rules and the head of a
+        new hash chain. Made once: later calls return it.
+
+        Raises:
+            RecordError: draws were recorded without a commitment, the decks are still
+                being checked, or the chain's secret cannot be written.
+        """
+        if self.record.commitment is not None:
+            return self.record.commitment
+        if self.record.draws_before_commitment:
+            raise RecordError(f"{self.record.path}: draws were recorded before draws were committed in advance: too late to commit")
+        if not self.scan.finished:
+            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the commitment waits for all of them")
+        ev = self.event
+        length = chain_length(len(self.record.order))
+        head = self._new_chain(length)
+        content = commitment_content(
+            event=ev.name, date=ev.date.isoformat() if ev.date else None, presenters=self.record.order,
+            topics=ev.topics, slides=ev.slides, decks=self._committed(self._committable()), head=head, length=length,
+        )
+        self._write("commit", fingerprint=fingerprint_of(content), content=content)
+        self._hashes = {}
+        assert self.record.commitment is not None
+        return self.record.commitment
+
+    def ensure_commitment(self) -> Commitment | None:
+        """Commit the draw if it is still to be committed; the commitment (None for an older record's draws)."""
+        if self.needs_commitment():
+            return self.commit()
+        return self.record.commitment
+
+    def _extend(self, cause: str, reason: str, decks: list[Deck] | None = None) -> Commitment:
+        """Record an extension of the commitment: a new chain, and ``decks`` added to the draw."""
+        latest = self.record.commitments[-1]
+        length = chain_length(len(self.record.order))
+        head = self._new_chain(length)
+        content = extension_content(
+            extends=latest.fingerprint, cause=cause, reason=reason, decks=self._committed(decks or []), head=head, length=length,
+        )
+        self._write("commit", fingerprint=fingerprint_of(content), content=content)
+        return self.record.commitments[-1]
 
     def can_veto(self, presenter: str, round: int | None = None) -> str | None:
         """Why ``presenter``'s deck cannot be vetoed now, or None."""
@@ -528,21 +733,25 @@ class Show:
             return f"{presenter} has already been on stage with this deck"
         return None
 
-    def veto(self, presenter: str, reason: str = "", round: int = 1) -> Draw | None:
-        """Set the presenter's drawn deck aside and draw another; None if none is left.
+    def veto(self, presenter: str, reason: str = "", round: int = 1, room: str | None = None) -> Draw | None:
+        """Set the presenter's drawn deck aside and draw another (with ``room``, the room's numbers); None if none is left.
 
         The presenter keeps their topic: only the deck was unsuitable.
         """
         why = self.can_veto(presenter, round)
         if why:
             raise RecordError(why)
+        try:
+            room_input(room)
+        except ValueError as error:
+            raise RecordError(str(error)) from None
         turn = self._state(presenter).turn(round)
         self._write("veto", presenter=presenter, deck=turn.deck, reason=reason, **self._round(round))
-        if not self.pool(presenter):
+        if not self.pool(presenter) and not self.uncommitted(presenter):
             return None
-        return self.draw_for(presenter, round)
+        return self.draw_for(presenter, round, room)
 
-    def draw_all(self) -> list[Draw]:
+    def draw_all(self, room: str | None = None) -> list[Draw]:
         """Draw for every presenter without a deck, or for nobody if there are not enough.
 
         Raises:
@@ -556,7 +765,7 @@ class Show:
         for name in waiting:
             if not self.pool(name):
                 raise RecordError(f"{self.event.path}: no deck {name} has not made or seen is left")
-        return [self.draw_for(name) for name in waiting]
+        return [self.draw_for(name, room=room) for name in waiting]
 
     def sudden_death(self) -> tuple[int, list[tuple[str, Draw]]]:
         """Draw the sudden-death round the standings call for; returns the round and the new draws.
@@ -595,7 +804,14 @@ class Show:
         return turn is not None and turn.deck is not None
 
     def audit(self) -> list[str]:
-        """Replay every recorded draw from its seed; return the draws that do not match."""
+        """Replay every recorded draw from its seed or chain value; return the draws that do not match.
+
+        A committed record is checked in full, as ``battledecks verify`` does (the deck files aside).
+        """
+        if self.record.commitments:
+            from .verify import verify_entries
+
+            return verify_entries(self.record.entries).problems
         bad = []
         for entry in self.record.entries:
             if entry["kind"] != "draw" or "pool" not in entry:
@@ -905,4 +1121,5 @@ class Show:
                 "vote": self.record.open_vote.id, "presenter": self.record.open_vote.presenter, "round": self.record.open_vote.round,
             },
             "unsaved": self.unsaved,
+            "commitment": None if self.record.commitment is None else self.record.commitment.fingerprint,
         }

@@ -7,7 +7,7 @@ nothing here imports the terminal app.
 from typing import TYPE_CHECKING
 
 from ..core.text import visible_lines
-from .export import EXPORTERS, results_data, to_csv, to_html, to_json, to_markdown
+from .export import EXPORTERS, commitment_line, results_data, to_csv, to_html, to_json, to_markdown
 from .table import results_table, table_text
 
 if TYPE_CHECKING:
@@ -18,14 +18,15 @@ FORMATS = ("table", "json", "csv", "md", "html")
 """Every ``--format`` the ``results`` command knows."""
 
 
-def export(standings, event, fmt: str) -> str:  # noqa: ANN001
-    """The standings as text in format ``fmt`` (one of :data:`FORMATS`)."""
+def export(standings, event, fmt: str, commitment: str | None = None) -> str:  # noqa: ANN001
+    """The standings as text in format ``fmt`` (one of :data:`FORMATS`), with the draw's commitment if given."""
     if fmt == "table":
-        return table_text(standings, event)
+        text = table_text(standings, event)
+        return text + (f"{commitment_line(commitment)}\n" if commitment else "")
     if fmt == "json":
-        return EXPORTERS[fmt](standings, event)  # JSON escapes control characters itself
+        return EXPORTERS[fmt](standings, event, commitment)  # JSON escapes control characters itself
     # A control character from a name is shown as an escape: printed or opened, the file is harmless.
-    return visible_lines(EXPORTERS[fmt](standings, event))
+    return visible_lines(EXPORTERS[fmt](standings, event, commitment))
 
 
 def __getattr__(name: str) -> object:
@@ -38,6 +39,6 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "CARD_SIZE", "EXPORTERS", "FORMATS", "card_image", "export", "render_card", "results_data",
+    "CARD_SIZE", "EXPORTERS", "FORMATS", "card_image", "commitment_line", "export", "render_card", "results_data",
     "results_table", "table_text", "to_csv", "to_html", "to_json", "to_markdown",
 ]

@@ -1,4 +1,9 @@
-"""The standings as files to publish: JSON, CSV, Markdown and one self-contained HTML page."""
+"""The standings as files to publish: JSON, CSV, Markdown and one self-contained HTML page.
+
+Each carries the fingerprint of the draw's commitment when the event has one
+(``commitment``), so whoever reads the results can check the draws against it
+with ``battledecks verify``.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,15 @@ FILE_PLACES = 6
 """Decimals kept for numbers in CSV (a mean of three judges is 1/3s)."""
 
 
-def results_data(standings: Standings, event: Event) -> dict[str, Any]:
+VERIFY_NOTE = "every draw can be checked against it with: battledecks verify EVENT --expect"
+
+
+def commitment_line(commitment: str) -> str:
+    """The line the Markdown and HTML results end with."""
+    return f"Draws committed in advance: sha256:{commitment}; {VERIFY_NOTE} {commitment[:12]}"
+
+
+def results_data(standings: Standings, event: Event, commitment: str | None = None) -> dict[str, Any]:
     """The standings as plain data (what ``--format json`` prints)."""
     scoring = standings.scoring
     awards = standings.awards
@@ -60,11 +73,12 @@ def results_data(standings: Standings, event: Event) -> dict[str, Any]:
             "fan_score": awards.fan_score,
         },
         "sudden_death": {"round": sd.round, "presenters": list(sd.presenters)} if sd else None,
+        "draw_commitment": commitment,
     }
 
 
-def to_json(standings: Standings, event: Event) -> str:
-    return json_text(results_data(standings, event), indent=2) + "\n"
+def to_json(standings: Standings, event: Event, commitment: str | None = None) -> str:
+    return json_text(results_data(standings, event, commitment), indent=2) + "\n"
 
 
 def _awards_of(standings: Standings) -> dict[str, list[str]]:
@@ -81,7 +95,7 @@ def _awards_of(standings: Standings) -> dict[str, list[str]]:
     return won
 
 
-def to_csv(standings: Standings, event: Event) -> str:
+def to_csv(standings: Standings, event: Event, commitment: str | None = None) -> str:
     """One line a presenter: rank, talk, every judge's score on every criterion, totals, awards."""
     import csv
 
@@ -91,6 +105,8 @@ def to_csv(standings: Standings, event: Event) -> str:
     header += [f"{judge}: {c.name}" for judge in scoring.judges for c in scoring.criteria]
     header += [f"{judge}: total" for judge in scoring.judges]
     header += ["judges total", "audience", "total", "tied", "awards", "event", "date"]
+    if commitment:
+        header.append("draw commitment")
     votes = scoring.audience_vote is not None
     if votes:
         header.insert(header.index("audience") + 1, "audience votes")
@@ -106,6 +122,8 @@ def to_csv(standings: Standings, event: Event) -> str:
         if votes:
             line.append("" if row.audience_votes is None else row.audience_votes)
         line += [num(row.total), "yes" if row.tied else "", "; ".join(won.get(row.presenter, [])), event.name, event_date(event)]
+        if commitment:
+            line.append(f"sha256:{commitment}")
         writer.writerow(line)
     return out.getvalue()
 
@@ -125,7 +143,7 @@ def _md_table(header: list[str], rows: list[list[str]], right: set[int]) -> list
     return lines
 
 
-def to_markdown(standings: Standings, event: Event) -> str:
+def to_markdown(standings: Standings, event: Event, commitment: str | None = None) -> str:
     scoring = standings.scoring
     date = event_date(event)
     lines = [f"# {_md(event.name)}", ""]
@@ -153,6 +171,8 @@ def to_markdown(standings: Standings, event: Event) -> str:
             ]
             lines += [*_md_table(["Judge", *crit, "Sum"], sheet, set(range(1, len(crit) + 2))), ""]
     lines += [f"*{_md(rule_text(scoring))}*", ""]
+    if commitment:
+        lines += [f"*{_md(commitment_line(commitment))}*", ""]
     return "\n".join(lines)
 
 
@@ -188,7 +208,7 @@ footer { color: var(--muted); font-size: .9rem; margin-top: 24px; }
 """
 
 
-def to_html(standings: Standings, event: Event) -> str:
+def to_html(standings: Standings, event: Event, commitment: str | None = None) -> str:
     """One HTML file with its style inline and no external assets; every name is escaped."""
     import html
 
@@ -249,9 +269,10 @@ def to_html(standings: Standings, event: Event) -> str:
                            f'<td class="n total">{e(judge_sum(row, judge))}</td></tr>')
             out.append("</tbody></table></div></div>")
         out.append("</div></section>")
-    out += [f"<footer><p>{e(rule_text(scoring))}</p></footer>", "</main></body>", "</html>", ""]
+    committed = f"<p>{e(commitment_line(commitment))}</p>" if commitment else ""
+    out += [f"<footer><p>{e(rule_text(scoring))}</p>{committed}</footer>", "</main></body>", "</html>", ""]
     return "\n".join(out)
 
 
 EXPORTERS = {"json": to_json, "csv": to_csv, "md": to_markdown, "html": to_html}
-"""Format name -> function(standings, event) -> text."""
+"""Format name -> function(standings, event, commitment=None) -> text."""

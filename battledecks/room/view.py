@@ -4,9 +4,11 @@ The state is rebuilt from the show after each change and sent whole: a
 follower never has to replay anything, and a late joiner gets the same
 thing as everyone else. It holds only what the room has already seen:
 the lineup, the titles of decks already drawn (the draw is their reveal),
-the talk on stage with its schedule, and the standings once the host has
-revealed them. Never a deck pool, a seed, an unseen title or a judge's
-single score.
+the talk on stage with its schedule, the standings once the host has
+revealed them, and the draw's commitment (its short fingerprint, shown before
+the first draw so the room can note it) with the numbers the room called out
+for a draw. Never a deck pool, a seed or chain value, an unseen title or a
+judge's single score.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.clock import Phase, TalkClock
+from ..core.commitment import short_fingerprint
 from ..core.scoring import format_score
 from .schedule import schedule_of
 
@@ -56,6 +59,7 @@ class RoomView:
                 "round": round,
                 "title": data.get("title") or self._title(presenter, round),
                 "topic": data.get("topic"),
+                "room": data.get("room"),
                 "at": now,
                 "suspense": self.suspense,
             }
@@ -188,4 +192,10 @@ class RoomView:
             "talk": talk,
             "standings": self.standings,
             "vote": self.vote_state() if self.vote_state is not None else None,
+            "commitment": self._commitment(),
         }
+
+    def _commitment(self) -> str | None:
+        """The draw's commitment as the room sees it (``3f2a 91c0 b7e4``), once made."""
+        commitment = getattr(self.show, "commitment", None)
+        return None if commitment is None else short_fingerprint(commitment.fingerprint)

@@ -139,6 +139,20 @@ class BattledecksApp(ErrorHookApp[None]):
             self._from_worker(
                 self.notify, f"{error}", title="Decks not checked", severity="error", timeout=20,
             )
+            return
+        self._from_worker(self._commit)
+
+    def _commit(self) -> None:
+        """Commit the draw once the decks are checked (and hashed, on the worker), before anyone draws.
+
+        A record older than commitments, with draws in it already, is left as it is.
+        """
+        from ..core.problems import BattledecksError
+
+        try:
+            self.show.ensure_commitment()
+        except BattledecksError as error:
+            self.notify(f"{error}. The first draw tries again.", title="Draw not committed", severity="error", timeout=20)
 
     def _from_worker(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         try:

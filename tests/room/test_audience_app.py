@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import ContentSwitcher, Label, Static
 
+from battledecks.core.commitment import short_fingerprint
 from battledecks.core.show import Show
 from battledecks.room.server import RoomServer, listen
 from battledecks.ui.audience.app import AudienceApp
@@ -34,6 +35,7 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
         switcher = app.query_one(ContentSwitcher)
         await until(lambda: switcher.current == "idle", what="the between-talks view")
         assert "Test Night" in text(app, "#event-name") and text(app, "#next-name") == "Ada"
+        assert text(app, "#commitment") == f"Draw commitment: {short_fingerprint(room_show.commitment.fingerprint)}"
 
         drawn = room_show.draw_for("Ada")
         await until(lambda: switcher.current == "reveal", what="the reveal")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from battledecks.core.clock import TalkClock
+from battledecks.core.commitment import short_fingerprint
 from battledecks.core.show import Show
 from battledecks.room.address import address_file, read_address, remove_address, write_address
 from battledecks.room.follow import Follower
@@ -148,3 +149,15 @@ def test_the_room_learns_the_winner_only_when_it_is_revealed(room_show: Show) ->
     assert [r["presenter"] for r in seen["second"]["rows"]] == ["Brian", "Chen"]
     assert seen["winner"]["winners"] == ["Ada"]
     assert len(seen["standings"]["rows"]) == 3
+
+
+def test_the_room_sees_the_commitment_and_the_room_s_numbers_but_no_chain_value(room_show: Show) -> None:
+    view = RoomView(room_show)
+    assert view.state()["commitment"] == short_fingerprint(room_show.commitment.fingerprint)
+    drawn = room_show.draw_for("Ada", room="5 5 2")
+    entry = room_show.record.entries[-1]
+    view.apply("draw", "Ada", 1, {k: v for k, v in entry.items() if k not in ("kind", "at", "presenter")}, room_show.seq, 0.0)
+    state = view.state()
+    assert state["reveal"]["room"] == "5 5 2" and state["reveal"]["title"] == drawn.deck.title
+    said = json.dumps(state)
+    assert entry["revealed"] not in said and entry["key"] not in said and "pool" not in said

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from battledecks.core.commitment import short_fingerprint
 from battledecks.core.decks import slide_files
 from battledecks.core.show import Show
 from battledecks.room.server import RoomServer
@@ -43,6 +44,8 @@ async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show
     await page.wait_for_function("document.querySelector('#idle.shown')")
     assert await page.text_content("#next-name") == "Ada"
     assert await page.text_content("#event-name") == "Test Night"
+    # The draw's commitment, for the room to note before the first draw.
+    assert await page.text_content("#commitment") == f"Draw commitment: {short_fingerprint(room_show.commitment.fingerprint)}"
 
     drawn = room_show.draw_for("Ada").deck
     await page.wait_for_function("document.querySelector('#reveal.shown')")

@@ -95,7 +95,8 @@ async def test_at_80_columns_the_score_stays_and_titles_give_way(tmp_path: Path,
         row = table.get_row("Janie Hermann")
         assert row[-1].plain == "7"
         deck = row[3].plain
-        assert (deck.endswith("…") and deck[:-1].strip() in titles[0]) or deck in titles
+        title = show.presenter("Janie Hermann").title
+        assert title in titles and ((deck.endswith("…") and title.startswith(deck[:-1].strip())) or deck == title)
         assert any(str(cell).endswith("…") for name in show.names() for cell in table.get_row(name))
         # Cut between words, never inside one.
         for name in show.names():

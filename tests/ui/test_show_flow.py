@@ -157,7 +157,7 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         assert isinstance(app.screen, LineupScreen)
 
     assert kinds(show_event) == [
-        "order", "draw", "talk-start", "pause", "resume", "pause", "abort",
+        "order", "commit", "draw", "talk-start", "pause", "resume", "pause", "abort",
         "talk-start", "catch-up", "talk-end",
         "score", "score", "score", "score", "score", "correction",
         "reveal", "reveal", "reveal", "reveal",
@@ -382,8 +382,8 @@ async def test_a_failing_disk_never_stops_the_show(show_event: Path, make_app, f
         await pilot.press("7", "enter")
         assert not app.show.record.unsaved
     # Everything done while the disk was full reached the file with the first save after it.
-    assert kinds(show_event)[:6] == ["order", "draw", "talk-start", "pause", "resume", "talk-end"]
-    assert kinds(show_event)[6:] == ["score"], kinds(show_event)
+    assert kinds(show_event)[:7] == ["order", "commit", "draw", "talk-start", "pause", "resume", "talk-end"]
+    assert kinds(show_event)[7:] == ["score"], kinds(show_event)
 
 
 async def test_after_time_escape_goes_to_the_lineup(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

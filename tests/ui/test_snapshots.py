@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.widgets._header import HeaderClock
 
+from battledecks.ui.screens.commitment import CommitmentScreen
 from battledecks.ui.screens.dialogs import AskScreen, ConfirmScreen
 from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.help import HelpScreen
@@ -170,6 +171,20 @@ async def to_veto(pilot: Pilot) -> None:
     await on(pilot, AskScreen)
 
 
+async def to_room_numbers(pilot: Pilot) -> None:
+    await to_lineup(pilot)
+    await pilot.press("d")
+    await on(pilot, DrawScreen)
+    await pilot.press(*"4 2 6")
+    await settle(pilot)
+
+
+async def to_commitment(pilot: Pilot) -> None:
+    await to_lineup(pilot)
+    await pilot.press("f")
+    await on(pilot, CommitmentScreen)
+
+
 async def to_quit(pilot: Pilot) -> None:
     await to_lineup(pilot)
     await pilot.press("q")
@@ -191,6 +206,8 @@ STEPS: dict[str, Callable[[object], Step]] = {
     "ask-add": lambda clock: to_ask,
     "ask-veto": lambda clock: to_veto,
     "confirm-quit": lambda clock: to_quit,
+    "draw-room-numbers": lambda clock: to_room_numbers,
+    "commitment": lambda clock: to_commitment,
 }
 
 

@@ -87,7 +87,8 @@ def test_show_emits_one_change_per_entry_even_through_a_broken_subscriber(event_
     show.veto("Ada", "broken slide")
     entries = read_entries(show.record.path)
     assert [c.kind for c in changes] == ["draw", "veto", "draw"]
-    assert [c.seq for c in changes] == [2, 3, 4] == [show.seq - 2, show.seq - 1, show.seq]
+    # 1 and 2 are the order and the draw's commitment.
+    assert [c.seq for c in changes] == [3, 4, 5] == [show.seq - 2, show.seq - 1, show.seq]
     for change in changes:
         entry = entries[change.seq - 1]
         assert change.kind == entry["kind"] and change.at == entry["at"] and change.presenter == entry["presenter"]
@@ -162,7 +163,7 @@ def test_every_command_writes_one_change_and_reopens_the_same(event_path: Path, 
     show = Show.open(event_path, seed_source=seeds, clock=wall)
     changes: list[Change] = []
     show.changes.subscribe(changes.append)
-    assert show.seq == 1  # the order
+    assert show.seq == 2  # the order, the draw's commitment
     ev = show.event
     end = ev.countdown + ev.seconds
 

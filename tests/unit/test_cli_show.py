@@ -28,7 +28,8 @@ def test_draw_draws_for_everyone_and_keeps_earlier_draws(event_dir: Path, capsys
     assert [p["deck"] for p in second["presenters"]] == decks
     assert not any(p["new"] for p in second["presenters"])
     entries = read_entries(path.with_name("test.record.yaml"))
-    assert [e["kind"] for e in entries] == ["order", "draw", "draw", "draw"]
+    assert [e["kind"] for e in entries] == ["order", "commit", "draw", "draw", "draw"]
+    assert first["commitment"] == second["commitment"] == entries[1]["fingerprint"]
 
 
 def test_draw_table_output(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,7 @@
 Each command must exit with the expected code and a clear message (no
 traceback, no raw control character) and, when it fails, change no file.
 A command that succeeds may write only what it is for: draw the record
-(and its lock), sheet and import their output.
+(its lock, and its draw's secret), sheet and import their output.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from battledecks.cli import main
+from battledecks.core.commitment import secret_path_for
 from battledecks.core.event import record_path_for
 from tests.hostile import CASES, COMMANDS, SLIDES, Case, Outcome, World, make_world
 
@@ -63,7 +64,11 @@ def _snapshot(root: Path) -> dict[str, tuple[object, ...]]:
 def _outputs(command: str, world: World) -> set[str]:
     """Files a successful command may write under the world."""
     if command == "draw":
-        return {str(record_path_for(world.event)), str(world.event.with_name(f".{world.event.stem}.lock"))}
+        # The record, its lock, and the secret of the draw's hash chain (the draw is committed first).
+        return {
+            str(record_path_for(world.event)), str(world.event.with_name(f".{world.event.stem}.lock")),
+            str(secret_path_for(world.event)),
+        }
     return set()
 
 

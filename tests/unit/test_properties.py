@@ -62,7 +62,7 @@ def test_any_event_file_bytes_give_an_event_or_problems(tmp_path: Path, raw: byt
 # --- the record loader ---------------------------------------------------------
 
 KINDS = ["order", "add", "remove", "move", "draw", "veto", "talk-start", "talk-end", "abort", "talk-interrupted",
-         "score", "correction", "pause", "resume", "skip", "catch-up", "note", "reveal", "vote-open", "vote-close",
+         "score", "correction", "pause", "resume", "skip", "catch-up", "note", "reveal", "vote-open", "vote-close", "commit",
          "explode"]
 NAMES = st.sampled_from(["Ada", "Brian", "Zed", "", "Ada\x1b[2J"])
 field_values = st.one_of(

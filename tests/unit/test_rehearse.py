@@ -12,6 +12,7 @@ import yaml
 from battledecks.cli import main
 from battledecks.commands import rehearse
 from battledecks.commands.run import start_fresh
+from battledecks.core.commitment import secret_path_for
 from battledecks.core.event import load_event, record_path_for
 from battledecks.core.problems import BattledecksError
 from battledecks.core.show import Show
@@ -89,9 +90,13 @@ def test_fresh_moves_the_record_aside_after_asking(night: Path) -> None:
     assert "night.record.yaml" in asked[0] and str(backup) in asked[0]
     assert not record.exists()
     assert (backup / "night.record.yaml").read_bytes() == old
+    # The draw's secret goes with its record: the new event commits a draw of its own.
+    assert "night.draw-secret" in asked[0] and (backup / "night.draw-secret").exists()
+    assert not secret_path_for(night).exists()
     # The event opens as new, its decks free again.
     show = Show.open(night)
     assert show.deck_of("Amy") is None
+    assert show.commitment is not None and show.commitment.fingerprint not in old.decode()
 
 
 @pytest.mark.parametrize("answer", ["", "n", "no"])

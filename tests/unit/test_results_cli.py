@@ -164,3 +164,27 @@ def test_an_event_with_no_record_lists_everyone_unscored_and_creates_nothing(tmp
     assert data["awards"]["winners"] == []
     assert snapshot(tmp_path) == before
     assert not path.with_name("soon.record.yaml").exists()
+
+
+def test_every_export_carries_the_draw_s_commitment(event: Path, tmp_path: Path, capsys):
+    from battledecks.core.record import read_entries
+
+    fingerprint = next(e["fingerprint"] for e in read_entries(event.with_name("night.record.yaml")) if e["kind"] == "commit")
+    assert main(["results", str(event), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["draw_commitment"] == fingerprint
+    assert main(["results", str(event), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {row["draw commitment"] for row in rows} == {f"sha256:{fingerprint}"}
+    for fmt in ("md", "html", "table"):
+        assert main(["results", str(event), "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert f"sha256:{fingerprint}" in out and "battledecks verify" in out, fmt
+
+
+def test_an_event_without_a_commitment_exports_none(tmp_path: Path, capsys):
+    (tmp_path / "decks").mkdir()
+    path = write_event(tmp_path, "bare", "Bare", ["Amy"], SCORING)  # never opened: no record, no commitment
+    assert main(["results", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["draw_commitment"] is None
+    assert main(["results", str(path), "--format", "csv"]) == 0
+    assert "draw commitment" not in capsys.readouterr().out

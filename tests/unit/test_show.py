@@ -37,7 +37,8 @@ def test_random_order_is_drawn_once_and_recorded(event_path: Path, seeds, wall) 
     assert entry["kind"] == "order" and entry["presenters"] == order and entry["seed"] == 1
     again = open_show(event_path, lambda: 999, wall)
     assert again.record.order == order
-    assert len(again.record.entries) == 1
+    # Opened again, nothing is drawn or committed again: the order, then the draw's commitment, once each.
+    assert [e["kind"] for e in again.record.entries] == ["order", "commit"]
 
 
 def test_listed_order_keeps_the_file_order(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
@@ -211,7 +212,7 @@ def test_record_is_readable_yaml_with_one_entry_per_line(event_path: Path, seeds
     data = yaml.safe_load(show.record.path.read_text())
     assert data["format"] == 1 and data["event"] == "Test Night"
     lines = [l for l in show.record.path.read_text().splitlines() if l.startswith("  - {")]
-    assert len(lines) == len(data["log"]) == 4
+    assert len(lines) == len(data["log"]) == 5  # the order, the draw's commitment, three draws
 
 
 def test_a_broken_record_is_one_clear_error(event_path: Path, seeds, wall) -> None:  # noqa: ANN001

@@ -95,11 +95,14 @@ function renderIdle() {
   const next = state.next;
   $("next-label").textContent = next ? "Next up" : "";
   $("next-name").textContent = next || "";
+  // The draw's commitment, for the room to note before the first draw: every draw can be checked against it.
+  $("commitment").textContent = state.commitment ? "Draw commitment: " + state.commitment : "";
   show("idle");
 }
 
 function renderReveal(reveal, now) {
   $("reveal-for").textContent = "A deck for " + reveal.presenter;
+  $("reveal-room").textContent = reveal.room ? "with the room's numbers " + reveal.room : "";
   const left = reveal.at + reveal.suspense - now;
   const suspense = left > 0;
   $("reveal-suspense").style.display = suspense ? "" : "none";

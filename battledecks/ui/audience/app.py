@@ -144,10 +144,12 @@ class AudienceApp(App[None]):
                 yield Static("", id="event-name", classes="muted")
                 yield Static("", id="next-label")
                 yield BigText("", max_lines=2, id="next-name")
+                yield Static("", id="commitment", classes="muted")
             with Vertical(id="reveal", classes="view"):
                 yield Static("", id="reveal-for")
                 yield BigText("", max_lines=3, id="reveal-title")
                 yield Static("", id="reveal-topic")
+                yield Static("", id="reveal-room", classes="muted")
             with TalkView(id="talk"):
                 with Container(id="slide-area"):
                     yield Container(id="slides")
@@ -267,6 +269,9 @@ class AudienceApp(App[None]):
         following = state.get("next")
         self.query_one("#next-label", Static).update("Next up" if following else "")
         self.query_one("#next-name", BigText).update(str(following or ""))
+        commitment = state.get("commitment")
+        # Noted (or photographed) by the room before the first draw: every draw can be checked against it later.
+        self.query_one("#commitment", Static).update(f"Draw commitment: {commitment}" if isinstance(commitment, str) else "")
         self._show("idle")
         return None
 
@@ -274,6 +279,8 @@ class AudienceApp(App[None]):
         self.query_one("#reveal-for", Static).update(f"A deck for {reveal.get('presenter', '')}")
         until = float(reveal.get("at", 0.0)) + float(reveal.get("suspense", 0.0))
         title, topic = self.query_one("#reveal-title", BigText), self.query_one("#reveal-topic", Static)
+        room = reveal.get("room")
+        self.query_one("#reveal-room", Static).update(f"with the room's numbers {room}" if isinstance(room, str) else "")
         self._show("reveal")
         if now < until:
             dots = "." * (1 + int((until - now) * 4) % 3)

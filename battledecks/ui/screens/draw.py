@@ -1,4 +1,8 @@
-"""The draw reveal: a moment of suspense, then the deck (and topic)."""
+"""The draw reveal: a moment of suspense, then the deck (and topic).
+
+Opened with ``d`` on the lineup, it first asks for numbers the room calls
+out (dice, say), which the draw mixes with its chain value: then Enter draws.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import random
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Label, Static
+from textual.widgets import Input, Label, Static
 
+from ...core.commitment import short_fingerprint
 from ...core.draw import Draw
+from ...core.problems import BattledecksError
 from ..widgets.big_text import BigText
 from ..widgets.key_footer import KeyFooter
 from .base import AppModal
@@ -32,6 +38,8 @@ class DrawScreen(AppModal[None]):
 
     The flashing titles are for the room only: the deck was drawn (and saved)
     before this screen opened, so quitting mid-suspense changes nothing.
+    Opened with no draw, it asks for the room's numbers first and draws when
+    the host presses Enter (Escape: no draw).
     """
 
     DEFAULT_CSS = """
@@ -45,6 +53,7 @@ class DrawScreen(AppModal[None]):
     DrawScreen #deck.-revealed { color: $success; }
     DrawScreen #topic { text-align: center; width: 100%; height: auto; }
     DrawScreen #audit { text-align: center; width: 100%; color: $text-muted; }
+    DrawScreen #room { width: 100%; }
     """
     BINDINGS = [
         Binding("enter,escape", "close", "Done"),
@@ -57,13 +66,15 @@ class DrawScreen(AppModal[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
-            return not self.revealed
+            return self.result is not None and not self.revealed
         return True
 
-    def __init__(self, presenter: str, result: Draw, *, suspense: bool = True) -> None:
+    def __init__(self, presenter: str, result: Draw | None = None, *, suspense: bool = True, round: int = 1) -> None:
         super().__init__()
         self.presenter = presenter
         self.result = result
+        """The draw shown; None until the host has typed the room's numbers and pressed Enter."""
+        self.round = round
         self.suspense = suspense
         self.revealed = False
         self._step = 0
@@ -71,19 +82,36 @@ class DrawScreen(AppModal[None]):
 
     def _decoys(self) -> list[str]:
         """Titles to flash: only decks that were in this draw's pool (titles only, never slides)."""
+        if self.result is None:
+            return []
         show = self.app.show if self.is_attached else None
         decks = show.decks if show else {}
         titles = [decks[deck].title for deck in self.result.pool if deck in decks] or [self.result.deck.title]
         rng = random.Random()
         return [rng.choice(titles) for _ in range(SUSPENSE_STEPS)]
 
+    def _audit(self) -> str:
+        """The line that says what the draw revealed, for anyone checking it later."""
+        result = self.result
+        if result is None:
+            return "The draw mixes these numbers with the next value of its committed chain. Enter draws; Escape does not."
+        pool = len(result.pool)
+        decks = f"{pool} deck{'s' * (pool != 1)} in the pool"
+        if result.chain is None:
+            return f"draw seed {result.seed} · {decks}"
+        commitment = self.app.show.commitment if self.is_attached else None
+        room = f" · room's numbers {result.room}" if result.room else ""
+        committed = f" · commitment {short_fingerprint(commitment.fingerprint)}" if commitment is not None else ""
+        return f"chain value {result.chain}{room} · {decks}{committed}"
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"Drawing a deck for {self.presenter}…", id="who")
+            if self.result is None:
+                yield Input(placeholder="numbers the room calls out, e.g. 4 2 6 (or none)", id="room")
             yield BigText("", max_lines=3, id="deck")
             yield Static("", id="topic")
-            pool = len(self.result.pool)
-            yield Label(f"draw seed {self.result.seed} · {pool} deck{'s' * (pool != 1)} in the pool", id="audit")
+            yield Label(self._audit(), id="audit")
         yield KeyFooter()
 
     def on_resize(self) -> None:
@@ -95,11 +123,35 @@ class DrawScreen(AppModal[None]):
 
     def on_mount(self) -> None:
         self._fit()
+        if self.result is None:
+            self.query_one("#who", Label).update(f"A deck for {self.presenter}: the room's numbers first")
+            self.query_one("#room", Input).focus()
+            return
+        self._start()
+
+    def _start(self) -> None:
         self._titles = self._decoys()
+        self.query_one("#audit", Label).update(self._audit())
         if self.suspense:
             self._flash()
         else:
             self.action_reveal()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.result is not None:
+            return
+        try:
+            self.result = self.app.show.draw_for(self.presenter, self.round, room=event.value)
+        except BattledecksError as error:
+            self.notify(str(error), severity="error", timeout=8)
+            if not event.value.strip() or self.app.show.can_draw(self.presenter, self.round):
+                self.dismiss(None)  # nothing to draw: back to the lineup, which says why
+            return
+        self.query_one("#room", Input).remove()
+        self.query_one("#who", Label).update(f"Drawing a deck for {self.presenter}…")
+        self.refresh_bindings()
+        self._start()
 
     def _flash(self) -> None:
         if self.revealed:
@@ -112,7 +164,7 @@ class DrawScreen(AppModal[None]):
         self.set_timer(flash_delay(self._step), self._flash)
 
     def action_reveal(self) -> None:
-        if self.revealed:
+        if self.revealed or self.result is None:
             return
         self.revealed = True
         for revealed in self.app.draw_revealed:  # the audience screens reveal it with the host
@@ -126,6 +178,9 @@ class DrawScreen(AppModal[None]):
             self.query_one("#topic", Static).update(f"on the topic: [b]{self.result.topic}[/b]")
 
     def action_close(self) -> None:
+        if self.result is None:
+            self.dismiss(None)  # no numbers, no draw
+            return
         if not self.revealed:
             self.action_reveal()
             return

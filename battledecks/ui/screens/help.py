@@ -16,7 +16,8 @@ FLOW = (
     "step for them (draw, stage, scores). a adds a late presenter, x removes one, shift+↑ and shift+↓ "
     "move them in the order, z undoes the last move.",
     "[b]Draw[/b]: a fair random pick of an unseen deck (and topic). v (veto) sets a broken deck aside "
-    "and draws again.",
+    "and draws again. d draws with numbers the room calls out, mixed into the draw. Every draw can be "
+    "checked later against the commitment on the lineup (f: in full and as a QR code).",
     "[b]Stage[/b]: 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape aborts "
     "(the presenter starts again later on the same deck); K skips a broken slide. Help and every question "
     "pause the talk. Time! rings the bell.",

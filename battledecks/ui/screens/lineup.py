@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Header, Static
 
 from ...core.changes import Change
+from ...core.commitment import short_fingerprint
 from ...core.problems import BattledecksError
 from ...core.words import plural
 from ...core.show import TALK_STEPS, DeckScan, Status
@@ -94,6 +95,9 @@ class LineupScreen(AppScreen[None]):
         Binding("z", "undo_move", "Undo"),
         Binding("q", "quit", "Quit"),
         Binding("f2", "final_vote", "Phone vote"),
+        # Said on the lineup itself (the hint and the summary), so the footer still fits 80 columns.
+        Binding("d", "draw_with_room", "Draw with the room's numbers", show=False),
+        Binding("f", "commitment", "The draw's commitment", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -102,6 +106,11 @@ class LineupScreen(AppScreen[None]):
             return bool(self._moves)
         if action == "final_vote":
             return self._final_desk() is not None
+        if action == "commitment":
+            return self.app.show.commitment is not None
+        if action == "draw_with_room":
+            name = self.selected if self.is_mounted else None
+            return name is not None and self.app.show.has(name) and self.app.show.status(name) is Status.WAITING
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -242,12 +251,30 @@ class LineupScreen(AppScreen[None]):
     def _on_change(self, change: Change) -> None:
         if change.kind in TALK_STEPS or change.kind == "catch-up":
             return  # the stage's business: nothing in the lineup moves
+        if change.kind == "commit":
+            self._extended(change)
         if self.app.screen is self:
             self.refresh_lineup(select=change.presenter if change.kind in FOLLOW else None)
         else:
             # Behind the stage or a dialog: redraw once, when the lineup shows again.
             self._stale = True
             self._scored = self._scored or change.kind in FOLLOW_NEXT
+
+    def _extended(self, change: Change) -> None:
+        """Tell the host when the draw's commitment had to be extended mid-show, and what that means."""
+        from ...core.commitment import DECKS_ADDED, SECRET_MISSING
+
+        content = change.data.get("content")
+        cause = content.get("cause") if isinstance(content, dict) else None
+        reason = str(content.get("reason") or "") if isinstance(content, dict) else ""
+        if cause == SECRET_MISSING:
+            self.notify(
+                f"{reason}: a new chain was committed to go on. `battledecks verify` will say the draws from now on "
+                "are not bound to the commitment made before the show.",
+                title="The draw's secret is missing", severity="error", timeout=30,
+            )
+        elif cause == DECKS_ADDED:
+            self.notify(f"{reason}; the commitment was extended with them (verify lists it).", title="Decks added to the draw", timeout=12)
 
     # --- showing state ---------------------------------------------------
 
@@ -291,12 +318,14 @@ class LineupScreen(AppScreen[None]):
         supply = show.supply()
         date = f" · {event.date.isoformat()}" if event.date else ""
         scanned = show.scan.finished
+        commitment = show.commitment
         self.query_one("#summary", Static).update(
             f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
             + (f"{plural(supply.decks, 'unseen deck')}" if scanned else escape(show.scan.describe()))
             + (f" · {plural(supply.topics, 'topic')} left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
             + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
+            + (f" · draw commitment [b]{short_fingerprint(commitment.fingerprint)}[/b] (f)" if commitment else "")
             + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
         )
         banner = self.query_one("#shortfall", Static)
@@ -314,7 +343,7 @@ class LineupScreen(AppScreen[None]):
             return "Press a to add a presenter."
         status = self.app.show.status(name)
         return {
-            Status.WAITING: f"Enter: draw a deck for {name}.",
+            Status.WAITING: f"Enter: draw a deck for {name} (d: with numbers the room calls out).",
             Status.DRAWN: f"Enter: put {name} on stage.",
             Status.INTERRUPTED: f"Enter: restart {name}'s interrupted talk.",
             Status.PRESENTING: f"Enter: restart {name}'s talk.",
@@ -366,6 +395,28 @@ class LineupScreen(AppScreen[None]):
             self._fail(error)
             return
         self.app.push_screen(DrawScreen(name, result))
+
+    def action_draw_with_room(self) -> None:
+        """The draw screen, asking first for numbers the room calls out (mixed into the draw)."""
+        from .draw import DrawScreen
+
+        name = self.selected
+        if name is None or self.app.show.status(name) is not Status.WAITING:
+            return
+        if not self.app.show.scan.finished:
+            self._fail(f"The decks are still being checked ({self.app.show.scan.describe()}): draw when they are.")
+            return
+        reason = self.app.show.can_draw(name)
+        if reason:
+            self._fail(reason)
+            return
+        self.app.push_screen(DrawScreen(name))
+
+    def action_commitment(self) -> None:
+        from .commitment import CommitmentScreen
+
+        if self.app.show.commitment is not None:
+            self.app.push_screen(CommitmentScreen())
 
     def action_veto(self) -> None:
         from .draw import DrawScreen
