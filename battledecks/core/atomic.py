@@ -24,18 +24,32 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Replace ``path`` with ``data`` atomically."""
+PRIVATE = 0o600
+"""The mode of files only the host may read: the record (judges' scores before the reveal), the screen key."""
+
+
+def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically.
+
+    Args:
+        mode: The file's mode (say :data:`PRIVATE`; the temporary file is
+            0600 while it is written, so private data is never readable by
+            others, not even for a moment). None: an existing file keeps its
+            mode, a new one is 0644.
+    """
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     try:
+        # mkstemp makes the file 0600; a file for everyone to read is opened up only once it is whole.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(tmp, mode)
+        elif path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)

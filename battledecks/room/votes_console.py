@@ -39,7 +39,7 @@ class VotePanel(Static):
     """
 
     def __init__(self, desk: VoteDesk, presenter: str, round: int = 1, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]  # names show as they are
         self.desk = desk
         self.presenter = presenter
         self.round = round
@@ -105,7 +105,7 @@ def _closed(result: Result) -> str:
 def _reach(desk: VoteDesk) -> str:
     url = desk.phone_url or ""
     if "//127." in url or "//localhost" in url or "//[::1]" in url:
-        return " · phones cannot reach 127.0.0.1: serve on the room's network (--serve 0.0.0.0:8750)"
+        return " · phones cannot reach 127.0.0.1: serve on this laptop's address on the room's network (--serve ADDRESS:8750)"
     return ""
 
 
@@ -146,7 +146,7 @@ class FinalVotePanel(Static):
     """
 
     def __init__(self, desk: VoteDesk, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]  # names show as they are
         self.desk = desk
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ import random
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.widgets import Label, Static
 
 from ...core.draw import Draw
@@ -79,7 +80,7 @@ class DrawScreen(AppModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Drawing a deck for {self.presenter}…", id="who")
+            yield Label(f"Drawing a deck for {self.presenter}…", id="who", markup=False)
             yield BigText("", max_lines=3, id="deck")
             yield Static("", id="topic")
             pool = len(self.result.pool)
@@ -123,7 +124,7 @@ class DrawScreen(AppModal[None]):
         self.refresh_bindings()
         self.query_one("#who", Label).update(f"{self.presenter} will present")
         if self.result.topic:
-            self.query_one("#topic", Static).update(f"on the topic: [b]{self.result.topic}[/b]")
+            self.query_one("#topic", Static).update(f"on the topic: [b]{escape(self.result.topic)}[/b]")
 
     def action_close(self) -> None:
         if not self.revealed:

@@ -90,6 +90,7 @@ class LineupScreen(AppScreen[None]):
         Binding("z", "undo_move", "Undo"),
         Binding("q", "quit", "Quit"),
         Binding("f2", "final_vote", "Phone vote"),
+        Binding("L", "room_link", "Projector link", key_display="L", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -98,6 +99,8 @@ class LineupScreen(AppScreen[None]):
             return bool(self._moves)
         if action == "final_vote":
             return self._final_desk() is not None
+        if action == "room_link":
+            return self.app.audience_url is not None
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -110,9 +113,9 @@ class LineupScreen(AppScreen[None]):
         yield ShowHeader(show_clock=True, icon="")
         with Vertical():
             yield Static(id="summary")
-            yield Static(id="shortfall", classes="banner -hidden")
+            yield Static(id="shortfall", classes="banner -hidden", markup=False)
             yield DataTable(id="lineup", cursor_type="row", zebra_stripes=True)
-            yield Static(id="hint")
+            yield Static(id="hint", markup=False)
             yield Static(id="preparing", classes="-hidden")
             if (desk := self._final_desk()) is not None:
                 from ...room.votes_console import FinalVotePanel
@@ -284,11 +287,12 @@ class LineupScreen(AppScreen[None]):
         date = f" · {event.date.isoformat()}" if event.date else ""
         scanned = show.scan.finished
         self.query_one("#summary", Static).update(
-            f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
+            f"[b]{escape(event.name)}[/b]{date} · {len(names)} presenters · "
             + (f"{plural(supply.decks, 'unseen deck')}" if scanned else escape(show.scan.describe()))
             + (f" · {plural(supply.topics, 'topic')} left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
-            + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
+            + (f" · room: {escape(self.app.audience_url)} (L: the projector's link)" if self.app.audience_url else "")
+            + (f"\n[b $warning]{escape(self.app.room_exposure)}[/]" if self.app.room_exposure else "")
             + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
         )
         banner = self.query_one("#shortfall", Static)
@@ -319,6 +323,13 @@ class LineupScreen(AppScreen[None]):
         self.refresh_bindings()
 
     # --- actions ---------------------------------------------------------
+
+    def action_room_link(self) -> None:
+        """What the room can reach, and the link that makes a browser the projector."""
+        from .room import RoomLinkScreen
+
+        if self.app.audience_url is not None:
+            self.app.push_screen(RoomLinkScreen())
 
     def _fail(self, error: BattledecksError | str) -> None:
         self.notify(str(error), severity="error", timeout=8)
