@@ -114,3 +114,41 @@ async def test_second_screen_from_the_start(show_event: Path, make_app) -> None:
         app.push_screen(StageScreen("Ada"))
         await pilot.pause()
         assert app.screen.has_class("-console")
+
+
+async def test_looking_at_the_standings_puts_nothing_on_the_projector(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+    from battledecks.core.show import Show
+    from battledecks.ui.screens.standings import StandingsScreen
+    from tests.builders import build_event
+    from tests.ui.test_standings import scored
+
+    path = build_event(event_dir / "events", name="night", order="listed", scoring={"judges": ["J1"]})
+    scored(Show.open(path, seed_source=seeds, clock=wall), "Ada", 9, 5)
+    app = make_app(path)
+    server = RoomServer(app.show, listen("127.0.0.1", 0), screen_key=KEY)
+    wire_room(app, server)
+
+    async def room_sees() -> object:
+        async with aiohttp.ClientSession() as session, session.get(server.url + "snapshot") as response:
+            return (await response.json())["state"]["standings"]
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await server.start()
+        try:
+            await pilot.press("t")
+            standings = app.screen
+            assert isinstance(standings, StandingsScreen) and "Ada" in standings.table_text
+            await pilot.pause(0.2)
+            assert await room_sees() is None, "the host looks; the room sees nothing of it"
+            assert "p On projector" in footer_text(standings)
+            await pilot.press("p")  # the host's choice
+            shown = await until(lambda: app.show.last_reveal() == "standings", pause=pilot.pause, what="the host's choice") and await room_sees()
+            assert isinstance(shown, dict)
+            assert shown["show"] == "standings" and shown["rows"][0]["presenter"] == "Ada"
+            assert shown["winners"] == [], "no winner before the reveal"
+            assert "p Off projector" in footer_text(standings)
+            await pilot.press("p")
+            await until(lambda: app.show.last_reveal() == "hidden", pause=pilot.pause, what="the standings taken off")
+            assert await room_sees() is None
+        finally:
+            await server.stop()

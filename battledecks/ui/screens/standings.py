@@ -140,8 +140,6 @@ class StandingsScreen(AppScreen[None]):
         """Put the standings on the projector (as far as the reveal has gone), or take them off."""
         if not on:
             self._show_on_projector("hidden")
-        elif not self.standings.ranked:
-            self.notify("No talk has been scored yet.", severity="warning")
         else:
             winner = self.revealed or self.app.show.last_reveal() == "winner"
             self._show_on_projector("winner" if winner else "standings")
