@@ -525,7 +525,8 @@ class RoomServer:
         return f'{head[:-1]},"state":{public.state}}}'
 
     def reveal_now(self, presenter: str) -> None:
-        """The host's draw screen revealed ``presenter``'s deck: the audience screens end their suspense too."""
+        """The host's draw screen revealed ``presenter``'s deck: its title goes to the room now (not before),
+        and the audience screens end their suspense with the host's."""
         if self.view.revealed(presenter, self.monotonic()):
             self.publish("reveal-now")
 

@@ -40,8 +40,8 @@ class RoomView:
         """The talk on stage (or just finished): presenter, deck, schedule."""
         self.clock: TalkClock | None = None
         self.standings: dict[str, Any] | None = None
-        self._held: tuple[str, int, str | None, str | None] | None = None
-        """The draw the host's screen has not revealed yet: presenter, round, title and topic, held back."""
+        self._held: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+        """Draws the host's screen has not revealed yet, by (presenter, round): their title and topic, held back."""
         self.vote_state: Callable[[], dict[str, Any] | None] | None = None
         """The room's vote from their phones, when the app takes one (see ``room/votes_web.attach_votes``)."""
         self.show_results(show.last_reveal())
@@ -56,7 +56,7 @@ class RoomView:
         if kind == "draw" and presenter is not None:
             self.stage = REVEAL
             # The title and topic wait for the host's screen (revealed()): not even the data a page gets holds them.
-            self._held = (presenter, round, data.get("title") or self._title(presenter, round), data.get("topic"))
+            self._held[(presenter, round)] = (data.get("title") or self._title(presenter, round), data.get("topic"))
             self.reveal = {
                 "presenter": presenter,
                 "round": round,
@@ -67,12 +67,14 @@ class RoomView:
                 "suspense": self.suspense,
             }
         elif kind == "veto" and self.reveal is not None and self.reveal["presenter"] == presenter:
-            self.stage, self.reveal, self._held = IDLE, None, None
+            self.stage, self.reveal = IDLE, None
+            self._held.pop((presenter, round), None)
         elif kind == "talk-start" and presenter is not None:
             clock = TalkClock(int(data["slides"]), float(data["seconds"]), float(data.get("countdown", 0.0)))
             clock.start(at)
             self.clock = clock
-            self.stage, self.reveal, self.standings, self._held = TALK, None, None, None
+            self.stage, self.reveal, self.standings = TALK, None, None
+            self._held.pop((presenter, round), None)  # on stage, its title is the room's
             self.talk = {
                 "presenter": presenter,
                 "round": round,
@@ -89,11 +91,21 @@ class RoomView:
     def revealed(self, presenter: str, now: float) -> bool:
         """The host's screen revealed ``presenter``'s draw at ``now``: its title (and topic) go to the room,
         and the suspense ends there; whether anything changed."""
-        reveal, held = self.reveal, self._held
-        if reveal is None or held is None or reveal["presenter"] != presenter or held[0] != presenter:
+        found = [key for key in self._held if key[0] == presenter]
+        if not found:
             return False
-        self._held = None
-        reveal.update(title=held[2], topic=held[3], revealed=True, suspense=min(reveal["suspense"], max(0.0, now - reveal["at"])))
+        round = max(key[1] for key in found)
+        title, topic = self._held.pop((presenter, round))
+        for key in found:
+            self._held.pop(key, None)
+        reveal = self.reveal
+        if reveal is not None and reveal["presenter"] == presenter and reveal["round"] == round:
+            suspense = min(reveal["suspense"], max(0.0, now - reveal["at"]))
+            reveal.update(title=title, topic=topic, revealed=True, suspense=suspense)
+        else:
+            # Several draws at once (a sudden death): the room sees the one the host's screen shows now.
+            self.stage = REVEAL
+            self.reveal = {"presenter": presenter, "round": round, "title": title, "topic": topic, "revealed": True, "at": now, "suspense": 0.0}
         return True
 
     def show_results(self, stage: object) -> None:
@@ -157,10 +169,9 @@ class RoomView:
         return turn.topic if turn else None
 
     def _lineup(self) -> list[dict[str, Any]]:
-        held = self._held
         rows = []
         for p in self.show.lineup():
-            shown = p.deck is not None and not (held is not None and held[0] == p.name and held[1] == p.round)
+            shown = p.deck is not None and (p.name, p.round) not in self._held
             rows.append({
                 "name": p.name,
                 "status": p.status.value,

@@ -182,3 +182,18 @@ def test_battledecks_screen_takes_the_projectors_link() -> None:
     assert _base_and_key(f"http://127.0.0.1:8750/stage?k={KEY}") == ("http://127.0.0.1:8750/", KEY)
     assert _base_and_key("http://127.0.0.1:8750") == ("http://127.0.0.1:8750/", None)
     assert _base_and_key("http://10.0.0.5:9000/") == ("http://10.0.0.5:9000/", None)
+
+
+async def test_draws_made_at_once_are_revealed_one_by_one_as_the_host_shows_them(room: RoomServer, room_show: Show) -> None:
+    # A sudden death draws for every tied presenter at once; the host's screen reveals them one after the other.
+    ada, brian = room_show.draw_for("Ada").deck, room_show.draw_for("Brian").deck
+
+    def titles() -> dict[str, object]:
+        state = room.message("x")["state"]
+        return {p["name"]: p["title"] for p in state["lineup"]} | {"reveal": state["reveal"]["title"]}
+
+    assert titles() == {"Ada": None, "Brian": None, "Chen": None, "reveal": None}
+    room.reveal_now("Ada")
+    assert titles() == {"Ada": ada.title, "Brian": None, "Chen": None, "reveal": ada.title}
+    room.reveal_now("Brian")
+    assert titles() == {"Ada": ada.title, "Brian": brian.title, "Chen": None, "reveal": brian.title}

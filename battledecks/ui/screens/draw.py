@@ -67,6 +67,7 @@ class DrawScreen(AppModal[None]):
         self.result = result
         self.suspense = suspense
         self.revealed = False
+        self._started = False
         self._step = 0
         self._titles = self._decoys()
 
@@ -97,6 +98,13 @@ class DrawScreen(AppModal[None]):
     def on_mount(self) -> None:
         self._fit()
         self._titles = self._decoys()
+
+    def on_screen_resume(self) -> None:
+        # The suspense starts when this draw is on top: several draws at once (a sudden death) are
+        # revealed one after the other, each as the host's screen shows it, the room's with it.
+        if self._started:
+            return
+        self._started = True
         if self.suspense:
             self._flash()
         else:
