@@ -66,7 +66,7 @@ class RoomView:
                 "at": now,
                 "suspense": self.suspense,
             }
-        elif kind == "veto" and self.reveal is not None and self.reveal["presenter"] == presenter:
+        elif kind == "veto" and presenter is not None and self.reveal is not None and self.reveal["presenter"] == presenter:
             self.stage, self.reveal = IDLE, None
             self._held.pop((presenter, round), None)
         elif kind == "talk-start" and presenter is not None:
