@@ -643,7 +643,9 @@ class RoomServer:
             self.on_clients(self.projectors)
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        if len(self._streams) >= MAX_CLIENTS or self._runner is None:
+        projector = self.authorised(request)
+        # The projector always has a stream: a room that fills the others cannot take the show off it.
+        if (len(self._streams) >= MAX_CLIENTS and not projector) or self._runner is None:
             raise web.HTTPServiceUnavailable(text="too many audience screens\n")
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -657,7 +659,7 @@ class RoomServer:
         # stream joins in the same turn of the loop as the state it starts from is
         # read and written (the writer puts it on the transport before it may wait).
         public = self._public
-        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, self.authorised(request))
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, projector)
         self._streams.add(stream)
         if stream.projector:
             self._count_changed()

@@ -197,3 +197,20 @@ async def test_draws_made_at_once_are_revealed_one_by_one_as_the_host_shows_them
     assert titles() == {"Ada": ada.title, "Brian": None, "Chen": None, "reveal": ada.title}
     room.reveal_now("Brian")
     assert titles() == {"Ada": ada.title, "Brian": brian.title, "Chen": None, "reveal": brian.title}
+
+
+async def test_a_full_room_leaves_the_projector_its_stream(room: RoomServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from battledecks.room import server as server_module
+
+    monkeypatch.setattr(server_module, "MAX_CLIENTS", 2)
+    crowd = [Listener(lambda: room.url).start() for _ in range(2)]
+    try:
+        await until(lambda: room.clients == 2, what="the streams to fill")
+        assert await status_of(room.url + "events") == 503
+        async with aiohttp.ClientSession() as session, session.get(room.url + f"events?k={KEY}") as stream:
+            assert stream.status == 200
+            await stream.content.readuntil(b"\n\n")
+            await until(lambda: room.projectors == 1, what="the projector")
+    finally:
+        for listener in crowd:
+            await listener.stop()
