@@ -20,7 +20,6 @@ then keeps a console for the host.
 from __future__ import annotations
 
 import asyncio
-import io
 import mimetypes
 import sys
 import tempfile
@@ -427,9 +426,7 @@ class AudienceApp(App[None]):
         folder = Path(self._folder.name) / f"talk-{len(self.slide_log)}-{time.monotonic_ns()}"
         folder.mkdir()
         stand_in = folder / "stand-in.png"
-        buffer = io.BytesIO()
-        Image.new("RGB", (16, 9)).save(buffer, "PNG")
-        stand_in.write_bytes(buffer.getvalue())
+        Image.new("RGB", (16, 9)).save(stand_in)
         base = f"{url.rstrip('/')}/slides/{quote(deck, safe='')}"
         view: SlideView | None = None
         got: set[int] = set()
