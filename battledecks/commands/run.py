@@ -4,7 +4,10 @@ With no EVENT, runs the demo event. Only one battledecks may have an event
 open at a time. With --serve, the app also serves the audience screen
 (`battledecks screen EVENT`, or /stage in a browser) at 127.0.0.1:8750 or
 the address given; any other address than 127.0.0.1 is reachable from the
-network, so only give one on purpose.
+network, so only give one on purpose. A screen opened with the event's
+screen key (`battledecks screen EVENT` reads it; a browser opens the link L
+shows on the lineup) is the projector, and the stage then keeps a console
+for the host; so does --second-screen, or p on the stage.
 
 With --fresh the event starts again from nothing: after the host agrees, its
 record (and its phones' votes) move into a backup folder beside the event
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..core.show import Show
+    from ..room.server import RoomServer
     from ..ui.app import BattledecksApp
 
 NAME = "run"
@@ -45,6 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="HOST:PORT",
         help="serve the audience screen (default address 127.0.0.1:8750: this machine only)",
+    )
+    parser.add_argument(
+        "--second-screen", action="store_true",
+        help="the room watches another screen (a projector on a second display): the stage keeps a console for "
+        "the host, with the next slide and who is next (p on the stage switches)",
     )
     parser.add_argument(
         "--fresh", action="store_true",
@@ -75,6 +84,7 @@ def start_fresh(event_path: Path, now: dt.datetime, ask=input) -> Path | None:  
     Raises:
         BattledecksError: the host said no, or the files cannot be moved.
     """
+    from ..core.atomic import PRIVATE
     from ..core.problems import BattledecksError
 
     files = _event_files(event_path)
@@ -89,8 +99,10 @@ def start_fresh(event_path: Path, now: dt.datetime, ask=input) -> Path | None:  
     if answer.strip().lower() not in ("y", "yes"):
         raise BattledecksError(f"{event_path}: not started fresh: nothing was moved")
     try:
-        backup.mkdir()
+        # Only the host may read the old record (the judges' scores) and votes: the folder and each file.
+        backup.mkdir(mode=0o700)
         for path in files:
+            os.chmod(path, PRIVATE)
             os.replace(path, backup / path.name)
     except OSError as error:
         raise BattledecksError(f"{backup}: cannot move the record there: {error.strerror or error}") from None
@@ -145,44 +157,67 @@ def run(args: argparse.Namespace) -> int:
 
         graphics = detect_graphics(args.graphics or show.event.graphics)
         app = create_app(event_path, graphics=graphics, show=show)
+        if getattr(args, "second_screen", False):
+            app.second_screen = True
         app.after_first_frame.append(_collect_again)
-        if sock is None:
-            app.run()
-        else:
-            asyncio.run(_run_served(app, show, event_path, sock))
+        try:
+            if sock is None:
+                app.run()
+            else:
+                asyncio.run(_run_served(app, show, event_path, sock))
+        finally:
+            saved = keep_unsaved(show)
     finally:
         if sock is not None:
             sock.close()
         lock.release()
     # A crash inside the app is reported by Textual and sets a non-zero return code.
-    return app.return_code or 0
+    return app.return_code or (0 if saved else 1)
+
+
+def keep_unsaved(show: Show) -> bool:
+    """At quit, save what a failed save left unsaved, or else put it in a side file and say so.
+
+    Returns:
+        Whether the record file holds everything.
+    """
+    import tempfile
+
+    aside = show.save_or_set_aside([Path.home(), Path(tempfile.gettempdir())])
+    if aside is None:
+        return True
+    if aside.path is None:
+        print(f"battledecks: {aside.reason}. Not saved anywhere, and lost: {aside.describe()}.", file=sys.stderr)
+    else:
+        print(
+            f"battledecks: {aside.reason}. Not in the record: {aside.describe()}. The whole record is in "
+            f"{aside.path}: once the disk is fixed, move it to {show.record.path}.",
+            file=sys.stderr,
+        )
+    return False
 
 
 async def _run_served(app: BattledecksApp, show: Show, event_path: Path, sock: socket.socket) -> None:
     """Run the app with the room server beside it (a thread and loop of its own); the server stops with the app."""
-    from ..room.address import remove_address, write_address
+    from ..room.address import remove_address, screen_key, write_address
     from ..room.server import RoomServer
     from ..room.votes import attach
     from ..ui.screens.draw import SUSPENSE_SECONDS
 
-    # The room's suspense ends when the host's does (the draw screen says so, even when its timers
-    # run late on a busy machine); twice its planned length is only how long the room waits untold.
-    server = RoomServer(show, sock, suspense=2 * SUSPENSE_SECONDS)
-    app.audience_url = server.url + "stage"
-    app.draw_revealed.append(server.reveal_now)
-    app.after_news = server.after_sent
-
-    def screens(count: int) -> None:
-        if app.is_running:
-            app.audience_screens = count
-
-    server.on_clients = screens
+    try:
+        key: str | None = screen_key(event_path)
+    except OSError:
+        key = None  # no projector can be authorised; every screen still follows the show
+    # The audience screens plan the draw's suspense as long as the host's; the title itself reaches them
+    # only when the host's draw screen shows it.
+    server = RoomServer(show, sock, suspense=2 * SUSPENSE_SECONDS, screen_key=key)
+    wire_room(app, server)
     desk = attach(server, show, app)
     try:
         await server.start()
         try:
             try:
-                write_address(event_path, server.url)
+                write_address(event_path, server.url, key)
             except OSError:
                 pass  # `battledecks screen URL` still works; the lineup shows the address
             await app.run_async()
@@ -192,3 +227,22 @@ async def _run_served(app: BattledecksApp, show: Show, event_path: Path, sock: s
     finally:
         if desk is not None:
             desk.store.close()
+
+
+def wire_room(app: BattledecksApp, server: RoomServer) -> None:
+    """Tell the app about the room server and the server about the app: the addresses the host is shown,
+    the draw's reveal, the news going out, and the number of authorised projectors (anonymous screens never
+    reach the app)."""
+    from ..room.address import network_reach
+
+    app.audience_url = server.url + "stage"
+    app.projector_url = server.projector_url
+    app.room_exposure = network_reach(server.url)
+    app.draw_revealed.append(server.reveal_now)
+    app.after_news = server.after_sent
+
+    def projectors(count: int) -> None:
+        if app.is_running:
+            app.projectors = count
+
+    server.on_clients = projectors

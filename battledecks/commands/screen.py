@@ -1,9 +1,11 @@
 """Show the audience screen: what the room sees of a show run with ``battledecks run EVENT --serve``.
 
 Give the event file (the running app is found through the small file it
-writes beside the record) or the address the host's app shows (like
-http://127.0.0.1:8750/). It shows only the show, never the host's console;
-it waits for the host and reconnects by itself. Press q to close it.
+writes beside the record, which also holds the event's screen key: this
+screen is then the host's projector) or the address the host's app shows
+(like http://127.0.0.1:8750/, or the projector's link with its key,
+http://HOST:PORT/stage?k=KEY). It shows only the show, never the host's
+console; it waits for the host and reconnects by itself. Press q to close it.
 """
 
 from __future__ import annotations
@@ -31,15 +33,19 @@ def run(args: argparse.Namespace) -> int:
     from ..core.problems import BattledecksError
     from ..demo import demo_event_path
     from ..render.detect import detect_graphics
-    from ..room.address import read_address
+    from ..room.address import read_address, read_screen_key
     from ..ui.audience.app import AudienceApp
 
     target: str | None = args.target
+    key: str | None = None
     if target is not None and target.startswith(("http://", "https://")):
-        url = target if target.endswith("/") else target + "/"
+        url, key = _base_and_key(target)
 
         def locate() -> str | None:
             return url
+
+        def screen_key() -> str | None:
+            return key
     else:
         event_path = Path(target) if target else demo_event_path()
         if not event_path.is_file():
@@ -48,6 +54,23 @@ def run(args: argparse.Namespace) -> int:
         def locate() -> str | None:
             return read_address(event_path)
 
-    app = AudienceApp(locate, graphics=detect_graphics(args.graphics))
+        def screen_key() -> str | None:
+            return read_screen_key(event_path)
+
+    app = AudienceApp(locate, graphics=detect_graphics(args.graphics), screen_key=screen_key)
     app.run()
     return 0
+
+
+def _base_and_key(target: str) -> tuple[str, str | None]:
+    """``http://HOST:PORT/`` and the screen key of an address the host gave (``/stage?k=KEY`` or the bare address)."""
+    from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+    parts = urlsplit(target)
+    key = parse_qs(parts.query).get("k", [None])[0]
+    path = parts.path
+    if path.endswith("/stage"):
+        path = path[: -len("stage")]
+    if not path.endswith("/"):
+        path += "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", "")), key

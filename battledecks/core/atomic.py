@@ -24,18 +24,25 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
+PRIVATE = 0o600
+"""The mode of files only the host may read: the record (judges' scores before the reveal), the screen key."""
+
+
 def atomic_write(path: Path, data: bytes | str, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically.
 
-    The file keeps the permissions it had (a new one gets 0644), unless
-    ``mode`` is given (0600 for a secret: never readable by others, not even
-    for a moment).
+    Args:
+        mode: The file's mode (say :data:`PRIVATE`; the temporary file is
+            0600 while it is written, so private data is never readable by
+            others, not even for a moment). None: an existing file keeps its
+            mode, a new one is 0644.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=folder)
     try:
+        # mkstemp makes the file 0600; a file for everyone to read is opened up only once it is whole.
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

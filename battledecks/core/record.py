@@ -19,7 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write, remove_stale_temps
+from .atomic import PRIVATE, atomic_write, remove_stale_temps
 from .commitment import Commitment, CommittedDeck
 from .event import Event, is_record_file, record_path_for
 from .problems import BattledecksError, Problem, ProblemsError
@@ -122,6 +122,28 @@ class RecordError(BattledecksError):
     """A record that cannot be read or a change the rules forbid."""
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """What a record could not save at quit, and where it was put instead."""
+
+    entries: list[dict[str, Any]]
+    """The entries the record file lacks."""
+    reason: str
+    """Why the record could not be saved."""
+    path: Path | None
+    """The side file holding the whole record; None if it could not be written anywhere."""
+
+    def describe(self) -> str:
+        """The entries in a few words: "3 changes (draw for Ada, talk-start for Ada, score for Ada)"."""
+        words = []
+        for entry in self.entries:
+            who = entry.get("presenter")
+            words.append(f"{entry['kind']} for {who}" if who else str(entry["kind"]))
+        shown = ", ".join(words[:8]) + (f" and {len(words) - 8} more" if len(words) > 8 else "")
+        count = len(self.entries)
+        return f"{count} change{'s' * (count != 1)} ({shown})"
+
+
 def _status(turn: Turn, judges: tuple[str, ...], criteria: Iterable[str], audience: bool) -> Status:
     if turn.talk_open:
         return Status.INTERRUPTED if turn.interrupted else Status.PRESENTING
@@ -195,6 +217,8 @@ class EventRecord:
         """Called instead of raising when a save fails (the app: the show goes on, the host is told)."""
         self.unsaved = False
         """Whether the last save failed: the next successful save writes everything."""
+        self.saved = len(entries or [])
+        """How many entries the file holds as last written (those after are :meth:`unsaved_entries`)."""
         self.order: list[str] = []
         """Presenters in presenting order."""
         self.presenters: dict[str, PresenterState] = {}
@@ -375,13 +399,51 @@ class EventRecord:
         return entry
 
     def save(self) -> None:
+        """Write the whole record (0600: it holds the judges' scores before the reveal)."""
+        count = len(self.entries)
         try:
-            atomic_write(self.path, _dump(self.entries, self.event))
+            atomic_write(self.path, _dump(self.entries, self.event), mode=PRIVATE)
         except (OSError, ValueError) as error:  # ValueError: text that cannot be written as UTF-8
             self.unsaved = True
             reason = error.strerror if isinstance(error, OSError) else None
             raise RecordError(f"{self.path}: cannot save the record: {reason or error}") from None
         self.unsaved = False
+        self.saved = count
+
+    def unsaved_entries(self) -> list[dict[str, Any]]:
+        """The entries the record file does not hold yet (a save failed since they were made)."""
+        return self.entries[self.saved:] if self.unsaved else []
+
+    def save_or_set_aside(self, now: dt.datetime, elsewhere: Iterable[Path] = ()) -> SetAside | None:
+        """At quit: write what is unsaved, or else put the whole record in a side file, so nothing is lost.
+
+        Saves again if the last save failed. If it fails again, the whole
+        record (every entry, saved or not) is written atomically, 0600, to
+        ``NAME.record.yaml.unsaved-DATE-TIME`` beside the record, or else in
+        the first of ``elsewhere`` that takes it: moved over the record once
+        the disk is fixed, it is the record with nothing missing.
+
+        Returns:
+            None when the record file holds everything; else what was not
+            saved, why, and where it went (None if nowhere would take it).
+        """
+        if not self.unsaved:
+            return None
+        unsaved = self.unsaved_entries()
+        try:
+            self.save()
+            return None
+        except RecordError as error:
+            reason = str(error)
+        name = f"{self.path.name}.unsaved-{now:%Y-%m-%d-%H%M%S}"
+        text = _dump(self.entries, self.event)
+        for folder in (self.path.parent, *elsewhere):
+            try:
+                atomic_write(folder / name, text, mode=PRIVATE)
+            except (OSError, ValueError):
+                continue
+            return SetAside(unsaved, reason, folder / name)
+        return SetAside(unsaved, reason, None)
 
     def corrections(self, presenter: str | None = None) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["kind"] == "correction" and presenter in (None, e["presenter"])]

@@ -15,7 +15,7 @@ through small read-only values (:class:`PresenterView`, :meth:`Show.snapshot`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from pathlib import Path
@@ -45,7 +45,7 @@ from .draw import Draw, draw, draw_committed, eligible_decks, replay, room_input
 from .event import Event, load_event
 from .words import plural
 from .problems import Problem
-from .record import EventRecord, PresenterState, RecordError, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
+from .record import EventRecord, PresenterState, RecordError, SetAside, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
 from .scoring import Standings, format_score
 from .text import control_problem
 
@@ -309,6 +309,25 @@ class Show:
     def unsaved(self) -> bool:
         """Whether the last save failed."""
         return self.record.unsaved
+
+    def unsaved_count(self) -> int:
+        """How many changes a failed save left only in memory."""
+        return len(self.record.unsaved_entries())
+
+    def save_again(self) -> bool:
+        """Try again the save that failed; whether the record file now holds everything."""
+        if not self.record.unsaved:
+            return True
+        try:
+            self.record.save()
+        except RecordError:
+            return False
+        return True
+
+    def save_or_set_aside(self, elsewhere: Iterable[Path] = ()) -> SetAside | None:
+        """At quit: save what a failed save left unsaved, or else write the whole record to a side file
+        (see :meth:`EventRecord.save_or_set_aside`); None when the record file holds everything."""
+        return self.record.save_or_set_aside(self.record.clock(), elsewhere)
 
     def _write(self, kind: str, **fields: Any) -> dict[str, Any]:
         """Append one entry, apply it, save, and tell the followers (even when the save failed)."""

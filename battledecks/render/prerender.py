@@ -62,6 +62,8 @@ class PreparedSlide:
     """Why the picture could not be read; the image is then black."""
     seconds: float = 0.0
     """Time it took to make."""
+    source: Path | None = None
+    """The file it was made from (a slide :meth:`SlideCache.replace` gave a new file is made again)."""
 
 
 def _yield_gil() -> None:
@@ -225,7 +227,8 @@ class SlideCache:
             return found
         started = time.perf_counter()
         box, aspect = self._box(gen.cells)
-        path = self.paths[index]
+        with self._lock:
+            path = self.paths[index]
         error = None
         try:
             if self.mode is GraphicsMode.HALFCELL:
@@ -242,9 +245,10 @@ class SlideCache:
         except (OSError, ValueError, Image.DecompressionBombError) as exc:
             error = f"{path.name}: {exc}"
             image = _error_image(box, f"cannot show {error}")
-        slide = PreparedSlide(index, gen.cells, image, error=error, seconds=time.perf_counter() - started)
+        slide = PreparedSlide(index, gen.cells, image, error=error, seconds=time.perf_counter() - started, source=path)
         with self._lock:
-            gen.fitted.setdefault(index, slide)
+            if self.paths[index] == path:
+                gen.fitted.setdefault(index, slide)
         return slide
 
     def _build(self, gen: _Generation, index: int, background: bool = False) -> PreparedSlide:
@@ -278,12 +282,35 @@ class SlideCache:
             image_id=image_id,
             error=fitted.error,
             seconds=fitted.seconds + time.perf_counter() - started,
+            source=fitted.source,
         )
         with self._lock:
-            if gen is self._gen and self._wanted(index):
+            if gen is self._gen and self._wanted(index) and self.paths[index] == fitted.source:
                 gen.built.setdefault(index, slide)
                 slide = gen.built[index]
         return slide
+
+    def replace(self, index: int, path: Path) -> None:
+        """Slide ``index`` is the picture in ``path`` from now on: what was made of the old file is let go.
+
+        For a screen that receives a talk's slides one at a time (the room
+        may not have a slide before its time): it starts with a stand-in for
+        each, and each slide's file replaces its stand-in as it arrives.
+        Call :meth:`prefetch` after it to have the new slide made ahead.
+        """
+        self._check_index(index)
+        with self._lock:
+            self.paths[index] = Path(path)
+            gen = self._gen
+            gen.fitted.pop(index, None)
+            gen.built.pop(index, None)
+            if self._backdrop is not None and self._backdrop[0] == (gen.number, index):
+                self._backdrop = None
+
+    def is_current(self, slide: PreparedSlide) -> bool:
+        """Whether ``slide`` was made from the file slide ``slide.index`` is now (see :meth:`replace`)."""
+        with self._lock:
+            return slide.source is None or self.paths[slide.index] == slide.source
 
     def prepare(self, index: int) -> PreparedSlide:
         """The slide for the current size, made now in this thread if need be."""

@@ -37,6 +37,8 @@ class Follower:
             port is found).
         on_message: Called with each message (``kind``, ``now``, ``state``).
         on_status: Called with True when connected, False when the host is lost.
+        screen_key: Gives the event's screen key, or None (asked again before
+            each attempt): with it, this screen is the host's projector.
     """
 
     def __init__(
@@ -47,8 +49,10 @@ class Follower:
         *,
         retry: float = RETRY,
         monotonic: Callable[[], float] = time.monotonic,
+        screen_key: Callable[[], str | None] | None = None,
     ) -> None:
         self.locate = locate
+        self.screen_key = screen_key
         self.on_message = on_message
         self.on_status = on_status
         self.retry = retry
@@ -101,7 +105,9 @@ class Follower:
 
     async def _follow(self, session: aiohttp.ClientSession, url: str) -> None:
         self._best = None
-        async with session.get(url.rstrip("/") + "/events", headers={"Accept": "text/event-stream"}) as response:
+        key = self.screen_key() if self.screen_key is not None else None
+        params = {"k": key} if key else None
+        async with session.get(url.rstrip("/") + "/events", params=params, headers={"Accept": "text/event-stream"}) as response:
             if response.status != 200:
                 return
             await read_events(response.content, self._event)

@@ -16,8 +16,18 @@ loop the same way.
   the same one.
 - ``GET /snapshot``: the same state, once.
 - ``GET /slides/DECK/N``: slide N (1-based) of the deck on stage, only while
-  its talk runs; any other deck is 404, so nobody can peek at unseen decks.
+  its talk runs, and only the slide showing and the next one (the 3-2-1
+  counts as showing slide 0); any other slide, or deck, is 404, so nobody
+  sees a slide before the room does.
 - ``GET /stage``: the audience screen for a browser (files in the package).
+  ``/stage?k=KEY`` with the event's screen key (see :mod:`.address`) makes
+  that browser the projector: the key goes into a cookie and the address bar
+  is left without it.
+
+Every client reads the same public state; the one thing the key changes is
+that the host's app is told how many *projectors* follow (``on_clients``),
+so its stage may keep a console for the host. Anonymous clients never
+change what the host's terminal shows.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ import asyncio
 import concurrent.futures
 import copy
 import errno
+import hmac
 import json
 import mimetypes
 import socket
@@ -41,7 +52,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core.clock import TalkClock
+from ..core.clock import Phase, TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
 from .handover import Handed, receive_connections
@@ -82,6 +93,12 @@ MAX_BEHIND = 1 << 20
 
 MAX_REQUEST = 4096
 """Largest request body accepted."""
+
+SCREEN_COOKIE = "battledecks_screen"
+"""The cookie a browser opened with the projector's link keeps the screen key in."""
+
+SCREEN_COOKIE_AGE = 30 * 24 * 3600
+"""Seconds the projector's browser keeps the key (the key stays the event's across restarts of the app)."""
 
 STATIC = {"stage.js": "text/javascript", "stage.css": "text/css"}
 """Files served from the package besides the stage page."""
@@ -196,8 +213,11 @@ class RoomServer:
         monotonic: Monotonic = time.monotonic,
         suspense: float = REVEAL_SUSPENSE,
         routes: Sequence[Callable[[web.Application], None]] = (),
+        screen_key: str | None = None,
     ) -> None:
         self.show = show
+        self.screen_key = screen_key
+        """The key that makes a screen the projector (see :mod:`.address`); None: no screen is."""
         self.sock = sock
         self.monotonic = monotonic
         self.url = url_of(sock)
@@ -227,7 +247,8 @@ class RoomServer:
         self._door_lock: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.on_clients: Callable[[int], None] | None = None
-        """Called (on the app's loop) with the number of audience streams whenever it changes."""
+        """Called (on the app's loop) with the number of projectors (streams opened with the screen key)
+        whenever it changes; anonymous streams are not counted."""
         self._lookup: tuple[tuple[object, ...], asyncio.Future[list[Path]]] | None = None
         """The slide files of the deck last asked for, found once for all the requests of its talk."""
         self._version = 0
@@ -245,6 +266,24 @@ class RoomServer:
     def clients(self) -> int:
         """Audience streams connected now."""
         return len(self._streams)
+
+    @property
+    def projectors(self) -> int:
+        """Streams connected now with the screen key."""
+        return sum(stream.projector for stream in self._streams)
+
+    @property
+    def projector_url(self) -> str | None:
+        """The link that makes a browser the projector (None without a screen key)."""
+        return f"{self.url}stage?k={self.screen_key}" if self.screen_key else None
+
+    def authorised(self, request: web.Request) -> bool:
+        """Whether ``request`` carries the screen key (``?k=`` or the projector's cookie)."""
+        key = self.screen_key
+        if not key:
+            return False
+        given = request.query.get("k") or request.cookies.get(SCREEN_COOKIE) or ""
+        return hmac.compare_digest(given.encode("utf-8", "replace"), key.encode())
 
     # --- life ------------------------------------------------------------------
 
@@ -486,7 +525,8 @@ class RoomServer:
         return f'{head[:-1]},"state":{public.state}}}'
 
     def reveal_now(self, presenter: str) -> None:
-        """The host's draw screen revealed ``presenter``'s deck: the audience screens end their suspense too."""
+        """The host's draw screen revealed ``presenter``'s deck: its title goes to the room now (not before),
+        and the audience screens end their suspense with the host's."""
         if self.view.revealed(presenter, self.monotonic()):
             self.publish("reveal-now")
 
@@ -570,7 +610,8 @@ class RoomServer:
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:
             self._streams.discard(stream)
-            self._count_changed()
+            if stream.projector:
+                self._count_changed()
         if not stream.closed.done():
             stream.closed.set_result(None)
 
@@ -599,10 +640,12 @@ class RoomServer:
     def _tell_clients(self) -> None:
         self._clients_told = False
         if self.on_clients is not None:
-            self.on_clients(len(self._streams))
+            self.on_clients(self.projectors)
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        if len(self._streams) >= MAX_CLIENTS or self._runner is None:
+        projector = self.authorised(request)
+        # The projector always has a stream: a room that fills the others cannot take the show off it.
+        if (len(self._streams) >= MAX_CLIENTS and not projector) or self._runner is None:
             raise web.HTTPServiceUnavailable(text="too many audience screens\n")
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -616,9 +659,10 @@ class RoomServer:
         # stream joins in the same turn of the loop as the state it starts from is
         # read and written (the writer puts it on the transport before it may wait).
         public = self._public
-        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version)
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, projector)
         self._streams.add(stream)
-        self._count_changed()
+        if stream.projector:
+            self._count_changed()
         try:
             await response.write(b"retry: 500\n\n" + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq))
             await stream.closed
@@ -639,6 +683,13 @@ class RoomServer:
         raise web.HTTPFound("/stage")
 
     async def _stage(self, request: web.Request) -> web.Response:
+        if "k" in request.query:
+            # The projector's link: the key goes into a cookie, and out of the address bar (the room may see it).
+            response = web.HTTPSeeOther("/stage", headers=SECURITY_HEADERS)
+            if self.authorised(request):
+                response.set_cookie(SCREEN_COOKIE, request.query["k"], max_age=SCREEN_COOKIE_AGE, path="/",
+                                    httponly=True, samesite="Strict")
+            raise response
         return web.Response(body=self._files["stage.html"], content_type="text/html", charset="utf-8",
                             headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
 
@@ -657,21 +708,30 @@ class RoomServer:
         return web.Response(body=body.encode(), content_type="application/json",
                             headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
 
+    def _may_see(self, public: _Public, deck_id: str, number: int) -> bool:
+        """Whether the room may have slide ``number`` (1-based) of ``deck_id`` now: the slide showing or
+        the next one, of the talk on stage (during the 3-2-1, the first)."""
+        if public.on_stage is None or deck_id != public.on_stage or public.deck is None or public.clock is None:
+            return False
+        state = public.clock.state(self.monotonic())
+        showing = state.slide + 1 if state.phase in (Phase.TALK, Phase.TIME_UP) else 0
+        return 1 <= number <= showing + 1
+
     async def _slide(self, request: web.Request) -> web.FileResponse:
         deck_id = request.match_info["deck"]
-        public = self._public
-        if public.on_stage is None or deck_id != public.on_stage or public.deck is None:
-            raise web.HTTPNotFound()
         try:
             number = int(request.match_info["number"])
         except ValueError:
             raise web.HTTPNotFound() from None
+        public = self._public
+        if not self._may_see(public, deck_id, number):
+            raise web.HTTPNotFound()
         deck = public.deck
         try:
             files = await self._slide_files(deck)
         except (BattledecksError, OSError):
             raise web.HTTPNotFound() from None
-        if not 1 <= number <= len(files) or self._public.on_stage != deck_id:
+        if not 1 <= number <= len(files) or not self._may_see(self._public, deck_id, number):
             raise web.HTTPNotFound()
         path = files[number - 1]
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -705,13 +765,15 @@ async def _connect(loop: asyncio.AbstractEventLoop, serve: Callable[[], asyncio.
 class _Stream:
     """One audience screen's open stream."""
 
-    __slots__ = ("closed", "since", "transport")
+    __slots__ = ("closed", "projector", "since", "transport")
 
-    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0) -> None:
+    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0, projector: bool = False) -> None:
         self.transport = transport
         self.closed = closed
         self.since = since
         """The version of the state it started from."""
+        self.projector = projector
+        """Opened with the screen key: the host's authorised projector."""
 
     def send(self, chunk: bytes) -> bool:
         """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""

@@ -3,12 +3,13 @@
 The state is rebuilt from the show after each change and sent whole: a
 follower never has to replay anything, and a late joiner gets the same
 thing as everyone else. It holds only what the room has already seen:
-the lineup, the titles of decks already drawn (the draw is their reveal),
-the talk on stage with its schedule, the standings once the host has
-revealed them, and the draw's commitment (its short fingerprint, shown before
-the first draw so the room can note it) with the numbers the room called out
-for a draw. Never a deck pool, a seed or chain value, an unseen title or a
-judge's single score.
+the lineup, the titles of decks already drawn and revealed on the host's
+screen (a title drawn now is held back until the host's draw screen shows
+it), the talk on stage with its schedule, the standings once the host
+has put them on the projector, and the draw's commitment (its short
+fingerprint, shown before the first draw so the room can note it) with the
+numbers the room called out for a draw. Never a deck pool, a seed or chain
+value, an unseen title or a judge's single score.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from ..core.scoring import format_score
 from .schedule import schedule_of
 
 REVEAL_SUSPENSE = 2.5
-"""Seconds of suspense before a drawn title shows on the audience screens, unless the host's app says its own."""
+"""Seconds of suspense the audience screens plan for a draw; the title itself comes only when the host's
+screen reveals it (:meth:`RoomView.revealed`)."""
 
 IDLE, REVEAL, TALK, STANDINGS = "idle", "reveal", "talk", "standings"
 """What the audience screens show: between talks, a draw, a talk, the standings."""
@@ -41,6 +43,8 @@ class RoomView:
         """The talk on stage (or just finished): presenter, deck, schedule."""
         self.clock: TalkClock | None = None
         self.standings: dict[str, Any] | None = None
+        self._held: dict[tuple[str, int], tuple[str | None, str | None]] = {}
+        """Draws the host's screen has not revealed yet, by (presenter, round): their title and topic, held back."""
         self.vote_state: Callable[[], dict[str, Any] | None] | None = None
         """The room's vote from their phones, when the app takes one (see ``room/votes/wiring.py``)."""
         self.show_results(show.last_reveal())
@@ -54,22 +58,27 @@ class RoomView:
         at = float(mono) if isinstance(mono, (int, float)) else now
         if kind == "draw" and presenter is not None:
             self.stage = REVEAL
+            # The title and topic wait for the host's screen (revealed()): not even the data a page gets holds them.
+            self._held[(presenter, round)] = (data.get("title") or self._title(presenter, round), data.get("topic"))
             self.reveal = {
                 "presenter": presenter,
                 "round": round,
-                "title": data.get("title") or self._title(presenter, round),
-                "topic": data.get("topic"),
+                "title": None,
+                "topic": None,
+                "revealed": False,
                 "room": data.get("room"),
                 "at": now,
                 "suspense": self.suspense,
             }
-        elif kind == "veto" and self.reveal is not None and self.reveal["presenter"] == presenter:
+        elif kind == "veto" and presenter is not None and self.reveal is not None and self.reveal["presenter"] == presenter:
             self.stage, self.reveal = IDLE, None
+            self._held.pop((presenter, round), None)
         elif kind == "talk-start" and presenter is not None:
             clock = TalkClock(int(data["slides"]), float(data["seconds"]), float(data.get("countdown", 0.0)))
             clock.start(at)
             self.clock = clock
             self.stage, self.reveal, self.standings = TALK, None, None
+            self._held.pop((presenter, round), None)  # on stage, its title is the room's
             self.talk = {
                 "presenter": presenter,
                 "round": round,
@@ -84,11 +93,23 @@ class RoomView:
             self.show_results(data.get("stage"))
 
     def revealed(self, presenter: str, now: float) -> bool:
-        """The host revealed ``presenter``'s draw at ``now``: the suspense ends there if it had not yet; whether it changed."""
-        reveal = self.reveal
-        if reveal is None or reveal["presenter"] != presenter or now >= reveal["at"] + reveal["suspense"]:
+        """The host's screen revealed ``presenter``'s draw at ``now``: its title (and topic) go to the room,
+        and the suspense ends there; whether anything changed."""
+        found = [key for key in self._held if key[0] == presenter]
+        if not found:
             return False
-        reveal["suspense"] = max(0.0, now - reveal["at"])
+        round = max(key[1] for key in found)
+        title, topic = self._held.pop((presenter, round))
+        for key in found:
+            self._held.pop(key, None)
+        reveal = self.reveal
+        if reveal is not None and reveal["presenter"] == presenter and reveal["round"] == round:
+            suspense = min(reveal["suspense"], max(0.0, now - reveal["at"]))
+            reveal.update(title=title, topic=topic, revealed=True, suspense=suspense)
+        else:
+            # Several draws at once (a sudden death): the room sees the one the host's screen shows now.
+            self.stage = REVEAL
+            self.reveal = {"presenter": presenter, "round": round, "title": title, "topic": topic, "revealed": True, "at": now, "suspense": 0.0}
         return True
 
     def show_results(self, stage: object) -> None:
@@ -152,15 +173,16 @@ class RoomView:
         return turn.topic if turn else None
 
     def _lineup(self) -> list[dict[str, Any]]:
-        return [
-            {
+        rows = []
+        for p in self.show.lineup():
+            shown = p.deck is not None and (p.name, p.round) not in self._held
+            rows.append({
                 "name": p.name,
                 "status": p.status.value,
-                "title": p.title if p.deck else None,
-                "topic": p.topic if p.deck else None,
-            }
-            for p in self.show.lineup()
-        ]
+                "title": p.title if shown else None,
+                "topic": p.topic if shown else None,
+            })
+        return rows
 
     def _standings(self) -> dict[str, Any]:
         standings = self.show.standings()

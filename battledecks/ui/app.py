@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
@@ -36,8 +37,13 @@ class BattledecksApp(ErrorHookApp[None]):
     CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "battledecks"
     ENABLE_COMMAND_PALETTE = False
-    audience_screens: reactive[int] = reactive(0)
-    """Audience screens following the show (``run --serve``): the stage then keeps a console for the host."""
+    projectors: reactive[int] = reactive(0)
+    """Authorised projectors following the show (``run --serve``, screens opened with the event's screen key):
+    while one follows, the stage keeps a console for the host. Anonymous screens are not counted."""
+    second_screen: reactive[bool | None] = reactive(None)
+    """The host's choice: True, the room watches another screen (``run --second-screen``, or ``p`` on the
+    stage), so the stage keeps a console; False, the room sees this one; None, not chosen (a console while
+    an authorised projector follows)."""
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
@@ -60,8 +66,12 @@ class BattledecksApp(ErrorHookApp[None]):
         self.sub_title = show.event.name
         self.audience_url: str | None = None
         """Where the audience screen is served (``run --serve``), or None."""
+        self.projector_url: str | None = None
+        """The link that makes a browser the projector (``/stage?k=KEY``), or None when not serving."""
+        self.room_exposure: str | None = None
+        """What the network can reach, when the room is served on an address other machines reach."""
         self.votes: VoteDesk | None = None
-        """The room's vote from their phones, when served and the event votes by phone (``room.votes.attach`` sets it)."""
+        """The room's vote from their phones when served and the event votes by phone (``room.votes.attach`` sets it)."""
         self.after_news: Callable[[Callable[[], object]], None] = at_once
         """Calls a callback once the show's latest change has reached the audience screens (``run --serve``
         waits for the room server's writing; otherwise at once): long work then never holds the news up."""
@@ -78,6 +88,11 @@ class BattledecksApp(ErrorHookApp[None]):
         """Logs and announces the app's own errors once the show has started: they never end it."""
         self.slides = SlidePreparer(self)
         """Draws a drawn PDF deck's pages into the page cache on a worker, ahead of its talk."""
+
+    @property
+    def console_layout(self) -> bool:
+        """Whether the stage keeps a console for the host: only by the host's choice, or an authorised projector."""
+        return self.second_screen if self.second_screen is not None else self.projectors > 0
 
     def get_default_screen(self) -> LineupScreen:
         # The lineup is the first screen, composed with the app: its first frame is the app's first.
@@ -169,6 +184,20 @@ class BattledecksApp(ErrorHookApp[None]):
             timeout=20,
         )
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, always as plain text: names and titles from the event's files show as they are
+        (``Cleo [b]x[/b]`` is not markup). Screens' and widgets' ``notify`` come here too, so ``markup`` is
+        never honoured."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "help":
             return bool(getattr(self.screen, "HELP_ON_QUESTION_MARK", True))
@@ -214,6 +243,13 @@ class BattledecksApp(ErrorHookApp[None]):
                 self.resume_after_question(paused_here)
 
         question = "Quit battledecks? Everything is saved; open the event again to go on."
+        if not self.show.save_again():
+            unsaved = self.show.unsaved_count()
+            question = (
+                f"The record still cannot be saved: {unsaved} change{'s' * (unsaved != 1)} only in memory. Quit? "
+                "They are then written, with the whole record, to a file beside it (or in your home folder), "
+                "and the terminal says where."
+            )
         if paused_here:
             question = "The talk is paused. " + question
         self.push_screen(ConfirmScreen(question, yes="Quit", purpose="quit"), answer)

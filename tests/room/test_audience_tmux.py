@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from battledecks.room.address import address_file
+from battledecks.room.address import address_file, read_address
 from battledecks.room.server import listen
 from tests.builders import build_event
 from tests.ui.test_terminal import terminal  # noqa: F401  (the tmux fixture)
@@ -111,6 +111,8 @@ def test_the_audience_screen_beside_the_host_through_whole_talks(event_dir: Path
     host.press("y", "Pause")
     screen = room.wait_for("/12")
     assert "Ada" in screen
+    # `battledecks screen EVENT` read the event's screen key: it is the projector, so the host keeps a console.
+    host.wait_for("room watches the projector")
     # The slide fills the room's screen.
     rows = screen.splitlines()[:16]
     assert sum("▀" in row for row in rows) >= 10
@@ -146,7 +148,7 @@ def test_the_audience_screen_beside_the_host_through_whole_talks(event_dir: Path
     host.press("q", "Quit")
     host.press("y", "EXIT=0")
     room.wait_for("waiting for the host")
-    assert not address_file(path).exists()
+    assert read_address(path) is None, "the address goes with the app (the screen key stays for the next run)"
 
     seen = watcher.stop()
     assert any("Time!" in s for s in seen) and any("Talk stopped" in s for s in seen)

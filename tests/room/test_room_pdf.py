@@ -60,9 +60,9 @@ async def test_a_talk_on_a_pdf_deck_has_its_pages_drawn_once_off_the_loop(
                 await response.read()
                 return response.status, response.content_type
 
-        # What an audience screen does at a talk's start: every slide at once.
+        # What six audience screens do at a talk's start: the slides they may have (the first two), at once.
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=120)) as session:
-            answers = await asyncio.gather(*(one(session, n) for n in range(1, 13)))
+            answers = await asyncio.gather(*(one(session, 1 + n % 2) for n in range(12)))
         stop.set()
         await ticker
     finally:

@@ -124,14 +124,14 @@ async def test_the_server_thread_ends_with_stop_and_can_start_again(room_show: S
     before = len(room_threads())
     sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    server = RoomServer(room_show, sock)
+    server = RoomServer(room_show, sock, screen_key="the-projectors-key-000000")
     counts: list[int] = []
     server.on_clients = counts.append
     await server.start()
     assert len(room_threads()) == before + 1
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /events HTTP/1.1\r\nHost: room\r\n\r\n")
-    await until(lambda: counts and counts[-1] == 1, what="the app's loop told of one audience screen")
+    writer.write(b"GET /events?k=the-projectors-key-000000 HTTP/1.1\r\nHost: room\r\n\r\n")
+    await until(lambda: counts and counts[-1] == 1, what="the app's loop told of the projector")
     await asyncio.wait_for(server.stop(), 10)
     assert len(room_threads()) == before, "the server's thread is left behind"
     assert await asyncio.wait_for(reader.read(), 10) is not None  # the stream was closed by the server

@@ -49,6 +49,7 @@ async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show
 
     drawn = room_show.draw_for("Ada").deck
     await page.wait_for_function("document.querySelector('#reveal.shown')")
+    served.reveal_now("Ada")  # the host's draw screen shows the title
     await page.wait_for_function(f"document.querySelector('#reveal-title').textContent === {drawn.title!r}")
 
     await page.click("body")  # one click allows the gong

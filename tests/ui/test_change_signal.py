@@ -43,6 +43,9 @@ async def test_standings_follow_scores_and_say_what_the_room_sees(show_event: Pa
         await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen))
         standings = app.screen
         assert isinstance(standings, StandingsScreen)
+        await pilot.pause()
+        assert show.last_reveal() in (None, "hidden")  # looking at them is the host's alone
+        await pilot.press("p")
         await wait_until(pilot, lambda: show.last_reveal() == "standings")
         ada = lambda: next(line for line in standings.table_text.splitlines() if "Ada" in line)  # noqa: E731
         assert not ada().split()[0].isdigit()

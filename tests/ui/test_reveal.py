@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from battledecks.core.record import read_entries
@@ -21,12 +23,20 @@ def award_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.strip().startswith(AWARDS)]
 
 
+def screen_text(app) -> str:  # noqa: ANN001
+    """The text on the terminal now, the screens that show through under a dialog included (from Textual's
+    screenshot, which draws them as the terminal does)."""
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
 async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="night", order="listed", scoring={"judges": ["J1"]})
     show = Show.open(path, seed_source=seeds, clock=wall)
     scored(show, "Ada", 9, 5)
     app = make_app(path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    # Tall enough that the lines above the reveal's box are the standings' first rows (the winner's).
+    async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
         standings = await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen) and "Ada" in app.screen.table_text and app.screen)
         # One talk of three: nothing on screen says who wins.
@@ -39,14 +49,20 @@ async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: P
         reveal = await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen) and app.screen, "the reveal")
         name = reveal.query_one("#name", BigText)
         heading = reveal.query_one("#heading")
-        for step in [("Third place", "Brian", True), ("Second place", "Chen", True), ("The winner is", "Ada", True)]:
+        for step, hidden in [(("Third place", "Brian", True), ("Chen", "Ada")), (("Second place", "Chen", True), ("Ada",)), (("The winner is", "Ada", True), ())]:
             # Each step is on screen, big, before the host moves on.
             await wait_until(pilot, lambda step=step: (str(heading.content), name.text, name.is_big) == step, f"{step} on the reveal")
+            # Nothing on the whole screen shows a higher place early (the room sees this screen when it is the projector).
+            shown = screen_text(app)
+            assert step[1] not in shown, "the name is drawn big, not as text"
+            assert not [higher for higher in hidden if higher in shown], (step, shown)
             await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is standings, "the standings after the winner")
         assert any(line.strip().startswith("Winner") and "Ada" in line for line in award_lines(standings.table_text))
     stages = [e["stage"] for e in read_entries(path.with_name("night.record.yaml")) if e["kind"] == "reveal"]
-    assert stages == ["standings", "third", "second", "winner", "standings"]
+    # Looking at the standings (t) put nothing on the projector; the reveal put each place there, and the
+    # winner stays there after it.
+    assert stages == ["third", "second", "winner"]
 
 
 async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001

@@ -160,10 +160,12 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         "order", "commit", "draw", "talk-start", "pause", "resume", "pause", "abort",
         "talk-start", "catch-up", "talk-end",
         "score", "score", "score", "score", "score", "correction",
-        "reveal", "reveal", "reveal", "reveal",
+        "reveal", "reveal",
     ]
     assert [e["stage"] for e in read_entries(show_event.with_name(show_event.stem + ".record.yaml")) if e["kind"] == "reveal"] == [
-        "standings", "winner", "standings", "hidden",
+        # t showed the standings to the host alone; r revealed the winner on the projector, where it
+        # stayed until leaving the standings took the results off it.
+        "winner", "hidden",
     ]
 
     # Opening the event again resumes where it was.
@@ -361,7 +363,7 @@ async def test_a_failing_disk_never_stops_the_show(show_event: Path, make_app, f
 
     real_write = record_module.atomic_write
 
-    def full_disk(path, data):  # noqa: ANN001, ANN202
+    def full_disk(path, data, **mode):  # noqa: ANN001, ANN003, ANN202
         raise OSError(errno.ENOSPC, "No space left on device")
 
     app = make_app(show_event)

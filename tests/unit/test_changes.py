@@ -100,7 +100,7 @@ def test_a_change_is_emitted_when_the_save_fails(event_path: Path, seeds, wall, 
     changes: list[Change] = []
     show.changes.subscribe(changes.append)
 
-    def full_disk(path: Path, text: str) -> None:
+    def full_disk(path: Path, text: str, **mode: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(record_module, "atomic_write", full_disk)

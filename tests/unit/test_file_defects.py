@@ -72,7 +72,7 @@ def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(event_dir
 
     record = EventRecord.load(load_event(build_event(event_dir / "events")))
 
-    def write_as_utf8(path: Path, text: str) -> None:
+    def write_as_utf8(path: Path, text: str, **mode: int) -> None:
         text.encode("utf-8")  # what writing does: text it cannot encode fails here
         raise AssertionError("the text should not have been encodable")
 

@@ -192,3 +192,22 @@ def test_gc_watch_records_collections() -> None:
     assert watch.pauses and watch.pauses[-1][0] == 2
     assert watch.longest > 0
     assert watch._callback not in gc.callbacks
+
+
+@pytest.mark.parametrize("mode", [GraphicsMode.HALFCELL, GraphicsMode.KITTY])
+def test_a_slide_given_its_file_later_is_made_again_from_it(deck: list[Path], mode: GraphicsMode) -> None:
+    # A screen that gets a talk's slides one at a time starts with a stand-in for each.
+    stand_in = deck[0].with_name("stand-in.png")
+    Image.new("RGB", (16, 9)).save(stand_in)
+    cache = SlideCache([stand_in] * 4, mode, cells=(32, 9), ahead=1)
+    before = cache.prepare(1)
+    assert before.image.getpixel((before.image.width // 2, before.image.height // 2)) == (0, 0, 0)
+    cache.set_current(1)
+    assert cache.ready(1) is not None
+    cache.replace(1, deck[1])
+    assert cache.ready(1) is None, "what was made of the stand-in is let go"
+    assert not cache.is_current(before), "a stand-in made before the file came is never shown"
+    after = cache.prepare(1)
+    assert after.source == deck[1] and cache.is_current(after)
+    assert after.image.getpixel((after.image.width // 2, after.image.height // 2)) == COLOURS[1]
+    assert cache.ready(1) is after

@@ -60,10 +60,23 @@ function duration(seconds) {
 function talkKey(talk) { return talk.presenter + "\u0000" + talk.round + "\u0000" + talk.schedule.started_at; }
 function slideUrl(talk, n) { return "/slides/" + encodeURIComponent(talk.deck) + "/" + (n + 1); }
 
-function preload(talk, n) {
+// The server gives a slide only once the one before it shows (during the 3-2-1, the first):
+// each is asked for then, and asked again a moment later if this clock ran a hair ahead of the host's.
+function preload(talk, n, again) {
   if (n < 0 || n >= talk.schedule.slides || images[n]) return;
+  const key = talkKey(talk);
   const img = new Image();
-  img.src = slideUrl(talk, n);
+  img.onerror = () => {
+    if (images[n] !== img) return;
+    images[n] = null;
+    setTimeout(() => {
+      if (slidesFor !== key || !state || !state.talk || state.talk.ended) return;
+      preload(state.talk, n, (again || 0) + 1);
+      if (n === shownSlide) shownSlide = -1;  // put it on screen once it comes
+      render();
+    }, 500);
+  };
+  img.src = slideUrl(talk, n) + (again ? "?again=" + again : "");
   img.decode().catch(() => {});
   images[n] = img;
 }
@@ -104,12 +117,13 @@ function renderReveal(reveal, now) {
   $("reveal-for").textContent = "A deck for " + reveal.presenter;
   $("reveal-room").textContent = reveal.room ? "with the room's numbers " + reveal.room : "";
   const left = reveal.at + reveal.suspense - now;
-  const suspense = left > 0;
+  // The title comes when the host's screen reveals it: suspense until then, however long it takes.
+  const suspense = left > 0 || reveal.revealed === false;
   $("reveal-suspense").style.display = suspense ? "" : "none";
   $("reveal-title").textContent = suspense ? "" : (reveal.title || "");
   $("reveal-topic").textContent = suspense || !reveal.topic ? "" : "Topic: " + reveal.topic;
   show("reveal");
-  if (suspense) arm(reveal.at + reveal.suspense);
+  if (left > 0) arm(reveal.at + reveal.suspense);
 }
 
 function renderStandings(st) {
@@ -176,7 +190,7 @@ function renderTalk(talk, now) {
     if (c.slide !== shownSlide) {
       shownSlide = c.slide;
       const img = $("slide");
-      img.src = images[c.slide].src;
+      img.src = images[c.slide] ? images[c.slide].src : slideUrl(talk, c.slide);
       img.classList.add("shown");
       window.battledecks.shown.push({ slide: c.slide, at: hostNow(), due: at(s, s.countdown + c.slide * s.seconds / s.slides) });
     }

@@ -45,7 +45,7 @@ def reach_text(desk: VoteDesk) -> str:
     """A warning when the phones are sent to an address they cannot reach, else ""."""
     url = desk.phone_url or ""
     if "//127." in url or "//localhost" in url or "//[::1]" in url:
-        return " · phones cannot reach 127.0.0.1: serve on the room's network (--serve 0.0.0.0:8750)"
+        return " · phones cannot reach 127.0.0.1: serve on this laptop's address on the room's network (--serve ADDRESS:8750)"
     return ""
 
 

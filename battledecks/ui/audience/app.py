@@ -8,7 +8,13 @@ the host reveals them. It has no key that changes anything.
 
 Slide changes are computed here from the talk's schedule with the same
 talk clock as the host's stage, and fired by the same deadline timer, so
-the room's slide changes when the host's does.
+the room's slide changes when the host's does. The server gives a slide
+only once the one before it shows (the room never has one early), so each
+is fetched then, and made ready to show while the one before it is up.
+
+Started with the event's screen key (``battledecks screen EVENT`` reads it
+beside the record), this screen is the host's projector: the host's stage
+then keeps a console for the host.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from PIL import Image
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -112,10 +119,11 @@ class AudienceApp(App[None]):
         graphics: GraphicsMode = GraphicsMode.HALFCELL,
         monotonic: Callable[[], float] = time.monotonic,
         retry: float = RETRY,
+        screen_key: Callable[[], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.graphics = graphics
-        self.follower = Follower(locate, self._message, self._status, retry=retry, monotonic=monotonic)
+        self.follower = Follower(locate, self._message, self._status, retry=retry, monotonic=monotonic, screen_key=screen_key)
         self.state: dict[str, Any] | None = None
         """The last state from the host; None while the host is not reachable."""
         self.clock: TalkClock | None = None
@@ -129,6 +137,8 @@ class AudienceApp(App[None]):
         self._slides_ready: tuple[Any, ...] | None = None
         self._belled: tuple[Any, ...] | None = None
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
+        self._slide_shown = asyncio.Event()
+        """Set when a slide shows: the next one may be fetched now."""
         self._deadline: DeadlineTimer | None = None
         self._gc_paused = False
         self._switch_interval = sys.getswitchinterval()
@@ -139,17 +149,17 @@ class AudienceApp(App[None]):
         with ContentSwitcher(initial="waiting"):
             with Vertical(id="waiting", classes="view"):
                 yield Static("waiting for the host", classes="big")
-                yield Static("", id="waiting-where", classes="muted")
+                yield Static("", id="waiting-where", classes="muted", markup=False)
             with Vertical(id="idle", classes="view"):
-                yield Static("", id="event-name", classes="muted")
+                yield Static("", id="event-name", classes="muted", markup=False)
                 yield Static("", id="next-label")
                 yield BigText("", max_lines=2, id="next-name")
                 yield Static("", id="commitment", classes="muted")
             with Vertical(id="reveal", classes="view"):
-                yield Static("", id="reveal-for")
+                yield Static("", id="reveal-for", markup=False)
                 yield BigText("", max_lines=3, id="reveal-title")
-                yield Static("", id="reveal-topic")
-                yield Static("", id="reveal-room", classes="muted")
+                yield Static("", id="reveal-topic", markup=False)
+                yield Static("", id="reveal-room", classes="muted", markup=False)
             with TalkView(id="talk"):
                 with Container(id="slide-area"):
                     yield Container(id="slides")
@@ -160,13 +170,13 @@ class AudienceApp(App[None]):
                     yield BigText("", fit_as=CLOCK_FACE, id="remaining")
                     yield Label("", id="slide-no")
                     yield BigText("PAUSED", id="paused")
-                    yield Label("", id="who")
+                    yield Label("", id="who", markup=False)
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
             with Vertical(id="standings", classes="view"):
-                yield Static("", id="standings-head", classes="title")
+                yield Static("", id="standings-head", classes="title", markup=False)
                 yield Static("", id="standings-table")
-                yield Static("", id="fan")
+                yield Static("", id="fan", markup=False)
 
     def on_mount(self) -> None:
         self._deadline = DeadlineTimer(self, self.follower.host_now, self.render_state)
@@ -282,11 +292,12 @@ class AudienceApp(App[None]):
         room = reveal.get("room")
         self.query_one("#reveal-room", Static).update(f"with the room's numbers {room}" if isinstance(room, str) else "")
         self._show("reveal")
-        if now < until:
-            dots = "." * (1 + int((until - now) * 4) % 3)
+        # The title comes when the host's screen reveals it: suspense until then, however long it takes.
+        if now < until or reveal.get("revealed") is False:
+            dots = "." * (1 + int(abs(until - now) * 4) % 3)
             title.update(dots)
             topic.update("")
-            return min(until, now + 0.25)
+            return min(until, now + 0.25) if now < until else now + 0.25
         title.update(str(reveal.get("title") or ""))
         topic.update(f"Topic: {reveal['topic']}" if reveal.get("topic") else "")
         return None
@@ -378,6 +389,7 @@ class AudienceApp(App[None]):
 
     def _change_slide(self, slide: int, clock: TalkClock, now: float) -> None:
         self.shown_slide = slide
+        self._slide_shown.set()
         self.slide_log.append((slide, now, clock.due_at(slide)))
         views = self.query("#slides SlideView").results(SlideView)
         for view in views:
@@ -416,10 +428,20 @@ class AudienceApp(App[None]):
             )
 
     async def _fetch(self, key: tuple[Any, ...], url: str, deck: str, count: int) -> None:
-        """Download the talk's slides, then put them on screen (covered until the first is due)."""
+        """Fetch the talk's slides as the room may have them: the first during the 3-2-1, each next one
+        once the one before it shows. They go into one view, covered until the first is due; a slide not
+        here yet is a black stand-in."""
         folder = Path(self._folder.name) / f"talk-{len(self.slide_log)}-{time.monotonic_ns()}"
         folder.mkdir()
+        stand_in = folder / "stand-in.png"
+        Image.new("RGB", (16, 9)).save(stand_in)
         base = f"{url.rstrip('/')}/slides/{quote(deck, safe='')}"
+        view: SlideView | None = None
+        got: set[int] = set()
+
+        def current() -> bool:
+            talk = (self.state or {}).get("talk")
+            return key == self._talk_key and isinstance(talk, dict) and talk.get("ended") is None
 
         async def one(session: aiohttp.ClientSession, number: int) -> Path | None:
             async with session.get(f"{base}/{number}") as response:
@@ -432,19 +454,34 @@ class AudienceApp(App[None]):
 
         try:
             async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-                got = await asyncio.gather(*(one(session, n) for n in range(1, count + 1)))
+                while current() and len(got) < count:
+                    self._slide_shown.clear()
+                    showing = self.shown_slide + 1  # 1-based; 0 during the 3-2-1
+                    missing = False
+                    for number in (showing, showing + 1):
+                        if not 1 <= number <= count or number in got:
+                            continue
+                        path = await one(session, number)
+                        if not current():
+                            return  # another talk since, or this one is over: the room no longer sees its slides
+                        if path is None:
+                            missing = True  # not yet (this screen's clock is ahead of the host's by a hair)
+                            continue
+                        got.add(number)
+                        if view is None:
+                            view = SlideView([stand_in] * count, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
+                            await self.query_one("#slides").mount(view)
+                        view.replace(number - 1, path)
+                        if self._slides_ready != key and number == max(1, self.shown_slide + 1):
+                            # The slide due first is here (a screen joining mid-talk: the one showing).
+                            self._slides_ready = key
+                            if self.shown_slide >= 0:
+                                view.show(self.shown_slide)
+                            self.render_state()
+                    try:
+                        await asyncio.wait_for(self._slide_shown.wait(), RETRY if missing else None)
+                    except TimeoutError:
+                        pass
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
             return  # the host went away; the next state starts again
-        paths = [path for path in got if path is not None]
-        if len(paths) != count:
-            return
-        talk = (self.state or {}).get("talk")
-        if key != self._talk_key or not isinstance(talk, dict) or talk.get("ended") is not None:
-            return  # another talk since, or this one is over: the room no longer sees its slides
-        view = SlideView(paths, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
-        await self.query_one("#slides").mount(view)
-        self._slides_ready = key
-        if self.shown_slide >= 0:
-            view.show(self.shown_slide)
-        self.render_state()
 

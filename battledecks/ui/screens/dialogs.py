@@ -47,7 +47,7 @@ class ConfirmScreen(AppModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)  # names and titles in it show as they are
             with Horizontal():
                 yield Button(f"{self.no} (n)", id="no", variant="default" if self.default else "primary")
                 yield Button(f"{self.yes} (y)", id="yes", variant="success" if self.default else "error")
@@ -85,7 +85,7 @@ class AskScreen(AppModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.question)
+            yield Label(self.question, markup=False)  # names and titles in it show as they are
             yield Input(placeholder=self.placeholder, max_length=80)
             yield Label("", id="error")
             yield Label("Enter to confirm, Escape to cancel", classes="muted")

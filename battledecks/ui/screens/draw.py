@@ -11,6 +11,7 @@ import random
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.widgets import Input, Label, Static
 
 from ...core.commitment import short_fingerprint
@@ -77,6 +78,7 @@ class DrawScreen(AppModal[None]):
         self.round = round
         self.suspense = suspense
         self.revealed = False
+        self._started = False
         self._step = 0
         self._titles = self._decoys()
 
@@ -106,7 +108,7 @@ class DrawScreen(AppModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"Drawing a deck for {self.presenter}…", id="who")
+            yield Label(f"Drawing a deck for {self.presenter}…", id="who", markup=False)
             if self.result is None:
                 yield Input(placeholder="numbers the room calls out, e.g. 4 2 6 (or none)", id="room")
             yield BigText("", max_lines=3, id="deck")
@@ -126,10 +128,18 @@ class DrawScreen(AppModal[None]):
         if self.result is None:
             self.query_one("#who", Label).update(f"A deck for {self.presenter}: the room's numbers first")
             self.query_one("#room", Input).focus()
-            return
-        self._start()
+
+    def on_screen_resume(self) -> None:
+        # The suspense starts when this draw is on top: several draws at once (a sudden death) are
+        # revealed one after the other, each as the host's screen shows it, the room's with it.
+        # A draw that waits for the room's numbers starts once they are in.
+        if self.result is not None:
+            self._start()
 
     def _start(self) -> None:
+        if self._started:
+            return
+        self._started = True
         self._titles = self._decoys()
         self.query_one("#audit", Label).update(self._audit())
         if self.suspense:
@@ -175,7 +185,7 @@ class DrawScreen(AppModal[None]):
         self.refresh_bindings()
         self.query_one("#who", Label).update(f"{self.presenter} will present")
         if self.result.topic:
-            self.query_one("#topic", Static).update(f"on the topic: [b]{self.result.topic}[/b]")
+            self.query_one("#topic", Static).update(f"on the topic: [b]{escape(self.result.topic)}[/b]")
 
     def action_close(self) -> None:
         if self.result is None:

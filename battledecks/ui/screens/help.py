@@ -14,17 +14,20 @@ from .base import AppModal
 FLOW = (
     "[b]Lineup[/b]: the presenters in presenting order; ↑ and ↓ select one. Enter always does the next "
     "step for them (draw, stage, scores). a adds a late presenter, x removes one, shift+↑ and shift+↓ "
-    "move them in the order, z undoes the last move.",
+    "move them in the order, z undoes the last move. Serving the room (--serve), L shows what the room "
+    "can reach and the projector's link.",
     "[b]Draw[/b]: a fair random pick of an unseen deck (and topic). v (veto) sets a broken deck aside "
     "and draws again. d draws with numbers the room calls out, mixed into the draw. Every draw can be "
     "checked later against the commitment on the lineup (f: in full and as a QR code).",
     "[b]Stage[/b]: 3-2-1, then the slides advance on their own. Space pauses and resumes; Escape aborts "
-    "(the presenter starts again later on the same deck); K skips a broken slide. Help and every question "
-    "pause the talk. Time! rings the bell.",
+    "(the presenter starts again later on the same deck); K skips a broken slide. p keeps a console for "
+    "you beside a smaller slide (the next slide, who is next) when the room watches another screen. Help "
+    "and every question pause the talk. Time! rings the bell.",
     "[b]Scores[/b]: each judge's score per criterion and the audience score. Changes are kept as "
     "corrections. F1 is help there, since ? would be typed.",
-    "[b]Standings[/b] (t): the ranking, without the winner; r reveals third, second, then the winner, "
-    "and c saves the results card. S draws a sudden death when a tie for first needs one.",
+    "[b]Standings[/b] (t): the ranking, for you alone, without the winner; p puts it on the projector "
+    "(and takes it off); r reveals third, second, then the winner, on the projector too, and c saves the "
+    "results card. S draws a sudden death when a tie for first needs one.",
 )
 """The steps of a show, one paragraph each (wrapped to the box, whatever its width)."""
 

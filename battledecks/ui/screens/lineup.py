@@ -98,6 +98,7 @@ class LineupScreen(AppScreen[None]):
         # Said on the lineup itself (the hint and the summary), so the footer still fits 80 columns.
         Binding("d", "draw_with_room", "Draw with the room's numbers", show=False),
         Binding("f", "commitment", "The draw's commitment", show=False),
+        Binding("L", "room_link", "Projector link", key_display="L", show=False),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -111,6 +112,8 @@ class LineupScreen(AppScreen[None]):
         if action == "draw_with_room":
             name = self.selected if self.is_mounted else None
             return name is not None and self.app.show.has(name) and self.app.show.status(name) is Status.WAITING
+        if action == "room_link":
+            return self.app.audience_url is not None
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -123,9 +126,9 @@ class LineupScreen(AppScreen[None]):
         yield ShowHeader(show_clock=True, icon="")
         with Vertical():
             yield Static(id="summary")
-            yield Static(id="shortfall", classes="banner -hidden")
+            yield Static(id="shortfall", classes="banner -hidden", markup=False)
             yield DataTable(id="lineup", cursor_type="row", zebra_stripes=True)
-            yield Static(id="hint")
+            yield Static(id="hint", markup=False)
             yield Static(id="preparing", classes="-hidden")
             if (desk := self._final_desk()) is not None:
                 from ..widgets.final_vote_panel import FinalVotePanel  # the vote modules load only when the room votes
@@ -320,12 +323,13 @@ class LineupScreen(AppScreen[None]):
         scanned = show.scan.finished
         commitment = show.commitment
         self.query_one("#summary", Static).update(
-            f"[b]{event.name}[/b]{date} · {len(names)} presenters · "
+            f"[b]{escape(event.name)}[/b]{date} · {len(names)} presenters · "
             + (f"{plural(supply.decks, 'unseen deck')}" if scanned else escape(show.scan.describe()))
             + (f" · {plural(supply.topics, 'topic')} left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
-            + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
+            + (f" · room: {escape(self.app.audience_url)} (L: the projector's link)" if self.app.audience_url else "")
             + (f" · draw commitment [b]{short_fingerprint(commitment.fingerprint)}[/b] (f)" if commitment else "")
+            + (f"\n[b $warning]{escape(self.app.room_exposure)}[/]" if self.app.room_exposure else "")
             + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
         )
         banner = self.query_one("#shortfall", Static)
@@ -356,6 +360,13 @@ class LineupScreen(AppScreen[None]):
         self.refresh_bindings()
 
     # --- actions ---------------------------------------------------------
+
+    def action_room_link(self) -> None:
+        """What the room can reach, and the link that makes a browser the projector."""
+        from .room import RoomLinkScreen
+
+        if self.app.audience_url is not None:
+            self.app.push_screen(RoomLinkScreen())
 
     def _fail(self, error: BattledecksError | str) -> None:
         self.notify(str(error), severity="error", timeout=8)

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.validation import ValidationResult, Validator
+from textual.markup import escape
 from textual.widgets import Header, Input, Label, Static
 
 from ...core.event import Scoring
@@ -105,7 +106,7 @@ class ScoresScreen(AppScreen[None]):
         deck = turn.title or turn.deck or ""
         round_text = f" · sudden death round {self.round - 1}" if self.round > 1 else ""
         yield Static(
-            f"[b]Scores for {self.presenter}[/b] · {deck}{round_text}\n"
+            f"[b]Scores for {escape(self.presenter)}[/b] · {escape(deck)}{round_text}\n"
             f"[dim]Scale {scoring.low:g} to {scoring.high:g}"
             + (f" in steps of {scoring.step:g}" if scoring.step != 1 else "")
             + " · Enter or Tab saves a field · a changed score is recorded as a correction[/dim]",
@@ -121,9 +122,9 @@ class ScoresScreen(AppScreen[None]):
                     yield Label("Judge", classes="head")
                     for name in criteria:
                         weight = next(c.weight for c in scoring.criteria if c.name == name)
-                        yield Label(name + (f" ×{weight:g}" if weight != 1 else ""), classes="head")
+                        yield Label(name + (f" ×{weight:g}" if weight != 1 else ""), classes="head", markup=False)
                     for judge in scoring.judges:
-                        yield Label(judge)
+                        yield Label(judge, markup=False)
                         for name in criteria:
                             yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring)
                 if scoring.audience:
@@ -133,7 +134,7 @@ class ScoresScreen(AppScreen[None]):
                     yield ScoreInput(AUDIENCE, None, turn.audience, audience_scale, id="audience")
                     for _ in criteria[1:]:
                         yield Label("")
-        yield Static("", id="message")
+        yield Static("", id="message", markup=False)
         desk = self._desk()
         if desk is not None:
             from ..widgets.vote_panel import VotePanel  # the vote modules load only when the room votes

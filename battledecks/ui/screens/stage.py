@@ -104,6 +104,8 @@ class StageScreen(AppScreen[str]):
         Binding("space", "pause", "Pause/Resume"),
         Binding("escape", "abort", "Abort talk"),
         Binding("K", "skip", "Skip broken slide", key_display="K"),
+        Binding("p", "console(True)", "Console", tooltip="The room watches another screen: show the next slide and who is next here"),
+        Binding("p", "console(False)", "Room view", tooltip="The room sees this screen: the slide and the countdown only"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("enter", "done", "Scores"),
         Binding("escape", "leave", "Lineup"),
@@ -115,6 +117,8 @@ class StageScreen(AppScreen[str]):
             return not self.finished
         if action in ("done", "leave"):
             return self.finished
+        if action == "console":
+            return parameters != (self.app.console_layout,)
         return True
 
     def __init__(self, presenter: str, round: int = 1, files: list[Path] | None = None) -> None:
@@ -141,12 +145,12 @@ class StageScreen(AppScreen[str]):
                 yield SlideView(files, mode=self.app.graphics, covered=True, id="slide")
                 with Container(id="curtain"):
                     yield BigText("", fit_as="0", id="count")
-            # For the host only, while an audience screen shows the room the talk.
+            # For the host only, when the room watches another screen (the host's choice, or an authorised projector).
             with Vertical(id="console"):
-                yield Label("The room follows on the audience screen.", id="console-room")
+                yield Label("The room watches the projector; p: this screen is the room's.", id="console-room")
                 yield Label("", id="console-next-slide")
                 yield SlideView(files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview")
-                yield Label("", id="console-next-up")
+                yield Label("", id="console-next-up", markup=False)
         with Horizontal(id="bar"):
             yield BigText(duration(self.app.show.event.seconds), fit_as=CLOCK_FACE, id="remaining")
             yield Label("", id="slide-no")
@@ -178,7 +182,8 @@ class StageScreen(AppScreen[str]):
 
     def on_mount(self) -> None:
         self._fit_bar()
-        self.watch(self.app, "audience_screens", self._audience_screens)
+        self.watch(self.app, "projectors", self._layout_changed)
+        self.watch(self.app, "second_screen", self._layout_changed)
         self._gc_pause()
         self._deadline = DeadlineTimer(self, self.app.monotonic, self.tick)
         now = self.app.monotonic()
@@ -237,11 +242,21 @@ class StageScreen(AppScreen[str]):
 
     # --- the host's console, when the room has its own screen ---------------
 
-    def _audience_screens(self, count: int) -> None:
-        self.set_class(count > 0, "-console")
-        if count > 0:
+    def _layout_changed(self, _: object = None) -> None:
+        """The console shows only by the host's choice (``p``, ``--second-screen``) or with an authorised
+        projector following: never because an anonymous screen connected."""
+        console = self.app.console_layout
+        self.set_class(console, "-console")
+        if console:
             self.query_one("#console-next-up", Label).update(self._next_up())
             self._show_next_slide(max(0, self.shown_slide))
+            if self.clock is not None and not self.finished:
+                self._console_state(self.clock.state(self.app.monotonic()))
+        self.refresh_bindings()
+
+    def action_console(self, on: bool) -> None:
+        """The host says whether the room watches another screen (kept for the rest of the run)."""
+        self.app.second_screen = on
 
     def _next_up(self) -> str:
         """Who presents after this talk."""

@@ -26,7 +26,12 @@ from .base import AppScreen, AppModal
 
 
 class StandingsScreen(AppScreen[None]):
-    """The ranked table, with ties shown as ties, fitted to the terminal's width."""
+    """The ranked table, with ties shown as ties, fitted to the terminal's width.
+
+    Looking at the standings here puts nothing on the projector: ``p`` does
+    (and takes them off again), and the reveal (``r``) shows each place there
+    as the host reveals it.
+    """
 
     DEFAULT_CSS = """
     StandingsScreen #scroll { height: 1fr; margin: 0 1; }
@@ -35,6 +40,8 @@ class StandingsScreen(AppScreen[None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Lineup"),
+        Binding("p", "projector(True)", "On projector", tooltip="Show the standings to the room"),
+        Binding("p", "projector(False)", "Off projector", tooltip="Take the standings off the room's screen"),
         Binding("r", "reveal", "Reveal"),
         Binding("S", "sudden_death", "Sudden death", key_display="S"),
     ]
@@ -49,7 +56,14 @@ class StandingsScreen(AppScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sudden_death":
             return bool(self.is_mounted and self.standings.sudden_death is not None and self._to_draw())
+        if action == "projector":
+            return parameters != (self.on_projector,)
         return True
+
+    @property
+    def on_projector(self) -> bool:
+        """Whether the room's screen shows the results now (the standings, or a place of the reveal)."""
+        return (self.app.show.last_reveal() or "hidden") != "hidden"
 
     def _to_draw(self) -> list[str]:
         """Tied presenters still without a deck for the sudden-death round."""
@@ -61,7 +75,7 @@ class StandingsScreen(AppScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield ShowHeader(show_clock=True, icon="")
-        yield Static("", id="sudden", classes="banner -hidden")
+        yield Static("", id="sudden", classes="banner -hidden", markup=False)
         with VerticalScroll(id="scroll"):
             yield Static("", id="table")
         yield KeyFooter()
@@ -71,7 +85,6 @@ class StandingsScreen(AppScreen[None]):
         self.refresh_standings()
 
     def on_screen_resume(self) -> None:
-        self._show_on_projector("standings")
         self.refresh_standings()
 
     def _show_on_projector(self, stage: str) -> None:
@@ -83,6 +96,8 @@ class StandingsScreen(AppScreen[None]):
     def _on_change(self, change: Change) -> None:
         if change.kind in ("score", "correction", "draw", "talk-end", "add", "remove", "move"):
             self.refresh_standings()
+        elif change.kind == "reveal":
+            self.refresh_bindings()
 
     def on_resize(self) -> None:
         self.refresh_standings()
@@ -120,6 +135,15 @@ class StandingsScreen(AppScreen[None]):
     def action_close(self) -> None:
         self._show_on_projector("hidden")
         self.dismiss(None)
+
+    def action_projector(self, on: bool) -> None:
+        """Put the standings on the projector (as far as the reveal has gone), or take them off."""
+        if not on:
+            self._show_on_projector("hidden")
+        else:
+            winner = self.revealed or self.app.show.last_reveal() == "winner"
+            self._show_on_projector("winner" if winner else "standings")
+        self.refresh_bindings()
 
     def action_reveal(self) -> None:
         standings = self.standings
@@ -195,7 +219,7 @@ class RevealScreen(AppModal[bool]):
     """
 
     DEFAULT_CSS = """
-    RevealScreen { align: center middle; background: $background 90%; }
+    RevealScreen { align: center middle; }
     RevealScreen > Vertical {
         width: 90%; height: auto; border: double $success; background: $surface; padding: 1 2;
     }
@@ -230,11 +254,12 @@ class RevealScreen(AppModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.app.show.event.name, id="event")
-            yield Static("", id="heading")
+            # Names and the event's name show as they are (never as markup).
+            yield Static(self.app.show.event.name, id="event", markup=False)
+            yield Static("", id="heading", markup=False)
             yield BigText("", max_lines=2, id="name")
-            yield Static("", id="note")
-            yield Static("", id="fan")
+            yield Static("", id="note", markup=False)
+            yield Static("", id="fan", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -31,7 +31,7 @@ class FinalVotePanel(Static):
         app: BattledecksApp
 
     def __init__(self, desk: VoteDesk, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("", name=name, id=id, classes=classes)
+        super().__init__("", markup=False, name=name, id=id, classes=classes)  # names show as they are
         self.desk = desk
 
     def on_mount(self) -> None:

@@ -245,12 +245,30 @@ class SlideView(Widget):
         message.stop()
         slide = message.slide
         cache = self._cache
+        if cache is not None and not cache.is_current(slide):
+            return  # made from a file the slide has since been given a new one for
         if cache is not None and slide.cells == cache.cells:
             self._send(slide)
         if cache is None or slide.index != self._index or slide.cells != cache.cells:
             return
         if self._slide is None or self._slide.index != slide.index or self._slide.cells != slide.cells:
             self._use(slide)
+
+    def replace(self, index: int, path: Path) -> None:
+        """Slide ``index`` is the picture in ``path`` from now on (see :meth:`SlideCache.replace`): it is made
+        again, ahead if it is to come, now if it is showing."""
+        cache = self._cache
+        if cache is None:
+            self._paths[self._checked(index)] = Path(path)
+            return
+        cache.replace(index, path)
+        if self.mode is GraphicsMode.KITTY:
+            # The new picture goes to the terminal under the same id, replacing the old one there.
+            self._sent.discard(cache.image_id(cache.generation, index))
+        if index == self._index and self.size.area:
+            self._framed = None
+            self._use(cache.prepare(index))
+        self.call_after_refresh(self._prefetch)
 
     def _prefetch(self) -> None:
         if self._cache is not None and self.size.area:

@@ -35,7 +35,7 @@ class VotePanel(Static):
     def __init__(
         self, desk: VoteDesk, presenter: str, round: int = 1, *, name: str | None = None, id: str | None = None, classes: str | None = None,
     ) -> None:
-        super().__init__("", name=name, id=id, classes=classes)
+        super().__init__("", markup=False, name=name, id=id, classes=classes)  # names show as they are
         self.desk = desk
         self.presenter = presenter
         self.round = round
