@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         const="127.0.0.1:8750",
         default=None,
-        metavar="HOST:PORT",
-        help="serve the audience screen (default address 127.0.0.1:8750: this machine only)",
+        metavar="[HOST:]PORT",
+        help="serve the audience screen at HOST:PORT, or PORT on 127.0.0.1 (default 127.0.0.1:8750: this machine only)",
     )
     parser.add_argument(
         "--fresh", action="store_true",

@@ -2,7 +2,7 @@
 
 Give the event file (the running app is found through the small file it
 writes beside the record) or the address the host's app shows (like
-http://127.0.0.1:8750/). It shows only the show, never the host's console;
+http://127.0.0.1:8750/, or 127.0.0.1:8750, or 8750 for this machine). It shows only the show, never the host's console;
 it waits for the host and reconnects by itself. Press q to close it.
 """
 
@@ -17,7 +17,7 @@ NAME = "screen"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "target", nargs="?", default=None,
-        help="event file or the host's address (default: the demo event)",
+        help="event file, or the host's address: a URL, HOST:PORT or PORT (default: the demo event)",
     )
     parser.add_argument(
         "--graphics",
@@ -35,6 +35,12 @@ def run(args: argparse.Namespace) -> int:
     from ..ui.audience.app import AudienceApp
 
     target: str | None = args.target
+    if target is not None and not target.startswith(("http://", "https://")) and _address(target):
+        # The address given to `run --serve`: HOST:PORT, or a bare PORT on this machine.
+        from ..room.server import parse_address
+
+        host, port = parse_address(target)
+        target = f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
     if target is not None and target.startswith(("http://", "https://")):
         url = target if target.endswith("/") else target + "/"
 
@@ -43,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         event_path = Path(target) if target else demo_event_path()
         if not event_path.is_file():
-            raise BattledecksError(f"{event_path}: no such event file (or give the host's address, like http://127.0.0.1:8750/)")
+            raise BattledecksError(
+                f"{event_path}: no such event file (or give the host's address, like http://127.0.0.1:8750/ or 8750)"
+            )
 
         def locate() -> str | None:
             return read_address(event_path)
@@ -51,3 +59,11 @@ def run(args: argparse.Namespace) -> int:
     app = AudienceApp(locate, graphics=detect_graphics(args.graphics))
     app.run()
     return 0
+
+
+def _address(target: str) -> bool:
+    """Whether ``target`` reads as ``HOST:PORT`` or ``PORT`` rather than an event file."""
+    if Path(target).exists():
+        return False
+    host, sep, port = target.rpartition(":")
+    return target.isdigit() or (bool(sep) and port.isdigit() and "/" not in host)

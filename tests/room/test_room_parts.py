@@ -24,6 +24,11 @@ def test_addresses_are_parsed_with_defaults() -> None:
     assert parse_address(":9001") == ("127.0.0.1", 9001)
     assert parse_address("127.0.0.1") == ("127.0.0.1", DEFAULT_PORT)
     assert parse_address("[::1]:9002") == ("::1", 9002)
+    # A bare number is a port on the default address, not a host named "19137".
+    assert parse_address("19137") == ("127.0.0.1", 19137)
+    assert parse_address(" 9003 ") == ("127.0.0.1", 9003)
+    with pytest.raises(ServeError, match="between 0 and 65535"):
+        parse_address("70000")
     with pytest.raises(ServeError, match="port must be a number"):
         parse_address("127.0.0.1:http")
     with pytest.raises(ServeError, match="between 0 and 65535"):
