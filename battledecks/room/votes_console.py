@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Static
 
 from battledecks.core.scoring import format_score
-from battledecks.core.words import plural
+from battledecks.core.words import format_vote, plural
 
 from .votes import Result
 from .votes_web import VoteDesk
@@ -66,7 +66,7 @@ class VotePanel(Static):
                 None,
             )
             if last is not None and last.votes is not None:
-                result = f"{format_score(last.mean, 1)} from {plural(last.votes, 'vote')}" if last.votes else "no votes"
+                result = format_vote(last.mean, last.votes)
                 text = f"Phone vote on {self.presenter} closed: {result} · F2 reopens it"
             elif at_end and self.app.show.talks_to_come(self.round):  # type: ignore[attr-defined]
                 text = f"The room votes on every presenter at the end: F2 on the lineup once all talks are done ({code})"
@@ -93,7 +93,7 @@ class VotePanel(Static):
 
 def _count(tally: Result) -> str:
     """"12 votes, mean 8.2"."""
-    return plural(tally.count, "vote") + (f", mean {format_score(tally.mean, 1)}" if tally.count else "")
+    return plural(tally.count, "vote") + (f", mean {format_score(tally.mean)}" if tally.count else "")
 
 
 def _closed(result: Result) -> str:
