@@ -28,11 +28,11 @@ TARGET_MB = 300
 
 STEPS = {
     "baseline (imports only)": """
-        import battledecks.core.check, battledecks.core.importing, battledecks.render.prerender
+        import battledecks.core.checks, battledecks.core.importing, battledecks.render.prerender
         import battledecks.generate
     """,
     "check": """
-        from battledecks.core.check import check_paths
+        from battledecks.core.checks import check_paths
         report = check_paths([deck], slides=12)
         assert report.errors == 0, [str(p) for p in report.problems]
     """,

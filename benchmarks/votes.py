@@ -57,7 +57,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from battledecks.room.votes_intake import run  # noqa: E402
+from battledecks.room.votes.intake import run  # noqa: E402
 from tests.phoning import (  # noqa: E402
     HOST,
     AppInPty,
@@ -90,8 +90,9 @@ def serve_bare(port: int) -> None:
     """aiohttp answering the phones' requests with the same page and a fixed answer, storing nothing."""
     from aiohttp import web
 
-    from battledecks.room.votes import Scale, VoteStore
-    from battledecks.room.votes_web import VoteDesk, render_page
+    from battledecks.room.votes.desk import VoteDesk
+    from battledecks.room.votes.store import Scale, VoteStore
+    from battledecks.room.votes.views import render_page
 
     folder = Path(tempfile.mkdtemp(prefix="bd-bare-"))
     store = VoteStore.for_event(folder / "bare.yaml", Scale(1, 10))
@@ -314,7 +315,7 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
 
 async def run_app(args: argparse.Namespace) -> dict[str, Any]:
     from battledecks.core.show import Show
-    from battledecks.room.votes import votes_path_for
+    from battledecks.room.votes.store import votes_path_for
     from tests.builders import present
 
     folder = Path(tempfile.mkdtemp(prefix="bd-votes-"))

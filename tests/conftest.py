@@ -71,7 +71,8 @@ def no_unseen_bugs(request: pytest.FixtureRequest):  # noqa: ANN201
 @pytest.fixture(autouse=True)
 def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts with nothing waiting to be written to the check cache, so no test writes another's results."""
-    from battledecks.core import check_cache, decks
+    from battledecks.core import decks
+    from battledecks.core.checks import cache as check_cache
 
     monkeypatch.setattr(check_cache, "_dirty", False)
     # Deck files another test read are this process's memory, not news for this test's cache file.

@@ -1,4 +1,4 @@
-"""Capture the app's real screens for the README, through tmux.
+"""Capture the app's real screens for the guides in docs/, through tmux.
 
 Run: python tools/capture_screens.py [--size 100x30]
 

@@ -24,8 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core import check_cache
-from ..core.check import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
+from ..core.checks import DEFAULT_SLIDES, CheckReport, check_paths, render_pdf_decks
+from ..core.checks import cache as check_cache
 from ..core.decks import Deck
 from ..core.problems import Problem
 from ..core.text import json_text, visible

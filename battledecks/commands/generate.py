@@ -15,7 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from ..core.check import DEFAULT_SLIDES
+from ..core.checks import DEFAULT_SLIDES
 from ..core.decks import load_deck
 from ..core.problems import BattledecksError
 from ..core.text import visible

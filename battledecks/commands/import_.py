@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.check import DEFAULT_SLIDES
+from ..core.checks import DEFAULT_SLIDES
 from ..core.importing import Progress, import_decks
 from ..core.problems import BattledecksError
 from ..core.text import visible

@@ -21,7 +21,11 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.show import Show
+    from ..ui.app import BattledecksApp
 
 NAME = "run"
 
@@ -51,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _event_files(event_path: Path) -> list[Path]:
     """The files that make up an event's state: its record and its phones' votes, those that exist."""
     from ..core.event import record_path_for
-    from ..room.votes import votes_path_for
+    from ..room.votes.store import votes_path_for
 
     votes = votes_path_for(event_path)
     candidates = [record_path_for(event_path), votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm")]
@@ -150,11 +154,11 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket) -> None:
+async def _run_served(app: BattledecksApp, show: Show, event_path: Path, sock: socket.socket) -> None:
     """Run the app with the room server beside it (a thread and loop of its own); the server stops with the app."""
     from ..room.address import remove_address, write_address
     from ..room.server import RoomServer
-    from ..room.votes_worker import attach_vote_worker
+    from ..room.votes import attach
     from ..ui.screens.draw import SUSPENSE_SECONDS
 
     # The room's suspense ends when the host's does (the draw screen says so, even when its timers
@@ -169,7 +173,7 @@ async def _run_served(app: Any, show: Any, event_path: Path, sock: socket.socket
             app.audience_screens = count
 
     server.on_clients = screens
-    desk = attach_vote_worker(server, show, app)
+    desk = attach(server, show, app)
     try:
         await server.start()
         try:

@@ -46,7 +46,7 @@ class Row:
 def run(args: argparse.Namespace) -> int:
     from ..core.event import load_event
     from ..core.record import EventRecord
-    from ..room.votes import read_results, votes_path_for
+    from ..room.votes.store import read_results, votes_path_for
 
     event = load_event(args.event)
     db_path = votes_path_for(event.path)

@@ -4,7 +4,7 @@ The slides are the image files in the folder, in natural order of their
 names (``slide2.png`` before ``slide10.png``); hidden files are ignored. The
 deck id is the folder name. Reading a deck never opens its images: listing a
 deck must not show its contents to anyone, and checking images is the job of
-:mod:`battledecks.core.check`.
+:mod:`battledecks.core.checks`.
 
 A PDF dropped into a decks folder as it is (``decks/foo.pdf``) is a deck too,
 with id ``foo``, one slide per page, titled by the PDF's own title or its file
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -112,8 +112,8 @@ def _str_list(value: object, key: str, path: Path, line: int | None, problems: l
 DeckFile = tuple[dict[str, object], tuple[Problem, ...]]
 """What a ``deck.yaml`` says: its fields and its problems."""
 
-# Keyed by the file's path and stat, as slide checks are (core/check_slides.py): a changed file is
-# read again. Filled by reads in this process and from the check cache (core/check_cache.py).
+# Keyed by the file's path and stat, as slide checks are (core/checks/slides.py): a changed file is
+# read again. Filled by reads in this process and from the check cache (core/checks/cache.py).
 _deck_files: dict[tuple[object, ...], DeckFile] = {}
 
 
@@ -378,3 +378,35 @@ def load_decks(decks_dir: Path) -> list[Deck]:
         except DeckError:
             continue
     return decks
+
+
+def reload_decks(decks_dir: Path, known: Iterable[Deck]) -> tuple[list[Deck], list[Deck]]:
+    """The decks in a decks folder now, reading only those not already ``known`` (by path).
+
+    One listing, however big the library: a deck known already is kept as it
+    was read (one changed in place is caught when it is checked again), and
+    one gone from the folder is left out.
+
+    Returns:
+        Every readable deck, and those of them new since ``known``.
+
+    Raises:
+        DeckError: the decks folder itself cannot be listed.
+    """
+    try:
+        paths, _ = deck_paths(decks_dir)
+    except OSError as error:
+        raise DeckError(f"{decks_dir}: cannot read decks folder: {error.strerror or error}") from None
+    by_path = {d.path: d for d in known}
+    decks: list[Deck] = []
+    fresh: list[Deck] = []
+    for path in paths:
+        deck = by_path.get(path)
+        if deck is None:
+            try:
+                deck = load_deck(path)
+            except DeckError:
+                continue
+            fresh.append(deck)
+        decks.append(deck)
+    return decks, fresh

@@ -23,7 +23,7 @@ from pathlib import Path
 from .atomic import EventLock
 from .changes import Change, ChangeFeed
 from .clock import Phase, TalkClock
-from .decks import Deck, DeckError, deck_paths, load_deck, load_decks
+from .decks import Deck, DeckError, reload_decks
 from .draw import Draw, draw, eligible_decks, replay
 from .event import Event, load_event
 from .words import plural
@@ -36,8 +36,8 @@ SeedSource = Callable[[], int]
 
 
 def _failing(decks: list[Deck], slides: int) -> set[str]:
-    """Ids of the decks whose check finds an error (see :func:`~battledecks.core.check.failing_deck_ids`)."""
-    from .check import failing_deck_ids  # the image decoders, only once decks are checked
+    """Ids of the decks whose check finds an error (see :func:`~battledecks.core.checks.failing_deck_ids`)."""
+    from .checks import failing_deck_ids  # the image decoders, only once decks are checked
 
     return failing_deck_ids(decks, slides)
 
@@ -393,35 +393,25 @@ class Show:
     # --- the decks --------------------------------------------------------
 
     def scan_decks(self, progress: Callable[[DeckScan], None] | None = None) -> DeckScan:
-        """List and check the decks folder; safe on a worker thread.
+        """List and check the decks folder (see :func:`~battledecks.core.checks.scan_decks_folder`); safe on a worker thread.
 
-        Slides already checked (the check cache) cost one ``stat`` each; the
-        rest are decoded on every core. Draws wait until this has finished:
-        drawing from the decks checked so far would favour the ones checked
-        first (the folder is checked in name order), so the draw would not be
-        fair. ``progress`` is told how far it has come.
+        Draws wait until this has finished: drawing from the decks checked so
+        far would favour the ones checked first (the folder is checked in name
+        order), so the draw would not be fair. ``progress`` is told how far it has come.
         """
         # Checking needs the image decoders: imported here, once the lineup is on screen.
-        from . import check_cache
+        from .checks import scan_decks_folder
 
-        check_cache.load()  # before the deck files: what they said is kept there too
-        decks = load_decks(self.event.decks)
-        folders = [d.path for d in decks if d.path.is_dir()]
-        listed = len(decks)
-
-        def told(done: int, total: int) -> None:
+        def told(done: int, total: int, listed: int) -> None:
             self.scan = DeckScan(done, total, listed)
             if progress is not None:
                 progress(self.scan)
 
-        told(0, 0)
-        check_cache.warm(check_cache.slides_of(folders), progress=told)
-        failing = _failing(decks, self.event.slides)
-        check_cache.save()
+        decks, failing = scan_decks_folder(self.event.decks, self.event.slides, told)
         # One assignment each: a reader on another thread sees the old or the new set, never half of one.
         self.decks = {d.id: d for d in decks}
         self.failing = failing
-        self.scan = DeckScan(self.scan.done, self.scan.total, listed, finished=True)
+        self.scan = DeckScan(self.scan.done, self.scan.total, len(decks), finished=True)
         if progress is not None:
             progress(self.scan)
         return self.scan
@@ -435,13 +425,9 @@ class Show:
 
     def verify(self, deck: Deck) -> list[Problem]:
         """A deck's errors, every slide decoded again now; reads no state but the event, so a worker thread may call it."""
-        from .check import check_deck
-        from .check_slides import check_image
+        from .checks import verify_deck
 
-        problems = [p for p in check_deck(deck, self.event.slides) if p.is_error]
-        for slide in deck.slides:
-            problems.extend(p for p in check_image(slide, cached=False).problems if p.is_error)
-        return list(dict.fromkeys(problems))
+        return verify_deck(deck, self.event.slides)
 
     # --- the draw --------------------------------------------------------
 
@@ -483,24 +469,9 @@ class Show:
         Raises:
             DeckError: the decks folder cannot be read (the decks known so far are kept).
         """
-        try:
-            paths, _ = deck_paths(self.event.decks)
-        except OSError as error:
-            raise DeckError(f"{self.event.decks}: cannot read decks folder: {error.strerror or error}") from None
         # Only decks new to the folder are read and checked: one listing, however big the library.
         # A deck changed in place is caught when it is drawn (verify_deck, just before its talk).
-        known = {d.path: d for d in self.decks.values()}
-        decks: list[Deck] = []
-        fresh: list[Deck] = []
-        for path in paths:
-            deck = known.get(path)
-            if deck is None:
-                try:
-                    deck = load_deck(path)
-                except DeckError:
-                    continue
-                fresh.append(deck)
-            decks.append(deck)
+        decks, fresh = reload_decks(self.event.decks, self.decks.values())
         if fresh:
             self.failing = self.failing | _failing(fresh, self.event.slides)
         self.decks = {d.id: d for d in decks}

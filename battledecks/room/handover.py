@@ -1,7 +1,7 @@
 """One port, two processes: the vote process takes the connections, and hands the room server its own.
 
 A room of phones opening connections at once is the heavy part of serving
-the room, so the vote process (:mod:`battledecks.room.votes_intake`)
+the room, so the vote process (:mod:`battledecks.room.votes.intake`)
 accepts the connections on the one port the room knows, and reads the first
 bytes of each: a request for ``/vote`` (the page, a vote, the long poll) it
 serves; anything else (the stage page, the audience screens' stream, the

@@ -39,7 +39,7 @@ class RoomView:
         self.clock: TalkClock | None = None
         self.standings: dict[str, Any] | None = None
         self.vote_state: Callable[[], dict[str, Any] | None] | None = None
-        """The room's vote from their phones, when the app takes one (see ``room/votes_web.attach_votes``)."""
+        """The room's vote from their phones, when the app takes one (see ``room/votes/wiring.py``)."""
         self.show_results(show.last_reveal())
 
     # --- changes -----------------------------------------------------------

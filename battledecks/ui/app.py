@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
@@ -18,6 +18,9 @@ from ..render.detect import GraphicsMode
 from .prepare import SlidePreparer
 from .screens.lineup import LineupScreen
 from .survive import BugKeeper, arm, errors_log_for
+
+if TYPE_CHECKING:
+    from ..room.votes import VoteDesk  # the vote modules load only when the room votes by phone
 
 Monotonic = Callable[[], float]
 
@@ -57,8 +60,8 @@ class BattledecksApp(App[None]):
         self.sub_title = show.event.name
         self.audience_url: str | None = None
         """Where the audience screen is served (``run --serve``), or None."""
-        self.votes: Any = None
-        """The room's vote from their phones (a ``VoteDesk``), when served and the event votes by phone."""
+        self.votes: VoteDesk | None = None
+        """The room's vote from their phones, when served and the event votes by phone (``room.votes.attach`` sets it)."""
         self.after_news: Callable[[Callable[[], object]], None] = at_once
         """Calls a callback once the show's latest change has reached the audience screens (``run --serve``
         waits for the room server's writing; otherwise at once): long work then never holds the news up."""

@@ -11,9 +11,10 @@ from textual.widgets import ContentSwitcher
 
 from battledecks.core.show import Show
 from battledecks.room.server import RoomServer, listen
-from battledecks.room.votes_qr import VoteCode
-from battledecks.room.votes_web import attach_votes, phone_base
+from battledecks.room.votes import attach
+from battledecks.room.votes.link import phone_base
 from battledecks.ui.audience.app import AudienceApp
+from battledecks.ui.widgets.vote_code import VoteCode
 from tests.builders import build_event, present
 from tests.room.conftest import until
 from tests.unit.test_votes_qr import photograph
@@ -38,7 +39,7 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
     app = types.SimpleNamespace(votes=None)
-    desk = attach_votes(server, show, app)
+    desk = attach(server, show, app, processes=False)
     assert desk is not None and app.votes is desk
     await server.start()
     try:
@@ -72,7 +73,7 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
 async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
-    desk = attach_votes(server, show, types.SimpleNamespace(votes=None))
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
     await server.start()
     app = AudienceApp(lambda: server.url)
     try:
@@ -110,7 +111,7 @@ async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_p
 
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
-    desk = attach_votes(server, show, types.SimpleNamespace(votes=None))
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
     await server.start()
     try:
         async with async_playwright() as playwright:

@@ -9,8 +9,9 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from battledecks.core.show import Show
-from battledecks.room.votes_console import step_final_vote
-from battledecks.room.votes_web import add_vote_routes, desk_for_show
+from battledecks.room.votes.desk import desk_for_show
+from battledecks.room.votes.host import step_final_vote
+from battledecks.room.votes.routes import add_vote_routes
 from tests.builders import build_event, present
 
 

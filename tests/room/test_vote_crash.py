@@ -11,8 +11,8 @@ from pathlib import Path
 import aiohttp
 
 from battledecks.core.show import Show
-from battledecks.room.votes import votes_path_for
-from battledecks.room.votes_web import desk_for_show
+from battledecks.room.votes.desk import desk_for_show
+from battledecks.room.votes.store import votes_path_for
 from tests.builders import present
 from tests.phoning import AppInPty, Phone, build_voting_event, free_port, phone_run, stored_votes, wait_port
 

@@ -21,8 +21,9 @@ import pytest
 from battledecks.core.show import Show
 from battledecks.room.handover import Sender, for_votes, receive_connections
 from battledecks.room.server import RoomServer, listen
-from battledecks.room.votes import _begin
-from battledecks.room.votes_worker import VoteWorker, attach_vote_worker
+from battledecks.room.votes import attach
+from battledecks.room.votes.store import _begin
+from battledecks.room.votes.worker import VoteWorker
 from tests.phoning import HOST, cookie_of, http
 from tests.room.conftest import until
 from tests.room.test_room_votes import voting_show
@@ -33,7 +34,7 @@ async def served(event_dir: Path, seeds, wall, listeners):  # noqa: ANN001, ANN2
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen(HOST, 0))
     app = types.SimpleNamespace(votes=None)
-    desk = attach_vote_worker(server, show, app)
+    desk = attach(server, show, app)
     assert desk is not None and app.votes is desk
     await server.start()
     try:
@@ -246,7 +247,7 @@ def test_a_write_waits_for_another_process_in_small_steps(tmp_path: Path) -> Non
 def test_the_show_shares_its_state_with_the_vote_processes(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
     """Opened again, the vote processes take up the open vote and its votes as the record has them."""
     show: Show = voting_show(event_dir, seeds, wall)
-    from battledecks.room.votes_worker import worker_for_show
+    from battledecks.room.votes.worker import worker_for_show
 
     worker = worker_for_show(show, "http://127.0.0.1:1/vote?c=X")
     assert worker is not None
@@ -278,13 +279,13 @@ async def _one_vote_in_the_app(server: RoomServer, desk: Any) -> None:
 async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_votes_itself(
     event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
-    import battledecks.room.votes_worker as votes_worker
-    from battledecks.room.votes import VoteStore
+    import battledecks.room.votes.worker as votes_worker
+    from battledecks.room.votes.store import VoteStore
 
     monkeypatch.setattr(votes_worker, "processes_supported", lambda: False)
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen(HOST, 0))
-    desk = attach_vote_worker(server, show, types.SimpleNamespace(votes=None))
+    desk = attach(server, show, types.SimpleNamespace(votes=None))
     assert desk is not None and isinstance(desk.store, VoteStore)
     await server.start()
     try:
@@ -300,8 +301,8 @@ async def test_when_the_vote_processes_cannot_start_the_app_takes_the_votes_and_
     import errno
     import subprocess
 
-    import battledecks.room.votes_worker as votes_worker
-    from battledecks.room.votes import VoteStore
+    import battledecks.room.votes.worker as votes_worker
+    from battledecks.room.votes.store import VoteStore
 
     def refused(*args: object, **kwargs: object) -> subprocess.Popen[bytes]:
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
@@ -311,7 +312,7 @@ async def test_when_the_vote_processes_cannot_start_the_app_takes_the_votes_and_
     server = RoomServer(show, listen(HOST, 0))
     told: list[tuple[str, dict[str, object]]] = []
     app = types.SimpleNamespace(votes=None, after_first_frame=[], notify=lambda text, **kw: told.append((text, kw)))
-    desk = attach_vote_worker(server, show, app)
+    desk = attach(server, show, app)
     assert desk is not None and isinstance(desk.store, VoteStore) and app.votes is desk
     await server.start()
     try:

@@ -22,7 +22,7 @@ HEAVY = (
     "segno",
     "chafa",
     "hashlib",
-    "battledecks.core.check_cache",
+    "battledecks.core.checks.cache",
     "battledecks.core.images",
     "battledecks.core.importing",
     "battledecks.render.halfcell",

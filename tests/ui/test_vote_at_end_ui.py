@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from battledecks.core.show import Show
-from battledecks.room.votes_console import FinalVotePanel, VotePanel
-from battledecks.room.votes_web import desk_for_show
+from battledecks.ui.widgets.final_vote_panel import FinalVotePanel
+from battledecks.ui.widgets.vote_panel import VotePanel
+from battledecks.room.votes.desk import desk_for_show
 from battledecks.ui.app import create_app
 from battledecks.ui.screens.scores import ScoresScreen
 from tests.builders import build_event, present

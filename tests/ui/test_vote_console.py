@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from battledecks.core.show import Show
-from battledecks.room.votes_console import VotePanel
-from battledecks.room.votes_web import desk_for_show
+from battledecks.ui.widgets.vote_panel import VotePanel
+from battledecks.room.votes.desk import desk_for_show
 from battledecks.ui.app import create_app
 from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
 from tests.builders import build_event, present

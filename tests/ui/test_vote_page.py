@@ -11,8 +11,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from battledecks.room.votes import RateLimit, Scale, VoteStore
-from battledecks.room.votes_web import VoteDesk, add_vote_routes
+from battledecks.room.votes.store import RateLimit, Scale, VoteStore
+from battledecks.room.votes.desk import VoteDesk
+from battledecks.room.votes.routes import add_vote_routes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")

@@ -17,8 +17,7 @@ import yaml
 from PIL import Image, ImageFile
 
 from battledecks.cli import main
-from battledecks.core import check_decks as check_decks_module
-from battledecks.core.check import (
+from battledecks.core.checks import (
     MAX_MEGAPIXELS,
     check_deck,
     check_decks_folder,
@@ -27,6 +26,7 @@ from battledecks.core.check import (
     check_paths,
     failing_deck_ids,
 )
+from battledecks.core.checks import decks as check_decks_module
 from battledecks.core.decks import load_decks
 from battledecks.core.problems import Problem, Severity
 from battledecks.core.record import FORMAT

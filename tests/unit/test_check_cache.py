@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from battledecks.core import check_cache, check_slides
-from battledecks.core.check import check_paths
+from battledecks.core.checks import cache as check_cache
+from battledecks.core.checks import check_paths
+from battledecks.core.checks import slides as check_slides
 from battledecks.core.record import RecordError
 from battledecks.core.show import Show
 from tests.builders import build_deck, build_event

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from battledecks.cli import main
-from battledecks.core.check import check_paths
+from battledecks.core.checks import check_paths
 from tests.builders import build_deck, build_event
 
 

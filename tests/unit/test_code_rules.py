@@ -48,9 +48,16 @@ def copy_of_the_code(tmp_path: Path) -> Path:
     [
         ("core/clock.py", "import textual", "battledecks.core is not allowed to import textual"),
         ("core/decks.py", "from ..generate import slugify", "battledecks.core is not allowed to import battledecks.generate"),
+        ("core/checks/slides.py", "import rich", "battledecks.core is not allowed to import rich"),
+        ("core/importing/office.py", "import textual", "battledecks.core is not allowed to import textual"),
+        ("core/record.py", "from .checks import check_paths", "battledecks.core.record is not allowed to import battledecks.core.checks"),
+        ("core/show.py", "from .importing import import_decks", "battledecks.core.show is not allowed to import battledecks.core.importing"),
+        ("core/show.py", "from .checks.cache import warm", "battledecks.core.show is not allowed to import battledecks.core.checks"),
+        ("core/importing/plan.py", "from ..checks import DEFAULT_SLIDES", "battledecks.core.importing is not allowed to import battledecks.core.checks"),
         ("render/fit.py", "import battledecks.ui", "battledecks.render is not allowed to import battledecks.ui"),
         ("results/table.py", "import battledecks.ui.app", "battledecks.results is not allowed to import battledecks.ui"),
         ("room/__init__.py", "import battledecks.ui", "battledecks.room"),
+        ("room/votes/qr.py", "import textual", "battledecks.room is not allowed to import textual"),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(copy_of_the_code: Path, module: str, line: str, broken: str) -> None:

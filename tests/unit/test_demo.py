@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from battledecks import demo
-from battledecks.core.check import check_paths
+from battledecks.core.checks import check_paths
 from battledecks.core.event import load_event
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -114,7 +114,7 @@ def test_every_allowed_deck_can_be_drawn(n: int) -> None:
 
 
 def test_one_slide_is_said_in_the_singular(tmp_path) -> None:  # noqa: ANN001
-    from battledecks.core.check import check_deck
+    from battledecks.core.checks import check_deck
     from battledecks.core.decks import load_deck
     from battledecks.core.draw import why_not
     from tests.builders import build_deck

@@ -15,7 +15,7 @@ from PIL import Image
 
 from battledecks.cli import main
 from battledecks.core import images
-from battledecks.core.check import check_image, check_paths
+from battledecks.core.checks import check_image, check_paths
 from battledecks.core.record import read_entries
 from tests.builders import build_deck, build_event
 from tests.file_builders import (
@@ -289,7 +289,8 @@ def test_a_zip_member_too_large_for_a_slide_is_refused_unopened(
 
 
 def test_a_zip_member_larger_than_it_says_stops_at_what_it_says(tmp_path: Path) -> None:
-    from battledecks.core.importing import ImportFailed, _unpack
+    from battledecks.core.importing import ImportFailed
+    from battledecks.core.importing.archive import _unpack
 
     source = tmp_path / "a.zip"
     with zipfile.ZipFile(source, "w") as archive:
@@ -468,7 +469,7 @@ def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsy
 def test_checking_a_pdf_deck_opens_it_once_and_draws_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             cache_home: Path) -> None:
     from battledecks.core import pdf
-    from battledecks.core.check import failing_deck_ids
+    from battledecks.core.checks import failing_deck_ids
     from battledecks.core.decks import load_decks
     from tests.pdf_builders import make_pdf
 

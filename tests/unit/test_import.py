@@ -19,6 +19,9 @@ from PIL import Image, ImageFilter
 from battledecks.cli import main
 from battledecks.core import importing
 from battledecks.core.decks import load_decks
+from battledecks.core.importing import archive as zip_source
+from battledecks.core.importing import pdf as pdf_source
+from battledecks.core.importing.slides import JPEG_GAIN, png_bytes
 from tests.builders import build_deck, build_event
 from tests.pdf_builders import make_pdf, page_image, raw_pdf
 
@@ -125,8 +128,8 @@ def test_photo_like_slides_are_kept_as_jpeg_when_much_smaller(tmp_path: Path, de
     assert main(["import", str(source), "--into", str(decks), "--slides", "2"]) == 0
     assert slide_names(decks / "photos") == ["slide01.jpg", "slide02.png"]
     photo = decks / "photos" / "slide01.jpg"
-    as_png = len(importing.png_bytes(Image.open(source / "1.png").convert("RGB")))
-    assert photo.stat().st_size <= as_png * importing.JPEG_GAIN
+    as_png = len(png_bytes(Image.open(source / "1.png").convert("RGB")))
+    assert photo.stat().st_size <= as_png * JPEG_GAIN
     with Image.open(photo) as image:
         assert image.format == "JPEG" and image.size == (960, 540)
 
@@ -139,7 +142,7 @@ def make_zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def png(number: int, size: tuple[int, int] = (1280, 720)) -> bytes:
-    return importing.png_bytes(page_image(number, size))
+    return png_bytes(page_image(number, size))
 
 
 def test_a_zip_is_imported_in_natural_order_with_unsafe_and_stray_entries_skipped(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
@@ -179,7 +182,7 @@ def test_a_zip_is_imported_in_natural_order_with_unsafe_and_stray_entries_skippe
 )
 def test_bad_zips_are_refused_and_leave_nothing(tmp_path: Path, decks: Path, capsys, monkeypatch, members, limits, said) -> None:  # noqa: ANN001
     for name, value in limits.items():
-        monkeypatch.setattr(importing, name, value)
+        monkeypatch.setattr(zip_source, name, value)
     source = make_zip(tmp_path / "bad.zip", members)
     before = snapshot(decks)
     assert main(["import", str(source), "--into", str(decks)]) == 1
@@ -227,7 +230,7 @@ def test_a_failure_on_a_later_slide_or_source_leaves_the_decks_folder_unchanged(
 
 def test_an_interrupted_import_leaves_the_decks_folder_unchanged(tmp_path: Path, decks: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
     source = make_pdf(tmp_path / "long.pdf", 6)
-    real = importing.render_pages
+    real = pdf_source.render_pages
 
     def interrupted(path, size):  # noqa: ANN001, ANN202
         for number, page in enumerate(real(path, size), 1):
@@ -235,7 +238,7 @@ def test_an_interrupted_import_leaves_the_decks_folder_unchanged(tmp_path: Path,
                 raise KeyboardInterrupt
             yield page
 
-    monkeypatch.setattr(importing, "render_pages", interrupted)
+    monkeypatch.setattr(pdf_source, "render_pages", interrupted)
     before = snapshot(decks)
     assert main(["import", str(source), "--into", str(decks)]) == 130
     assert capsys.readouterr().err == "battledecks: interrupted\n"

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from battledecks.core import pdf as pdf_module
-from battledecks.core.check import check_paths, failing_deck_ids
+from battledecks.core.checks import check_paths, failing_deck_ids
 from battledecks.core.decks import load_deck, load_decks, slide_files
 from battledecks.core.draw import why_not
 from battledecks.core.pdf import PdfError, cached_pages, read_pdf

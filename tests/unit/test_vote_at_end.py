@@ -9,8 +9,8 @@ import pytest
 from battledecks.core.problems import BattledecksError
 from battledecks.core.record import RecordError, read_entries
 from battledecks.core.show import Show
-from battledecks.room.votes_console import step_final_vote
-from battledecks.room.votes_web import desk_for_show
+from battledecks.room.votes.desk import desk_for_show
+from battledecks.room.votes.host import step_final_vote
 from tests.builders import build_event, present
 
 AT_END = {"judges": ["J1"], "audience": {"vote": "phones", "when": "at-end"}}

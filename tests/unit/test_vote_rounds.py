@@ -8,8 +8,8 @@ import pytest
 
 from battledecks.core.record import RecordError, Status, read_entries
 from battledecks.core.show import Show
-from battledecks.room.votes import VoteStore
-from battledecks.room.votes_web import desk_for_show
+from battledecks.room.votes.desk import desk_for_show
+from battledecks.room.votes.store import VoteStore
 from tests.builders import build_event, present
 
 PHONES = {"judges": ["J1"], "audience": {"vote": "phones"}}

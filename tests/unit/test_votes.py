@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from battledecks.room.votes import (
+from battledecks.room.votes.store import (
     COMMIT_EVERY,
     Accepted,
     RateLimit,
@@ -420,7 +420,7 @@ def test_a_failing_write_is_not_acknowledged(tmp_path: Path) -> None:
 _VOTER = """
 import sys
 from pathlib import Path
-from battledecks.room.votes import RateLimit, Scale, VoteStore
+from battledecks.room.votes.store import RateLimit, Scale, VoteStore
 store = VoteStore.for_event(Path(sys.argv[1]), Scale(1, 10), rate=RateLimit(rate=1e9, burst=1e9))
 if store.open_round is None:
     store.open(1, "Ada")

@@ -10,8 +10,8 @@ import pytest
 
 from battledecks.cli import main
 from battledecks.core.show import Show
-from battledecks.room.votes import votes_path_for
-from battledecks.room.votes_web import desk_for_show
+from battledecks.room.votes.desk import desk_for_show
+from battledecks.room.votes.store import votes_path_for
 from tests.builders import build_event, present
 from tests.unit.test_vote_at_end import vote
 

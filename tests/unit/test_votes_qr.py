@@ -7,8 +7,9 @@ import zxingcpp
 from PIL import Image
 
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
-from battledecks.room.votes_link import QUIET, qr_svg, vote_url
-from battledecks.room.votes_qr import fit, qr_matrix, terminal_code
+from battledecks.room.votes.link import vote_url
+from battledecks.room.votes.qr import QUIET, qr_matrix, qr_svg
+from battledecks.ui.widgets.vote_code import fit, terminal_code
 
 URL = vote_url("http://192.168.100.200:8750", "KMPW")
 CELL = (9, 18)

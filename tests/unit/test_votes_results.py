@@ -73,7 +73,7 @@ def test_the_card_names_the_count(event_dir: Path, seeds, wall, monkeypatch) -> 
 
 
 def test_a_vote_mean_reads_the_same_in_the_standings_the_note_and_the_hosts_message(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
-    from battledecks.room.votes import Result
+    from battledecks.room.votes.store import Result
 
     path = build_event(event_dir / "events", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
     show = Show.open(path, seed_source=seeds, clock=wall)

@@ -11,8 +11,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from battledecks.room.votes import RateLimit, Scale, VoteStore
-from battledecks.room.votes_web import COOKIE, VoteDesk, add_vote_routes, render_page
+from battledecks.room.votes.desk import VoteDesk
+from battledecks.room.votes.routes import add_vote_routes
+from battledecks.room.votes.store import RateLimit, Scale, VoteStore
+from battledecks.room.votes.views import COOKIE, render_page
 
 NAME = "Ada <b>&</b> Co"
 

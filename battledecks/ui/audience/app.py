@@ -37,7 +37,7 @@ from ...render.detect import GraphicsMode
 from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
-from ...room.votes_qr import VoteCode
+from ..widgets.vote_code import VoteCode
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.big_text import BigText

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.app import ComposeResult
@@ -24,6 +25,9 @@ from ..widgets.show_header import ShowHeader
 from ..prepare import CANNOT_DRAW, Prepared, Progress
 from .base import AppScreen
 from .dialogs import AskScreen, ConfirmScreen
+
+if TYPE_CHECKING:
+    from ...room.votes import VoteDesk
 
 STATUS_STYLE = {
     Status.WAITING: "dim",
@@ -120,21 +124,25 @@ class LineupScreen(AppScreen[None]):
             yield Static(id="hint")
             yield Static(id="preparing", classes="-hidden")
             if (desk := self._final_desk()) is not None:
-                from ...room.votes_console import FinalVotePanel
+                from ..widgets.final_vote_panel import FinalVotePanel  # the vote modules load only when the room votes
 
                 yield FinalVotePanel(desk, id="final-vote")
         yield KeyFooter()
 
-    def _final_desk(self):  # noqa: ANN202
+    def _final_desk(self) -> VoteDesk | None:
         """The phones' vote desk when the room votes on every presenter at the end, else None."""
-        desk = getattr(self.app, "votes", None)
+        desk = self.app.votes
         return desk if desk is not None and self.app.show.event.scoring.audience_when == "at-end" else None
 
     def action_final_vote(self) -> None:
-        from ...room.votes_console import FinalVotePanel, step_final_vote
+        from ...room.votes.host import step_final_vote
+        from ..widgets.final_vote_panel import FinalVotePanel
 
+        desk = self._final_desk()
+        if desk is None:
+            return
         try:
-            said = step_final_vote(self._final_desk(), self.app.show)
+            said = step_final_vote(desk, self.app.show)
         except BattledecksError as error:
             self._fail(error)
             return

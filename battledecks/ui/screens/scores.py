@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -20,6 +21,9 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.show_header import ShowHeader
 from .base import AppScreen
 from .dialogs import ConfirmScreen
+
+if TYPE_CHECKING:
+    from ...room.votes import VoteDesk
 
 AUDIENCE = "\x00audience"
 """Key of the audience row (no judge can have this name)."""
@@ -185,7 +189,7 @@ class ScoresScreen(AppScreen[None]):
         yield Static("", id="message")
         desk = self._desk()
         if desk is not None:
-            from ...room.votes_console import VotePanel
+            from ..widgets.vote_panel import VotePanel  # the vote modules load only when the room votes
 
             yield VotePanel(desk, self.presenter, self.round, id="vote")
         yield KeyFooter()
@@ -283,14 +287,14 @@ class ScoresScreen(AppScreen[None]):
 
     # --- the room's vote from their phones (run --serve, scoring.audience.vote: phones) ---
 
-    def _desk(self):  # noqa: ANN202
-        return getattr(self.app, "votes", None)
+    def _desk(self) -> VoteDesk | None:
+        return self.app.votes
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self._desk() is not None if action == "vote" else True
 
     def action_vote(self) -> None:
-        from ...room.votes_console import VotePanel
+        from ..widgets.vote_panel import VotePanel
 
         try:
             said = self.query_one(VotePanel).toggle()

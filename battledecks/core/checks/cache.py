@@ -30,11 +30,12 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from . import check_slides, decks
-from .atomic import atomic_write
-from .check_slides import SlideCheck, check_image
-from .decks import DeckFile
-from .problems import Problem, Severity
+from .. import decks
+from ..atomic import atomic_write
+from ..decks import DeckFile
+from ..problems import Problem, Severity
+from . import slides
+from .slides import SlideCheck, check_image
 
 FORMAT = 1
 """Version of the cache file; another version is ignored."""
@@ -115,7 +116,7 @@ def load(path: Path | None = None) -> int:
             key, check = _decode(row)
         except (AssertionError, TypeError, ValueError, IndexError):
             continue
-        check_slides.remember(key, check)
+        slides.remember(key, check)
         read += 1
     global _deck_files_read
     for row in data.get("deck_files") or ():
@@ -135,7 +136,7 @@ def save(path: Path | None = None) -> None:
     if not enabled or not (_dirty or len(deck_files) != _deck_files_read):
         return
     path = path or cache_file()
-    rows = [_encode(key, check) for key, check in check_slides.remembered() if Path(str(key[0])).exists()]
+    rows = [_encode(key, check) for key, check in slides.remembered() if Path(str(key[0])).exists()]
     deck_rows = [_encode_deck_file(key, said) for key, said in deck_files if Path(str(key[0])).exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,12 +156,12 @@ def _check_many(paths: list[Path]) -> list[SlideCheck]:
 def warm(paths: Iterable[Path], *, workers: int | None = None, progress: Progress | None = None) -> int:
     """Check every slide in ``paths`` not already known, on every core; returns how many were checked.
 
-    Afterwards :func:`~battledecks.core.check_slides.check_image` answers for
+    Afterwards :func:`~battledecks.core.slides.check_image` answers for
     each of them from memory, so the check that follows is quick.
     """
     global _dirty
     load()
-    todo = [p for p in dict.fromkeys(paths) if not check_slides.known(p)]
+    todo = [p for p in dict.fromkeys(paths) if not slides.known(p)]
     total = len(todo)
     if progress is not None:
         progress(0, total)

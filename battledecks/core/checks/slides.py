@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .pdf import file_digest
-from .problems import Problem, error, os_problem, warning
+from ..pdf import file_digest
+from ..problems import Problem, error, os_problem, warning
 
 MIN_WIDTH, MIN_HEIGHT = 640, 360
 """Smaller slides are warned about: they look blurry on a projector."""
@@ -53,7 +53,7 @@ class SlideCheck:
 
 
 # Keyed by the file's identity and stat, so a changed file is checked again.
-# Filled by checks in this process and from the check cache (core/check_cache.py).
+# Filled by checks in this process and from the check cache (core/checks/cache.py).
 _slide_cache: dict[tuple[object, ...], SlideCheck] = {}
 
 
@@ -104,7 +104,7 @@ def remembered() -> list[tuple[tuple[object, ...], SlideCheck]]:
 
 def _check_image(path: Path, size: int) -> SlideCheck:
     # Pillow, only once a slide is decoded: a check of an unchanged library decodes none.
-    from .images import ImageRefused, too_large_file
+    from ..images import ImageRefused, too_large_file
 
     refused = too_large_file(size)
     if refused is not None:
@@ -125,7 +125,7 @@ def _check_image(path: Path, size: int) -> SlideCheck:
 
 
 def _decode(path: Path) -> tuple[list[Problem], tuple[int, int] | None]:
-    from .images import flat_colour, flatten, open_image, reduce_to, upright_size
+    from ..images import flat_colour, flatten, open_image, reduce_to, upright_size
 
     notes: list[str] = []
     with open_image(path, notes) as image:

@@ -1,8 +1,9 @@
 """The vote processes seen from the host's app: a vote store whose votes are taken elsewhere.
 
-:class:`VoteWorker` starts :mod:`battledecks.room.votes_intake` (two
+:class:`VoteWorker` starts :mod:`battledecks.room.votes.intake` (two
 processes, one on a one-core machine) and stands in for the
-:class:`~battledecks.room.votes.VoteStore` the desk drives: the host's
+:class:`~battledecks.room.votes.store.VoteStore` the desk drives (both are a
+:class:`~battledecks.room.votes.desk.VoteBackend`): the host's
 commands (open, close) go to each vote process in turn and wait for its
 answer, and the open vote's count, as the database has it, comes back as
 votes are committed. The vote processes accept the connections on the
@@ -29,22 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
-
-from .votes import Result, Round, Scale, VoteError, load_secret, room_code, secret_path_for, votes_path_for
-from .votes_intake import elsewhere, plain, result_of
-from .votes_link import vote_url
-from .votes_web import (
-    DESK_KEY,
-    VoteDesk,
-    attach_votes,
-    follow_votes,
-    phone_base,
-    recorded_votes,
-    scale_of,
-    show_desk,
-    vote_qr,
-)
+from .desk import recorded_votes, scale_of
+from .intake import plain, result_of
+from .store import Result, Round, Scale, VoteError, votes_path_for
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -160,7 +148,7 @@ class VoteWorker:
         fds = [control_there.fileno(), channel_there.fileno(), listening.fileno() if listening is not None else -1]
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "battledecks.room.votes_intake", *map(str, fds)],
+                [sys.executable, "-m", "battledecks.room.votes.intake", *map(str, fds)],
                 pass_fds=[fd for fd in fds if fd >= 0],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's signals are the host's app's, not the vote process's
@@ -400,83 +388,4 @@ def worker_for_show(
     return worker
 
 
-class WorkerDesk(VoteDesk):
-    """The host's vote desk when the votes are taken by the vote process: the open vote's place goes with it."""
-
-    store: VoteWorker  # type: ignore[assignment]
-
-    def _open_in_store(self, round_id: int, presenter: str, turn: int, step: tuple[int, int] | None) -> Result:
-        return self.store.open(round_id, presenter, turn, step)
-
-
-async def elsewhere_or_later(request: web.Request) -> web.StreamResponse:
-    """A vote request on a connection the room server serves: ask again on a new one (the vote process's),
-    or, while no vote process runs, "send it again"."""
-    desk = request.app[DESK_KEY]
-    assert isinstance(desk, WorkerDesk)
-    if desk.store.alive:
-        return await elsewhere(request)
-    message = "Voting is starting again: send your vote again in a moment."
-    if "application/json" in request.headers.get("Accept", ""):
-        body = json.dumps({"ok": False, "message": message, "reason": "unsaved"})
-        return web.Response(status=503, text=body, content_type="application/json", headers={"Retry-After": "1", "Cache-Control": "no-store"})
-    return web.Response(status=503, text=message, headers={"Retry-After": "1", "Cache-Control": "no-store"})
-
-
-def attach_vote_worker(server: Any, show: Show, app: Any) -> VoteDesk | None:
-    """Take phone votes in a process of their own when the event votes by phone; the desk, or None.
-
-    The vote process takes the connections on the room's port (and hands the
-    room server its own), the audience screens follow the vote, and the app
-    gets the desk.
-    Call in the app's running loop, before the server starts; close the
-    desk's store when the app ends.
-
-    If the vote processes cannot start (the system refuses new processes,
-    say), the app takes the votes itself, as where processes cannot hand
-    connections over, and the host is warned on the console.
-
-    Raises:
-        VoteError: the vote database cannot be opened.
-    """
-    if show.event.scoring.audience_vote != "phones":
-        return None
-    if not processes_supported():
-        return attach_votes(server, show, app)
-    secret = load_secret(secret_path_for(show.event.path))
-    try:
-        worker = worker_for_show(show, vote_url(phone_base(server.url), room_code(secret)), server.sock, server.door)
-    except VoteError as error:
-        # The night goes on with the votes in the app's own process: slower under a full room, but taken.
-        # (A vote database that cannot be opened fails here too, with its own one line.)
-        desk = attach_votes(server, show, app)
-        _tell_host(app, f"The vote processes did not start, so the app takes the phones' votes itself. {error}")
-        return desk
-    assert worker is not None
-    try:
-        desk = show_desk(show, worker, worker.last, WorkerDesk)
-    except BaseException:
-        worker.close()
-        raise
-    desk.phone_url = worker.phone_url
-
-    def routes(web_app: web.Application) -> None:
-        web_app[DESK_KEY] = desk
-        web_app.router.add_get("/vote", elsewhere_or_later)
-        web_app.router.add_post("/vote", elsewhere_or_later)
-        web_app.router.add_get("/vote/state", elsewhere_or_later)
-        web_app.router.add_get("/vote/qr.svg", vote_qr)  # the stage page's connection is the room server's
-
-    server.routes.append(routes)
-    follow_votes(server, desk, app)
-    return desk
-
-
-def _tell_host(app: Any, text: str) -> None:
-    """A warning on the host's console once it is on screen."""
-    notify, later = getattr(app, "notify", None), getattr(app, "after_first_frame", None)
-    if notify is not None and later is not None:
-        later.append(lambda: notify(text, title="Votes in the app's process", severity="warning", timeout=20))
-
-
-__all__ = ["VoteWorker", "WorkerDesk", "attach_vote_worker", "worker_for_show"]
+__all__ = ["VoteWorker", "processes_supported", "vote_processes", "worker_for_show"]

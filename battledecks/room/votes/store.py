@@ -528,8 +528,13 @@ class VoteStore:
         self._queue.put(_Command(run, future))
         return future.result(timeout)
 
-    def open(self, round_id: int, presenter: str, turn: int = 1) -> Result:
-        """Open round ``round_id`` (or reopen it, keeping its votes); returns its tally."""
+    def open(self, round_id: int, presenter: str, turn: int = 1, step: tuple[int, int] | None = None) -> Result:
+        """Open round ``round_id`` (or reopen it, keeping its votes); returns its tally.
+
+        ``step`` (the vote's place in the vote on every presenter at the end) is the desk's to show: the
+        store takes it only so that it and the vote processes (:class:`~.worker.VoteWorker`) answer the
+        same commands (:class:`~.desk.VoteBackend`).
+        """
         current = self._open
         if current is not None and current.id != round_id:
             raise VoteError(f"voting on {current.presenter} is still open: close it first")

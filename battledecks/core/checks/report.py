@@ -1,4 +1,4 @@
-"""Checking decks and event files before the night: every problem, one line each.
+"""A whole check: whatever paths are given, every problem found, in one report.
 
 :func:`check_paths` takes whatever it is given and finds out what each path is
 from what it holds (path classification): a ``.yaml`` file is an event file; a
@@ -6,13 +6,7 @@ folder with slide images or a ``deck.yaml`` is a deck; a folder of folders (or
 PDFs) is a decks folder; a folder of ``.yaml`` files is checked event by event.
 Every failure, whatever raised it, becomes a :class:`Problem` naming the file,
 so one bad file never hides the rest. A check reads and never writes.
-
-The work is done by one module per job:
-
-* :mod:`battledecks.core.images` opens pictures safely (the same way import, the sheet and the stage do);
-* :mod:`battledecks.core.check_slides` checks one slide picture;
-* :mod:`battledecks.core.check_decks` checks decks and decks folders;
-* :mod:`battledecks.core.check_event` checks an event file and whether it has enough to draw.
+:func:`render_pdf_decks` then draws the PDF decks it found (``check --render``).
 """
 
 from __future__ import annotations
@@ -21,63 +15,27 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import check_cache
-from .check_decks import (
+from ..decks import DECK_FILE, Deck, is_slide_file, read_deck_file, render_deck
+from ..event import is_record_file, load_event
+from ..pdf import PdfError, is_pdf_file
+from ..problems import Problem, os_problem
+from ..problems import error as _error
+from ..problems import warning as _warning
+from ..words import plural as _plural
+from . import cache
+from .decks import (
     DEFAULT_SLIDES,
     DeckCheck,
-    FolderCheck,
-    check_deck,
     check_decks_folder,
     deck_check,
     entry_kind,
-    failing_deck_ids,
     pages_named,
     pdf_deck_check,
     scan,
 )
-from .check_event import EventSummary, check_event, check_event_file
-from .check_slides import RealPaths, SameImages, SlideCheck, check_image
-from .decks import DECK_FILE, Deck, is_slide_file, read_deck_file, render_deck
-from .event import is_record_file, load_event
-from .pdf import PdfError, is_pdf_file
-from .problems import Problem, os_problem
-from .problems import error as _error
-from .problems import warning as _warning
-from .words import plural as _plural
-
-if TYPE_CHECKING:
-    from .images import MAX_FILE_BYTES, MAX_MEGAPIXELS
-
-__all__ = [
-    "DEFAULT_SLIDES",
-    "MAX_FILE_BYTES",
-    "MAX_MEGAPIXELS",
-    "CheckReport",
-    "DeckCheck",
-    "EventSummary",
-    "FolderCheck",
-    "SameImages",
-    "SlideCheck",
-    "check_deck",
-    "check_decks_folder",
-    "check_event",
-    "check_image",
-    "check_paths",
-    "failing_deck_ids",
-    "render_pdf_decks",
-]
-
-
-def __getattr__(name: str) -> object:
-    """The image limits, from :mod:`.images` when asked for: importing it loads Pillow."""
-    if name in ("MAX_FILE_BYTES", "MAX_MEGAPIXELS"):
-        from . import images
-
-        return getattr(images, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
+from .event import EventSummary, check_event_file
+from .slides import RealPaths, SameImages, check_image
 
 _EVENT_SUFFIXES = (".yaml", ".yml")
 
@@ -267,7 +225,7 @@ def _folders_under(paths: Sequence[Path]) -> list[Path]:
 
 
 def check_paths(
-    paths: Sequence[Path], *, slides: int | None = None, progress: check_cache.Progress | None = None
+    paths: Sequence[Path], *, slides: int | None = None, progress: cache.Progress | None = None
 ) -> CheckReport:
     """Check decks folders, deck folders, slides and event files; report every problem.
 
@@ -286,7 +244,7 @@ def check_paths(
     same_images = SameImages()
     paths = [Path(p) for p in paths]
     try:
-        check_cache.warm(check_cache.slides_of(_folders_under(paths)), progress=progress)
+        cache.warm(cache.slides_of(_folders_under(paths)), progress=progress)
     except Exception:  # noqa: BLE001 - a shortcut only: the check below decodes whatever is left
         pass
     for path in paths:
@@ -294,7 +252,7 @@ def check_paths(
             _check_one(path, report, slides, same_images)
         except Exception as error:  # noqa: BLE001 - one path never stops the check
             report._add([_error(path, f"cannot check: {type(error).__name__}: {error}")])
-    check_cache.save()
+    cache.save()
     return report
 
 
@@ -317,7 +275,7 @@ def render_pdf_decks(
     Returns:
         How many decks' pages are now in the cache.
     """
-    from .images import ImageRefused, flat_colour, load_image
+    from ..images import ImageRefused, flat_colour, load_image
 
     ready = 0
     for deck in report.pdf_decks.values():

@@ -1,16 +1,16 @@
-"""The QR code that takes a phone to /vote: drawn in a terminal with half cells, or as SVG for a browser.
+"""The audience screen's vote: the QR code that takes a phone to /vote, drawn in a terminal with half cells.
 
 In a terminal one module is one cell wide and one half cell high (a cell is
 about twice as high as it is wide, so the modules are square), black on
 white whatever the terminal's colours, with a white quiet zone around it.
-A bigger terminal gets bigger modules, a whole number of cells each.
+A bigger terminal gets bigger modules, a whole number of cells each. The
+code's modules, and its SVG for a browser, are :mod:`battledecks.room.votes.qr`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import segno
 from PIL import Image
 from rich.segment import Segment
 from rich.style import Style
@@ -18,20 +18,13 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from battledecks.render.halfcell import TRUECOLOR, build_strips
-
-from .votes_link import QUIET
+from battledecks.room.votes.qr import QUIET, qr_matrix
 
 SMALL_QUIET = 2
 """What is left of it when the terminal is too small for 4 (phone cameras read it)."""
 
 BLACK = (0, 0, 0)
 WHITE = (255, 255, 255)
-
-
-def qr_matrix(url: str) -> list[list[bool]]:
-    """The code's modules, True for dark, without a quiet zone."""
-    code = segno.make(url, error="m", micro=False)
-    return [[bool(v) for v in row] for row in code.matrix]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A room of phones voting at once is more work for Python than the host's
 console, the slides' timer and the audience screens together. Served in the
 app's process they would share one interpreter lock with the stage; here
 they have processes (and cores) of their own: the app
-(:class:`battledecks.room.votes_worker.VoteWorker`) starts two, or one on a
+(:class:`battledecks.room.votes.worker.VoteWorker`) starts two, or one on a
 one-core machine, each with three sockets:
 
 - the **control** socket: JSON lines. The app's first line says which event
@@ -17,13 +17,13 @@ one-core machine, each with three sockets:
   has, commits every vote it acknowledged and exits.
 - the **listening** socket: the port the room knows. The vote processes
   accept its connections and serve the votes with the same aiohttp routes
-  and vote store (:mod:`battledecks.room.votes_web`,
-  :mod:`battledecks.room.votes`) as in one process; every other connection
+  and vote store (:mod:`battledecks.room.votes.routes`,
+  :mod:`battledecks.room.votes.store`) as in one process; every other connection
   goes to the room server.
 - the **handover** socket: where those other connections go (see
   :mod:`battledecks.room.handover`).
 
-Run: ``python -m battledecks.room.votes_intake CONTROL_FD HANDOVER_FD LISTENING_FD``.
+Run: ``python -m battledecks.room.votes.intake CONTROL_FD HANDOVER_FD LISTENING_FD``.
 """
 
 from __future__ import annotations
@@ -41,9 +41,11 @@ from typing import Any
 
 from aiohttp import web
 
-from .handover import Sender, Sniff
-from .votes import Result, Round, Scale, VoteError, VoteStore
-from .votes_web import MAX_BODY, VoteDesk, add_vote_routes
+from ..handover import Sender, Sniff
+from .desk import VoteDesk
+from .routes import add_vote_process_routes
+from .store import Result, Round, Scale, VoteError, VoteStore
+from .views import MAX_BODY
 
 SWITCH_INTERVAL = 0.0005
 """Seconds a thread holds the interpreter lock when another wants it (Python's default is 0.005): the
@@ -66,13 +68,6 @@ def plain(value: object) -> object:
     if isinstance(value, list):
         return [plain(v) for v in value]
     return value
-
-
-async def elsewhere(request: web.Request) -> web.StreamResponse:
-    """A request for the other process's paths on a connection this one serves: ask again, on a new connection."""
-    response = web.Response(status=307, headers={"Location": str(request.rel_url), "Cache-Control": "no-store"})
-    response.force_close()
-    return response
 
 
 class Intake:
@@ -177,8 +172,7 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
         await writer.drain()
         return
     app = web.Application(client_max_size=MAX_BODY)
-    add_vote_routes(app, intake.desk)
-    app.router.add_route("*", "/{tail:.*}", elsewhere)
+    add_vote_process_routes(app, intake.desk)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0,
                            max_line_size=4096, max_field_size=4096, max_headers=32)
     await runner.setup()

@@ -1,4 +1,8 @@
-"""The address a phone opens to vote, and its QR code for a browser (the terminal's is in :mod:`.votes_qr`)."""
+"""The QR code that takes a phone to /vote: its modules, and the code as SVG for a browser.
+
+The terminal draws the same modules with half cells
+(:mod:`battledecks.ui.widgets.vote_code`); nothing here needs Textual.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ QUIET = 4
 """The quiet zone the QR standard asks for, in modules."""
 
 
-def vote_url(base: str, code: str) -> str:
-    """The address a phone opens: ``base`` is the server's ``http://host:port``."""
-    return f"{base.rstrip('/')}/vote?c={code}"
+def qr_matrix(url: str) -> list[list[bool]]:
+    """The code's modules, True for dark, without a quiet zone."""
+    code = segno.make(url, error="m", micro=False)
+    return [[bool(v) for v in row] for row in code.matrix]
 
 
 def qr_svg(url: str, *, scale: int = 8) -> str:

@@ -14,16 +14,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .check_decks import FolderCheck, check_decks_folder
-from .check_slides import SameImages
-from .decks import Deck
-from .draw import why_not
-from .event import Event, parse_event, read_event
-from .problems import Problem, Severity, shown_path
-from .problems import error as _error
-from .record import shown_at_other_events
-from .words import plural as _plural
-from .yamlfile import Lines, YamlFileError, load_yaml
+from ..decks import Deck
+from ..draw import why_not
+from ..event import Event, parse_event, read_event
+from ..problems import Problem, Severity, shown_path
+from ..problems import error as _error
+from ..record import shown_at_other_events
+from ..words import plural as _plural
+from ..yamlfile import Lines, YamlFileError, load_yaml
+from .decks import FolderCheck, check_decks_folder
+from .slides import SameImages
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Checking decks: a deck folder or a PDF deck, and a decks folder of them.
 
 Checking a deck is a pure function of its files: the folder's entries, its
-``deck.yaml`` and its slides (see :mod:`battledecks.core.check_slides`), or a
+``deck.yaml`` and its slides (see :mod:`battledecks.core.checks.slides`), or a
 PDF's page count and page sizes. Nothing is written and no page of a PDF is
 drawn here (``battledecks check --render`` draws them into the page cache, see
 :func:`battledecks.core.pdf.render_deck`).
@@ -23,13 +23,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check_slides import SameImages, SlideCheck, check_image, ratio_ok
-from .decks import DECK_FILE, Deck, DeckError, deck_id, is_slide_file, load_deck, load_pdf_deck, natural_key
-from .pdf import is_pdf_file
-from .problems import Problem, os_problem, printable, shown_path
-from .problems import error as _error
-from .problems import warning as _warning
-from .words import plural, some_names
+from ..decks import DECK_FILE, Deck, DeckError, deck_id, is_slide_file, load_deck, load_pdf_deck, natural_key
+from ..pdf import is_pdf_file
+from ..problems import Problem, os_problem, printable, shown_path
+from ..problems import error as _error
+from ..problems import warning as _warning
+from ..words import plural, some_names
+from .slides import SameImages, SlideCheck, check_image, ratio_ok
 
 DEFAULT_SLIDES = 12
 """Slides a deck needs when no event says otherwise."""
