@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..core.text import json_text, visible
+from ._output import stdout_console
 
 NAME = "draw"
 
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             cells.append(Text(visible(row["topic"] or "")))
         cells.append(Text(str(row["seed"])))
         table.add_row(*cells)
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(table)
     console.print(
         Text(f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {visible(show.record.path)}.")
