@@ -25,12 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.event import load_event
     from ..core.record import EventRecord
     from ..core.show import Show
+    from ._args import load_event_file
 
     # A broken event file or record is reported before anything is touched, the lock file included.
-    EventRecord.load(load_event(args.event), save=False)
+    EventRecord.load(load_event_file(args.event), save=False)
     lock = Show.lock_for(args.event)
     lock.acquire(str(args.event))
     try:

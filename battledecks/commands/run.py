@@ -102,10 +102,10 @@ def _collect_again() -> None:
 def run(args: argparse.Namespace) -> int:
     # Starting makes many objects and frees few: no collection pauses until the lineup is on screen.
     gc.disable()
-    from ..core.event import load_event
     from ..core.record import EventRecord
     from ..core.show import Show
     from ..demo import demo_event_path
+    from ._args import load_event_file
 
     serve: str | None = args.serve
     if serve is not None and args.event is None and Path(serve).is_file():
@@ -115,9 +115,9 @@ def run(args: argparse.Namespace) -> int:
     fresh = getattr(args, "fresh", False)
     # A broken event file or record is reported before anything is written, the lock file included.
     if fresh:
-        load_event(event_path)
+        load_event_file(event_path)
     else:
-        EventRecord.load(load_event(event_path), save=False)
+        EventRecord.load(load_event_file(event_path), save=False)
     sock = None
     if serve is not None:
         from ..room.server import listen, parse_address

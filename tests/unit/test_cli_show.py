@@ -114,3 +114,23 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["draw"])
     assert exit_.value.code == 2
+
+
+def test_run_on_an_event_with_several_errors_says_how_to_see_them_all(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = event_dir / "events" / "broken.yaml"
+    path.write_text(
+        "name: Broken\ndecks: ../decks\npresenters: [Ada, Ada]\nseconds: -5\nslides: zero\ngraphics: neon\n", encoding="utf-8"
+    )
+    for command in ("run", "draw", "results"):
+        assert main([command, str(path)]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1, err
+        assert f"(and 3 more: `battledecks check {path}` lists all 4)" in err[0], err[0]
+    # The command it names does list them all.
+    assert main(["check", str(path)]) == 1
+    assert sum(line.startswith(f"{path}:") and ": error: " in line for line in capsys.readouterr().out.splitlines()) == 4
+    # One error alone is said as it is.
+    path.write_text("name: Broken\ndecks: ../decks\npresenters: [Ada]\nseconds: -5\n", encoding="utf-8")
+    assert main(["run", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "seconds" in err and "more" not in err and "check" not in err
