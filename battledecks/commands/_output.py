@@ -1,8 +1,9 @@
-"""Where the subcommands print their tables: a terminal's width on a terminal, lines whole elsewhere."""
+"""What the subcommands print besides their results: tables at the right width, and the first run's progress."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,3 +21,18 @@ def stdout_console() -> Console:
     if sys.stdout.isatty():
         return Console(highlight=False)
     return Console(highlight=False, width=PIPE_WIDTH)
+
+
+def first_run_progress() -> Callable[[int, int], None]:
+    """Says on stderr, at once, that a first run paints the demo's sample decks, and counts them."""
+    terminal = sys.stderr.isatty()
+
+    def said(done: int, total: int) -> None:
+        text = f"battledecks: first run: painting the demo's {total} sample decks, once only… {done} of {total}"
+        if terminal:
+            # One line, counted in place; the app's screen follows.
+            print("\r" + text, end="\n" if done == total else "", file=sys.stderr, flush=True)
+        elif done in (0, total):
+            print(text, file=sys.stderr, flush=True)
+
+    return said

@@ -106,12 +106,13 @@ def run(args: argparse.Namespace) -> int:
     from ..core.show import Show
     from ..demo import demo_event_path
     from ._args import load_event_file
+    from ._output import first_run_progress
 
     serve: str | None = args.serve
     if serve is not None and args.event is None and Path(serve).is_file():
         # `run --serve EVENT`: the event, not an address.
         args.event, serve = Path(serve), "127.0.0.1:8750"
-    event_path: Path = args.event or demo_event_path()
+    event_path: Path = args.event or demo_event_path(first_run_progress())
     fresh = getattr(args, "fresh", False)
     # A broken event file or record is reported before anything is written, the lock file included.
     if fresh:

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from ..render.detect import detect_graphics
     from ..room.address import read_address
     from ..ui.audience.app import AudienceApp
+    from ._output import first_run_progress
 
     target: str | None = args.target
     if target is not None and not target.startswith(("http://", "https://")) and _address(target):
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         def locate() -> str | None:
             return url
     else:
-        event_path = Path(target) if target else demo_event_path()
+        event_path = Path(target) if target else demo_event_path(first_run_progress())
         if not event_path.is_file():
             raise BattledecksError(
                 f"{event_path}: no such event file (or give the host's address, like http://127.0.0.1:8750/ or 8750)"
