@@ -26,6 +26,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from ..textual_private import prime_strip, prime_style
+
 UPPER_HALF = "\u2580"
 
 TRUECOLOR = "truecolor"
@@ -178,9 +180,8 @@ class StyleBook:
                 fg, fg_code = self._color(top)
                 style = Style.from_color(fg, bg)
                 ansi = f"38;{fg_code};48;{bg_code}"
-            # Textual and rich both keep a style's SGR text in ``_ansi``;
-            # filling it here saves them working it out again.
-            style._ansi = ansi
+            # Given to the style now, this saves Textual and Rich working it out again.
+            prime_style(style, ansi)
             found = (style, f"\x1b[{ansi}m")
             self._pairs[key] = found
         return found
@@ -266,8 +267,8 @@ def build_strips(
         add_text((prefix, text, reset))
         strip = Strip(segments, width)
         if prime:
-            # Textual's Strip.render fills this same cache with the same text.
-            strip._render_cache = "".join(text_parts)
+            # The same text Textual's Strip.render would work out from the segments.
+            prime_strip(strip, "".join(text_parts))
         strips.append(strip)
         if between_rows is not None:
             between_rows()

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.signal import Signal
@@ -15,6 +14,7 @@ from textual.signal import Signal
 from ..core.changes import Change
 from ..core.show import DeckScan, Show
 from ..render.detect import GraphicsMode
+from ..textual_private import ErrorHookApp
 from .prepare import SlidePreparer
 from .screens.lineup import LineupScreen
 from .survive import BugKeeper, arm, errors_log_for
@@ -30,7 +30,7 @@ def at_once(callback: Callable[[], object]) -> None:
     callback()
 
 
-class BattledecksApp(App[None]):
+class BattledecksApp(ErrorHookApp[None]):
     """Runs one event: lineup, draw, stage, scores, standings."""
 
     CSS_PATH = Path(__file__).parent / "app.tcss"
@@ -112,12 +112,12 @@ class BattledecksApp(App[None]):
         for callback in self.after_first_frame:
             callback()
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual's hook for an error a timer or callback let out: it would end the app. Not mid-show.
-        if self.bug_keeper.armed and not self._exit:
+    def keep_running_after(self, error: Exception) -> bool:
+        # An error a timer or callback let out would end the app. Not mid-show (unless the app is quitting anyway).
+        if self.bug_keeper.armed and self.return_code is None:
             self.bug_keeper.report(error, where="a timer or callback")
-            return
-        super()._handle_exception(error)
+            return True
+        return False
 
     def _bug_notice(self, text: str) -> None:
         self.notify(text, title="Bug (the show goes on)", severity="error", timeout=15)

@@ -23,14 +23,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 import traceback
-from asyncio import CancelledError
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual._context import active_app
-from textual.message import Message
 from textual.message_pump import MessagePump
+
+from ..textual_private import install_dispatch_guard
 
 NOTICE_EVERY = 10.0
 """Seconds between two notices of the same error."""
@@ -38,37 +37,28 @@ NOTICE_EVERY = 10.0
 REPORTED: list[BaseException] = []
 """Every error reported in this process, newest last (the tests look here: a bug must not pass unseen)."""
 
-_original_dispatch = MessagePump._dispatch_message
 
-
-async def _guarded_dispatch(self: MessagePump, message: Message) -> None:
-    try:
-        await _original_dispatch(self, message)
-    except CancelledError:
-        raise
-    except Exception as error:
-        keeper = _keeper_of(self)
-        if keeper is None:
-            raise
-        keeper.report(error, where=self)
+def _guard(pump: MessagePump, error: Exception) -> bool:
+    """An error a handler let out: reported when ``pump``'s app keeps bugs, else left to Textual."""
+    keeper = _keeper_of(pump)
+    if keeper is None:
+        return False
+    keeper.report(error, where=pump)
+    return True
 
 
 def _keeper_of(pump: MessagePump) -> BugKeeper | None:
     try:
         app = pump.app
     except Exception:  # noqa: BLE001 - no app (yet): Textual's own handling applies
-        try:
-            app = active_app.get()
-        except LookupError:
-            return None
+        return None
     keeper = getattr(app, "bug_keeper", None)
     return keeper if isinstance(keeper, BugKeeper) and keeper.armed else None
 
 
 def install() -> None:
     """Route every message dispatch through the guard (once per process; apps opt in with a BugKeeper)."""
-    if MessagePump._dispatch_message is not _guarded_dispatch:
-        MessagePump._dispatch_message = _guarded_dispatch  # type: ignore[method-assign]
+    install_dispatch_guard(_guard)
 
 
 def errors_log_for(event_path: Path) -> Path:

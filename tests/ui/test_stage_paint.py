@@ -1,8 +1,8 @@
 """The stage writes a new slide to the terminal at once, not on Textual's next 60 Hz frame.
 
-``StageScreen._paint_now`` leans on Textual internals (``Screen._dirty_widgets`` and
-``Screen._on_timer_update``). These tests fail loudly when those names go away or stop
-painting, and when ``_paint_now`` is turned into a no-op.
+It does so through ``battledecks.textual_private.paint_now`` (private Textual names,
+checked on their own in tests/ui/test_textual_private.py). These tests fail when the
+stage stops painting at once, and when ``paint_now`` is turned into a no-op.
 """
 
 from __future__ import annotations
@@ -13,15 +13,10 @@ import pytest
 from textual.app import App
 from textual.screen import Screen
 
+from battledecks.ui.screens import stage as stage_module
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.ui.test_show_flow import draw_and_close, start_talk
-
-
-def test_the_textual_internals_the_stage_paints_with_are_there() -> None:
-    assert callable(getattr(Screen, "_on_timer_update", None)), "Screen._on_timer_update is gone: fix StageScreen._paint_now"
-    screen = Screen()
-    assert isinstance(getattr(screen, "_dirty_widgets", None), set), "Screen._dirty_widgets is gone: fix StageScreen._paint_now"
 
 
 async def test_a_new_slide_is_written_before_the_next_frame(show_event: Path, make_app, fake_clock, monkeypatch) -> None:  # noqa: ANN001
@@ -59,6 +54,6 @@ async def test_a_new_slide_is_written_before_the_next_frame(show_event: Path, ma
 
 async def test_a_no_op_paint_is_caught(show_event: Path, make_app, fake_clock, monkeypatch) -> None:  # noqa: ANN001
     """The check above really detects a stage that leaves the slide to the next frame."""
-    monkeypatch.setattr(StageScreen, "_paint_now", lambda self: None)
+    monkeypatch.setattr(stage_module, "paint_now", lambda screen, widget: None)
     with pytest.raises(AssertionError, match="waits for the next frame"):
         await test_a_new_slide_is_written_before_the_next_frame(show_event, make_app, fake_clock, monkeypatch)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from PIL import Image
 from rich.color import ColorType
 from rich.segment import Segment
-from rich.style import Style
 from textual.strip import Strip
 
 from battledecks.render.halfcell import (
@@ -141,30 +139,3 @@ def test_blank_strips_are_black_and_full_width() -> None:
     strips = blank_strips(7, 3)
     assert len(strips) == 3
     assert cells(strips[0]) == [(" ", None, (0, 0, 0))] * 7
-
-
-def test_the_private_caches_halfcell_fills_are_still_the_ones_textual_and_rich_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Half cells fill Textual's ``Strip._render_cache`` and rich's ``Style._ansi`` ahead of time.
-
-    Both are private: if a Textual or rich release renames or stops reading
-    them, slide changes would silently do all the work again. This fails
-    loudly instead.
-    """
-    img = picture([[RED, GREEN], [BLUE, GREEN]])
-
-    class Console:
-        _color_system = StyleBook("truecolor").rich_system
-
-    primed = build_strips(img)[0]
-
-    def no_rendering(*args: object, **kwargs: object) -> str:
-        raise AssertionError("Strip.render worked the text out again: Textual no longer reads Strip._render_cache")
-
-    monkeypatch.setattr(Strip, "render_style", no_rendering)
-    assert primed.render(Console()).startswith("\x1b[38;2;255;0;0;48;2;0;0;255m")  # type: ignore[arg-type]
-    monkeypatch.undo()
-
-    style = StyleBook("truecolor").pair(0x0000FF, 0x00FF00)
-    assert "_ansi" in Style.__slots__, "rich's Style no longer has _ansi"
-    style._ansi = "sentinel"
-    assert style._make_ansi_codes(StyleBook("truecolor").rich_system) == "sentinel", "rich no longer reads Style._ansi"

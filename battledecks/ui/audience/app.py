@@ -37,6 +37,7 @@ from ...render.detect import GraphicsMode
 from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
+from ...textual_private import paint_now
 from ..widgets.vote_code import VoteCode
 from ..deadline import DeadlineTimer
 from ..format import duration
@@ -440,11 +441,3 @@ class AudienceApp(App[None]):
             view.show(self.shown_slide)
         self.render_state()
 
-
-def paint_now(screen: Any, widget: Any) -> None:
-    """Write ``widget`` to the terminal now rather than at the next 60 Hz frame."""
-    dirty = getattr(screen, "_dirty_widgets", None)
-    paint = getattr(screen, "_on_timer_update", None)
-    if isinstance(dirty, set) and callable(paint):
-        dirty.add(widget)
-        paint()

@@ -27,6 +27,7 @@ from ..deadline import DeadlineTimer
 from ..prepare import CANNOT_DRAW
 from ..format import duration
 from ...render import bigtext
+from ...textual_private import paint_now
 from ..widgets.big_text import BigText
 from ..widgets.slide_view import SlideView
 from .help import active_keys
@@ -228,26 +229,15 @@ class StageScreen(AppScreen[str]):
         self.shown_slide = state.slide
         if previous == -1:
             self.query_one("#curtain").add_class("-hidden")
-        if not self.query_one("#slide", SlideView).show(state.slide):
-            self._paint_now()
+        view = self.query_one("#slide", SlideView)
+        if not view.show(state.slide):
+            # Written to the terminal now, not at the next 60 Hz frame (up to 17 ms later): a slide is due to the millisecond.
+            paint_now(self, view)
         if self.has_class("-console"):
             self.call_after_refresh(self._show_next_slide, state.slide)
         if state.slide > previous + 1 and previous >= 0 or late > LATE_NOTE:
             # A stall: the clock has moved on, so the show does too, and says so.
             self.app.show.note_catch_up(now, shown=previous + 1, slide=state.slide + 1, late=late)
-
-    def _paint_now(self) -> None:
-        """Write the new slide to the terminal now, not at the next frame.
-
-        Textual paints dirty widgets on a 60 Hz beat, which would add up to
-        17 ms to a slide change; a slide is due to the millisecond.
-        """
-        # Textual's own frame callback, handed the slide as the widget to redraw.
-        dirty = getattr(self, "_dirty_widgets", None)
-        paint = getattr(self, "_on_timer_update", None)
-        if isinstance(dirty, set) and callable(paint):
-            dirty.add(self.query_one("#slide", SlideView))
-            paint()
 
     # --- the host's console, when the room has its own screen ---------------
 

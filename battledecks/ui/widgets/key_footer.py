@@ -31,9 +31,12 @@ class KeyFooter(Footer):
         self._composed: Shown | None = None
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._composed = _shown(self.screen)
-        yield from super().compose()
+        composed = False
+        for widget in super().compose():
+            composed = True
+            yield widget
+        # Footer yields its keys once it has been told of the screen's bindings: what it showed is kept, if anything.
+        self._composed = _shown(self.screen) if composed else None
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._composed is not None and screen is self.screen and _shown(screen) == self._composed:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
-from textual.widget import Widget
 from textual.widgets import Header
-from textual.widgets._header import HeaderTitle
+
+from ...textual_private import header_title
 
 
 class ShowHeader(Header):
@@ -23,15 +23,16 @@ class ShowHeader(Header):
     def retitle(self) -> None:
         """Show the screen's (or the app's) title and subtitle now, if the title part is mounted."""
         try:
-            self.query_one(HeaderTitle).update(self.format_title())
+            header_title(self).update(self.format_title())
         except (NoMatches, NoScreen):
             return
 
-    def _on_mount(self, event: Mount) -> None:
-        # Textual's own set-up (in place of Header's, which would still run
-        # its intolerant setter), with a title setter that tolerates a missing part.
+    def on_mount(self, event: Mount) -> None:
+        # In place of Header's mount handler, which would still run its
+        # intolerant setter: preventing the default keeps the base classes'
+        # handlers from running (Widget's only turns on the scroll bars of
+        # an ``overflow: scroll`` widget, which a header is not).
         event.prevent_default()
-        Widget._on_mount(self, event)
         self.watch(self.app, "title", self.retitle)
         self.watch(self.app, "sub_title", self.retitle)
         self.watch(self.screen, "title", self.retitle)

@@ -41,7 +41,7 @@ from battledecks.render.detect import GraphicsMode, current_detection
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
 from battledecks.render.pixels import KITTY_CLEAR, kitty_free, kitty_place, move_to
 from battledecks.render.prerender import PreparedSlide, SlideCache
-from battledecks.ui.raw_output import write_raw
+from battledecks.textual_private import write_raw
 
 _BLACK = Style.from_color(None, Color.from_rgb(0, 0, 0))
 _NULL = Style()
