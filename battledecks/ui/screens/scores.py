@@ -82,21 +82,17 @@ class ScoreInput(Input):
     _EDITING = BindingsMap(Input.BINDINGS)
     """The field's own keys: Backspace, Delete, the arrows, Home, End..."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        await super()._on_key(event)  # a printable key is typed in here
-        if event.is_printable:
-            return
+    async def on_key(self, event: events.Key) -> None:
         # Textual runs a widget's own key bindings once the key has bubbled up to the app, on whichever
         # widget has focus by then: a Backspace typed before a fast Tab would delete in the next field. The
-        # field runs them itself, in the order the keys came.
+        # field runs them itself, in the order the keys came. (Typed characters go on to Input as before.)
         for binding in self._EDITING.key_to_bindings.get(event.key, ()):
             if await self.app.run_action(binding.action, self):
                 event.stop()
                 event.prevent_default()
                 return
 
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
+    def on_blur(self, event: events.Blur) -> None:
         # Saved here, in the order of this field's own keys: its Blurred message reaches the screen later,
         # when more may have been typed in it (Tab, then Shift+Tab back and a correction).
         self.save(self)
