@@ -12,6 +12,7 @@ through a .pth file, which keeps the test to seconds instead of a minute of pip.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -62,8 +63,11 @@ class Pane:
 
     def __init__(self, command: str, cwd: Path, env: dict[str, str]) -> None:
         self.name = f"bd-{uuid.uuid4().hex[:8]}"
+        # The environment goes in the command: a tmux server already running gives a new session its own
+        # environment, not the one of the client that asked for it (the user's data folder, not this test's).
+        with_env = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items()) + " " + command
         subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", "-c", str(cwd),
-                        f"{command}; echo EXIT=$?; sleep 60"], check=True, env=env)
+                        f"{with_env}; echo EXIT=$?; sleep 60"], check=True)
         self.shell = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
 
     def _tmux(self, *args: str) -> str:
@@ -108,14 +112,14 @@ def test_a_first_run_from_a_wheel_says_what_it_paints_and_leaves_nothing_after_a
     elsewhere.mkdir()
     data = tmp_path / "data"
     demo = data / "battledecks" / "demo"
-    env = {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(data)}
 
     def work_folders() -> list[Path]:
         return sorted(demo.glob(".decks-*")) if demo.is_dir() else []
 
     # The first run: the progress line comes before any deck is painted, and counts them.
     started = time.monotonic()
-    first = Pane(str(installed), elsewhere, env)
+    first = Pane(shlex.quote(str(installed)), elsewhere, env)
     panes.append(first)
     first.wait_for("painting the demo's 8 sample decks")
     said_after = time.monotonic() - started
@@ -128,7 +132,7 @@ def test_a_first_run_from_a_wheel_says_what_it_paints_and_leaves_nothing_after_a
     assert work_folders() == [work] and not (demo / "decks").exists()
 
     # ...and the next run clears it away, paints the decks and opens the lineup.
-    second = Pane(str(installed), elsewhere, env)
+    second = Pane(shlex.quote(str(installed)), elsewhere, env)
     panes.append(second)
     second.wait_for("painting the demo's 8 sample decks")
     assert work not in work_folders()
@@ -137,6 +141,7 @@ def test_a_first_run_from_a_wheel_says_what_it_paints_and_leaves_nothing_after_a
     assert work_folders() == []
     assert len([p for p in (demo / "decks").iterdir() if p.is_dir()]) == 8
     assert not any(elsewhere.iterdir()), "nothing is written where the command was run"
+    assert (data / "battledecks" / "demo" / "demo.yaml").is_file(), "the demo is in this test's data folder"
     second.keys("q")
     second.wait_for("Quit battledecks?")
     second.keys("y")
