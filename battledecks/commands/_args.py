@@ -1,9 +1,15 @@
-"""Argument types shared by the subcommands."""
+"""Argument types shared by the subcommands, and the event file they are given."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..core.event import Event
 
 
 def whole_number(minimum: int) -> Callable[[str], int]:
@@ -24,3 +30,24 @@ def whole_number(minimum: int) -> Callable[[str], int]:
 
 positive = whole_number(1)
 """1, 2, 3, ...: counts of slides and decks."""
+
+
+def load_event_file(path: Path) -> Event:
+    """The event file a command was given; with several errors in it, the one said names them all.
+
+    Raises:
+        BattledecksError: the file's first error, how many more there are and how to see every one
+            (`battledecks check EVENT`, which lists them all).
+    """
+    from ..core.event import load_event
+    from ..core.problems import BattledecksError, ProblemsError
+
+    try:
+        return load_event(path)
+    except ProblemsError as error:
+        errors = [p for p in error.problems if p.is_error]
+        if len(errors) < 2:
+            raise
+        raise BattledecksError(
+            f"{errors[0]} (and {len(errors) - 1} more: `battledecks check {shlex.quote(str(path))}` lists all {len(errors)})"
+        ) from None

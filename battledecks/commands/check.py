@@ -119,31 +119,22 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
 
 
 @contextmanager
-def _slide_progress(bar: bool) -> Iterator[check_cache.Progress]:
-    """Progress of the slides being decoded: a bar on a terminal, a plain line now and then otherwise."""
-    if bar:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      transient=True, console=Console(stderr=True)) as progress:
-            task = progress.add_task("slides", total=None)
-
-            def update(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            yield update
+def _slide_progress(bar: bool) -> Iterator[check_cache.Progress | None]:
+    """A bar of the slides being decoded, on stderr when it is a terminal; nothing through a pipe or to a file."""
+    if not bar:
+        yield None
         return
-    marks: list[int] = []
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    def line(done: int, total: int) -> None:
-        # The start, each tenth and the end: enough for a log, never a flood.
-        tenth = done * 10 // total if total else 10
-        if total and (not marks or tenth > marks[-1]):
-            marks.append(tenth)
-            print(f"battledecks check: {done} of {total} slides decoded", file=sys.stderr, flush=True)
+    with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, console=Console(stderr=True)) as progress:
+        task = progress.add_task("slides", total=None)
 
-    yield line
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
 
 
 def run(args: argparse.Namespace) -> int:

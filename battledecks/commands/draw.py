@@ -15,11 +15,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from ..core.text import json_text, visible
+from ._output import stdout_console
 
 NAME = "draw"
 
@@ -36,17 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..core.commitment import short_fingerprint
     from ..core.draw import room_input
-    from ..core.event import load_event
     from ..core.problems import BattledecksError
     from ..core.record import EventRecord
     from ..core.show import Show
+    from ._args import load_event_file
 
     try:
         room = room_input(args.room_input)
     except ValueError as error:
         raise BattledecksError(f"--room-input: {error}") from None
     # A broken event file or record is reported before anything is touched, the lock file included.
-    EventRecord.load(load_event(args.event), save=False)
+    EventRecord.load(load_event_file(args.event), save=False)
     lock = Show.lock_for(args.event)
     lock.acquire(str(args.event))
     try:
@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             cells.append(Text(str(row["seed"])))
         table.add_row(*cells)
-    console = Console(highlight=False)
+    console = stdout_console()
     console.print(table)
     console.print(
         Text(f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {visible(show.record.path)}.")

@@ -21,6 +21,7 @@ from rich.text import Text
 from ..core.history import History, default_events_dir, history_data, read_history
 from ..core.text import json_text, visible
 from ..results._words import names, ordinal
+from ._output import stdout_console
 
 
 def _text(value: str) -> Text:
@@ -49,6 +50,9 @@ class _DeckId:
 
 
 NAME = "history"
+
+_console = stdout_console
+"""The console the history is printed on (tests give their own)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -120,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json_text(history_data(history), indent=2))
     else:
-        _print(history, Console(highlight=False))
+        _print(history, _console())
     # Files left out are said, not fatal: the rest of the history still stands.
     for problem in history.problems:
         print(f"battledecks: left out {visible(problem)}", file=sys.stderr)

@@ -19,6 +19,7 @@ import yaml
 from ..core.event import load_event
 from ..core.problems import BattledecksError
 from ..core.yamlfile import YamlFileError, load_yaml
+from ._args import load_event_file
 
 NAME = "rehearse"
 SECONDS_PER_SLIDE = 1
@@ -42,7 +43,7 @@ def rehearsal_copy(event_path: Path, folder: Path) -> Path:
     Raises:
         BattledecksError: the event file has errors (each is named).
     """
-    event = load_event(event_path)  # every problem of the real file is said first
+    event = load_event_file(event_path)  # every problem of the real file is said first
     try:
         data, _ = load_yaml(event_path)
     except YamlFileError as error:  # pragma: no cover - load_event has read it already

@@ -13,12 +13,13 @@ from pathlib import Path
 from rich.console import Console
 
 from ..core.atomic import atomic_write
-from ..core.event import load_event, record_path_for
+from ..core.event import record_path_for
 from ..core.problems import BattledecksError
 from ..core.record import EventRecord
 from ..core.scoring import Standings
 from ..results import FORMATS, commitment_line, export, render_card, results_table
 from ..results.card import card_format
+from ._args import load_event_file
 
 NAME = "results"
 _SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
@@ -76,7 +77,7 @@ def _check_targets(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     _check_targets(args)
-    event = load_event(args.event)
+    event = load_event_file(args.event)
     record = EventRecord.load(event, save=False)
     standings = Standings.from_record(record)
     commitment = record.commitment.fingerprint if record.commitment is not None else None

@@ -47,8 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="?",
         const="127.0.0.1:8750",
         default=None,
-        metavar="HOST:PORT",
-        help="serve the audience screen (default address 127.0.0.1:8750: this machine only)",
+        metavar="[HOST:]PORT",
+        help="serve the audience screen at HOST:PORT, or PORT on 127.0.0.1 (default 127.0.0.1:8750: this machine only)",
     )
     parser.add_argument(
         "--second-screen", action="store_true",
@@ -118,22 +118,23 @@ def _collect_again() -> None:
 def run(args: argparse.Namespace) -> int:
     # Starting makes many objects and frees few: no collection pauses until the lineup is on screen.
     gc.disable()
-    from ..core.event import load_event
     from ..core.record import EventRecord
     from ..core.show import Show
     from ..demo import demo_event_path
+    from ._args import load_event_file
+    from ._output import first_run_progress
 
     serve: str | None = args.serve
     if serve is not None and args.event is None and Path(serve).is_file():
         # `run --serve EVENT`: the event, not an address.
         args.event, serve = Path(serve), "127.0.0.1:8750"
-    event_path: Path = args.event or demo_event_path()
+    event_path: Path = args.event or demo_event_path(first_run_progress())
     fresh = getattr(args, "fresh", False)
     # A broken event file or record is reported before anything is written, the lock file included.
     if fresh:
-        load_event(event_path)
+        load_event_file(event_path)
     else:
-        EventRecord.load(load_event(event_path), save=False)
+        EventRecord.load(load_event_file(event_path), save=False)
     sock = None
     if serve is not None:
         from ..room.server import listen, parse_address

@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .event import Scoring
+from .words import format_score as format_score  # said here too: scores are formatted once, in words
 
 if TYPE_CHECKING:
     from .record import EventRecord, Turn
@@ -43,14 +44,6 @@ def exact(value: float) -> Fraction:
     if isinstance(value, int):
         return Fraction(value)
     return Fraction(repr(float(value)))
-
-
-def format_score(value: float | None, places: int = 2) -> str:
-    """A score for people: at most ``places`` decimals, no trailing zeros; "" for none."""
-    if value is None:
-        return ""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 @dataclass(frozen=True)

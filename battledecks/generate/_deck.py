@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -173,6 +174,7 @@ def generate_decks(
     theme: str | None = None,
     slides: int = 12,
     size: tuple[int, int] = (1280, 720),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Paints count decks into folders of into named after their titles.
 
@@ -184,6 +186,7 @@ def generate_decks(
         theme: one of THEMES for every deck, or None to take them in turn.
         slides: slides per deck.
         size: slide width and height in pixels.
+        progress: told (decks painted, count) after each deck.
 
     Returns:
         The new deck folders, in order.
@@ -203,4 +206,6 @@ def generate_decks(
         folder = into / name
         generate_deck(folder, seed=seed_i, theme=deck_theme, slides=slides, size=size)
         made.append(folder)
+        if progress is not None:
+            progress(len(made), count)
     return made

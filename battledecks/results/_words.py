@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..core.event import Criterion, Event, Scoring
 from ..core.scoring import Awards, Standings, StandingRow, format_score
-from ..core.words import plural
+from ..core.words import format_vote
 
 DECIDED = {
     "total": "",
@@ -50,7 +50,7 @@ def audience_text(value: float | None, votes: int | None) -> str:
         return ""
     if votes is None:
         return format_score(value)
-    return f"{format_score(value, 1)} from {plural(votes, 'vote')}"
+    return format_vote(value, votes)
 
 
 def fan_line(awards: Awards, rows: Sequence[StandingRow] = ()) -> tuple[str, str] | None:

@@ -125,12 +125,17 @@ def boot_id() -> str | None:
 
 
 def parse_address(text: str) -> tuple[str, int]:
-    """``HOST:PORT``, ``HOST`` or ``:PORT``, defaults filled in.
+    """``HOST:PORT``, ``HOST``, ``:PORT`` or ``PORT``, defaults filled in.
 
     Raises:
         ServeError: not an address.
     """
-    host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
+    text = text.strip()
+    if text.isdigit():
+        # A bare number is a port (`--serve 8751`): no host is named only by digits.
+        host, sep, port_text = "", ":", text
+    else:
+        host, sep, port_text = text.rpartition(":") if ":" in text else (text, "", "")
     host = host.strip("[]") or DEFAULT_HOST
     if not sep:
         return host, DEFAULT_PORT

@@ -25,6 +25,11 @@ def test_addresses_are_parsed_with_defaults() -> None:
     assert parse_address(":9001") == ("127.0.0.1", 9001)
     assert parse_address("127.0.0.1") == ("127.0.0.1", DEFAULT_PORT)
     assert parse_address("[::1]:9002") == ("::1", 9002)
+    # A bare number is a port on the default address, not a host named "19137".
+    assert parse_address("19137") == ("127.0.0.1", 19137)
+    assert parse_address(" 9003 ") == ("127.0.0.1", 9003)
+    with pytest.raises(ServeError, match="between 0 and 65535"):
+        parse_address("70000")
     with pytest.raises(ServeError, match="port must be a number"):
         parse_address("127.0.0.1:http")
     with pytest.raises(ServeError, match="between 0 and 65535"):
@@ -157,6 +162,8 @@ def test_the_room_sees_the_commitment_and_the_room_s_numbers_but_no_chain_value(
     drawn = room_show.draw_for("Ada", room="5 5 2")
     entry = room_show.record.entries[-1]
     view.apply("draw", "Ada", 1, {k: v for k, v in entry.items() if k not in ("kind", "at", "presenter")}, room_show.seq, 0.0)
+    assert view.state()["reveal"]["room"] == "5 5 2" and view.state()["reveal"]["title"] is None  # not before the host's screen
+    assert view.revealed("Ada", 0.0)
     state = view.state()
     assert state["reveal"]["room"] == "5 5 2" and state["reveal"]["title"] == drawn.deck.title
     said = json.dumps(state)

@@ -106,6 +106,27 @@ async def test_at_80_columns_the_score_stays_and_titles_give_way(tmp_path: Path,
                 assert all(word in " ".join(titles).split() for word in words), cell
 
 
+async def test_at_80_columns_names_keep_their_width_before_titles_do(tmp_path: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+    for i in range(4):
+        build_deck(tmp_path / "decks" / f"deck-{i}", title=f"The Scalable Centrifuge: Lessons From Year {i}")
+    names = ["Zoë Okonkwo", "Brian Mbeki-Hart", "Zoë Fischer", "Chen Wei"]
+    path = build_event(
+        tmp_path / "events", name="night", order="listed", presenters=names,
+        topics=["Why llamas make the best project managers", "Disrupting the disruptors", "Onboarding", "Synergy"],
+    )
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    for name in names:
+        show.draw_for(name)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert sum(c.get_render_width(table) for c in table.columns.values()) <= table.scrollable_content_region.width
+        # Two Zoës never look alike: every name is whole, the titles are what give way.
+        assert [table.get_row(name)[1].plain for name in names] == names
+        assert all(table.get_row(name)[3].plain.endswith("…") for name in names)
+
+
 async def test_a_sudden_death_presenter_shows_that_rounds_score(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="tie", order="listed", scoring={"judges": ["J1"], "tiebreak": "sudden-death"})
     show = Show.open(path, seed_source=seeds, clock=wall)

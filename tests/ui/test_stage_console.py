@@ -152,3 +152,26 @@ async def test_looking_at_the_standings_puts_nothing_on_the_projector(event_dir:
             assert await room_sees() is None
         finally:
             await server.stop()
+
+
+async def test_at_time_the_console_says_the_talk_is_over_not_a_second_left(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+    app = make_app(show_event)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.show.draw_for("Ada")
+        app.push_screen(StageScreen("Ada"))
+        await pilot.pause()
+        stage = app.screen
+        assert isinstance(stage, StageScreen)
+        app.projectors = 1
+        await pilot.pause()
+        line = stage.query_one("#console-next-slide", Label)
+        fake_clock.advance(3.0 + 11.5)  # the countdown, then into the last slide
+        stage.tick()
+        await pilot.pause()
+        assert str(line.render()).startswith("Last slide")
+        fake_clock.advance(1.0)  # the talk's 12 s are up
+        stage.tick()
+        await until(lambda: stage.finished, what="Time!")
+        await pilot.pause()
+        text = str(line.render())
+        assert "Time's up" in text and "left" not in text and "Last slide" not in text

@@ -37,6 +37,10 @@ class Terminal:
         for key in keys:
             subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
 
+    def burst(self, *keys: str) -> None:
+        """Send keys in one call, as a terminal hands on keys typed faster than the app reads them."""
+        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+
     def press(self, key: str, then: str, timeout: float = 20.0) -> str:
         """Send one key and wait until ``then`` is on screen: the next key goes to the screen it was meant for."""
         self.keys(key)

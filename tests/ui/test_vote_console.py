@@ -46,13 +46,13 @@ async def test_the_host_runs_the_vote_from_the_scores_screen(event_dir: Path, se
         assert "Phones can vote on Ada" in str(app.screen.query_one("#message").render())
         for value in ("8", "9", "9", "7"):
             desk.store.cast(desk.store.token(), value, desk.store.code)
-        await until(pilot, lambda: "4 votes, mean 8.2" in str(panel.render()))
+        await until(pilot, lambda: "4 votes, mean 8.25" in str(panel.render()))
         await pilot.press("f2")
-        assert "audience 8.2 from 4 votes, saved" in str(app.screen.query_one("#message").render())
+        assert "audience 8.25 from 4 votes, saved" in str(app.screen.query_one("#message").render())
         audience = app.screen.query_one("#audience", ScoreInput)
         assert audience.value == "8.25"
         assert show.presenter("Ada").audience == 8.25
-        assert "closed: 8.2 from 4 votes · F2 reopens it" in str(panel.render())
+        assert "closed: 8.25 from 4 votes · F2 reopens it" in str(panel.render())
         # The field holds the mean: leaving the screen saves nothing new and is not refused.
         await pilot.press("1", "0", "enter")  # J1's score
         await pilot.press("escape")

@@ -561,7 +561,7 @@ def test_command_reports_every_problem_and_exits_1(corpus: Path, capsys: pytest.
         ("night.yaml", "error", 3),
     ]
     assert out["summary"] == {
-        "errors": 4, "warnings": 3, "decks": 6, "slides": 65, "events": 1,
+        "errors": 4, "warnings": 3, "decks": 6, "slides": 65, "events": 1, "decoded": 65,
         "text": "4 errors, 3 warnings in 6 decks (65 slides) and 1 event",
     }
     [event] = out["events"]

@@ -98,6 +98,36 @@ def test_no_cache_decodes_everything_and_keeps_nothing(
     assert check_cache.cache_file().read_bytes() == before
 
 
+def test_a_decks_folder_given_and_reached_again_by_an_event_is_decoded_once(
+    tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check decks events/x.yaml --no-cache`: the event's decks are the folder given (as ../decks)."""
+    decks = library(tmp_path)
+    event = build_event(tmp_path / "events")
+    monkeypatch.setattr(check_cache, "enabled", False)
+    report = check_paths([decks, event, decks / "deck-1"])
+    assert report.ok and len(report.slides) == 36
+    assert len(decoded) == 36 and report.decoded == 36
+    assert len({os.path.realpath(path) for path in decoded}) == 36
+
+
+def test_the_check_command_through_a_pipe_counts_each_slide_once_and_prints_no_progress(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    library(tmp_path)
+    event = build_event(tmp_path / "events")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "battledecks", "check", "decks", "events/test.yaml", "--no-cache"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no "N of M slides decoded" lines into a pipe or a log
+    assert result.stdout.splitlines()[-1].endswith(" in 3 decks (36 slides) and 1 event")
+    assert event.exists()
+
+
 def test_a_damaged_cache_file_is_ignored(tmp_path: Path, decoded: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     decks = library(tmp_path, 1)
     check_cache.cache_file().parent.mkdir(parents=True)
@@ -165,12 +195,13 @@ def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path
             [sys.executable, "-m", "battledecks", "check", str(decks), "--json"],
             capture_output=True, text=True, env=env, timeout=300,
         )
-        decoded = [line for line in result.stderr.splitlines() if "slides decoded" in line]
-        return json.loads(result.stdout), decoded
+        assert result.stderr == ""  # through a pipe: no progress lines
+        report = json.loads(result.stdout)
+        return report, report["summary"]["decoded"]
 
     first, decoded = check()
     assert first["summary"]["errors"] == 0 and first["summary"]["decks"] == 3
-    assert decoded[-1].endswith("36 of 36 slides decoded")
+    assert decoded == 36
 
     changed = decks / "deck-0" / "slide3.png"
     Image.new("RGB", (64, 36), (200, 30, 30)).save(changed)  # now one flat colour
@@ -180,7 +211,7 @@ def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path
 
     second, decoded = check()
     # Only what changed is decoded again: the changed and the broken slide, and the added deck's 11.
-    assert decoded[-1].endswith("13 of 13 slides decoded")
+    assert decoded == 13
     said = [(p["path"], p["severity"], p["message"]) for p in second["problems"]]
     new = [entry for entry in said if entry not in {(p["path"], p["severity"], p["message"]) for p in first["problems"]}]
     assert any(path == str(changed) and "one flat colour" in message for path, _, message in new), new

@@ -41,3 +41,24 @@ def test_installed_package_builds_the_demo_in_the_data_folder(tmp_path: Path, mo
     before = sorted(p.stat().st_mtime_ns for p in event.decks.rglob("*"))
     assert demo.demo_event_path() == path
     assert sorted(p.stat().st_mtime_ns for p in event.decks.rglob("*")) == before
+
+
+def test_a_killed_first_runs_work_folder_is_cleared_and_the_decks_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "CLONE_EVENT", tmp_path / "nowhere" / "events" / "demo.yaml")
+    monkeypatch.setattr(demo, "SAMPLE_COUNT", 2)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    home = tmp_path / "data" / "battledecks" / "demo"
+    # What a first run killed while painting leaves: its work folder with a deck and a half.
+    left = home / ".decks-k1ll3d"
+    (left / "half-a-deck").mkdir(parents=True)
+    (left / "half-a-deck" / "slide01.png").write_bytes(b"\x89PNG")
+    told: list[tuple[int, int]] = []
+    path = demo.demo_event_path(lambda done, total: told.append((done, total)))
+    assert told == [(0, 2), (1, 2), (2, 2)]
+    assert sorted(p.name for p in home.iterdir() if p.name.startswith(".decks-")) == []
+    assert len(list((home / "decks").iterdir())) == 2 and load_event(path).decks == home / "decks"
+    # Nothing to paint the next time: nothing said.
+    told.clear()
+    assert demo.demo_event_path(lambda done, total: told.append((done, total))) == path and told == []

@@ -137,7 +137,12 @@ def test_long_deck_ids_wrap_after_hyphens_not_inside_words(tmp_path: Path, capsy
     folder.mkdir()
     make_decks(tmp_path / "decks", {long_id: "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"})
     play(write_event(folder, "night", "Night", ["Amy"], JUDGED, decks="../decks"), {"Amy": overall(8)})
-    monkeypatch.setenv("COLUMNS", "80")
+    # As on an 80-column terminal (through a pipe nothing wraps: the test below).
+    from rich.console import Console
+
+    import battledecks.commands.history as history_command
+
+    monkeypatch.setattr(history_command, "_console", lambda: Console(highlight=False, width=80))
     assert main(["history", str(folder)]) == 0
     lines = capsys.readouterr().out.splitlines()
     header = next(line for line in lines if line.lstrip().startswith("Deck ") and "Event" in line)
@@ -151,3 +156,27 @@ def test_long_deck_ids_wrap_after_hyphens_not_inside_words(tmp_path: Path, capsy
             break
     assert "".join(pieces) == long_id, pieces
     assert len(pieces) > 1, "80 columns are too narrow for the whole id on one line"
+
+
+def test_through_a_pipe_nothing_wraps(tmp_path: Path):
+    """`battledecks history | cat` in an 80-column terminal: every title and deck id whole, on its line."""
+    import os
+    import subprocess
+    import sys
+
+    long_id = "disrupting-the-open-plan-office-one-kubernetes-cluster-at-a-time"
+    title = "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"
+    folder = tmp_path / "events"
+    folder.mkdir()
+    make_decks(tmp_path / "decks", {long_id: title})
+    play(write_event(folder, "night", "A Night With A Rather Long Name", ["Amy Featherstonehaugh"], JUDGED, decks="../decks"),
+         {"Amy Featherstonehaugh": overall(8)})
+    result = subprocess.run(
+        [sys.executable, "-m", "battledecks", "history", str(folder)],
+        capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.strip() == long_id for line in lines), result.stdout
+    assert any(title in line and "A Night With A Rather Long Name" in line and "Amy Featherstonehaugh" in line for line in lines)
+    assert max(len(line) for line in lines) > 80

@@ -291,3 +291,18 @@ def test_card_with_another_ending_is_refused_and_nothing_written(night, tmp_path
     with pytest.raises(BattledecksError, match=r"card\.gif: .*\.png, \.jpg, \.jpeg"):
         render_card(standings, event, tmp_path / "card.gif")
     assert not (tmp_path / "card.gif").exists()
+
+
+def test_the_scoring_guide_says_what_the_card_does_with_names():
+    """docs/scoring.md's examples of names on the card ("`Zoë` stays `Zoë`") are what the card draws."""
+    import re
+
+    from battledecks.fonts import drawable
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    card = guide[guide.index("The card is drawn with"):]
+    card = card[: card.index("\n\n")]
+    examples = re.findall(r"`([^`]+)` (?:stays|is written) `([^`]+)`", card)
+    assert len(examples) >= 2, card
+    for typed, on_card in examples:
+        assert drawable(typed) == on_card and drawable(typed, bold=True) == on_card, (typed, on_card)

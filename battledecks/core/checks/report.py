@@ -52,6 +52,8 @@ class CheckReport:
     """Slide files checked (real paths)."""
     pdf_decks: dict[str, Deck] = field(default_factory=dict)
     """PDF decks that check (by real path): :func:`render_pdf_decks` can draw their pages."""
+    decoded: int = 0
+    """Slides decoded by this check; the others' results were kept from earlier checks."""
     _said: set[tuple[object, ...]] = field(default_factory=set, repr=False)
     _real: RealPaths = field(default_factory=RealPaths, repr=False)
 
@@ -84,6 +86,7 @@ class CheckReport:
                 "decks": len(self.decks),
                 "slides": len(self.slides),
                 "events": len(self.events),
+                "decoded": self.decoded,
                 "text": self.describe(),
             },
             "events": [e.as_dict() for e in self.events],
@@ -221,7 +224,12 @@ def _folders_under(paths: Sequence[Path]) -> list[Path]:
                 folders.extend(Path(e.path) for e in entries if not e.name.startswith(".") and e.is_dir())
         except OSError:
             continue
-    return folders
+    # A folder given and reached again as an event's decks (`check decks events/x.yaml`), or given and
+    # inside another given, is one folder: its slides are decoded once.
+    once: dict[str, Path] = {}
+    for folder in folders:
+        once.setdefault(os.path.realpath(folder), folder)
+    return list(once.values())
 
 
 def check_paths(
@@ -244,7 +252,7 @@ def check_paths(
     same_images = SameImages()
     paths = [Path(p) for p in paths]
     try:
-        cache.warm(cache.slides_of(_folders_under(paths)), progress=progress)
+        report.decoded = cache.warm(cache.slides_of(_folders_under(paths)), progress=progress)
     except Exception:  # noqa: BLE001 - a shortcut only: the check below decodes whatever is left
         pass
     for path in paths:

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 
 def count_text(tally: Result) -> str:
-    """"12 votes, mean 8.2"."""
-    return plural(tally.count, "vote") + (f", mean {format_score(tally.mean, 1)}" if tally.count else "")
+    """"12 votes, mean 8.25"."""
+    return plural(tally.count, "vote") + (f", mean {format_score(tally.mean)}" if tally.count else "")
 
 
 def closed_text(result: Result) -> str:

@@ -47,7 +47,7 @@ from typing import Any
 
 from battledecks.core.atomic import fsync_dir
 from battledecks.core.problems import BattledecksError
-from battledecks.core.words import plural
+from battledecks.core.words import format_vote
 
 SECRET_BYTES = 32
 CODE_LETTERS = "ACDEFHJKLMNPRTUVWXY"
@@ -210,9 +210,7 @@ class Result:
     open: bool = False
 
     def describe(self) -> str:
-        if not self.count:
-            return "no votes"
-        return f"{_num(round(self.mean or 0, 1))} from {plural(self.count, 'vote')}"
+        return format_vote(self.mean, self.count)
 
 
 @dataclass(frozen=True)

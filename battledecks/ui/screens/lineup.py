@@ -54,20 +54,25 @@ PADDING = 2
 """Cells a DataTable column adds around its content."""
 
 
+TITLE_FLOOR = {"deck": 12, "topic": 10}
+"""Widths deck titles and topics give way to before names do."""
+
+
 def column_widths(width: int, longest_name: int, topics: bool) -> dict[str, int]:
     """Widths of the lineup's columns in a table ``width`` cells wide.
 
-    Place, status and score keep their width; names take what they need up
-    to a quarter; deck titles (and topics) share the rest and give way first.
+    Place, status and score keep their width; deck titles (and topics) give way first, down to
+    :data:`TITLE_FLOOR`; names keep their width until then: two Zoës must not both read "Zoë…".
     """
     columns = 4 + topics + 1
     free = max(0, width - sum(FIXED.values()) - PADDING * columns - 2)
-    name = max(8, min(longest_name, free // 4 if topics else free // 3))
-    rest = max(8, free - name)
+    floor = TITLE_FLOOR["deck"] + (TITLE_FLOOR["topic"] if topics else 0)
+    name = max(8, min(longest_name, free - floor))
+    rest = max(floor, free - name)
     widths = dict(FIXED, name=name)
     if topics:
-        widths["deck"] = max(8, rest * 3 // 5)
-        widths["topic"] = max(6, rest - widths["deck"])
+        widths["deck"] = max(TITLE_FLOOR["deck"], rest * 3 // 5)
+        widths["topic"] = max(TITLE_FLOOR["topic"], rest - widths["deck"])
     else:
         widths["deck"] = rest
     return widths

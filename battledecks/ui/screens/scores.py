@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.containers import Grid, VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.markup import escape
@@ -51,7 +54,15 @@ class ScoreValidator(Validator):
 class ScoreInput(Input):
     """One score field, tied to a judge (or the audience) and a criterion."""
 
-    def __init__(self, judge: str, criterion: str | None, value: float | None, scoring: Scoring, **kwargs) -> None:  # noqa: ANN003
+    def __init__(
+        self,
+        judge: str,
+        criterion: str | None,
+        value: float | None,
+        scoring: Scoring,
+        save: Callable[[ScoreInput], object],
+        **kwargs,  # noqa: ANN003
+    ) -> None:
         fractional = scoring.step != int(scoring.step) or scoring.low != int(scoring.low)
         digits = len(str(int(scoring.high)))
         super().__init__(
@@ -66,6 +77,33 @@ class ScoreInput(Input):
         self.judge = judge
         self.criterion = criterion
         self.saved = value
+        self.save = save
+        """Saves the field as it stands: called as the field is left."""
+
+    _EDITING = BindingsMap(Input.BINDINGS)
+    """The field's own keys: Backspace, Delete, the arrows, Home, End..."""
+
+    async def on_key(self, event: events.Key) -> None:
+        # Textual runs a widget's own key bindings once the key has bubbled up to the app, on whichever
+        # widget has focus by then: a Backspace typed before a fast Tab would delete in the next field. The
+        # field runs them itself, in the order the keys came. (Typed characters go on to Input as before.)
+        for binding in self._EDITING.key_to_bindings.get(event.key, ()):
+            if await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+
+    def on_blur(self, event: events.Blur) -> None:
+        # Saved here, in the order of this field's own keys: its Blurred message reaches the screen later,
+        # when more may have been typed in it (Tab, then Shift+Tab back and a correction).
+        self.save(self)
+
+
+def _who(field: Input) -> str:
+    """The field in the host's words: "J1 · Style" or "audience"."""
+    if not isinstance(field, ScoreInput) or field.judge == AUDIENCE:
+        return "audience"
+    return f"{field.judge} · {field.criterion}"
 
 
 class ScoresScreen(AppScreen[None]):
@@ -84,18 +122,29 @@ class ScoresScreen(AppScreen[None]):
     ScoresScreen ScoreInput { width: 100%; }
     """
     BINDINGS = [
-        Binding("escape", "close", "Back to lineup"),
-        Binding("ctrl+s", "save_all", "Save"),
+        # Both read every field: they act as the key is read, wait for the fields to take the keys typed
+        # before them (_settled), while the keys typed after them wait their turn.
+        Binding("escape", "close", "Back to lineup", priority=True),
+        Binding("ctrl+s", "save_all", "Save", priority=True),
         Binding("f1", "show_help", "Help"),
         Binding("f2", "vote", "Phone vote"),
-        Binding("down", "app.focus_next", "Next", show=False),
-        Binding("up", "app.focus_previous", "Previous", show=False),
+        # Keys that leave a field act the moment they are read, before the keys typed after them are handed
+        # on: Textual gives each key to the widget focused when the key is read, so a Tab acted on later (by
+        # the field, then the screen) let "8 Tab 7" typed in one burst land as "87" in the first field. Each
+        # field saves itself as it is left, after every key it was given (ScoreInput._on_blur).
+        Binding("tab,down", "next_field", "Next field", show=False, priority=True),
+        Binding("shift+tab,up", "previous_field", "Previous field", show=False, priority=True),
+        # Enter moves on only from a score that saves: it waits for the field to take the keys typed before
+        # it, while those typed after it wait their turn, as Escape and Ctrl+S do.
+        Binding("enter", "save_field", "Save and next", show=False, priority=True),
     ]
 
     def __init__(self, presenter: str, round: int = 1) -> None:
         super().__init__()
         self.presenter = presenter
         self.round = round
+        self._unsaved: dict[ScoreInput, str] = {}
+        """Fields left holding a value that could not be saved, and why: the message line keeps saying so."""
 
     def compose(self) -> ComposeResult:
         show = self.app.show
@@ -126,12 +175,12 @@ class ScoresScreen(AppScreen[None]):
                     for judge in scoring.judges:
                         yield Label(judge, markup=False)
                         for name in criteria:
-                            yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring)
+                            yield ScoreInput(judge, name, turn.scores.get((judge, name)), scoring, self._save)
                 if scoring.audience:
                     yield Label("Audience", classes="head")
                     # A phone vote's result is a mean: the audience field takes hundredths then.
                     audience_scale = replace(scoring, step=0.01) if scoring.audience_vote else scoring
-                    yield ScoreInput(AUDIENCE, None, turn.audience, audience_scale, id="audience")
+                    yield ScoreInput(AUDIENCE, None, turn.audience, audience_scale, self._save, id="audience")
                     for _ in criteria[1:]:
                         yield Label("")
         yield Static("", id="message", markup=False)
@@ -146,51 +195,88 @@ class ScoresScreen(AppScreen[None]):
         first = next((i for i in self.query(ScoreInput) if not i.value), None)
         (first or self.query(ScoreInput).first()).focus()
 
+    def action_next_field(self) -> None:
+        self.focus_next(ScoreInput)
+
+    def action_previous_field(self) -> None:
+        self.focus_previous(ScoreInput)
+
+    async def action_save_field(self) -> None:
+        field = self.focused
+        if not isinstance(field, ScoreInput):
+            return
+        await self._settled([field])
+        if field is self.focused and self._save(field):
+            self.focus_next(ScoreInput)
+
     def _message(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
+        if not error and self._unsaved:
+            # A field left unsaved is said until it is put right, whatever else is typed meanwhile.
+            text, error = next(iter(self._unsaved.values())), True
+            if len(self._unsaved) > 1:
+                text += f" · {len(self._unsaved) - 1} more not saved"
+        message = next(iter(self.query("#message").results(Static)), None)
+        if message is None:  # the screen is closing
+            return
         message.update(text)
         message.set_class(error, "-error")
+
+    def _not_saved(self, field: ScoreInput, reason: str) -> None:
+        self._unsaved[field] = f"{_who(field)}: {field.value} not saved ({reason})"
+        self._message(self._unsaved[field], error=True)
 
     def _save(self, field: ScoreInput) -> bool:
         """Save one field if it is valid and changed; False if it is invalid."""
         result = field.validate(field.value)
         if result is not None and not result.is_valid:
-            self._message(f"{result.failure_descriptions[0]}: not saved", error=True)
+            self._not_saved(field, result.failure_descriptions[0])
             return False
         value = float(field.value) if field.value.strip() else None
         if value is not None and value == int(value):
             value = int(value)
         if value == field.saved:
+            self._unsaved.pop(field, None)
             return True
         judge = None if field.judge == AUDIENCE else field.judge
         try:
             self.app.show.score(self.presenter, judge, field.criterion, value, self.round)
         except BattledecksError as error:
-            self._message(f"{error}: not saved", error=True)
+            self._not_saved(field, str(error))
             return False
-        who = "audience" if judge is None else f"{judge} · {field.criterion}"
+        self._unsaved.pop(field, None)
         if field.saved is None:
-            self._message(f"Saved {who}: {format_score(value)}")
+            self._message(f"Saved {_who(field)}: {format_score(value)}")
         else:
-            self._message(f"Corrected {who}: {format_score(field.saved)} → {format_score(value) or 'none'}")
+            self._message(f"Corrected {_who(field)}: {format_score(field.saved)} → {format_score(value) or 'none'}")
         field.saved = value
         return True
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if isinstance(event.input, ScoreInput) and self._save(event.input):
-            self.focus_next()
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        if isinstance(event.input, ScoreInput):
-            self._save(event.input)
-
     def on_input_changed(self, event: Input.Changed) -> None:
+        field = event.input
+        if not (isinstance(field, ScoreInput) and field.has_focus):
+            # Typed before the field was left (and saved itself, which said how that went): old news.
+            return
+        self._unsaved.pop(field, None)  # being put right: said again on leaving if it still cannot be saved
         if event.validation_result is not None and not event.validation_result.is_valid:
-            self._message(event.validation_result.failure_descriptions[0], error=True)
+            self._message(f"{_who(field)}: {event.validation_result.failure_descriptions[0]}", error=True)
         else:
             self._message("")
 
-    def action_save_all(self) -> bool:
+    async def _settled(self, fields: list[ScoreInput] | None = None) -> None:
+        """Wait until the fields (all by default) have taken the keys already handed to them, and saved
+        themselves if they were left."""
+        loop = asyncio.get_running_loop()
+        waits = []
+        for field in self.query(ScoreInput) if fields is None else fields:
+            done: asyncio.Future[None] = loop.create_future()
+            if field.call_later(done.set_result, None):
+                waits.append(done)
+        if waits:
+            # A field closed meanwhile never answers: the screen goes on rather than hang.
+            await asyncio.wait(waits, timeout=5)
+
+    async def action_save_all(self) -> bool:
+        await self._settled()
         ok = all([self._save(field) for field in self.query(ScoreInput)])
         if ok:
             self._message("All scores saved.")
@@ -235,8 +321,8 @@ class ScoresScreen(AppScreen[None]):
                 missing[judge] = blank
         return missing
 
-    def action_close(self) -> None:
-        if not self.action_save_all():
+    async def action_close(self) -> None:
+        if not await self.action_save_all():
             return
         missing = self.incomplete()
         if not missing:

@@ -61,6 +61,10 @@ def bar_rows(height: int) -> int:
     return max(BAR_MIN, -(-height // BAR_SHARE))
 
 
+TIME_UP_CONSOLE = "Time's up: the talk is over · Enter: scores"
+"""The console's line about the slides once the talk's time is up."""
+
+
 class StageScreen(AppScreen[str]):
     """One talk on stage. Dismisses with ``"ended"`` or ``"aborted"``.
 
@@ -282,7 +286,9 @@ class StageScreen(AppScreen[str]):
 
     def _console_state(self, state: ClockState) -> None:
         label = self.query_one("#console-next-slide", Label)
-        if state.phase is Phase.COUNTDOWN:
+        if self.finished:
+            label.update(TIME_UP_CONSOLE)
+        elif state.phase is Phase.COUNTDOWN:
             label.update(f"First slide in {duration(state.countdown_remaining)}")
         elif state.phase is Phase.TALK:
             if state.slide + 1 < state.slides:
@@ -323,6 +329,7 @@ class StageScreen(AppScreen[str]):
         curtain.remove_class("-hidden")
         self.query_one("#count", BigText).update("Time!", fit_as=None)
         self.query_one("#slide-no", Label).update("Time! · Enter: scores")
+        self.query_one("#console-next-slide", Label).update(TIME_UP_CONSOLE)
         self.app.bell()
         self.refresh_bindings()
         self._gc_resume()

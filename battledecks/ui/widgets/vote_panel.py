@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Static
 
-from battledecks.core.scoring import format_score
-from battledecks.core.words import plural
+from battledecks.core.words import format_vote
 from battledecks.room.votes.desk import VoteDesk
 from battledecks.room.votes.host import closed_text, count_text, reach_text
 
@@ -63,7 +62,7 @@ class VotePanel(Static):
                 None,
             )
             if last is not None and last.votes is not None:
-                result = f"{format_score(last.mean, 1)} from {plural(last.votes, 'vote')}" if last.votes else "no votes"
+                result = format_vote(last.mean, last.votes)
                 text = f"Phone vote on {self.presenter} closed: {result} · F2 reopens it"
             elif at_end and show.talks_to_come(self.round):
                 text = f"The room votes on every presenter at the end: F2 on the lineup once all talks are done ({code})"
