@@ -135,3 +135,45 @@ async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_p
     finally:
         await server.stop()
         desk.store.close()
+
+
+async def test_the_projector_follows_the_hosts_step_not_an_old_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="votes", order="listed",
+                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_for("Ada")
+    present(show, "Ada")
+    show.score("Ada", "J1", "Overall", 8)
+    server = RoomServer(show, listen("127.0.0.1", 0), suspense=0.2)
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    await server.start()
+    app = AudienceApp(lambda: server.url)
+    try:
+        async with app.run_test(size=(80, 24)):
+            switcher = app.query_one(ContentSwitcher)
+            await until(lambda: switcher.current == "idle", what="the between-talks view")
+            desk.open("Ada")
+            await until(lambda: switcher.current == "vote", what="the vote view")
+            # The host shows the standings, then hides them: the vote is still open, so its code comes back.
+            show.reveal("standings")
+            await until(lambda: switcher.current == "standings", what="the standings over the vote")
+            show.reveal("hidden")
+            await until(lambda: switcher.current == "vote", what="the vote again")
+            # The host moves the show on with the vote still open: the room sees the draw, not the old code.
+            show.draw_for("Brian")
+            await until(lambda: switcher.current == "reveal", what="the draw")
+            await until(lambda: app.query_one("#reveal-title").text == show.presenter("Brian").title, what="the title")
+            assert server.view.state()["stage"] == "reveal"
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
+def test_a_room_server_started_mid_vote_shows_the_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    from battledecks.room.view import RoomView
+
+    show = voting_show(event_dir, seeds, wall)
+    show.open_vote("Ada")
+    assert RoomView(show).stage == "vote"
+    show.close_vote(0, None)
+    assert RoomView(show).stage == "idle"

@@ -247,8 +247,8 @@ class AudienceApp(App[None]):
         stage = state.get("stage")
         talk = state.get("talk")
         vote = state.get("vote")
-        talking = self.clock is not None and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
-        if isinstance(vote, dict) and vote.get("open") and not (stage == "talk" and talking):
+        # The host's latest step: a vote shows until it closes or the show moves on (a draw, a talk, the standings).
+        if stage == "vote" and isinstance(vote, dict) and vote.get("open"):
             self.query_one(VoteCode).show_vote(vote)
             self._show("vote")
             return None
