@@ -141,6 +141,8 @@ class LineupScreen(AppScreen[None]):
 
     def _open_vote_line(self) -> OpenVoteLine | None:
         """The line that shows a vote open after a talk (not with the vote at the end, which has its panel)."""
+        if self.app.votes is None:
+            return None  # and the vote modules stay unloaded
         from ..widgets.open_vote import OpenVoteLine
 
         return next(iter(self.query("#open-vote").results(OpenVoteLine)), None)
