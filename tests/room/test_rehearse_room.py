@@ -73,6 +73,7 @@ def test_a_rehearsal_of_the_room_votes_on_throw_away_files(voting_night: Path, m
                     state = json.loads(await snapshot.text())["state"]
                     assert state["event"] == "Night (rehearsal)"
             # A talk (through the show: the keys would take twelve real seconds), then F2 on the scores screen.
+            await until(pilot, lambda: show.scan.finished, "the decks checked")
             show.draw_for("Amy")
             present(show, "Amy", at=time.monotonic() - 100)
             app.push_screen(ScoresScreen("Amy"))
