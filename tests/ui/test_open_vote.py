@@ -99,7 +99,8 @@ async def test_a_draw_while_the_phones_vote_asks_to_close_the_vote_first(event_d
         assert "Phones are still voting on Ada (2 votes, mean 8.5)" in question.question
         assert "draw a deck for Brian" in question.question
         footer = footer_text(question)
-        assert "c Close vote and go on" in footer and "v Back to the vote" in footer and "esc Not now" in footer
+        assert "c Close vote and go on" in footer and "k Keep it open and go on" in footer
+        assert "v Back to the vote" in footer and "esc Not now" in footer
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is lineup, "the lineup again")
         assert desk.store.open_round is not None and app.show.presenter("Brian").deck is None
@@ -151,23 +152,27 @@ async def test_without_a_vote_open_nothing_more_is_asked(event_dir: Path, seeds,
         await until(pilot, lambda: isinstance(app.screen, DrawScreen), "the draw, asked nothing")
 
 
-async def test_the_stage_console_shows_a_vote_still_open(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+async def test_a_vote_kept_open_on_purpose_shows_on_the_stages_console(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
     path = phone_event(event_dir)
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_all()
     present(show, "Ada")
     async with running(path, seeds, wall, size=(160, 45)) as (pilot, app, desk):
         app.audience_screens = 1  # the room has its own screen: the stage is the host's console
-        app.push_screen(StageScreen("Brian"))
+        lineup = await voting_on_ada_from_the_lineup(pilot, app, desk)
+        await until(pilot, lambda: lineup.selected == "Brian", "Brian selected")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CloseVoteScreen), "the question")
+        await pilot.press("k")  # late voters may still vote: on purpose, the vote stays open
         stage = await until(pilot, lambda: isinstance(app.screen, StageScreen) and app.screen.query("#console-vote") and app.screen, "Brian's talk")
+        assert stage.presenter == "Brian" and desk.store.open_round is not None
         line = stage.query_one("#console-vote", OpenVoteLine)
-        assert not line.display
-        # However it came to be (no key does it during a talk), the host sees votes going to someone else.
-        desk.open("Ada")
+        await until(pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in line.text and line.display, "the open vote")
         vote(desk, "7")
-        await until(pilot, lambda: "Phones are voting on Ada: 1 vote, mean 7" in line.text and line.display, "the open vote")
-        desk.close()
-        await until(pilot, lambda: not line.display, "the line to go")
+        await until(pilot, lambda: "3 votes" in line.text, "the count going on")
+        await pilot.press("escape", "y")  # abort the talk: its clock runs on the real clock here
+        await until(pilot, lambda: app.screen is lineup, "the lineup after the abort")
+        assert "Phones are voting on Ada: 3 votes" in lineup.query_one(OpenVoteLine).text
 
 
 async def test_an_app_opened_again_mid_vote_takes_the_host_back_to_the_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001

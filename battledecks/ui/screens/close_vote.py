@@ -1,11 +1,13 @@
 """Before a draw or a talk while the phones still vote: close that vote first.
 
 A vote left open would take the room's votes for the last presenter during
-the next one's talk, and keep its QR code on the projector. So a draw or a
-talk asked for while a vote is open asks first: ``c`` (or Enter) closes the
-vote, saving its mean as the presenter's audience score as F2 would, and
-goes on with what was asked; ``v`` goes back to the vote (the scores screen
-of its presenter); Escape does neither.
+the next one's talk. So a draw or a talk asked for while a vote is open asks
+first: ``c`` (or Enter) closes the vote, saving its mean as the presenter's
+audience score as F2 would, and goes on with what was asked; ``k`` goes on
+and keeps the vote open, on purpose (late voters; the lineup and the stage's
+console keep saying so, and the projector shows the draw or the talk); ``v``
+goes back to the vote (the scores screen of its presenter); Escape does none
+of these.
 """
 
 from __future__ import annotations
@@ -26,20 +28,20 @@ from .base import AppModal
 if TYPE_CHECKING:
     from ..app import BattledecksApp
 
-CLOSE, BACK = "close", "back"
-"""The answers: close the vote and go on, or go back to the vote (None: neither)."""
+CLOSE, KEEP, BACK = "close", "keep", "back"
+"""The answers: close the vote and go on, go on with the vote open, or go back to the vote (None: none of these)."""
 
 
 class CloseVoteScreen(AppModal[str | None]):
     """"Phones are still voting on Zoë (12 votes): close the vote, then draw for Brian?"
 
-    Dismisses with :data:`CLOSE`, :data:`BACK` or None.
+    Dismisses with :data:`CLOSE`, :data:`KEEP`, :data:`BACK` or None.
     """
 
     DEFAULT_CSS = """
     CloseVoteScreen { align: center middle; }
     CloseVoteScreen > Vertical {
-        width: 70; max-width: 95%; height: auto;
+        width: 76; max-width: 95%; height: auto;
         border: thick $warning; background: $surface; padding: 1 2;
     }
     CloseVoteScreen Label { width: 100%; margin-bottom: 1; }
@@ -48,12 +50,13 @@ class CloseVoteScreen(AppModal[str | None]):
     """
     BINDINGS = [
         Binding("c", "answer('close')", "Close vote and go on"),
+        Binding("k", "answer('keep')", "Keep it open and go on"),
         Binding("v", "answer('back')", "Back to the vote"),
         Binding("escape", "answer('')", "Not now"),
     ]
 
     def __init__(self, question: str, go_on: str, *, back: bool = True) -> None:
-        """``go_on``: the close button's words ("Close vote, draw"); ``back``: offer going back to the vote."""
+        """``go_on``: what goes on ("draw"); ``back``: offer going back to the vote."""
         super().__init__()
         self.question = question
         self.go_on = go_on
@@ -68,10 +71,10 @@ class CloseVoteScreen(AppModal[str | None]):
         with Vertical():
             yield Label(escape(self.question))
             with Horizontal():
-                yield Button("Not now (Esc)", id="cancel")
                 if self.back:
-                    yield Button("Back to the vote (v)", id=BACK)
-                yield Button(f"{self.go_on} (c)", id=CLOSE, variant="success")
+                    yield Button("Back to it (v)", id=BACK)
+                yield Button(f"Keep it open, {self.go_on} (k)", id=KEEP)
+                yield Button(f"Close it, {self.go_on} (c)", id=CLOSE, variant="success")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -81,17 +84,18 @@ class CloseVoteScreen(AppModal[str | None]):
         self.action_answer(event.button.id or "")
 
     def action_answer(self, answer: str) -> None:
-        self.dismiss(answer if answer in (CLOSE, BACK) else None)
+        self.dismiss(answer if answer in (CLOSE, KEEP, BACK) else None)
 
 
 def close_vote_first(app: BattledecksApp, doing: str, go_on: str, then: Callable[[], object]) -> bool:
     """Ask to close the open phones' vote before ``doing`` ("draw a deck for Brian"); False (nothing asked) if none is open.
 
     When the host says close, the vote is closed through the desk (the show
-    records its result and the audience score) and ``then`` is called.
+    records its result and the audience score) and ``then`` is called; when
+    the host says keep it open, ``then`` is called with the vote still open.
 
     Args:
-        go_on: the close button's words ("Close vote, draw").
+        go_on: what goes on, for the buttons ("draw", "start").
     """
     desk = app.votes
     current = desk.store.open_round if desk is not None else None
@@ -115,6 +119,8 @@ def close_vote_first(app: BattledecksApp, doing: str, go_on: str, then: Callable
                 app.notify(str(error), title="Phone vote", severity="error", timeout=8)
                 return
             app.notify(closed_text(result), title="Phone vote")
+            then()
+        elif choice == KEEP:
             then()
         elif choice == BACK:
             from .scores import ScoresScreen

@@ -401,7 +401,7 @@ class LineupScreen(AppScreen[None]):
         name = self.selected
         if name is None:
             return
-        if not close_vote_first(self.app, f"draw a deck for {name}", "Close vote, draw", lambda: self._draw_when_checked(name)):
+        if not close_vote_first(self.app, f"draw a deck for {name}", "draw", lambda: self._draw_when_checked(name)):
             self._draw_when_checked(name)
 
     def _draw_when_checked(self, name: str) -> None:
@@ -435,7 +435,7 @@ class LineupScreen(AppScreen[None]):
         if why:
             self._fail(why)
             return
-        if not close_vote_first(self.app, f"set aside {name}'s deck", "Close vote, veto", lambda: self._veto(name)):
+        if not close_vote_first(self.app, f"set aside {name}'s deck", "veto", lambda: self._veto(name)):
             self._veto(name)
 
     def _veto(self, name: str) -> None:
@@ -498,11 +498,17 @@ class LineupScreen(AppScreen[None]):
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
         # With the phones still voting on someone, closing that vote is the question (and its yes starts the talk).
-        if close_vote_first(self.app, f"{verb.lower()} {name}'s talk", f"Close vote, {verb.lower()}", lambda: go(True)):
+        if close_vote_first(self.app, f"{verb.lower()} {name}'s talk", verb.lower(), lambda: go(True)):
             return
         self.app.push_screen(
             ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
+
+    def _open_vote_id(self) -> int | None:
+        """The phones' vote open now (its round's id), if any."""
+        desk = self.app.votes
+        current = desk.store.open_round if desk is not None else None
+        return current.id if current is not None else None
 
     def _start_when_ready(self, name: str, round: int, after: Callable[[str | None], None]) -> None:
         """Start a talk on a PDF deck once its pages are drawn: at once if they are, else when the worker is done.
@@ -513,6 +519,7 @@ class LineupScreen(AppScreen[None]):
         from .stage import StageScreen, unshowable
 
         self._start_waiting = (name, round)
+        kept_open = self._open_vote_id()  # a vote the host chose to keep open for this talk
 
         def ready(prepared: Prepared) -> None:
             if self._start_waiting != (name, round):
@@ -521,8 +528,8 @@ class LineupScreen(AppScreen[None]):
             show = self.app.show
             if not show.has(name) or show.can_start(name, round):
                 return
-            if self.app.screen is not self or (self.app.votes is not None and self.app.votes.store.open_round is not None):
-                # Elsewhere, or the phones are voting meanwhile (Enter asks to close that vote first).
+            if self.app.screen is not self or self._open_vote_id() not in (None, kept_open):
+                # Elsewhere, or a vote was opened meanwhile (Enter asks to close it first).
                 self.notify(f"The slides of {name}'s deck are ready: press Enter to start the talk.", title="Slides ready")
                 return
             files = prepared.files

@@ -140,7 +140,7 @@ class StandingsScreen(AppScreen[None]):
         if self.standings.sudden_death is None:
             self.notify("No tie needs a sudden death.", severity="warning")
             return
-        if not close_vote_first(self.app, "draw the sudden-death round", "Close vote, draw", self._sudden_death):
+        if not close_vote_first(self.app, "draw the sudden-death round", "draw", self._sudden_death):
             self._sudden_death()
 
     def _sudden_death(self) -> None:
