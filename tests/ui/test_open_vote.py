@@ -194,3 +194,27 @@ async def test_an_app_opened_again_mid_vote_takes_the_host_back_to_the_vote(even
         assert lineup.selected == "Ada", "the selection stays with the vote"
         await pilot.press("f2")
         await until(pilot, lambda: app.show.presenter("Ada").audience == 8.5, "the vote closed into Ada's score")
+
+
+async def test_an_app_opened_again_mid_vote_at_the_end_selects_that_presenter(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    from battledecks.room.votes.host import step_final_vote
+    from battledecks.ui.widgets.final_vote_panel import FinalVotePanel
+
+    path = build_event(event_dir / "events", name="night", order="listed",
+                       scoring={"judges": ["J1"], "audience": {"vote": "phones", "when": "at-end"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_all()
+    for n, name in enumerate(show.names()):
+        present(show, name, at=400.0 * n)
+    desk = desk_for_show(show)
+    assert desk is not None
+    step_final_vote(desk, show)  # Ada's vote
+    step_final_vote(desk, show)  # Ada's saved, Brian's open: then the app stopped
+    desk.store.close()
+    async with running(path, seeds, wall) as (pilot, app, desk):
+        lineup = app.screen
+        assert isinstance(lineup, LineupScreen)
+        await until(pilot, lambda: lineup.selected == "Brian", "the selection on Brian, whose vote is open")
+        panel = lineup.query_one(FinalVotePanel)
+        await until(pilot, lambda: "Phones are voting on Brian" in str(panel.render()), "the vote at the end, open")
+        assert any("vote on Brian is still open" in str(n.message) for n in app._notifications)
