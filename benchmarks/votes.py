@@ -8,8 +8,8 @@ pseudo-terminal of its own (80x24, half-cell slides, every byte it writes read
 and time-stamped here), with an audience screen following the show (a client
 of ``/events``, so the host's stage is the console). The host's keys open the
 vote: the first presenter has presented; the benchmark presses Up, Enter (her
-scores), F2 (open the phones' vote), Escape, Down, Enter: the next talk starts,
-one slide a second. A few slides later N simulated phones, each at a random
+scores), F2 (open the phones' vote), Escape, Down, Enter, k (keep the vote open):
+the next talk starts, one slide a second. A few slides later N simulated phones, each at a random
 moment of the window, open a connection, load /vote (getting their cookie) and
 post a vote on it (one in ten changes its mind and votes again). Every phone is
 made and waiting before the window opens, so each arrives at its moment. Phones speak
@@ -264,8 +264,9 @@ async def open_vote_and_start_talk(app: AppInPty, audience: Audience) -> tuple[s
     await loop.run_in_executor(None, app.press, "down")
     await loop.run_in_executor(None, app.wait_text, "Enter: put Brian on stage.")
     await loop.run_in_executor(None, app.press, "enter")
-    await loop.run_in_executor(None, app.wait_text, "Start Brian's talk?")
-    await loop.run_in_executor(None, app.press, "y")
+    # The vote on Ada is still open: the host keeps it open for Brian's talk, so the room votes during a talk.
+    await loop.run_in_executor(None, app.wait_text, "Phones are still voting on Ada")
+    await loop.run_in_executor(None, app.press, "k")
     await audience.until(lambda s: (s.get("talk") or {}).get("presenter") == "Brian", "Brian's talk")
     return code, audience.state["talk"]["schedule"]
 

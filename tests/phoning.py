@@ -37,7 +37,7 @@ import yaml
 from tests.builders import build_deck
 
 HOST = "127.0.0.1"
-KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y"}
+KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y", "k": b"k"}
 _ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S)
 
 

@@ -6,11 +6,19 @@ one second per slide and starts without a countdown. The real event file, its
 record and the events folder are never touched, so no deck counts as shown
 and the real show starts as it was. When the app is closed the copy and its
 record are deleted.
+
+With --serve the room is rehearsed too, as `run --serve` serves it: the
+audience screen (`battledecks screen http://HOST:PORT/`), /stage in a
+browser, and, when the event votes by phone, the QR code and a phone vote
+with F2. The votes go to a vote database and key of the copy's own, in the
+same temporary folder: the real event's votes, key and audience file are
+never touched either.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
 
@@ -23,13 +31,20 @@ from ._args import load_event_file
 
 NAME = "rehearse"
 SECONDS_PER_SLIDE = 1
+SERVE = "127.0.0.1:8750"
+"""Where --serve alone serves, as ``run --serve``."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("event", type=Path, metavar="EVENT", help="the event file to rehearse (events/NAME.yaml)")
+    parser.add_argument("event", nargs="?", type=Path, metavar="EVENT", help="the event file to rehearse (events/NAME.yaml)")
     parser.add_argument(
         "--graphics", choices=("auto", "kitty", "sixel", "halfcell"), default=None,
         help="how slides are drawn (default: the event's `graphics`, else auto-detect)",
+    )
+    parser.add_argument(
+        "--serve", nargs="?", const=SERVE, default=None, metavar="HOST:PORT",
+        help=f"rehearse the room too: the audience screen, /stage and the phones' vote, as `run --serve` (default {SERVE}); "
+        "the votes go to a throw-away vote database",
     )
 
 
@@ -62,6 +77,13 @@ def rehearsal_copy(event_path: Path, folder: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     from . import run as run_command
 
+    event: Path | None = args.event
+    serve: str | None = args.serve
+    if event is None and serve is not None and Path(serve).is_file():
+        event, serve = Path(serve), SERVE  # `rehearse --serve EVENT`: the event, not an address
+    if event is None:
+        print("battledecks rehearse: error: give the event file to rehearse (battledecks rehearse events/NAME.yaml)", file=sys.stderr)
+        return 2  # a usage error, as argparse's own
     with tempfile.TemporaryDirectory(prefix="battledecks-rehearsal-") as folder:
-        copy = rehearsal_copy(args.event, Path(folder))
-        return run_command.run(argparse.Namespace(event=copy, graphics=args.graphics, serve=None, fresh=False))
+        copy = rehearsal_copy(event, Path(folder))
+        return run_command.run(argparse.Namespace(event=copy, graphics=args.graphics, serve=serve, fresh=False))

@@ -26,8 +26,11 @@ REVEAL_SUSPENSE = 2.5
 """Seconds of suspense the audience screens plan for a draw; the title itself comes only when the host's
 screen reveals it (:meth:`RoomView.revealed`)."""
 
-IDLE, REVEAL, TALK, STANDINGS = "idle", "reveal", "talk", "standings"
-"""What the audience screens show: between talks, a draw, a talk, the standings."""
+IDLE, REVEAL, TALK, STANDINGS, VOTE = "idle", "reveal", "talk", "standings", "vote"
+"""What the audience screens show: between talks, a draw, a talk, the standings, the phones' vote.
+
+It is the host's latest step: a vote opened after a talk shows its QR code until the host closes it
+or moves the show on (a draw, a talk, the standings); it never stays up behind the next draw."""
 
 
 class RoomView:
@@ -48,6 +51,8 @@ class RoomView:
         self.vote_state: Callable[[], dict[str, Any] | None] | None = None
         """The room's vote from their phones, when the app takes one (see ``room/votes/wiring.py``)."""
         self.show_results(show.last_reveal())
+        if self._vote_open():
+            self.stage = VOTE  # opened again after a restart: the host is taken back to it
 
     # --- changes -----------------------------------------------------------
 
@@ -73,6 +78,11 @@ class RoomView:
         elif kind == "veto" and presenter is not None and self.reveal is not None and self.reveal["presenter"] == presenter:
             self.stage, self.reveal = IDLE, None
             self._held.pop((presenter, round), None)
+        elif kind == "vote-open":
+            self.stage, self.reveal = VOTE, None
+        elif kind == "vote-close":
+            if self.stage == VOTE:
+                self.stage = IDLE
         elif kind == "talk-start" and presenter is not None:
             clock = TalkClock(int(data["slides"]), float(data["seconds"]), float(data.get("countdown", 0.0)))
             clock.start(at)
@@ -131,7 +141,11 @@ class RoomView:
         else:
             self.standings = None
             if self.stage == STANDINGS:
-                self.stage = IDLE
+                self.stage = VOTE if self._vote_open() else IDLE
+
+    def _vote_open(self) -> bool:
+        """Whether the record has a phones' vote open."""
+        return self.show.current_vote is not None
 
     def _talk_change(self, kind: str, at: float) -> None:
         clock = self.clock

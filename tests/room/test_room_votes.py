@@ -14,7 +14,8 @@ from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes import attach
 from battledecks.room.votes.link import phone_base
 from battledecks.ui.audience.app import AudienceApp
-from battledecks.ui.widgets.vote_code import VoteCode
+from battledecks.ui.widgets.big_text import BigText
+from battledecks.ui.widgets.vote_code import QrCode, VoteCode
 from tests.builders import build_event, present
 from tests.room.conftest import until
 from tests.unit.test_votes_qr import photograph
@@ -77,22 +78,24 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
     await server.start()
     app = AudienceApp(lambda: server.url)
     try:
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=(80, 24)):
             switcher = app.query_one(ContentSwitcher)
             await until(lambda: switcher.current == "idle", what="the between-talks view")
             desk.open("Ada")
             await until(lambda: switcher.current == "vote", what="the vote view")
-            widget = app.query_one(VoteCode)
-            await pilot.pause()
+            widget = app.query_one(QrCode)
+            await until(lambda: widget.code is not None, what="the code drawn")
             lines = [widget.render_line(y) for y in range(widget.size.height)]
-            qr_rows = [s for s in lines if any(seg.style and seg.style.bgcolor for seg in s)]
-            assert qr_rows, "the code is drawn"
-            width = max(s.cell_length for s in qr_rows)
-            picture = photograph([s for s in qr_rows if s.cell_length == width])
+            # Every cell carries its colours: nothing is left to the terminal's own (black on white in xterm).
+            assert all(seg.style and seg.style.color and seg.style.bgcolor for line in lines for seg in line if seg.text.strip())
+            assert all(seg.style and seg.style.bgcolor for line in lines for seg in line)
+            picture = photograph(lines)
             found = zxingcpp.read_barcodes(picture)
             assert found and found[0].text == desk.phone_url
-            text = "\n".join("".join(seg.text for seg in s) for s in lines)
-            assert f"room code {desk.store.code}" in text and "Vote for Ada" in text
+            view = app.query_one(VoteCode)
+            assert "Vote for Ada" in str(view.query_one("#vote-for").render())
+            assert view.query_one("#vote-room-code", BigText).text == desk.store.code
+            assert view.query_one("#vote-room-code", BigText).is_big, "the room code is drawn big at 80x24"
             desk.close()
             await until(lambda: switcher.current != "vote", what="the code to go away")
     finally:
@@ -135,3 +138,46 @@ async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_p
     finally:
         await server.stop()
         desk.store.close()
+
+
+async def test_the_projector_follows_the_hosts_step_not_an_old_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", name="votes", order="listed",
+                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_for("Ada")
+    present(show, "Ada")
+    show.score("Ada", "J1", "Overall", 8)
+    server = RoomServer(show, listen("127.0.0.1", 0), suspense=0.2)
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    await server.start()
+    app = AudienceApp(lambda: server.url)
+    try:
+        async with app.run_test(size=(80, 24)):
+            switcher = app.query_one(ContentSwitcher)
+            await until(lambda: switcher.current == "idle", what="the between-talks view")
+            desk.open("Ada")
+            await until(lambda: switcher.current == "vote", what="the vote view")
+            # The host shows the standings, then hides them: the vote is still open, so its code comes back.
+            show.reveal("standings")
+            await until(lambda: switcher.current == "standings", what="the standings over the vote")
+            show.reveal("hidden")
+            await until(lambda: switcher.current == "vote", what="the vote again")
+            # The host moves the show on with the vote still open: the room sees the draw, not the old code.
+            show.draw_for("Brian")
+            await until(lambda: switcher.current == "reveal", what="the draw")
+            server.reveal_now("Brian")  # the host's draw screen shows the title
+            await until(lambda: app.query_one("#reveal-title").text == show.presenter("Brian").title, what="the title")
+            assert server.view.state()["stage"] == "reveal"
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
+def test_a_room_server_started_mid_vote_shows_the_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+    from battledecks.room.view import RoomView
+
+    show = voting_show(event_dir, seeds, wall)
+    show.open_vote("Ada")
+    assert RoomView(show).stage == "vote"
+    show.close_vote(0, None)
+    assert RoomView(show).stage == "idle"

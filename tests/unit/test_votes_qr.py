@@ -82,3 +82,20 @@ def test_a_small_terminal_gets_a_narrower_quiet_zone_then_nothing() -> None:
 def test_svg_for_the_browser() -> None:
     svg = qr_svg(URL)
     assert svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg and "#000" in svg and "#fff" in svg
+
+
+@pytest.mark.parametrize("colors", [TRUECOLOR, EIGHT_BIT])
+def test_every_cell_of_the_code_carries_both_its_colours(colors: str) -> None:
+    # On a light terminal (xterm's default black on white) a cell left to the terminal's colours would show its own.
+    code = terminal_code(URL, 80, 24, colors)
+    assert code is not None
+    used = set()
+    for strip in code.strips:
+        for segment in strip:
+            style = segment.style
+            assert style is not None and style.color is not None and style.bgcolor is not None, segment
+            used |= {style.color, style.bgcolor}
+    assert {c.get_truecolor() for c in used} == {(0, 0, 0), (255, 255, 255)}
+    if colors == EIGHT_BIT:
+        # The colour cube's black and white, which no terminal theme redefines (unlike colours 0-15).
+        assert {c.number for c in used} == {16, 231}

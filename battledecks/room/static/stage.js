@@ -87,8 +87,8 @@ function render() {
   if (!state) { show("waiting"); return; }
   $("event-name").textContent = state.event;
   const now = hostNow();
-  const talking = state.stage === "talk" && state.talk && !state.talk.ended;
-  if (state.vote && state.vote.open && !talking) { renderVote(state.vote); return; }
+  // The host's latest step: a vote shows until it closes or the show moves on (a draw, a talk, the standings).
+  if (state.stage === "vote" && state.vote && state.vote.open) { renderVote(state.vote); return; }
   if (state.stage === "talk" && state.talk && renderTalk(state.talk, now)) return;
   if (state.stage === "reveal" && state.reveal) { renderReveal(state.reveal, now); return; }
   if (state.stage === "standings" && state.standings) { renderStandings(state.standings); return; }

@@ -33,6 +33,7 @@ import aiohttp
 from PIL import Image
 from rich.table import Table
 from rich.text import Text
+from rich.markup import escape
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
@@ -63,6 +64,47 @@ TALK_SWITCH_INTERVAL = 0.001
 
 WATCHDOG = 0.5
 """Seconds between safety wake-ups, in case a timer is ever lost."""
+
+ROWS_MIN_SIZE = 8
+"""Smallest font size (pixels) the standings' rows are drawn big at: below it they are ordinary text lines.
+Lower than a single word's (``bigtext.MIN_SIZE``): a row's rank and total help read its name."""
+
+PLACES = {3: "third", 2: "second"}
+
+HEADING_SIZE = "Second place"
+"""The standings' headings are sized as this, so "Third place", "Second place" and "The winner is" keep one size."""
+
+
+def standings_view(standings: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """(heading, names, rows) the room sees of the results the host has revealed.
+
+    During the reveal ("third", "second", "winner") the names are the place
+    just revealed, drawn big, and the rows are the podium revealed so far; the
+    whole table ("standings") is rows only. A row is "2  Brian Okafor  7.88".
+    """
+    show = str(standings.get("show"))
+    rows = [row for row in standings.get("rows") or [] if isinstance(row, dict)]
+
+    def line(row: dict[str, Any]) -> str:
+        return f"{row.get('rank')}{'=' if row.get('tied') else ''}  {row.get('presenter')}  {row.get('total')}"
+
+    def held(rank: int) -> list[str]:
+        return [str(row.get("presenter")) for row in rows if row.get("rank") == rank]
+
+    if show in ("third", "second"):
+        rank = 3 if show == "third" else 2
+        names = held(rank)
+        heading = f"Joint {PLACES[rank]}" if len(names) > 1 else f"{PLACES[rank].capitalize()} place"
+        before = [line(row) for row in rows if isinstance(row.get("rank"), int) and row["rank"] > rank]
+        return heading, " & ".join(names), before
+    if show == "winner":
+        podium = [line(row) for row in rows if isinstance(row.get("rank"), int) and row["rank"] <= 3]
+        tied = [str(name) for name in standings.get("sudden_death") or []]
+        winners = [str(name) for name in standings.get("winners") or []]
+        if tied:
+            return "Tied for first: sudden death decides!", " & ".join(tied), podium
+        return ("Joint winners" if len(winners) > 1 else "The winner is"), " & ".join(winners), podium
+    return "Standings", "", [line(row) for row in rows]
 
 
 class TalkView(Vertical):
@@ -108,7 +150,10 @@ class AudienceApp(App[None]):
     #paused { width: 1fr; color: $warning; display: none; }
     #paused.-on { display: block; }
     #who { width: 1fr; color: $text-muted; text-style: none; }
-    #standings-table { width: auto; }
+    #standings-head { width: 100%; height: 3; color: $text-muted; background: black; }
+    #standings-name { width: 100%; height: 1fr; color: $warning; background: black; }
+    #standings-rows { width: 100%; height: 1fr; padding: 0 2; color: $text; background: black; }
+    #fan { color: $warning; text-style: bold; }
     """
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True), Binding("q", "quit", "Quit", show=False)]
 
@@ -174,9 +219,10 @@ class AudienceApp(App[None]):
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
             with Vertical(id="standings", classes="view"):
-                yield Static("", id="standings-head", classes="title", markup=False)
-                yield Static("", id="standings-table")
-                yield Static("", id="fan", markup=False)
+                yield BigText("", fit_as=HEADING_SIZE, id="standings-head")
+                yield BigText("", max_lines=2, id="standings-name")
+                yield BigText("", align="left", min_size=ROWS_MIN_SIZE, id="standings-rows")
+                yield Static("", id="fan")
 
     def on_mount(self) -> None:
         self._deadline = DeadlineTimer(self, self.follower.host_now, self.render_state)
@@ -259,8 +305,8 @@ class AudienceApp(App[None]):
         stage = state.get("stage")
         talk = state.get("talk")
         vote = state.get("vote")
-        talking = self.clock is not None and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
-        if isinstance(vote, dict) and vote.get("open") and not (stage == "talk" and talking):
+        # The host's latest step: a vote shows until it closes or the show moves on (a draw, a talk, the standings).
+        if stage == "vote" and isinstance(vote, dict) and vote.get("open"):
             self.query_one(VoteCode).show_vote(vote)
             self._show("vote")
             return None
@@ -303,28 +349,32 @@ class AudienceApp(App[None]):
         return None
 
     def _render_standings(self, standings: dict[str, Any]) -> None:
-        # "standings": the table as it stands; "winner": the podium, announced.
-        winners = list(standings.get("winners") or [])
-        rows = list(standings.get("rows") or [])
-        head = {"third": "Third place", "second": "Second place"}.get(str(standings.get("show")), "Standings")
-        announced = standings.get("show") == "winner"
-        if announced:
-            if standings.get("sudden_death"):
-                head = "Tie for first: sudden death!"
-            elif len(winners) > 1:
-                head = "Joint winners: " + " & ".join(winners)
-            elif winners:
-                head = f"The winner is {winners[0]}!"
-            rows = [row for row in rows if isinstance(row.get("rank"), int) and row["rank"] <= 3]
-        self.query_one("#standings-head", Static).update(head)
-        table = Table(box=None, show_header=False, padding=(0, 2))
-        for row in rows:
-            rank = f"{row['rank']}{'=' if row.get('tied') else ''}"
-            table.add_row(Text(rank, style="bold"), Text(str(row["presenter"])), Text(str(row["total"]), style="dim"))
-        self.query_one("#standings-table", Static).update(table)
+        """The reveal's place and its names, big, over the places revealed before it; or the whole table ("standings")."""
+        head, names, rows = standings_view(standings)
         fans = standings.get("fan_favourites") or []
-        self.query_one("#fan", Static).update("Fan favourite: " + " & ".join(fans) if fans and announced else "")
+        announced = standings.get("show") == "winner"
+        self.query_one("#standings-head", BigText).update(head)
+        self.query_one("#standings-name", BigText).update(names)
+        self.query_one("#standings-rows", BigText).update("\n".join(rows))
+        fan = self.query_one("#fan", Static)
+        fan.update(escape("Fan favourite: " + " & ".join(fans)) if fans and announced else "")
+        self._fit_standings()
         self._show("standings")
+
+    def _fit_standings(self) -> None:
+        """The heading a sixth of the screen, the names most of the rest, the rows what is left."""
+        name, rows = self.query_one("#standings-name", BigText), self.query_one("#standings-rows", BigText)
+        height = self.size.height
+        self.query_one("#standings-head", BigText).styles.height = max(1, height // 6)
+        name.display, rows.display = bool(name.text), bool(rows.text)
+        if name.text and rows.text:
+            name.styles.height, rows.styles.height = "3fr", "2fr"
+        else:
+            name.styles.height = rows.styles.height = "1fr"
+
+    def on_resize(self) -> None:
+        if self.view == "standings":
+            self._fit_standings()
 
     def _render_talk(self, talk: dict[str, Any], clock: TalkClock, now: float) -> tuple[bool, float | None]:
         """Show the talk; returns (whether it is shown, next change)."""

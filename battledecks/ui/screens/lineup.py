@@ -25,10 +25,12 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.show_header import ShowHeader
 from ..prepare import CANNOT_DRAW, Prepared, Progress
 from .base import AppScreen
+from .close_vote import close_vote_first
 from .dialogs import AskScreen, ConfirmScreen
 
 if TYPE_CHECKING:
     from ...room.votes import VoteDesk
+    from ..widgets.open_vote import OpenVoteLine
 
 STATUS_STYLE = {
     Status.WAITING: "dim",
@@ -104,6 +106,7 @@ class LineupScreen(AppScreen[None]):
         Binding("d", "draw_with_room", "Draw with the room's numbers", show=False),
         Binding("f", "commitment", "The draw's commitment", show=False),
         Binding("L", "room_link", "Projector link", key_display="L", show=False),
+        Binding("f2", "close_vote", "Close vote"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -119,6 +122,9 @@ class LineupScreen(AppScreen[None]):
             return name is not None and self.app.show.has(name) and self.app.show.status(name) is Status.WAITING
         if action == "room_link":
             return self.app.audience_url is not None
+        if action == "close_vote":
+            desk = self.app.votes
+            return desk is not None and self._final_desk() is None and desk.store.open_round is not None
         if action in ("veto", "remove"):
             name = self.selected if self.is_mounted else None
             if name is None or not self.app.show.has(name):
@@ -132,6 +138,10 @@ class LineupScreen(AppScreen[None]):
         with Vertical():
             yield Static(id="summary")
             yield Static(id="shortfall", classes="banner -hidden", markup=False)
+            if (desk := self.app.votes) is not None and self._final_desk() is None:
+                from ..widgets.open_vote import OpenVoteLine  # the vote modules load only when the room votes
+
+                yield OpenVoteLine(desk, " · F2 closes the vote and saves the audience score", id="open-vote")
             yield DataTable(id="lineup", cursor_type="row", zebra_stripes=True)
             yield Static(id="hint", markup=False)
             yield Static(id="preparing", classes="-hidden")
@@ -145,6 +155,28 @@ class LineupScreen(AppScreen[None]):
         """The phones' vote desk when the room votes on every presenter at the end, else None."""
         desk = self.app.votes
         return desk if desk is not None and self.app.show.event.scoring.audience_when == "at-end" else None
+
+    def _open_vote_line(self) -> OpenVoteLine | None:
+        """The line that shows a vote open after a talk (not with the vote at the end, which has its panel)."""
+        if self.app.votes is None:
+            return None  # and the vote modules stay unloaded
+        from ..widgets.open_vote import OpenVoteLine
+
+        return next(iter(self.query("#open-vote").results(OpenVoteLine)), None)
+
+    def action_close_vote(self) -> None:
+        """F2 while the phones vote on someone after their talk: close the vote and save the audience score."""
+        from ...room.votes.host import closed_text
+
+        desk = self.app.votes
+        if desk is None or desk.store.open_round is None:
+            return
+        try:
+            said = closed_text(desk.close())
+        except BattledecksError as error:
+            self._fail(error)
+            return
+        self.notify(said, title="Phone vote")
 
     def action_final_vote(self) -> None:
         from ...room.votes.host import step_final_vote
@@ -182,6 +214,26 @@ class LineupScreen(AppScreen[None]):
         self.app.slides.progress.subscribe(self, self._on_slides)
         self.refresh_lineup()
         self.query_one(DataTable).focus()
+        self.call_after_refresh(self._back_to_open_vote)
+
+    def _back_to_open_vote(self) -> None:
+        """When the event opens with a phones' vote open (the app stopped mid-vote), the host is taken back to it."""
+        vote = self.app.show.current_vote
+        desk = self.app.votes
+        if vote is None or desk is None or not self.app.show.has(vote.presenter):
+            return
+        self.refresh_lineup(select=vote.presenter)
+        tally = desk.store.tally()
+        kept = f" ({plural(tally.count, 'vote')} kept)" if tally is not None and tally.count else ""
+        if self._final_desk() is not None:
+            self.notify(f"The phones' vote on {vote.presenter} is still open{kept}: F2 saves it and goes on.", title="Phone vote")
+            return
+        from .scores import ScoresScreen
+
+        self.app.push_screen(ScoresScreen(vote.presenter, vote.round))
+        self.notify(
+            f"The phones' vote on {vote.presenter} is still open{kept}: F2 closes it and saves the audience score.", title="Phone vote",
+        )
 
     def on_resize(self) -> None:
         self.refresh_lineup()
@@ -233,7 +285,7 @@ class LineupScreen(AppScreen[None]):
         if scan.finished and self._draw_waiting is not None:
             name, self._draw_waiting = self._draw_waiting, None
             if self.app.screen is self and self.app.show.has(name):
-                self._draw(name)
+                self._draw_when_checked(name)
 
     def _on_slides(self, progress: Progress) -> None:
         """The host's line about a drawn PDF deck's pages being drawn (never anything of the deck itself)."""
@@ -344,6 +396,8 @@ class LineupScreen(AppScreen[None]):
             banner.update(f"Not enough to draw for everyone: {supply.describe()}. Add decks to {event.decks} or remove a presenter.")
             banner.remove_class("-hidden")
         self.query_one("#hint", Static).update(self._hint())
+        if (line := self._open_vote_line()) is not None:
+            line.show_state()
         self.refresh_bindings()
 
     def _hint(self) -> str:
@@ -392,6 +446,12 @@ class LineupScreen(AppScreen[None]):
         name = self.selected
         if name is None:
             return
+        if not close_vote_first(self.app, f"draw a deck for {name}", "draw", lambda: self._draw_when_checked(name)):
+            self._draw_when_checked(name)
+
+    def _draw_when_checked(self, name: str) -> None:
+        if not self.app.show.has(name):
+            return
         if not self.app.show.scan.finished:
             # A draw from the decks checked so far would favour those checked first: it waits for all.
             self._draw_waiting = name
@@ -435,17 +495,23 @@ class LineupScreen(AppScreen[None]):
             self.app.push_screen(CommitmentScreen())
 
     def action_veto(self) -> None:
-        from .draw import DrawScreen
-
         name = self.selected
         if name is None:
             return
-        show = self.app.show
-        turn = show.presenter(name)
-        why = show.can_veto(name, turn.round)
+        why = self.app.show.can_veto(name, self.app.show.presenter(name).round)
         if why:
             self._fail(why)
             return
+        if not close_vote_first(self.app, f"set aside {name}'s deck", "veto", lambda: self._veto(name)):
+            self._veto(name)
+
+    def _veto(self, name: str) -> None:
+        from .draw import DrawScreen
+
+        show = self.app.show
+        if not show.has(name):
+            return
+        turn = show.presenter(name)
 
         def vetoed(reason: str | None) -> None:
             if reason is None:
@@ -498,9 +564,18 @@ class LineupScreen(AppScreen[None]):
             self.app.push_screen(StageScreen(name, turn.round), after)
 
         verb = "Restart" if status in (Status.INTERRUPTED, Status.PRESENTING) else "Start"
+        # With the phones still voting on someone, closing that vote is the question (and its yes starts the talk).
+        if close_vote_first(self.app, f"{verb.lower()} {name}'s talk", verb.lower(), lambda: go(True)):
+            return
         self.app.push_screen(
             ConfirmScreen(f"{verb} {name}'s talk? The stage takes the whole screen.", yes=verb, default=True), go
         )
+
+    def _open_vote_id(self) -> int | None:
+        """The phones' vote open now (its round's id), if any."""
+        desk = self.app.votes
+        current = desk.store.open_round if desk is not None else None
+        return current.id if current is not None else None
 
     def _start_when_ready(self, name: str, round: int, after: Callable[[str | None], None]) -> None:
         """Start a talk on a PDF deck once its pages are drawn: at once if they are, else when the worker is done.
@@ -511,6 +586,7 @@ class LineupScreen(AppScreen[None]):
         from .stage import StageScreen, unshowable
 
         self._start_waiting = (name, round)
+        kept_open = self._open_vote_id()  # a vote the host chose to keep open for this talk
 
         def ready(prepared: Prepared) -> None:
             if self._start_waiting != (name, round):
@@ -519,7 +595,8 @@ class LineupScreen(AppScreen[None]):
             show = self.app.show
             if not show.has(name) or show.can_start(name, round):
                 return
-            if self.app.screen is not self:
+            if self.app.screen is not self or self._open_vote_id() not in (None, kept_open):
+                # Elsewhere, or a vote was opened meanwhile (Enter asks to close it first).
                 self.notify(f"The slides of {name}'s deck are ready: press Enter to start the talk.", title="Slides ready")
                 return
             files = prepared.files

@@ -155,6 +155,11 @@ class StageScreen(AppScreen[str]):
                 yield Label("", id="console-next-slide")
                 yield SlideView(files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview")
                 yield Label("", id="console-next-up", markup=False)
+                if (desk := self.app.votes) is not None:
+                    from ..widgets.open_vote import OpenVoteLine  # the vote modules load only when the room votes
+
+                    # Votes still taken for someone else during this talk: the host sees it here.
+                    yield OpenVoteLine(desk, " · F2 on the lineup closes it", id="console-vote")
         with Horizontal(id="bar"):
             yield BigText(duration(self.app.show.event.seconds), fit_as=CLOCK_FACE, id="remaining")
             yield Label("", id="slide-no")

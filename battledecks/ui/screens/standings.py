@@ -159,12 +159,17 @@ class StandingsScreen(AppScreen[None]):
         self.app.push_screen(RevealScreen(standings), done)
 
     def action_sudden_death(self) -> None:
-        from .draw import DrawScreen
+        from .close_vote import close_vote_first
 
-        standings = self.standings
-        if standings.sudden_death is None:
+        if self.standings.sudden_death is None:
             self.notify("No tie needs a sudden death.", severity="warning")
             return
+        if not close_vote_first(self.app, "draw the sudden-death round", "draw", self._sudden_death):
+            self._sudden_death()
+
+    def _sudden_death(self) -> None:
+        from .draw import DrawScreen
+
         try:
             round_, results = self.app.show.sudden_death()
         except BattledecksError as error:

@@ -132,8 +132,9 @@ class BigText(Widget):
             self.strips_for(text)
 
     def render(self) -> Text:
-        """The text as ordinary terminal text, for a widget too small to draw it big."""
-        return Text(" ".join(self._text.split()), justify=self.align)  # type: ignore[arg-type]
+        """The text as ordinary terminal text, for a widget too small to draw it big (its "\\n" breaks kept)."""
+        lines = (" ".join(line.split()) for line in self._text.split("\n"))
+        return Text("\n".join(lines), justify=self.align)  # type: ignore[arg-type]
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._lines = self.strips_for(self._text) if self.content_size.area else None
