@@ -24,7 +24,7 @@ from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes import attach
 from battledecks.room.votes.store import _begin
 from battledecks.room.votes.worker import VoteWorker
-from tests.phoning import HOST, cookie_of, http
+from tests.phoning import HOST, cookie_of, http, loopback_source
 from tests.room.conftest import until
 from tests.room.test_room_votes import voting_show
 
@@ -44,9 +44,9 @@ async def served(event_dir: Path, seeds, wall, listeners):  # noqa: ANN001, ANN2
         desk.store.close()
 
 
-async def _get(port: int, *paths: str, cookie: str | None = None) -> list[tuple[int, dict[str, str], bytes]]:
-    """Several requests on one kept-alive connection."""
-    reader, writer = await asyncio.open_connection(HOST, port)
+async def _get(port: int, *paths: str, cookie: str | None = None, source: str | None = None) -> list[tuple[int, dict[str, str], bytes]]:
+    """Several requests on one kept-alive connection (from the loopback address ``source``, if given)."""
+    reader, writer = await asyncio.open_connection(HOST, port, local_addr=(source, 0) if source else None)
     try:
         return [await http(reader, writer, "GET", path, cookie) for path in paths]
     finally:
@@ -62,7 +62,8 @@ def _phone() -> aiohttp.ClientSession:
 
 
 async def _vote(phone: aiohttp.ClientSession, url: str, code: str, score: int) -> dict:
-    async with phone.post(url + "vote", data={"score": str(score), "code": code}, headers={"Accept": "application/json"}) as r:
+    headers = {"Accept": "application/json", "Origin": url.rstrip("/")}  # as the vote page sends it
+    async with phone.post(url + "vote", data={"score": str(score), "code": code}, headers=headers) as r:
         return await r.json()
 
 
@@ -99,9 +100,9 @@ async def test_the_port_serves_votes_from_the_vote_processes_and_the_rest_from_t
     assert served.show.presenter("Ada").audience == 8
 
 
-async def _post(port: int, cookie: str | None, code: str, score: int) -> dict:
-    """One vote on a new connection of its own."""
-    reader, writer = await asyncio.open_connection(HOST, port)
+async def _post(port: int, cookie: str | None, code: str, score: int, source: str | None = None) -> dict:
+    """One vote on a new connection of its own (from the loopback address ``source``, if given)."""
+    reader, writer = await asyncio.open_connection(HOST, port, local_addr=(source, 0) if source else None)
     try:
         body = f"score={score}&code={code}".encode()
         _, _, data = await http(reader, writer, "POST", "/vote", cookie, body, accept_json=True)
@@ -116,11 +117,11 @@ async def test_each_phone_counts_once_whichever_process_takes_its_votes(served) 
     served.desk.open("Ada")
     last: list[int] = []
     for n in range(12):  # a new connection for each request: the two processes share them out
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}")
+        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         cookie = cookie_of(headers)
         assert status == 200 and cookie
         for score in (3, 1 + n % 10):
-            answer = await _post(port, cookie, worker.code, score)
+            answer = await _post(port, cookie, worker.code, score, source=loopback_source(n))
             assert answer["ok"], answer
         last.append(1 + n % 10)
     await until(lambda: worker.tally() is not None and worker.tally().count == 12, what="the count of twelve phones")
@@ -162,21 +163,68 @@ async def test_a_vote_process_that_dies_is_started_again_and_the_room_is_served_
     assert (result.count, result.mean) == (2, 7)
 
 
-async def test_a_vote_process_answers_send_again_when_none_runs(served) -> None:  # noqa: ANN001
-    worker: VoteWorker = served.worker
-    served.desk.open("Ada")
-    worker._stopping = True  # noqa: SLF001 - no restart: the moment between a death and the restart, held open
+async def _when_none_runs(worker: VoteWorker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kill every vote process, and have every start again fail (the system refuses new processes, say)."""
+    import battledecks.room.votes.worker as votes_worker
+
+    def refused(place: int) -> None:
+        raise votes_worker.VoteError("cannot start the vote process: Resource temporarily unavailable")
+
+    monkeypatch.setattr(worker, "_launch", refused)
     for pid in worker.pids:
         os.kill(pid, signal.SIGKILL)
     await until(lambda: not worker.alive, what="the vote processes to be gone")
-    port = _port(served.server)
-    for _ in range(200):  # until the room server listens again
+
+
+async def _listening(port: int, path: str, source: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    for _ in range(500):  # until the room server listens again
         try:
-            (status, _, body), = await _get(port, "/vote")
-            break
+            (answer,) = await _get(port, path, source=source)
+            return answer
         except OSError:
             await asyncio.sleep(0.02)
-    assert status == 503 and b"send your vote again" in body
+    raise AssertionError("the room server never listened on the port")
+
+
+async def test_while_no_vote_process_runs_the_app_takes_the_votes_itself(served, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    worker: VoteWorker = served.worker
+    port = _port(served.server)
+    served.desk.open("Ada")
+    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
+    first = cookie_of(headers)
+    assert status == 200 and (await _post(port, first, worker.code, 4, source=loopback_source(1)))["ok"]
+    await _when_none_runs(worker, monkeypatch)
+    status, headers, page = await _listening(port, f"/vote?c={worker.code}", source=loopback_source(2))
+    assert status == 200 and b"Vote for Ada" in page
+    second = cookie_of(headers)
+    answer = await _post(port, second, worker.code, 9, source=loopback_source(2))
+    assert answer["ok"] and answer["message"] == "Your vote counted: 9 for Ada.", answer
+    answer = await _post(port, first, worker.code, 5, source=loopback_source(1))
+    assert answer["ok"] and answer["message"] == "Your vote changed to 5 for Ada.", answer
+    await until(lambda: worker.tally() is not None and worker.tally().count == 2, what="the count of both phones")
+    assert not worker.alive and len(worker.restarts) >= 2  # tried, and tried again
+    result = served.desk.close()  # F2 works with no vote process
+    assert (result.count, result.mean) == (2, 7)
+    assert served.show.presenter("Ada").audience == 7
+
+
+async def test_a_vote_process_is_started_again_however_often_it_dies(served, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import battledecks.room.votes.worker as votes_worker
+
+    monkeypatch.setattr(votes_worker, "RESTART_BACKOFF", 0.01)
+    worker: VoteWorker = served.worker
+    served.desk.open("Ada")
+    deaths = 7  # more than the five restarts a minute it used to be given
+    for _ in range(deaths):
+        victim = worker.pids[0]
+        os.kill(victim, signal.SIGKILL)
+        await until(lambda victim=victim: victim not in worker.pids and len(worker.pids) == 2, timeout=60, what="the vote process started again")
+    assert len(worker.restarts) == deaths
+    port = _port(served.server)
+    for n in range(4):  # both processes take votes (a new connection each: the two share them out)
+        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        assert status == 200 and (await _post(port, cookie_of(headers), worker.code, 6, source=loopback_source(n)))["ok"]
+    assert served.desk.close().count == 4
 
 
 def test_a_connection_is_a_vote_once_its_request_line_says_so() -> None:

@@ -27,6 +27,7 @@ async def setup(tmp_path: Path):
     add_vote_routes(app, desk)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
+    client.session.headers["Origin"] = str(client.make_url("/")).rstrip("/")  # as the page itself sends its votes
     yield client, desk, store
     await client.close()
     store.close()
