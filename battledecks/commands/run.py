@@ -7,8 +7,9 @@ the address given; any other address than 127.0.0.1 is reachable from the
 network, so only give one on purpose.
 
 With --fresh the event starts again from nothing: after the host agrees, its
-record (and its phones' votes) move into a backup folder beside the event
-file, events/NAME-before-DATE-TIME/, from where they can be moved back.
+record (and its phones' votes, with the key that signs their tokens: the room
+code changes) move into a backup folder beside the event file,
+events/NAME-before-DATE-TIME/, from where they can be moved back.
 """
 
 from __future__ import annotations
@@ -53,12 +54,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_files(event_path: Path) -> list[Path]:
-    """The files that make up an event's state: its record and its phones' votes, those that exist."""
+    """The files that make up an event's state: its record, its phones' votes and their key (a fresh start makes a
+    new one, so the room code changes), those that exist."""
     from ..core.event import record_path_for
-    from ..room.votes.store import votes_path_for
+    from ..room.votes.store import secret_path_for, votes_path_for
 
     votes = votes_path_for(event_path)
-    candidates = [record_path_for(event_path), votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm")]
+    candidates = [
+        record_path_for(event_path), votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm"),
+        secret_path_for(event_path),
+    ]
     return [path for path in candidates if path.exists()]
 
 

@@ -149,17 +149,17 @@ def _with_token(response: web.StreamResponse, request: web.Request, current: boo
 
 def same_origin(request: web.Request) -> bool:
     """Whether a request comes from a page of this server: its ``Origin`` (or, when a browser sends none, its
-    ``Referer``) names the host and port the request was sent to (its ``Host``)."""
+    ``Referer``) names the scheme, host and port the request was sent to (its ``Host``)."""
     host = request.headers.get("Host")
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not host or not source:
         return False
     try:
         sent_from = URL(source)
-        sent_to = URL(f"{sent_from.scheme}://{host}")
+        sent_to = URL(f"{request.scheme}://{host}")
     except ValueError:
         return False
-    if sent_from.scheme not in ("http", "https") or not sent_from.host or sent_to.host is None:
+    if sent_from.scheme != request.scheme or not sent_from.host or sent_to.host is None:
         return False
     return (sent_from.host.lower(), sent_from.port) == (sent_to.host.lower(), sent_to.port)
 
