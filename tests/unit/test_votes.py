@@ -469,6 +469,23 @@ def test_the_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> N
         assert len(db_votes(one.path, 1)) == 4
 
 
+def test_one_phones_rate_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> None:
+    """A phone sending its votes through both vote processes at once is slowed down as through one."""
+    clock = FakeClock()
+    event = tmp_path / "e.yaml"
+    with VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as one, \
+            VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as other:
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        phone = one.token()
+        told = [store.cast(phone, str(n), store.code) for n, store in zip(range(2, 10), [one, other] * 4)]
+        assert [type(o).__name__ for o in told] == ["Accepted"] * 3 + ["Refused"] * 5  # each store alone would take 3
+        assert {o.reason for o in told if isinstance(o, Refused)} == {"rate"}
+        assert db_votes(one.path, 1) == {one.phone_of(phone): 4.0}  # the last vote taken counts
+        clock.now += 1.0  # a second later: one more
+        assert [type(store.cast(phone, "9", store.code)).__name__ for store in (other, one)] == ["Accepted", "Refused"]
+
+
 @pytest.mark.parametrize(
     ("remote", "address"),
     [

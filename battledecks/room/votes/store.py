@@ -376,6 +376,8 @@ CREATE TABLE IF NOT EXISTS votes (
     at REAL NOT NULL,
     times INTEGER NOT NULL DEFAULT 1,
     address TEXT NOT NULL DEFAULT '',
+    rate_tokens REAL,
+    rate_at REAL,
     PRIMARY KEY (round, phone)
 );
 CREATE TABLE IF NOT EXISTS refusals (
@@ -401,6 +403,8 @@ class _Vote:
     value: float
     at: float
     address: str
+    rate_at: float
+    """When it was checked, on the rate limit's clock (for the phone's bucket in the database)."""
     future: concurrent.futures.Future[Outcome] | asyncio.Future[Outcome]
     accepted: Accepted
     loop: asyncio.AbstractEventLoop | None = None
@@ -479,8 +483,10 @@ class VoteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
-            if "address" not in {row[1] for row in self._db.execute("PRAGMA table_info(votes)")}:
-                self._db.execute("ALTER TABLE votes ADD COLUMN address TEXT NOT NULL DEFAULT ''")
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(votes)")}
+            for name, kind in (("address", "TEXT NOT NULL DEFAULT ''"), ("rate_tokens", "REAL"), ("rate_at", "REAL")):
+                if name not in columns:  # a database from before: its votes gain the column
+                    self._db.execute(f"ALTER TABLE votes ADD COLUMN {name} {kind}")
             self._db.execute(_SCHEMA_AFTER)
             self._db.execute("PRAGMA busy_timeout = 0")  # another vote process writing: _begin waits, in finer steps than SQLite's
             self.refused = dict(self._db.execute("SELECT reason, count FROM refusals").fetchall())
@@ -645,7 +651,8 @@ class VoteStore:
         current, phone, number = checked
         with self._lock:
             changed = phone in self._tally
-        self._queue.put(_Vote(current.id, phone, number, self.clock(), address_of(client), future, Accepted(current, number, changed), loop))
+        vote = _Vote(current.id, phone, number, self.clock(), address_of(client), self.rate.clock(), future, Accepted(current, number, changed), loop)
+        self._queue.put(vote)
 
     def cast(self, token: str | None, value: object, code: object, client: str = "", timeout: float = 10) -> Outcome:
         """:meth:`submit` and wait for the commit."""
@@ -896,7 +903,8 @@ class VoteStore:
                 for start in range(0, len(batch), ROWS_A_STATEMENT):
                     rows = batch[start : start + ROWS_A_STATEMENT]
                     stored = db.execute(
-                        _insert_votes(len(rows)), [x for v in rows for x in (v.round, v.phone, v.value, v.at, v.address)]
+                        _insert_votes(len(rows), self.rate.rate, self.rate.burst),
+                        [x for v in rows for x in (v.round, v.phone, v.value, v.at, v.address, self.rate.burst - 1, v.rate_at)],
                     ).fetchall()
                     written.append((rows, stored))
                 if crowded:
@@ -929,12 +937,18 @@ class VoteStore:
             failure = VoteError(f"{self.path}: the vote was not saved: {error}")
             _settle([(v, failure) for v in taken])
             return
+        outcomes = [outcome for rows, stored in written for outcome in _as_stored(rows, stored)]
+        batch = [vote for vote, outcome in outcomes if isinstance(outcome, Accepted)]
+        too_fast = len(outcomes) - len(batch)
         with self._lock:
             current = self._open
             for vote in batch:
                 if current is not None and vote.round == current.id:
                     self._tally.put(vote.phone, vote.value)
             self.accepted += len(batch)
+            if too_fast:  # written with the next commit
+                self.refused["rate"] = self.refused.get("rate", 0) + too_fast
+                self._refusals_unsaved["rate"] = self._refusals_unsaved.get("rate", 0) + too_fast
             if crowded:
                 self.refused["crowded"] = self.refused.get("crowded", 0) + len(crowded)
                 if current is not None and crowded[0].round == current.id:
@@ -946,7 +960,7 @@ class VoteStore:
             refusal = Refused("crowded", f"{self.per_address} phones from your network address have voted in this round, "
                                          "as many as may: this phone's vote does not count. Phones sharing one connection? Tell the host.")
             _settle([(v, refusal) for v in crowded])
-        _settle([outcome for rows, stored in written for outcome in _as_stored(rows, stored)])
+        _settle(list(outcomes))
         if batch and tally is not None:
             for listener in list(self.listeners):
                 try:
@@ -1040,13 +1054,21 @@ ROWS_A_STATEMENT = 200
 taken back) once for them all, not once a vote."""
 
 
-@functools.lru_cache(maxsize=8)
-def _insert_votes(rows: int) -> str:
+@functools.lru_cache(maxsize=16)
+def _insert_votes(rows: int, rate: float, burst: float) -> str:
     """Insert ``rows`` votes (the later of two from one phone wins, as rows are taken in order), giving
-    each phone's votes so far in the round (where SQLite can say: 3.35 and later)."""
+    each phone's votes so far in the round (where SQLite can say: 3.35 and later).
+
+    A phone's token bucket (``rate`` a second, ``burst`` at once) is kept in its row too, so the rate
+    limit holds across the vote processes: a change of vote the bucket cannot pay for is not written, and
+    no row comes back for it.
+    """
+    limited = _RETURNING and math.isfinite(rate) and math.isfinite(burst)
+    tokens = f"min({burst!r}, coalesce(rate_tokens, {burst!r}) + max(0, excluded.rate_at - coalesce(rate_at, excluded.rate_at)) * {rate!r})"
     return (
-        "INSERT INTO votes (round, phone, value, at, address) VALUES " + ",".join(["(?, ?, ?, ?, ?)"] * rows)
+        "INSERT INTO votes (round, phone, value, at, address, rate_tokens, rate_at) VALUES " + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows)
         + " ON CONFLICT (round, phone) DO UPDATE SET value = excluded.value, at = excluded.at, times = times + 1"
+        + (f", rate_tokens = {tokens} - 1, rate_at = excluded.rate_at WHERE {tokens} >= 1" if limited else "")
         + (" RETURNING phone, times" if _RETURNING else "")
     )
 
@@ -1054,19 +1076,26 @@ def _insert_votes(rows: int) -> str:
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
 
 
-def _as_stored(votes: list[_Vote], stored: list[tuple[str, int]]) -> list[tuple[_Vote, Outcome | BaseException]]:
+def _as_stored(votes: list[_Vote], stored: list[tuple[str, int]]) -> list[tuple[_Vote, Outcome]]:
     """Each vote's outcome, saying whether it changed the phone's vote as the database has it (a vote
-    taken by another vote process included). Without the database's word, as the vote was checked."""
+    taken by another vote process included); a vote the database did not write (its phone's bucket was
+    empty) is refused. Without the database's word, as the vote was checked."""
     times: dict[str, list[int]] = {}
     for phone, count in stored:
         times.setdefault(phone, []).append(count)
     for counts in times.values():
         counts.sort(reverse=True)  # one phone twice in a statement: its first vote is the lower count
-    out: list[tuple[_Vote, Outcome | BaseException]] = []
+    out: list[tuple[_Vote, Outcome]] = []
     for vote in votes:
         left = times.get(vote.phone)
-        out.append((vote, Accepted(vote.accepted.round, vote.value, left.pop() > 1) if left else vote.accepted))
+        if left:
+            out.append((vote, Accepted(vote.accepted.round, vote.value, left.pop() > 1)))
+        else:
+            out.append((vote, _TOO_FAST if _RETURNING else vote.accepted))
     return out
+
+
+_TOO_FAST = Refused("rate", REASONS["rate"])
 
 
 def _settle(outcomes: list[tuple[_Vote, Outcome | BaseException]]) -> None:
