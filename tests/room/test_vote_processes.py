@@ -395,6 +395,28 @@ async def test_a_close_the_database_refuses_leaves_the_vote_open_and_f2_later_cl
     assert (result.count, result.mean) == (7, pytest.approx((3 + 6 * 9) / 7))
 
 
+async def test_an_open_the_database_refuses_opens_nowhere_and_f2_later_opens_it(served) -> None:  # noqa: ANN001
+    worker: VoteWorker = served.worker
+    holder = sqlite3.connect(worker.path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(VoteError):
+            await asyncio.to_thread(served.desk.open, "Ada")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert worker.open_round is None
+    port = _port(served.server)
+    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
+    assert (await _post(port, cookie_of(headers), worker.code, 3, source=loopback_source(1)))["reason"] == "closed"
+    opened = served.desk.open("Ada")  # F2 again: the round the record opened, opened everywhere now
+    assert opened.id == 1 and [v.id for v in served.show.vote_rounds()] == [1]
+    for n in range(2, 6):
+        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        assert (await _post(port, cookie_of(headers), worker.code, 6, source=loopback_source(n)))["ok"]
+    assert served.desk.close().count == 4
+
+
 @pytest.mark.parametrize("damage", ["corrupt", "locked", "a folder"])
 async def test_a_vote_database_that_cannot_be_opened_turns_phone_voting_off_not_the_show(
     event_dir: Path, seeds, wall, damage: str,  # noqa: ANN001
