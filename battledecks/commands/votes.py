@@ -63,13 +63,18 @@ class Row:
 def run(args: argparse.Namespace) -> int:
     from ..core.event import load_event
     from ..core.record import EventRecord
-    from ..room.votes.store import read_votes, votes_path_for
+    from ..room.votes.store import VoteError, read_votes, votes_path_for
 
     event = load_event(args.event)
     db_path = votes_path_for(event.path)
     if args.set_aside:
         return _set_aside(args.event, db_path)
-    results, refused, addresses = read_votes(db_path)
+    try:
+        results, refused, addresses = read_votes(db_path)
+    except VoteError as error:
+        if not db_path.exists():
+            raise
+        raise VoteError(f"{error} (`battledecks votes {args.event} --set-aside` moves it aside, for a fresh one)") from None
     record = EventRecord.load(event, save=False)
     rows = _rows(results, record.votes)
     limit = event.scoring.phones_per_address

@@ -182,7 +182,8 @@ def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(
     db.with_name(db.name + "-wal").write_bytes(b"the log of another life")
     damaged = db.read_bytes()
     assert main(["votes", str(voted)]) == 1
-    assert "test.votes.sqlite" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "test.votes.sqlite" in err[0] and err[0].endswith(f"(`battledecks votes {voted} --set-aside` moves it aside, for a fresh one)")
     lock = Show.lock_for(voted)
     lock.acquire("the app")
     try:

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from battledecks.room.votes.desk import VoteDesk
 from battledecks.room.votes.routes import add_vote_routes
-from battledecks.room.votes.store import RateLimit, Scale, VoteStore
+from battledecks.room.votes.store import AddressVotes, RateLimit, Scale, VoteStore, read_votes
 from battledecks.room.votes.views import COOKIE, render_page
 
 NAME = "Ada <b>&</b> Co"
@@ -213,3 +213,5 @@ async def test_a_new_phone_from_an_address_at_the_limit_is_told_so_and_given_no_
     r = await client.post("/vote", data={"score": "10", "code": store.code}, headers={"Accept": "application/json"})
     assert (await r.json())["reason"] == "crowded"
     assert db_count(store) == 4 and desk.close().count == 4
+    _, _, addresses = read_votes(store.path)
+    assert addresses[1] == [AddressVotes("127.0.0.1", 4, 4, 2)]  # both refusals counted for the address

@@ -470,6 +470,8 @@ class VoteStore:
         self._tally = _Tally()
         """The open round's committed votes."""
         self._refusals_unsaved: dict[str, int] = {}
+        self._crowds_unsaved: collections.Counter[tuple[int, str]] = collections.Counter()
+        """Votes refused before reaching the writer as from one more phone of an address: (round, address) -> votes."""
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._writer_open: int | None = None
         """The open round as the writer thread sees it, in queue order."""
@@ -599,7 +601,10 @@ class VoteStore:
         if isinstance(parsed, str):
             if not self.rate.allow("client:" + client):
                 return self.refuse("rate")
-            if not token and self._open is not None and self.full(client):
+            current = self._open
+            if not token and current is not None and self.full(client):
+                with self._lock:  # counted for its address with the next commit
+                    self._crowds_unsaved[(current.id, address_of(client))] += 1
                 return self.refuse("crowded")  # a phone from a full address, given no token
             if parsed == "malformed" and not token:
                 return self.refuse("malformed", "This phone has no voting token: reload the page (cookies must be on).")
@@ -869,7 +874,7 @@ class VoteStore:
                     item = self._queue.get_nowait()
                 except queue.Empty:
                     break
-            if batch or self._refusals_unsaved:
+            if batch or self._refusals_unsaved or self._crowds_unsaved:
                 self._commit_votes(db, batch)
             for command in commands:
                 try:
@@ -895,6 +900,8 @@ class VoteStore:
         crowded: list[_Vote] = []
         crowds: list[Crowd] = []
         refusals: dict[str, int] = {}
+        per_address: collections.Counter[tuple[int, str]] = collections.Counter()
+        reached: list[str] = []
         taken = batch
         try:
             _begin(db)
@@ -907,16 +914,17 @@ class VoteStore:
                         [x for v in rows for x in (v.round, v.phone, v.value, v.at, v.address, self.rate.burst - 1, v.rate_at)],
                     ).fetchall()
                     written.append((rows, stored))
-                if crowded:
-                    per_address = collections.Counter(v.address for v in crowded)
-                    db.executemany(
-                        "INSERT INTO crowds (round, address, refused) VALUES (?, ?, ?)"
-                        " ON CONFLICT (round, address) DO UPDATE SET refused = refused + excluded.refused",
-                        [(crowded[0].round, address, n) for address, n in per_address.items()],
-                    )
-                crowds = [_crowd_of(db, taken[0].round, address, self.per_address) for address in reached]
             with self._lock:
                 refusals, self._refusals_unsaved = self._refusals_unsaved, {}
+                per_address, self._crowds_unsaved = self._crowds_unsaved, collections.Counter()
+            per_address.update((v.round, v.address) for v in crowded)
+            if per_address:
+                db.executemany(
+                    "INSERT INTO crowds (round, address, refused) VALUES (?, ?, ?)"
+                    " ON CONFLICT (round, address) DO UPDATE SET refused = refused + excluded.refused",
+                    [(round_id, address, n) for (round_id, address), n in per_address.items()],
+                )
+            crowds = [_crowd_of(db, taken[0].round, address, self.per_address) for address in reached]
             if crowded:
                 refusals = {**refusals, "crowded": refusals.get("crowded", 0) + len(crowded)}
             if refusals:
@@ -934,6 +942,8 @@ class VoteStore:
                         n -= len(crowded)  # those votes are not refused: they were not saved, and the phones are told so
                     if n:
                         self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + n
+                per_address.subtract((v.round, v.address) for v in crowded)
+                self._crowds_unsaved.update(+per_address)
             failure = VoteError(f"{self.path}: the vote was not saved: {error}")
             _settle([(v, failure) for v in taken])
             return

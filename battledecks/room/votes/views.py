@@ -28,7 +28,7 @@ from yarl import URL
 
 from .desk import VoteDesk
 from .qr import qr_svg
-from .store import REASONS, Accepted, Refused, VoteError, VoteStore, _num
+from .store import Accepted, Refused, VoteError, VoteStore, _num
 
 COOKIE = "bdvote"
 COOKIE_AGE = 24 * 3600
@@ -164,6 +164,12 @@ def same_origin(request: web.Request) -> bool:
     return (sent_from.host.lower(), sent_from.port) == (sent_to.host.lower(), sent_to.port)
 
 
+FULL = (
+    "As many phones as may vote from one network address already have: a vote from this phone would not count. "
+    "Phones sharing one connection? Tell the host."
+)
+"""The page for a new phone from an address whose phones have reached the limit in the open vote."""
+
 _NO_STORE = {"Cache-Control": "no-store"}
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
@@ -185,7 +191,7 @@ async def vote_page(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE_KEY]
     code = request.query.get("c", "")[:16]
     if store.open_round is not None and store.full(request.remote or "") and store.phone_of(_token_of(request)) is None:
-        return _page(desk, request, code=code, message=REASONS["crowded"] + " Phones sharing one connection? Tell the host.", ok=False)
+        return _page(desk, request, code=code, message=FULL, ok=False)
     return _page(desk, request, code=code)
 
 

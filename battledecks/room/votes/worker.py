@@ -325,16 +325,21 @@ class VoteWorker:
             paused: list[_Part] = []
             try:
                 for part in parts:
-                    paused.append(part)
                     part.run({"op": "pause"})
+                    paused.append(part)
                 result = self._result(parts[-1].run({"op": "close"}))
             except VoteError as error:
                 for part in paused:
+                    if isinstance(error, _Unanswered) and part is parts[-1] and len(paused) == len(parts):
+                        self._drop(part)  # it did not answer the close: started again, it takes votes for the open round
+                        continue
                     try:
                         part.run({"op": "resume"})
                     except VoteError:
                         self._drop(part)
-                raise VoteError(f"the vote on {current.presenter} is still open: {error}") from None
+                if len(paused) < len(parts):
+                    self._drop(parts[len(paused)])  # the one that failed to stop: started again, it follows the app
+                raise VoteError(f"the vote on {current.presenter} is still open (it could not be closed: {error}): F2 tries again") from None
             with self._tally_lock:
                 self._open, self._step, self._tally, self._last = None, None, None, result
             for part in parts[:-1]:
@@ -391,9 +396,9 @@ class VoteWorker:
                 try:
                     reply = intake.replies.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
-                    raise VoteError(f"{self.path}: the vote process did not answer in {COMMAND_TIMEOUT:g} s") from None
+                    raise _Unanswered(f"{self.path}: the vote process did not answer in {COMMAND_TIMEOUT:g} s") from None
                 if reply is _GONE:
-                    raise VoteError(f"{self.path}: the vote process stopped: try again in a moment")
+                    raise _Unanswered(f"{self.path}: the vote process stopped: try again in a moment")
                 assert isinstance(reply, dict)
                 if reply.get("id") != message["id"]:
                     continue  # the answer to a command that timed out
@@ -481,6 +486,10 @@ class VoteWorker:
                 except VoteError:
                     pass  # the vote database cannot be opened now, say: the standby takes the votes meanwhile
             wait = min(max(wait * 2, RESTART_BACKOFF), RESTART_BACKOFF_MAX)
+
+
+class _Unanswered(VoteError):
+    """A vote process did not answer a command (it stopped, or hangs): its state is unknown."""
 
 
 class _Part:
