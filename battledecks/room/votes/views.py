@@ -154,12 +154,15 @@ def same_origin(request: web.Request) -> bool:
     source = request.headers.get("Origin") or request.headers.get("Referer")
     if not host or not source:
         return False
+    scheme = request.scheme
+    if source == f"{scheme}://{host}":
+        return True  # what a browser sends from the page, as it is: no need to read the addresses apart
     try:
         sent_from = URL(source)
-        sent_to = URL(f"{request.scheme}://{host}")
+        sent_to = URL(f"{scheme}://{host}")
     except ValueError:
         return False
-    if sent_from.scheme != request.scheme or not sent_from.host or sent_to.host is None:
+    if sent_from.scheme != scheme or not sent_from.host or sent_to.host is None:
         return False
     return (sent_from.host.lower(), sent_from.port) == (sent_to.host.lower(), sent_to.port)
 

@@ -298,7 +298,11 @@ class VoteWorker:
         message = {"round": round_id, "presenter": presenter, "turn": turn, "step": list(step) if step else None}
         with self._commands:
             first, *others = self._parts()
-            result = self._result(first.run({**message, "op": "open"}))
+            try:
+                result = self._result(first.run({**message, "op": "open"}))
+            except _Unanswered:
+                self._drop(first)  # it may open the round yet: started again, it follows the app (no vote open)
+                raise
             with self._tally_lock:
                 self._open, self._step, self._tally, self._tally_mark = Round(round_id, presenter, turn), step, result, -1
             for part in others:
