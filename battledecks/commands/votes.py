@@ -14,8 +14,9 @@ the host.
 
 ``--set-aside`` moves the vote database (damaged, say, so that phone voting
 was off) aside beside it, named with the date and time, with its
-write-ahead log and shared-memory file; the next ``battledecks run`` starts a
-fresh one. The record keeps every result it had.
+write-ahead log and shared-memory file (and the vote key, if it is damaged
+too); the next ``battledecks run`` starts a fresh one. The record keeps every
+result it had.
 """
 
 from __future__ import annotations
@@ -126,19 +127,19 @@ def _by_address(listed: list, limit: int) -> str:  # noqa: ANN001 - AddressVotes
 def _set_aside(event_path: Path, db_path: Path) -> int:
     """Move the vote database aside (the app closed on the event), so that the next run starts a fresh one."""
     from ..core.show import Show
-    from ..room.votes.store import set_aside
+    from ..room.votes.store import secret_path_for, set_aside
 
     lock = Show.lock_for(event_path)
     lock.acquire(str(event_path))
     try:
-        moved = set_aside(db_path)
+        moved = set_aside(db_path, key_path=secret_path_for(event_path))
     finally:
         lock.release()
     if not moved:
         print(visible(f"{db_path}: no vote database to set aside: the next run starts a fresh one."))
         return 0
-    names = ", ".join(source.name for source, _ in moved)
-    print(visible(f"Moved {names} aside to {moved[0][1]}" + (" (with its -wal and -shm)" if len(moved) > 1 else "") + "."))
+    for source, destination in moved:
+        print(visible(f"Moved {source} aside to {destination}."))
     print("The next `battledecks run` starts a fresh vote database; the record keeps every result it had.")
     return 0
 

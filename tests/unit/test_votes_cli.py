@@ -11,7 +11,7 @@ import pytest
 from battledecks.cli import main
 from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
-from battledecks.room.votes.store import votes_path_for
+from battledecks.room.votes.store import secret_path_for, votes_path_for
 from tests.builders import build_event, present
 from tests.unit.test_vote_at_end import vote
 
@@ -199,7 +199,8 @@ def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(
     assert aside == [aside[0], aside[0] + "-shm", aside[0] + "-wal"]  # named alike: SQLite opens it with its log
     assert (voted.parent / aside[0]).read_bytes() == damaged
     assert (voted.parent / aside[2]).read_bytes() == b"the log of another life"
-    assert f"Moved test.votes.sqlite, test.votes.sqlite-wal, test.votes.sqlite-shm aside to {voted.parent / aside[0]}" in out
+    assert f"Moved {db} aside to {voted.parent / aside[0]}." in out and f"Moved {db}-wal aside to {voted.parent / aside[2]}." in out
+    assert secret_path_for(voted).exists()  # a good key stays: the room code stays the same
     assert not [p for p in voted.parent.iterdir() if p.name.startswith("test.votes.sqlite")]
     # The next start makes a fresh database, in step with the record.
     show = Show.open(voted)
@@ -211,3 +212,13 @@ def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(
     finally:
         desk.store.close()
     assert main(["votes", str(voted), "--set-aside"]) == 0  # the fresh one goes aside too
+
+
+def test_set_aside_moves_a_damaged_vote_key_aside_too(voted: Path, capsys) -> None:  # noqa: ANN001
+    key = secret_path_for(voted)
+    key.write_bytes(b"short")
+    assert main(["votes", str(voted), "--set-aside"]) == 0
+    out = capsys.readouterr().out
+    aside = [p for p in voted.parent.iterdir() if p.name.startswith("test.votes-aside-") and p.name.endswith(".key")]
+    assert len(aside) == 1 and aside[0].read_bytes() == b"short" and not key.exists()
+    assert f"Moved {key} aside to {aside[0]}." in out

@@ -115,12 +115,13 @@ def create_private(path: Path) -> None:
         raise VoteError(f"{path}: cannot open the vote database: {error.strerror or error}") from None
 
 
-def set_aside(db_path: Path, now: float | None = None) -> list[tuple[Path, Path]]:
+def set_aside(db_path: Path, now: float | None = None, key_path: Path | None = None) -> list[tuple[Path, Path]]:
     """Move a vote database and its write-ahead log and shared-memory file aside, named with the time, so
     the next start makes a fresh one; returns (from, to) for each file moved (none: there was none).
 
     The moved files keep their names' ends (``-wal``, ``-shm``), so SQLite opens the set-aside database
-    with its log as it was.
+    with its log as it was. A vote key at ``key_path`` that cannot be read, or is not a key, goes aside too
+    (a good one stays: the room code stays the same).
 
     Raises:
         VoteError: a file cannot be moved (one line naming it).
@@ -143,9 +144,25 @@ def set_aside(db_path: Path, now: float | None = None) -> list[tuple[Path, Path]
         except OSError as error:
             raise VoteError(f"{source}: cannot move it aside: {error.strerror or error}") from None
         moved.append((source, destination))
+    if key_path is not None and _damaged_key(key_path):
+        destination = target.with_name(target.name.removesuffix(".sqlite") + ".key")
+        try:
+            os.rename(key_path, destination)
+        except OSError as error:
+            raise VoteError(f"{key_path}: cannot move it aside: {error.strerror or error}") from None
+        moved.append((key_path, destination))
     if moved:
         fsync_dir(db_path.parent)
     return moved
+
+
+def _damaged_key(path: Path) -> bool:
+    try:
+        return len(path.read_bytes()) != SECRET_BYTES
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
 
 
 def votes_path_for(event_path: Path) -> Path:
