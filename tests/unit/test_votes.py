@@ -469,6 +469,25 @@ def test_the_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> N
         assert len(db_votes(one.path, 1)) == 4
 
 
+def test_a_phone_counted_by_one_store_is_not_a_new_phone_to_the_other(tmp_path: Path) -> None:
+    event, fast = tmp_path / "e.yaml", RateLimit(rate=100, burst=100)
+    with VoteStore.for_event(event, TEN, rate=fast, per_address=2) as one, VoteStore.for_event(event, TEN, rate=fast, per_address=2) as other:
+        crowds: list[Crowd] = []
+        one.crowd_listeners.append(crowds.append)
+        other.crowd_listeners.append(crowds.append)
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        x = one.token()
+        assert isinstance(one.cast(x, "5", one.code, "10.0.0.7"), Accepted)
+        changed = other.cast(x, "6", other.code, "10.0.0.7")  # its change of mind reaches the other store
+        assert isinstance(changed, Accepted) and changed.changed
+        assert crowds == [] and not other.full("10.0.0.7")  # still one phone from the address, not two
+        assert isinstance(other.cast(other.token(), "7", other.code, "10.0.0.7"), Accepted)
+        assert crowds == [Crowd(1, "10.0.0.7", 2, 3, 0, 2)]
+        assert isinstance(one.cast(one.token(), "8", one.code, "10.0.0.7"), Refused)
+        assert sorted(db_votes(one.path, 1).values()) == [6, 7]
+
+
 def test_one_phones_rate_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> None:
     """A phone sending its votes through both vote processes at once is slowed down as through one."""
     clock = FakeClock()

@@ -1007,20 +1007,24 @@ class VoteStore:
         refused, addresses this batch brings to the limit). In the write transaction: every vote process
         writes under the same lock, so no two of them admit the same address's last place."""
         known = self._tally  # phones this store has committed in the round: in the database already
-        unknown = list({v.phone for v in batch if v.address and v.phone not in known})
+        unknown: dict[str, set[str]] = {}
+        for vote in batch:
+            if vote.address and vote.phone not in known:
+                unknown.setdefault(vote.address, set()).add(vote.phone)
         if not unknown:
             return batch, [], []
         round_id = batch[0].round
-        existing: set[str] = set()
-        for chunk in _chunks(unknown):
-            existing.update(r[0] for r in db.execute(
-                f"SELECT phone FROM votes WHERE round = ? AND phone IN ({','.join('?' * len(chunk))})", (round_id, *chunk)))
-        addresses = list({v.address for v in batch if v.address and v.phone not in known and v.phone not in existing})
         counts: dict[str, int] = {}
-        for chunk in _chunks(addresses):
+        for chunk in _chunks(list(unknown)):
             counts.update(db.execute(
                 f"SELECT address, count(*) FROM votes WHERE round = ? AND address IN ({','.join('?' * len(chunk))}) GROUP BY address",
                 (round_id, *chunk)).fetchall())
+        # Only near the limit does it matter whether a phone is new (another vote process may have taken its vote).
+        near = [phone for address, phones in unknown.items() if counts.get(address, 0) + len(phones) >= self.per_address for phone in phones]
+        existing: set[str] = set()
+        for chunk in _chunks(near):
+            existing.update(r[0] for r in db.execute(
+                f"SELECT phone FROM votes WHERE round = ? AND phone IN ({','.join('?' * len(chunk))})", (round_id, *chunk)))
         admitted: list[_Vote] = []
         refused: list[_Vote] = []
         reached: list[str] = []
