@@ -28,7 +28,7 @@ COMMANDS = {
     "draw": "draw decks (and topics) for everyone without one, before the show",
     "verify": "check every draw against the commitment made before the first; changes nothing",
     "results": "standings and awards of an event; export as table, JSON, CSV, Markdown, HTML or a card",
-    "votes": "the phones' votes per round from the vote database; --rebuild writes them to the record",
+    "votes": "the phones' votes per round and address; --rebuild writes them to the record, --set-aside starts afresh",
     "history": "past events, the decks shown at each, and every presenter's best rank",
     "import": "make decks from PDFs, PowerPoint files, zips and folders of images",
     "generate": "paint new absurd decks from a seed",

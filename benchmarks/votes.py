@@ -11,7 +11,9 @@ vote: the first presenter has presented; the benchmark presses Up, Enter (her
 scores), F2 (open the phones' vote), Escape, Down, Enter, k (keep the vote open):
 the next talk starts, one slide a second. A few slides later N simulated phones, each at a random
 moment of the window, open a connection, load /vote (getting their cookie) and
-post a vote on it (one in ten changes its mind and votes again). Every phone is
+post a vote on it (one in ten changes its mind and votes again), each from a
+loopback address of its own (127.1.0.1, 127.1.0.2, ...: the app counts at most
+a few phones per address, as phones in a room each have their own). Every phone is
 made and waiting before the window opens, so each arrives at its moment. Phones speak
 HTTP/1.1 over bare asyncio protocols on uvloop, with this process's garbage
 collector off during the load, so the load generator is cheap enough to share
@@ -66,6 +68,7 @@ from tests.phoning import (  # noqa: E402
     cookie_of,
     free_port,
     http,
+    loopback_source,
     pct,
     phone_run,
     process_cpu,
@@ -103,7 +106,7 @@ def serve_bare(port: int) -> None:
 
     async def bare_page(request: web.Request) -> web.Response:
         response = web.Response(text=page, content_type="text/html")
-        response.set_cookie("bdvote", store.token(), httponly=True, samesite="Lax", path="/vote")
+        response.set_cookie("bdvote", store.token(), httponly=True, samesite="Strict", path="/vote")
         return response
 
     async def bare_vote(request: web.Request) -> web.Response:
@@ -147,8 +150,8 @@ def no_gc() -> Iterator[None]:
 def make_phones(args: argparse.Namespace) -> list[Phone]:
     rng = random.Random(args.seed)
     return [
-        Phone(rng.uniform(0, args.window), rng.randint(1, 10), rng.randint(1, 10) if rng.random() < 0.1 else None)
-        for _ in range(args.phones)
+        Phone(rng.uniform(0, args.window), rng.randint(1, 10), rng.randint(1, 10) if rng.random() < 0.1 else None, source=loopback_source(n))
+        for n in range(args.phones)
     ]
 
 
@@ -309,6 +312,9 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
         for name, (token, body) in cases.items():
             status, _, data = await http(reader, writer, "POST", "/vote", token, body.encode(), accept_json=True)
             out[name] = f"{status} {json.loads(data)['reason']}"
+        status, _, data = await http(reader, writer, "POST", "/vote", cookie, f"score=5&code={code}".encode(), accept_json=True,
+                                     origin=f"http://{HOST}:{port + 1}")
+        out["from another page (another port's origin)"] = f"{status} {json.loads(data)['reason']}"
     finally:
         writer.close()
     return out

@@ -6,8 +6,10 @@ the app writes to the terminal (time-stamped on arrival: when the host would
 see it) and notes when each slide number first appears on the stage.
 
 :func:`phone_run` is one phone: it opens a connection, loads /vote (getting
-its cookie) and posts its vote(s) over the same connection, in HTTP/1.1 over
-bare asyncio protocols so thousands of them cost little CPU.
+its cookie) and posts its vote(s) over the same connection, as the vote page
+does (``Origin`` the page's own), in HTTP/1.1 over bare asyncio protocols so
+thousands of them cost little CPU. Each phone may have a loopback address of
+its own (:func:`loopback_source`), as phones in a room have each their own.
 
 Used by ``tests/room/test_vote_crash.py`` and ``benchmarks/votes.py``.
 """
@@ -212,15 +214,33 @@ REQUEST_TIMEOUT = 60.0
 """Seconds a phone waits for an answer before it gives up on the request."""
 
 
+def loopback_source(n: int) -> str:
+    """The ``n``-th of many distinct loopback addresses (127.0.0.0/8, from 127.1.0.1): one phone's own address."""
+    block, last = divmod(n, 254)
+    return f"127.{1 + block // 256}.{block % 256}.{last + 1}"
+
+
+SAME_ORIGIN = "same"
+"""``origin=`` for :func:`http`: a POST carries the Origin of the page it was sent to, as the vote page's own."""
+
+
 async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
-               cookie: str | None = None, body: bytes = b"", accept_json: bool = False) -> tuple[int, dict[str, str], bytes]:
-    """One HTTP/1.1 request on a kept-alive connection: status, headers (lower-case), body."""
-    return await asyncio.wait_for(_http(reader, writer, method, path, cookie, body, accept_json), REQUEST_TIMEOUT)
+               cookie: str | None = None, body: bytes = b"", accept_json: bool = False,
+               origin: str | None = SAME_ORIGIN) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on a kept-alive connection: status, headers (lower-case), body.
+
+    A POST carries ``Origin``: the server's own by default (as the vote page sends it), ``origin`` if given, none
+    if None.
+    """
+    return await asyncio.wait_for(_http(reader, writer, method, path, cookie, body, accept_json, origin), REQUEST_TIMEOUT)
 
 
 async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
-                cookie: str | None, body: bytes, accept_json: bool) -> tuple[int, dict[str, str], bytes]:
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}", "User-Agent: phone"]
+                cookie: str | None, body: bytes, accept_json: bool, origin: str | None) -> tuple[int, dict[str, str], bytes]:
+    host, port = writer.get_extra_info("peername")[:2]
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "User-Agent: phone"]
+    if method == "POST" and origin is not None:
+        lines.append(f"Origin: http://{host}:{port}" if origin == SAME_ORIGIN else f"Origin: {origin}")
     if cookie:
         lines.append(f"Cookie: bdvote={cookie}")
     if accept_json:
@@ -265,6 +285,8 @@ class Phone:
     cookie: str | None = None
     errors: list[str] = field(default_factory=list)
     """Why requests failed (the exception's name)."""
+    source: str | None = None
+    """The phone's own loopback address (None: the system's choice, 127.0.0.1)."""
 
 
 class _Connection(asyncio.Protocol):
@@ -340,10 +362,10 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Eve
     for attempt in range(tries):
         transport: asyncio.Transport | None = None
         try:
-            transport, conn = await loop.create_connection(_Connection, HOST, port)
+            transport, conn = await loop.create_connection(_Connection, HOST, port, local_addr=(p.source, 0) if p.source else None)
             began = time.monotonic()
             cookie = f"Cookie: bdvote={p.cookie}\r\n" if p.cookie else ""
-            _, head, _ = await conn.request(f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}\r\n{cookie}\r\n".encode())
+            _, head, _ = await conn.request(f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}:{port}\r\n{cookie}\r\n".encode())
             p.page_ms = (time.monotonic() - began) * 1000
             p.cookie = _cookie_in(head) or p.cookie
             if p.cookie:
@@ -352,7 +374,7 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Eve
                 body = f"score={votes[0]}&code={code}".encode()
                 began = time.monotonic()
                 _, head, data = await conn.request(
-                    f"POST /vote HTTP/1.1\r\nHost: {HOST}\r\nCookie: bdvote={p.cookie}\r\nAccept: application/json\r\n"
+                    f"POST /vote HTTP/1.1\r\nHost: {HOST}:{port}\r\nOrigin: http://{HOST}:{port}\r\nCookie: bdvote={p.cookie}\r\nAccept: application/json\r\n"
                     f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
                 )
                 p.vote_ms.append((time.monotonic() - began) * 1000)

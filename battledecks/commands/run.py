@@ -10,8 +10,9 @@ shows on the lineup) is the projector, and the stage then keeps a console
 for the host; so does --second-screen, or p on the stage.
 
 With --fresh the event starts again from nothing: after the host agrees, its
-record (and its phones' votes) move into a backup folder beside the event
-file, events/NAME-before-DATE-TIME/, from where they can be moved back.
+record (and its phones' votes, with the key that signs their tokens: the room
+code changes) move into a backup folder beside the event file,
+events/NAME-before-DATE-TIME/, from where they can be moved back.
 """
 
 from __future__ import annotations
@@ -62,15 +63,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_files(event_path: Path) -> list[Path]:
-    """The files that make up an event's state: its record, its draw's secret and its phones' votes, those that exist."""
-    from ..core.commitment import secret_path_for
+    """The files that make up an event's state: its record, its draw's secret, its phones' votes and their key (a
+    fresh start makes a new one, so the room code changes), those that exist."""
+    from ..core.commitment import secret_path_for as draw_secret_path_for
     from ..core.event import record_path_for
+    from ..room.votes.store import secret_path_for as vote_key_path_for
     from ..room.votes.store import votes_path_for
 
     votes = votes_path_for(event_path)
     candidates = [
-        record_path_for(event_path), secret_path_for(event_path),
+        record_path_for(event_path), draw_secret_path_for(event_path),
         votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm"),
+        vote_key_path_for(event_path),
     ]
     return [path for path in candidates if path.exists()]
 

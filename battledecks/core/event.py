@@ -22,6 +22,9 @@ TIEBREAKS = ("none", "audience", "sudden-death")
 VOTES = ("phones",)
 """How the audience may vote: ``phones`` (scan the room's QR code, vote on the /vote page)."""
 VOTE_WHEN = ("each-talk", "at-end")
+PHONES_PER_ADDRESS = 4
+"""Phones whose votes count per network address in one vote, unless the event says otherwise."""
+MAX_PHONES_PER_ADDRESS = 100_000
 GRAPHICS = ("auto", "kitty", "sixel", "halfcell")
 
 
@@ -58,6 +61,9 @@ class Scoring:
     """``"phones"``: the audience score is the mean of the room's votes from their phones."""
     audience_when: str = "each-talk"
     """When the room votes: after each talk, or on every presenter at the end."""
+    phones_per_address: int = PHONES_PER_ADDRESS
+    """Phones whose votes count per network address in one vote (``phones-per-address``): more where the
+    room's phones reach the laptop through one shared address (NAT)."""
 
     def valid_score(self, value: float) -> bool:
         """Whether ``value`` is on the scale and a whole number of steps."""
@@ -264,7 +270,7 @@ def _read_scoring(r: _Reader, data: Any) -> Scoring:
         if isinstance(value, bool):
             out["audience"] = value
         elif isinstance(value, dict):
-            r.unknown_keys(value, {"weight", "vote", "when"}, k)
+            r.unknown_keys(value, {"weight", "vote", "when", "phones-per-address"}, k)
             weight = r.number(value.get("weight"), k + ("weight",)) if "weight" in value else None
             out["audience"] = True
             if "vote" in value:
@@ -279,6 +285,17 @@ def _read_scoring(r: _Reader, data: Any) -> Scoring:
                     r.problem(k + ("when",), "only applies with vote: phones")
                 else:
                     out["audience_when"] = value["when"]
+            if "phones-per-address" in value:
+                pk = k + ("phones-per-address",)
+                n = r.number(value["phones-per-address"], pk, integer=True)
+                if n is None:
+                    pass
+                elif not 1 <= n <= MAX_PHONES_PER_ADDRESS:
+                    r.problem(pk, f"must be from 1 to {MAX_PHONES_PER_ADDRESS:,}, not {n}")
+                elif "vote" not in value:
+                    r.problem(pk, "only applies with vote: phones")
+                else:
+                    out["phones_per_address"] = int(n)
             if "weight" not in value and "vote" not in value:
                 r.problem(k, "needs a weight or a vote, e.g. {weight: 1} or {vote: phones}")
             elif "weight" not in value:

@@ -56,6 +56,7 @@ from ..core.clock import Phase, TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
 from .handover import Handed, receive_connections
+from .headers import guard
 from .view import REVEAL_SUSPENSE, RoomView
 
 DEFAULT_HOST = "127.0.0.1"
@@ -357,6 +358,7 @@ class RoomServer:
 
     async def _start_here(self) -> None:
         app = web.Application(client_max_size=MAX_REQUEST)
+        guard(app)
         app.router.add_get("/", self._root)
         app.router.add_get("/stage", self._stage)
         app.router.add_get("/favicon.ico", self._no_icon)

@@ -52,7 +52,7 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
         vote = message["state"]["vote"]
         assert vote["open"] and vote["presenter"] == "Ada" and vote["count"] == 0
         assert vote["url"] == f"{server.url}vote?c={desk.store.code}"
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as phone:  # cookies from an IP address
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"Origin": server.url.rstrip("/")}) as phone:  # cookies from an IP address
             async with phone.get(vote["url"]) as r:
                 assert r.status == 200 and "Vote for Ada" in await r.text()
             async with phone.post(server.url + "vote", data={"score": "9", "code": desk.store.code},

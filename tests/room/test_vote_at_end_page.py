@@ -30,7 +30,7 @@ async def test_a_phone_votes_on_each_presenter_in_turn(event_dir: Path, seeds, w
     base = f"http://127.0.0.1:{server.port}"
     code = desk.store.code
     try:
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as phone:
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"Origin": base}) as phone:
             async with phone.get(f"{base}/vote?c={code}") as r:
                 assert "Voting is not open yet" in await r.text()
             step_final_vote(desk, show)

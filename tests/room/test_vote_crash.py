@@ -6,15 +6,27 @@ import asyncio
 import json
 import random
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
 from battledecks.room.votes.store import votes_path_for
 from tests.builders import present
-from tests.phoning import AppInPty, Phone, build_voting_event, free_port, phone_run, stored_votes, wait_port
+from tests.phoning import (
+    AppInPty,
+    Phone,
+    build_voting_event,
+    free_port,
+    loopback_source,
+    phone_run,
+    stored_votes,
+    wait_port,
+)
 
 PHONES = 200
 
@@ -45,7 +57,8 @@ async def test_a_kill_during_the_vote_loses_no_acknowledged_vote(tmp_path: Path)
     try:
         await wait_port(port)
         rng = random.Random(7)
-        phones = [Phone(rng.uniform(0, 3), rng.randint(1, 10), rng.randint(1, 10) if i % 5 == 0 else None) for i in range(PHONES)]
+        phones = [Phone(rng.uniform(0, 3), rng.randint(1, 10), rng.randint(1, 10) if i % 5 == 0 else None, source=loopback_source(i))
+                  for i in range(PHONES)]
         back = asyncio.Event()
         t0 = time.monotonic()
         tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=3)) for p in phones]
@@ -75,3 +88,24 @@ async def test_a_kill_during_the_vote_loses_no_acknowledged_vote(tmp_path: Path)
         assert {pid: stored.get(pid) for pid in last} == last
     finally:
         app.stop()
+
+
+def test_a_corrupt_vote_database_at_start_turns_phone_voting_off_and_the_show_goes_on(tmp_path: Path) -> None:
+    event = build_voting_event(tmp_path, slides=4)
+    db = votes_path_for(event)
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    port = free_port()
+    app = AppInPty(event, port).start()
+    try:
+        app.wait_text("Phone voting is off")
+        app.wait_text("set-aside")
+        app.wait_text("Enter: draw a deck for Ada")  # the lineup: the show goes on
+        assert app.proc is not None and app.proc.poll() is None
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/snapshot", timeout=10) as answer:
+            assert json.loads(answer.read())["state"]["vote"] is None
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/vote", timeout=10)
+        assert refused.value.code == 503 and b"Voting by phone is off" in refused.value.read()
+    finally:
+        app.stop()
+    assert db.read_bytes().startswith(b"SQLite format 3\x00\xff")  # left as it was, for --set-aside

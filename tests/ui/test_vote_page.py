@@ -130,3 +130,45 @@ async def test_a_phone_follows_the_vote_at_the_end_from_presenter_to_presenter(r
     await shot(page, tmp_path, "at-end-second")
     assert sorted(votes_in_db(store)) == [6.0, 9.0]
     await context.close()
+
+
+async def test_a_page_on_another_port_can_neither_vote_for_a_phone_nor_frame_the_vote(room, browser, tmp_path: Path) -> None:
+    """The attack as a browser makes it: the phone voted 9; a page served from another port of the same laptop
+    (the same site for cookies) posts a 1 in its name, and frames /vote."""
+    server, desk, store = room
+    desk.open("Ada")
+    target = str(server.make_url("/vote"))
+    evil_page = (
+        f'<html><body><form id="f" method="post" action="{target}"><input name="score" value="1">'
+        f'<input name="code" value="{store.code}"></form><iframe id="frame" src="{target}"></iframe>'
+        '<script>document.getElementById("f").submit()</script></body></html>'
+    )
+
+    async def evil(request: web.Request) -> web.Response:
+        return web.Response(text=evil_page, content_type="text/html")
+
+    other = web.Application()
+    other.router.add_get("/", evil)
+    evil_server = TestServer(other, host="127.0.0.1")
+    await evil_server.start_server()
+    context = await browser.new_context(viewport=PHONE)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{target}?c={store.code}")
+        await page.locator("label", has_text="9").first.click()
+        await page.get_by_role("button", name="Vote").click()
+        await page.get_by_text("Your vote counted: 9 for Ada.").wait_for(timeout=10_000)
+        # The framing first: a page elsewhere shows /vote in a frame of its own.
+        framed = await context.new_page()
+        await framed.set_content(f'<iframe src="{target}" width="300" height="300"></iframe>')
+        await framed.wait_for_timeout(500)  # the frame is refused, not loaded: nothing to wait for
+        child = framed.frames[1] if len(framed.frames) > 1 else None
+        assert child is None or "Vote for Ada" not in await child.content()
+        # The forged form, sent with the phone's cookie (another port is the same site).
+        await page.goto(str(evil_server.make_url("/")))  # the form sends itself
+        await page.get_by_text("did not come from the vote page").wait_for(timeout=10_000)
+        assert votes_in_db(store) == [9.0]
+        assert store.refusals().get("cross-site") == 1
+    finally:
+        await context.close()
+        await evil_server.close()

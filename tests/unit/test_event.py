@@ -151,6 +151,16 @@ def test_demo_event_is_valid() -> None:
         ("scoring:\n  audience: {vote: hands}\n", "scoring.audience.vote", 5, "must be one of phones"),
         ("scoring:\n  audience: {vote: phones, when: later}\n", "scoring.audience.when", 5, "must be one of each-talk, at-end"),
         ("scoring:\n  audience: {weight: 1, when: at-end}\n", "scoring.audience.when", 5, "only applies with vote: phones"),
+        ("scoring:\n  audience: {vote: phones, phones-per-address: 0}\n", "scoring.audience.phones-per-address", 5,
+         "must be from 1 to 100,000, not 0"),
+        ("scoring:\n  audience: {vote: phones, phones-per-address: many}\n", "scoring.audience.phones-per-address", 5,
+         "must be a whole number"),
+        ("scoring:\n  audience: {vote: phones, phones-per-address: 2.5}\n", "scoring.audience.phones-per-address", 5,
+         "must be a whole number"),
+        ("scoring:\n  audience: {weight: 1, phones-per-address: 20}\n", "scoring.audience.phones-per-address", 5,
+         "only applies with vote: phones"),
+        ("scoring:\n  audience: {vote: phones, per-address: 20}\n", "scoring.audience.per-address", 5,
+         "unknown key (known keys: phones-per-address, vote, weight, when)"),
         ("scoring:\n  judges: [A]\n  audience: false\n  tiebreak: audience\n", "scoring.tiebreak", 7,
          "audience cannot break a tie when audience is false"),
         ("scoring:\n  audience: false\n", "scoring", 4, "no judges and no audience score: nothing would decide the winner"),
@@ -259,3 +269,9 @@ def test_audience_votes_from_phones(tmp_path: Path) -> None:
     plain = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring
     assert (plain.audience_vote, plain.audience_when, plain.audience_weight) == ("phones", "each-talk", 0)
     assert load_event(event_file(tmp_path, BASE)).scoring.audience_vote is None
+
+
+def test_a_venue_whose_phones_share_one_address_counts_more_of_them(tmp_path: Path) -> None:
+    assert load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring.phones_per_address == 4
+    shared = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, phones-per-address: 300}\n")).scoring
+    assert shared.phones_per_address == 300

@@ -99,6 +99,17 @@ def test_fresh_moves_the_record_aside_after_asking(night: Path) -> None:
     assert show.commitment is not None and show.commitment.fingerprint not in old.decode()
 
 
+def test_fresh_makes_a_new_vote_key_so_the_room_code_changes(night: Path) -> None:
+    from battledecks.room.votes.store import load_secret, room_code, secret_path_for
+
+    key = secret_path_for(night)
+    old = load_secret(key)
+    backup = start_fresh(night, NOW, ask=lambda q: "y")
+    assert backup is not None and (backup / key.name).read_bytes() == old and not key.exists()
+    new = load_secret(key)
+    assert new != old and room_code(new) != room_code(old)
+
+
 @pytest.mark.parametrize("answer", ["", "n", "no"])
 def test_fresh_moves_nothing_unless_the_host_says_yes(night: Path, answer: str) -> None:
     before = snapshot(night.parent)

@@ -19,13 +19,17 @@ import pytest
 from battledecks.room.votes.store import (
     COMMIT_EVERY,
     Accepted,
+    AddressVotes,
+    Crowd,
     RateLimit,
     Refused,
     Round,
     Scale,
     VoteError,
     VoteStore,
+    address_of,
     load_secret,
+    read_votes,
     secret_path_for,
     votes_path_for,
 )
@@ -413,6 +417,167 @@ def test_a_failing_write_is_not_acknowledged(tmp_path: Path) -> None:
                 future.result(30)
             other.rollback()
         assert isinstance(store.cast(store.token(), "5", store.code), Accepted)
+
+
+# --- one vote per phone, not per cookie --------------------------------------------------------
+
+
+def test_a_network_address_counts_at_most_its_limit_of_phones_a_round(tmp_path: Path) -> None:
+    with VoteStore.for_event(tmp_path / "e.yaml", TEN, rate=RateLimit(rate=100, burst=100), per_address=3) as store:
+        crowds = []
+        store.crowd_listeners.append(crowds.append)
+        store.open(1, "Ada")
+        phones = [store.token() for _ in range(5)]  # one laptop dropping its cookie: a new phone each time
+        told = [store.cast(phone, "10", store.code, "10.0.0.7") for phone in phones]
+        assert [type(o).__name__ for o in told] == ["Accepted"] * 3 + ["Refused"] * 2
+        assert told[3].reason == "crowded" and "3 phones from your network address have voted" in told[3].message
+        assert isinstance(store.cast(phones[0], "2", store.code, "10.0.0.7"), Accepted)  # a counted phone changes its mind
+        assert isinstance(store.cast(phones[4], "2", store.code, "10.0.0.7"), Refused)
+        assert store.full("10.0.0.7") and not store.full("10.0.0.8")
+        assert isinstance(store.cast(store.token(), "1", store.code, "10.0.0.8"), Accepted)  # its neighbour is not
+        assert len(db_votes(store.path, 1)) == 4 and store.refusals()["crowded"] == 3
+        assert crowds == [Crowd(1, "10.0.0.7", 3, 3, 0, 3)]  # told once, as it reached the limit
+        result = store.close_round()
+        assert (result.count, result.mean) == (4, (2 + 10 + 10 + 1) / 4)
+        store.open(2, "Brian")  # a new round: as many again
+        assert [type(store.cast(store.token(), "5", store.code, "10.0.0.7")).__name__ for _ in range(4)] == ["Accepted"] * 3 + ["Refused"]
+    # The refusals per address are kept for `battledecks votes`.
+    _, refused, addresses = read_votes(votes_path_for(tmp_path / "e.yaml"))
+    assert refused["crowded"] == 4
+    assert addresses[1] == [AddressVotes("10.0.0.7", 3, 4, 3), AddressVotes("10.0.0.8", 1, 1, 0)]
+
+
+def test_the_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> None:
+    """Two vote processes' stores, one address voting through both at once with new phones: the limit holds."""
+    event, fast = tmp_path / "e.yaml", RateLimit(rate=1e6, burst=1e6)
+    with VoteStore.for_event(event, TEN, rate=fast) as one, VoteStore.for_event(event, TEN, rate=fast) as other:
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        outcomes: list[object] = []
+
+        def flood(store: VoteStore) -> None:
+            futures = [store.submit(store.token(), "10", store.code, "192.168.1.50") for _ in range(150)]
+            outcomes.extend(f.result(30) for f in futures)
+
+        threads = [threading.Thread(target=flood, args=(store,)) for store in (one, other, one, other)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sum(isinstance(o, Accepted) for o in outcomes) == 4
+        assert sum(isinstance(o, Refused) and o.reason == "crowded" for o in outcomes) == 596
+        assert len(db_votes(one.path, 1)) == 4
+
+
+def test_a_phone_counted_by_one_store_is_not_a_new_phone_to_the_other(tmp_path: Path) -> None:
+    event, fast = tmp_path / "e.yaml", RateLimit(rate=100, burst=100)
+    with VoteStore.for_event(event, TEN, rate=fast, per_address=2) as one, VoteStore.for_event(event, TEN, rate=fast, per_address=2) as other:
+        crowds: list[Crowd] = []
+        one.crowd_listeners.append(crowds.append)
+        other.crowd_listeners.append(crowds.append)
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        x = one.token()
+        assert isinstance(one.cast(x, "5", one.code, "10.0.0.7"), Accepted)
+        changed = other.cast(x, "6", other.code, "10.0.0.7")  # its change of mind reaches the other store
+        assert isinstance(changed, Accepted) and changed.changed
+        assert crowds == [] and not other.full("10.0.0.7")  # still one phone from the address, not two
+        assert isinstance(other.cast(other.token(), "7", other.code, "10.0.0.7"), Accepted)
+        assert crowds == [Crowd(1, "10.0.0.7", 2, 3, 0, 2)]
+        assert isinstance(one.cast(one.token(), "8", one.code, "10.0.0.7"), Refused)
+        assert sorted(db_votes(one.path, 1).values()) == [6, 7]
+
+
+def test_one_phones_rate_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> None:
+    """A phone sending its votes through both vote processes at once is slowed down as through one."""
+    clock = FakeClock()
+    event = tmp_path / "e.yaml"
+    with VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as one, \
+            VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as other:
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        phone = one.token()
+        told = [store.cast(phone, str(n), store.code) for n, store in zip(range(2, 10), [one, other] * 4)]
+        assert [type(o).__name__ for o in told] == ["Accepted"] * 3 + ["Refused"] * 5  # each store alone would take 3
+        assert {o.reason for o in told if isinstance(o, Refused)} == {"rate"}
+        assert db_votes(one.path, 1) == {one.phone_of(phone): 4.0}  # the last vote taken counts
+        clock.now += 1.0  # a second later: one more
+        assert [type(store.cast(phone, "9", store.code)).__name__ for store in (other, one)] == ["Accepted", "Refused"]
+
+
+@pytest.mark.parametrize(
+    ("remote", "address"),
+    [
+        ("192.168.1.7", "192.168.1.7"),
+        ("::ffff:192.168.1.7", "192.168.1.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),  # one phone's new private addresses are one network address
+        ("fe80::1%eth0", "fe80::/64"),
+        ("", ""),
+    ],
+)
+def test_a_phones_network_address(remote: str, address: str) -> None:
+    assert address_of(remote) == address
+
+
+def test_the_vote_database_and_its_log_are_private(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        with VoteStore.for_event(tmp_path / "e.yaml", TEN) as store:
+            store.open(1, "Ada")
+            store.cast(store.token(), "5", store.code)
+            files = [store.path, store.path.with_name(store.path.name + "-wal"), store.path.with_name(store.path.name + "-shm")]
+            assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
+    finally:
+        os.umask(old)
+
+
+def test_a_vote_database_from_before_the_limit_is_taken_up(tmp_path: Path) -> None:
+    path = votes_path_for(tmp_path / "e.yaml")
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "CREATE TABLE rounds (id INTEGER PRIMARY KEY, presenter TEXT NOT NULL, turn INTEGER NOT NULL DEFAULT 1,"
+            " opened_at REAL NOT NULL, closed_at REAL);"
+            "CREATE TABLE votes (round INTEGER NOT NULL, phone TEXT NOT NULL, value REAL NOT NULL, at REAL NOT NULL,"
+            " times INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (round, phone));"
+            "INSERT INTO rounds VALUES (1, 'Ada', 1, 0, NULL); INSERT INTO votes VALUES (1, 'old', 6, 0, 1);"
+        )
+    db.close()
+    os.chmod(path, 0o644)
+    with VoteStore.for_event(tmp_path / "e.yaml", TEN, per_address=1) as store:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert store.tally() is not None and store.tally().count == 1
+        assert isinstance(store.cast(store.token(), "8", store.code, "10.0.0.1"), Accepted)
+        assert isinstance(store.cast(store.token(), "8", store.code, "10.0.0.1"), Refused)
+        assert store.close_round().count == 2
+
+
+# --- closing in every store or in none ----------------------------------------------------------
+
+
+def test_a_close_the_database_refuses_leaves_the_round_open_and_taking_votes(tmp_path: Path) -> None:
+    event = tmp_path / "e.yaml"
+    with VoteStore.for_event(event, TEN) as one, VoteStore.for_event(event, TEN) as other:
+        one.open(1, "Ada")
+        other.opened(1, "Ada")
+        assert isinstance(one.cast(one.token(), "4", one.code), Accepted)
+        one.pause()
+        other.pause()
+        assert isinstance(one.cast(one.token(), "4", one.code), Refused)  # paused: no vote slips in
+        with sqlite3.connect(one.path, isolation_level=None) as holder:
+            holder.execute("BEGIN EXCLUSIVE")  # another process holds the database as the host closes
+            with pytest.raises(VoteError):
+                other.close_round()
+            holder.execute("ROLLBACK")
+        holder.close()
+        one.resume()
+        assert one.open_round == other.open_round == Round(1, "Ada")
+        assert isinstance(other.cast(other.token(), "10", other.code), Accepted)
+        assert isinstance(one.cast(one.token(), "7", one.code), Accepted)
+        one.pause()
+        result = other.close_round()  # later, F2 again: every vote acknowledged is counted
+        one.forget()
+        assert (result.count, result.mean) == (3, 7) and one.open_round is None and other.open_round is None
 
 
 # --- a crash --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 from battledecks.cli import main
 from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
-from battledecks.room.votes.store import votes_path_for
+from battledecks.room.votes.store import secret_path_for, votes_path_for
 from tests.builders import build_event, present
 from tests.unit.test_vote_at_end import vote
 
@@ -143,3 +143,82 @@ def test_rebuild_refuses_while_the_app_has_the_event_open(voted: Path, capsys) -
         assert record.read_bytes() == before
     finally:
         lock.release()
+
+
+def test_it_shows_the_phones_and_votes_of_each_network_address(event_dir: Path, seeds, wall, capsys) -> None:  # noqa: ANN001
+    path = build_event(event_dir / "events", order="listed", scoring=PHONES)
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_all()
+    present(show, "Ada")
+    desk = desk_for_show(show)
+    assert desk is not None
+    store = desk.store
+    try:
+        desk.open("Ada")
+        kinds = [type(store.cast(store.token(), "7", store.code, "10.0.0.7")).__name__ for _ in range(6)]
+        assert kinds == ["Accepted"] * 4 + ["Refused"] * 2  # a laptop dropping its cookie: four phones count
+        assert type(store.cast(store.token(), "3", store.code, "10.0.0.9")).__name__ == "Accepted"
+        desk.close()
+    finally:
+        store.close()
+    assert main(["votes", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "vote 1: Ada: 5 votes, mean 6.20, closed" in out
+    assert ("from 2 addresses: 10.0.0.7 4 phones, 4 votes (the limit of 4; 2 votes from more phones refused); "
+            "10.0.0.9 1 phone, 1 vote") in out
+    assert "crowded 2" in out
+    assert main(["votes", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["phones_per_address"] == 4
+    assert data["rounds"][0]["addresses"] == [
+        {"address": "10.0.0.7", "phones": 4, "votes": 4, "refused": 2},
+        {"address": "10.0.0.9", "phones": 1, "votes": 1, "refused": 0},
+    ]
+
+
+def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(voted: Path, capsys) -> None:  # noqa: ANN001
+    db = votes_path_for(voted)
+    db.write_bytes(b"this is not a database at all\n" * 200)
+    db.with_name(db.name + "-wal").write_bytes(b"the log of another life")
+    damaged = db.read_bytes()
+    assert main(["votes", str(voted)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "test.votes.sqlite" in err[0] and err[0].endswith(f"(`battledecks votes {voted} --set-aside` moves it aside, for a fresh one)")
+    lock = Show.lock_for(voted)
+    lock.acquire("the app")
+    try:
+        assert main(["votes", str(voted), "--set-aside"]) == 1  # never under the running app
+        assert db.read_bytes() == damaged
+    finally:
+        lock.release()
+    capsys.readouterr()
+    assert main(["votes", str(voted), "--set-aside"]) == 0
+    out = capsys.readouterr().out
+    aside = sorted(p.name for p in voted.parent.iterdir() if "-aside-" in p.name)
+    assert aside[0].startswith("test.votes-aside-") and aside[0].endswith(".sqlite")
+    assert aside == [aside[0], aside[0] + "-shm", aside[0] + "-wal"]  # named alike: SQLite opens it with its log
+    assert (voted.parent / aside[0]).read_bytes() == damaged
+    assert (voted.parent / aside[2]).read_bytes() == b"the log of another life"
+    assert f"Moved {db} aside to {voted.parent / aside[0]}." in out and f"Moved {db}-wal aside to {voted.parent / aside[2]}." in out
+    assert secret_path_for(voted).exists()  # a good key stays: the room code stays the same
+    assert not [p for p in voted.parent.iterdir() if p.name.startswith("test.votes.sqlite")]
+    # The next start makes a fresh database, in step with the record.
+    show = Show.open(voted)
+    desk = desk_for_show(show)
+    assert desk is not None
+    try:
+        assert desk.store.open_round is not None and desk.store.open_round.presenter == "Brian"
+        assert desk.store.tally() is not None and desk.store.tally().count == 0
+    finally:
+        desk.store.close()
+    assert main(["votes", str(voted), "--set-aside"]) == 0  # the fresh one goes aside too
+
+
+def test_set_aside_moves_a_damaged_vote_key_aside_too(voted: Path, capsys) -> None:  # noqa: ANN001
+    key = secret_path_for(voted)
+    key.write_bytes(b"short")
+    assert main(["votes", str(voted), "--set-aside"]) == 0
+    out = capsys.readouterr().out
+    aside = [p for p in voted.parent.iterdir() if p.name.startswith("test.votes-aside-") and p.name.endswith(".key")]
+    assert len(aside) == 1 and aside[0].read_bytes() == b"short" and not key.exists()
+    assert f"Moved {key} aside to {aside[0]}." in out

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from battledecks.room.votes.desk import VoteDesk
 from battledecks.room.votes.routes import add_vote_routes
-from battledecks.room.votes.store import RateLimit, Scale, VoteStore
+from battledecks.room.votes.store import AddressVotes, RateLimit, Scale, VoteStore, read_votes
 from battledecks.room.votes.views import COOKIE, render_page
 
 NAME = "Ada <b>&</b> Co"
@@ -27,6 +27,7 @@ async def setup(tmp_path: Path):
     add_vote_routes(app, desk)
     client = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
+    client.session.headers["Origin"] = str(client.make_url("/")).rstrip("/")  # as the page itself sends its votes
     yield client, desk, store
     await client.close()
     store.close()
@@ -145,3 +146,72 @@ def test_a_wide_scale_is_a_number_field(tmp_path: Path) -> None:
     with VoteStore.for_event(tmp_path / "e.yaml", Scale(0, 100)) as store:
         page = render_page(VoteDesk(store, "E"))
         assert 'type="number" name="score"' in page and 'min="0" max="100" step="1"' in page
+
+
+async def test_a_vote_from_another_page_is_refused(setup) -> None:
+    """A page served elsewhere (another port of the same laptop, say) cannot make a phone vote: only the vote page's own origin."""
+    client, desk, store = setup
+    desk.open("Ada")
+    await client.get("/vote")
+    own = str(client.make_url("/")).rstrip("/")
+    host, port = client.server.host, client.server.port
+
+    async def vote(score: str, **headers: str) -> tuple[int, dict]:
+        r = await client.post("/vote", data={"score": score, "code": store.code}, headers={"Accept": "application/json", **headers})
+        return r.status, await r.json()
+
+    status, body = await vote("9")
+    assert (status, body["ok"]) == (200, True)
+    for hostile in (f"http://{host}:{port + 1}", "http://evil.example", "null", f"https://{host}:{port}", "not a url"):
+        status, body = await vote("1", Origin=hostile)
+        assert (status, body["reason"]) == (403, "cross-site"), hostile
+        assert "did not come from the vote page" in body["message"]
+    client.session.headers.pop("Origin")
+    assert (await vote("1"))[1]["reason"] == "cross-site"  # neither Origin nor Referer: not from the page
+    assert (await vote("1", Referer=f"http://{host}:{port + 1}/vote"))[1]["reason"] == "cross-site"
+    status, body = await vote("8", Referer=f"{own}/vote?c={store.code}")  # a browser that sends only the Referer
+    assert (status, body["ok"]) == (200, True)
+    assert store.refusals()["cross-site"] == 7
+    assert desk.close().mean == 8
+
+
+async def test_the_phones_cookie_is_http_only_and_same_site_strict(setup) -> None:
+    client, desk, store = setup
+    desk.open("Ada")
+    r = await client.get("/vote")
+    (line,) = r.headers.getall("Set-Cookie")
+    assert line.startswith(f"{COOKIE}=") and "; HttpOnly;" in line and line.endswith("; SameSite=Strict")
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/vote/", "/vote/x", "/vote/state/x", "/vote/../vote/x", "/vote/qr.svg/x"])
+async def test_any_other_vote_path_is_not_found(setup, path: str) -> None:
+    client, desk, store = setup
+    for method in ("GET", "POST", "HEAD"):
+        r = await client.request(method, path, allow_redirects=False)
+        assert r.status in (404, 405), (method, path, r.status)
+
+
+async def test_a_new_phone_from_an_address_at_the_limit_is_told_so_and_given_no_token(setup) -> None:
+    client, desk, store = setup
+    desk.open("Ada")
+    for _ in range(4):  # four phones from this address (a laptop dropping its cookie)
+        client.session.cookie_jar.clear()
+        await client.get("/vote")
+        r = await client.post("/vote", data={"score": "10", "code": store.code}, headers={"Accept": "application/json"})
+        assert (await r.json())["ok"]
+    client.session.cookie_jar.clear()
+    await client.get("/vote")  # a fifth: refused when it votes, the store learns the address is full
+    r = await client.post("/vote", data={"score": "10", "code": store.code}, headers={"Accept": "application/json"})
+    body = await r.json()
+    assert (r.status, body["reason"]) == (403, "crowded") and "does not count" in body["message"]
+    client.session.cookie_jar.clear()
+    r = await client.get(f"/vote?c={store.code}")
+    page = await r.text()
+    assert r.status == 200 and "As many phones as may vote from one network address already have" in page
+    assert "Set-Cookie" not in r.headers
+    r = await client.post("/vote", data={"score": "10", "code": store.code}, headers={"Accept": "application/json"})
+    assert (await r.json())["reason"] == "crowded"
+    assert db_count(store) == 4 and desk.close().count == 4
+    _, _, addresses = read_votes(store.path)
+    assert addresses[1] == [AddressVotes("127.0.0.1", 4, 4, 2)]  # both refusals counted for the address

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .store import Result, Round, Scale, VoteError, VoteStore
+from .store import Crowd, Result, Round, Scale, VoteError, VoteStore
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -36,6 +36,8 @@ class VoteBackend(Protocol):
     scale: Scale
     listeners: list[Callable[[Result], None]]
     """Told the open vote's count as votes are committed (on a thread of the backend's)."""
+    crowd_listeners: list[Callable[[Crowd], None]]
+    """Told when the phones of one network address reach the limit in the open vote (on a thread of the backend's)."""
 
     @property
     def code(self) -> str:
@@ -124,14 +126,29 @@ class VoteDesk:
         return result
 
     def close(self) -> Result:
-        """Close the open vote; the record gets its result."""
+        """Close the open vote; the record gets its result.
+
+        Raises:
+            VoteError: the vote could not be closed (it is still open everywhere: F2 again closes it).
+        """
         result = self.store.close_round()
-        self.last = result
-        self.step = None
-        self._bump()
+        self.mark_closed(result)
         if self.closer:
             self.closer(result)
         return result
+
+    def mark_open(self, step: tuple[int, int] | None = None) -> None:
+        """The store has opened a vote by another's command (a vote process taking up the round another opened):
+        the phones are told."""
+        self.step = step
+        self._bump()
+
+    def mark_closed(self, result: Result | None) -> None:
+        """The store's open vote was closed (here, or by another vote process): the phones are told."""
+        if result is not None:
+            self.last = result
+        self.step = None
+        self._bump()
 
     def _bump(self) -> None:
         self.version += 1
@@ -249,11 +266,14 @@ def scale_of(show: Show) -> Scale:
 def show_desk(show: Show, store: VoteBackend, last: Result | None) -> VoteDesk:
     """A desk on ``store`` whose commands go through the show: opening a vote writes
     ``vote-open``, closing writes the result (``vote-close`` and the audience score)."""
-    desk = VoteDesk(
-        store, show.event.name,
-        opener=lambda presenter, turn: show.open_vote(presenter, turn).id,
-        closer=lambda result: show.close_vote(result.count, result.mean),
-    )
+    def opener(presenter: str, turn: int) -> int:
+        # The record may have this vote open already, the store not (opening it there failed): open it there again.
+        current = show.current_vote
+        if current is not None and (current.presenter, current.round) == (presenter, turn):
+            return current.id
+        return show.open_vote(presenter, turn).id
+
+    desk = VoteDesk(store, show.event.name, opener=opener, closer=lambda result: show.close_vote(result.count, result.mean))
     desk.last = last
     return desk
 
@@ -266,7 +286,7 @@ def desk_for_show(show: Show) -> VoteDesk | None:
     """
     if show.event.scoring.audience_vote != "phones":
         return None
-    store = VoteStore.for_event(show.event.path, scale_of(show))
+    store = VoteStore.for_event(show.event.path, scale_of(show), per_address=show.event.scoring.phones_per_address)
     try:
         recorded = recorded_votes(show)
         store.sync(recorded.open_round, closed=recorded.closed)

@@ -23,7 +23,7 @@ from battledecks.core.scoring import format_score
 from battledecks.core.words import plural
 
 from .desk import VoteDesk
-from .store import Result
+from .store import Crowd, Result
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -39,6 +39,26 @@ def closed_text(result: Result) -> str:
     if not result.count:
         return f"Vote on {result.presenter} closed: no votes, the audience score is unchanged."
     return f"Vote on {result.presenter} closed: audience {result.describe()}, saved."
+
+
+def crowd_text(crowd: Crowd, presenter: str | None = None) -> str:
+    """What the host is told once the phones of one network address reach the limit in a vote."""
+    on = f" on {presenter}" if presenter else ""
+    return (
+        f"{crowd.address} reached the limit of {plural(crowd.limit, 'phone')} in the vote{on}: "
+        f"{plural(crowd.phones, 'phone')} (tokens) and {plural(crowd.votes, 'vote')} from it. Votes from more phones "
+        "there are refused. If the room's phones share one address (NAT), raise scoring.audience.phones-per-address "
+        "in the event file."
+    )
+
+
+def votes_off_text(error: object, event_path: object) -> str:
+    """What the host is told when the vote database cannot be opened at start."""
+    return (
+        f"Phone voting is off: {error}. The show goes on: type the audience score on the scores screen. "
+        f"To vote by phone again, quit, run `battledecks votes {event_path} --set-aside` (it moves the vote "
+        "database aside and a fresh one is made) and start again."
+    )
 
 
 def reach_text(desk: VoteDesk) -> str:

@@ -9,10 +9,17 @@ one-core machine, each with three sockets:
 
 - the **control** socket: JSON lines. The app's first line says which event
   and where its votes stand; this process answers ``{"event": "ready"}``
-  with the room code, then takes the host's commands (open, close,
-  results), answers each in order, and tells the app the open vote's count
-  in the database (every vote process's votes) as votes are committed
-  (``{"event": "tally"}``, at most four times a second). When the app closes
+  with the room code, then takes the host's commands, answers each in
+  order, and tells the app the open vote's count in the database (every
+  vote process's votes) as votes are committed (``{"event": "tally"}``, at
+  most four times a second), and when one of its commits brings a network
+  address to the limit of phones (``{"event": "crowd"}``). A round is
+  opened in the database by one vote process (``open``) and taken up by
+  the others (``opened``); it is closed in every one or in none: each
+  stops taking votes and commits those taken (``pause``), one closes it in
+  the database (``close``), and the others then drop it (``closed``) or,
+  if that failed, take votes again (``resume``); see
+  :class:`battledecks.room.votes.worker.VoteWorker`. When the app closes
   it, or dies, this process lets go of the port, finishes the requests it
   has, commits every vote it acknowledged and exits.
 - the **listening** socket: the port the room knows. The vote processes
@@ -42,9 +49,10 @@ from typing import Any
 from aiohttp import web
 
 from ..handover import Sender, Sniff
+from ..headers import guard
 from .desk import VoteDesk
 from .routes import add_vote_process_routes
-from .store import Result, Round, Scale, VoteError, VoteStore
+from .store import PER_ADDRESS, Crowd, Result, Round, Scale, VoteError, VoteStore
 from .views import MAX_BODY
 
 SWITCH_INTERVAL = 0.0005
@@ -75,7 +83,7 @@ class Intake:
 
     def __init__(self, start: dict[str, Any], writer: asyncio.StreamWriter) -> None:
         scale = Scale(*start["scale"])
-        self.store = VoteStore.for_event(Path(start["event"]), scale)
+        self.store = VoteStore.for_event(Path(start["event"]), scale, per_address=int(start.get("per_address", PER_ADDRESS)))
         try:
             current = start.get("open")
             self.store.sync(Round(*current) if current else None, closed=list(start.get("closed", [])))
@@ -96,6 +104,7 @@ class Intake:
         self._tally_due = False
         self._counting: asyncio.Task[None] | None = None
         self.store.listeners.append(self._counted)
+        self.store.crowd_listeners.append(self._crowded)
 
     def send(self, message: dict[str, Any]) -> None:
         if not self.writer.is_closing():
@@ -133,6 +142,12 @@ class Intake:
             except RuntimeError:
                 pass  # the loop has ended
 
+    def _crowded(self, crowd: Crowd) -> None:  # on the store's writer thread
+        try:
+            self.loop.call_soon_threadsafe(self.send, {"event": "crowd", "crowd": dataclasses.asdict(crowd)})
+        except RuntimeError:
+            pass  # the loop has ended
+
     def _send_tally(self) -> None:
         self._tally_due = False
         self._counting = self.loop.create_task(self._send_count())
@@ -148,11 +163,25 @@ class Intake:
         """Run one of the app's commands (on a thread of its own, as the host's commands are run)."""
         op = message.get("op")
         desk, store = self.desk, self.store
+        step = message.get("step")
         if op == "open":
-            step = message.get("step")
             return desk.open(message["presenter"], message["turn"], round_id=message["round"], step=(step[0], step[1]) if step else None)
+        if op == "opened":
+            result = store.opened(message["round"], message["presenter"], message["turn"])
+            desk.mark_open((step[0], step[1]) if step else None)
+            return result
+        if op == "pause":
+            store.pause()
+            return None
+        if op == "resume":
+            store.resume()
+            return None
         if op == "close":
             return desk.close()
+        if op == "closed":
+            store.forget()
+            desk.mark_closed(result_of(message.get("result")))
+            return None
         if op == "results":
             return store.results()
         raise VoteError(f"the vote process does not know the command {op!r}")
@@ -172,6 +201,7 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
         await writer.drain()
         return
     app = web.Application(client_max_size=MAX_BODY)
+    guard(app)
     add_vote_process_routes(app, intake.desk)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0,
                            max_line_size=4096, max_field_size=4096, max_headers=32)

@@ -5,9 +5,11 @@
 - In a vote process: :func:`add_vote_process_routes`, those and every
   other path sent back to the room server.
 - On the room server while the vote processes take the votes:
-  :func:`add_room_server_routes`, a vote request there asks again (or is
-  told "send it again" while no vote process runs), and the QR code for the
-  stage page.
+  :func:`add_room_server_routes`, a vote request there asks again (or,
+  while no vote process runs, is taken by the standby store in the app's
+  process), and the QR code for the stage page.
+- On the room server when phone voting is off (the vote database could not
+  be opened): :func:`add_votes_off_routes`.
 
 The handlers are in :mod:`.views`.
 """
@@ -25,11 +27,13 @@ from .views import (
     STORE_KEY,
     TAKING_KEY,
     elsewhere,
-    elsewhere_or_later,
+    elsewhere_or_here,
+    vote_not_found,
     vote_page,
     vote_post,
     vote_qr,
     vote_state,
+    votes_off,
 )
 
 
@@ -48,6 +52,7 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_post("/vote", vote_post)
     app.router.add_get("/vote/state", vote_state)
     app.router.add_get("/vote/qr.svg", vote_qr)
+    app.router.add_route("*", "/vote/{tail:.*}", vote_not_found)
 
 
 def add_vote_process_routes(app: web.Application, desk: VoteDesk) -> None:
@@ -56,11 +61,22 @@ def add_vote_process_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_route("*", "/{tail:.*}", elsewhere)
 
 
-def add_room_server_routes(app: web.Application, desk: VoteDesk, taking: Callable[[], bool]) -> None:
-    """The room server's /vote routes while the vote processes take the votes (``taking``: one of them does now)."""
-    app[DESK_KEY] = desk
+def add_room_server_routes(app: web.Application, desk: VoteDesk, taking: Callable[[], bool], standby: VoteDesk | None = None) -> None:
+    """The room server's /vote routes while the vote processes take the votes (``taking``: one of them does
+    now); while none does, the ``standby`` desk's store (in this process) takes them."""
     app[TAKING_KEY] = taking
-    app.router.add_get("/vote", elsewhere_or_later)
-    app.router.add_post("/vote", elsewhere_or_later)
-    app.router.add_get("/vote/state", elsewhere_or_later)
+    app[DESK_KEY] = standby or desk
+    if standby is not None and isinstance(standby.store, VoteStore):
+        app[STORE_KEY] = standby.store
+    app.router.add_get("/vote", elsewhere_or_here(vote_page))
+    app.router.add_post("/vote", elsewhere_or_here(vote_post))
+    app.router.add_get("/vote/state", elsewhere_or_here(vote_state))
     app.router.add_get("/vote/qr.svg", vote_qr)  # the stage page's connection is the room server's
+    app.router.add_route("*", "/vote/{tail:.*}", vote_not_found)
+
+
+def add_votes_off_routes(app: web.Application) -> None:
+    """Every /vote path answers that phone voting is off (the event votes by phone, but its vote database
+    could not be opened): phones that scanned the code earlier get a clear page, not a 404."""
+    app.router.add_route("*", "/vote", votes_off)
+    app.router.add_route("*", "/vote/{tail:.*}", votes_off)

@@ -6,6 +6,11 @@ polling ``GET /vote/state?since=VERSION``. ``POST /vote`` takes one score
 (form-encoded) and answers with the page again, or with JSON when asked
 (``Accept: application/json``). Nothing here changes the show: a vote goes
 to the vote store; only the host's commands open and close rounds.
+
+A vote counts only from the vote page itself: ``POST /vote`` needs an
+``Origin`` (or, without one, a ``Referer``) naming the host it was sent to,
+so a page elsewhere (another port of the same laptop included) cannot make
+a phone vote. The phone's cookie is ``HttpOnly`` and ``SameSite=Strict``.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ from __future__ import annotations
 import html
 import json
 import string
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
+from yarl import URL
 
 from .desk import VoteDesk
 from .qr import qr_svg
@@ -30,7 +36,10 @@ MAX_BODY = 4096
 LONG_POLL = 25.0
 """Seconds a ``/vote/state`` request waits for a change before answering anyway."""
 
-STATUS = {"closed": 409, "replay": 409, "room-code": 403, "forged": 403, "range": 422, "malformed": 422, "rate": 429}
+STATUS = {
+    "closed": 409, "replay": 409, "room-code": 403, "forged": 403, "range": 422, "malformed": 422, "rate": 429,
+    "crowded": 403, "cross-site": 403,
+}
 
 DESK_KEY: web.AppKey[VoteDesk] = web.AppKey("vote_desk")
 STORE_KEY: web.AppKey[VoteStore] = web.AppKey("vote_store")
@@ -132,14 +141,45 @@ def _with_token(response: web.StreamResponse, request: web.Request, current: boo
     round_id = store.open_round.id if store.open_round else 0
     if old and store.token_round(old) == round_id:
         return response
-    response.headers.add("Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Lax")
+    if round_id and store.full(request.remote or "") and store.phone_of(old) is None:
+        return response  # a new phone from an address whose phones have reached the limit: no token (its page says so)
+    response.headers.add("Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Strict")
     return response
 
+
+def same_origin(request: web.Request) -> bool:
+    """Whether a request comes from a page of this server: its ``Origin`` (or, when a browser sends none, its
+    ``Referer``) names the scheme, host and port the request was sent to (its ``Host``)."""
+    host = request.headers.get("Host")
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not host or not source:
+        return False
+    scheme = request.scheme
+    if source == f"{scheme}://{host}":
+        return True  # what a browser sends from the page, as it is: no need to read the addresses apart
+    try:
+        sent_from = URL(source)
+        sent_to = URL(f"{scheme}://{host}")
+    except ValueError:
+        return False
+    if sent_from.scheme != scheme or not sent_from.host or sent_to.host is None:
+        return False
+    return (sent_from.host.lower(), sent_from.port) == (sent_to.host.lower(), sent_to.port)
+
+
+FULL = (
+    "As many phones as may vote from one network address already have: a vote from this phone would not count. "
+    "Phones sharing one connection? Tell the host."
+)
+"""The page for a new phone from an address whose phones have reached the limit in the open vote."""
 
 _NO_STORE = {"Cache-Control": "no-store"}
 _PAGE_HEADERS = {
     "Cache-Control": "no-store",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
 }
 
 
@@ -151,7 +191,16 @@ def _page(desk: VoteDesk, request: web.Request, status: int = 200, **kw: Any) ->
 
 async def vote_page(request: web.Request) -> web.StreamResponse:
     desk = request.app[DESK_KEY]
-    return _page(desk, request, code=request.query.get("c", "")[:16])
+    store = request.app[STORE_KEY]
+    code = request.query.get("c", "")[:16]
+    if store.open_round is not None and store.full(request.remote or "") and store.phone_of(_token_of(request)) is None:
+        return _page(desk, request, code=code, message=FULL, ok=False)
+    return _page(desk, request, code=code)
+
+
+async def vote_not_found(request: web.Request) -> web.StreamResponse:
+    """Any other path under /vote: not found here (never sent on to the other process, which would send it back)."""
+    raise web.HTTPNotFound(text="Not found: the vote page is /vote\n", headers=_NO_STORE)
 
 
 async def vote_qr(request: web.Request) -> web.StreamResponse:
@@ -177,6 +226,9 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
     store = request.app[STORE_KEY]
     as_json = _wants_json(request)
     client = request.remote or ""
+    if not same_origin(request):
+        refused = store.refuse("cross-site")
+        return _answer(desk, request, as_json, STATUS["cross-site"], False, refused.message, refused.reason, {})
     if request.content_length is None or request.content_length > MAX_BODY:
         outcome: Accepted | Refused = store.refuse("malformed", "That vote is too long or has no length.")
         form: dict[str, str] = {}
@@ -216,13 +268,31 @@ async def elsewhere(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def elsewhere_or_later(request: web.Request) -> web.StreamResponse:
-    """A vote request on a connection the room server serves: ask again on a new one (the vote process's),
-    or, while no vote process runs, "send it again"."""
-    if request.app[TAKING_KEY]():
-        return await elsewhere(request)
+def elsewhere_or_here(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """``handler`` on the room server beside the vote processes: a vote request on a connection the room server
+    serves is asked again on a new one (a vote process's) while one runs; while none runs, the standby
+    store takes it here (without one: "send it again")."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        if request.app[TAKING_KEY]():
+            return await elsewhere(request)
+        if STORE_KEY not in request.app:
+            return later(request)
+        return await handler(request)
+
+    return answer
+
+
+def later(request: web.Request) -> web.StreamResponse:
+    """Phones are asked to send their vote again in a moment."""
     message = "Voting is starting again: send your vote again in a moment."
     if "application/json" in request.headers.get("Accept", ""):
         body = json.dumps({"ok": False, "message": message, "reason": "unsaved"})
         return web.Response(status=503, text=body, content_type="application/json", headers={"Retry-After": "1", "Cache-Control": "no-store"})
     return web.Response(status=503, text=message, headers={"Retry-After": "1", "Cache-Control": "no-store"})
+
+
+async def votes_off(request: web.Request) -> web.StreamResponse:
+    """Any /vote path while the event's phone voting is off (its vote database could not be opened)."""
+    message = "Voting by phone is off at this event for now: the host will say how the room scores."
+    return web.Response(status=503, text=message, headers={"Cache-Control": "no-store"})

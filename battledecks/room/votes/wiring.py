@@ -5,7 +5,13 @@ Who takes the votes is chosen here, once: the vote processes
 the room server in the app's own process (elsewhere, or when the vote
 processes cannot start: the host is warned then). Either way the desk drives
 a :class:`~.desk.VoteBackend`, the audience screens follow the vote, and the
-host's app gets the desk (F2 on the scores screen and the lineup).
+host's app gets the desk (F2 on the scores screen and the lineup), and is
+told once the phones of one network address reach the limit in a vote.
+
+A vote database that cannot be opened (damaged, locked, unreadable) does not
+stop the show: phone voting is off, the phones' page says so, and the host
+is told why and how to start a fresh database
+(``battledecks votes EVENT --set-aside``).
 """
 
 from __future__ import annotations
@@ -16,9 +22,10 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from . import worker
 from .desk import VoteDesk, desk_for_show, show_desk
+from .host import crowd_text, votes_off_text
 from .link import phone_base, vote_url
-from .routes import add_room_server_routes, add_vote_routes
-from .store import Result, VoteError, load_secret, room_code, secret_path_for
+from .routes import add_room_server_routes, add_vote_routes, add_votes_off_routes
+from .store import Crowd, Result, VoteError, load_secret, room_code, secret_path_for
 
 if TYPE_CHECKING:
     from battledecks.core.show import Show
@@ -52,26 +59,39 @@ def attach(server: RoomServer, show: Show, host: VoteHost, *, processes: bool = 
     Call in the app's running loop, before the server starts; close the
     desk's store when the app ends.
 
-    Raises:
-        VoteError: the vote database or its key cannot be opened.
+    If the vote database or its key cannot be opened, phone voting is off
+    (None is returned) and the host is told why and the way out.
     """
     if show.event.scoring.audience_vote != "phones":
         return None
-    desk: VoteDesk | None = None
+    try:
+        desk = _take_votes(server, show, host, processes)
+    except VoteError as error:
+        server.routes.append(add_votes_off_routes)
+        _warn(host, votes_off_text(error, show.event.path), title="Phone voting is off", severity="error")
+        return None
+    _follow(server, desk, host)
+    host.votes = desk
+    return desk
+
+
+def _take_votes(server: RoomServer, show: Show, host: VoteHost, processes: bool) -> VoteDesk:
+    """The desk, its votes taken by the vote processes where they can be, else by the room server.
+
+    Raises:
+        VoteError: the vote database or its key cannot be opened.
+    """
     if processes and worker.processes_supported():
         phone_url = vote_url(phone_base(server.url), room_code(load_secret(secret_path_for(show.event.path))))
         try:
-            desk = _in_vote_processes(server, show, phone_url)
+            return _in_vote_processes(server, show, phone_url)
         except VoteError as error:
             # The night goes on with the votes in the app's own process: slower under a full room, but taken.
             # (A vote database that cannot be opened fails there too, with its own one line.)
             desk = _in_this_process(server, show)
             _warn(host, f"The vote processes did not start, so the app takes the phones' votes itself. {error}")
-    if desk is None:
-        desk = _in_this_process(server, show)
-    _follow(server, desk)
-    host.votes = desk
-    return desk
+            return desk
+    return _in_this_process(server, show)
 
 
 def _in_this_process(server: RoomServer, show: Show) -> VoteDesk:
@@ -97,12 +117,14 @@ def _in_vote_processes(server: RoomServer, show: Show, phone_url: str) -> VoteDe
         vote_processes.close()
         raise
     desk.phone_url = vote_processes.phone_url
-    server.routes.append(lambda web_app: add_room_server_routes(web_app, desk, lambda: vote_processes.alive))
+    standby = vote_processes.standby_desk
+    server.routes.append(lambda web_app: add_room_server_routes(web_app, desk, lambda: vote_processes.alive, standby))
     return desk
 
 
-def _follow(server: RoomServer, desk: VoteDesk) -> None:
-    """Put the vote (open or not, address, room code, count) in the state the audience screens follow.
+def _follow(server: RoomServer, desk: VoteDesk, host: VoteHost) -> None:
+    """Put the vote (open or not, address, room code, count) in the state the audience screens follow, and tell
+    the host once the phones of an address reach the limit in a vote.
 
     Sends the live count to them at most twice a second. Call in the app's running loop.
     """
@@ -123,8 +145,27 @@ def _follow(server: RoomServer, desk: VoteDesk) -> None:
             loop.call_soon_threadsafe(loop.call_later, 0.5, flush)
 
     desk.store.listeners.append(counted)
+    told: set[tuple[int, str]] = set()
+
+    def tell(crowd: Crowd) -> None:  # on the app's loop
+        if (crowd.round, crowd.address) in told:
+            return
+        told.add((crowd.round, crowd.address))
+        current = desk.store.open_round
+        presenter = current.presenter if current is not None and current.id == crowd.round else None
+        host.notify(crowd_text(crowd, presenter), title="Phones from one address", severity="warning", timeout=30)
+
+    def crowded(crowd: Crowd) -> None:  # on the thread that learnt of the commit
+        try:
+            loop.call_soon_threadsafe(tell, crowd)
+        except RuntimeError:
+            pass  # the app's loop has ended
+
+    desk.store.crowd_listeners.append(crowded)
 
 
-def _warn(host: VoteHost, text: str) -> None:
+def _warn(
+    host: VoteHost, text: str, *, title: str = "Votes in the app's process", severity: Literal["warning", "error"] = "warning",
+) -> None:
     """A warning on the host's console once it is on screen."""
-    host.after_first_frame.append(lambda: host.notify(text, title="Votes in the app's process", severity="warning", timeout=20))
+    host.after_first_frame.append(lambda: host.notify(text, title=title, severity=severity, timeout=60 if severity == "error" else 20))
