@@ -4,9 +4,9 @@ For hosts who draw everything before the show. The draw follows the same
 rules as the app and is recorded the same way; earlier draws are kept. When
 there are not enough decks or topics for everyone, nothing is drawn.
 
-The event's draw is committed first if it was not yet (see ``battledecks
-commit``): each draw reveals the next value of the committed chain, mixed with
-``--room-input``, numbers the room called out, if given. ``battledecks verify``
+The event's draw is committed first if it was not yet (see battledecks
+commit): each draw reveals the next value of the committed chain, mixed with
+--room-input, numbers the room called out, if given. battledecks verify
 checks them all afterwards.
 """
 

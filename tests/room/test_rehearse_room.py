@@ -51,7 +51,7 @@ async def one_phone_votes(url: str, score: str, code: str) -> dict[str, Any]:
         async with phone.get(url) as page:
             assert page.status == 200 and "Vote for Amy" in await page.text()
         base = url.split("/vote")[0]
-        async with phone.post(f"{base}/vote", data={"score": score, "code": code}, headers={"Accept": "application/json"}) as r:
+        async with phone.post(f"{base}/vote", data={"score": score, "code": code}, headers={"Accept": "application/json", "Origin": base}) as r:
             return await r.json()
 
 
