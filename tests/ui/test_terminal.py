@@ -104,6 +104,7 @@ def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, terminal) ->
     path = build_event(event_dir / "events", name="twice")
     first = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
     first.wait_for("waiting")
+    first.wait_for("draw commitment")  # the first app has written all it writes at its start
     before = path.with_name("twice.record.yaml").read_bytes()
     second = subprocess.run(
         [sys.executable, "-m", "battledecks", "run", str(path)], capture_output=True, text=True, timeout=60
