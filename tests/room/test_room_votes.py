@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import types
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import zxingcpp
@@ -66,6 +68,60 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
         closed = await room.wait_kind("vote-close")
         assert closed["state"]["vote"]["open"] is False
         assert show.presenter("Ada").audience == 9
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
+async def test_the_room_sees_how_the_votes_spread_only_once_the_vote_is_closed(event_dir: Path, seeds, wall, listeners) -> None:  # noqa: ANN001
+    show = voting_show(event_dir, seeds, wall)
+    server = RoomServer(show, listen("127.0.0.1", 0))
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    assert desk is not None
+    await server.start()
+    given = [7, 8, 8, 9, 9, 9, 10, 3]
+
+    async def snapshot() -> dict[str, Any]:
+        async with aiohttp.ClientSession() as session, session.get(server.url + "snapshot") as response:
+            return json.loads(await response.text())["state"]
+
+    def mentions_spread(state: dict[str, Any]) -> bool:
+        text = json.dumps(state)
+        return state.get("voted") is not None or "bars" in text or "spread" in text
+
+    try:
+        room = listeners(lambda: server.url)
+        await until(lambda: room.messages, what="the first state")
+        desk.open("Ada")
+        await room.wait_kind("vote")
+        for i, value in enumerate(given):
+            outcome = desk.store.cast(desk.store.token(), str(value), desk.store.code, client=f"10.0.0.{i + 1}")
+            assert outcome.__class__.__name__ == "Accepted", outcome
+        await until(lambda: room.state["vote"]["count"] == len(given), what="every vote counted on the stream")
+        # While the vote is open the room has the count, never how the votes spread: not on the stream, not in a snapshot.
+        open_state = await snapshot()
+        assert open_state["stage"] == "vote" and open_state["vote"]["count"] == len(given)
+        assert not mentions_spread(open_state)
+        assert not any(mentions_spread(m["state"]) for m in room.messages)
+
+        desk.close()
+        closed = (await room.wait_kind("vote-close"))["state"]
+        assert closed["stage"] == "voted"
+        voted = closed["voted"]
+        assert voted["presenter"] == "Ada" and voted["count"] == len(given)
+        # A bar per score on the event's scale (1 to 10), with the phones that gave it.
+        assert [bar["score"] for bar in voted["bars"]] == [str(n) for n in range(1, 11)]
+        assert {bar["score"]: bar["count"] for bar in voted["bars"]} == {str(n): given.count(n) for n in range(1, 11)}
+        assert voted["shown"] > 0 and isinstance(voted["at"], float)
+        assert (await snapshot())["voted"] == voted
+        # The record keeps the spread with the result.
+        assert show.vote_rounds()[-1].spread == [(3.0, 1), (7.0, 1), (8.0, 2), (9.0, 3), (10.0, 1)]
+
+        # The next vote opened: the spread goes, and the new one's stays hidden until it closes.
+        present(show, "Brian")
+        desk.open("Brian")
+        reopened = (await room.wait_kind("vote", 2))["state"]
+        assert reopened["stage"] == "vote" and not mentions_spread(reopened)
     finally:
         await server.stop()
         desk.store.close()
