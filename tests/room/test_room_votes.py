@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 import zxingcpp
 from textual.widgets import ContentSwitcher
 
@@ -18,6 +19,7 @@ from battledecks.room.votes.link import phone_base
 from battledecks.ui.audience.app import AudienceApp
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.vote_code import QrCode, VoteCode
+from battledecks.ui.widgets.vote_spread import SpreadChart, VoteSpread
 from tests.builders import build_event, present
 from tests.room.conftest import until
 from tests.unit.test_votes_qr import photograph
@@ -154,6 +156,47 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
             assert view.query_one("#vote-room-code", BigText).is_big, "the room code is drawn big at 80x24"
             desk.close()
             await until(lambda: switcher.current != "vote", what="the code to go away")
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
+async def test_the_audience_screen_shows_how_the_votes_spread_once_closed_then_who_is_next(
+    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 3.0)
+    show = voting_show(event_dir, seeds, wall)
+    server = RoomServer(show, listen("127.0.0.1", 0))
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    assert desk is not None
+    await server.start()
+    app = AudienceApp(lambda: server.url)
+    given = [7, 8, 8, 9, 9, 9, 10, 3]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            switcher = app.query_one(ContentSwitcher)
+            await until(lambda: switcher.current == "idle", what="the between-talks view")
+            desk.open("Ada")
+            await until(lambda: switcher.current == "vote", what="the vote view")
+            for i, value in enumerate(given):
+                desk.store.cast(desk.store.token(), str(value), desk.store.code, client=f"10.0.0.{i + 1}")
+            await until(lambda: app.query_one(VoteCode).vote.get("count") == len(given), what="the count on screen")
+            assert app.query_one(VoteSpread).voted == {}  # nothing of the spread while the vote is open
+            desk.close()
+            await until(lambda: switcher.current == "voted", what="the spread of the closed vote")
+            await pilot.pause()
+            chart = app.query_one(SpreadChart)
+            assert chart.bars == [(str(n), given.count(n)) for n in range(1, 11)]
+            lines = ["".join(piece.text for piece in line) for line in chart.lines()]
+            assert lines and len(lines) == chart.size.height and all(len(line) <= chart.size.width for line in lines)
+            assert lines[-1].split() == [str(n) for n in range(1, 11)]
+            # The tallest bar (9: three votes) fills the chart below its count; each bar its share of it.
+            tallest = sum("█" in line for line in lines)
+            assert tallest == chart.size.height - 2
+            head = app.query_one("#voted-head", BigText).text
+            assert head == f"Ada · {len(given)} votes"
+            # Then the room sees who is next.
+            await until(lambda: switcher.current == "idle", what="the between-talks view again")
     finally:
         await server.stop()
         desk.store.close()

@@ -279,6 +279,12 @@ async def test_once_the_vote_closes_the_stage_shows_how_the_votes_spread_for_a_w
     assert [b["score"] for b in bars] == [str(n) for n in range(1, 11)]
     assert [int(b["n"]) for b in bars] == [given.count(n) for n in range(1, 11)]
     assert all(b["inside"] for b in bars), bars
+    # No two scores or counts run into each other.
+    for kind in (".score", ".n"):
+        spans = await page.evaluate(f"[...document.querySelectorAll('#bars {kind}')].filter(e => e.textContent)"
+                                    ".map(e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
+                                    " return [b.left, b.right]; })")
+        assert all(left[1] <= right[0] for left, right in zip(spans, spans[1:])), (kind, spans)
     # Each bar's height is its count's share of the tallest.
     tallest = max(b["fill"] for b in bars)
     for b in bars:

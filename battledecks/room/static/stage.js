@@ -6,6 +6,8 @@
 const TIME_UP_SHOWN = 10;   // seconds "Time!" stays up after a talk ends
 const ABORT_SHOWN = 4;      // seconds "Talk stopped" stays up
 const EARLY = 0.004;        // wake this much before a deadline, then wait out the rest
+const SCORE_SMALLEST = 14;  // pixels: the smallest a closed vote's scores are drawn (fewer of them, then)
+const GLYPH = 0.7;          // a bold digit's width, in ems
 
 const $ = (id) => document.getElementById(id);
 let state = null;           // the last state from the host
@@ -143,7 +145,16 @@ function renderVoted(voted, now) {
   $("voted-count").textContent = votes(voted.count);
   const bars = $("bars");
   const most = Math.max(1, ...voted.bars.map((b) => b.count));
-  bars.style.setProperty("--n", String(voted.bars.length));
+  // Scores and counts as big as their columns let them be; on a fine scale in a narrow window, every
+  // other score (or every third...) is shown, never fewer counts.
+  const n = voted.bars.length;
+  const chars = Math.max(1, ...voted.bars.map((b) => b.score.length));
+  const column = Math.min(0.92 * innerWidth, 1.6 * innerHeight) / n;
+  const every = Math.max(1, Math.ceil(SCORE_SMALLEST * chars * GLYPH / (0.9 * column)));
+  bars.style.setProperty("--n", String(n));
+  bars.style.setProperty("--chars", String(chars));
+  bars.style.setProperty("--every", String(every));
+  bars.style.setProperty("--digits", String(Math.max(1, ...voted.bars.map((b) => String(b.count).length))));
   bars.replaceChildren(...voted.bars.map((b) => {
     const bar = document.createElement("div"); bar.className = "bar";
     const track = document.createElement("div"); track.className = "track";
@@ -154,7 +165,8 @@ function renderVoted(voted, now) {
     n.textContent = String(b.count);
     n.style.bottom = height + "%";
     track.append(fill, n);
-    const score = document.createElement("span"); score.className = "score"; score.textContent = b.score;
+    const score = document.createElement("span"); score.className = "score";
+    score.textContent = voted.bars.indexOf(b) % every === 0 ? b.score : "";
     bar.append(track, score);
     return bar;
   }));
