@@ -164,7 +164,7 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
 async def test_the_audience_screen_shows_how_the_votes_spread_once_closed_then_who_is_next(
     event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
-    monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 3.0)
+    monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 8.0)
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
     desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
