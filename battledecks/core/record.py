@@ -95,6 +95,8 @@ class VoteRound:
     votes: int | None = None
     """How many phones voted, once closed."""
     mean: float | None = None
+    spread: list[tuple[float, int]] = field(default_factory=list)
+    """Once closed: (score, phones that gave it) for each score given, lowest first (empty if not recorded)."""
 
 
 @dataclass
@@ -379,6 +381,7 @@ class EventRecord:
         elif kind == "vote-close":
             vote = self.votes[e["vote"]]
             vote.open, vote.votes, vote.mean = False, e["votes"], e.get("mean")
+            vote.spread = [(float(score), int(times)) for score, times in e.get("spread") or []]
         elif kind in ("pause", "resume", "skip", "catch-up", "note", "reveal"):
             pass  # kept for the audit trail; they change nothing a host decides on
         else:

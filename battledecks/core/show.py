@@ -15,7 +15,7 @@ through small read-only values (:class:`PresenterView`, :meth:`Show.snapshot`).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from pathlib import Path
@@ -1044,11 +1044,14 @@ class Show:
             self._write("vote-open", presenter=presenter, vote=vote_id, **self._round(round))
         return replace(self.record.votes[vote_id])
 
-    def close_vote(self, votes: int, mean: float | None) -> VoteRound:
+    def close_vote(self, votes: int, mean: float | None, spread: Sequence[tuple[float, int]] = ()) -> VoteRound:
         """Close the open vote with its result; the mean (2 decimals) becomes the presenter's audience score.
 
         The score is written like any audience score (a correction if there
         was one) with the number of votes; no votes leave the score as it was.
+        ``spread``: how the votes spread, (score, phones that gave it) for each
+        score given; recorded with the result, and what the room sees of the
+        vote once it is closed (none given: the room sees only the count).
         """
         vote = self.record.open_vote
         if vote is None:
@@ -1058,8 +1061,16 @@ class Show:
         scoring = self.event.scoring
         if mean is not None and not scoring.low <= mean <= scoring.high:
             raise RecordError(f"a mean of {mean:g} is off the scale {scoring.low:g} to {scoring.high:g}")
+        given = sorted((float(score), int(times)) for score, times in spread)
+        if given:
+            off = [score for score, times in given if not scoring.valid_score(score) or times < 1]
+            if off or len({score for score, _ in given}) != len(given) or sum(times for _, times in given) != votes:
+                raise RecordError(f"a vote's spread must give each score on the scale once and add up to its {votes} votes: {given}")
         value = None if mean is None else round(mean, 2)
-        self._write("vote-close", presenter=vote.presenter, vote=vote.id, votes=votes, mean=value, **self._round(vote.round))
+        extra: dict[str, Any] = {"spread": [[score, times] for score, times in given]} if given else {}
+        self._write(
+            "vote-close", presenter=vote.presenter, vote=vote.id, votes=votes, mean=value, **extra, **self._round(vote.round),
+        )
         if value is not None:
             turn = self._state(vote.presenter).turn(vote.round)
             fields: dict[str, Any] = {"presenter": vote.presenter, "judge": None, "criterion": None, "value": value}

@@ -6,14 +6,17 @@ thing as everyone else. It holds only what the room has already seen:
 the lineup, the titles of decks already drawn and revealed on the host's
 screen (a title drawn now is held back until the host's draw screen shows
 it), the talk on stage with its schedule, the standings once the host
-has put them on the projector, and the draw's commitment (its short
+has put them on the projector, the draw's commitment (its short
 fingerprint, shown before the first draw so the room can note it) with the
-numbers the room called out for a draw. Never a deck pool, a seed or chain
-value, an unseen title or a judge's single score.
+numbers the room called out for a draw, and how the room's phones voted
+once the host has closed the vote (while it is open, only the count).
+Never a deck pool, a seed or chain value, an unseen title or a judge's
+single score.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -26,11 +29,16 @@ REVEAL_SUSPENSE = 2.5
 """Seconds of suspense the audience screens plan for a draw; the title itself comes only when the host's
 screen reveals it (:meth:`RoomView.revealed`)."""
 
-IDLE, REVEAL, TALK, STANDINGS, VOTE = "idle", "reveal", "talk", "standings", "vote"
-"""What the audience screens show: between talks, a draw, a talk, the standings, the phones' vote.
+VOTED_SHOWN = 20.0
+"""Seconds the audience screens show how a closed vote spread, before the room sees who is next."""
+
+IDLE, REVEAL, TALK, STANDINGS, VOTE, VOTED = "idle", "reveal", "talk", "standings", "vote", "voted"
+"""What the audience screens show: between talks, a draw, a talk, the standings, the phones' vote, the vote closed.
 
 It is the host's latest step: a vote opened after a talk shows its QR code until the host closes it
-or moves the show on (a draw, a talk, the standings); it never stays up behind the next draw."""
+or moves the show on (a draw, a talk, the standings); it never stays up behind the next draw. Closed
+there, how the votes spread shows for :data:`VOTED_SHOWN` seconds (``voted``: each screen counts them
+from ``at``), or until the show moves on."""
 
 
 class RoomView:
@@ -50,6 +58,8 @@ class RoomView:
         """Draws the host's screen has not revealed yet, by (presenter, round): their title and topic, held back."""
         self.vote_state: Callable[[], dict[str, Any] | None] | None = None
         """The room's vote from their phones, when the app takes one (see ``room/votes/wiring.py``)."""
+        self.voted: dict[str, Any] | None = None
+        """The vote the host just closed on the projector: whom it was for, the count, a bar per score."""
         self.show_results(show.last_reveal())
         if self._vote_open():
             self.stage = VOTE  # opened again after a restart: the host is taken back to it
@@ -79,10 +89,11 @@ class RoomView:
             self.stage, self.reveal = IDLE, None
             self._held.pop((presenter, round), None)
         elif kind == "vote-open":
-            self.stage, self.reveal = VOTE, None
+            self.stage, self.reveal, self.voted = VOTE, None, None
         elif kind == "vote-close":
             if self.stage == VOTE:
-                self.stage = IDLE
+                self.voted = self._voted(presenter, round, data, now)
+                self.stage = IDLE if self.voted is None else VOTED
         elif kind == "talk-start" and presenter is not None:
             clock = TalkClock(int(data["slides"]), float(data["seconds"]), float(data.get("countdown", 0.0)))
             clock.start(at)
@@ -146,6 +157,22 @@ class RoomView:
     def _vote_open(self) -> bool:
         """Whether the record has a phones' vote open."""
         return self.show.current_vote is not None
+
+    def _voted(self, presenter: str | None, turn: int, data: dict[str, Any], now: float) -> dict[str, Any] | None:
+        """What the room sees of a vote just closed: whom it was for, the count, and a bar per score on the
+        scale with the phones that gave it. None when the close says nothing of how the votes spread."""
+        count = data.get("votes")
+        spread = data.get("spread") or []
+        if not isinstance(count, int) or (count and not spread):
+            return None
+        scoring = self.show.event.scoring
+        given = [(float(score), int(times)) for score, times in spread]
+        bars = []
+        for i in range(round((scoring.high - scoring.low) / scoring.step) + 1):
+            score = scoring.low + i * scoring.step
+            times = sum(t for s, t in given if math.isclose(s, score, abs_tol=1e-9))
+            bars.append({"score": format_score(score), "count": times})
+        return {"presenter": presenter, "round": turn, "count": count, "bars": bars, "at": now, "shown": VOTED_SHOWN}
 
     def _talk_change(self, kind: str, at: float) -> None:
         clock = self.clock
@@ -228,6 +255,7 @@ class RoomView:
             "talk": talk,
             "standings": self.standings,
             "vote": self.vote_state() if self.vote_state is not None else None,
+            "voted": self.voted if self.stage == VOTED else None,
             "commitment": self._commitment(),
         }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import types
 from pathlib import Path
+from typing import Any
 
 import aiohttp
+import pytest
 import zxingcpp
 from textual.widgets import ContentSwitcher
 
@@ -16,6 +19,7 @@ from battledecks.room.votes.link import phone_base
 from battledecks.ui.audience.app import AudienceApp
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.vote_code import QrCode, VoteCode
+from battledecks.ui.widgets.vote_spread import SpreadChart, VoteSpread
 from tests.builders import build_event, present
 from tests.room.conftest import until
 from tests.unit.test_votes_qr import photograph
@@ -71,6 +75,60 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
         desk.store.close()
 
 
+async def test_the_room_sees_how_the_votes_spread_only_once_the_vote_is_closed(event_dir: Path, seeds, wall, listeners) -> None:  # noqa: ANN001
+    show = voting_show(event_dir, seeds, wall)
+    server = RoomServer(show, listen("127.0.0.1", 0))
+    desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    assert desk is not None
+    await server.start()
+    given = [7, 8, 8, 9, 9, 9, 10, 3]
+
+    async def snapshot() -> dict[str, Any]:
+        async with aiohttp.ClientSession() as session, session.get(server.url + "snapshot") as response:
+            return json.loads(await response.text())["state"]
+
+    def mentions_spread(state: dict[str, Any]) -> bool:
+        text = json.dumps(state)
+        return state.get("voted") is not None or "bars" in text or "spread" in text
+
+    try:
+        room = listeners(lambda: server.url)
+        await until(lambda: room.messages, what="the first state")
+        desk.open("Ada")
+        await room.wait_kind("vote")
+        for i, value in enumerate(given):
+            outcome = desk.store.cast(desk.store.token(), str(value), desk.store.code, client=f"10.0.0.{i + 1}")
+            assert outcome.__class__.__name__ == "Accepted", outcome
+        await until(lambda: room.state["vote"]["count"] == len(given), what="every vote counted on the stream")
+        # While the vote is open the room has the count, never how the votes spread: not on the stream, not in a snapshot.
+        open_state = await snapshot()
+        assert open_state["stage"] == "vote" and open_state["vote"]["count"] == len(given)
+        assert not mentions_spread(open_state)
+        assert not any(mentions_spread(m["state"]) for m in room.messages)
+
+        desk.close()
+        closed = (await room.wait_kind("vote-close"))["state"]
+        assert closed["stage"] == "voted"
+        voted = closed["voted"]
+        assert voted["presenter"] == "Ada" and voted["count"] == len(given)
+        # A bar per score on the event's scale (1 to 10), with the phones that gave it.
+        assert [bar["score"] for bar in voted["bars"]] == [str(n) for n in range(1, 11)]
+        assert {bar["score"]: bar["count"] for bar in voted["bars"]} == {str(n): given.count(n) for n in range(1, 11)}
+        assert voted["shown"] > 0 and isinstance(voted["at"], float)
+        assert (await snapshot())["voted"] == voted
+        # The record keeps the spread with the result.
+        assert show.vote_rounds()[-1].spread == [(3.0, 1), (7.0, 1), (8.0, 2), (9.0, 3), (10.0, 1)]
+
+        # The next vote opened: the spread goes, and the new one's stays hidden until it closes.
+        present(show, "Brian")
+        desk.open("Brian")
+        reopened = (await room.wait_kind("vote", 2))["state"]
+        assert reopened["stage"] == "vote" and not mentions_spread(reopened)
+    finally:
+        await server.stop()
+        desk.store.close()
+
+
 async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
@@ -103,38 +161,42 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
         desk.store.close()
 
 
-async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_path: Path) -> None:  # noqa: ANN001
-    from tests.room.test_stage_page import ARGS, CHROMIUM
-
-    if not Path(CHROMIUM).exists():
-        import pytest
-
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    from playwright.async_api import async_playwright
-
+async def test_the_audience_screen_shows_how_the_votes_spread_once_closed_then_who_is_next(
+    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+) -> None:
+    monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 8.0)
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
     desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
+    assert desk is not None
     await server.start()
+    app = AudienceApp(lambda: server.url)
+    given = [7, 8, 8, 9, 9, 9, 10, 3]
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            # The page's own policy forbids eval; Playwright's waiting helpers need it.
-            context = await browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
-            page = await context.new_page()
-            await page.goto(server.url + "stage")
-            await page.locator("#idle.shown").wait_for(timeout=10_000)
+        async with app.run_test(size=(80, 24)) as pilot:
+            switcher = app.query_one(ContentSwitcher)
+            await until(lambda: switcher.current == "idle", what="the between-talks view")
             desk.open("Ada")
-            await page.locator("#vote.shown").wait_for(timeout=10_000)
-            await page.wait_for_function("document.getElementById('vote-qr').naturalWidth > 0", timeout=10_000)
-            assert await page.locator("#vote-url").text_content() == f"{desk.phone_url}   room code {desk.store.code}"
-            shot = tmp_path / "stage-vote.png"
-            await page.screenshot(path=str(shot))
-            from PIL import Image
-
-            found = zxingcpp.read_barcodes(Image.open(shot))
-            assert found and found[0].text == desk.phone_url
-            await browser.close()
+            await until(lambda: switcher.current == "vote", what="the vote view")
+            for i, value in enumerate(given):
+                desk.store.cast(desk.store.token(), str(value), desk.store.code, client=f"10.0.0.{i + 1}")
+            await until(lambda: app.query_one(VoteCode).vote.get("count") == len(given), what="the count on screen")
+            assert app.query_one(VoteSpread).voted == {}  # nothing of the spread while the vote is open
+            desk.close()
+            await until(lambda: switcher.current == "voted", what="the spread of the closed vote")
+            await pilot.pause()
+            chart = app.query_one(SpreadChart)
+            assert chart.bars == [(str(n), given.count(n)) for n in range(1, 11)]
+            lines = ["".join(piece.text for piece in line) for line in chart.lines()]
+            assert lines and len(lines) == chart.size.height and all(len(line) <= chart.size.width for line in lines)
+            assert lines[-1].split() == [str(n) for n in range(1, 11)]
+            # The tallest bar (9: three votes) fills the chart below its count; each bar its share of it.
+            tallest = sum("█" in line for line in lines)
+            assert tallest == chart.size.height - 2
+            head = app.query_one("#voted-head", BigText).text
+            assert head == f"Ada · {len(given)} votes"
+            # Then the room sees who is next.
+            await until(lambda: switcher.current == "idle", what="the between-talks view again")
     finally:
         await server.stop()
         desk.store.close()

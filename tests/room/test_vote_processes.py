@@ -130,6 +130,11 @@ async def test_each_phone_counts_once_whichever_process_takes_its_votes(served) 
     await until(lambda: worker.tally() is not None and worker.tally().count == 12, what="the count of twelve phones")
     result = served.desk.close()
     assert result.count == 12 and result.mean == pytest.approx(sum(last) / 12)
+    # How the votes spread comes from the vote process that closed the round, into the record and to the room.
+    spread = sorted((float(score), last.count(score)) for score in set(last))
+    assert list(result.spread) == spread and served.show.vote_rounds()[-1].spread == spread
+    closed = (await served.room.wait_kind("vote-close"))["state"]["voted"]
+    assert [bar["count"] for bar in closed["bars"]] == [last.count(score) for score in range(1, 11)]
 
 
 async def test_a_vote_process_that_dies_is_started_again_and_the_room_is_served_meanwhile(served) -> None:  # noqa: ANN001

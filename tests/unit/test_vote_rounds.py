@@ -91,6 +91,21 @@ def test_a_result_off_the_scale_is_refused(show: Show) -> None:
         show.close_vote(2, None)
 
 
+def test_closing_records_how_the_votes_spread_and_refuses_a_spread_that_does_not_add_up(show: Show, seeds, wall) -> None:  # noqa: ANN001
+    show.open_vote("Ada")
+    with pytest.raises(RecordError, match="add up to its 3 votes"):
+        show.close_vote(3, 8.0, [(8, 2)])
+    with pytest.raises(RecordError, match="spread"):
+        show.close_vote(3, 8.0, [(8, 2), (8.3, 1)])  # off the scale's steps
+    seen = []
+    show.changes.subscribe(seen.append)
+    closed = show.close_vote(3, 8.0, [(9, 1), (7, 1), (8, 1)])
+    assert closed.spread == [(7.0, 1), (8.0, 1), (9.0, 1)]
+    assert seen[0].kind == "vote-close" and seen[0].data["spread"] == [[7.0, 1], [8.0, 1], [9.0, 1]]
+    again = Show.open(show.event.path, seed_source=seeds, clock=wall)
+    assert again.vote_rounds()[-1].spread == [(7.0, 1), (8.0, 1), (9.0, 1)]
+
+
 def test_the_record_replays_the_rounds(show: Show, seeds, wall) -> None:  # noqa: ANN001
     show.open_vote("Ada")
     show.close_vote(2, 5.5)

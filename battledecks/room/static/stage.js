@@ -6,6 +6,8 @@
 const TIME_UP_SHOWN = 10;   // seconds "Time!" stays up after a talk ends
 const ABORT_SHOWN = 4;      // seconds "Talk stopped" stays up
 const EARLY = 0.004;        // wake this much before a deadline, then wait out the rest
+const SCORE_SMALLEST = 14;  // pixels: the smallest a closed vote's scores are drawn (fewer of them, then)
+const GLYPH = 0.7;          // a bold digit's width, in ems
 
 const $ = (id) => document.getElementById(id);
 let state = null;           // the last state from the host
@@ -52,6 +54,7 @@ function endOf(s) { return at(s, s.countdown + s.seconds); }
 // --- showing --------------------------------------------------------------------
 function show(view) {
   for (const el of document.querySelectorAll(".view")) el.classList.toggle("shown", el.id === view);
+  document.body.dataset.view = view;  // the gong's button shows only between talks, never over a slide
 }
 function duration(seconds) {
   const whole = Math.max(0, Math.ceil(seconds - 1e-9));
@@ -89,6 +92,7 @@ function render() {
   const now = hostNow();
   // The host's latest step: a vote shows until it closes or the show moves on (a draw, a talk, the standings).
   if (state.stage === "vote" && state.vote && state.vote.open) { renderVote(state.vote); return; }
+  if (state.stage === "voted" && state.voted && renderVoted(state.voted, now)) return;
   if (state.stage === "talk" && state.talk && renderTalk(state.talk, now)) return;
   if (state.stage === "reveal" && state.reveal) { renderReveal(state.reveal, now); return; }
   if (state.stage === "standings" && state.standings) { renderStandings(state.standings); return; }
@@ -99,9 +103,76 @@ function renderVote(vote) {
   $("vote-for").textContent = "Vote for " + vote.presenter + (vote.step ? " (" + vote.step + ")" : "") + " on your phone";
   const qr = $("vote-qr");
   if (qr.dataset.url !== vote.url) { qr.dataset.url = vote.url; qr.src = "/vote/qr.svg?u=" + encodeURIComponent(vote.url); }
-  $("vote-url").textContent = vote.url + "   room code " + vote.code;
-  $("vote-count").textContent = vote.count + (vote.count === 1 ? " vote" : " votes");
+  $("vote-code").textContent = vote.code;
+  const url = $("vote-url");
+  if (url.dataset.url !== vote.url) { url.dataset.url = vote.url; url.replaceChildren(...breakable(vote.url || "")); }
+  $("vote-count").textContent = votes(vote.count);
   show("vote");
+}
+
+function votes(n) { return n + (n === 1 ? " vote" : " votes"); }
+
+// An address in pieces that wrap sensibly and are never cut: the host and port on a line, then the path
+// ("/vote?c=CODE") whole; a host and port too wide for the screen wrap before a "." or ":" of the host.
+function breakable(text) {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(text);
+  const [origin, path] = match ? [match[1], match[2]] : ["", text];
+  const start = origin.indexOf("//") + 2;
+  const pieces = [];
+  if (origin) pieces.push(piece(cut(origin, (t, i) => i > start && (t[i] === "." || t[i] === ":")).map(piece)));
+  pieces.push(...cut(path, (t, i) => t[i] === "/").map(piece));
+  return pieces.flatMap((p, i) => (i ? [document.createElement("wbr"), p] : [p]));
+}
+function cut(text, before) {
+  const parts = [];
+  let from = 0;
+  for (let i = 1; i < text.length; i++) if (before(text, i)) { parts.push(text.slice(from, i)); from = i; }
+  if (text.length) parts.push(text.slice(from));
+  return parts;
+}
+function piece(content) {
+  const span = document.createElement("span");
+  if (typeof content === "string") span.textContent = content;
+  else span.append(...content.flatMap((p, i) => (i ? [document.createElement("wbr"), p] : [p])));
+  return span;
+}
+
+// A vote just closed: a bar per score with the phones that gave it, for a while (then who is next).
+function renderVoted(voted, now) {
+  const until = voted.at + voted.shown;
+  if (now >= until) return false;
+  $("voted-for").textContent = "How the room voted for " + voted.presenter;
+  $("voted-count").textContent = votes(voted.count);
+  const bars = $("bars");
+  const most = Math.max(1, ...voted.bars.map((b) => b.count));
+  // Scores and counts as big as their columns let them be; on a fine scale in a narrow window, every
+  // other score (or every third...) is shown, never fewer counts.
+  const n = voted.bars.length;
+  const chars = Math.max(1, ...voted.bars.map((b) => b.score.length));
+  const column = Math.min(0.92 * innerWidth, 1.6 * innerHeight) / n;
+  const every = Math.max(1, Math.ceil(SCORE_SMALLEST * chars * GLYPH / (0.9 * column)));
+  bars.style.setProperty("--n", String(n));
+  bars.style.setProperty("--chars", String(chars));
+  bars.style.setProperty("--every", String(every));
+  bars.style.setProperty("--digits", String(Math.max(1, ...voted.bars.map((b) => String(b.count).length))));
+  bars.replaceChildren(...voted.bars.map((b) => {
+    const bar = document.createElement("div"); bar.className = "bar";
+    const track = document.createElement("div"); track.className = "track";
+    const fill = document.createElement("div"); fill.className = "fill";
+    const height = 85 * b.count / most;  // the tallest leaves room for its count above it
+    fill.style.height = height + "%";
+    const n = document.createElement("span"); n.className = "n" + (b.count ? "" : " none");
+    n.textContent = String(b.count);
+    n.style.bottom = height + "%";
+    track.append(fill, n);
+    const score = document.createElement("span"); score.className = "score";
+    score.textContent = voted.bars.indexOf(b) % every === 0 ? b.score : "";
+    bar.append(track, score);
+    return bar;
+  }));
+  show("voted");
+  arm(until);
+  return true;
 }
 
 function renderIdle() {
@@ -244,7 +315,7 @@ function allowSound() {
   const Ctx = window.AudioContext || window.webkitAudioContext;
   if (!Ctx) return;
   if (!audio) audio = new Ctx();
-  audio.resume().then(() => $("sound").classList.add("hidden"));
+  audio.resume().then(() => document.body.classList.add("sound-on"));
 }
 document.addEventListener("click", allowSound);
 document.addEventListener("keydown", allowSound);

@@ -265,7 +265,7 @@ def scale_of(show: Show) -> Scale:
 
 def show_desk(show: Show, store: VoteBackend, last: Result | None) -> VoteDesk:
     """A desk on ``store`` whose commands go through the show: opening a vote writes
-    ``vote-open``, closing writes the result (``vote-close`` and the audience score)."""
+    ``vote-open``, closing writes the result (``vote-close`` with how the votes spread, and the audience score)."""
     def opener(presenter: str, turn: int) -> int:
         # The record may have this vote open already, the store not (opening it there failed): open it there again.
         current = show.current_vote
@@ -273,7 +273,9 @@ def show_desk(show: Show, store: VoteBackend, last: Result | None) -> VoteDesk:
             return current.id
         return show.open_vote(presenter, turn).id
 
-    desk = VoteDesk(store, show.event.name, opener=opener, closer=lambda result: show.close_vote(result.count, result.mean))
+    desk = VoteDesk(
+        store, show.event.name, opener=opener, closer=lambda result: show.close_vote(result.count, result.mean, result.spread),
+    )
     desk.last = last
     return desk
 

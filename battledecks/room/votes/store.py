@@ -295,7 +295,7 @@ class Round:
 
 @dataclass(frozen=True)
 class Result:
-    """A round's outcome: how many phones voted and their mean."""
+    """A round's outcome: how many phones voted and their mean; once closed, how their votes spread."""
 
     id: int
     presenter: str
@@ -303,6 +303,14 @@ class Result:
     count: int
     mean: float | None
     open: bool = False
+    spread: tuple[tuple[float, int], ...] = ()
+    """(score, phones that gave it) for each score given, lowest first: only a closed round's, read from
+    the database at close. An open round's count carries none, so nothing can show it before the host
+    closes the vote."""
+
+    def __post_init__(self) -> None:
+        # Carried as JSON between the vote processes and the app: lists come back as tuples.
+        object.__setattr__(self, "spread", tuple((float(value), int(times)) for value, times in self.spread))
 
     def describe(self) -> str:
         return format_vote(self.mean, self.count)
@@ -1257,4 +1265,5 @@ class _Tally:
 def _result(r: Round, given: Iterable[float], *, open: bool) -> Result:
     values = list(given)
     mean = math.fsum(values) / len(values) if values else None
-    return Result(r.id, r.presenter, r.turn, len(values), mean, open)
+    spread = () if open else tuple(sorted(collections.Counter(values).items()))
+    return Result(r.id, r.presenter, r.turn, len(values), mean, open, spread)

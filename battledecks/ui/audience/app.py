@@ -3,8 +3,9 @@
 A second, read-only app. It follows the host's room server (see
 :mod:`battledecks.room`) and shows only the show: between talks the event
 and who is next, a draw as a reveal, the 3-2-1, the slide filling the
-screen with the time left and n/12, PAUSED, Time!, and the standings when
-the host reveals them. It has no key that changes anything.
+screen with the time left and n/12, PAUSED, Time!, the phones' vote (and,
+for a while once the host closes it, how the votes spread), and the
+standings when the host reveals them. It has no key that changes anything.
 
 Slide changes are computed here from the talk's schedule with the same
 talk clock as the host's stage, and fired by the same deadline timer, so
@@ -47,6 +48,7 @@ from ...room.follow import RETRY, Follower
 from ...room.schedule import clock_from
 from ...textual_private import paint_now
 from ..widgets.vote_code import VoteCode
+from ..widgets.vote_spread import VoteSpread
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.big_text import BigText
@@ -218,6 +220,8 @@ class AudienceApp(App[None]):
                     yield Label("", id="who", markup=False)
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
+            with Vertical(id="voted", classes="view"):
+                yield VoteSpread(id="vote-spread")
             with Vertical(id="standings", classes="view"):
                 yield BigText("", fit_as=HEADING_SIZE, id="standings-head")
                 yield BigText("", max_lines=2, id="standings-name")
@@ -310,6 +314,14 @@ class AudienceApp(App[None]):
             self.query_one(VoteCode).show_vote(vote)
             self._show("vote")
             return None
+        voted = state.get("voted")
+        if stage == "voted" and isinstance(voted, dict):
+            # The vote just closed: how it spread, for a while (counted from the close), then who is next.
+            until = float(voted.get("at") or 0.0) + float(voted.get("shown") or 0.0)
+            if now < until:
+                self.query_one(VoteSpread).show_voted(voted)
+                self._show("voted")
+                return until
         if stage == "talk" and isinstance(talk, dict) and self.clock is not None:
             shown, due = self._render_talk(talk, self.clock, now)
             if shown:
