@@ -297,7 +297,7 @@ class LineupScreen(AppScreen[None]):
             + (f" · {plural(supply.topics, 'topic')} left" if event.topics else "")
             + f" · talks of {duration(event.seconds)}, {event.slides} slides of {event.period:g} s"
             + (f" · audience screen: {self.app.audience_url}" if self.app.audience_url else "")
-            + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
+            + "".join(f"\n{escape(line)}" for line in (current_detection().reason, current_detection().advice) if line)
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough or not scanned:
