@@ -4,6 +4,10 @@ Each cell shows the upper-half block "▀": its foreground colour is the top
 pixel, its background the bottom pixel. A cell whose two pixels match is a
 space on that background, which is shorter to send and has no glyph seams.
 
+In 256 colours each pixel gets the palette colour nearest its own, the
+same wherever it is: slides are mostly text on flat colour, which
+dithering would speckle.
+
 Speed matters because a slide change must reach the screen in a few
 milliseconds: pixels are read as 32-bit integers straight from pillow's
 buffer, neighbouring cells of the same colours become one segment, rich
@@ -208,7 +212,7 @@ def build_strips(
     color_system: str = TRUECOLOR,
     *,
     styles: StyleBook | None = None,
-    dither: bool = True,
+    dither: bool = False,
     prime: bool = True,
     between_rows: Callable[[], object] | None = None,
 ) -> list[Strip]:
@@ -220,7 +224,12 @@ def build_strips(
         color_system: ``"truecolor"`` or ``"256"``.
         styles: Style book to share across slides; a fresh one if None.
             Its colour system wins over ``color_system``.
-        dither: Dither in 256-colour mode.
+        dither: Dither in 256-colour mode. Off by default: each colour
+            then maps to its nearest palette colour wherever it is, so a
+            slide's flat background and its text stay clean. Dithering
+            keeps a photo's gradients from banding but sprinkles every
+            anti-aliased text edge and near-flat area with other colours,
+            which from afar read as speckles.
         prime: Store each strip's terminal text now (in Textual's own strip
             render cache), so showing it later costs a string join.
         between_rows: Called after each row; a worker thread passes
