@@ -107,7 +107,7 @@ def test_256_colour_dither_keeps_flat_areas_flat_and_mixes_gradients() -> None:
     indices = set(quantize_xterm(flat).tobytes())
     assert len(indices) == 1
     nearest = XTERM_COLORS[indices.pop()]
-    assert nearest == (0, 95, 215)
+    assert nearest == (0, 95, 255)  # nearest as the eye sees it (CIELAB)
 
     gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
     dithered = quantize_xterm(gradient)
@@ -182,7 +182,7 @@ def test_256_colour_slides_keep_flat_areas_flat_next_to_text(tmp_path: Path) -> 
     from battledecks.render.prerender import SlideCache
 
     # Colours between palette entries, so that dithering would mix neighbours in.
-    background, block = (250, 240, 200), (200, 40, 50)
+    background, block = (250, 240, 200), (240, 190, 60)
     path = tmp_path / "slide.png"
     text_slide(path, background, block)
     made = SlideCache([path], GraphicsMode.HALFCELL, (160, 45), color_system="256").prepare(0)
@@ -198,5 +198,25 @@ def test_256_colour_slides_keep_flat_areas_flat_next_to_text(tmp_path: Path) -> 
     # The same colour is the same palette colour everywhere.
     assert all(len(found) == 1 for found in by_colour.values()), {c: n for c, n in by_colour.items() if len(n) > 1}
     # So the background and the block are each one colour, right up to the text and edges.
+    # Each the palette colour nearest as the eye sees it (CIELAB): the golden block mustard,
+    # not the light orange that is nearest in RGB.
     assert by_colour[background] == {16 + XTERM_COLORS.index((255, 255, 215))}
-    assert by_colour[block] == {16 + XTERM_COLORS.index((215, 0, 95))}
+    assert by_colour[block] == {16 + XTERM_COLORS.index((215, 175, 0))}
+
+
+def test_256_colours_are_the_nearest_as_the_eye_sees_them() -> None:
+    """In CIELAB: a mid blue is not taken for a grey-blue, a golden yellow not for light orange."""
+    from battledecks.render.halfcell import nearest_xterm
+
+    expected = {
+        (240, 190, 60): (215, 175, 0),
+        (70, 150, 200): (95, 135, 175),
+        (250, 240, 200): (255, 255, 215),
+        (255, 0, 0): (255, 0, 0),
+        (0, 0, 0): (0, 0, 0),
+        (255, 255, 255): (255, 255, 255),
+    }
+    row = Image.new("RGB", (len(expected), 1))
+    row.putdata(list(expected))
+    got = [XTERM_COLORS[i] for i in nearest_xterm(row).tobytes()]
+    assert got == list(expected.values())
