@@ -205,7 +205,7 @@ class SlideCache:
         cols, rows = gen.cells
         cell_w, cell_h = self.cell_pixels
         aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
-        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect), self.color_system)
+        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect, no_halo=True), self.color_system)
         with self._lock:
             self._backdrop = (key, strips)
         return strips

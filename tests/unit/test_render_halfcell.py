@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from PIL import Image
@@ -220,3 +221,21 @@ def test_256_colours_are_the_nearest_as_the_eye_sees_them() -> None:
     row.putdata(list(expected))
     got = [XTERM_COLORS[i] for i in nearest_xterm(row).tobytes()]
     assert got == list(expected.values())
+
+
+def test_256_colour_slides_have_no_pale_rim_around_text(tmp_path: Path) -> None:
+    """Shrinking sharpens with a rim lighter than the page around dark text; on a page between two
+    palette colours that rim was the lighter one: white speckles along every line."""
+    from battledecks.render.detect import GraphicsMode
+    from battledecks.render.prerender import SlideCache
+
+    page = (250, 246, 232)  # nearest in the palette: grey 238; a little lighter: white
+    path = tmp_path / "slide.png"
+    text_slide(path, page, page)
+    made = SlideCache([path], GraphicsMode.HALFCELL, (160, 45), color_system="256").prepare(0)
+    assert made.strips is not None
+    used = Counter(number for row in palette_numbers(made.strips) for number in row)
+    grey = 16 + XTERM_COLORS.index((238, 238, 238))
+    assert used.most_common(1)[0][0] == grey
+    lighter = [n for n in used if n >= 16 and sum(XTERM_COLORS[n - 16]) > sum(XTERM_COLORS[grey - 16])]
+    assert not lighter, {XTERM_COLORS[n - 16]: used[n] for n in lighter}
