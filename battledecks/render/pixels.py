@@ -27,6 +27,7 @@ import ctypes
 import math
 import zlib
 from base64 import standard_b64encode
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -85,13 +86,22 @@ def sixel_tiles(size: tuple[int, int], cell_pixels: tuple[int, int], limit: tupl
     ]
 
 
-def encode_sixel_tiles(img: Image.Image, cell_pixels: tuple[int, int], limit: tuple[int, int] | None) -> str | None:
+def encode_sixel_tiles(
+    img: Image.Image, cell_pixels: tuple[int, int], limit: tuple[int, int] | None, between: Callable[[], object] | None = None
+) -> str | None:
     """The sixel sequences drawing ``img`` from the cursor on, in tiles within ``limit``.
 
     Within the limit this is ``encode_sixel(img)``. Beyond it the cursor is
     saved where the picture's top-left corner goes, and each tile is drawn
     after moving there from that corner by whole cells (relative moves, so
     the string works wherever the picture is placed).
+
+    Args:
+        img: RGB picture, its height a whole number of sixel bands.
+        cell_pixels: (width, height) of a terminal cell in pixels.
+        limit: Largest sixel picture the terminal takes, or None.
+        between: Called after each tile; the slide worker passes
+            ``time.sleep(0)`` to hand the GIL to the UI thread.
 
     Returns:
         The sequence, or None when the picture cannot be cut (see ``sixel_tiles``).
@@ -107,6 +117,8 @@ def encode_sixel_tiles(img: Image.Image, cell_pixels: tuple[int, int], limit: tu
         left, top = box[0] // cell_w, box[1] // cell_h
         parts.append(RESTORE_CURSOR + (f"\x1b[{left}C" if left else "") + (f"\x1b[{top}B" if top else ""))
         parts.append(encode_sixel(img.crop(box)))
+        if between is not None:
+            between()
     return "".join(parts)
 
 

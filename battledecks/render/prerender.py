@@ -281,7 +281,8 @@ class SlideCache:
         elif self.mode is GraphicsMode.SIXEL:
             limit = self._tile_limit(fitted.image.size)
             # Larger than the terminal takes in one picture: tiles, each within its limit.
-            tiled = encode_sixel_tiles(fitted.image, self.cell_pixels, limit) if limit is not None else None
+            between = _yield_gil if background else None
+            tiled = encode_sixel_tiles(fitted.image, self.cell_pixels, limit, between) if limit is not None else None
             payload = tiled or encode_sixel(fitted.image)
         else:
             image_id = self.image_id(gen.number, index)
