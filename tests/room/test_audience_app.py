@@ -62,6 +62,9 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
         paused = app.query_one("#paused", BigText)
         await until(lambda: paused.has_class("-on") and "paused" in text(app, "#caption"), what="PAUSED")
         assert paused.display and paused.text == "PAUSED" and not app.query_one("#who").display
+        # PAUSED takes the slide number's place too, so it is drawn big.
+        assert not number.display
+        await until(lambda: paused.is_big, what="PAUSED drawn big")
         paused_on = app.shown_slide
         room_show.resume_talk(time.monotonic())
         await until(lambda: not paused.display, what="the talk to resume")

@@ -203,6 +203,8 @@ async def test_what_the_room_reads_is_big(show_event: Path, make_app, fake_clock
         await pilot.pause()
         paused = stage.query_one("#state", BigText)
         assert paused.display and paused.is_big and paused.text == "PAUSED"
+        # In the slide number's place too: as wide as the bar right of the countdown.
+        assert not number.display and paused.size.width >= stage.query_one("#bar").size.width - remaining.size.width - 4
         await pilot.press("space")
         fake_clock.advance(20)
         stage.tick()

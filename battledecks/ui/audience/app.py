@@ -373,9 +373,10 @@ class AudienceApp(App[None]):
         return True, clock.next_change(now)
 
     def _paused(self, paused: bool) -> None:
-        """A big PAUSED in the bar, where the presenter's name was."""
+        """A big PAUSED in the bar, where the slide number and the presenter's name were."""
         self.query_one("#paused", BigText).set_class(paused, "-on")
         self.query_one("#who", BigText).display = not paused
+        self.query_one("#slide-no", BigText).display = not paused
 
     def _bar(self, number: str, caption: str) -> None:
         """The slide number beside the countdown, big, and the line under the presenter's name."""

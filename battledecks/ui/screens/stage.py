@@ -127,6 +127,7 @@ class StageScreen(AppScreen[str]):
     StageScreen.-paused #state { display: block; }
     StageScreen #track { width: 1fr; height: 100%; }
     StageScreen.-paused #track { display: none; }
+    StageScreen.-paused #slide-no { display: none; }
     StageScreen #bar #who { height: 1fr; color: $text; }
     StageScreen #track-line { height: 1; }
     StageScreen #caption { width: 2fr; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
