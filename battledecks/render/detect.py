@@ -8,17 +8,27 @@ answers half cells without writing a byte.
 
 The query asks, in one write: the kitty graphics query, XTVERSION (name
 and version), XTSMGRAPHICS (sixel colour registers, current and largest
-sixel picture), the cell size and text area in pixels and cells, and last a
-Primary Device Attributes request (DA1). Every terminal answers DA1, and
+sixel picture), the cell size and text area in pixels and cells, whether it
+draws 24-bit colour, and last a Primary Device Attributes request (DA1). Every terminal answers DA1, and
 answers in order, so once its answer is in every other answer is too: no
 waiting for a timeout on terminals that ignore some queries. DA1 lists
 attribute 4 when the terminal draws sixels.
 
 Kitty before 0.28 has no Unicode placeholders; xterm refuses sixels larger
 than its ``maxGraphicSize`` (1000x1000 by default) and says so through
-XTSMGRAPHICS; xterm answers no window-size query by default, but its sixel
-geometry is its window's size. ``choose`` turns all that into a
-``Detection`` with a one-line reason for the host.
+XTSMGRAPHICS, so larger slides are drawn as tiles within it; xterm answers
+no window-size query by default, but its sixel geometry is its window's
+size. ``choose`` turns all that into a ``Detection`` with a one-line reason
+for the host.
+
+24-bit colour: xterm draws it but takes ``COLORTERM`` out of its children's
+environment, so the terminal is asked. A terminal that keeps a 24-bit
+colour it is given says so when asked for its current colours (a DECRQSS
+round trip: set a 24-bit background, ask for it back); a terminal whose
+terminfo has ``RGB`` or ``Tc`` says so to XTGETTCAP. Either is enough.
+When it draws 24-bit colour and nothing says otherwise, ``COLORTERM`` is
+set to ``truecolor`` before the app starts, which is how Textual (through
+Rich) chooses its colours.
 """
 
 from __future__ import annotations
@@ -27,8 +37,8 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -70,6 +80,8 @@ class TerminalReply:
     """(width, height) of the text area in pixels (CSI 14 t)."""
     text_cells: tuple[int, int] | None = None
     """(cols, rows) of the text area (CSI 18 t)."""
+    truecolor: bool = False
+    """It keeps a 24-bit colour (DECRQSS answer) or its terminfo has RGB or Tc (XTGETTCAP)."""
 
 
 QueryFunction = Callable[[], "TerminalReply | None"]
@@ -80,12 +92,20 @@ _KITTY_QUERY = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 # every terminal answers it, and answers in order, so once its answer is in
 # every other answer that will ever come is in too.
 _QUERIES = "\x1b[>0q" "\x1b[?1;1;0S" "\x1b[?2;1;0S" "\x1b[?2;4;0S" "\x1b[16t" "\x1b[14t" "\x1b[18t"
+# 24-bit colour: XTGETTCAP "RGB" and "Tc" (hex-encoded names); then a
+# background of 1,2,3 is set, asked back (DECRQSS "m") and reset. Only
+# the text attributes change meanwhile, and no text is written.
+_COLOR_QUERIES = "\x1bP+q524742\x1b\\" "\x1bP+q5463\x1b\\" "\x1b[48;2;1;2;3m" "\x1bP$qm\x1b\\" "\x1b[0m"
 _DA1_QUERY = "\x1b[c"
 _KITTY_REPLY = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
 _DA1_REPLY = re.compile(rb"\x1b\[\?([0-9;]*)c")
 _XTVERSION_REPLY = re.compile(rb"\x1bP>\|([^\x1b]*)\x1b\\")
 _XTSM_REPLY = re.compile(rb"\x1b\[\?([12]);([0-9]+)((?:;[0-9]+)*)S")
 _WINDOW_REPLY = re.compile(rb"\x1b\[([468]);([0-9]+);([0-9]+)t")
+_TCAP_REPLY = re.compile(rb"\x1bP1\+r(524742|5463)(?:=[0-9A-Fa-f]*)?\x1b\\")
+_SGR_REPLY = re.compile(rb"\x1bP1\$r([0-9:;]*)m\x1b\\")
+# The background asked back as 24-bit: "48;2;1;2;3", "48:2:1:2:3" or "48:2::1:2:3" (xterm).
+_DIRECT_BACKGROUND = re.compile(rb"(?:^|;)48[:;]2[:;](?:[0-9]*:)?1[:;]2[:;]3(?:$|;)")
 
 # Unicode placeholders (drawing pictures as text cells) came with kitty 0.28.
 PLACEHOLDERS_SINCE = (0, 28)
@@ -150,6 +170,8 @@ def parse_reply(data: bytes) -> TerminalReply | None:
             sixel_max = size if sixel_area is not None else sixel_max
             if sixel_area is None:
                 sixel_area = size
+    sgr = _SGR_REPLY.search(before)
+    truecolor = bool(_TCAP_REPLY.search(before)) or bool(sgr and _DIRECT_BACKGROUND.search(sgr.group(1)))
     cell = text = cells = None
     for match in _WINDOW_REPLY.finditer(before):
         kind, high, wide = match.group(1), int(match.group(2)), int(match.group(3))
@@ -172,11 +194,12 @@ def parse_reply(data: bytes) -> TerminalReply | None:
         cell_pixels=cell,
         text_pixels=text,
         text_cells=cells,
+        truecolor=truecolor,
     )
 
 
 def query_terminal(
-    timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None, kitty: bool = True
+    timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None, kitty: bool = True, colors: bool = True
 ) -> TerminalReply | None:
     """Ask the terminal what it draws; None when there is no terminal or no answer.
 
@@ -191,6 +214,8 @@ def query_terminal(
         stdout_fd: File descriptor to write (default: the process's stdout).
         kitty: Send the kitty graphics query too. Not inside tmux, which
             takes it (an APC sequence) for a new pane title.
+        colors: Ask whether it draws 24-bit colour too. Not inside tmux,
+            which keeps its own colours whatever the terminal outside draws.
     """
     if sys.platform == "win32":
         return None
@@ -216,7 +241,8 @@ def query_terminal(
     reply: TerminalReply | None = None
     try:
         termios.tcsetattr(in_fd, termios.TCSANOW, quiet)
-        os.write(out_fd, ((_KITTY_QUERY if kitty else "") + _QUERIES + _DA1_QUERY).encode("ascii"))
+        questions = (_KITTY_QUERY if kitty else "") + _QUERIES + (_COLOR_QUERIES if colors else "") + _DA1_QUERY
+        os.write(out_fd, questions.encode("ascii"))
         deadline = time.monotonic() + timeout
         while reply is None:
             left = deadline - time.monotonic()
@@ -289,6 +315,12 @@ class Detection:
     """The terminal shows kitty pictures through Unicode placeholders (kitty 0.28+)."""
     forced: bool = False
     """The mode was asked for (``--graphics``), not detected."""
+    sixel_tiles: bool = False
+    """A sixel slide larger than ``sixel_max`` can be drawn full size as tiles: the cell size is known."""
+    truecolor: bool = False
+    """The terminal said it draws 24-bit colour (see ``TerminalReply.truecolor``)."""
+    advice: str = ""
+    """One line for the host when another way of showing slides reads better from afar, or ""."""
 
 
 def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> tuple[int, int] | None:
@@ -317,6 +349,32 @@ def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = 
 
 _HALFCELL_WHY = "slides drawn with half-cell blocks"
 
+HALFCELL_ADVICE = (
+    "Half cells are 2 pixels a cell: titles read, body text does not. Sharper for the room:"
+    " xterm -ti vt340 or kitty, or a browser on the projector showing /stage (battledecks run --serve)."
+)
+"""What reads better than half cells, said on the lineup wherever slides are drawn in half cells."""
+
+
+def xterm_limit_advice(limit: tuple[int, int], window: tuple[int, int] | None) -> str:
+    """How to start xterm so that one sixel picture fills ``window`` (or a 1920x1080 screen)."""
+    width, height = window if window and (window[0] > limit[0] or window[1] > limit[1]) else (1920, 1080)
+    return f"for full-size slides start xterm with -xrm 'XTerm*maxGraphicSize: {width}x{height}'"
+
+
+def _sixel_reason(terminal: str, limit: tuple[int, int] | None, tiles: bool, name: str, window: tuple[int, int] | None) -> str:
+    """The host's line for sixel slides: within the terminal's limit, or full size as tiles of it."""
+    who = terminal or "terminal"
+    if limit is None:
+        return f"slides drawn with sixel graphics ({who})"
+    size = f"{limit[0]}x{limit[1]}"
+    if tiles:
+        return f"slides drawn with sixel graphics ({who}), full size as tiles of up to {size} pixels"
+    reason = f"slides drawn with sixel graphics at up to {size} pixels ({who})"
+    if name == "xterm" and not (window and window[0] <= limit[0] and window[1] <= limit[1]):
+        reason += "; " + xterm_limit_advice(limit, window)
+    return reason
+
 
 def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> Detection:
     """Pick the drawing mode from the terminal's answers and environment hints.
@@ -331,7 +389,15 @@ def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int
         cells: (cols, rows) from the kernel, to work out the cell size.
         window_pixels: The window's size in pixels from the kernel, or None.
     """
-    pixels = cell_pixels_of(reply, cells, window_pixels) or (10, 20)
+    found = _choose(reply, env, cells, window_pixels)
+    truecolor = reply is not None and reply.truecolor
+    advice = HALFCELL_ADVICE if found.mode is GraphicsMode.HALFCELL else ""
+    return replace(found, truecolor=truecolor, advice=advice)
+
+
+def _choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int, int] | None, window_pixels: tuple[int, int] | None) -> Detection:
+    measured = cell_pixels_of(reply, cells, window_pixels)
+    pixels = measured or (10, 20)
     if reply is None:
         return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: the terminal did not answer", cell_pixels=pixels)
     name = reply.name or terminal_name(env)
@@ -356,10 +422,9 @@ def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int
                 pixels,
             )
         limit = reply.sixel_max
-        size = f" at up to {limit[0]}x{limit[1]} pixels" if limit else ""
-        return Detection(
-            GraphicsMode.SIXEL, f"slides drawn with sixel graphics{size} ({terminal or 'terminal'})", terminal, pixels, limit
-        )
+        tiles = measured is not None
+        reason = _sixel_reason(terminal, limit, tiles, name, reply.sixel_area)
+        return Detection(GraphicsMode.SIXEL, reason, terminal, pixels, limit, sixel_tiles=tiles)
     return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: this terminal has no image protocol", terminal, pixels)
 
 
@@ -436,18 +501,22 @@ def inside_tmux(
     over whatever is there then. So kitty graphics are never used inside
     tmux: half cells, and the reason says what tmux lacks.
     """
-    pixels = cell_pixels_of(reply, cells, window_pixels) or (10, 20)
+    measured = cell_pixels_of(reply, cells, window_pixels)
+    pixels = measured or (10, 20)
     if tmux is None:
         tmux = TmuxInfo(reply.version if reply is not None and reply.name == "tmux" else "")
     name = f"tmux {tmux.version}".strip()
     if reply is not None and reply.sixel:
-        return Detection(GraphicsMode.SIXEL, f"slides drawn with sixel graphics ({name} draws them)", name, pixels)
+        return Detection(
+            GraphicsMode.SIXEL, f"slides drawn with sixel graphics ({name} draws them)", name, pixels,
+            reply.sixel_max, sixel_tiles=measured is not None,
+        )
     why = f"inside {name}, which draws no sixels (tmux 3.4 built with sixel support does)"
     outside = terminal_name(env) if env is not None else ""
     if outside in _KITTY_TERMINALS or tmux.passthrough in ("on", "all"):
         setting = f"allow-passthrough is {tmux.passthrough}" if tmux.passthrough else "no allow-passthrough"
         why += f"; kitty pictures are not passed through tmux ({setting}): they would stay behind when panes change"
-    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: {why}", name, pixels)
+    return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: {why}", name, pixels, advice=HALFCELL_ADVICE)
 
 
 _LAST: Detection | None = None
@@ -504,16 +573,17 @@ def detect(
         if env.get("TMUX"):
             if query is query_terminal:
                 # No kitty query: tmux would show it as the pane's title.
-                reply = query_terminal(kitty=False)
+                reply = query_terminal(kitty=False, colors=False)
                 tmux = tmux or run_tmux
             else:
                 reply = query()
             info = tmux_info(reply, tmux) if tmux is not None else None
             return inside_tmux(reply, cells, window_pixels, info, env)
         if in_multiplexer(env):
-            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside screen")
+            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: inside screen", advice=HALFCELL_ADVICE)
         if term in ("", "dumb", "linux", "vt100", "vt220"):
-            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: TERM={term or '(unset)'} has no image protocol")
+            why = f"TERM={term or '(unset)'} has no image protocol"
+            return Detection(GraphicsMode.HALFCELL, f"{_HALFCELL_WHY}: {why}", advice=HALFCELL_ADVICE)
         return choose(query(), env, cells, window_pixels)
     mode = GraphicsMode(name)
     reply = query()
@@ -527,7 +597,25 @@ def detect(
         limit,
         placeholders=found.placeholders,
         forced=True,
+        sixel_tiles=found.sixel_tiles,
+        truecolor=found.truecolor,
     )
+
+
+def truecolor_env(found: Detection, env: Mapping[str, str]) -> dict[str, str]:
+    """What to add to the environment so that the app draws in 24-bit colour when the terminal does.
+
+    ``COLORTERM=truecolor``, which Textual's console (Rich) reads when the
+    app is made, when the terminal said it draws 24-bit colour and neither
+    ``COLORTERM`` nor ``TEXTUAL_COLOR_SYSTEM`` already decide; else nothing.
+    """
+    if not found.truecolor or env.get("NO_COLOR") is not None:
+        return {}
+    if env.get("TEXTUAL_COLOR_SYSTEM", "auto").strip().lower() not in ("", "auto"):
+        return {}
+    if env.get("COLORTERM", "").strip().lower() in ("truecolor", "24bit"):
+        return {}
+    return {"COLORTERM": "truecolor"}
 
 
 def detect_graphics(
@@ -538,8 +626,15 @@ def detect_graphics(
     """The graphics mode to draw slides with (see ``detect``); call before the app starts.
 
     The whole detection, with its reason, is kept for ``current_detection``.
+    When the terminal said it draws 24-bit colour, ``COLORTERM`` is set in
+    ``env`` (default: this process's environment, which the app reads when
+    it is made) unless something already decides the colours (see
+    ``truecolor_env``).
     """
     global _LAST
     found = detect(requested, env, query)
     _LAST = found
+    target = os.environ if env is None else env
+    if isinstance(target, MutableMapping):
+        target.update(truecolor_env(found, target))
     return found.mode

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageChops, ImageFilter
 
 from battledecks.core.images import ImageRefused, flatten, load_image
 
@@ -103,12 +103,20 @@ def to_rgb(img: Image.Image) -> Image.Image:
     return flatten(img)
 
 
-def scale(img: Image.Image, size: tuple[int, int]) -> Image.Image:
+def scale(img: Image.Image, size: tuple[int, int], *, no_halo: bool = False) -> Image.Image:
     """Resize with the filter that suits the direction.
 
     Downscaling uses LANCZOS after an integer box reduce (fast and sharp).
     Upscaling by 2x or more uses NEAREST so small pictures and pixel art stay
     crisp instead of blurred; smaller upscales use LANCZOS.
+
+    Args:
+        img: The picture.
+        size: (width, height) wanted.
+        no_halo: Downscaling, keep each pixel within the colours around it
+            (LANCZOS sharpens by overshooting: a pale rim around dark text).
+            For half cells, where a rim a little lighter than the page is
+            a different colour of the 256-colour palette: white speckles.
     """
     if img.size == size:
         return img
@@ -116,13 +124,19 @@ def scale(img: Image.Image, size: tuple[int, int]) -> Image.Image:
     if w <= img.width and h <= img.height:
         # reducing_gap: pillow shrinks by an integer factor with a box filter
         # first, then finishes with LANCZOS; same look, much less work.
-        return img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        sharp = img.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        if not no_halo:
+            return sharp
+        # Within the darkest and lightest of the area averages around each pixel.
+        average = img.resize(size, Image.Resampling.BOX)
+        darkest, lightest = average.filter(ImageFilter.MinFilter(3)), average.filter(ImageFilter.MaxFilter(3))
+        return ImageChops.lighter(ImageChops.darker(sharp, lightest), darkest)
     if w >= 2 * img.width and h >= 2 * img.height:
         return img.resize(size, Image.Resampling.NEAREST)
     return img.resize(size, Image.Resampling.LANCZOS)
 
 
-def letterbox(img: Image.Image, box: tuple[int, int], pixel_aspect: float = 1.0) -> Image.Image:
+def letterbox(img: Image.Image, box: tuple[int, int], pixel_aspect: float = 1.0, *, no_halo: bool = False) -> Image.Image:
     """``img`` scaled to fit ``box`` (shape kept) and centred on black.
 
     Args:
@@ -135,7 +149,7 @@ def letterbox(img: Image.Image, box: tuple[int, int], pixel_aspect: float = 1.0)
     """
     img = to_rgb(img)
     size = fit_box(img.size, box, pixel_aspect)
-    scaled = scale(img, size)
+    scaled = scale(img, size, no_halo=no_halo)
     if size == tuple(box):
         return scaled
     canvas = Image.new("RGB", box, BLACK)
@@ -153,13 +167,13 @@ def fit_image(img: Image.Image, cols: int, rows: int, cell_aspect: float = HALF_
         cell_aspect: width / height of one cell in screen pixels.
 
     Returns:
-        An RGB image of ``cols x 2*rows`` pixels: the slide letterboxed on black.
+        An RGB image of ``cols x 2*rows`` pixels: the slide letterboxed on black, without halos.
     """
-    return letterbox(img, (cols, 2 * rows), pixel_aspect=2 * cell_aspect)
+    return letterbox(img, (cols, 2 * rows), pixel_aspect=2 * cell_aspect, no_halo=True)
 
 
 def fit_path(path: Path, box: tuple[int, int], pixel_aspect: float = 1.0) -> Image.Image:
-    """Load a slide file and letterbox it into ``box`` pixels.
+    """Load a slide file and letterbox it into ``box`` pixels of half cells (without halos, see ``scale``).
 
     Args:
         path: Slide picture file.
@@ -171,4 +185,4 @@ def fit_path(path: Path, box: tuple[int, int], pixel_aspect: float = 1.0) -> Ima
     """
     # Decode at no less than twice the target so the final LANCZOS pass,
     # not the JPEG decoder's coarse scaling, decides the sharpness.
-    return letterbox(load_slide(path, hint=(2 * box[0], 2 * box[1])), box, pixel_aspect)
+    return letterbox(load_slide(path, hint=(2 * box[0], 2 * box[1])), box, pixel_aspect, no_halo=True)

@@ -4,6 +4,11 @@ Each cell shows the upper-half block "▀": its foreground colour is the top
 pixel, its background the bottom pixel. A cell whose two pixels match is a
 space on that background, which is shorter to send and has no glyph seams.
 
+In 256 colours each pixel gets the palette colour nearest its own as the
+eye sees it (in CIELAB, where a golden yellow is nearer mustard than light
+orange), the same wherever it is: slides are mostly text on flat colour,
+which dithering would speckle.
+
 Speed matters because a slide change must reach the screen in a few
 milliseconds: pixels are read as 32-bit integers straight from pillow's
 buffer, neighbouring cells of the same colours become one segment, rich
@@ -14,6 +19,7 @@ joins ready strings when the slide changes.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -90,22 +96,75 @@ def _xterm_palette_image() -> Image.Image:
     return pal
 
 
+def _lab(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    """CIELAB (D65) of an sRGB colour."""
+
+    def linear(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    r, g, b = (linear(c) for c in rgb)
+    x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047)
+    y = f(0.2126 * r + 0.7152 * g + 0.0722 * b)
+    z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    return 116 * y - 16, 500 * (x - y), 200 * (y - z)
+
+
+_PALETTE_LAB = [_lab(rgb) for rgb in XTERM_COLORS]
+_NEAREST: list[int] = [-1] * 32768
+"""Palette index nearest each 15-bit colour (5 bits a channel), filled as colours are met."""
+
+
+def _nearest_entry(key: int) -> int:
+    """Palette index nearest (delta E, CIE76) the middle of the 15-bit colour ``key``."""
+    lab = _lab((((key >> 10) & 31) * 8 + 4, ((key >> 5) & 31) * 8 + 4, (key & 31) * 8 + 4))
+    best = min(range(len(_PALETTE_LAB)), key=lambda i: math.dist(_PALETTE_LAB[i], lab))
+    _NEAREST[key] = best
+    return best
+
+
+def nearest_xterm(img: Image.Image) -> Image.Image:
+    """Each pixel's nearest xterm colour as the eye sees it (CIELAB), without dithering.
+
+    The same colour gets the same palette colour wherever it is, so flat
+    areas stay flat and text edges clean. Colours are looked up at 5 bits
+    a channel (a difference of a few levels the palette cannot show anyway).
+
+    Returns:
+        A "P" image whose index ``i`` means xterm colour ``16 + i``.
+    """
+    img = img.convert("RGB")
+    red, green, blue = (band.point(lambda v: v >> 3).tobytes() for band in img.split())
+    table = _NEAREST
+    indices = bytearray(len(red))
+    for i, key in enumerate([(r << 10) | (g << 5) | b for r, g, b in zip(red, green, blue)]):
+        found = table[key]
+        indices[i] = found if found >= 0 else _nearest_entry(key)
+    out = Image.frombytes("P", img.size, bytes(indices))
+    out.putpalette(_xterm_palette_image().getpalette() or [])
+    return out
+
+
 def quantize_xterm(img: Image.Image, dither: bool = True) -> Image.Image:
     """Map an RGB image onto the xterm palette (indices 16-255).
 
     Args:
         img: RGB image.
         dither: Floyd-Steinberg dithering, which keeps gradients and photos
-            from banding at the cost of a fine grain.
+            from banding at the cost of a fine grain; without it each pixel
+            gets its nearest colour (``nearest_xterm``).
 
     Returns:
         A "P" image whose index ``i`` means xterm colour ``16 + i``.
     """
     img = img.convert("RGB")
-    palette = _xterm_palette_image()
-    plain = img.quantize(palette=palette, dither=Image.Dither.NONE)
+    plain = nearest_xterm(img)
     if not dither:
         return plain
+    palette = _xterm_palette_image()
     dithered = img.quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG)
     # Dithering a flat area (a slide's background, a letterbox bar) only
     # adds grain: keep the plain colour wherever a pixel's 3x3 neighbourhood
@@ -208,7 +267,7 @@ def build_strips(
     color_system: str = TRUECOLOR,
     *,
     styles: StyleBook | None = None,
-    dither: bool = True,
+    dither: bool = False,
     prime: bool = True,
     between_rows: Callable[[], object] | None = None,
 ) -> list[Strip]:
@@ -220,7 +279,12 @@ def build_strips(
         color_system: ``"truecolor"`` or ``"256"``.
         styles: Style book to share across slides; a fresh one if None.
             Its colour system wins over ``color_system``.
-        dither: Dither in 256-colour mode.
+        dither: Dither in 256-colour mode. Off by default: each colour
+            then maps to its nearest palette colour wherever it is, so a
+            slide's flat background and its text stay clean. Dithering
+            keeps a photo's gradients from banding but sprinkles every
+            anti-aliased text edge and near-flat area with other colours,
+            which from afar read as speckles.
         prime: Store each strip's terminal text now (in Textual's own strip
             render cache), so showing it later costs a string join.
         between_rows: Called after each row; a worker thread passes

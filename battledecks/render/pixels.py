@@ -9,6 +9,12 @@ the change itself only writes strings made here.
   the GIL while it works, so the UI thread runs meanwhile. A sixel picture's
   height is kept a multiple of 6 (one sixel band) so no band spills into
   the cell row below.
+* Sixel pictures larger than the terminal takes (xterm's ``maxGraphicSize``
+  is 1000x1000 by default) are cut into tiles that each fit, and each tile
+  is drawn at its own place (``encode_sixel_tiles``). A tile starts on a
+  cell's corner, since the cursor only moves by cells, and its height is a
+  whole number of cells and of sixel bands, so the tiles meet without a
+  seam or an overlap.
 * Kitty: the picture is sent once, zlib-compressed RGB, under an image id
   (``kitty_transmit``); showing it is then a placement of that id
   (``kitty_place``), a few dozen bytes. Classic placement works in every
@@ -18,8 +24,10 @@ the change itself only writes strings made here.
 from __future__ import annotations
 
 import ctypes
+import math
 import zlib
 from base64 import standard_b64encode
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -33,6 +41,85 @@ _CHUNK = 4096
 def sixel_height(height: int) -> int:
     """Largest whole number of sixel bands within ``height`` pixels (at least one)."""
     return max(SIXEL_BAND, height - height % SIXEL_BAND)
+
+
+Box = tuple[int, int, int, int]
+"""(left, top, right, bottom) in pixels, right and bottom excluded."""
+
+SAVE_CURSOR = "\x1b7"
+RESTORE_CURSOR = "\x1b8"
+
+
+def sixel_tiles(size: tuple[int, int], cell_pixels: tuple[int, int], limit: tuple[int, int] | None) -> list[Box] | None:
+    """How to cut a picture of ``size`` into sixel pictures of at most ``limit`` each.
+
+    Each tile's top-left corner is a cell's (a multiple of the cell size
+    from the picture's corner), so it can be reached by moving the cursor;
+    each tile is at most ``limit`` and, but for the last row and column,
+    a whole number of cells wide and of cells and sixel bands high.
+
+    Args:
+        size: (width, height) of the picture; its height a whole number of sixel bands.
+        cell_pixels: (width, height) of a terminal cell in pixels.
+        limit: Largest sixel picture the terminal takes, or None for no limit.
+
+    Returns:
+        The tiles in drawing order (rows top to bottom, each left to right):
+        one box for the whole picture when it is within the limit; None when
+        the limit is smaller than one cell (or one cell of whole sixel bands).
+    """
+    width, height = size
+    if limit is None or (width <= limit[0] and height <= limit[1]):
+        return [(0, 0, width, height)]
+    cell_w, cell_h = cell_pixels
+    if cell_w <= 0 or cell_h <= 0:
+        return None
+    band_cells = math.lcm(cell_h, SIXEL_BAND)  # the least height that is whole cells and whole bands
+    step_w = limit[0] // cell_w * cell_w
+    step_h = limit[1] // band_cells * band_cells
+    if not step_w or not step_h:
+        return None
+    return [
+        (left, top, min(width, left + step_w), min(height, top + step_h))
+        for top in range(0, height, step_h)
+        for left in range(0, width, step_w)
+    ]
+
+
+def encode_sixel_tiles(
+    img: Image.Image, cell_pixels: tuple[int, int], limit: tuple[int, int] | None, between: Callable[[], object] | None = None
+) -> str | None:
+    """The sixel sequences drawing ``img`` from the cursor on, in tiles within ``limit``.
+
+    Within the limit this is ``encode_sixel(img)``. Beyond it the cursor is
+    saved where the picture's top-left corner goes, and each tile is drawn
+    after moving there from that corner by whole cells (relative moves, so
+    the string works wherever the picture is placed).
+
+    Args:
+        img: RGB picture, its height a whole number of sixel bands.
+        cell_pixels: (width, height) of a terminal cell in pixels.
+        limit: Largest sixel picture the terminal takes, or None.
+        between: Called after each tile; the slide worker passes
+            ``time.sleep(0)`` to hand the GIL to the UI thread.
+
+    Returns:
+        The sequence, or None when the picture cannot be cut (see ``sixel_tiles``).
+    """
+    tiles = sixel_tiles(img.size, cell_pixels, limit)
+    if tiles is None:
+        return None
+    if len(tiles) == 1:
+        return encode_sixel(img)
+    cell_w, cell_h = cell_pixels
+    parts = [SAVE_CURSOR]
+    for box in tiles:
+        left, top = box[0] // cell_w, box[1] // cell_h
+        parts.append(RESTORE_CURSOR + (f"\x1b[{left}C" if left else "") + (f"\x1b[{top}B" if top else ""))
+        parts.append(encode_sixel(img.crop(box)))
+        if between is not None:
+            between()
+    return "".join(parts)
 
 
 def encode_sixel(img: Image.Image) -> str:

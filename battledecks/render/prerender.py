@@ -34,7 +34,7 @@ from textual.strip import Strip
 from battledecks.render.detect import GraphicsMode
 from battledecks.render.fit import HALF_CELL_ASPECT, fit_box, fit_path, letterbox, load_slide, scale, to_rgb
 from battledecks.render.halfcell import TRUECOLOR, build_strips
-from battledecks.render.pixels import encode_sixel, kitty_transmit, sixel_height
+from battledecks.render.pixels import encode_sixel, encode_sixel_tiles, kitty_transmit, sixel_height, sixel_tiles
 
 KITTY_ID_BASE = 0x42440000
 """First kitty image id a deck's slides use (ids are base + generation x slides + index)."""
@@ -49,8 +49,8 @@ class PreparedSlide:
     """(cols, rows) it was made for."""
     image: Image.Image
     """Fitted picture: ``cols x 2*rows`` letterboxed for half cells; for
-    kitty and sixel the slide's own shape, as big as fits the cells (and
-    the terminal's sixel limit)."""
+    kitty and sixel the slide's own shape, as big as fits the cells (sixel:
+    in tiles where it is larger than the terminal's limit, or else within it)."""
     strips: list[Strip] | None = None
     """Half-cell rows, one per cell row (half-cell mode only)."""
     payload: str | None = None
@@ -98,6 +98,10 @@ class SlideCache:
             and sixel pictures and for the half-cell pixel shape.
         on_ready: Called from the worker thread with each slide it made.
         sixel_max: Largest sixel picture the terminal takes (w, h), or None.
+        sixel_tiles: A sixel slide larger than ``sixel_max`` is drawn full
+            size anyway, in tiles each within it (the cell size is known, so
+            each tile can be put in its place). False: the slide is made no
+            larger than ``sixel_max``.
     """
 
     def __init__(
@@ -112,6 +116,7 @@ class SlideCache:
         cell_pixels: tuple[int, int] = (10, 20),
         on_ready: Callable[[PreparedSlide], None] | None = None,
         sixel_max: tuple[int, int] | None = None,
+        sixel_tiles: bool = True,
     ) -> None:
         if not paths:
             raise ValueError("a deck needs at least one slide")
@@ -123,6 +128,7 @@ class SlideCache:
         self.cell_pixels = cell_pixels
         self.on_ready = on_ready
         self.sixel_max = sixel_max
+        self.sixel_tiles = sixel_tiles
         self._lock = threading.RLock()
         self._gen = _Generation(0, self._check_cells(cells))
         self._current = 0
@@ -158,10 +164,18 @@ class SlideCache:
             return (cols, 2 * rows), 2 * aspect
         width, height = cols * cell_w, rows * cell_h
         if self.mode is GraphicsMode.SIXEL:
-            if self.sixel_max:
+            if self.sixel_max and self._tile_limit((width, height)) is None:
                 width, height = min(width, self.sixel_max[0]), min(height, self.sixel_max[1])
             height = sixel_height(height)
         return (max(1, width), max(1, height)), 1.0
+
+    def _tile_limit(self, size: tuple[int, int]) -> tuple[int, int] | None:
+        """The sixel limit to cut a picture of ``size`` into tiles by, or None when it is not cut
+        (no limit, or tiles are off or cannot be made)."""
+        limit = self.sixel_max
+        if not limit or not self.sixel_tiles:
+            return None
+        return limit if sixel_tiles((size[0], sixel_height(size[1])), self.cell_pixels, limit) is not None else None
 
     def _whole_cells(self, size: tuple[int, int], cells: tuple[int, int]) -> tuple[int, int]:
         """``size`` rounded to whole cells (kitty places a picture over whole cells)."""
@@ -193,7 +207,7 @@ class SlideCache:
         cols, rows = gen.cells
         cell_w, cell_h = self.cell_pixels
         aspect = cell_w / cell_h if cell_w and cell_h else HALF_CELL_ASPECT
-        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect), self.color_system)
+        strips = build_strips(letterbox(fitted.image, (cols, 2 * rows), 2 * aspect, no_halo=True), self.color_system)
         with self._lock:
             self._backdrop = (key, strips)
         return strips
@@ -269,7 +283,11 @@ class SlideCache:
         if self.mode is GraphicsMode.HALFCELL:
             strips = build_strips(fitted.image, self.color_system, between_rows=_yield_gil if background else None)
         elif self.mode is GraphicsMode.SIXEL:
-            payload = encode_sixel(fitted.image)
+            limit = self._tile_limit(fitted.image.size)
+            # Larger than the terminal takes in one picture: tiles, each within its limit.
+            between = _yield_gil if background else None
+            tiled = encode_sixel_tiles(fitted.image, self.cell_pixels, limit, between) if limit is not None else None
+            payload = tiled or encode_sixel(fitted.image)
         else:
             image_id = self.image_id(gen.number, index)
             payload = kitty_transmit(image_id, fitted.image)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from textual.widgets import ContentSwitcher, Label, Static
+from textual.widgets import ContentSwitcher, Static
 
 from battledecks.core.commitment import short_fingerprint
 from battledecks.core.show import Show
@@ -50,6 +50,12 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
         await until(lambda: app.shown_slide >= 2, what="the third slide")
         view = app.query_one("#slides SlideView", SlideView)
         assert not view.covered and view.index == app.shown_slide
+        # Beside the countdown, the slide number and the presenter's name, big enough to read from afar.
+        number, who = app.query_one("#slide-no", BigText), app.query_one("#who", BigText)
+        await until(lambda: number.text == f"{app.shown_slide + 1}/12", what="the slide number")
+        assert number.is_big and number.size.height == app.query_one("#remaining", BigText).size.height
+        assert who.text == "Ada" and who.is_big
+        assert f"slide {app.shown_slide + 1}/12 · " in text(app, "#caption")
         # The follower's deadlines are the host's own.
         for slide, shown, due in app.slide_log:
             assert abs(due - host.due_at(slide)) < 0.005
@@ -57,8 +63,11 @@ async def test_the_room_sees_the_show_and_only_the_show(event_dir: Path, seeds, 
 
         room_show.pause_talk(time.monotonic())
         paused = app.query_one("#paused", BigText)
-        await until(lambda: paused.has_class("-on") and "paused" in str(app.query_one("#slide-no", Label).render()), what="PAUSED")
+        await until(lambda: paused.has_class("-on") and "paused" in text(app, "#caption"), what="PAUSED")
         assert paused.display and paused.text == "PAUSED" and not app.query_one("#who").display
+        # PAUSED takes the slide number's place too, so it is drawn big.
+        assert not number.display
+        await until(lambda: paused.is_big, what="PAUSED drawn big")
         paused_on = app.shown_slide
         room_show.resume_talk(time.monotonic())
         await until(lambda: not paused.display, what="the talk to resume")

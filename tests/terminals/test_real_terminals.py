@@ -27,6 +27,7 @@ from PIL import Image, ImageStat
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
+from battledecks.ui.screens.stage import bar_rows  # noqa: E402
 from tests.terminals.harness import (  # noqa: E402
     ARTEFACTS,
     Terminal,
@@ -54,8 +55,8 @@ DETAIL_GAIN = 0.3
 """How much more of the slide's fine detail full resolution must keep than half cells."""
 
 COLS, ROWS = 160, 45
-BELOW_SLIDE = 5
-"""Cell rows under the slide on stage: the bar (4) and the key footer (1)."""
+BELOW_SLIDE = bar_rows(ROWS) + 1
+"""Cell rows under the slide on stage: the bar (a sixth of the screen: 8) and the key footer (1)."""
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,8 @@ def run_talk(display: str, terminal: str, event: Path, slides: list[Path], *extr
 
         def slide_on_screen() -> tuple[object, ...] | None:
             shot = term.screenshot()
-            box = slide_box(shot, BELOW_SLIDE, cell_height)
+            # Inside tmux its status line is one more row under the slide.
+            box = slide_box(shot, BELOW_SLIDE + terminal.endswith("-tmux"), cell_height)
             # The picture fills most of the stage's width, not a corner of it.
             if box is None or box[2] - box[0] < shot.width * 0.6:
                 return None

@@ -24,3 +24,6 @@ async def test_lineup_says_why_slides_are_half_cells(show_event: Path, make_app,
         await pilot.pause()
         summary = str(app.screen.query_one("#summary", Static).render())
         assert "slides drawn with half-cell blocks: this terminal has no image protocol" in summary
+        # And which way of showing slides reads better from afar.
+        assert "Half cells are 2 pixels a cell: titles read, body text does not." in summary
+        assert "xterm -ti vt340 or kitty, or a browser on the projector showing /stage" in summary

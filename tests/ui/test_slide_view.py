@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -157,8 +158,25 @@ async def test_sixel_mode_writes_the_ready_sixels_of_the_slide_showing(deck: lis
         assert view.picture_origin(green) == (2, 0)
 
 
-async def test_sixels_stay_within_the_terminals_limit(deck: list[Path]) -> None:
+async def test_sixels_larger_than_the_terminals_limit_are_drawn_full_size_in_tiles(deck: list[Path]) -> None:
     app = PictureApp(deck, GraphicsMode.SIXEL, sixel_max=(200, 150))
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        view = app.query_one(SlideView)
+        slide = view.shown
+        # The whole view, as without a limit: 352x198 pixels, 36x10 cells, centred.
+        assert slide is not None and slide.image.size == (352, 198)
+        assert view.picture_origin(slide) == (2, 0)
+        # Four pictures, each within 200x150, each at its own place from the saved corner.
+        sizes = [tuple(map(int, size)) for size in re.findall(r'"1;1;(\d+);(\d+)', slide.payload or "")]
+        assert sizes == [(200, 120), (152, 120), (200, 78), (152, 78)]
+        assert (slide.payload or "").startswith("\x1b7\x1b8\x1bP")
+        assert "\x1b8\x1b[20C\x1bP" in (slide.payload or "") and "\x1b8\x1b[20C\x1b[6B\x1bP" in (slide.payload or "")
+        assert view.picture_bytes(slide) == "\x1b[1;3H" + (slide.payload or "")
+
+
+async def test_sixels_stay_within_the_terminals_limit_without_tiles(deck: list[Path]) -> None:
+    app = PictureApp(deck, GraphicsMode.SIXEL, sixel_max=(200, 150), sixel_tiles=False)
     async with app.run_test(size=(40, 10)) as pilot:
         await pilot.pause()
         slide = app.query_one(SlideView).shown

@@ -158,6 +158,19 @@ def test_query_gives_up_after_the_timeout_when_the_terminal_is_silent() -> None:
 XTERM_VT340 = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4;6;9;15;16;22;28c"
 XTERM_PLAIN = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
 KITTY_0_26 = b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.26.5)\x1b\\\x1b[6;18;9t\x1b[4;396;639t\x1b[8;22;71t\x1b[?62;c"
+# The same three asked about 24-bit colour too: xterm ignores XTGETTCAP for RGB and Tc but gives a
+# 24-bit background back (in its own colon form); kitty 0.26 says no to both names and gives it back.
+XTERM_VT340_COLOURS = (
+    b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S"
+    b"\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?63;1;2;4;6;9;15;16;22;28c"
+)
+XTERM_PLAIN_COLOURS = (
+    b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
+)
+KITTY_0_26_COLOURS = (
+    b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.26.5)\x1b\\\x1b[6;18;9t\x1b[4;396;639t\x1b[8;22;71t"
+    b"\x1bP0+r524742\x1b\\\x1bP0+r5463\x1b\\\x1bP1$r48:2:1:2:3m\x1b\\\x1b[?62;c"
+)
 KITTY_0_35 = b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.35.2)\x1b\\\x1b[6;20;10t\x1b[4;400;800t\x1b[8;20;80t\x1b[?62;c"
 TMUX_3_3 = b"\x1bP>|tmux 3.3a\x1b\\\x1b[8;80;23t\x1b[?1;2c"
 XTERM_16_COLOURS = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;16S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4c"
@@ -178,13 +191,109 @@ def test_xterm_in_sixel_mode_is_drawn_in_sixels_within_its_limit() -> None:
     assert found.sixel_max == (1000, 1000)
     # xterm answers no window query by default: its sixel area over its cells.
     assert found.cell_pixels == (6, 13)
-    assert found.reason == "slides drawn with sixel graphics at up to 1000x1000 pixels (xterm 379)"
+    # Its cell size is known, so slides larger than its limit are drawn full size, in tiles.
+    assert found.sixel_tiles
+    assert found.reason == "slides drawn with sixel graphics (xterm 379), full size as tiles of up to 1000x1000 pixels"
+    assert found.advice == ""
+
+
+def test_without_the_cell_size_xterm_says_how_to_lift_its_limit() -> None:
+    # No cell size (no kernel size, no window answer): tiles could not be put in place.
+    big = XTERM_VT340.replace(b"480;312", b"2400;1300")
+    found = detect("auto", env={"TERM": "xterm"}, query=recorded(big))  # type: ignore[arg-type]
+    assert found.mode is GraphicsMode.SIXEL and not found.sixel_tiles and found.sixel_max == (1000, 1000)
+    assert found.reason == (
+        "slides drawn with sixel graphics at up to 1000x1000 pixels (xterm 379);"
+        " for full-size slides start xterm with -xrm 'XTerm*maxGraphicSize: 2400x1300'"
+    )
+    # A window within the limit needs nothing; a window of unknown size, the size of a 1080p screen.
+    assert "-xrm" not in detect("auto", env={"TERM": "xterm"}, query=recorded(XTERM_VT340)).reason  # type: ignore[arg-type]
+    unknown = TerminalReply(kitty=False, sixel=True, name="xterm", version="379", sixel_max=(1000, 1000))
+    found = detect("auto", env={"TERM": "xterm"}, query=lambda: unknown)
+    assert found.reason.endswith("-xrm 'XTerm*maxGraphicSize: 1920x1080'")
 
 
 def test_plain_xterm_falls_back_to_half_cells_and_says_why() -> None:
     found = detect("auto", env={"TERM": "xterm"}, query=recorded(XTERM_PLAIN), cells=(80, 24))  # type: ignore[arg-type]
     assert found.mode is GraphicsMode.HALFCELL
     assert found.reason == "slides drawn with half-cell blocks: this terminal has no image protocol"
+    # The lineup says what reads better: half cells show no body text.
+    assert found.advice.startswith("Half cells are 2 pixels a cell: titles read, body text does not.")
+    assert "xterm -ti vt340" in found.advice and "/stage" in found.advice
+
+
+@pytest.mark.parametrize(
+    ("answer", "truecolor"),
+    [
+        (XTERM_VT340_COLOURS, True),
+        (XTERM_PLAIN_COLOURS, True),
+        (KITTY_0_26_COLOURS, True),
+        # Not asked, or no answer to the colour questions.
+        (XTERM_VT340, False),
+        (KITTY_0_26, False),
+        # Mapped onto the 256-colour palette: the terminal keeps no 24-bit colour.
+        (b"\x1bP1$r0;48;5;16m\x1b\\\x1b[?62;c", False),
+        (b"\x1bP1$r48;2;0;0;0m\x1b\\\x1b[?62;c", False),
+        # The semicolon form, and a terminfo that has RGB (XTGETTCAP).
+        (b"\x1bP1$r0;48;2;1;2;3m\x1b\\\x1b[?62;c", True),
+        (b"\x1bP1+r524742=38\x1b\\\x1b[?62;c", True),
+        (b"\x1bP1+r5463\x1b\\\x1b[?62;c", True),
+        # Refused requests.
+        (b"\x1bP0$r\x1b\\\x1bP0+r524742\x1b\\\x1b[?62;c", False),
+    ],
+)
+def test_24_bit_colour_is_read_from_the_terminals_answers(answer: bytes, truecolor: bool) -> None:
+    reply = parse_reply(answer)
+    assert reply is not None and reply.truecolor is truecolor
+
+
+def test_xterm_that_draws_24_bit_colour_gets_it_though_it_drops_colorterm() -> None:
+    # xterm takes COLORTERM out of its children's environment.
+    env = {"TERM": "xterm"}
+    assert detect_graphics("auto", env=env, query=recorded(XTERM_PLAIN_COLOURS)) is GraphicsMode.HALFCELL  # type: ignore[arg-type]
+    assert current_detection().truecolor
+    assert env == {"TERM": "xterm", "COLORTERM": "truecolor"}
+    env = {"TERM": "xterm"}
+    detect_graphics("auto", env=env, query=recorded(XTERM_VT340_COLOURS))  # type: ignore[arg-type]
+    assert env["COLORTERM"] == "truecolor"
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        # The host chose the colours: kept.
+        {"TERM": "xterm", "TEXTUAL_COLOR_SYSTEM": "256"},
+        {"TERM": "xterm", "COLORTERM": "24bit"},
+        {"TERM": "xterm", "NO_COLOR": "1"},
+    ],
+)
+def test_colours_chosen_by_the_host_are_kept(env: dict[str, str]) -> None:
+    before = dict(env)
+    detect_graphics("auto", env=env, query=recorded(XTERM_PLAIN_COLOURS))  # type: ignore[arg-type]
+    assert env == before
+
+
+def test_a_terminal_that_keeps_no_24_bit_colour_gets_256() -> None:
+    env = {"TERM": "xterm"}
+    detect_graphics("auto", env=env, query=recorded(XTERM_PLAIN))  # type: ignore[arg-type]
+    assert "COLORTERM" not in env and not current_detection().truecolor
+
+
+def test_the_app_draws_in_24_bit_colour_once_detection_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Textual's console, made after detection, picks 24-bit colour from the environment it is given."""
+    from textual.app import App
+
+    import battledecks.render.detect as detection
+
+    monkeypatch.setattr(detection, "_LAST", None)
+    # Set (empty), so that what detection adds is taken back after the test.
+    monkeypatch.setenv("COLORTERM", "")
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert App().console.color_system != "truecolor"  # TERM=xterm alone: 16 colours
+    detect_graphics("auto", query=recorded(XTERM_PLAIN_COLOURS))  # type: ignore[arg-type]
+    assert App().console.color_system == "truecolor"
 
 
 def test_kitty_before_0_28_gets_classic_placement() -> None:
@@ -325,6 +434,9 @@ def test_query_sends_every_question_and_reads_every_answer() -> None:
         assert reply == parse_reply(KITTY_0_26)
         for question in (b"\x1b_Gi=31,", b"\x1b[>0q", b"\x1b[?1;1;0S", b"\x1b[?2;1;0S", b"\x1b[?2;4;0S", b"\x1b[16t", b"\x1b[14t", b"\x1b[18t"):
             assert question in seen[0]
+        # 24-bit colour: XTGETTCAP RGB and Tc, and a background set, asked back and reset before DA1.
+        assert b"\x1bP+q524742\x1b\\" in seen[0] and b"\x1bP+q5463\x1b\\" in seen[0]
+        assert seen[0].endswith(b"\x1b[48;2;1;2;3m\x1bP$qm\x1b\\\x1b[0m\x1b[c")
     finally:
         os.close(master)
         os.close(slave)
@@ -336,10 +448,11 @@ def test_inside_tmux_the_query_leaves_out_the_kitty_query() -> None:
     seen: list[bytes] = []
     thread = answer_as(master, TMUX_3_3, seen)
     try:
-        reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave, kitty=False)
+        reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave, kitty=False, colors=False)
         thread.join(2)
         assert reply is not None and reply.name == "tmux"
         assert seen and b"\x1b_G" not in seen[0] and b"\x1b[>0q" in seen[0]
+        assert b"\x1bP+q" not in seen[0] and b"\x1bP$q" not in seen[0]
     finally:
         os.close(master)
         os.close(slave)

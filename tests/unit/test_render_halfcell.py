@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 from PIL import Image
 from rich.color import ColorType
 from rich.segment import Segment
@@ -105,7 +108,7 @@ def test_256_colour_dither_keeps_flat_areas_flat_and_mixes_gradients() -> None:
     indices = set(quantize_xterm(flat).tobytes())
     assert len(indices) == 1
     nearest = XTERM_COLORS[indices.pop()]
-    assert nearest == (0, 95, 215)
+    assert nearest == (0, 95, 255)  # nearest as the eye sees it (CIELAB)
 
     gradient = Image.linear_gradient("L").resize((64, 64)).convert("RGB")
     dithered = quantize_xterm(gradient)
@@ -139,3 +142,100 @@ def test_blank_strips_are_black_and_full_width() -> None:
     strips = blank_strips(7, 3)
     assert len(strips) == 3
     assert cells(strips[0]) == [(" ", None, (0, 0, 0))] * 7
+
+
+def palette_numbers(strips: list[Strip]) -> list[list[int]]:
+    """The xterm colour number of each pixel (two per cell: top, bottom) of 256-colour strips."""
+    top: list[list[int]] = []
+    for strip in strips:
+        upper: list[int] = []
+        lower: list[int] = []
+        for segment in strip:
+            style = segment.style
+            assert style is not None and style.bgcolor is not None and style.bgcolor.number is not None
+            bottom = style.bgcolor.number
+            above = style.color.number if style.color is not None and segment.text[:1] == UPPER_HALF else bottom
+            assert above is not None
+            upper += [above] * len(segment.text)
+            lower += [bottom] * len(segment.text)
+        top += [upper, lower]
+    return top
+
+
+def text_slide(path: Path, background: tuple[int, int, int], block: tuple[int, int, int]) -> None:
+    """A text-heavy slide: a flat background, a title, lines of body text and a flat block."""
+    from PIL import ImageDraw
+
+    from battledecks.fonts import font
+
+    img = Image.new("RGB", (1920, 1080), background)
+    draw = ImageDraw.Draw(img)
+    draw.text((100, 60), "The quarterly numbers", fill=(20, 20, 20), font=font(72))
+    for line in range(10):
+        draw.text((120, 220 + line * 60), f"{line + 1}. Synergy of lab coats, petri dishes and pipettes", fill=(30, 30, 30), font=font(40))
+    draw.rectangle((1400, 300, 1800, 700), fill=block)
+    img.save(path)
+
+
+def test_256_colour_slides_keep_flat_areas_flat_next_to_text(tmp_path: Path) -> None:
+    """Each colour maps to one palette colour wherever it is: no speckles around text, no stippled blocks."""
+    from battledecks.render.detect import GraphicsMode
+    from battledecks.render.prerender import SlideCache
+
+    # Colours between palette entries, so that dithering would mix neighbours in.
+    background, block = (250, 240, 200), (240, 190, 60)
+    path = tmp_path / "slide.png"
+    text_slide(path, background, block)
+    made = SlideCache([path], GraphicsMode.HALFCELL, (160, 45), color_system="256").prepare(0)
+    assert made.strips is not None
+    numbers = palette_numbers(made.strips)
+    source = made.image.load()
+    width, height = made.image.size
+    assert len(numbers) == height and all(len(row) == width for row in numbers)
+    by_colour: dict[tuple[int, int, int], set[int]] = {}
+    for y in range(height):
+        for x in range(width):
+            by_colour.setdefault(source[x, y], set()).add(numbers[y][x])  # type: ignore[arg-type]
+    # The same colour is the same palette colour everywhere.
+    assert all(len(found) == 1 for found in by_colour.values()), {c: n for c, n in by_colour.items() if len(n) > 1}
+    # So the background and the block are each one colour, right up to the text and edges.
+    # Each the palette colour nearest as the eye sees it (CIELAB): the golden block mustard,
+    # not the light orange that is nearest in RGB.
+    assert by_colour[background] == {16 + XTERM_COLORS.index((255, 255, 215))}
+    assert by_colour[block] == {16 + XTERM_COLORS.index((215, 175, 0))}
+
+
+def test_256_colours_are_the_nearest_as_the_eye_sees_them() -> None:
+    """In CIELAB: a mid blue is not taken for a grey-blue, a golden yellow not for light orange."""
+    from battledecks.render.halfcell import nearest_xterm
+
+    expected = {
+        (240, 190, 60): (215, 175, 0),
+        (70, 150, 200): (95, 135, 175),
+        (250, 240, 200): (255, 255, 215),
+        (255, 0, 0): (255, 0, 0),
+        (0, 0, 0): (0, 0, 0),
+        (255, 255, 255): (255, 255, 255),
+    }
+    row = Image.new("RGB", (len(expected), 1))
+    row.putdata(list(expected))
+    got = [XTERM_COLORS[i] for i in nearest_xterm(row).tobytes()]
+    assert got == list(expected.values())
+
+
+def test_256_colour_slides_have_no_pale_rim_around_text(tmp_path: Path) -> None:
+    """Shrinking sharpens with a rim lighter than the page around dark text; on a page between two
+    palette colours that rim was the lighter one: white speckles along every line."""
+    from battledecks.render.detect import GraphicsMode
+    from battledecks.render.prerender import SlideCache
+
+    page = (250, 246, 232)  # nearest in the palette: grey 238; a little lighter: white
+    path = tmp_path / "slide.png"
+    text_slide(path, page, page)
+    made = SlideCache([path], GraphicsMode.HALFCELL, (160, 45), color_system="256").prepare(0)
+    assert made.strips is not None
+    used = Counter(number for row in palette_numbers(made.strips) for number in row)
+    grey = 16 + XTERM_COLORS.index((238, 238, 238))
+    assert used.most_common(1)[0][0] == grey
+    lighter = [n for n in used if n >= 16 and sum(XTERM_COLORS[n - 16]) > sum(XTERM_COLORS[grey - 16])]
+    assert not lighter, {XTERM_COLORS[n - 16]: used[n] for n in lighter}

@@ -134,8 +134,10 @@ def test_graphics_modes_fit_to_the_pixel_box(deck: list[Path]) -> None:
     assert slide.image.getpixel((144, 80)) == COLOURS[0]
     assert slide.image_id is not None and slide.payload is not None
     assert slide.payload.startswith(f"\x1b_Ga=t,t=d,f=24,o=z,s=288,v=160,i={slide.image_id},q=2,")
-    # Sixel pictures are whole sixel bands (6 pixel rows) and within the terminal's limit.
-    sixel = SlideCache(deck, GraphicsMode.SIXEL, cells=(40, 10), cell_pixels=(8, 16), sixel_max=(100, 100)).prepare(1)
+    # Sixel pictures are whole sixel bands (6 pixel rows) and, without tiles, within the terminal's limit.
+    sixel = SlideCache(
+        deck, GraphicsMode.SIXEL, cells=(40, 10), cell_pixels=(8, 16), sixel_max=(100, 100), sixel_tiles=False
+    ).prepare(1)
     assert sixel.image.size == (100, 54) and sixel.image_id is None
     assert sixel.payload is not None and sixel.payload.startswith("\x1bP") and '"1;1;100;54' in sixel.payload
 

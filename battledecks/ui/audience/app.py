@@ -41,7 +41,6 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.widgets import ContentSwitcher, Label, Static
 
 from ...core.clock import Phase, TalkClock
-from ...render import bigtext
 from ...render.detect import GraphicsMode
 from ...render.prerender import pause_gc, resume_gc
 from ...room.follow import RETRY, Follower
@@ -52,7 +51,7 @@ from ..widgets.vote_spread import VoteSpread
 from ..deadline import DeadlineTimer
 from ..format import duration
 from ..widgets.big_text import BigText
-from ..screens.stage import CLOCK_FACE, bar_rows
+from ..screens.stage import CLOCK_FACE, NUMBER_MIN_SIZE, bar_rows, bar_widths, number_face
 from ..widgets.slide_view import SlideView
 
 TIME_UP_SHOWN = 10.0
@@ -112,11 +111,19 @@ def standings_view(standings: dict[str, Any]) -> tuple[str, str, list[str]]:
 class TalkView(Vertical):
     """The slide above a bar a sixth of the screen high, as on the host's stage."""
 
+    slides = 12
+    """Slides in the talk showing: the slide number is sized for as many."""
+
     def on_resize(self) -> None:
+        self.fit_bar()
+
+    def fit_bar(self) -> None:
+        """The countdown and the slide number as wide as their big digits need; the name has the rest."""
         rows = bar_rows(self.size.height)
         self.query_one("#bar").styles.height = rows
-        fitted = bigtext.layout(CLOCK_FACE, (max(1, self.size.width), 2 * rows))
-        self.query_one("#remaining", BigText).styles.width = fitted.widths[0] + 2
+        clock, number = bar_widths(self.size.width, rows, self.slides)
+        self.query_one("#remaining", BigText).styles.width = clock
+        self.query_one("#slide-no", BigText).styles.width = number
 
 
 class AudienceApp(App[None]):
@@ -148,10 +155,12 @@ class AudienceApp(App[None]):
     #bar BigText { height: 100%; background: black; }
     #remaining { width: 27; color: $text; }
     #remaining.-low { color: $error; }
-    #bar Label { width: auto; height: 100%; content-align: center middle; padding: 0 2; text-style: bold; }
-    #paused { width: 1fr; color: $warning; display: none; }
-    #paused.-on { display: block; }
-    #who { width: 1fr; color: $text-muted; text-style: none; }
+    #slide-no { width: 27; color: $text; }
+    #who-area { width: 1fr; height: 100%; }
+    #bar #paused { height: 1fr; color: $warning; display: none; }
+    #bar #paused.-on { display: block; }
+    #bar #who { height: 1fr; color: $text; }
+    #caption { width: 100%; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     #standings-head { width: 100%; height: 3; color: $text-muted; background: black; }
     #standings-name { width: 100%; height: 1fr; color: $warning; background: black; }
     #standings-rows { width: 100%; height: 1fr; padding: 0 2; color: $text; background: black; }
@@ -183,6 +192,8 @@ class AudienceApp(App[None]):
         self._talk_key: tuple[Any, ...] | None = None
         self._slides_ready: tuple[Any, ...] | None = None
         self._belled: tuple[Any, ...] | None = None
+        self._title = ""
+        """The deck title of the talk showing, said under the presenter's name."""
         self._folder = tempfile.TemporaryDirectory(prefix="battledecks-screen-")
         self._slide_shown = asyncio.Event()
         """Set when a slide shows: the next one may be fetched now."""
@@ -215,9 +226,11 @@ class AudienceApp(App[None]):
                         yield BigText("", max_lines=2, id="curtain-text")
                 with Horizontal(id="bar"):
                     yield BigText("", fit_as=CLOCK_FACE, id="remaining")
-                    yield Label("", id="slide-no")
-                    yield BigText("PAUSED", id="paused")
-                    yield Label("", id="who", markup=False)
+                    yield BigText("", fit_as=number_face(TalkView.slides), min_size=NUMBER_MIN_SIZE, id="slide-no")
+                    with Vertical(id="who-area"):
+                        yield BigText("PAUSED", id="paused")
+                        yield BigText("", max_lines=2, id="who")
+                        yield Label("", id="caption")
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
             with Vertical(id="voted", classes="view"):
@@ -403,7 +416,7 @@ class AudienceApp(App[None]):
             self._drop_slides()
             self._curtain("", "Talk stopped")
             self._paused(False)
-            self.query_one("#slide-no", Label).update("Talk stopped")
+            self._bar("", "Talk stopped")
             self._show("talk")
             return True, since + ABORT_SHOWN
         if state.phase is Phase.TIME_UP:
@@ -414,7 +427,7 @@ class AudienceApp(App[None]):
             self._curtain("", "Time!")
             self.query_one("#remaining", BigText).update("0:00")
             self._paused(False)
-            self.query_one("#slide-no", Label).update("Time!")
+            self._bar("", "Time!")
             if self._belled != key:
                 self._belled = key
                 self.bell()
@@ -425,12 +438,14 @@ class AudienceApp(App[None]):
         remaining.update(duration(state.talk_remaining))
         remaining.set_class(state.talk_remaining <= 30, "-low")
         self._paused(state.paused)
-        paused = " · paused" if state.paused else ""
+        paused = "paused · " if state.paused else ""
         if state.phase is Phase.COUNTDOWN:
             self._curtain(str(max(1, int(-(-state.countdown_remaining // 1)))), "")
-            self.query_one("#slide-no", Label).update(f"get ready · {state.slides} slides{paused}")
+            self._bar("", f"{paused}{state.slides} slides")
         elif state.phase is Phase.TALK:
-            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{state.slides}{paused}")
+            number = f"{state.slide + 1}/{state.slides}"
+            # What matters first: a narrow bar cuts the end off.
+            self._bar(number, f"{paused}slide {number}" + (f" · {self._title}" if self._title else ""))
             if state.slide != self.shown_slide:
                 self._change_slide(state.slide, clock, now)
             if self._slides_ready == key:
@@ -438,9 +453,15 @@ class AudienceApp(App[None]):
         return True, clock.next_change(now)
 
     def _paused(self, paused: bool) -> None:
-        """A big PAUSED in the bar, where the presenter's name was."""
+        """A big PAUSED in the bar, where the slide number and the presenter's name were."""
         self.query_one("#paused", BigText).set_class(paused, "-on")
-        self.query_one("#who", Label).display = not paused
+        self.query_one("#who", BigText).display = not paused
+        self.query_one("#slide-no", BigText).display = not paused
+
+    def _bar(self, number: str, caption: str) -> None:
+        """The slide number beside the countdown, big, and the line under the presenter's name."""
+        self.query_one("#slide-no", BigText).update(number)
+        self.query_one("#caption", Label).update(caption)
 
     def _curtain(self, count: str, text: str) -> None:
         self.query_one("#curtain").remove_class("-hidden")
@@ -481,8 +502,12 @@ class AudienceApp(App[None]):
         self._slides_ready = None
         self.shown_slide = -1
         self.query_one("#slides").remove_children()
-        who = str(talk.get("presenter") or "")
-        self.query_one("#who", Label).update(f"{who} · {talk['title']}" if talk.get("title") else who)
+        self.query_one("#who", BigText).update(str(talk.get("presenter") or ""))
+        self._title = str(talk.get("title") or "")
+        view = self.query_one(TalkView)
+        view.slides = clock.slides
+        self.query_one("#slide-no", BigText).update("", fit_as=number_face(clock.slides))
+        view.fit_bar()
         if talk.get("ended") is None and talk.get("deck") and self.follower.url:
             self.run_worker(
                 self._fetch(key, self.follower.url, str(talk["deck"]), clock.slides),

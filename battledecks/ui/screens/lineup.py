@@ -387,7 +387,7 @@ class LineupScreen(AppScreen[None]):
             + (f" · room: {escape(self.app.audience_url)} (L: the projector's link)" if self.app.audience_url else "")
             + (f" · draw commitment [b]{short_fingerprint(commitment.fingerprint)}[/b] (f)" if commitment else "")
             + (f"\n[b $warning]{escape(self.app.room_exposure)}[/]" if self.app.room_exposure else "")
-            + (f"\n{escape(graphics)}" if (graphics := current_detection().reason) else "")
+            + "".join(f"\n{escape(line)}" for line in (current_detection().reason, current_detection().advice) if line)
         )
         banner = self.query_one("#shortfall", Static)
         if supply.enough or not scanned:

@@ -1,4 +1,4 @@
-"""The stage: the slide, the countdown and the slide number, nothing else.
+"""The stage: the slide, and under it the countdown, the slide number and who presents, nothing else.
 
 Timing comes from :class:`~battledecks.core.clock.TalkClock` alone. The
 screen arms one timer for the clock's next change and, whenever anything
@@ -9,6 +9,7 @@ the moment the loop runs again; it never skips or repeats one.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 
@@ -50,6 +51,15 @@ BAR_MIN = 5
 CLOCK_FACE = "0:00"
 """The countdown is sized as this, so it keeps one size from 5:00 down to 0:00."""
 
+NUMBER_MIN_SIZE = 8
+"""Smallest font size (pixels) the slide number is drawn big at: digits stay clear smaller than letters."""
+
+NAME_SHARE = 4
+"""The presenter's name keeps at least this share of the bar's width (a quarter)..."""
+
+NAME_MIN = 12
+"""...and at least this many columns, enough for a name in ordinary text."""
+
 
 def unshowable(deck: Deck) -> list[Path]:
     """Stand-ins for the slides of a deck that cannot be drawn: each then says it cannot be shown."""
@@ -63,6 +73,28 @@ def bar_rows(height: int) -> int:
 
 TIME_UP_CONSOLE = "Time's up: the talk is over · Enter: scores"
 """The console's line about the slides once the talk's time is up."""
+
+
+def number_face(slides: int) -> str:
+    """What the slide number is sized as ("00/00" for 12 slides), so it keeps one size through a talk."""
+    return re.sub("[0-9]", "0", f"{slides}/{slides}")
+
+
+def bar_widths(cols: int, rows: int, slides: int) -> tuple[int, int]:
+    """Columns of the countdown and of the slide number in a bar ``rows`` high across ``cols``.
+
+    Each is as wide as its big digits need at the bar's full height, so the
+    slide number reads as far as the countdown. Where that would leave the
+    presenter's name less than its share of the width (``NAME_SHARE``,
+    ``NAME_MIN``), both shrink alike: smaller digits, still big at 80x24.
+    """
+    height = 2 * rows
+    clock = bigtext.layout(CLOCK_FACE, (max(1, cols), height)).widths[0] + 2
+    number = bigtext.layout(number_face(slides), (max(1, cols), height)).widths[0] + 2
+    room = cols - 2 - max(NAME_MIN, cols // NAME_SHARE)  # the bar's padding, the name
+    if clock + number > room > 0:
+        clock, number = clock * room // (clock + number), number * room // (clock + number)
+    return clock, number
 
 
 class StageScreen(AppScreen[str]):
@@ -94,11 +126,15 @@ class StageScreen(AppScreen[str]):
     StageScreen #bar BigText { height: 100%; background: black; }
     StageScreen #remaining { width: 27; color: $text; }
     StageScreen #remaining.-low { color: $error; }
-    StageScreen #slide-no { width: auto; height: 100%; content-align: center middle; padding: 0 2; text-style: bold; color: $text; }
+    StageScreen #slide-no { width: 27; color: $text; }
     StageScreen #state { width: 1fr; margin-right: 1; color: $warning; display: none; }
     StageScreen.-paused #state { display: block; }
-    StageScreen #track { width: 1fr; height: 100%; align: left middle; }
+    StageScreen #track { width: 1fr; height: 100%; }
     StageScreen.-paused #track { display: none; }
+    StageScreen.-paused #slide-no { display: none; }
+    StageScreen #bar #who { height: 1fr; color: $text; }
+    StageScreen #track-line { height: 1; }
+    StageScreen #caption { width: 2fr; height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     StageScreen ProgressBar { width: 1fr; height: 1; padding: 0 0 0 1; }
     StageScreen ProgressBar Bar { width: 1fr; }
     StageScreen Footer { background: black; }
@@ -160,25 +196,31 @@ class StageScreen(AppScreen[str]):
 
                     # Votes still taken for someone else during this talk: the host sees it here.
                     yield OpenVoteLine(desk, " · F2 on the lineup closes it", id="console-vote")
+        slides = self.app.show.event.slides
         with Horizontal(id="bar"):
             yield BigText(duration(self.app.show.event.seconds), fit_as=CLOCK_FACE, id="remaining")
-            yield Label("", id="slide-no")
+            yield BigText("", fit_as=number_face(slides), min_size=NUMBER_MIN_SIZE, id="slide-no")
             yield BigText("PAUSED", id="state")
-            with Container(id="track"):
-                yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
+            with Vertical(id="track"):
+                yield BigText(self.presenter, max_lines=2, id="who")
+                with Horizontal(id="track-line"):
+                    yield Label("", id="caption")
+                    yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
         yield KeyFooter()
 
     def on_resize(self) -> None:
         self._fit_bar()
 
     def _fit_bar(self) -> None:
-        """The bar takes a sixth of the screen; the countdown is as wide as its big digits need."""
+        """The bar takes a sixth of the screen; the countdown and the slide number are as wide as their
+        big digits need, the presenter's name has the rest (see ``bar_widths``)."""
         rows = bar_rows(self.size.height)
         bar = self.query_one("#bar")
         if bar.styles.height is None or bar.styles.height.value != rows:
             bar.styles.height = rows
-        fitted = bigtext.layout(CLOCK_FACE, (max(1, self.size.width), 2 * rows))
-        self.query_one("#remaining", BigText).styles.width = fitted.widths[0] + 2
+        clock, number = bar_widths(self.size.width, rows, self.app.show.event.slides)
+        self.query_one("#remaining", BigText).styles.width = clock
+        self.query_one("#slide-no", BigText).styles.width = number
 
     def _slide_files(self, deck: Deck) -> list[Path]:
         """The deck's pictures; a PDF deck's pages are drawn now unless cached."""
@@ -309,11 +351,12 @@ class StageScreen(AppScreen[str]):
         if state.phase is Phase.COUNTDOWN:
             self.query_one("#count", BigText).update(str(max(1, int(-(-state.countdown_remaining // 1)))))
             remaining.update(duration(state.talk_remaining))
-            self.query_one("#slide-no", Label).update(f"get ready · {slides} slides")
+            self.query_one("#caption", Label).update(f"{slides} slides")
         elif state.phase is Phase.TALK:
             remaining.update(duration(state.talk_remaining))
             remaining.set_class(state.talk_remaining <= 30, "-low")
-            self.query_one("#slide-no", Label).update(f"{state.slide + 1}/{slides}")
+            self.query_one("#slide-no", BigText).update(f"{state.slide + 1}/{slides}")
+            self.query_one("#caption", Label).update(f"slide {state.slide + 1}/{slides}")
             self.query_one(ProgressBar).update(progress=state.elapsed)
         self.set_class(state.paused, "-paused")
 
@@ -333,7 +376,7 @@ class StageScreen(AppScreen[str]):
         curtain = self.query_one("#curtain")
         curtain.remove_class("-hidden")
         self.query_one("#count", BigText).update("Time!", fit_as=None)
-        self.query_one("#slide-no", Label).update("Time! · Enter: scores")
+        self.query_one("#caption", Label).update("Time! Enter: scores")
         self.query_one("#console-next-slide", Label).update(TIME_UP_CONSOLE)
         self.app.bell()
         self.refresh_bindings()

@@ -68,6 +68,9 @@ class SlideView(Widget):
             detection found).
         sixel_max: The terminal's largest sixel picture (default: what
             detection found).
+        sixel_tiles: Draw a sixel slide larger than ``sixel_max`` full size
+            as tiles each within it (default: when the cell size is known:
+            given, or measured by detection); False keeps it within ``sixel_max``.
     """
 
     DEFAULT_CSS = """
@@ -110,6 +113,7 @@ class SlideView(Widget):
         covered: bool = False,
         cell_pixels: tuple[int, int] | None = None,
         sixel_max: tuple[int, int] | None = None,
+        sixel_tiles: bool | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -128,6 +132,9 @@ class SlideView(Widget):
         detection = current_detection()
         self._cell_size = cell_pixels or detection.cell_pixels
         self._sixel_max = sixel_max if sixel_max is not None else detection.sixel_max
+        if sixel_tiles is None:
+            sixel_tiles = cell_pixels is not None or detection.sixel_tiles
+        self._sixel_tiles = sixel_tiles
         self._cache: SlideCache | None = None
         self._slide: PreparedSlide | None = None
         self._painted: tuple[int, tuple[int, int]] | None = None
@@ -184,6 +191,7 @@ class SlideView(Widget):
             cell_pixels=self._cell_pixels(),
             on_ready=self._from_worker,
             sixel_max=self._sixel_max,
+            sixel_tiles=self._sixel_tiles,
         )
         if self.mode is not GraphicsMode.HALFCELL:
             self.app.screen_change_signal.subscribe(self, self._screen_changed)
