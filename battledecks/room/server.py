@@ -32,7 +32,7 @@ import socket
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -44,7 +44,8 @@ from aiohttp import web
 from ..core.clock import TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
-from .handover import Handed, receive_connections
+from .gate import LINGER, Gate, GateRules, Porter, body_deadline
+from .handover import receive_connections
 from .view import REVEAL_SUSPENSE, RoomView
 
 DEFAULT_HOST = "127.0.0.1"
@@ -75,7 +76,21 @@ PORT_WAIT = 3.0
 to let go of it (within a fraction of a second)."""
 
 MAX_CLIENTS = 2000
-"""Streams served at once; more are refused with 503."""
+"""Streams served at once (fewer when the open-file limit is low: see :meth:`RoomServer.stream_room`); more are
+refused with 503."""
+
+STREAMS_PER_ADDRESS = 16
+"""Streams one network address may hold (a browser on /stage holds one)."""
+
+OWN_STREAMS = 16
+"""Streams beyond :data:`MAX_CLIENTS` kept for the host's own machine (``battledecks screen`` or /stage on the
+laptop itself: a connection from the address it reached)."""
+
+PROJECTOR_STREAMS = 4
+"""Streams of the projector the host authorised, always let in whatever the room holds; a fifth closes the oldest."""
+
+HANDED_AT_ONCE = 64
+"""Connections taken from a vote process in one go before the loop is let run again."""
 
 MAX_BEHIND = 1 << 20
 """Bytes waiting for one slow screen before it is dropped (it reconnects and starts from the state)."""
@@ -196,6 +211,7 @@ class RoomServer:
         monotonic: Monotonic = time.monotonic,
         suspense: float = REVEAL_SUSPENSE,
         routes: Sequence[Callable[[web.Application], None]] = (),
+        gate: GateRules | None = None,
     ) -> None:
         self.show = show
         self.sock = sock
@@ -206,6 +222,10 @@ class RoomServer:
         self.boot = boot_id()
         self._streams: set[_Stream] = set()
         """Open streams: the server's thread only."""
+        self._stream_kinds: Counter[str] = Counter()
+        """Open streams by whose they are (``projector``, ``own``, ``room``)."""
+        self._stream_addresses: Counter[str] = Counter()
+        """Open streams by network address."""
         self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
         """Frames not yet written to every stream, each with the streams still to write it to."""
         self._sending = False
@@ -222,8 +242,15 @@ class RoomServer:
         self._doors: set[socket.socket] = set()
         """Where the vote processes hand over this server's connections while they take them on the port
         (see :mod:`.handover`); none: this server listens on the port itself."""
-        self._site: web.SockSite | None = None
-        """This server listening on the port (while no vote process takes the connections)."""
+        self._site: Callable[[], None] | None = None
+        """Stops this server listening on the port (it listens while no vote process takes the connections)."""
+        self.gate_rules = gate or GateRules()
+        """How long a request may take and how many connections an address may hold (:mod:`.gate`)."""
+        self.gate: Gate | None = None
+        """Who may hold a connection here (see :mod:`.gate`): the server's thread only."""
+        self.is_projector: Callable[[web.Request], bool] = _no_projector
+        """Whether a request for ``/events`` comes from the projector the host authorised: its stream always has
+        a place, whatever the room holds. Called on the server's thread."""
         self._door_lock: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.on_clients: Callable[[int], None] | None = None
@@ -312,7 +339,7 @@ class RoomServer:
             await self._stop_here()
 
     async def _start_here(self) -> None:
-        app = web.Application(client_max_size=MAX_REQUEST)
+        app = web.Application(client_max_size=MAX_REQUEST, middlewares=[body_deadline(self.gate_rules.body_timeout)])
         app.router.add_get("/", self._root)
         app.router.add_get("/stage", self._stage)
         app.router.add_get("/favicon.ico", self._no_icon)
@@ -327,11 +354,14 @@ class RoomServer:
             handle_signals=False,
             access_log=None,
             shutdown_timeout=1.0,
+            keepalive_timeout=self.gate_rules.keepalive,
+            lingering_time=LINGER,
             max_line_size=4096,
             max_field_size=4096,
             max_headers=32,
         )
         await self._runner.setup()
+        self.gate = Gate(self.gate_rules)
         self._door_lock = asyncio.Lock()
         for channel in list(self._doors):
             self._doors.discard(channel)
@@ -348,10 +378,14 @@ class RoomServer:
             self._close_door(channel)
         for stream in list(self._streams):
             self._close(stream)
+        if self._site is not None:
+            self._site()
+            self._site = None
+        if self.gate is not None:
+            self.gate.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-            self._site = None
         self.sock.close()  # the port is free for whoever serves next
 
     # --- the port: this server's, or the vote process's ------------------------------
@@ -385,18 +419,21 @@ class RoomServer:
             elif channel is not None:
                 self._close_door(channel)
             if self._doors and self._site is not None:
-                site, self._site = self._site, None
-                await site.stop()
+                stop, self._site = self._site, None
+                stop()
             elif not self._doors and self._site is None:
-                # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote processes
-                self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
-                await self._site.start()
+                # a copy of the socket: stopping closes the copy, and the port stays open for the vote processes
+                serve_here = self._runner.server
+                gate = self.gate
+                assert serve_here is not None and gate is not None
+                self._site = gate.listen(self.sock.dup(), lambda: Porter(gate, serve_here))
 
     def _take_connections(self, channel: socket.socket, serve_here: Callable[[], asyncio.Protocol]) -> None:
-        connections, gone = receive_connections(channel)
-        loop = asyncio.get_running_loop()
+        connections, gone = receive_connections(channel, HANDED_AT_ONCE)
+        gate = self.gate
+        assert gate is not None
         for sock, head in connections:
-            self._spawn(_connect(loop, serve_here, sock, head))
+            gate.take(sock, Porter(gate, serve_here, head=head))  # or closed at once, when the gate has no room
         if gone and channel in self._doors:
             self._spawn(self._door_here(channel, False))  # that vote process has gone: listen on the port if none is left
 
@@ -570,6 +607,10 @@ class RoomServer:
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:
             self._streams.discard(stream)
+            self._stream_kinds[stream.kind] -= 1
+            self._stream_addresses[stream.address] -= 1
+            if self._stream_addresses[stream.address] <= 0:
+                del self._stream_addresses[stream.address]
             self._count_changed()
         if not stream.closed.done():
             stream.closed.set_result(None)
@@ -601,9 +642,39 @@ class RoomServer:
         if self.on_clients is not None:
             self.on_clients(len(self._streams))
 
+    def stream_room(self) -> int:
+        """Streams the room may hold at once: :data:`MAX_CLIENTS`, or three quarters of the connections the gate
+        lets strangers hold when the open-file limit is lower (the rest are for pages, slides and the projector)."""
+        gate = self.gate
+        return MAX_CLIENTS if gate is None else min(MAX_CLIENTS, gate.room_for() * 3 // 4)
+
+    def _stream_kind(self, request: web.Request) -> tuple[str, str] | None:
+        """Whose stream a request for /events would be (``projector``, ``own``: the host's own machine, or
+        ``room``) and its address; None when there is no place for it."""
+        transport = request.transport
+        if transport is None:
+            return None
+        peer, local = transport.get_extra_info("peername"), transport.get_extra_info("sockname")
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        if self.is_projector(request):
+            projector = [s for s in self._streams if s.kind == "projector"]
+            if len(projector) >= PROJECTOR_STREAMS:
+                oldest = min(projector, key=lambda s: s.opened)
+                oldest.transport.close()  # the projector came back: its place is the new connection's
+                self._close(oldest)
+            return "projector", address
+        kinds = self._stream_kinds
+        shared = kinds["room"] + kinds["own"]
+        if isinstance(local, tuple) and local and str(local[0]) == address:
+            return ("own", address) if kinds["own"] < OWN_STREAMS or shared < self.stream_room() else None
+        if self._stream_addresses[address] >= STREAMS_PER_ADDRESS or shared >= self.stream_room():
+            return None
+        return "room", address
+
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        if len(self._streams) >= MAX_CLIENTS or self._runner is None:
-            raise web.HTTPServiceUnavailable(text="too many audience screens\n")
+        whose = self._stream_kind(request) if self._runner is not None else None
+        if whose is None:
+            raise web.HTTPServiceUnavailable(text="too many audience screens\n", headers={"Retry-After": "5"})
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
@@ -616,8 +687,11 @@ class RoomServer:
         # stream joins in the same turn of the loop as the state it starts from is
         # read and written (the writer puts it on the transport before it may wait).
         public = self._public
-        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version)
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, *whose)
+        stream.opened = self.monotonic()
         self._streams.add(stream)
+        self._stream_kinds[stream.kind] += 1
+        self._stream_addresses[stream.address] += 1
         self._count_changed()
         try:
             await response.write(b"retry: 500\n\n" + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq))
@@ -694,24 +768,26 @@ class RoomServer:
         return await asyncio.shield(self._lookup[1])
 
 
-async def _connect(loop: asyncio.AbstractEventLoop, serve: Callable[[], asyncio.Protocol], sock: socket.socket, head: bytes) -> None:
-    """Serve a connection the vote process handed over, starting with the bytes it read."""
-    try:
-        await loop.connect_accepted_socket(lambda: Handed(serve, head), sock)
-    except OSError:
-        sock.close()  # the browser went away while the connection was on its way
+def _no_projector(request: web.Request) -> bool:
+    return False
 
 
 class _Stream:
     """One audience screen's open stream."""
 
-    __slots__ = ("closed", "since", "transport")
+    __slots__ = ("address", "closed", "kind", "opened", "since", "transport")
 
-    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0) -> None:
+    def __init__(
+        self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0, kind: str = "room", address: str = "",
+    ) -> None:
         self.transport = transport
         self.closed = closed
         self.since = since
         """The version of the state it started from."""
+        self.kind = kind
+        """Whose stream it is: ``projector``, ``own`` (the host's own machine) or ``room``."""
+        self.address = address
+        self.opened = 0.0
 
     def send(self, chunk: bytes) -> bool:
         """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""
