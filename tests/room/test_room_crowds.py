@@ -132,3 +132,19 @@ def test_a_crowd_of_half_sent_vote_heads_under_a_low_limit_leaves_the_port_to_th
             except (OSError, subprocess.TimeoutExpired):
                 child.kill()
                 child.wait()
+
+
+def test_the_app_raises_its_open_file_limit_and_says_when_it_stays_low(tmp_path: Path) -> None:
+    from tests.phoning import AppInPty, build_voting_event, free_port
+
+    event = build_voting_event(tmp_path, slides=3)
+    app = AppInPty(event, free_port(), slides=3, open_files=(512, 1024)).start()
+    try:
+        app.wait_text("Open files")
+        app.wait_text("1024")
+        assert app.proc is not None
+        limits = Path(f"/proc/{app.proc.pid}/limits").read_text()
+        soft, hard = next(line for line in limits.splitlines() if line.startswith("Max open files")).split()[3:5]
+        assert (soft, hard) == ("1024", "1024"), "the soft limit raised to the hard one"
+    finally:
+        app.stop()
