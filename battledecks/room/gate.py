@@ -40,10 +40,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
 from typing import cast
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 HEAD_TIMEOUT = 5.0
 """Seconds from a new connection to the end of its request head."""
@@ -61,7 +64,7 @@ CONNECTIONS_PER_ADDRESS = 256
 """Connections one network address may hold in one process (a vote process, or the room server).
 Phones behind one NAT address share it: with two vote processes, about 500 phones with the page open."""
 
-EVICT_AFTER = 1.0
+EVICT_AFTER = 0.25
 """Seconds a connection still sending its head is left alone before a newcomer may take its place (a
 phone's head arrives in milliseconds)."""
 
@@ -355,6 +358,10 @@ class _Listener:
 Route = Callable[[socket.socket, bytes], bool]
 """Given a connection and its request head: True when it was handed to another process (it is closed here)."""
 
+Refuse = Callable[[bytes, object, object], "bytes | None"]
+"""Given a request head and the connection's peer and local addresses: the whole answer when the request is
+refused before it is served (the connection is closed after it), else None."""
+
 
 class Porter(asyncio.Protocol):
     """One connection: read its request head under the gate's deadline, then serve it or hand it over.
@@ -365,12 +372,15 @@ class Porter(asyncio.Protocol):
     and :attr:`own` as it lets the connection in.
     """
 
-    __slots__ = ("_closed", "_gate", "_head", "_inner", "_route", "_serve", "_timer", "address", "own", "transport")
+    __slots__ = ("_closed", "_gate", "_head", "_inner", "_refuse", "_route", "_serve", "_timer", "address", "own", "transport")
 
-    def __init__(self, gate: Gate, serve: Callable[[], asyncio.Protocol], route: Route | None = None, head: bytes = b"") -> None:
+    def __init__(
+        self, gate: Gate, serve: Callable[[], asyncio.Protocol], route: Route | None = None, head: bytes = b"", refuse: Refuse | None = None,
+    ) -> None:
         self._gate = gate
         self._serve = serve
         self._route = route
+        self._refuse = refuse
         self._head = head
         self._inner: asyncio.Protocol | None = None
         self._timer: asyncio.TimerHandle | None = None
@@ -412,6 +422,12 @@ class Porter(asyncio.Protocol):
         transport, head = self.transport, self._head
         assert transport is not None
         self._head = b""
+        if self._refuse is not None and _HEAD_END in head:
+            refusal = self._refuse(head, transport.get_extra_info("peername"), transport.get_extra_info("sockname"))
+            if refusal is not None:
+                transport.write(refusal)
+                transport.close()
+                return
         if self._route is not None and _HEAD_END in head and _METHOD.match(head[:17]) is not None:
             sock = transport.get_extra_info("socket")
             if sock is not None and self._route(sock, head):
@@ -453,6 +469,46 @@ class Porter(asyncio.Protocol):
     def resume_writing(self) -> None:
         if self._inner is not None:
             self._inner.resume_writing()
+
+
+class HeadRequest:
+    """What a request head says, read without serving it: its path, query, headers, cookies and address.
+
+    For checks made before a connection is served (a stream refused at the
+    door costs next to nothing), with the attributes of aiohttp's request
+    that such checks read.
+    """
+
+    __slots__ = ("cookies", "headers", "method", "path", "query", "remote")
+
+    def __init__(self, head: bytes, remote: str) -> None:
+        text = head.split(_HEAD_END, 1)[0].decode("latin-1")
+        line, *fields = text.split("\r\n")
+        parts = line.split(" ")
+        self.method = parts[0]
+        target = URL(parts[1]) if len(parts) > 1 and parts[1].startswith("/") else URL("/")
+        self.path = target.path
+        self.query = target.query
+        headers: CIMultiDict[str] = CIMultiDict()
+        for field in fields:
+            name, colon, value = field.partition(":")
+            if colon:
+                headers.add(name.strip(), value.strip())
+        self.headers = CIMultiDictProxy(headers)
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(headers.get("Cookie", ""))
+        except CookieError:
+            pass
+        self.cookies = {name: morsel.value for name, morsel in jar.items()}
+        self.remote = remote
+
+
+def canned(status: str, text: str) -> bytes:
+    """A whole answer sent on a connection not served (it is closed after)."""
+    body = text.encode()
+    return (f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+            f"Retry-After: 5\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n").encode() + body
 
 
 def body_deadline(seconds: float = BODY_TIMEOUT) -> Middleware:

@@ -44,7 +44,7 @@ from aiohttp import web
 from ..core.clock import TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
-from .gate import LINGER, Gate, GateRules, Porter, body_deadline
+from .gate import LINGER, Gate, GateRules, HeadRequest, Porter, body_deadline, canned
 from .handover import receive_connections
 from .view import REVEAL_SUSPENSE, RoomView
 
@@ -88,6 +88,9 @@ laptop itself: a connection from the address it reached)."""
 
 PROJECTOR_STREAMS = 4
 """Streams of the projector the host authorised, always let in whatever the room holds; a fifth closes the oldest."""
+
+COUNT_EVERY = 0.5
+"""Seconds between two counts of the audience streams given to the host's app."""
 
 HANDED_AT_ONCE = 64
 """Connections taken from a vote process in one go before the loop is let run again."""
@@ -248,9 +251,11 @@ class RoomServer:
         """How long a request may take and how many connections an address may hold (:mod:`.gate`)."""
         self.gate: Gate | None = None
         """Who may hold a connection here (see :mod:`.gate`): the server's thread only."""
-        self.is_projector: Callable[[web.Request], bool] = _no_projector
+        self.is_projector: Callable[[web.Request | HeadRequest], bool] = _no_projector
         """Whether a request for ``/events`` comes from the projector the host authorised: its stream always has
-        a place, whatever the room holds. Called on the server's thread."""
+        a place, whatever the room holds. Called on the server's thread with the request, or, for a connection
+        handed over by a vote process, before it is served, with a :class:`~.gate.HeadRequest` (the same ``query``,
+        ``headers``, ``cookies`` and ``remote``)."""
         self._door_lock: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.on_clients: Callable[[int], None] | None = None
@@ -265,6 +270,7 @@ class RoomServer:
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
         self._clients_told = False
+        self._count_told_at = float("-inf")
         self._switch_interval: float | None = None
         """Python's switch interval before a talk shortened it (None: not shortened)."""
 
@@ -426,14 +432,15 @@ class RoomServer:
                 serve_here = self._runner.server
                 gate = self.gate
                 assert serve_here is not None and gate is not None
-                self._site = gate.listen(self.sock.dup(), lambda: Porter(gate, serve_here))
+                self._site = gate.listen(self.sock.dup(), lambda: Porter(gate, serve_here, refuse=self._refusal))
 
     def _take_connections(self, channel: socket.socket, serve_here: Callable[[], asyncio.Protocol]) -> None:
         connections, gone = receive_connections(channel, HANDED_AT_ONCE)
         gate = self.gate
         assert gate is not None
         for sock, head in connections:
-            gate.take(sock, Porter(gate, serve_here, head=head))  # or closed at once, when the gate has no room
+            if not self._turned_away(sock, head):
+                gate.take(sock, Porter(gate, serve_here, head=head))  # or closed at once, when the gate has no room
         if gone and channel in self._doors:
             self._spawn(self._door_here(channel, False))  # that vote process has gone: listen on the port if none is left
 
@@ -628,11 +635,21 @@ class RoomServer:
             self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": public.seq}))
 
     def _count_changed(self) -> None:
-        """Tell the app's loop the number of streams (once per turn of it, however many changed)."""
+        """Tell the app's loop the number of streams: at once, then at most once every :data:`COUNT_EVERY` seconds
+        however many come and go (a room that keeps connecting never keeps the host's screen busy)."""
         if self.on_clients is None or self._app_loop is None or self._clients_told:
             return
         self._clients_told = True
+        wait = self._count_told_at + COUNT_EVERY - time.monotonic()
+        if wait > 0:
+            asyncio.get_running_loop().call_later(wait, self._send_count)
+        else:
+            self._send_count()
+
+    def _send_count(self) -> None:
+        self._count_told_at = time.monotonic()
         try:
+            assert self._app_loop is not None
             self._app_loop.call_soon_threadsafe(self._tell_clients)
         except RuntimeError:
             self._clients_told = False  # the app's loop has ended
@@ -648,46 +665,70 @@ class RoomServer:
         gate = self.gate
         return MAX_CLIENTS if gate is None else min(MAX_CLIENTS, gate.room_for() * 3 // 4)
 
-    def _stream_kind(self, request: web.Request) -> tuple[str, str] | None:
-        """Whose stream a request for /events would be (``projector``, ``own``: the host's own machine, or
-        ``room``) and its address; None when there is no place for it."""
-        transport = request.transport
-        if transport is None:
-            return None
-        peer, local = transport.get_extra_info("peername"), transport.get_extra_info("sockname")
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+    def _stream_kind(self, request: web.Request | HeadRequest, peer: object, local: object) -> str | None:
+        """Whose stream a request for /events from ``peer`` to ``local`` (socket addresses) would be:
+        ``projector``, ``own`` (the host's own machine) or ``room``; None when there is no place for it."""
         if self.is_projector(request):
+            return "projector"
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        kinds = self._stream_kinds
+        shared = kinds["room"] + kinds["own"]
+        if isinstance(local, tuple) and local and str(local[0]) == address:
+            return "own" if kinds["own"] < OWN_STREAMS or shared < self.stream_room() else None
+        if self._stream_addresses[address] >= STREAMS_PER_ADDRESS or shared >= self.stream_room():
+            return None
+        return "room"
+
+    def _refusal(self, head: bytes, peer: object, local: object) -> bytes | None:
+        """The answer to a request for a stream that has no place, given before anything is spent on serving it
+        (a room refused keeps asking); None for any other request."""
+        if not head.startswith(b"GET /events"):
+            return None
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        if self._stream_kind(HeadRequest(head, address), peer, local) is not None:
+            return None
+        return canned("503 Service Unavailable", "too many audience screens\n")
+
+    def _turned_away(self, sock: socket.socket, head: bytes) -> bool:
+        """Whether a connection handed over was refused (:meth:`_refusal`): answered and closed here and now."""
+        try:
+            refusal = self._refusal(head, sock.getpeername(), sock.getsockname())
+        except OSError:
+            refusal = b""  # gone already
+        if refusal is None:
+            return False
+        try:
+            sock.send(refusal)
+        except OSError:
+            pass
+        sock.close()
+        return True
+
+    async def _events(self, request: web.Request) -> web.StreamResponse:
+        transport = request.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        kind = self._stream_kind(request, peer, transport.get_extra_info("sockname")) if transport is not None else None
+        if kind == "projector":
             projector = [s for s in self._streams if s.kind == "projector"]
             if len(projector) >= PROJECTOR_STREAMS:
                 oldest = min(projector, key=lambda s: s.opened)
                 oldest.transport.close()  # the projector came back: its place is the new connection's
                 self._close(oldest)
-            return "projector", address
-        kinds = self._stream_kinds
-        shared = kinds["room"] + kinds["own"]
-        if isinstance(local, tuple) and local and str(local[0]) == address:
-            return ("own", address) if kinds["own"] < OWN_STREAMS or shared < self.stream_room() else None
-        if self._stream_addresses[address] >= STREAMS_PER_ADDRESS or shared >= self.stream_room():
-            return None
-        return "room", address
-
-    async def _events(self, request: web.Request) -> web.StreamResponse:
-        whose = self._stream_kind(request) if self._runner is not None else None
-        if whose is None:
+        if kind is None or self._runner is None:
             raise web.HTTPServiceUnavailable(text="too many audience screens\n", headers={"Retry-After": "5"})
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
         await response.prepare(request)
-        transport = request.transport
-        if transport is None:
+        if transport is None or transport.is_closing():
             return response
         # The first frame goes through aiohttp's chunked writer; the next ones are
         # written by _broadcast as chunks of their own on the same transport. The
         # stream joins in the same turn of the loop as the state it starts from is
         # read and written (the writer puts it on the transport before it may wait).
         public = self._public
-        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, *whose)
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, kind, address)
         stream.opened = self.monotonic()
         self._streams.add(stream)
         self._stream_kinds[stream.kind] += 1
@@ -768,7 +809,7 @@ class RoomServer:
         return await asyncio.shield(self._lookup[1])
 
 
-def _no_projector(request: web.Request) -> bool:
+def _no_projector(request: web.Request | HeadRequest) -> bool:
     return False
 
 

@@ -148,3 +148,23 @@ def test_the_app_raises_its_open_file_limit_and_says_when_it_stays_low(tmp_path:
         assert (soft, hard) == ("1024", "1024"), "the soft limit raised to the hard one"
     finally:
         app.stop()
+
+
+async def test_streams_handed_over_beyond_an_addresss_share_are_refused_before_they_are_served(served: RoomServer) -> None:
+    from battledecks.room.server import STREAMS_PER_ADDRESS
+
+    port = port_of(served)
+    writers = []
+    try:
+        for n in range(STREAMS_PER_ADDRESS + 1):
+            reader, writer = await connect(port, stranger(3))
+            writers.append(writer)
+            status = await answer(reader, writer, get("/events"))
+            assert status == (200 if n < STREAMS_PER_ADDRESS else 503)
+        assert served.gate is not None and served.gate.held == STREAMS_PER_ADDRESS, "the refused one never reached aiohttp"
+        reader, writer = await connect(port, stranger(4))
+        writers.append(writer)
+        assert await answer(reader, writer, get("/events")) == 200
+    finally:
+        for writer in writers:
+            writer.close()

@@ -295,3 +295,23 @@ def test_the_room_is_not_given_the_descriptors_the_show_needs_for_its_files(tmp_
             except (OSError, subprocess.TimeoutExpired):
                 child.kill()
                 child.wait()
+
+
+async def test_a_room_that_keeps_connecting_does_not_keep_the_hosts_screen_busy(room_show: Show) -> None:
+    server = RoomServer(room_show, listen(HOST, 0))
+    counts: list[int] = []
+    server.on_clients = counts.append
+    await server.start()
+    port = port_of(server)
+    try:
+        began = time.monotonic()
+        for n in range(40):
+            status, writer = await _stream(port, stranger(100 + n))
+            assert status == 200
+            writer.close()
+        elapsed = time.monotonic() - began
+        await until(lambda: counts and counts[-1] == 0 and server.clients == 0, what="the last count: none")
+        most = 2 + (time.monotonic() - began) / server_module.COUNT_EVERY
+        assert len(counts) <= most, f"{len(counts)} counts in {elapsed:.1f} s: the host's screen told of every stream"
+    finally:
+        await server.stop()
