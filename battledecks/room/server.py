@@ -18,6 +18,12 @@ loop the same way.
 - ``GET /slides/DECK/N``: slide N (1-based) of the deck on stage, only while
   its talk runs; any other deck is 404, so nobody can peek at unseen decks.
 - ``GET /stage``: the audience screen for a browser (files in the package).
+
+Every connection passes the gate of :mod:`.gate` first: its head within
+seconds, a share per address, descriptors kept for the show's own files. The
+audience streams are shared per address too, the host's own machine has
+places of its own, and the projector the host authorised (:attr:`RoomServer.is_projector`)
+always gets in.
 """
 
 from __future__ import annotations

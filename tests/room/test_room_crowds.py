@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -168,3 +169,28 @@ async def test_streams_handed_over_beyond_an_addresss_share_are_refused_before_t
     finally:
         for writer in writers:
             writer.close()
+
+
+async def test_the_vote_processes_give_way_to_the_hosts_app_when_both_want_a_core(served: RoomServer) -> None:
+    from battledecks.room.votes.intake import NICENESS
+
+    vote_processes = [
+        int(entry.name) for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _parent_of(entry) == os.getpid()
+        and b"battledecks.room.votes.intake" in _read(entry / "cmdline")
+    ]
+    assert vote_processes, "the vote processes run"
+    app = os.getpriority(os.PRIO_PROCESS, 0)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in vote_processes] == [min(19, app + NICENESS)] * len(vote_processes)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _parent_of(entry: Path) -> int:
+    fields = _read(entry / "stat").rsplit(b")", 1)[-1].split()
+    return int(fields[1]) if len(fields) > 1 else -1

@@ -34,6 +34,7 @@ import asyncio
 import dataclasses
 import gc
 import json
+import os
 import socket
 import sqlite3
 import sys
@@ -54,6 +55,10 @@ SWITCH_INTERVAL = 0.0005
 """Seconds a thread holds the interpreter lock when another wants it (Python's default is 0.005): the
 vote writer, back from the database with a commit, hands its acknowledgements to the requests
 without waiting behind them."""
+
+NICENESS = 5
+"""How much nicer than the host's app a vote process is: when both want a core (a room flooding the port with
+votes), the host's slide timer gets it first, and the votes wait milliseconds."""
 
 TALLY_EVERY = 0.25
 """Seconds between the counts sent to the app while votes arrive. Each is a query over the open
@@ -221,6 +226,10 @@ def run(main: Any) -> Any:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     raise_file_limit()  # the app raised it already, as far as the system lets it
+    try:
+        os.nice(NICENESS)
+    except OSError:
+        pass  # the system does not let it: it runs as the app does
     control = socket.socket(fileno=int(args[0]))
     channel = socket.socket(fileno=int(args[1]))
     channel.setblocking(False)
