@@ -40,12 +40,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from http.cookies import CookieError, SimpleCookie
 from typing import cast
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
-from multidict import CIMultiDict, CIMultiDictProxy
+from multidict import CIMultiDict, CIMultiDictProxy, MultiDictProxy
 from yarl import URL
 
 HEAD_TIMEOUT = 5.0
@@ -126,8 +127,9 @@ def low_limit_warning(limit: int) -> str | None:
         return None
     room = max(0, limit - reserve_for(limit) - OWN_ROOM)
     return (f"Open files are limited to {limit} here (ulimit -n), and the system does not let battledecks raise it: "
-            f"the room gets at most about {room} connections at once, the rest are turned away; the show's own files "
-            f"keep their share. For a big room, quit and start again after `ulimit -n 65536`.")
+            f"each of its processes serves the room at most about {room} connections at once and turns the rest away, "
+            f"keeping the other descriptors for the show's own files. For a big room, quit and start again after "
+            f"`ulimit -n 65536`.")
 
 
 def open_descriptors() -> int | None:
@@ -476,32 +478,51 @@ class HeadRequest:
 
     For checks made before a connection is served (a stream refused at the
     door costs next to nothing), with the attributes of aiohttp's request
-    that such checks read.
+    that such checks read; each is read from the head only when asked for.
     """
 
-    __slots__ = ("cookies", "headers", "method", "path", "query", "remote")
-
     def __init__(self, head: bytes, remote: str) -> None:
-        text = head.split(_HEAD_END, 1)[0].decode("latin-1")
-        line, *fields = text.split("\r\n")
-        parts = line.split(" ")
-        self.method = parts[0]
-        target = URL(parts[1]) if len(parts) > 1 and parts[1].startswith("/") else URL("/")
-        self.path = target.path
-        self.query = target.query
+        self._head = head
+        self.remote = remote
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self._head.split(_HEAD_END, 1)[0].decode("latin-1").split("\r\n")
+
+    @cached_property
+    def _target(self) -> URL:
+        parts = self._lines[0].split(" ")
+        return URL(parts[1]) if len(parts) > 1 and parts[1].startswith("/") else URL("/")
+
+    @property
+    def method(self) -> str:
+        return self._lines[0].split(" ", 1)[0]
+
+    @property
+    def path(self) -> str:
+        return self._target.path
+
+    @property
+    def query(self) -> MultiDictProxy[str]:
+        return self._target.query
+
+    @cached_property
+    def headers(self) -> CIMultiDictProxy[str]:
         headers: CIMultiDict[str] = CIMultiDict()
-        for field in fields:
+        for field in self._lines[1:]:
             name, colon, value = field.partition(":")
             if colon:
                 headers.add(name.strip(), value.strip())
-        self.headers = CIMultiDictProxy(headers)
+        return CIMultiDictProxy(headers)
+
+    @cached_property
+    def cookies(self) -> dict[str, str]:
         jar: SimpleCookie = SimpleCookie()
         try:
-            jar.load(headers.get("Cookie", ""))
+            jar.load(self.headers.get("Cookie", ""))
         except CookieError:
             pass
-        self.cookies = {name: morsel.value for name, morsel in jar.items()}
-        self.remote = remote
+        return {name: morsel.value for name, morsel in jar.items()}
 
 
 def canned(status: str, text: str) -> bytes:

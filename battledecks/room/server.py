@@ -676,6 +676,10 @@ class RoomServer:
         ``projector``, ``own`` (the host's own machine) or ``room``; None when there is no place for it."""
         if self.is_projector(request):
             return "projector"
+        return self._place_for(peer, local)
+
+    def _place_for(self, peer: object, local: object) -> str | None:
+        """``own`` or ``room`` when a stream from ``peer`` to ``local`` has a place, not being the projector's."""
         address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
         kinds = self._stream_kinds
         shared = kinds["room"] + kinds["own"]
@@ -690,8 +694,9 @@ class RoomServer:
         (a room refused keeps asking); None for any other request."""
         if not head.startswith(b"GET /events"):
             return None
-        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-        if self._stream_kind(HeadRequest(head, address), peer, local) is not None:
+        if self._place_for(peer, local) is not None:
+            return None
+        if self.is_projector(HeadRequest(head, str(peer[0]) if isinstance(peer, tuple) and peer else "?")):
             return None
         return canned("503 Service Unavailable", "too many audience screens\n")
 
