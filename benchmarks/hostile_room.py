@@ -23,9 +23,9 @@ without one (the baseline):
   a second after a refusal;
 - ``cookie-flood``: 8 connections asking /vote/state for a fresh token and
   voting with it, as fast as they can, without ever keeping a cookie;
-- ``malformed``: 8 connections sending broken requests (garbage, TLS, huge or
-  endless header lines, bad lengths, bad chunks, NUL bytes...) as fast as the
-  server answers or closes.
+- ``malformed``: 64 connections sending broken requests (garbage, TLS, huge or
+  endless header lines, bad lengths, bad chunks, NUL bytes...), each the next
+  one as soon as the server answers or closes.
 
 Half of each attack's connections come from one address (127.9.9.9), half
 from as many addresses of 127.0.0.0/8 (127.1.0.1 on). The attacker's process
@@ -97,7 +97,10 @@ ONE_ADDRESS = "127.9.9.9"
 SLOTS = 2000
 """Connections held at once by the attacks on heads and streams."""
 FLOODERS = 8
-"""Connections of the floods."""
+"""Connections of the cookie-dropping flood (one laptop's worth)."""
+MALFORMERS = 64
+"""Connections of the malformed flood: broken requests that the server gives up on only at a deadline keep
+a connection each for seconds, so it takes many to keep up a flood."""
 MOST_CONNECTIONS = 200_000
 """Connections one attack opens at most, however long it runs."""
 HEAD_LINE_EVERY = 5.0
@@ -336,7 +339,7 @@ async def attack(kind: str, port: int, code: str, start: float, seconds: float, 
     elif kind == "cookie-flood":
         work = [cookie_flood(n, port, code, end, tally) for n in range(FLOODERS)]
     elif kind == "malformed":
-        work = [malformed_flood(n, port, end, tally) for n in range(FLOODERS)]
+        work = [malformed_flood(n, port, end, tally) for n in range(MALFORMERS)]
     else:
         raise SystemExit(f"no attack {kind!r}")
     await asyncio.wait_for(asyncio.gather(*work), seconds + 30)  # stops by itself

@@ -217,7 +217,8 @@ def slide_lateness(app: AppInPty, schedule: dict[str, Any], start: float, end: f
             missing.append(n)
         else:
             late.append((seen - due) * 1000)
-    return {"n": len(late), "p50": pct(late, .5), "p99": pct(late, .99), "max": max(late, default=float("nan")), "missing": missing}
+    return {"n": len(late), "p50": pct(late, .5), "p99": pct(late, .99), "max": max(late, default=float("nan")), "missing": missing,
+            "each_ms": [round(x, 1) for x in late]}
 
 
 # --- the projector ----------------------------------------------------------------------------------
