@@ -70,6 +70,18 @@ def get(path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
 
 
+def voting_show(event_dir: Path, seeds: Any, wall: Any) -> Any:
+    """A show voting by phone in ``event_dir`` (with its decks), its first presenter's talk given."""
+    from battledecks.core.show import Show
+    from tests.builders import build_event, present
+
+    path = build_event(event_dir / "events", name="votes", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_all()
+    present(show, "Ada")
+    return show
+
+
 # --- the server under a low limit (its own process) -----------------------------------------
 
 

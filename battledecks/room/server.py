@@ -95,7 +95,7 @@ laptop itself: a connection from the address it reached)."""
 PROJECTOR_STREAMS = 4
 """Streams of the projector the host authorised, always let in whatever the room holds; a fifth closes the oldest."""
 
-COUNT_EVERY = 0.5
+COUNT_EVERY = 1.0
 """Seconds between two counts of the audience streams given to the host's app."""
 
 HANDED_AT_ONCE = 64
@@ -277,6 +277,8 @@ class RoomServer:
         self._stopping: asyncio.Event | None = None
         self._clients_told = False
         self._count_told_at = float("-inf")
+        self._count_told = -1
+        """The number of streams the app was told last (on the app's thread)."""
         self._switch_interval: float | None = None
         """Python's switch interval before a talk shortened it (None: not shortened)."""
 
@@ -662,8 +664,10 @@ class RoomServer:
 
     def _tell_clients(self) -> None:
         self._clients_told = False
-        if self.on_clients is not None:
-            self.on_clients(len(self._streams))
+        count = len(self._streams)
+        if self.on_clients is not None and count != self._count_told:
+            self._count_told = count  # streams that came and went meanwhile change nothing for the host
+            self.on_clients(count)
 
     def stream_room(self) -> int:
         """Streams the room may hold at once: :data:`MAX_CLIENTS`, or three quarters of the connections the gate

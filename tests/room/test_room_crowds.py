@@ -19,8 +19,7 @@ from battledecks.room.gate import HEAD_TIMEOUT
 from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes import attach
 from tests.builders import build_deck, build_event
-from tests.crowds import HOST, answer, closed_after, connect, get, stranger
-from tests.room.test_room_votes import voting_show
+from tests.crowds import HOST, answer, closed_after, connect, get, stranger, voting_show
 from tests.waiting import until
 
 pytestmark = pytest.mark.system

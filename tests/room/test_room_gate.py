@@ -19,8 +19,7 @@ from battledecks.room import server as server_module
 from battledecks.room.gate import Gate, GateRules, low_limit_warning, raise_file_limit, reserve_for
 from battledecks.room.server import RoomServer, listen
 from tests.builders import build_event
-from tests.crowds import HOST, answer, closed_after, connect, get, stranger
-from tests.room.test_room_votes import voting_show
+from tests.crowds import HOST, answer, closed_after, connect, get, stranger, voting_show
 from tests.waiting import until
 
 SHORT = GateRules(head_timeout=0.5, body_timeout=0.5, keepalive=0.5)
