@@ -102,6 +102,34 @@ async def wait_port(port: int, timeout: float = 60) -> None:
             await asyncio.sleep(0.05)
 
 
+def _cpu_of(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def app_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the app's main thread (the host's screen and slide timer), its other threads
+    (the room server's among them) and the processes it started (the vote processes), from /proc."""
+    main = other = children = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            cpu = _cpu_of(task / "stat")
+        except (OSError, ValueError, IndexError):
+            continue
+        if task.name == str(pid):
+            main = cpu
+        else:
+            other += cpu
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    children += _cpu_of(entry / "stat")
+            except (OSError, ValueError, IndexError):
+                continue
+    return {"main": main, "threads": other, "vote_processes": children}
+
+
 def load() -> str:
     return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -182,11 +210,17 @@ class AppInPty:
             time.sleep(0.15)  # the terminal reads an Escape alone only after a pause
 
     def wait_text(self, needle: str, timeout: float = 60) -> None:
+        if not self.shows(needle, timeout):
+            raise SystemExit(f"the app never showed {needle!r}; it showed: ...{self.text[-1500:]!r}")
+
+    def shows(self, needle: str, timeout: float) -> bool:
+        """Whether the app shows ``needle`` within ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
         while needle not in self.text:
             if time.monotonic() > deadline or (self.proc is not None and self.proc.poll() is not None):
-                raise SystemExit(f"the app never showed {needle!r}; it showed: ...{self.text[-1500:]!r}")
+                return False
             time.sleep(0.05)
+        return True
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
