@@ -67,8 +67,11 @@ def free_port() -> int:
 class AppInPty:
     """``battledecks run EVENT --serve 127.0.0.1:PORT`` in a pseudo-terminal, read and driven from here."""
 
-    def __init__(self, event: Path, port: int, size: tuple[int, int] = (80, 24), slides: int = 12) -> None:
+    def __init__(self, event: Path, port: int, size: tuple[int, int] = (80, 24), slides: int = 12,
+                 open_files: tuple[int, int] | None = None) -> None:
         self.event, self.port, self.size = event, port, size
+        self.open_files = open_files
+        """The app's open-file limit (soft, hard) as it starts, as ``ulimit -n`` sets it (None: this process's)."""
         self.proc: subprocess.Popen[bytes] | None = None
         self.text = ""
         """What the app wrote, escape sequences taken out (the last 64 kB)."""
@@ -88,6 +91,7 @@ class AppInPty:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "battledecks", "run", str(self.event), "--serve", f"{HOST}:{self.port}", "--graphics", "halfcell"],
             stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env, close_fds=True,
+            preexec_fn=None if self.open_files is None else self._limit_open_files,
         )
         os.close(slave)
         self._master = master
@@ -95,6 +99,12 @@ class AppInPty:
         self._reader = threading.Thread(target=self._read, args=(master,), daemon=True)
         self._reader.start()
         return self
+
+    def _limit_open_files(self) -> None:
+        import resource
+
+        assert self.open_files is not None
+        resource.setrlimit(resource.RLIMIT_NOFILE, self.open_files)
 
     def _read(self, fd: int) -> None:
         carry = b""

@@ -140,9 +140,13 @@ def run(args: argparse.Namespace) -> int:
     else:
         EventRecord.load(load_event_file(event_path), save=False)
     sock = None
+    file_limit = 0
     if serve is not None:
+        from ..room.gate import raise_file_limit
         from ..room.server import listen, parse_address
 
+        # Every connection of the room takes a descriptor: as many as the system allows (the vote processes inherit it).
+        file_limit, _ = raise_file_limit()
         sock = listen(*parse_address(serve))  # a busy port is said before the app starts
     lock = Show.lock_for(event_path)
     try:
@@ -165,6 +169,8 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "second_screen", False):
             app.second_screen = True
         app.after_first_frame.append(_collect_again)
+        if sock is not None:
+            _warn_low_file_limit(app, file_limit)
         try:
             if sock is None:
                 app.run()
@@ -200,6 +206,15 @@ def keep_unsaved(show: Show) -> bool:
             file=sys.stderr,
         )
     return False
+
+
+def _warn_low_file_limit(app: BattledecksApp, limit: int) -> None:
+    """Say on the console, once it is on screen, that the open-file limit stays too low for a full room."""
+    from ..room.gate import low_limit_warning
+
+    text = low_limit_warning(limit)
+    if text is not None:
+        app.after_first_frame.append(lambda: app.notify(text, title="Open files", severity="warning", timeout=20))
 
 
 async def _run_served(app: BattledecksApp, show: Show, event_path: Path, sock: socket.socket) -> None:

@@ -6,8 +6,9 @@ Two wings:
   ``/stage`` page, the slides), ``view.py`` (what the audience screens
   show), ``schedule.py`` (a talk's timings), ``follow.py`` (following a
   server, for the terminal audience screen), ``address.py`` (where an
-  event's server listens) and ``handover.py`` (connections passed between
-  the vote processes and the room server);
+  event's server listens), ``handover.py`` (connections passed between
+  the vote processes and the room server) and ``gate.py`` (who may hold a
+  connection to the room's port, and for how long);
 - ``votes/``, the phones' votes (see its own text). Its one doorway is
   :func:`battledecks.room.votes.attach`.
 

@@ -2,11 +2,13 @@
 
 A room of phones opening connections at once is the heavy part of serving
 the room, so the vote process (:mod:`battledecks.room.votes.intake`)
-accepts the connections on the one port the room knows, and reads the first
-bytes of each: a request for ``/vote`` (the page, a vote, the long poll) it
-serves; anything else (the stage page, the audience screens' stream, the
-slides) it hands to the room server in the host's app, socket and bytes read
-so far, through a Unix socket (``SCM_RIGHTS``). Each process then serves the
+accepts the connections on the one port the room knows, and reads the request
+head of each (within the deadline of :mod:`.gate`): a request for ``/vote``
+(the page, a vote, the long poll) it serves; anything else (the stage page,
+the audience screens' stream, the slides) it hands to the room server in the
+host's app, socket and bytes read so far, through a Unix socket
+(``SCM_RIGHTS``); a connection that sends no whole head in time never
+reaches the host's app. Each process then serves the
 connection for as long as it stays open; a request for the other process's
 paths on a kept-alive connection is answered with a redirect to the same
 address and ``Connection: close``, so the browser asks again on a new
@@ -21,13 +23,6 @@ import os
 import socket
 from collections import deque
 from collections.abc import Callable
-from typing import cast
-
-SNIFF_TIMEOUT = 10.0
-"""Seconds a new connection may take to send its request line before it is closed."""
-
-SNIFF_LIMIT = 8192
-"""Bytes read before the request line must be known; longer ones are served here (and refused by aiohttp)."""
 
 MAX_PREFIX = 64 * 1024
 """Largest first read handed over with a connection."""
@@ -48,73 +43,18 @@ def for_votes(head: bytes) -> bool | None:
     return False
 
 
-class Sniff(asyncio.Protocol):
-    """A new connection until its request line says where it goes: served here, or handed over.
+def route_votes(give: Callable[[socket.socket, bytes], bool]) -> Callable[[socket.socket, bytes], bool]:
+    """A vote process's :data:`~.gate.Route`: a connection whose (whole) request head is not for a vote
+    path goes to the room server by ``give`` (a :meth:`Sender.give`); True when it went."""
 
-    A connection whose first request is for a vote path is served here by
-    ``serve_here``'s protocol (an aiohttp server's handler); any other is
-    given to ``hand_over(sock, head)``, which says whether it was taken
-    (when not, it is served here too).
-    """
+    def route(sock: socket.socket, head: bytes) -> bool:
+        return for_votes(head) is False and len(head) <= MAX_PREFIX and give(sock, head)
 
-    __slots__ = ("_hand_over", "_head", "_serve_here", "_timer", "_transport")
-
-    def __init__(self, serve_here: Callable[[], asyncio.Protocol], hand_over: Callable[[socket.socket, bytes], bool]) -> None:
-        self._serve_here = serve_here
-        self._hand_over = hand_over
-        self._head = b""
-        self._transport: asyncio.Transport | None = None
-        self._timer: asyncio.TimerHandle | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = stream = cast(asyncio.Transport, transport)
-        self._timer = asyncio.get_running_loop().call_later(SNIFF_TIMEOUT, stream.abort)
-
-    def data_received(self, data: bytes) -> None:
-        self._head += data
-        votes = for_votes(self._head)
-        if votes is None and len(self._head) < SNIFF_LIMIT:
-            return
-        transport = self._transport
-        assert transport is not None
-        if self._timer is not None:
-            self._timer.cancel()
-        if votes is False and len(self._head) <= MAX_PREFIX:
-            sock = transport.get_extra_info("socket")
-            if sock is not None and self._hand_over(sock, self._head):
-                transport.pause_reading()
-                transport.close()  # this process's descriptor only: the connection lives on in the other process
-                return
-        serve_with(transport, self._serve_here, self._head)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
+    return route
 
 
-class Handed(asyncio.Protocol):
-    """A connection handed over, on its way to ``serve``'s protocol with the bytes already read."""
-
-    __slots__ = ("_head", "_serve")
-
-    def __init__(self, serve: Callable[[], asyncio.Protocol], head: bytes) -> None:
-        self._serve = serve
-        self._head = head
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        serve_with(transport, self._serve, self._head)  # within connection_made: before the transport reads anything more
-
-
-def serve_with(transport: asyncio.BaseTransport, serve: Callable[[], asyncio.Protocol], head: bytes) -> None:
-    """Give the connection to a new protocol from ``serve``, as if it had read ``head`` itself."""
-    handler = serve()
-    transport.set_protocol(handler)
-    handler.connection_made(transport)
-    handler.data_received(head)
-
-
-WAITING = 4096
-"""Connections kept waiting for the other process to take them; more are served here."""
+WAITING = 512
+"""Connections kept waiting for the other process to take them (each on a descriptor); more are served here."""
 
 
 class Sender:
@@ -146,7 +86,10 @@ class Sender:
                 return False
         if len(self._waiting) >= self.limit:
             return False
-        self._waiting.append((os.dup(sock.fileno()), head))
+        try:
+            self._waiting.append((os.dup(sock.fileno()), head))
+        except OSError:
+            return False  # no descriptor to spare: served here
         if len(self._waiting) == 1:
             self._loop = asyncio.get_running_loop()
             self._loop.add_writer(self.channel.fileno(), self._flush)
@@ -205,10 +148,10 @@ def _send(channel: socket.socket, fd: int, head: bytes) -> bool:
     return True
 
 
-def receive_connections(channel: socket.socket) -> tuple[list[tuple[socket.socket, bytes]], bool]:
-    """The connections waiting on ``channel`` (non-blocking), and whether the sender has gone."""
+def receive_connections(channel: socket.socket, most: int = 1 << 30) -> tuple[list[tuple[socket.socket, bytes]], bool]:
+    """The connections waiting on ``channel`` (non-blocking, ``most`` of them at a time), and whether the sender has gone."""
     got: list[tuple[socket.socket, bytes]] = []
-    while True:
+    while len(got) < most:
         try:
             head, fds, _, _ = socket.recv_fds(channel, MAX_PREFIX, 1, socket.MSG_DONTWAIT)
         except (BlockingIOError, InterruptedError):
@@ -222,3 +165,4 @@ def receive_connections(channel: socket.socket) -> tuple[list[tuple[socket.socke
         sock = socket.socket(fileno=fds[0])
         sock.setblocking(False)
         got.append((sock, head))
+    return got, False

@@ -28,6 +28,11 @@ Every client reads the same public state; the one thing the key changes is
 that the host's app is told how many *projectors* follow (``on_clients``),
 so its stage may keep a console for the host. Anonymous clients never
 change what the host's terminal shows.
+
+Every connection passes the gate of :mod:`.gate` first: its head within
+seconds, a share per address, descriptors kept for the show's own files. The
+audience streams are shared per address too, the host's own machine has
+places of its own, and the projector the host authorised always gets in.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ import socket
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -55,7 +60,8 @@ from aiohttp import web
 from ..core.clock import Phase, TalkClock
 from ..core.decks import pdf_stamp, slide_files
 from ..core.problems import BattledecksError
-from .handover import Handed, receive_connections
+from .gate import LINGER, Gate, GateRules, HeadRequest, Porter, body_deadline, canned
+from .handover import receive_connections
 from .headers import guard
 from .view import REVEAL_SUSPENSE, RoomView
 
@@ -87,7 +93,24 @@ PORT_WAIT = 3.0
 to let go of it (within a fraction of a second)."""
 
 MAX_CLIENTS = 2000
-"""Streams served at once; more are refused with 503."""
+"""Streams served at once (fewer when the open-file limit is low: see :meth:`RoomServer.stream_room`); more are
+refused with 503."""
+
+STREAMS_PER_ADDRESS = 16
+"""Streams one network address may hold (a browser on /stage holds one)."""
+
+OWN_STREAMS = 16
+"""Streams beyond :data:`MAX_CLIENTS` kept for the host's own machine (``battledecks screen`` or /stage on the
+laptop itself: a connection from the address it reached)."""
+
+PROJECTOR_STREAMS = 4
+"""Streams of the projector the host authorised, always let in whatever the room holds; a fifth closes the oldest."""
+
+COUNT_EVERY = 1.0
+"""Seconds between two counts of the audience streams given to the host's app."""
+
+HANDED_AT_ONCE = 64
+"""Connections taken from a vote process in one go before the loop is let run again."""
 
 MAX_BEHIND = 1 << 20
 """Bytes waiting for one slow screen before it is dropped (it reconnects and starts from the state)."""
@@ -220,6 +243,7 @@ class RoomServer:
         suspense: float = REVEAL_SUSPENSE,
         routes: Sequence[Callable[[web.Application], None]] = (),
         screen_key: str | None = None,
+        gate: GateRules | None = None,
     ) -> None:
         self.show = show
         self.screen_key = screen_key
@@ -232,6 +256,10 @@ class RoomServer:
         self.boot = boot_id()
         self._streams: set[_Stream] = set()
         """Open streams: the server's thread only."""
+        self._stream_kinds: Counter[str] = Counter()
+        """Open streams by whose they are (``projector``, ``own``, ``room``)."""
+        self._stream_addresses: Counter[str] = Counter()
+        """Open streams by network address."""
         self._outbox: deque[tuple[bytes, list[_Stream]]] = deque()
         """Frames not yet written to every stream, each with the streams still to write it to."""
         self._sending = False
@@ -248,8 +276,17 @@ class RoomServer:
         self._doors: set[socket.socket] = set()
         """Where the vote processes hand over this server's connections while they take them on the port
         (see :mod:`.handover`); none: this server listens on the port itself."""
-        self._site: web.SockSite | None = None
-        """This server listening on the port (while no vote process takes the connections)."""
+        self._site: Callable[[], None] | None = None
+        """Stops this server listening on the port (it listens while no vote process takes the connections)."""
+        self.gate_rules = gate or GateRules()
+        """How long a request may take and how many connections an address may hold (:mod:`.gate`)."""
+        self.gate: Gate | None = None
+        """Who may hold a connection here (see :mod:`.gate`): the server's thread only."""
+        self.is_projector: Callable[[web.Request | HeadRequest], bool] = self.authorised
+        """Whether a request for ``/events`` comes from the projector the host authorised: its stream always has
+        a place, whatever the room holds. Called on the server's thread with the request, or, for a connection
+        handed over by a vote process, before it is served, with a :class:`~.gate.HeadRequest` (the same ``query``,
+        ``headers``, ``cookies`` and ``remote``)."""
         self._door_lock: asyncio.Lock | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.on_clients: Callable[[int], None] | None = None
@@ -265,6 +302,9 @@ class RoomServer:
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
         self._clients_told = False
+        self._count_told_at = float("-inf")
+        self._count_told = 0
+        """The number of projectors the app was told last (on the app's thread)."""
         self._switch_interval: float | None = None
         """Python's switch interval before a talk shortened it (None: not shortened)."""
 
@@ -276,14 +316,14 @@ class RoomServer:
     @property
     def projectors(self) -> int:
         """Streams connected now with the screen key."""
-        return sum(stream.projector for stream in self._streams)
+        return sum(stream.kind == "projector" for stream in self._streams)
 
     @property
     def projector_url(self) -> str | None:
         """The link that makes a browser the projector (None without a screen key)."""
         return f"{self.url}stage?k={self.screen_key}" if self.screen_key else None
 
-    def authorised(self, request: web.Request) -> bool:
+    def authorised(self, request: web.Request | HeadRequest) -> bool:
         """Whether ``request`` carries the screen key (``?k=`` or the projector's cookie)."""
         key = self.screen_key
         if not key:
@@ -357,7 +397,7 @@ class RoomServer:
             await self._stop_here()
 
     async def _start_here(self) -> None:
-        app = web.Application(client_max_size=MAX_REQUEST)
+        app = web.Application(client_max_size=MAX_REQUEST, middlewares=[body_deadline(self.gate_rules.body_timeout)])
         guard(app)
         app.router.add_get("/", self._root)
         app.router.add_get("/stage", self._stage)
@@ -373,11 +413,14 @@ class RoomServer:
             handle_signals=False,
             access_log=None,
             shutdown_timeout=1.0,
+            keepalive_timeout=self.gate_rules.keepalive,
+            lingering_time=LINGER,
             max_line_size=4096,
             max_field_size=4096,
             max_headers=32,
         )
         await self._runner.setup()
+        self.gate = Gate(self.gate_rules)
         self._door_lock = asyncio.Lock()
         for channel in list(self._doors):
             self._doors.discard(channel)
@@ -394,10 +437,14 @@ class RoomServer:
             self._close_door(channel)
         for stream in list(self._streams):
             self._close(stream)
+        if self._site is not None:
+            self._site()
+            self._site = None
+        if self.gate is not None:
+            self.gate.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-            self._site = None
         self.sock.close()  # the port is free for whoever serves next
 
     # --- the port: this server's, or the vote process's ------------------------------
@@ -431,18 +478,22 @@ class RoomServer:
             elif channel is not None:
                 self._close_door(channel)
             if self._doors and self._site is not None:
-                site, self._site = self._site, None
-                await site.stop()
+                stop, self._site = self._site, None
+                stop()
             elif not self._doors and self._site is None:
-                # a copy of the socket: stopping the site closes the copy, and the port stays open for the vote processes
-                self._site = web.SockSite(self._runner, self.sock.dup(), backlog=4096)
-                await self._site.start()
+                # a copy of the socket: stopping closes the copy, and the port stays open for the vote processes
+                serve_here = self._runner.server
+                gate = self.gate
+                assert serve_here is not None and gate is not None
+                self._site = gate.listen(self.sock.dup(), lambda: Porter(gate, serve_here, refuse=self._refusal))
 
     def _take_connections(self, channel: socket.socket, serve_here: Callable[[], asyncio.Protocol]) -> None:
-        connections, gone = receive_connections(channel)
-        loop = asyncio.get_running_loop()
+        connections, gone = receive_connections(channel, HANDED_AT_ONCE)
+        gate = self.gate
+        assert gate is not None
         for sock, head in connections:
-            self._spawn(_connect(loop, serve_here, sock, head))
+            if not self._turned_away(sock, head):
+                gate.take(sock, Porter(gate, serve_here, head=head))  # or closed at once, when the gate has no room
         if gone and channel in self._doors:
             self._spawn(self._door_here(channel, False))  # that vote process has gone: listen on the port if none is left
 
@@ -617,7 +668,11 @@ class RoomServer:
     def _close(self, stream: _Stream) -> None:
         if stream in self._streams:
             self._streams.discard(stream)
-            if stream.projector:
+            self._stream_kinds[stream.kind] -= 1
+            self._stream_addresses[stream.address] -= 1
+            if self._stream_addresses[stream.address] <= 0:
+                del self._stream_addresses[stream.address]
+            if stream.kind == "projector":  # anonymous streams never reach the host's app
                 self._count_changed()
         if not stream.closed.done():
             stream.closed.set_result(None)
@@ -635,40 +690,112 @@ class RoomServer:
             self._broadcast(self._frame("beat", {"now": self.monotonic(), "boot": self.boot, "seq": public.seq}))
 
     def _count_changed(self) -> None:
-        """Tell the app's loop the number of streams (once per turn of it, however many changed)."""
+        """Tell the app's loop the number of streams: at once, then at most once every :data:`COUNT_EVERY` seconds
+        however many come and go (a room that keeps connecting never keeps the host's screen busy)."""
         if self.on_clients is None or self._app_loop is None or self._clients_told:
             return
         self._clients_told = True
+        wait = self._count_told_at + COUNT_EVERY - time.monotonic()
+        if wait > 0:
+            asyncio.get_running_loop().call_later(wait, self._send_count)
+        else:
+            self._send_count()
+
+    def _send_count(self) -> None:
+        self._count_told_at = time.monotonic()
         try:
+            assert self._app_loop is not None
             self._app_loop.call_soon_threadsafe(self._tell_clients)
         except RuntimeError:
             self._clients_told = False  # the app's loop has ended
 
     def _tell_clients(self) -> None:
         self._clients_told = False
-        if self.on_clients is not None:
-            self.on_clients(self.projectors)
+        count = self.projectors
+        if self.on_clients is not None and count != self._count_told:
+            self._count_told = count  # streams that came and went meanwhile change nothing for the host
+            self.on_clients(count)
+
+    def stream_room(self) -> int:
+        """Streams the room may hold at once: :data:`MAX_CLIENTS`, or three quarters of the connections the gate
+        lets strangers hold when the open-file limit is lower (the rest are for pages, slides and the projector)."""
+        gate = self.gate
+        return MAX_CLIENTS if gate is None else min(MAX_CLIENTS, gate.room_for() * 3 // 4)
+
+    def _stream_kind(self, request: web.Request | HeadRequest, peer: object, local: object) -> str | None:
+        """Whose stream a request for /events from ``peer`` to ``local`` (socket addresses) would be:
+        ``projector``, ``own`` (the host's own machine) or ``room``; None when there is no place for it."""
+        if self.is_projector(request):
+            return "projector"
+        return self._place_for(peer, local)
+
+    def _place_for(self, peer: object, local: object) -> str | None:
+        """``own`` or ``room`` when a stream from ``peer`` to ``local`` has a place, not being the projector's."""
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        kinds = self._stream_kinds
+        shared = kinds["room"] + kinds["own"]
+        if isinstance(local, tuple) and local and str(local[0]) == address:
+            return "own" if kinds["own"] < OWN_STREAMS or shared < self.stream_room() else None
+        if self._stream_addresses[address] >= STREAMS_PER_ADDRESS or shared >= self.stream_room():
+            return None
+        return "room"
+
+    def _refusal(self, head: bytes, peer: object, local: object) -> bytes | None:
+        """The answer to a request for a stream that has no place, given before anything is spent on serving it
+        (a room refused keeps asking); None for any other request."""
+        if not head.startswith(b"GET /events"):
+            return None
+        if self._place_for(peer, local) is not None:
+            return None
+        if self.is_projector(HeadRequest(head, str(peer[0]) if isinstance(peer, tuple) and peer else "?")):
+            return None
+        return canned("503 Service Unavailable", "too many audience screens\n")
+
+    def _turned_away(self, sock: socket.socket, head: bytes) -> bool:
+        """Whether a connection handed over was refused (:meth:`_refusal`): answered and closed here and now."""
+        try:
+            refusal = self._refusal(head, sock.getpeername(), sock.getsockname())
+        except OSError:
+            refusal = b""  # gone already
+        if refusal is None:
+            return False
+        try:
+            sock.send(refusal)
+        except OSError:
+            pass
+        sock.close()
+        return True
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
-        projector = self.authorised(request)
-        # The projector always has a stream: a room that fills the others cannot take the show off it.
-        if (len(self._streams) >= MAX_CLIENTS and not projector) or self._runner is None:
-            raise web.HTTPServiceUnavailable(text="too many audience screens\n")
+        transport = request.transport
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        kind = self._stream_kind(request, peer, transport.get_extra_info("sockname")) if transport is not None else None
+        if kind == "projector":
+            projector = [s for s in self._streams if s.kind == "projector"]
+            if len(projector) >= PROJECTOR_STREAMS:
+                oldest = min(projector, key=lambda s: s.opened)
+                oldest.transport.close()  # the projector came back: its place is the new connection's
+                self._close(oldest)
+        if kind is None or self._runner is None:
+            raise web.HTTPServiceUnavailable(text="too many audience screens\n", headers={"Retry-After": "5"})
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         )
         await response.prepare(request)
-        transport = request.transport
-        if transport is None:
+        if transport is None or transport.is_closing():
             return response
         # The first frame goes through aiohttp's chunked writer; the next ones are
         # written by _broadcast as chunks of their own on the same transport. The
         # stream joins in the same turn of the loop as the state it starts from is
         # read and written (the writer puts it on the transport before it may wait).
         public = self._public
-        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, projector)
+        address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
+        stream = _Stream(transport, asyncio.get_running_loop().create_future(), public.version, kind, address)
+        stream.opened = self.monotonic()
         self._streams.add(stream)
-        if stream.projector:
+        self._stream_kinds[stream.kind] += 1
+        self._stream_addresses[stream.address] += 1
+        if stream.kind == "projector":
             self._count_changed()
         try:
             await response.write(b"retry: 500\n\n" + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq))
@@ -761,26 +888,22 @@ class RoomServer:
         return await asyncio.shield(self._lookup[1])
 
 
-async def _connect(loop: asyncio.AbstractEventLoop, serve: Callable[[], asyncio.Protocol], sock: socket.socket, head: bytes) -> None:
-    """Serve a connection the vote process handed over, starting with the bytes it read."""
-    try:
-        await loop.connect_accepted_socket(lambda: Handed(serve, head), sock)
-    except OSError:
-        sock.close()  # the browser went away while the connection was on its way
-
-
 class _Stream:
     """One audience screen's open stream."""
 
-    __slots__ = ("closed", "projector", "since", "transport")
+    __slots__ = ("address", "closed", "kind", "opened", "since", "transport")
 
-    def __init__(self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0, projector: bool = False) -> None:
+    def __init__(
+        self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0, kind: str = "room", address: str = "",
+    ) -> None:
         self.transport = transport
         self.closed = closed
         self.since = since
         """The version of the state it started from."""
-        self.projector = projector
-        """Opened with the screen key: the host's authorised projector."""
+        self.kind = kind
+        """Whose stream it is: ``projector``, ``own`` (the host's own machine) or ``room``."""
+        self.address = address
+        self.opened = 0.0
 
     def send(self, chunk: bytes) -> bool:
         """Write one chunk; False if the screen is gone or too far behind (it reconnects)."""

@@ -23,7 +23,9 @@ one-core machine, each with three sockets:
   it, or dies, this process lets go of the port, finishes the requests it
   has, commits every vote it acknowledged and exits.
 - the **listening** socket: the port the room knows. The vote processes
-  accept its connections and serve the votes with the same aiohttp routes
+  accept its connections (through the gate of :mod:`battledecks.room.gate`:
+  heads and bodies within seconds, a share per address, descriptors kept
+  for the vote database) and serve the votes with the same aiohttp routes
   and vote store (:mod:`battledecks.room.votes.routes`,
   :mod:`battledecks.room.votes.store`) as in one process; every other connection
   goes to the room server.
@@ -39,6 +41,7 @@ import asyncio
 import dataclasses
 import gc
 import json
+import os
 import socket
 import sqlite3
 import sys
@@ -48,7 +51,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..handover import Sender, Sniff
+from ..gate import LINGER, Gate, GateRules, Porter, body_deadline, raise_file_limit
+from ..handover import Sender, route_votes
 from ..headers import guard
 from .desk import VoteDesk
 from .routes import add_vote_process_routes
@@ -59,6 +63,10 @@ SWITCH_INTERVAL = 0.0005
 """Seconds a thread holds the interpreter lock when another wants it (Python's default is 0.005): the
 vote writer, back from the database with a commit, hands its acknowledgements to the requests
 without waiting behind them."""
+
+NICENESS = 5
+"""How much nicer than the host's app a vote process is: when both want a core (a room flooding the port with
+votes), the host's slide timer gets it first, and the votes wait milliseconds."""
 
 TALLY_EVERY = 0.25
 """Seconds between the counts sent to the app while votes arrive. Each is a query over the open
@@ -189,27 +197,30 @@ class Intake:
 
 async def serve(control: socket.socket, channel: socket.socket, listening: socket.socket | None) -> None:
     sys.setswitchinterval(SWITCH_INTERVAL)
-    loop = asyncio.get_running_loop()
     reader, writer = await asyncio.open_unix_connection(sock=control)
     line = await reader.readline()
     if not line:
         return
+    start = json.loads(line)
     try:
-        intake = Intake(json.loads(line), writer)
+        intake = Intake(start, writer)
     except VoteError as error:
         writer.write(json.dumps({"event": "failed", "error": str(error)}).encode() + b"\n")
         await writer.drain()
         return
-    app = web.Application(client_max_size=MAX_BODY)
+    rules = GateRules()
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[body_deadline(rules.body_timeout)])
     guard(app)
     add_vote_process_routes(app, intake.desk)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0,
-                           max_line_size=4096, max_field_size=4096, max_headers=32)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0, keepalive_timeout=rules.keepalive,
+                           lingering_time=LINGER, max_line_size=4096, max_field_size=4096, max_headers=32)
     await runner.setup()
     serve_here = runner.server
     assert serve_here is not None
     room = Sender(channel)
-    door = None if listening is None else await loop.create_server(lambda: Sniff(serve_here, room.give), sock=listening, backlog=4096)
+    gate = Gate(rules)
+    route = route_votes(room.give)
+    door = None if listening is None else gate.listen(listening, lambda: Porter(gate, serve_here, route))
     gc.collect()
     gc.freeze()  # what was made to start with is never collected: each collection under load walks only new objects
     intake.send(intake.ready())
@@ -224,7 +235,8 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
             intake.send(answer)
     finally:
         if door is not None:
-            door.close()  # first of all: the app (started again, perhaps) listens on the port from now on
+            door()  # first of all: the app (started again, perhaps) listens on the port from now on
+        gate.close()
         room.close()
         await runner.cleanup()  # the requests under way end (their votes are committed before they are acknowledged)
         intake.store.close()
@@ -243,6 +255,11 @@ def run(main: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    raise_file_limit()  # the app raised it already, as far as the system lets it
+    try:
+        os.nice(NICENESS)
+    except OSError:
+        pass  # the system does not let it: it runs as the app does
     control = socket.socket(fileno=int(args[0]))
     channel = socket.socket(fileno=int(args[1]))
     channel.setblocking(False)
