@@ -11,6 +11,9 @@ import pytest
 
 from tests.builders import build_deck
 
+# The system and slow tiers, and the checks that keep them true.
+pytest_plugins = ["tests.tiers"]
+
 
 @pytest.fixture
 def seeds() -> Callable[[], int]:

@@ -24,6 +24,7 @@ import random
 import select
 import shutil
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -368,6 +369,8 @@ def _verify(event_path: Path, acks: dict[int, dict[str, Any]]) -> list[str]:
 
 def run_kills(workdir: Path, kills: int, seed: int = 0, log: Callable[[str], None] | None = None) -> KillReport:
     """Kill scripted events ``kills`` times in ``workdir``; return what was tried and lost."""
+    # The suite fails a test that runs this without the slow marker (tests/tiers.py).
+    sys.audit("battledecks.tests.slow", "the kill harness")
     rng = random.Random(seed)
     report = KillReport()
     decks = build_kill_decks(workdir / "decks")

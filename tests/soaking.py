@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -139,6 +140,8 @@ def build_decks(folder: Path) -> Path:
 
 async def soak(folder: Path, events: int, after_each: Callable[[int, Soak], None] | None = None) -> Soak:
     """Run ``events`` whole events in a row in ``folder``; measure after each."""
+    # The suite fails a test that runs this without the slow marker (tests/tiers.py).
+    sys.audit("battledecks.tests.slow", "the soak")
     decks = build_decks(folder / "decks")
     threads_before = set(threading.enumerate())
     tasks_before = live_tasks()

@@ -21,7 +21,7 @@ from battledecks.room.server import listen
 from tests.builders import build_event
 from tests.ui.test_terminal import terminal  # noqa: F401  (the tmux fixture)
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 HOST_ONLY = (
     "Help", "Pause/Resume", "Abort", "Keep going", "Start Ada", "Skip", "Scores", "Judge", "Style",

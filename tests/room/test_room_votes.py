@@ -6,6 +6,7 @@ import types
 from pathlib import Path
 
 import aiohttp
+import pytest
 import zxingcpp
 from textual.widgets import ContentSwitcher
 
@@ -99,12 +100,11 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
         desk.store.close()
 
 
+@pytest.mark.system
 async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_path: Path) -> None:  # noqa: ANN001
     from tests.room.test_stage_page import ARGS, CHROMIUM
 
     if not Path(CHROMIUM).exists():
-        import pytest
-
         pytest.skip("chromium is not installed (.ci/run installs it)")
     from playwright.async_api import async_playwright
 

@@ -27,6 +27,8 @@ from tests.phoning import HOST, cookie_of, http
 from tests.room.conftest import until
 from tests.room.test_room_votes import voting_show
 
+pytestmark = pytest.mark.system  # the vote processes
+
 
 @pytest.fixture
 async def served(event_dir: Path, seeds, wall, listeners):  # noqa: ANN001, ANN201

@@ -47,7 +47,7 @@ from tests.terminals.test_real_terminals import (  # noqa: E402
 )
 from tests.ui.test_terminal import Terminal as Tmux  # noqa: E402
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 BELOW_SLIDE = 8
 """Cell rows under the slide on the audience screen at 45 rows: the bar, a sixth of the screen."""

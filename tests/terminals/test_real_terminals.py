@@ -27,6 +27,8 @@ from PIL import Image, ImageStat
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
+pytestmark = pytest.mark.system
+
 from tests.terminals.harness import (  # noqa: E402
     ARTEFACTS,
     Terminal,

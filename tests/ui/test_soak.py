@@ -24,6 +24,8 @@ import pytest
 
 from tests.soaking import soak
 
+pytestmark = pytest.mark.slow
+
 EVENTS = 2
 TOLERANCE = 8_000_000
 """Bytes the resident set may grow per event after the first (see above)."""

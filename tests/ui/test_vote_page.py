@@ -15,7 +15,7 @@ from battledecks.room.votes import RateLimit, Scale, VoteStore
 from battledecks.room.votes_web import VoteDesk, add_vote_routes
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")]
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}

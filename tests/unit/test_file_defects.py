@@ -449,6 +449,7 @@ def test_a_presentation_with_no_slides_is_refused_before_libreoffice(tmp_path: P
 # --- 7. .pptm and .ppsx are PowerPoint too ----------------------------------------
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("suffix", [".pptm", ".ppsx"])
 def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
     from battledecks.core import importing

@@ -322,6 +322,7 @@ def make_pptx(path: Path, titles: list[str]) -> Path:
     return path
 
 
+@pytest.mark.system
 def test_a_pptx_is_converted_by_libreoffice(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
     source = make_pptx(tmp_path / "Team Offsite.pptx", ["Welcome", "Our Values", "Any questions?"])
     code = main(["import", str(source), "--into", str(decks), "--slides", "3"])

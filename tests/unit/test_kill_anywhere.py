@@ -13,6 +13,8 @@ import pytest
 
 from tests.killing import run_kills
 
+pytestmark = pytest.mark.slow
+
 KILLS = 200
 
 
