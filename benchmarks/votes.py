@@ -58,7 +58,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from battledecks.room.votes_intake import run  # noqa: E402
-from tests.phoning import (  # noqa: E402
+from harness.phoning import (  # noqa: E402
     HOST,
     AppInPty,
     Phone,
@@ -315,7 +315,7 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
 async def run_app(args: argparse.Namespace) -> dict[str, Any]:
     from battledecks.core.show import Show
     from battledecks.room.votes import votes_path_for
-    from tests.builders import present
+    from harness.building import present
 
     folder = Path(tempfile.mkdtemp(prefix="bd-votes-"))
     slides = IDLE_SLIDES + int(args.window / PERIOD) + 8

@@ -1,15 +1,18 @@
-"""Fixtures shared by unit and UI tests: small decks and events in tmp_path."""
+"""Fixtures shared by every test: small decks and events in tmp_path, clocks, the app's own folders, tmux and Chromium."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser import have_chromium, launch_chromium
 from tests.builders import build_deck
+from tests.tmux import Terminal, stop_server
 
 # The system and slow tiers, and the checks that keep them true.
 pytest_plugins = ["tests.tiers"]
@@ -79,3 +82,37 @@ def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(check_cache, "_dirty", False)
     # Deck files another test read are this process's memory, not news for this test's cache file.
     monkeypatch.setattr(check_cache, "_deck_files_read", len(decks.remembered_deck_files()))
+
+
+# --- system fixtures (a test taking one is in the system tier: tests/tiers.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def _tmux_server() -> Iterator[None]:
+    """The tests' own tmux server (tests/tmux.py), stopped when the tests end."""
+    yield
+    stop_server()
+
+
+@pytest.fixture
+def tmux(_tmux_server: None) -> Iterator[Callable[[list[str], tuple[int, int]], Terminal]]:
+    """Opens tmux sessions running a command, at a size (columns, rows); closes them after the test."""
+    opened: list[Terminal] = []
+
+    def open_(command: list[str], size: tuple[int, int]) -> Terminal:
+        term = Terminal(command, size)
+        opened.append(term)
+        return term
+
+    yield open_
+    for term in opened:
+        term.close()
+
+
+@pytest.fixture
+async def chromium() -> AsyncIterator[Any]:
+    """A headless Chromium (tests/browser.py), closed after the test; the test is skipped without one."""
+    if not have_chromium():
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    async with launch_chromium() as browser:
+        yield browser

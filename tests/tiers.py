@@ -25,7 +25,7 @@ from pathlib import PurePath
 import pytest
 
 SYSTEM_FIXTURES = {
-    "terminal": "tmux",
+    "tmux": "tmux",
     "display": "Xvfb",
     "chromium": "Chromium",
 }

@@ -10,23 +10,14 @@ import pytest
 import zxingcpp
 from textual.widgets import ContentSwitcher
 
-from battledecks.core.show import Show
 from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes_qr import VoteCode
 from battledecks.room.votes_web import attach_votes, phone_base
 from battledecks.ui.audience.app import AudienceApp
-from tests.builders import build_event, present
-from tests.room.conftest import until
-from tests.unit.test_votes_qr import photograph
-
-
-def voting_show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
-    path = build_event(event_dir / "events", name="votes", order="listed",
-                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
-    show = Show.open(path, seed_source=seeds, clock=wall)
-    show.draw_all()
-    present(show, "Ada")
-    return show
+from tests.browser import have_chromium, launch_chromium
+from tests.piloting import photograph
+from tests.scoring_builders import voting_show
+from tests.waiting import until
 
 
 def test_the_qr_code_names_an_address_phones_reach() -> None:
@@ -101,20 +92,14 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
 
 
 @pytest.mark.system
+@pytest.mark.skipif(not have_chromium(), reason="chromium is not installed (.ci/run installs it)")
 async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_path: Path) -> None:  # noqa: ANN001
-    from tests.room.test_stage_page import ARGS, CHROMIUM
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (.ci/run installs it)")
-    from playwright.async_api import async_playwright
-
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
     desk = attach_votes(server, show, types.SimpleNamespace(votes=None))
     await server.start()
     try:
-        async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        async with launch_chromium() as browser:
             # The page's own policy forbids eval; Playwright's waiting helpers need it.
             context = await browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
             page = await context.new_page()
@@ -130,7 +115,6 @@ async def test_the_stage_page_shows_the_code(event_dir: Path, seeds, wall, tmp_p
 
             found = zxingcpp.read_barcodes(Image.open(shot))
             assert found and found[0].text == desk.phone_url
-            await browser.close()
     finally:
         await server.stop()
         desk.store.close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -15,25 +13,14 @@ from battledecks.core.decks import slide_files
 from battledecks.core.show import Show
 from battledecks.room.server import RoomServer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-pytestmark = [pytest.mark.system, pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")]
+pytestmark = pytest.mark.system  # the chromium fixture skips where Chromium is not installed
 
 
 @pytest.fixture
-async def page() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # The page's own policy forbids eval; Playwright's waiting helpers need it.
-        context = await browser.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
-        yield await context.new_page()
-        await browser.close()
+async def page(chromium: Any) -> Any:
+    # The page's own policy forbids eval; Playwright's waiting helpers need it.
+    context = await chromium.new_context(viewport={"width": 1280, "height": 720}, bypass_csp=True)
+    return await context.new_page()
 
 
 async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show, page: Any, tmp_path: Path) -> None:

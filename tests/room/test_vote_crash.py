@@ -14,8 +14,8 @@ import pytest
 from battledecks.core.show import Show
 from battledecks.room.votes import votes_path_for
 from battledecks.room.votes_web import desk_for_show
+from harness.phoning import AppInPty, Phone, build_voting_event, free_port, phone_run, stored_votes, wait_port
 from tests.builders import present
-from tests.phoning import AppInPty, Phone, build_voting_event, free_port, phone_run, stored_votes, wait_port
 
 pytestmark = pytest.mark.system  # the app with its vote processes, in a terminal of its own
 

@@ -23,9 +23,9 @@ from battledecks.room.handover import Sender, for_votes, receive_connections
 from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes import _begin
 from battledecks.room.votes_worker import VoteWorker, attach_vote_worker
-from tests.phoning import HOST, cookie_of, http
-from tests.room.conftest import until
-from tests.room.test_room_votes import voting_show
+from harness.phoning import HOST, cookie_of, http
+from tests.scoring_builders import voting_show
+from tests.waiting import until
 
 pytestmark = pytest.mark.system  # the vote processes
 

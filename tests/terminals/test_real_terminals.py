@@ -14,14 +14,12 @@ ImageMagick.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image, ImageStat
 
 if sys.platform != "linux":
@@ -29,69 +27,36 @@ if sys.platform != "linux":
 
 pytestmark = pytest.mark.system
 
-from tests.terminals.harness import (  # noqa: E402
+from harness.terminals import (  # noqa: E402
     ARTEFACTS,
+    COLS,
+    DETAIL_GAIN,
+    FULL_RESOLUTION_MIN,
+    PICTURE_MIN,
+    ROWS,
+    TERMINALS,
+    TMUX_SOCKET,
     Terminal,
     best_match,
     build_slides,
     correlation,
     lit,
-    missing_tools,
     python,
     slide_box,
-    virtual_display,
     wait_for,
 )
+from tests.builders import build_event  # noqa: E402
 
-# Calibrated on Debian 12 (xterm 379, kitty 0.26.5) at 160x45 cells, from
-# the figures each run prints: sixel in xterm 0.99 (detail 0.94), kitty 0.90
-# (0.68), half cells in xterm -ti vt340 (truecolour) and plain xterm (256
-# colours, dithered) 0.7-0.9 (detail about 0.0-0.1). Another slide of the
-# deck scores below 0.5.
-PICTURE_MIN = 0.6
-"""Least correlation of any drawn slide with its file."""
-FULL_RESOLUTION_MIN = 0.85
-"""Least correlation of a full-resolution slide with its file."""
-DETAIL_GAIN = 0.3
-"""How much more of the slide's fine detail full resolution must keep than half cells."""
-
-COLS, ROWS = 160, 45
 BELOW_SLIDE = 5
 """Cell rows under the slide on stage: the bar (4) and the key footer (1)."""
-
-
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    missing = missing_tools()
-    assert not missing, f"install {', '.join(missing)} (.ci/run does) to run the real-terminal tests"
-    ARTEFACTS.mkdir(exist_ok=True)
-    with virtual_display() as name:
-        yield name
 
 
 @pytest.fixture
 def rehearsal(tmp_path: Path) -> tuple[Path, list[Path]]:
     """An event with one 12-slide deck of detailed slides, 60 s talks, no countdown."""
     slides = build_slides(tmp_path / "decks" / "quarterly")
-    events = tmp_path / "events"
-    events.mkdir()
-    path = events / "rehearsal.yaml"
-    data = {"name": "Rehearsal", "decks": "../decks", "seconds": 60, "countdown": 0, "order": "listed", "presenters": ["Ada"]}
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    path = build_event(tmp_path / "events", "rehearsal", title="Rehearsal", seconds=60, countdown=0, order="listed", presenters=["Ada"])
     return path, slides
-
-
-TMUX_SOCKET = f"battledecks-terminals-{os.getpid()}"
-"""The tmux server of the tmux test, apart from any other."""
-
-TERMINALS = {
-    # xterm in sixel mode with its default resources (maxGraphicSize 1000x1000).
-    "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
-    "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
-    # The same xterm running Debian's tmux (3.3a: no sixels), running the app.
-    "xterm-vt340-tmux": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e", "tmux", "-L", TMUX_SOCKET, "-f", "/dev/null", "new-session"],
-    "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
-}
 
 
 After = Callable[[Terminal, dict[str, object], Callable[[str], bool]], None]

@@ -16,26 +16,12 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
+from tests.piloting import draw_and_close, start_talk
 from tests.waiting import wait_until
 
 
 def kinds(path: Path) -> list[str]:
     return [e["kind"] for e in read_entries(path.with_name(path.stem + ".record.yaml"))]
-
-
-async def draw_and_close(pilot) -> None:  # noqa: ANN001
-    await pilot.press("enter")
-    assert isinstance(pilot.app.screen, DrawScreen)
-    await pilot.press("space", "enter")
-    assert isinstance(pilot.app.screen, LineupScreen)
-
-
-async def start_talk(pilot) -> StageScreen:  # noqa: ANN001
-    await pilot.press("enter")
-    assert isinstance(pilot.app.screen, ConfirmScreen)
-    await pilot.press("y")
-    # A PDF deck's slides may still be being drawn: the stage opens when they are.
-    return await wait_until(pilot, lambda: isinstance(pilot.app.screen, StageScreen) and pilot.app.screen.clock is not None and pilot.app.screen, "the stage")
 
 
 async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

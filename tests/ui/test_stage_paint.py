@@ -15,7 +15,7 @@ from textual.screen import Screen
 
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
-from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.piloting import draw_and_close, start_talk
 
 
 def test_the_textual_internals_the_stage_paints_with_are_there() -> None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,62 +14,10 @@ from tests.builders import build_event
 pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 
-class Terminal:
-    def __init__(self, command: list[str], size: tuple[int, int]) -> None:
-        self.name = f"bd-{uuid.uuid4().hex[:8]}"
-        width, height = size
-        shell = " ".join(f"'{part}'" for part in command) + "; echo EXIT=$?; sleep 30"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell],
-            check=True, env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
-        )
-
-    def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
-        ).stdout
-
-    def keys(self, *keys: str) -> None:
-        """Send keys at once; before a key meant for another screen, wait (``wait_for``) for that screen."""
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-
-    def press(self, key: str, then: str, timeout: float = 20.0) -> str:
-        """Send one key and wait until ``then`` is on screen: the next key goes to the screen it was meant for."""
-        self.keys(key)
-        return self.wait_for(then, timeout)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
-
-
-@pytest.fixture
-def terminal() -> Iterator[callable]:
-    opened: list[Terminal] = []
-
-    def open_(command: list[str], size: tuple[int, int]) -> Terminal:
-        term = Terminal(command, size)
-        opened.append(term)
-        return term
-
-    yield open_
-    for term in opened:
-        term.close()
-
-
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_a_talk_in_tmux(event_dir: Path, tmux, size: tuple[int, int]) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="tmux", seconds=2.4, countdown=1, order="listed")
-    term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
+    term = tmux([sys.executable, "-m", "battledecks", "run", str(path)], size)
     term.wait_for("waiting")
     # The footer fills in once the lineup's keys are known, a frame after the first.
     screen = term.wait_for("? Help")
@@ -96,9 +41,9 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
     assert '"kind": "talk-end"' in record
 
 
-def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, terminal) -> None:  # noqa: ANN001
+def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, tmux) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="twice")
-    first = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
+    first = tmux([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
     first.wait_for("waiting")
     before = path.with_name("twice.record.yaml").read_bytes()
     second = subprocess.run(

@@ -20,6 +20,7 @@ from battledecks.cli import main
 from battledecks.core import importing
 from battledecks.core.decks import load_decks
 from tests.builders import build_deck, build_event
+from tests.file_builders import make_pptx
 from tests.pdf_builders import make_pdf, page_image, raw_pdf
 
 
@@ -306,20 +307,6 @@ def test_options_that_cannot_work_are_refused(tmp_path: Path, decks: Path, capsy
     assert main(["import", *args, "--into", str(decks)]) == 1
     assert said in capsys.readouterr().err
     assert snapshot(decks) == before
-
-
-def make_pptx(path: Path, titles: list[str]) -> Path:
-    from pptx import Presentation
-    from pptx.util import Inches
-
-    presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = Inches(13.333), Inches(7.5)
-    for title in titles:
-        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
-        slide.shapes.title.text = title
-        slide.placeholders[1].text = "Synergy, leverage and other nonsense"
-    presentation.save(path)
-    return path
 
 
 @pytest.mark.system

@@ -1,6 +1,6 @@
 """Killed at any instant, even inside the record's write, the event loses nothing acknowledged and resumes.
 
-The harness is in tests/killing.py; benchmarks/kill.py runs it longer.
+The harness is in harness/killing.py; benchmarks/kill.py runs it longer.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.killing import run_kills
+from harness.killing import run_kills
 
 pytestmark = pytest.mark.slow
 

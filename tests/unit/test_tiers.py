@@ -33,7 +33,7 @@ def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyP
         "import pytest\n\n"
         "pytest_plugins = ['tests.tiers']\n\n"
         "@pytest.fixture\n"
-        "def terminal():\n"
+        "def tmux():\n"
         "    return None\n"
     )
     pytester.makepyfile(test_some=f"""
@@ -58,7 +58,7 @@ def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyP
             except Exception:
                 pass
 
-        def test_takes_the_tmux_fixture(terminal):
+        def test_takes_the_tmux_fixture(tmux):
             subprocess.run([TMUX, "-V"], check=True)
 
         def test_runs_long_unmarked():
