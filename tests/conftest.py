@@ -43,11 +43,19 @@ def event_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The check cache and PDF page cache of the tests live apart from the user's."""
+def _own_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The app's folders and sizes are the tests' own, one set for each test process (pytest-xdist's workers too).
+
+    The check cache, the PDF page cache and the demo live apart from the user's and from the other
+    workers'. COLUMNS and LINES, which pytest-xdist's workers carry, are dropped: every terminal the
+    tests start would take them over its own size.
+    """
     import os
 
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 
 @pytest.fixture

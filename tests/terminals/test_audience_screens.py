@@ -44,7 +44,12 @@ from harness.terminals import (  # noqa: E402
 from tests.builders import build_event  # noqa: E402
 from tests.tmux import Terminal as TmuxTerminal  # noqa: E402
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+# One real-terminal test at a time (under pytest-xdist, all on one worker): screenshots of a busy display.
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.xdist_group("real-terminals"),
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 BELOW_SLIDE = 8
 """Cell rows under the slide on the audience screen at 45 rows: the bar, a sixth of the screen."""

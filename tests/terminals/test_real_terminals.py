@@ -25,7 +25,8 @@ from PIL import Image, ImageStat
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
-pytestmark = pytest.mark.system
+# One real-terminal test at a time (under pytest-xdist, all on one worker): screenshots of a busy display.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("real-terminals")]
 
 from harness.terminals import (  # noqa: E402
     ARTEFACTS,

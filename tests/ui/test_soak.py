@@ -24,7 +24,8 @@ import pytest
 
 from harness.soaking import soak
 
-pytestmark = pytest.mark.slow
+# The slow tier runs on one worker, one test at a time, started first (the largest group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("slow")]
 
 EVENTS = 2
 TOLERANCE = 8_000_000

@@ -13,7 +13,8 @@ import pytest
 
 from harness.killing import run_kills
 
-pytestmark = pytest.mark.slow
+# The slow tier runs on one worker, one test at a time, started first (the largest group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("slow")]
 
 KILLS = 200
 
