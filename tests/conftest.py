@@ -83,27 +83,33 @@ def no_unseen_bugs(request: pytest.FixtureRequest):  # noqa: ANN201
 
 
 @pytest.fixture(autouse=True)
-def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with nothing waiting to be written to the check cache, so no test writes another's results."""
-    from battledecks.core import check_cache, decks
+def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test starts as a new process of the app would: nothing known of slides or deck files, an empty cache.
 
+    So no test writes another's results, and none pays for the others: a process that kept every
+    slide the suite had checked would stat all of them, and write them all to its cache file, each
+    time a show opens (a test opening thirty took 30 s late in a run, 0.4 s alone).
+    """
+    from battledecks.core import check_cache, check_slides, decks
+
+    monkeypatch.setattr(check_slides, "_slide_cache", {})
+    monkeypatch.setattr(decks, "_deck_files", {})
+    monkeypatch.setattr(check_cache, "_loaded", set())
     monkeypatch.setattr(check_cache, "_dirty", False)
-    # Deck files another test read are this process's memory, not news for this test's cache file.
-    monkeypatch.setattr(check_cache, "_deck_files_read", len(decks.remembered_deck_files()))
+    monkeypatch.setattr(check_cache, "_deck_files_read", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 # --- system fixtures (a test taking one is in the system tier: tests/tiers.py) ---------------
 
 
-@pytest.fixture(scope="session")
-def _tmux_server() -> Iterator[None]:
-    """The tests' own tmux server (tests/tmux.py), stopped when the tests end."""
-    yield
+def pytest_sessionfinish() -> None:
+    """The tests' own tmux server (tests/tmux.py) stops when they end (outside any test: not one test's doing)."""
     stop_server()
 
 
 @pytest.fixture
-def tmux(_tmux_server: None) -> Iterator[Callable[[list[str], tuple[int, int]], Terminal]]:
+def tmux() -> Iterator[Callable[[list[str], tuple[int, int]], Terminal]]:
     """Opens tmux sessions running a command, at a size (columns, rows); closes them after the test."""
     opened: list[Terminal] = []
 
