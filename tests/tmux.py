@@ -16,6 +16,8 @@ from pathlib import Path
 SOCKET = f"battledecks-tests-{os.getpid()}"
 """This test process's tmux server (``tmux -L``)."""
 
+_started = False
+
 
 def tmux(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
     """Run a tmux command on the tests' server (no user configuration read)."""
@@ -23,7 +25,9 @@ def tmux(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
 
 
 def stop_server() -> None:
-    tmux("kill-server", capture_output=True, check=False)
+    """Stop this process's tmux server, if a session was ever opened on it."""
+    if _started:
+        tmux("kill-server", capture_output=True, check=False)
 
 
 class Terminal:
@@ -36,6 +40,8 @@ class Terminal:
         # The app's cache and data folders are the test run's own (tests/conftest.py sets them), not the user's.
         env = {"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
         env.update({key: value for key, value in os.environ.items() if key.startswith("XDG_")})
+        global _started
+        _started = True
         tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell, check=True, env=env)
 
     def screen(self) -> str:

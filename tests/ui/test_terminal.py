@@ -34,7 +34,9 @@ def test_a_talk_in_tmux(event_dir: Path, tmux, size: tuple[int, int]) -> None:  
     assert sum("▀" in row for row in slide_rows) >= (size[1] - 4) // 2
     screen = term.wait_for("Time!", timeout=20)
     term.press("Enter", "Scores for Ada")
-    term.press("Escape", "Enter:")
+    term.wait_for("Back to lineup")  # its footer: the scores screen is up, not half drawn over the stage
+    # The lineup's own line ("Time! · Enter: scores" on the stage would match a bare "Enter:").
+    term.press("Escape", "Enter: enter the scores for Ada")
     term.press("q", "Quit battledecks?")
     term.press("y", "EXIT=0")
     record = path.with_name("tmux.record.yaml").read_text()
