@@ -34,7 +34,6 @@ from harness.terminals import (  # noqa: E402
     TERMINALS,
     Terminal,
     best_match,
-    build_slides,
     difference,
     lit,
     python,
@@ -119,8 +118,10 @@ def host_starts_the_talk(host: TmuxTerminal, first: bool) -> None:
 
 
 @pytest.mark.parametrize("terminal", ["xterm-vt340", "kitty"])
-def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(display: str, tmp_path: Path, terminal: str, tmux) -> None:  # noqa: ANN001
-    slides = build_slides(tmp_path / "decks" / "quarterly")
+def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(
+    display: str, tmp_path: Path, quarterly: list[Path], terminal: str, tmux,  # noqa: ANN001
+) -> None:
+    slides = quarterly
     event = build_event(tmp_path / "events", "room", title="Room", seconds=120, countdown=1, order="listed", presenters=["Ada"])
     port = free_port()
     host = tmux([python(), "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{port}"], (COLS, ROWS))
