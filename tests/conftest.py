@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,8 +51,6 @@ def _own_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     workers'. COLUMNS and LINES, which pytest-xdist's workers carry, are dropped: every terminal the
     tests start would take them over its own size.
     """
-    import os
-
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("data"))
     os.environ.pop("COLUMNS", None)
@@ -101,6 +100,12 @@ def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch, tmp_path_factory:
 
 
 # --- system fixtures (a test taking one is in the system tier: tests/tiers.py) ---------------
+
+
+def pytest_xdist_auto_num_workers() -> int:
+    """``-n auto``: one worker more than the cores, as many tests spend their time waiting (on real terminals,
+    the app's processes, timers) rather than computing."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_sessionfinish() -> None:
