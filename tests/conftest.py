@@ -99,13 +99,16 @@ def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch, tmp_path_factory:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
-# --- system fixtures (a test taking one is in the system tier: tests/tiers.py) ---------------
+# --- running in parallel (pytest -n auto) --------------------------------------------------
 
 
 def pytest_xdist_auto_num_workers() -> int:
     """``-n auto``: one worker more than the cores, as many tests spend their time waiting (on real terminals,
     the app's processes, timers) rather than computing."""
     return (os.cpu_count() or 1) + 1
+
+
+# --- system fixtures (a test taking one is in the system tier: tests/tiers.py) ---------------
 
 
 def pytest_sessionfinish() -> None:
