@@ -102,6 +102,7 @@ def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch, tmp_path_factory:
 # --- running in parallel (pytest -n auto) --------------------------------------------------
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: no error without it
 def pytest_xdist_auto_num_workers() -> int:
     """``-n auto``: one worker more than the cores, as many tests spend their time waiting (on real terminals,
     the app's processes, timers) rather than computing."""
