@@ -1,6 +1,6 @@
 """Kill a scripted event thousands of times and count what was lost.
 
-Runs the harness of tests/killing.py longer than the test does: a child
+Runs the harness of harness/killing.py longer than the test does: a child
 process plays an event through the core Show API (draw, talk with a pause,
 scores, a correction, a late presenter) and is SIGKILLed at random instants
 and at every step inside the record's atomic write; after each kill the record
@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import battledecks.core.record as record_module  # noqa: E402
-from tests.killing import run_kills  # noqa: E402
+from harness.killing import run_kills  # noqa: E402
 
 
 def _in_place(path: Path, data: bytes | str) -> None:

@@ -64,7 +64,7 @@ async def _one(way: str, pdf: Path, work: Path) -> dict[str, float]:
     from battledecks.ui.app import create_app
     from battledecks.ui.screens.stage import StageScreen
     from battledecks.ui.widgets.slide_view import SlideView
-    from tests.waiting import until
+    from harness.waiting import until
 
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
     decks = work / "decks"
@@ -131,7 +131,7 @@ def main() -> int:
         _child(args.way, args.pdf)
         return 0
 
-    from tests.pdf_builders import make_heavy_pdf
+    from harness.pdfs import make_heavy_pdf
 
     with tempfile.TemporaryDirectory() as folder:
         pdf = make_heavy_pdf(Path(folder) / "heavy.pdf", args.pages, (args.side, args.side * 9 // 16))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.soaking import Soak, soak  # noqa: E402
+from harness.soaking import Soak, soak  # noqa: E402
 
 TOLERANCE = 8_000_000
 

@@ -2,7 +2,7 @@
 
 Run: python benchmarks/symbols.py [--cols 240 --rows 67]
 
-Needs Linux with Xvfb, xterm, xdotool and ImageMagick (as tests/terminals).
+Needs Linux with Xvfb, xterm, xdotool and ImageMagick (as tests/terminals; harness/terminals.py drives them).
 The slide of the real-terminal tests (a title, nine lines of small print,
 thin lines) is drawn at the given size by battledecks' half cells and by
 libchafa's symbol modes (quadrants, sextants, all symbols; truecolour);
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from battledecks.render.fit import fit_image  # noqa: E402
 from battledecks.render.halfcell import TRUECOLOR, build_strips  # noqa: E402
-from tests.terminals.harness import ARTEFACTS, Terminal, compare, lit, make_slide, slide_box, virtual_display, wait_for  # noqa: E402
+from harness.terminals import ARTEFACTS, Terminal, compare, lit, make_slide, slide_box, virtual_display, wait_for  # noqa: E402
 
 
 class _Console:

@@ -60,7 +60,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from battledecks.room.votes.intake import run  # noqa: E402
-from tests.phoning import (  # noqa: E402
+from harness.phoning import (  # noqa: E402
     HOST,
     AppInPty,
     Phone,
@@ -323,7 +323,7 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
 async def run_app(args: argparse.Namespace) -> dict[str, Any]:
     from battledecks.core.show import Show
     from battledecks.room.votes.store import votes_path_for
-    from tests.builders import present
+    from harness.building import present
 
     folder = Path(tempfile.mkdtemp(prefix="bd-votes-"))
     slides = IDLE_SLIDES + int(args.window / PERIOD) + 8

@@ -1,4 +1,5 @@
-"""Builders for awkward real-world files, made here (never copied from elsewhere): odd BMPs, damaged EXIF, MPO headers."""
+"""Builders for other programs' files, made here (never copied from elsewhere): presentations, and awkward
+real-world pictures (odd BMPs, damaged EXIF, MPO headers)."""
 
 from __future__ import annotations
 
@@ -72,4 +73,19 @@ def jpeg_with_bad_mpo_header(path: Path, image: Image.Image) -> Path:
     ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
     mpf = b"II*\0" + struct.pack("<I", 8) + ifd
     path.write_bytes(_jpeg_with_segment(image, 0xFFE2, b"MPF\0" + mpf))
+    return path
+
+
+def make_pptx(path: Path, titles: list[str]) -> Path:
+    """A widescreen PowerPoint file (python-pptx) of one title-and-content slide per title."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    presentation = Presentation()
+    presentation.slide_width, presentation.slide_height = Inches(13.333), Inches(7.5)
+    for title in titles:
+        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
+        slide.shapes.title.text = title
+        slide.placeholders[1].text = "Synergy, leverage and other nonsense"
+    presentation.save(path)
     return path

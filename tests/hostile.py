@@ -20,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from PIL import Image
 
-from tests.builders import build_deck
+from tests.builders import build_deck, build_event
 
 SLIDES = 3
 """Slides per deck in every world: small and quick."""
@@ -78,14 +77,11 @@ class Case:
     """Per command; a command not named here must succeed (exit 0)."""
 
 
-def write_event(world: World, **keys: object) -> None:
-    data: dict[str, object] = {
-        "name": "Hostile night", "decks": "../decks", "presenters": PRESENTERS, "slides": SLIDES,
-        "seconds": 3, "countdown": 0, "order": "listed",
-        "scoring": {"judges": ["Judy"], "criteria": ["Style"], "audience": True},
-    }
-    data.update(keys)
-    world.event.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+EVENT: dict[str, object] = {
+    "title": "Hostile night", "presenters": PRESENTERS, "slides": SLIDES, "seconds": 3, "countdown": 0, "order": "listed",
+    "scoring": {"judges": ["Judy"], "criteria": ["Style"], "audience": True},
+}
+"""The valid event of every world (``events/ev.yaml``), as :func:`build_event` keys."""
 
 
 def make_world(root: Path) -> World:
@@ -96,7 +92,7 @@ def make_world(root: Path) -> World:
     (root / "src").mkdir()
     source = build_deck(root / "src" / "fresh", slides=SLIDES, size=SIZE)
     world = World(root=root, decks=decks, event=root / "events" / "ev.yaml", sheet_deck=decks / GOOD_DECKS[0], source=source)
-    write_event(world)
+    build_event(world.event.parent, world.event.stem, **EVENT)
     return world
 
 
@@ -294,7 +290,7 @@ def _symlink_loop(world: World) -> None:
 
 
 def _escape_names(world: World) -> None:
-    write_event(world, name="Evil \x1b]0;pwned\x07\x1b[2J", presenters=["Ann \x1b[31mred", "Bob"])
+    build_event(world.event.parent, world.event.stem, **(EVENT | {"title": "Evil \x1b]0;pwned\x07\x1b[2J", "presenters": ["Ann \x1b[31mred", "Bob"]}))
     world.record.write_text(record_text([ORDER]), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""Builders for scored events: decks with titles, event files, talks played through the real API."""
+"""Scored events: talks played and scored through the real API, the settings scored nights share, votes cast."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
-from PIL import Image
-
 from battledecks.core.show import Show
-from tests.builders import present
+from tests.builders import build_event, present
 
 FIXED_NOW = dt.datetime(2010, 4, 13, 19, 30, tzinfo=dt.timezone.utc)
 
@@ -24,33 +22,9 @@ def counting_seeds(start: int = 1000):
     return lambda: next(counter)
 
 
-def make_decks(folder: Path, titles: dict[str, str], slides: int = 12) -> Path:
-    """Deck folders of tiny valid PNG slides, each with a deck.yaml giving its title."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, (deck_id, title) in enumerate(titles.items()):
-        deck = folder / deck_id
-        deck.mkdir()
-        (deck / "deck.yaml").write_text(f"title: {title!r}\n", encoding="utf-8")
-        for n in range(1, slides + 1):
-            Image.new("RGB", (64, 48), (index * 40 % 256, n * 20, 90)).save(deck / f"slide{n}.png")
-    return folder
-
-
-def write_event(
-    folder: Path, stem: str, name: str, presenters: list[str], scoring: str,
-    *, date: str = "2010-04-13", decks: str = "decks", topics: list[str] | None = None, reuse: bool = True,
-) -> Path:
-    """An event file with listed order (so the lineup is the list as written)."""
-    path = folder / f"{stem}.yaml"
-    lines = [f"name: {name!r}", f"date: {date}", f"decks: {decks}", "order: listed", f"reuse: {str(reuse).lower()}", "presenters:"]
-    lines += [f"  - {p!r}" for p in presenters]
-    if topics:
-        lines.append("topics:")
-        lines += [f"  - {t!r}" for t in topics]
-    lines.append("scoring:")
-    lines += ["  " + line for line in scoring.strip().splitlines()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+SCORED = {"date": FIXED_NOW.date(), "order": "listed", "reuse": True}
+"""Event keys the scored nights share (``build_event(..., **SCORED)``): one date, the lineup as
+written, decks that may be drawn again."""
 
 
 def play(event_path: Path, talks: dict[str, dict], *, seeds: int = 1000) -> Show:
@@ -69,3 +43,41 @@ def play(event_path: Path, talks: dict[str, dict], *, seeds: int = 1000) -> Show
         if talk.get("audience") is not None:
             show.score(name, None, None, talk["audience"], round=number)
     return show
+
+
+def scored(show: Show, name: str, score: int, audience: int, round: int = 1) -> None:
+    """Draw for ``name`` if need be, run the talk, and score it: J1's Overall and the audience."""
+    if show.presenter(name, round).deck is None:
+        show.draw_for(name, round)
+    present(show, name, round)
+    show.score(name, "J1", "Overall", score, round=round)
+    show.score(name, None, None, audience, round=round)
+
+
+def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN001
+    """Ada and Brian tied on the judges' 8 (sudden death breaks ties), Chen third."""
+    path = build_event(
+        event_dir / "events", name="tie", order="listed",
+        scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
+    )
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    scored(show, "Ada", 8, 5)
+    scored(show, "Brian", 8, 9)
+    scored(show, "Chen", 6, 7)
+    return path, show
+
+
+def voting_show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
+    """An event voting by phone, every deck drawn and Ada's talk done."""
+    path = build_event(event_dir / "events", name="votes", order="listed",
+                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    show = Show.open(path, seed_source=seeds, clock=wall)
+    show.draw_all()
+    present(show, "Ada")
+    return show
+
+
+def vote(desk, *values: str) -> None:  # noqa: ANN001
+    """One phone each casts ``values`` into the desk's store; each is accepted."""
+    for value in values:
+        assert type(desk.store.cast(desk.store.token(), value, desk.store.code)).__name__ == "Accepted"

@@ -17,24 +17,16 @@ from pathlib import Path
 import pytest
 
 from battledecks.room.address import address_file, read_address
-from battledecks.room.server import listen
+from harness.phoning import free_port
 from tests.builders import build_event
-from tests.ui.test_terminal import terminal  # noqa: F401  (the tmux fixture)
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 HOST_ONLY = (
     "Help", "Pause/Resume", "Abort", "Keep going", "Start Ada", "Skip", "Scores", "Judge", "Style",
     "Quit", "Enter", "Escape", "Lineup", "draw seed", "pool", "Save", "esc ", "⏎",
 )
 """Words of the host's console (dialogs, help, keys, score entry) that the room must never see."""
-
-
-def free_port() -> int:
-    sock = listen("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
 
 
 class Watcher:
@@ -85,17 +77,17 @@ def press_again(term, key: str, then: str, timeout: float = 30.0) -> None:  # no
                 raise
 
 
-def test_the_audience_screen_beside_the_host_through_whole_talks(event_dir: Path, terminal) -> None:  # noqa: ANN001, F811
+def test_the_audience_screen_beside_the_host_through_whole_talks(event_dir: Path, tmux) -> None:  # noqa: ANN001
     # 12 slides of 2 s: the second talk runs to Time! within the test.
     path = build_event(
         event_dir / "events", name="beside", seconds=24, countdown=1, order="listed",
         scoring={"judges": ["Jo"], "criteria": ["Style"], "audience": True},
     )
     port = free_port()
-    room = terminal([sys.executable, "-m", "battledecks", "screen", str(path)], (80, 24))
+    room = tmux([sys.executable, "-m", "battledecks", "screen", str(path)], (80, 24))
     room.wait_for("waiting for the host")
     watcher = Watcher(room)
-    host = terminal([sys.executable, "-m", "battledecks", "run", str(path), "--serve", f"127.0.0.1:{port}"], (100, 30))
+    host = tmux([sys.executable, "-m", "battledecks", "run", str(path), "--serve", f"127.0.0.1:{port}"], (100, 30))
     host.wait_for(f"http://127.0.0.1:{port}/stage")
     assert address_file(path).exists()
     screen = room.wait_for("Next up")

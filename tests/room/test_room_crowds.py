@@ -135,7 +135,7 @@ def test_a_crowd_of_half_sent_vote_heads_under_a_low_limit_leaves_the_port_to_th
 
 
 def test_the_app_raises_its_open_file_limit_and_says_when_it_stays_low(tmp_path: Path) -> None:
-    from tests.phoning import AppInPty, build_voting_event, free_port
+    from harness.phoning import AppInPty, build_voting_event, free_port
 
     event = build_voting_event(tmp_path, slides=3)
     app = AppInPty(event, free_port(), slides=3, open_files=(512, 1024)).start()

@@ -21,17 +21,9 @@ from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.vote_code import QrCode, VoteCode
 from battledecks.ui.widgets.vote_spread import SpreadChart, VoteSpread
 from tests.builders import build_event, present
-from tests.room.conftest import until
-from tests.unit.test_votes_qr import photograph
-
-
-def voting_show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
-    path = build_event(event_dir / "events", name="votes", order="listed",
-                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
-    show = Show.open(path, seed_source=seeds, clock=wall)
-    show.draw_all()
-    present(show, "Ada")
-    return show
+from tests.piloting import photograph
+from tests.scoring_builders import voting_show
+from tests.waiting import until
 
 
 def test_the_qr_code_names_an_address_phones_reach() -> None:

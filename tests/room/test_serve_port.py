@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -9,21 +10,20 @@ import pytest
 
 from battledecks.commands.screen import _address
 from battledecks.room.address import read_address
+from harness.phoning import free_port
 from tests.builders import build_event
-from tests.room.test_audience_tmux import free_port
-from tests.room.test_audience_tmux import pytestmark as needs_tmux
-from tests.ui.test_terminal import terminal  # noqa: F401  (the tmux fixture)
 
 
-@needs_tmux
-def test_run_serve_with_a_bare_port_serves_this_machine_on_that_port(event_dir: Path, terminal) -> None:  # noqa: ANN001, F811
+@pytest.mark.system
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+def test_run_serve_with_a_bare_port_serves_this_machine_on_that_port(event_dir: Path, tmux) -> None:  # noqa: ANN001, F811
     path = build_event(event_dir / "events", name="port")
     port = free_port()
-    host = terminal([sys.executable, "-m", "battledecks", "run", str(path), "--serve", str(port)], (80, 24))
+    host = tmux([sys.executable, "-m", "battledecks", "run", str(path), "--serve", str(port)], (80, 24))
     host.wait_for(f"127.0.0.1:{port}")
     assert read_address(path) == f"http://127.0.0.1:{port}/"
     # The room's screen finds it by the same bare port.
-    room = terminal([sys.executable, "-m", "battledecks", "screen", str(port)], (80, 24))
+    room = tmux([sys.executable, "-m", "battledecks", "screen", str(port)], (80, 24))
     room.wait_for("Next up")
     host.press("q", "Quit battledecks?")
     host.press("y", "EXIT=0")

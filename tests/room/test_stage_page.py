@@ -170,7 +170,7 @@ async def voting(event_dir: Path, seeds, wall) -> AsyncIterator[Any]:  # noqa: A
     """A show that votes by phone, served with its vote desk in this process; Ada has presented."""
     from battledecks.room.server import listen
     from battledecks.room.votes import attach
-    from tests.room.test_room_votes import voting_show
+    from tests.scoring_builders import voting_show
 
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))

@@ -16,8 +16,7 @@ import pytest
 from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
 from battledecks.room.votes.store import votes_path_for
-from tests.builders import present
-from tests.phoning import (
+from harness.phoning import (
     AppInPty,
     Phone,
     build_voting_event,
@@ -27,6 +26,9 @@ from tests.phoning import (
     stored_votes,
     wait_port,
 )
+from tests.builders import present
+
+pytestmark = pytest.mark.system  # the app with its vote processes, in a terminal of its own
 
 PHONES = 200
 

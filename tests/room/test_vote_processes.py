@@ -24,9 +24,11 @@ from battledecks.room.server import RoomServer, listen
 from battledecks.room.votes import attach
 from battledecks.room.votes.store import VoteError, _begin
 from battledecks.room.votes.worker import VoteWorker
-from tests.phoning import HOST, cookie_of, http, loopback_source
-from tests.room.conftest import until
-from tests.room.test_room_votes import voting_show
+from harness.phoning import HOST, cookie_of, http, loopback_source
+from tests.scoring_builders import voting_show
+from tests.waiting import until
+
+pytestmark = pytest.mark.system  # the vote processes
 
 
 @pytest.fixture

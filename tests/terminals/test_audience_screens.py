@@ -18,36 +18,37 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image
 
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
-from tests.room.test_audience_tmux import free_port  # noqa: E402
-from tests.terminals.harness import (  # noqa: E402
+from harness.phoning import free_port  # noqa: E402
+from harness.terminals import (  # noqa: E402
     ARTEFACTS,
-    Terminal,
-    best_match,
-    build_slides,
-    difference,
-    lit,
-    python,
-    slide_box,
-    wait_for,
-)
-from tests.terminals.test_real_terminals import (  # noqa: E402
     COLS,
     DETAIL_GAIN,
     FULL_RESOLUTION_MIN,
     PICTURE_MIN,
     ROWS,
     TERMINALS,
-    display,  # noqa: F401  (the virtual display, once for this module)
+    Terminal,
+    best_match,
+    difference,
+    lit,
+    python,
+    slide_box,
+    wait_for,
 )
-from tests.ui.test_terminal import Terminal as Tmux  # noqa: E402
+from tests.builders import build_event  # noqa: E402
+from tests.tmux import Terminal as TmuxTerminal  # noqa: E402
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+# One real-terminal test at a time (under pytest-xdist, all on one worker): screenshots of a busy display.
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.xdist_group("real-terminals"),
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 BELOW_SLIDE = 8
 """Cell rows under the slide on the audience screen at 45 rows: the bar, a sixth of the screen."""
@@ -108,7 +109,7 @@ class Room:
         self.term.close()
 
 
-def host_starts_the_talk(host: Tmux, first: bool) -> None:
+def host_starts_the_talk(host: TmuxTerminal, first: bool) -> None:
     if first:
         host.press("Enter", "will present", 60)  # the draw
         host.press("Enter", "put Ada on stage", 30)
@@ -117,16 +118,13 @@ def host_starts_the_talk(host: Tmux, first: bool) -> None:
 
 
 @pytest.mark.parametrize("terminal", ["xterm-vt340", "kitty"])
-def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(display: str,  # noqa: F811
-    tmp_path: Path, terminal: str) -> None:
-    folder = tmp_path
-    slides = build_slides(folder / "decks" / "quarterly")
-    (folder / "events").mkdir()
-    event = folder / "events" / "room.yaml"
-    data = {"name": "Room", "decks": "../decks", "seconds": 120, "countdown": 1, "order": "listed", "presenters": ["Ada"]}
-    event.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(
+    display: str, tmp_path: Path, quarterly: list[Path], terminal: str, tmux,  # noqa: ANN001
+) -> None:
+    slides = quarterly
+    event = build_event(tmp_path / "events", "room", title="Room", seconds=120, countdown=1, order="listed", presenters=["Ada"])
     port = free_port()
-    host = Tmux([python(), "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{port}"], (COLS, ROWS))
+    host = tmux([python(), "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{port}"], (COLS, ROWS))
     try:
         host.wait_for(f"127.0.0.1:{port}", 60)
         full = watch_a_talk(display, terminal, event, slides, host, first=True)
@@ -139,7 +137,7 @@ def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(display: st
 
 
 def watch_a_talk(
-    x_display: str, terminal: str, event: Path, slides: list[Path], host: Tmux, *, first: bool, extra: tuple[str, ...] = ()
+    x_display: str, terminal: str, event: Path, slides: list[Path], host: TmuxTerminal, *, first: bool, extra: tuple[str, ...] = ()
 ) -> dict[str, float]:
     """Open the audience screen, let the host start (and in the end abort) a talk; the slide's figures."""
     room = Room(x_display, terminal, event, slides, *extra)

@@ -22,8 +22,8 @@ from PIL import Image
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
-from tests.room.test_audience_tmux import free_port  # noqa: E402
-from tests.terminals.harness import (  # noqa: E402
+from harness.phoning import free_port  # noqa: E402
+from harness.terminals import (  # noqa: E402
     ARTEFACTS,
     SCREEN,
     Terminal,
@@ -35,7 +35,7 @@ from tests.terminals.harness import (  # noqa: E402
     wait_for,
 )
 from tests.terminals.test_real_terminals import FULL_RESOLUTION_MIN, display  # noqa: E402, F401
-from tests.ui.test_terminal import Terminal as Tmux  # noqa: E402
+from tests.tmux import Terminal as Tmux  # noqa: E402
 
 pytestmark = [pytest.mark.system]
 

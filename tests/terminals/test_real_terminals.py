@@ -14,83 +14,50 @@ ImageMagick.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
 from PIL import Image, ImageStat
 
 if sys.platform != "linux":
     pytest.skip("real-terminal tests run on Linux (Xvfb)", allow_module_level=True)
 
 from battledecks.ui.screens.stage import bar_rows  # noqa: E402
-from tests.terminals.harness import (  # noqa: E402
+
+# One real-terminal test at a time (under pytest-xdist, all on one worker): screenshots of a busy display.
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("real-terminals")]
+
+from harness.terminals import (  # noqa: E402
     ARTEFACTS,
+    COLS,
+    DETAIL_GAIN,
+    FULL_RESOLUTION_MIN,
+    PICTURE_MIN,
+    ROWS,
+    TERMINALS,
+    TMUX_SOCKET,
     Terminal,
     best_match,
-    build_slides,
     correlation,
     lit,
-    missing_tools,
     python,
     slide_box,
-    virtual_display,
     wait_for,
 )
+from tests.builders import build_event  # noqa: E402
 
-# Calibrated on Debian 12 (xterm 379, kitty 0.26.5) at 160x45 cells, from
-# the figures each run prints: sixel in xterm 0.99 (detail 0.94), kitty 0.90
-# (0.68), half cells in xterm -ti vt340 (truecolour) and plain xterm (256
-# colours, dithered) 0.7-0.9 (detail about 0.0-0.1). Another slide of the
-# deck scores below 0.5.
-PICTURE_MIN = 0.6
-"""Least correlation of any drawn slide with its file."""
-FULL_RESOLUTION_MIN = 0.85
-"""Least correlation of a full-resolution slide with its file."""
-DETAIL_GAIN = 0.3
-"""How much more of the slide's fine detail full resolution must keep than half cells."""
-
-COLS, ROWS = 160, 45
 BELOW_SLIDE = bar_rows(ROWS) + 1
-"""Cell rows under the slide on stage: the bar (a sixth of the screen: 8) and the key footer (1)."""
-
-
-@pytest.fixture(scope="module")
-def display() -> Iterator[str]:
-    missing = missing_tools()
-    assert not missing, f"install {', '.join(missing)} (.ci/run does) to run the real-terminal tests"
-    ARTEFACTS.mkdir(exist_ok=True)
-    with virtual_display() as name:
-        yield name
+"""Cell rows under the slide on stage: the bar (a sixth of the screen) and the key footer (1)."""
 
 
 @pytest.fixture
-def rehearsal(tmp_path: Path) -> tuple[Path, list[Path]]:
+def rehearsal(tmp_path: Path, quarterly: list[Path]) -> tuple[Path, list[Path]]:
     """An event with one 12-slide deck of detailed slides, 60 s talks, no countdown."""
-    slides = build_slides(tmp_path / "decks" / "quarterly")
-    events = tmp_path / "events"
-    events.mkdir()
-    path = events / "rehearsal.yaml"
-    data = {"name": "Rehearsal", "decks": "../decks", "seconds": 60, "countdown": 0, "order": "listed", "presenters": ["Ada"]}
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path, slides
-
-
-TMUX_SOCKET = f"battledecks-terminals-{os.getpid()}"
-"""The tmux server of the tmux test, apart from any other."""
-
-TERMINALS = {
-    # xterm in sixel mode with its default resources (maxGraphicSize 1000x1000).
-    "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
-    "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
-    # The same xterm running Debian's tmux (3.3a: no sixels), running the app.
-    "xterm-vt340-tmux": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e", "tmux", "-L", TMUX_SOCKET, "-f", "/dev/null", "new-session"],
-    "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
-}
+    path = build_event(tmp_path / "events", "rehearsal", title="Rehearsal", seconds=60, countdown=0, order="listed", presenters=["Ada"])
+    return path, quarterly
 
 
 After = Callable[[Terminal, dict[str, object], Callable[[str], bool]], None]
@@ -317,6 +284,9 @@ def _centre(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.parametrize("terminal", ["kitty", "xterm-vt340"])
-def test_text_and_questions_over_the_slide_stay_visible(display: str, rehearsal: tuple[Path, list[Path]], terminal: str) -> None:
-    event, slides = rehearsal
+def test_text_and_questions_over_the_slide_stay_visible(display: str, tmp_path: Path, quarterly: list[Path], terminal: str) -> None:
+    # A 36 s talk (3 s a slide), which the test waits out to see Time!: long enough to find the slide and ask
+    # the question first, even on a busy machine (that takes about 5 s).
+    event = build_event(tmp_path / "events", "questions", title="Rehearsal", seconds=36, countdown=0, order="listed", presenters=["Ada"])
+    slides = quarterly
     run_talk(display, terminal, event, slides, then=text_over_the_slide(slides))

@@ -10,19 +10,7 @@ import pytest
 from battledecks.core.show import Show
 from battledecks.ui.app import BattledecksApp, create_app
 from tests.builders import build_event
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.piloting import FakeClock
 
 
 @pytest.fixture

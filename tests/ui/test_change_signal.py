@@ -11,7 +11,7 @@ from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import StandingsScreen
 from tests.builders import present
-from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.piloting import draw_and_close, start_talk
 from tests.waiting import wait_until
 
 

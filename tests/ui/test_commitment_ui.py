@@ -15,7 +15,7 @@ from battledecks.ui.app import create_app
 from battledecks.ui.screens.commitment import CommitmentScreen, QrCode
 from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.lineup import LineupScreen
-from tests.unit.test_votes_qr import decode, photograph
+from tests.piloting import decode, photograph
 from tests.waiting import wait_until
 
 

@@ -9,7 +9,7 @@ from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.help import HelpScreen
 from battledecks.ui.widgets.big_text import BigText
 from tests.builders import build_deck, build_event
-from tests.ui.test_lineup import footer_text
+from tests.piloting import footer_text
 from tests.waiting import wait_until
 
 

@@ -11,14 +11,8 @@ from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoresScreen
 from tests.builders import build_deck, build_event, present
+from tests.piloting import footer_text
 from tests.waiting import wait_until
-
-
-def footer_text(screen) -> str:  # noqa: ANN001
-    from textual.widgets import Footer
-
-    footer = screen.query_one(Footer)
-    return " ".join(f"{key.key_display} {key.description}" for key in footer.query("FooterKey"))
 
 
 async def test_arrows_are_shown_and_reordering_is_deliberate_and_undoable(show_event: Path, make_app) -> None:  # noqa: ANN001

@@ -21,7 +21,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.open_vote import OpenVoteLine
 from battledecks.ui.widgets.vote_panel import VotePanel
 from tests.builders import build_event, present
-from tests.ui.test_lineup import footer_text
+from tests.piloting import footer_text
 from tests.waiting import wait_until as until
 
 PHONES = {"judges": ["J1"], "audience": {"vote": "phones"}}

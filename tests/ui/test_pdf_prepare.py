@@ -24,8 +24,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_event
 from tests.pdf_builders import make_heavy_pdf
-from tests.ui.conftest import FakeClock
-from tests.ui.test_show_flow import draw_and_close
+from tests.piloting import FakeClock, draw_and_close
 from tests.waiting import wait_until
 
 STALL_BOUND = 3.0

@@ -3,18 +3,21 @@ where it went, never silently."""
 
 from __future__ import annotations
 
+import shutil
+import pytest
 import sys
 from pathlib import Path
 
 from battledecks.core.record import read_entries
 from tests.builders import build_event
-from tests.ui.test_terminal import pytestmark, terminal  # noqa: F401 - its fixture, and the same skip without tmux
+
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 
-def test_quitting_with_unsaved_changes_names_the_file_that_holds_them(event_dir: Path, terminal) -> None:  # noqa: ANN001, F811
+def test_quitting_with_unsaved_changes_names_the_file_that_holds_them(event_dir: Path, tmux) -> None:  # noqa: ANN001, F811
     path = build_event(event_dir / "events", name="night", order="listed")
     record = path.with_name("night.record.yaml")
-    term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (120, 30))
+    term = tmux([sys.executable, "-m", "battledecks", "run", str(path)], (120, 30))
     term.wait_for("waiting")
     term.wait_for("draw commitment")  # committed (and saved) once the decks are checked
     # The record cannot be replaced any more (even by root): a folder stands where it was.

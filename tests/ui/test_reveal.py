@@ -12,8 +12,8 @@ from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
 from battledecks.ui.widgets.big_text import BigText
 from tests.builders import build_event
-from tests.ui.test_lineup import footer_text
-from tests.ui.test_standings import scored, tied_event
+from tests.piloting import footer_text
+from tests.scoring_builders import scored, tied_event
 from tests.waiting import wait_until
 
 AWARDS = ("Winner", "Runner-up", "Runners-up", "Fan favourite")

@@ -7,6 +7,7 @@ call, which is how a terminal hands the app a fast typist's keys.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -20,8 +21,7 @@ from battledecks.core.show import Show
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoreInput, ScoresScreen
 from tests.builders import present
-from tests.ui.test_terminal import Terminal, terminal  # noqa: F401 - its fixture
-from tests.ui.test_terminal import pytestmark as needs_tmux
+from tests.tmux import Terminal
 from tests.waiting import TIMEOUT, wait_until
 
 J1_STYLE, J1_FIT, J2_STYLE, J2_FIT = ("J1", "Style"), ("J1", "Fit"), ("J2", "Style"), ("J2", "Fit")
@@ -138,13 +138,14 @@ def _record_scores(event: Path) -> dict[tuple[str, str], int]:
     return {(e["judge"], e["criterion"]): e["value"] for e in record["log"] if e["kind"] in ("score", "correction")}
 
 
-@needs_tmux
+@pytest.mark.system
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_scores_sent_by_tmux_in_one_call_land_in_their_fields(show_event: Path, seeds, wall, terminal, size) -> None:  # noqa: ANN001
+def test_scores_sent_by_tmux_in_one_call_land_in_their_fields(show_event: Path, seeds, wall, tmux, size) -> None:  # noqa: ANN001
     show = Show.open(show_event, seed_source=seeds, clock=wall)
     show.draw_for("Ada")
     present(show, "Ada")
-    term: Terminal = terminal([sys.executable, "-m", "battledecks", "run", str(show_event)], size)
+    term: Terminal = tmux([sys.executable, "-m", "battledecks", "run", str(show_event)], size)
     term.wait_for("presented")
     term.press("Up", "Enter: enter")
     term.press("Enter", "Scores for Ada")

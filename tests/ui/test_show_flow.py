@@ -16,39 +16,12 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
+from tests.piloting import draw_and_close, lit, start_talk
 from tests.waiting import wait_until
 
 
 def kinds(path: Path) -> list[str]:
     return [e["kind"] for e in read_entries(path.with_name(path.stem + ".record.yaml"))]
-
-
-async def draw_and_close(pilot) -> None:  # noqa: ANN001
-    await pilot.press("enter")
-    assert isinstance(pilot.app.screen, DrawScreen)
-    await pilot.press("space", "enter")
-    assert isinstance(pilot.app.screen, LineupScreen)
-
-
-async def start_talk(pilot) -> StageScreen:  # noqa: ANN001
-    await pilot.press("enter")
-    assert isinstance(pilot.app.screen, ConfirmScreen)
-    await pilot.press("y")
-    # A PDF deck's slides may still be being drawn: the stage opens when they are.
-    return await wait_until(pilot, lambda: isinstance(pilot.app.screen, StageScreen) and pilot.app.screen.clock is not None and pilot.app.screen, "the stage")
-
-
-def lit(view: SlideView) -> float:
-    """Share of the view's cells that are not black: a slide drawn, not the black before it."""
-    cells = lit_cells = 0
-    for strip in view.render_lines(view.size.region):
-        for segment in strip:
-            style = segment.style
-            colours = [c for c in (style.bgcolor, style.color) if c is not None] if style is not None else []
-            cells += segment.cell_length
-            if any(tuple(c.get_truecolor()) != (0, 0, 0) for c in colours):
-                lit_cells += segment.cell_length
-    return lit_cells / max(1, cells)
 
 
 async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ checks fill their bounded caches). After that the resident set may move by
 what the allocator keeps or gives back of its arenas, a few megabytes; the
 tolerance is 8 MB per event, less than one leaked event (an app with its
 screens and eight talks' slides drawn) would add each time. The object counts
-are exact, scroll bars aside (see tests/soaking.py). benchmarks/soak.py runs ten
+are exact, scroll bars aside (see harness/soaking.py). benchmarks/soak.py runs ten
 events in a row and prints the figures.
 """
 
@@ -22,7 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.soaking import soak
+from harness.soaking import soak
+
+# The slow tier runs on one worker, one test at a time, started first (the largest group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("slow")]
 
 EVENTS = 2
 TOLERANCE = 8_000_000

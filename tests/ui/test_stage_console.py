@@ -13,7 +13,7 @@ from battledecks.commands.run import wire_room
 from battledecks.room.server import RoomServer, listen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
-from tests.ui.test_lineup import footer_text
+from tests.piloting import footer_text
 from tests.waiting import until
 
 KEY = "projector-key-for-tests-0123"
@@ -120,7 +120,7 @@ async def test_looking_at_the_standings_puts_nothing_on_the_projector(event_dir:
     from battledecks.core.show import Show
     from battledecks.ui.screens.standings import StandingsScreen
     from tests.builders import build_event
-    from tests.ui.test_standings import scored
+    from tests.scoring_builders import scored
 
     path = build_event(event_dir / "events", name="night", order="listed", scoring={"judges": ["J1"]})
     scored(Show.open(path, seed_source=seeds, clock=wall), "Ada", 9, 5)

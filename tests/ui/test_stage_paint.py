@@ -16,7 +16,7 @@ from textual.screen import Screen
 from battledecks.ui.screens import stage as stage_module
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
-from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.piloting import draw_and_close, start_talk
 
 
 async def test_a_new_slide_is_written_before_the_next_frame(show_event: Path, make_app, fake_clock, monkeypatch) -> None:  # noqa: ANN001

@@ -15,7 +15,7 @@ from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.big_text import BigText
 from battledecks.ui.widgets.slide_view import SlideView
-from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.piloting import draw_and_close, start_talk
 from tests.waiting import wait_until
 
 

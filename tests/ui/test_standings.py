@@ -12,26 +12,7 @@ from battledecks.ui.screens.draw import DrawScreen
 from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.standings import RevealScreen, StandingsScreen
 from tests.builders import build_event, present
-
-
-def scored(show: Show, name: str, score: int, audience: int, round: int = 1) -> None:
-    if show.presenter(name, round).deck is None:
-        show.draw_for(name, round)
-    present(show, name, round)
-    show.score(name, "J1", "Overall", score, round=round)
-    show.score(name, None, None, audience, round=round)
-
-
-def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN001
-    path = build_event(
-        event_dir / "events", name="tie", order="listed",
-        scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
-    )
-    show = Show.open(path, seed_source=seeds, clock=wall)
-    scored(show, "Ada", 8, 5)
-    scored(show, "Brian", 8, 9)
-    scored(show, "Chen", 6, 7)
-    return path, show
+from tests.scoring_builders import scored, tied_event
 
 
 async def test_ties_share_a_rank_and_sudden_death_decides(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001

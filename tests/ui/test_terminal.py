@@ -2,118 +2,23 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.builders import build_event
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
-
-
-_SGR = re.compile(r"\x1b\[([0-9;:]*)m")
-
-
-def _lit_background(sgr: str) -> bool:
-    """Whether an SGR sequence's parameters set a background colour other than black."""
-    params = [int(p) if p.isdigit() else 0 for p in re.split("[;:]", sgr)]
-    i = 0
-    while i < len(params):
-        code = params[i]
-        if code == 48 and params[i + 1 : i + 2] == [5]:
-            if params[i + 2 : i + 3] not in ([0], [16]):
-                return True
-            i += 3
-        elif code == 48 and params[i + 1 : i + 2] == [2]:
-            if any(params[i + 2 : i + 5]):
-                return True
-            i += 5
-        elif code in (38,) and params[i + 1 : i + 2] == [5]:
-            i += 3
-        elif code in (38,) and params[i + 1 : i + 2] == [2]:
-            i += 5
-        else:
-            if 41 <= code <= 47 or 100 <= code <= 107:
-                return True
-            i += 1
-    return False
-
-
-class Terminal:
-    def __init__(self, command: list[str], size: tuple[int, int]) -> None:
-        self.name = f"bd-{uuid.uuid4().hex[:8]}"
-        width, height = size
-        shell = " ".join(f"'{part}'" for part in command) + "; echo EXIT=$?; sleep 30"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), shell],
-            check=True, env={"TERM": "xterm-256color", "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
-        )
-
-    def screen(self) -> str:
-        return subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
-        ).stdout
-
-    def painted_rows(self, rows: int) -> int:
-        """How many of the pane's first ``rows`` rows have cells on a background that is not black:
-        a slide drawn there, whether in half-cell blocks or, where two pixels match, spaces."""
-        shown = subprocess.run(
-            ["tmux", "capture-pane", "-e", "-p", "-t", self.name], check=True, capture_output=True, text=True
-        ).stdout
-        return sum(any(_lit_background(sgr) for sgr in _SGR.findall(row)) for row in shown.splitlines()[:rows])
-
-    def keys(self, *keys: str) -> None:
-        """Send keys at once; before a key meant for another screen, wait (``wait_for``) for that screen."""
-        for key in keys:
-            subprocess.run(["tmux", "send-keys", "-t", self.name, key], check=True)
-
-    def burst(self, *keys: str) -> None:
-        """Send keys in one call, as a terminal hands on keys typed faster than the app reads them."""
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
-
-    def press(self, key: str, then: str, timeout: float = 20.0) -> str:
-        """Send one key and wait until ``then`` is on screen: the next key goes to the screen it was meant for."""
-        self.keys(key)
-        return self.wait_for(then, timeout)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], check=False, capture_output=True)
-
-
-@pytest.fixture
-def terminal() -> Iterator[callable]:
-    opened: list[Terminal] = []
-
-    def open_(command: list[str], size: tuple[int, int]) -> Terminal:
-        term = Terminal(command, size)
-        opened.append(term)
-        return term
-
-    yield open_
-    for term in opened:
-        term.close()
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])
-def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> None:  # noqa: ANN001
+def test_a_talk_in_tmux(event_dir: Path, tmux, size: tuple[int, int]) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="tmux", seconds=2.4, countdown=1, order="listed")
-    term = terminal([sys.executable, "-m", "battledecks", "run", str(path)], size)
+    term = tmux([sys.executable, "-m", "battledecks", "run", str(path)], size)
     term.wait_for("waiting")
     # The footer fills in once the lineup's keys are known, a frame after the first.
     screen = term.wait_for("? Help")
@@ -139,9 +44,9 @@ def test_a_talk_in_tmux(event_dir: Path, terminal, size: tuple[int, int]) -> Non
     assert '"kind": "talk-end"' in record
 
 
-def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, terminal) -> None:  # noqa: ANN001
+def test_a_second_app_on_the_same_event_is_refused(event_dir: Path, tmux) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="twice")
-    first = terminal([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
+    first = tmux([sys.executable, "-m", "battledecks", "run", str(path)], (80, 24))
     first.wait_for("waiting")
     first.wait_for("draw commitment")  # the first app has written all it writes at its start
     before = path.with_name("twice.record.yaml").read_bytes()

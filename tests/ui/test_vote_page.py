@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -15,10 +14,7 @@ from battledecks.room.votes.store import RateLimit, Scale, VoteStore
 from battledecks.room.votes.desk import VoteDesk
 from battledecks.room.votes.routes import add_vote_routes
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (.ci/run installs it)")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+pytestmark = pytest.mark.system  # the chromium fixture skips where Chromium is not installed
 PHONE = {"width": 390, "height": 844}
 SHOTS = Path(os.environ.get("BATTLEDECKS_SHOTS", "")) if os.environ.get("BATTLEDECKS_SHOTS") else None
 """Set to a folder to keep the screenshots and look at them."""
@@ -38,13 +34,8 @@ async def room(tmp_path: Path):
 
 
 @pytest.fixture
-async def browser():
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        await b.close()
+def browser(chromium):  # noqa: ANN001, ANN201
+    return chromium
 
 
 def votes_in_db(store: VoteStore) -> list[float]:

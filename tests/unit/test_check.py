@@ -30,6 +30,7 @@ from battledecks.core.checks import decks as check_decks_module
 from battledecks.core.decks import load_decks
 from battledecks.core.problems import Problem, Severity
 from battledecks.core.record import FORMAT
+from tests.builders import build_deck, build_event, build_slide
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -37,20 +38,51 @@ QUICK = (640, 360)
 """The smallest slide that draws no warning: quicker to make and to check than 1280×720."""
 
 
-@pytest.fixture(name="make_deck")
-def quick_make_deck(make_deck):  # noqa: ANN001, ANN201
+# This file's decks, made by the one deck builder: slides named 01.png, 02.png... at the quick size.
+
+
+@pytest.fixture
+def make_deck():  # noqa: ANN201
     def make(folder: Path, n: int = 12, size: tuple[int, int] = QUICK, **kw):  # noqa: ANN003, ANN202
-        return make_deck(folder, n, size, **kw)
+        return build_deck(folder, n, size, names="{n:02d}", **kw)
 
     return make
 
 
-@pytest.fixture(name="make_decks")
-def quick_make_decks(make_decks):  # noqa: ANN001, ANN201
+@pytest.fixture
+def make_decks(make_deck):  # noqa: ANN001, ANN201
     def make(folder: Path, count: int = 4, n: int = 12, size: tuple[int, int] = QUICK):  # noqa: ANN202
-        return make_decks(folder, count, n, size)
+        return [make_deck(folder / f"deck-{i}", n, size) for i in range(1, count + 1)]
 
     return make
+
+
+@pytest.fixture
+def save_slide():  # noqa: ANN201
+    def save(path: Path, size: tuple[int, int] = (1280, 720), *, format: str | None = None) -> Path:
+        return build_slide(path, size, format=format)
+
+    return save
+
+
+@pytest.fixture
+def write_event():  # noqa: ANN201
+    """An event file at the path given, its decks folder beside it, with two presenters unless keys say otherwise."""
+
+    def write(path: Path, **keys: object) -> Path:
+        return build_event(path.parent, path.stem, **({"decks": "decks", "presenters": ["Ada", "Grace"]} | keys))
+
+    return write
+
+
+@pytest.fixture
+def write_text():  # noqa: ANN201
+    def write(path: Path, text: str) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
 
 
 def said(problems: list[Problem]) -> list[tuple[str, Severity, str]]:

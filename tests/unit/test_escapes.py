@@ -22,7 +22,7 @@ from battledecks.core.scoring import Standings
 from battledecks.core.show import Show
 from battledecks.core.text import control_problem, json_text, visible, visible_lines
 from battledecks.results import FORMATS, export
-from tests.builders import build_deck, build_event
+from tests.builders import build_deck, build_decks, build_event
 
 EVIL_EVENT = "Evil \x1b]0;pwned\x07\x1b[2J"
 EVIL_PRESENTER = "Ann \x1b[31mred"
@@ -43,16 +43,8 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
 
 @pytest.fixture
 def evil_event(tmp_path: Path) -> Path:
-    for i in range(4):
-        build_deck(tmp_path / "decks" / f"deck-{i}")
-    return _event_file(tmp_path / "events" / "evil.yaml", EVIL_EVENT, [EVIL_PRESENTER, "Bob"])
-
-
-def _event_file(path: Path, name: str, presenters: list[str]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"name": name, "decks": "../decks", "presenters": presenters}
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    build_decks(tmp_path / "decks", 4)
+    return build_event(tmp_path / "events", "evil", title=EVIL_EVENT, presenters=[EVIL_PRESENTER, "Bob"])
 
 
 def test_the_event_file_holds_escapes_as_yaml_writes_them(evil_event: Path) -> None:

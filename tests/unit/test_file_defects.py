@@ -450,10 +450,11 @@ def test_a_presentation_with_no_slides_is_refused_before_libreoffice(tmp_path: P
 # --- 7. .pptm and .ppsx are PowerPoint too ----------------------------------------
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("suffix", [".pptm", ".ppsx"])
 def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsys: pytest.CaptureFixture[str]) -> None:
     from battledecks.core import importing
-    from tests.unit.test_import import make_pptx
+    from tests.file_builders import make_pptx
 
     source = make_pptx(tmp_path / f"talk{suffix}", ["One", "Two"])
     assert importing.source_kind(source) == "office"

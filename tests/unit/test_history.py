@@ -12,9 +12,10 @@ from test_results_cli import snapshot
 from battledecks.cli import main
 from battledecks.core.history import default_events_dir, history_data, read_history
 from battledecks.core.problems import BattledecksError
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event
+from tests.scoring_builders import SCORED, play
 
-JUDGED = "judges: [Ann]\naudience: true"
+JUDGED = {"judges": ["Ann"], "audience": True}
 
 
 def overall(value: float) -> dict:
@@ -26,13 +27,17 @@ def events(tmp_path: Path) -> Path:
     """Two held events (the later one first by file name), one not held yet, one broken."""
     folder = tmp_path / "events"
     folder.mkdir()
-    make_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 9)})
-    spring = write_event(folder, "a-spring", "Spring", ["Amy", "Ben"], JUDGED, date="2011-05-01", decks="../decks", reuse=False)
-    autumn = write_event(folder, "b-autumn", "Autumn", ["amy", "Cat", "Ben"], JUDGED, date="2010-10-01", decks="../decks", reuse=False)
+    build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 9)})
+    spring = build_event(
+        folder, "a-spring", title="Spring", date=dt.date(2011, 5, 1), order="listed", presenters=["Amy", "Ben"], scoring=JUDGED,
+    )
+    autumn = build_event(
+        folder, "b-autumn", title="Autumn", date=dt.date(2010, 10, 1), order="listed", presenters=["amy", "Cat", "Ben"], scoring=JUDGED,
+    )
     play(autumn, {"amy": overall(6), "Cat": overall(9), "Ben": overall(7)}, seeds=1)
     play(spring, {"Amy": overall(8), "Ben": overall(4)}, seeds=50)
-    write_event(folder, "c-later", "Later", ["Dee"], JUDGED, date="2012-01-01", decks="../decks")
-    broken = write_event(folder, "d-broken", "Broken", ["Eve"], JUDGED, decks="../decks")
+    build_event(folder, "c-later", title="Later", presenters=["Dee"], scoring=JUDGED, **(SCORED | {"date": dt.date(2012, 1, 1)}))
+    broken = build_event(folder, "d-broken", title="Broken", presenters=["Eve"], scoring=JUDGED, **SCORED)
     broken.with_name("d-broken.record.yaml").write_text("format: 1\nlog: [{kind: nonsense}]\n", encoding="utf-8")
     return folder
 
@@ -135,8 +140,8 @@ def test_long_deck_ids_wrap_after_hyphens_not_inside_words(tmp_path: Path, capsy
     long_id = "disrupting-the-open-plan-office-one-kubernetes-cluster-at-a-time"
     folder = tmp_path / "events"
     folder.mkdir()
-    make_decks(tmp_path / "decks", {long_id: "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"})
-    play(write_event(folder, "night", "Night", ["Amy"], JUDGED, decks="../decks"), {"Amy": overall(8)})
+    build_decks(tmp_path / "decks", {long_id: "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"})
+    play(build_event(folder, "night", title="Night", presenters=["Amy"], scoring=JUDGED, **SCORED), {"Amy": overall(8)})
     # As on an 80-column terminal (through a pipe nothing wraps: the test below).
     from rich.console import Console
 
@@ -168,8 +173,8 @@ def test_through_a_pipe_nothing_wraps(tmp_path: Path):
     title = "Disrupting the Open-Plan Office, One Kubernetes Cluster at a Time"
     folder = tmp_path / "events"
     folder.mkdir()
-    make_decks(tmp_path / "decks", {long_id: title})
-    play(write_event(folder, "night", "A Night With A Rather Long Name", ["Amy Featherstonehaugh"], JUDGED, decks="../decks"),
+    build_decks(tmp_path / "decks", {long_id: title})
+    play(build_event(folder, "night", title="A Night With A Rather Long Name", presenters=["Amy Featherstonehaugh"], scoring=JUDGED, **SCORED),
          {"Amy Featherstonehaugh": overall(8)})
     result = subprocess.run(
         [sys.executable, "-m", "battledecks", "history", str(folder)],

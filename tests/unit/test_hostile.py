@@ -72,11 +72,16 @@ def _outputs(command: str, world: World) -> set[str]:
     return set()
 
 
+SYSTEM = {("pptx-junk", "import")}
+"""Cases whose command starts a system program: importing a .pptx starts LibreOffice."""
+
 PARAMS = []
 for _case in CASES:
     for _command in COMMANDS:
         outcome = _case.expect.get(_command, Outcome(0))
         marks = [pytest.mark.xfail(strict=True, reason=outcome.defect)] if outcome.defect else []
+        if (_case.name, _command) in SYSTEM:
+            marks.append(pytest.mark.system)
         PARAMS.append(pytest.param(_case, _command, outcome, id=f"{_case.name}-{_command}", marks=marks))
 
 

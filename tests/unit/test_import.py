@@ -23,6 +23,7 @@ from battledecks.core.importing import archive as zip_source
 from battledecks.core.importing import pdf as pdf_source
 from battledecks.core.importing.slides import JPEG_GAIN, png_bytes
 from tests.builders import build_deck, build_event
+from tests.file_builders import make_pptx
 from tests.pdf_builders import make_pdf, page_image, raw_pdf
 
 
@@ -311,20 +312,7 @@ def test_options_that_cannot_work_are_refused(tmp_path: Path, decks: Path, capsy
     assert snapshot(decks) == before
 
 
-def make_pptx(path: Path, titles: list[str]) -> Path:
-    from pptx import Presentation
-    from pptx.util import Inches
-
-    presentation = Presentation()
-    presentation.slide_width, presentation.slide_height = Inches(13.333), Inches(7.5)
-    for title in titles:
-        slide = presentation.slides.add_slide(presentation.slide_layouts[1])
-        slide.shapes.title.text = title
-        slide.placeholders[1].text = "Synergy, leverage and other nonsense"
-    presentation.save(path)
-    return path
-
-
+@pytest.mark.system
 def test_a_pptx_is_converted_by_libreoffice(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
     source = make_pptx(tmp_path / "Team Offsite.pptx", ["Welcome", "Our Values", "Any questions?"])
     code = main(["import", str(source), "--into", str(decks), "--slides", "3"])

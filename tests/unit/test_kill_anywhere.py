@@ -1,6 +1,6 @@
 """Killed at any instant, even inside the record's write, the event loses nothing acknowledged and resumes.
 
-The harness is in tests/killing.py; benchmarks/kill.py runs it longer.
+The harness is in harness/killing.py; benchmarks/kill.py runs it longer.
 """
 
 from __future__ import annotations
@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.killing import run_kills
+from harness.killing import run_kills
+
+# The slow tier runs on one worker, one test at a time, started first (the largest group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("slow")]
 
 KILLS = 200
 

@@ -19,8 +19,7 @@ from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.widgets.slide_view import SlideView
 from tests.builders import build_deck, build_event
 from tests.pdf_builders import make_pdf, raw_pdf
-from tests.ui.conftest import FakeClock
-from tests.ui.test_show_flow import draw_and_close, start_talk
+from tests.piloting import FakeClock, draw_and_close, start_talk
 from tests.waiting import wait_until
 
 

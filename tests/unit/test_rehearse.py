@@ -16,8 +16,8 @@ from battledecks.core.commitment import secret_path_for
 from battledecks.core.event import load_event, record_path_for
 from battledecks.core.problems import BattledecksError
 from battledecks.core.show import Show
-from tests.builders import present
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event, present
+from tests.scoring_builders import SCORED, play
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -26,10 +26,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def night(tmp_path: Path) -> Path:
-    make_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
+    build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
     events = tmp_path / "events"
     events.mkdir()
-    path = write_event(events, "night", "Night", ["Amy", "Ben"], "judges: [Ann]", decks="../decks", reuse=False)
+    path = build_event(events, "night", title="Night", date=SCORED["date"], order="listed", presenters=["Amy", "Ben"], scoring={"judges": ["Ann"]})
     play(path, {"Amy": {"scores": {("Ann", "Overall"): 8}}})
     return path
 
@@ -120,7 +120,7 @@ def test_fresh_moves_nothing_unless_the_host_says_yes(night: Path, answer: str) 
 
 def test_fresh_with_no_record_asks_nothing(tmp_path: Path) -> None:
     (tmp_path / "decks").mkdir()
-    path = write_event(tmp_path, "new", "New", ["Amy"], "judges: [Ann]")
+    path = build_event(tmp_path, "new", title="New", decks="decks", presenters=["Amy"], scoring={"judges": ["Ann"]}, **SCORED)
     assert start_fresh(path, NOW, ask=lambda q: pytest.fail("asked")) is None
 
 

@@ -372,6 +372,7 @@ def test_tmux_that_does_not_answer_keeps_half_cells() -> None:
     assert found.mode is GraphicsMode.HALFCELL and "inside tmux, which draws no sixels" in found.reason
 
 
+@pytest.mark.system
 def test_the_real_tmux_is_asked_in_a_real_tmux(tmp_path: Path) -> None:
     """Debian's tmux, asked the way the app asks it, from inside one of its panes."""
     if shutil.which("tmux") is None:

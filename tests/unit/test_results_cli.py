@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event
+from tests.scoring_builders import SCORED, play
 
 from battledecks.cli import main
 
-SCORING = "judges: [Ann, Bob]\ncriteria: [Style, {name: Fit, weight: 2}]\ntiebreak: audience"
+SCORING = {"judges": ["Ann", "Bob"], "criteria": ["Style", {"name": "Fit", "weight": 2}], "tiebreak": "audience"}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -23,8 +24,8 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def event(tmp_path: Path) -> Path:
-    make_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 5)})
-    path = write_event(tmp_path, "night", "Night", ["Amy", "Ben", "Cat"], SCORING)
+    build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 5)})
+    path = build_event(tmp_path, "night", title="Night", decks="decks", presenters=["Amy", "Ben", "Cat"], scoring=SCORING, **SCORED)
     play(path, {
         # Amy: (7 + 2*8 + 9 + 2*9) / 2 = 25; Ben: 8 + 2*7 = 22 (Bob absent).
         "Amy": {"scores": {("Ann", "Style"): 7, ("Ann", "Fit"): 8, ("Bob", "Style"): 9, ("Bob", "Fit"): 9}, "audience": 6},
@@ -155,8 +156,8 @@ def test_conflicting_formats_are_refused(event: Path, capsys):
 
 
 def test_an_event_with_no_record_lists_everyone_unscored_and_creates_nothing(tmp_path: Path, capsys):
-    make_decks(tmp_path / "decks", {"d1": "Deck 1"})
-    path = write_event(tmp_path, "soon", "Soon", ["Amy", "Ben"], SCORING)
+    build_decks(tmp_path / "decks", {"d1": "Deck 1"})
+    path = build_event(tmp_path, "soon", title="Soon", decks="decks", presenters=["Amy", "Ben"], scoring=SCORING, **SCORED)
     before = snapshot(tmp_path)
     assert main(["results", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -183,7 +184,7 @@ def test_every_export_carries_the_draw_s_commitment(event: Path, tmp_path: Path,
 
 def test_an_event_without_a_commitment_exports_none(tmp_path: Path, capsys):
     (tmp_path / "decks").mkdir()
-    path = write_event(tmp_path, "bare", "Bare", ["Amy"], SCORING)  # never opened: no record, no commitment
+    path = build_event(tmp_path, "bare", title="Bare", decks="decks", presenters=["Amy"], scoring=SCORING, **SCORED)  # never opened: no record, no commitment
     assert main(["results", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["draw_commitment"] is None
     assert main(["results", str(path), "--format", "csv"]) == 0

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event
+from tests.scoring_builders import SCORED, play
 
 from battledecks.core.event import Event, load_event
 from battledecks.core.record import EventRecord
@@ -20,15 +21,13 @@ from battledecks.results import (
     CARD_SIZE, card_image, export, render_card, results_data, table_text, to_csv, to_html, to_markdown,
 )
 
-SCORING_YAML = """
-scale: [1, 10, 0.5]
-judges: [Jessamyn West, Stephen Abram]
-criteria:
-  - {name: Style, weight: 1}
-  - {name: Fit to the slides, weight: 2}
-audience: true
-tiebreak: audience
-"""
+SCORING = {
+    "scale": [1, 10, 0.5],
+    "judges": ["Jessamyn West", "Stephen Abram"],
+    "criteria": [{"name": "Style", "weight": 1}, {"name": "Fit to the slides", "weight": 2}],
+    "audience": True,
+    "tiebreak": "audience",
+}
 
 TRICKY = "Zoë <b>Ångström</b> & \"Co\" | 1"
 """A name with HTML, quotes, a Markdown pipe and non-ASCII letters."""
@@ -46,10 +45,10 @@ def scores(ann_style, ann_fit, bob_style=None, bob_fit=None):
 @pytest.fixture
 def night(tmp_path: Path) -> tuple[Event, EventRecord, Standings]:
     """Four presenters: a clear winner, a tie for second, an absent judge, one not yet on stage."""
-    make_decks(tmp_path / "decks", {f"deck{i}": f"Deck <{i}> & more" for i in range(1, 7)})
-    path = write_event(
-        tmp_path, "night", "Library Night <2024>", ["Amy", TRICKY, "Cy", "Dee"], SCORING_YAML,
-        topics=["Owls", "Tax law", "Moss", "Trains"],
+    build_decks(tmp_path / "decks", {f"deck{i}": f"Deck <{i}> & more" for i in range(1, 7)})
+    path = build_event(
+        tmp_path, "night", title="Library Night <2024>", decks="decks", presenters=["Amy", TRICKY, "Cy", "Dee"],
+        topics=["Owls", "Tax law", "Moss", "Trains"], scoring=SCORING, **SCORED,
     )
     play(path, {
         # Amy: (8 + 2*9 + 9 + 2*9) / 2 = 26.5
@@ -204,8 +203,10 @@ def test_standings_with_nobody_in_them_still_export(night):
 
 
 def test_results_data_reports_a_pending_sudden_death(tmp_path: Path):
-    make_decks(tmp_path / "decks", {f"d{i}": f"D{i}" for i in range(1, 4)})
-    path = write_event(tmp_path, "sd", "SD", ["A", "B"], "judges: [J]\ntiebreak: sudden-death")
+    build_decks(tmp_path / "decks", {f"d{i}": f"D{i}" for i in range(1, 4)})
+    path = build_event(
+        tmp_path, "sd", title="SD", decks="decks", presenters=["A", "B"], scoring={"judges": ["J"], "tiebreak": "sudden-death"}, **SCORED,
+    )
     play(path, {"A": {"scores": {("J", "Overall"): 7}, "audience": 1}, "B": {"scores": {("J", "Overall"): 7}, "audience": 2}})
     event = load_event(path)
     standings = Standings.from_record(EventRecord.load(event, save=False))
@@ -260,7 +261,7 @@ def test_card_draws_an_accented_winner_with_its_accents(tmp_path: Path):
     from battledecks.core.scoring import Scorecard
 
     (tmp_path / "decks").mkdir()
-    event = load_event(write_event(tmp_path, "n", "Night", ["X"], "judges: [A]"))
+    event = load_event(build_event(tmp_path, "n", title="Night", decks="decks", presenters=["X"], scoring={"judges": ["A"]}, **SCORED))
     scoring = event.scoring
 
     def card(name: str) -> Image.Image:

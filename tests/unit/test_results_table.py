@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event
+from tests.scoring_builders import SCORED, play
 
 from battledecks.cli import main
 from battledecks.core.event import load_event
@@ -34,13 +35,12 @@ def sheet(style: int, humour: int, fit: int) -> dict[tuple[str, str], int]:
 
 @pytest.fixture(params=[False, True], ids=["no-topics", "topics"])
 def night(tmp_path: Path, request) -> tuple[Standings, object, Path]:  # noqa: ANN001
-    make_decks(tmp_path / "decks", TITLES)
-    scoring = (
-        f"judges: {JUDGES}\ncriteria: [Style, Humour, {{name: Fit to the slides, weight: 2}}]\naudience: true"
-    )
-    path = write_event(
-        tmp_path, "night", "Battledecks! 2010", ["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"], scoring,
-        topics=TOPICS if request.param else None,
+    build_decks(tmp_path / "decks", TITLES)
+    scoring = {"judges": JUDGES, "criteria": ["Style", "Humour", {"name": "Fit to the slides", "weight": 2}], "audience": True}
+    path = build_event(
+        tmp_path, "night", title="Battledecks! 2010", decks="decks",
+        presenters=["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"], scoring=scoring,
+        **({"topics": TOPICS} if request.param else {}), **SCORED,
     )
     scores = sheet(7, 8, 7)
     scores[(JUDGES[2], "Fit to the slides")] = 8  # judges 29, 29, 31: mean 29.67

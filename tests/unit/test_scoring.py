@@ -1,6 +1,6 @@
 """Standings from scores: every scoring mode and tie case, with totals worked out by hand.
 
-``tests/scoring_builders.py`` builds real events with records through the
+``tests/builders.py`` and ``tests/scoring_builders.py`` build real events with records through the
 :class:`Show` API for these tests and the export, history and CLI tests.
 """
 
@@ -16,8 +16,8 @@ from battledecks.core.record import EventRecord
 from battledecks.core.scoring import Scorecard, Standings, exact, format_score
 from battledecks.core.show import Show
 
-from tests.builders import present
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event, present
+from tests.scoring_builders import SCORED, play
 
 
 def sheet(**by_criterion: float) -> dict[str, float]:
@@ -321,21 +321,19 @@ def test_no_tie_means_no_sudden_death():
 # --- from a real record ---------------------------------------------------------------
 
 
-SCORING_YAML = """
-scale: [1, 10, 0.5]
-judges: [Ann, Bob]
-criteria:
-  - {name: Style, weight: 1}
-  - {name: Fit, weight: 2}
-audience: true
-tiebreak: sudden-death
-"""
+SUDDEN_DEATH = {
+    "scale": [1, 10, 0.5],
+    "judges": ["Ann", "Bob"],
+    "criteria": [{"name": "Style", "weight": 1}, {"name": "Fit", "weight": 2}],
+    "audience": True,
+    "tiebreak": "sudden-death",
+}
 
 
 @pytest.fixture
 def tied_event(tmp_path: Path) -> Path:
-    make_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 7)})
-    return write_event(tmp_path, "night", "Night", ["Cleo", "Dev", "Eve"], SCORING_YAML)
+    build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 7)})
+    return build_event(tmp_path, "night", title="Night", decks="decks", presenters=["Cleo", "Dev", "Eve"], scoring=SUDDEN_DEATH, **SCORED)
 
 
 def test_from_record_reads_every_round(tied_event: Path):

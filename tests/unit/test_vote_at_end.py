@@ -12,6 +12,7 @@ from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
 from battledecks.room.votes.host import step_final_vote
 from tests.builders import build_event, present
+from tests.scoring_builders import vote
 
 AT_END = {"judges": ["J1"], "audience": {"vote": "phones", "when": "at-end"}}
 
@@ -24,11 +25,6 @@ def show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
     present(s, "Ada")
     present(s, "Brian", at=400)
     return s
-
-
-def vote(desk, *values: str) -> None:  # noqa: ANN001
-    for value in values:
-        assert type(desk.store.cast(desk.store.token(), value, desk.store.code)).__name__ == "Accepted"
 
 
 def test_no_vote_opens_before_every_talk_is_done(show: Show) -> None:

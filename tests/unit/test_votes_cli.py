@@ -13,7 +13,7 @@ from battledecks.core.show import Show
 from battledecks.room.votes.desk import desk_for_show
 from battledecks.room.votes.store import secret_path_for, votes_path_for
 from tests.builders import build_event, present
-from tests.unit.test_vote_at_end import vote
+from tests.scoring_builders import vote
 
 PHONES = {"judges": ["J1"], "audience": {"vote": "phones"}}
 

@@ -3,40 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import zxingcpp
-from PIL import Image
 
 from battledecks.render.halfcell import EIGHT_BIT, TRUECOLOR
 from battledecks.room.votes.link import vote_url
 from battledecks.room.votes.qr import QUIET, qr_matrix, qr_svg
 from battledecks.ui.widgets.vote_code import fit, terminal_code
+from tests.piloting import decode, photograph
 
 URL = vote_url("http://192.168.100.200:8750", "KMPW")
-CELL = (9, 18)
-"""A terminal cell in pixels, about as a real font draws it (twice as high as wide)."""
-
-
-def photograph(strips, cell=CELL) -> Image.Image:
-    """What the terminal shows: each cell's top half in its foreground colour, its bottom half in its background."""
-    width = strips[0].cell_length
-    image = Image.new("RGB", (width * cell[0], len(strips) * cell[1]), (40, 40, 40))
-    for y, strip in enumerate(strips):
-        x = 0
-        for segment in strip:
-            style = segment.style
-            bottom = style.bgcolor.get_truecolor() if style and style.bgcolor else (40, 40, 40)
-            top = style.color.get_truecolor() if style and style.color and segment.text.strip() else bottom
-            for _ in range(len(segment.text)):
-                box = (x * cell[0], y * cell[1])
-                image.paste(tuple(top), (box[0], box[1], box[0] + cell[0], box[1] + cell[1] // 2))
-                image.paste(tuple(bottom), (box[0], box[1] + cell[1] // 2, box[0] + cell[0], box[1] + cell[1]))
-                x += 1
-    return image
-
-
-def decode(image: Image.Image) -> str | None:
-    found = zxingcpp.read_barcodes(image)
-    return found[0].text if found else None
 
 
 def test_the_url_carries_the_room_code() -> None:

@@ -34,9 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-import yaml
-
-from tests.builders import build_deck
+from harness.building import build_decks, build_event
 
 HOST = "127.0.0.1"
 KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y", "k": b"k"}
@@ -45,17 +43,11 @@ _ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*
 
 def build_voting_event(folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")) -> Path:
     """An event voting by phone, with short talks (``period`` seconds a slide) and a deck each."""
-    for index in range(len(presenters) + 1):
-        build_deck(folder / "decks" / f"deck-{index}", slides=slides, size=(32, 18))
-    data = {
-        "name": "Phones Night", "decks": "../decks", "presenters": list(presenters), "order": "listed",
-        "slides": slides, "seconds": slides * period, "countdown": 2,
-        "scoring": {"audience": {"vote": "phones"}},
-    }
-    (folder / "events").mkdir(parents=True, exist_ok=True)
-    path = folder / "events" / "phones.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    build_decks(folder / "decks", len(presenters) + 1, slides=slides, size=(32, 18))
+    return build_event(
+        folder / "events", "phones", title="Phones Night", presenters=list(presenters), order="listed",
+        slides=slides, seconds=slides * period, countdown=2, scoring={"audience": {"vote": "phones"}},
+    )
 
 
 def free_port() -> int:

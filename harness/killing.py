@@ -24,6 +24,7 @@ import random
 import select
 import shutil
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -31,15 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from battledecks.core import atomic
 from battledecks.core.event import load_event, record_path_for
 from battledecks.core.problems import BattledecksError
 from battledecks.core.record import EventRecord, Status
 from battledecks.core.show import Show
 from battledecks.core.text import json_text
-from tests.builders import build_deck
+from harness.building import build_decks, build_event
 
 PRESENTERS = ["Ada", "Brian", "Chen"]
 LATE = "Zed"
@@ -52,24 +51,13 @@ WRITE_STEPS = ("made", "half-written", "written", "fsynced", "renamed", "folder 
 """Where a paused child stops inside an atomic write, in order."""
 
 
-def build_kill_decks(folder: Path) -> Path:
-    """Six small 3-slide decks, shared by every event of a run."""
-    for index in range(6):
-        build_deck(folder / f"deck-{index}", slides=3, size=(16, 9))
-    return folder
-
-
 def build_kill_event(folder: Path, decks: Path) -> Path:
     """A small event: three presenters (and one added late), one judge, two criteria, the audience."""
-    path = folder / "kill.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {
-        "name": "Kill night", "decks": str(decks), "presenters": PRESENTERS, "order": "listed",
-        "slides": 3, "seconds": TALK_SECONDS, "countdown": 0,
-        "scoring": {"judges": JUDGES, "criteria": CRITERIA, "audience": True},
-    }
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    return build_event(
+        folder, "kill", title="Kill night", decks=str(decks), presenters=PRESENTERS, order="listed",
+        slides=3, seconds=TALK_SECONDS, countdown=0,
+        scoring={"judges": JUDGES, "criteria": CRITERIA, "audience": True},
+    )
 
 
 # --- the script -----------------------------------------------------------
@@ -368,9 +356,12 @@ def _verify(event_path: Path, acks: dict[int, dict[str, Any]]) -> list[str]:
 
 def run_kills(workdir: Path, kills: int, seed: int = 0, log: Callable[[str], None] | None = None) -> KillReport:
     """Kill scripted events ``kills`` times in ``workdir``; return what was tried and lost."""
+    # The suite fails a test that runs this without the slow marker (tests/tiers.py).
+    sys.audit("battledecks.tests.slow", "the kill harness")
     rng = random.Random(seed)
     report = KillReport()
-    decks = build_kill_decks(workdir / "decks")
+    decks = workdir / "decks"
+    build_decks(decks, 6, slides=3, size=(16, 9))  # shared by every event of the run
     event_dir = workdir / f"event-{report.events}"
     event_path = build_kill_event(event_dir, decks)
     # Check the slides once here: every child starts with the answers (it is forked from this process).

@@ -8,13 +8,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from textual.app import App
 from textual.scrollbar import ScrollBar
 from textual.timer import Timer
@@ -29,8 +29,8 @@ from battledecks.ui.screens.lineup import LineupScreen
 from battledecks.ui.screens.scores import ScoresScreen
 from battledecks.ui.screens.stage import StageScreen
 from battledecks.ui.screens.standings import StandingsScreen
-from tests.builders import build_deck
-from tests.waiting import wait_until as until
+from harness.building import build_decks, build_event
+from harness.waiting import wait_until as until
 
 PRESENTERS = [f"Presenter {n}" for n in range(1, 9)]
 
@@ -46,15 +46,10 @@ class Clock:
 
 
 def make_event(folder: Path, decks: Path) -> Path:
-    folder.mkdir(parents=True)
-    path = folder / "soak.yaml"
-    data = {
-        "name": "Soak night", "decks": str(decks), "presenters": PRESENTERS, "order": "listed",
-        "seconds": 24, "countdown": 3,
-        "scoring": {"judges": ["J1", "J2"], "criteria": ["Style", "Humour"], "audience": True},
-    }
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    return build_event(
+        folder, "soak", title="Soak night", decks=str(decks), presenters=PRESENTERS, order="listed",
+        seconds=24, countdown=3, scoring={"judges": ["J1", "J2"], "criteria": ["Style", "Humour"], "audience": True},
+    )
 
 
 async def run_event(path: Path) -> None:
@@ -131,15 +126,12 @@ class Soak:
     seconds: list[float] = field(default_factory=list)
 
 
-def build_decks(folder: Path) -> Path:
-    for n in range(len(PRESENTERS) + 2):
-        build_deck(folder / f"deck-{n}", size=(320, 180))
-    return folder
-
-
 async def soak(folder: Path, events: int, after_each: Callable[[int, Soak], None] | None = None) -> Soak:
     """Run ``events`` whole events in a row in ``folder``; measure after each."""
-    decks = build_decks(folder / "decks")
+    # The suite fails a test that runs this without the slow marker (tests/tiers.py).
+    sys.audit("battledecks.tests.slow", "the soak")
+    decks = folder / "decks"
+    build_decks(decks, len(PRESENTERS) + 2, size=(320, 180))
     threads_before = set(threading.enumerate())
     tasks_before = live_tasks()
     result = Soak()

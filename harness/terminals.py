@@ -7,6 +7,7 @@ screenshots. Everything waits for a condition with a deadline.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import shutil
@@ -24,8 +25,36 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps, ImageStat
 
 TOOLS = ("Xvfb", "xterm", "kitty", "xdotool", "import")
 SCREEN = (1920, 1080)
-ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
+ARTEFACTS = Path(__file__).resolve().parents[1] / "tests" / "terminals" / "artefacts"
 """Screenshots of the last run (not kept in git)."""
+
+COLS, ROWS = 160, 45
+"""The size of every terminal, in cells."""
+
+TMUX_SOCKET = f"battledecks-terminals-{os.getpid()}"
+"""The tmux server of the xterm running tmux, apart from any other."""
+
+TERMINALS = {
+    # xterm in sixel mode with its default resources (maxGraphicSize 1000x1000).
+    "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
+    "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
+    # The same xterm running Debian's tmux (3.3a: no sixels), running the app.
+    "xterm-vt340-tmux": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e", "tmux", "-L", TMUX_SOCKET, "-f", "/dev/null", "new-session"],
+    "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
+}
+"""How each terminal is started at that size, followed by the command it runs."""
+
+# Calibrated on Debian 12 (xterm 379, kitty 0.26.5) at 160x45 cells, from
+# the figures each run prints: sixel in xterm 0.99 (detail 0.94), kitty 0.90
+# (0.68), half cells in xterm -ti vt340 (truecolour) and plain xterm (256
+# colours, dithered) 0.7-0.9 (detail about 0.0-0.1). Another slide of the
+# deck scores below 0.5.
+PICTURE_MIN = 0.6
+"""Least correlation of any drawn slide with its file."""
+FULL_RESOLUTION_MIN = 0.85
+"""Least correlation of a full-resolution slide with its file."""
+DETAIL_GAIN = 0.3
+"""How much more of the slide's fine detail full resolution must keep than half cells."""
 
 T = TypeVar("T")
 
@@ -83,7 +112,12 @@ class Terminal:
 
     def __init__(self, display: str, argv: list[str], cwd: Path) -> None:
         self.display = display
-        env = {key: value for key, value in os.environ.items() if not key.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY"))}
+        # Nothing of the terminal the tests run in: not its kind, nor its size (COLUMNS and LINES, which
+        # pytest-xdist's workers have, would make the app take 80x24 for the size of a 160x45 window).
+        env = {
+            key: value for key, value in os.environ.items()
+            if not key.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY")) and key not in ("COLUMNS", "LINES")
+        }
         env.update(DISPLAY=display, LIBGL_ALWAYS_SOFTWARE="1")
         self.env = env
         # A terminal that exits before it ever shows a window did not get as far as
@@ -264,22 +298,25 @@ def _longest_run(flags: list[bool], gap: int = 12) -> tuple[int, int]:
 
 
 def correlation(a: Image.Image, b: Image.Image) -> float:
-    """Pearson correlation of two same-size greyscale pictures."""
-    xs = a.convert("L").getdata()
-    ys = b.convert("L").getdata()
-    n = len(xs)
-    mean_x = sum(xs) / n
-    mean_y = sum(ys) / n
-    cov = var_x = var_y = 0.0
-    for x, y in zip(xs, ys):
-        dx = x - mean_x
-        dy = y - mean_y
-        cov += dx * dy
-        var_x += dx * dx
-        var_y += dy * dy
-    if not var_x or not var_y:
+    """Pearson correlation of two same-size greyscale pictures.
+
+    From sums Pillow adds up in C (exactly, over the histograms): the sums of x, x²,
+    y, y² and (x - y)², whence the sum of xy. The same figure as a loop over the
+    pixels (to 1e-11), a hundred times sooner: screenshots are compared many times a
+    second while a test waits for a slide.
+    """
+    x, y = a.convert("L"), b.convert("L")
+    n = x.width * x.height
+    stat_x, stat_y = ImageStat.Stat(x), ImageStat.Stat(y)
+    sum_x, sum_xx = stat_x.sum[0], stat_x.sum2[0]
+    sum_y, sum_yy = stat_y.sum[0], stat_y.sum2[0]
+    sum_dd = ImageStat.Stat(ImageChops.difference(x, y)).sum2[0]
+    sum_xy = (sum_xx + sum_yy - sum_dd) / 2
+    var_x = n * sum_xx - sum_x * sum_x
+    var_y = n * sum_yy - sum_y * sum_y
+    if var_x <= 0 or var_y <= 0:
         return 0.0
-    return cov / math.sqrt(var_x * var_y)
+    return (n * sum_xy - sum_x * sum_y) / math.sqrt(var_x * var_y)
 
 
 def detail(img: Image.Image) -> Image.Image:
@@ -294,15 +331,22 @@ def compare(shot: Image.Image, box: tuple[int, int, int, int], slide: Path) -> d
     smaller than the slide file); correlations run from -1 to 1.
     """
     picture = shot.crop(box)
-    with Image.open(slide) as source:
-        size = (640, max(1, round(640 * picture.height / picture.width)))
-        ours = picture.resize(size, Image.Resampling.BOX)
-        theirs = source.convert("RGB").resize(size, Image.Resampling.BOX)
+    size = (640, max(1, round(640 * picture.height / picture.width)))
+    ours = picture.resize(size, Image.Resampling.BOX)
+    theirs, their_detail = _reference(slide, size)
     return {
         "picture": correlation(ours, theirs),
-        "detail": correlation(detail(ours), detail(theirs)),
+        "detail": correlation(detail(ours), their_detail),
         "mean": ImageStat.Stat(picture.convert("L")).mean[0],
     }
+
+
+@functools.lru_cache(maxsize=64)
+def _reference(slide: Path, size: tuple[int, int]) -> tuple[Image.Image, Image.Image]:
+    """The slide file at ``size``, and its fine detail: read once for every screenshot it is compared with."""
+    with Image.open(slide) as source:
+        theirs = source.convert("RGB").resize(size, Image.Resampling.BOX)
+    return theirs, detail(theirs)
 
 
 def best_match(shot: Image.Image, box: tuple[int, int, int, int], slides: list[Path]) -> tuple[int, dict[str, float]]:
