@@ -60,7 +60,8 @@ def system_part(argv: object) -> str | None:
         return program
     if any("playwright" in word for word in words[:2]):
         return "Chromium (through Playwright)"
-    if "battledecks.room.votes_intake" in words:
+    # battledecks.room.votes_intake, or battledecks.room.votes.intake once the votes are a package of their own.
+    if any(word.startswith("battledecks.room.votes") and word.endswith("intake") for word in words):
         return "a vote process"
     if "battledecks" in words and "--serve" in words:
         return "battledecks run --serve (the vote processes)"

@@ -100,6 +100,7 @@ def test_a_test_taking_a_system_fixture_is_in_the_system_tier(suite: pytest.Pyte
         (["/tmp/stand-in/soffice", "--headless"], None),
         (["/venv/lib/python3.11/site-packages/playwright/driver/node", "cli.js", "run-driver"], "Chromium (through Playwright)"),
         ([sys.executable, "-m", "battledecks.room.votes_intake", "3", "4", "5"], "a vote process"),
+        ([sys.executable, "-m", "battledecks.room.votes.intake", "3", "4", "5"], "a vote process"),
         ([sys.executable, "-m", "battledecks", "run", "ev.yaml", "--serve", "127.0.0.1:0"], "battledecks run --serve (the vote processes)"),
         ([sys.executable, "-m", "battledecks", "check", "decks"], None),
         ("git status", None),
