@@ -46,8 +46,8 @@ TERMINALS = {
 
 # Calibrated on Debian 12 (xterm 379, kitty 0.26.5) at 160x45 cells, from
 # the figures each run prints: sixel in xterm 0.99 (detail 0.94), kitty 0.90
-# (0.68), half cells in xterm -ti vt340 (truecolour) and plain xterm (256
-# colours, dithered) 0.7-0.9 (detail about 0.0-0.1). Another slide of the
+# (0.68), half cells in xterm -ti vt340 and plain xterm (both truecolour,
+# asked of the terminal) 0.7-0.9 (detail about 0.0-0.1). Another slide of the
 # deck scores below 0.5.
 PICTURE_MIN = 0.6
 """Least correlation of any drawn slide with its file."""

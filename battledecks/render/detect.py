@@ -350,8 +350,8 @@ def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = 
 _HALFCELL_WHY = "slides drawn with half-cell blocks"
 
 HALFCELL_ADVICE = (
-    "Half cells are 2 pixels a cell: titles read, body text does not. Sharper for the room:"
-    " xterm -ti vt340 or kitty, or a browser on the projector showing /stage (battledecks run --serve)."
+    "Body text does not read in half cells (2 pixels a cell). Sharper: xterm -ti vt340, kitty,"
+    " or /stage in a browser on the projector (run --serve)."
 )
 """What reads better than half cells, said on the lineup wherever slides are drawn in half cells."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher, Label, Static
 
 from battledecks.core.commitment import short_fingerprint
 from battledecks.core.show import Show
@@ -110,3 +110,11 @@ async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) 
         finally:
             await again.stop()
 
+
+
+async def test_the_line_under_the_name_shows_a_deck_title_literally() -> None:
+    """Deck titles come from the event's files: Textual markup in one (``[b]x[/b]``) is shown as typed."""
+    app = AudienceApp(lambda: None)
+    async with app.run_test(size=SIZE):
+        app._bar("1/12", "slide 1/12 · Deck [b]x[/b]")
+        assert str(app.query_one("#caption", Label).render()) == "slide 1/12 · Deck [b]x[/b]"

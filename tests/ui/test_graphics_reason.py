@@ -25,5 +25,5 @@ async def test_lineup_says_why_slides_are_half_cells(show_event: Path, make_app,
         summary = str(app.screen.query_one("#summary", Static).render())
         assert "slides drawn with half-cell blocks: this terminal has no image protocol" in summary
         # And which way of showing slides reads better from afar.
-        assert "Half cells are 2 pixels a cell: titles read, body text does not." in summary
-        assert "xterm -ti vt340 or kitty, or a browser on the projector showing /stage" in summary
+        assert "Body text does not read in half cells (2 pixels a cell)." in summary
+        assert "Sharper: xterm -ti vt340, kitty, or /stage in a browser on the projector" in summary

@@ -218,7 +218,7 @@ def test_plain_xterm_falls_back_to_half_cells_and_says_why() -> None:
     assert found.mode is GraphicsMode.HALFCELL
     assert found.reason == "slides drawn with half-cell blocks: this terminal has no image protocol"
     # The lineup says what reads better: half cells show no body text.
-    assert found.advice.startswith("Half cells are 2 pixels a cell: titles read, body text does not.")
+    assert found.advice.startswith("Body text does not read in half cells (2 pixels a cell).")
     assert "xterm -ti vt340" in found.advice and "/stage" in found.advice
 
 

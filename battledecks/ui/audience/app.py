@@ -230,7 +230,7 @@ class AudienceApp(App[None]):
                     with Vertical(id="who-area"):
                         yield BigText("PAUSED", id="paused")
                         yield BigText("", max_lines=2, id="who")
-                        yield Label("", id="caption")
+                        yield Label("", id="caption", markup=False)
             with Vertical(id="vote", classes="view"):
                 yield VoteCode(id="vote-code")
             with Vertical(id="voted", classes="view"):
