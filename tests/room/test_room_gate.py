@@ -308,9 +308,9 @@ async def test_a_room_that_keeps_connecting_does_not_keep_the_hosts_screen_busy(
             status, writer = await _stream(port, stranger(100 + n))
             assert status == 200
             writer.close()
-        elapsed = time.monotonic() - began
-        await until(lambda: counts and counts[-1] == 0 and server.clients == 0, what="the last count: none")
-        most = 2 + (time.monotonic() - began) / server_module.COUNT_EVERY
-        assert len(counts) <= most, f"{len(counts)} counts in {elapsed:.1f} s: the host's screen told of every stream"
+        await until(lambda: server.clients == 0, what="the streams gone")
+        # Anonymous streams are counted nowhere the host's app looks: however many come and go, no word of them.
+        assert counts == [], f"the host's screen was told of {len(counts)} anonymous stream counts"
+        assert time.monotonic() - began < 60
     finally:
         await server.stop()
