@@ -18,8 +18,8 @@ from battledecks.room.votes.store import Scale, VoteStore, secret_path_for, vote
 from battledecks.ui.app import BattledecksApp
 from battledecks.ui.screens.scores import ScoresScreen
 from battledecks.ui.widgets.vote_panel import VotePanel
-from tests.builders import present
-from tests.scoring_builders import make_decks, play, write_event
+from tests.builders import build_decks, build_event, present
+from tests.scoring_builders import play
 from tests.waiting import wait_until as until
 
 
@@ -34,10 +34,10 @@ def fingerprints(folder: Path) -> dict[str, tuple[str, int]]:
 @pytest.fixture
 def voting_night(tmp_path: Path) -> Path:
     """An event voting by phone, half run: a record, its votes' database and key, and an audience file."""
-    make_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
+    build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
     events = tmp_path / "events"
     events.mkdir()
-    path = write_event(events, "night", "Night", ["Amy", "Ben"], "judges: [Ann]\naudience: {vote: phones}", decks="../decks", reuse=False)
+    path = build_event(events, "night", title="Night", presenters=["Amy", "Ben"], scoring={"judges": ["Ann"], "audience": {"vote": "phones"}}, reuse=False)
     play(path, {"Amy": {"scores": {("Ann", "Overall"): 8}}})
     VoteStore.for_event(path, Scale(1, 10, 1)).close()
     write_address(path, "http://127.0.0.1:1/")
@@ -55,6 +55,7 @@ async def one_phone_votes(url: str, score: str, code: str) -> dict[str, Any]:
             return await r.json()
 
 
+@pytest.mark.system  # the vote processes
 def test_a_rehearsal_of_the_room_votes_on_throw_away_files(voting_night: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = fingerprints(voting_night.parent.parent)
     seen: dict[str, Any] = {}

@@ -12,7 +12,7 @@ import pytest
 
 from battledecks.core.show import Show
 from battledecks.room.server import SCREEN_COOKIE, RoomServer, listen
-from tests.room.conftest import Listener
+from tests.listening import Listener
 from tests.waiting import until
 
 KEY = "the-events-screen-key-0001"

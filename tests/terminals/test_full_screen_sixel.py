@@ -25,6 +25,7 @@ if sys.platform != "linux":
 from harness.phoning import free_port  # noqa: E402
 from harness.terminals import (  # noqa: E402
     ARTEFACTS,
+    FULL_RESOLUTION_MIN,  # noqa: E402
     SCREEN,
     Terminal,
     best_match,
@@ -34,7 +35,6 @@ from harness.terminals import (  # noqa: E402
     slide_box,
     wait_for,
 )
-from tests.terminals.test_real_terminals import FULL_RESOLUTION_MIN, display  # noqa: E402, F401
 from tests.tmux import Terminal as Tmux  # noqa: E402
 
 pytestmark = [pytest.mark.system]

@@ -17,7 +17,7 @@ import pytest
 from tests.builders import build_event
 from tests.waiting import TIMEOUT
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
+pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
 
 HOST_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "host.md"
 FLAGS = "#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag} #{wrap_flag}"
