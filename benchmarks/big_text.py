@@ -84,10 +84,17 @@ async def _run(cols: int, rows: int, repeat: int) -> None:
         print(_line(f"{where}: BigText countdown, new text", new))
         print(_line(f"{where}: BigText countdown, same text again", again))
         print(_line(f"{where}: baseline, Textual Digits", base))
-        print(f"{where}: BigText new text / Digits = {statistics.median(new) / statistics.median(base):.1f}x, "
-              f"cached / Digits = {statistics.median(again) / statistics.median(base):.2f}x")
-        print(_line(f"{where}: title {app.query_one('#title').size.width}x{app.query_one('#title').size.height}"
-                    " cells, up to 3 lines, new", title))
+        print(
+            f"{where}: BigText new text / Digits = {statistics.median(new) / statistics.median(base):.1f}x, "
+            f"cached / Digits = {statistics.median(again) / statistics.median(base):.2f}x"
+        )
+        print(
+            _line(
+                f"{where}: title {app.query_one('#title').size.width}x{app.query_one('#title').size.height}"
+                " cells, up to 3 lines, new",
+                title,
+            )
+        )
 
 
 def main() -> None:

@@ -41,9 +41,17 @@ def event_file(folder: Path, library: Path, name: str) -> Path:
     import yaml
 
     path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({
-        "name": f"Commit {name}", "decks": str(library), "presenters": PRESENTERS, "order": "listed",
-    }), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "name": f"Commit {name}",
+                "decks": str(library),
+                "presenters": PRESENTERS,
+                "order": "listed",
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -100,7 +108,9 @@ def measure(root: Path, size: int, runs: int) -> list[tuple[str, float]]:
         # A record from before commitments: an order and one draw with a seed.
         path.with_name(path.stem + ".record.yaml").write_text(
             "format: 1\nlog:\n"
-            f'  - {{"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": {PRESENTERS!r}, "how": "listed"}}\n'.replace("'", '"')
+            f'  - {{"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": {PRESENTERS!r}, "how": "listed"}}\n'.replace(
+                "'", '"'
+            )
             + '  - {"at": "2010-04-13T19:00:01+00:00", "kind": "veto", "presenter": "Ada Lovelace", "deck": "none"}\n'
         )
         show = Show.open(path)

@@ -68,8 +68,10 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 def line(label: str, figures: dict[str, float]) -> str:
-    return (f"{label:<52} p50 {figures['p50'] * 1000:7.2f} ms  p99 {figures['p99'] * 1000:7.2f} ms  "
-            f"max {figures['max'] * 1000:7.2f} ms  (n={figures['n']})")
+    return (
+        f"{label:<52} p50 {figures['p50'] * 1000:7.2f} ms  p99 {figures['p99'] * 1000:7.2f} ms  "
+        f"max {figures['max'] * 1000:7.2f} ms  (n={figures['n']})"
+    )
 
 
 def make_event(folder: Path, seconds: float, slides: int) -> Path:
@@ -169,7 +171,9 @@ class HostStage(App[None]):
         self.done.set()
 
 
-async def host_talk(show: Show, presenter: str, after_news: Callable[[Callable[[], object]], None] = at_once) -> HostStage:
+async def host_talk(
+    show: Show, presenter: str, after_news: Callable[[Callable[[], object]], None] = at_once
+) -> HostStage:
     show.draw_for(presenter)
     app = HostStage(show, presenter, after_news)
     async with app.run_test(headless=True):
@@ -239,9 +243,15 @@ async def terminal_follower(url: str, out: Path) -> None:
                 break
     dues = {due for _, _, due in app.slide_log}
     timer = [(woke, waited) for due, woke, waited in fired if any(abs(due - d) < 1e-6 for d in dues)]
-    out.write_text(json.dumps({
-        "slides": [[s, shown - due] for s, shown, due in app.slide_log], "delivery": delivery, "timer": timer,
-    }))
+    out.write_text(
+        json.dumps(
+            {
+                "slides": [[s, shown - due] for s, shown, due in app.slide_log],
+                "delivery": delivery,
+                "timer": timer,
+            }
+        )
+    )
 
 
 NEWS_KINDS = ("pause", "resume", "skip", "abort")
@@ -371,10 +381,20 @@ async def run_in(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     follower_out, clients_out = folder / "follower.json", folder / "clients.json"
     procs = [
-        await asyncio.create_subprocess_exec(sys.executable, __file__, "--as-follower", server.url, str(follower_out), env=env),
         await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--as-clients", server.url, str(clients_out), "--clients", str(args.clients),
-            "--clients-nice", str(args.clients_nice), env=env
+            sys.executable, __file__, "--as-follower", server.url, str(follower_out), env=env
+        ),
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--as-clients",
+            server.url,
+            str(clients_out),
+            "--clients",
+            str(args.clients),
+            "--clients-nice",
+            str(args.clients_nice),
+            env=env,
         ),
     ]
     deadline = time.monotonic() + 60
@@ -395,7 +415,10 @@ async def run_in(args: argparse.Namespace, folder: Path) -> dict[str, object]:
         "host_alone": percentiles(alone.lateness),
         "host_followed": percentiles(followed.lateness),
         "terminal_follower": percentiles([late for slide, late in follower["slides"] if slide != skip]),
-        "after_skip": {"host": followed.after_skip, "follower": [late for slide, late in follower["slides"] if slide == skip]},
+        "after_skip": {
+            "host": followed.after_skip,
+            "follower": [late for slide, late in follower["slides"] if slide == skip],
+        },
         "follower_loop_wake": percentiles([woke for woke, _ in follower["timer"]]),
         "follower_after_wait": percentiles([waited for _, waited in follower["timer"]]),
         "follower_delivery": percentiles(follower["delivery"]),
@@ -415,10 +438,16 @@ async def run_in(args: argparse.Namespace, folder: Path) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=300, help="browser-like SSE clients (default 300)")
-    parser.add_argument("--slides", type=int, default=60, help="slides in each talk (default 60: more samples than a real 12)")
-    parser.add_argument("--seconds", type=float, default=30.0, help="length of each talk (default 30: half a second a slide)")
     parser.add_argument(
-        "--clients-nice", type=int, default=10,
+        "--slides", type=int, default=60, help="slides in each talk (default 60: more samples than a real 12)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="length of each talk (default 30: half a second a slide)"
+    )
+    parser.add_argument(
+        "--clients-nice",
+        type=int,
+        default=10,
         help="niceness of the clients' process (default 10: they yield the CPU to the host, as browsers on "
         "machines of their own would, and to any other busy process)",
     )
@@ -442,8 +471,10 @@ def main() -> None:
     print(line("  of which: its event loop woke late (asked 15 ms early)", figures["follower_loop_wake"]))  # type: ignore[arg-type]
     print(line("  of which: done waiting, late from the deadline", figures["follower_after_wait"]))  # type: ignore[arg-type]
     after = figures["after_skip"]
-    print(f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
-          f"follower {after['follower'][0] * 1000:.2f} ms")  # type: ignore[index]
+    print(
+        f"{'slide after a skip, late from the skip':<52} host {after['host'][0] * 1000:.2f} ms, "  # type: ignore[index]
+        f"follower {after['follower'][0] * 1000:.2f} ms"
+    )  # type: ignore[index]
     print(line("pause/resume/skip/abort reaching the terminal follower", figures["follower_delivery"]))  # type: ignore[arg-type]
     print(line(f"pause/resume/skip/abort reaching {args.clients} SSE clients", figures["client_delivery"]))  # type: ignore[arg-type]
     for kind, by_kind in figures["client_delivery_by_kind"].items():  # type: ignore[union-attr]

@@ -151,12 +151,19 @@ class Tally:
         after = self.closed_after
         buckets = Counter(min(int(at // 5) * 5, 10_000) for at in self.closed_at)
         return {
-            "opened": self.opened, "connect_failed": self.connect_failed, "closed_by_server": len(after),
+            "opened": self.opened,
+            "connect_failed": self.connect_failed,
+            "closed_by_server": len(after),
             "closed_at_once": sum(1 for a in after if a < 0.1),
-            "closed_after_p50": pct(after, .5), "closed_after_p99": pct(after, .99), "closed_after_max": max(after, default=float("nan")),
-            "closed_per_5s": dict(sorted(buckets.items())), "answers": dict(self.answers),
-            "open_at_end": len(self.open_at_end), "open_at_end_over_10s": sum(1 for a in self.open_at_end if a > 10),
-            "requests": self.requests, "accepted_votes": self.accepted,
+            "closed_after_p50": pct(after, 0.5),
+            "closed_after_p99": pct(after, 0.99),
+            "closed_after_max": max(after, default=float("nan")),
+            "closed_per_5s": dict(sorted(buckets.items())),
+            "answers": dict(self.answers),
+            "open_at_end": len(self.open_at_end),
+            "open_at_end_over_10s": sum(1 for a in self.open_at_end if a > 10),
+            "requests": self.requests,
+            "accepted_votes": self.accepted,
         }
 
 
@@ -246,7 +253,9 @@ async def cookie_flood(slot: int, port: int, code: str, end: float, tally: Tally
         opened = time.monotonic()
         try:
             while time.monotonic() < end:
-                status, head, _ = await _request(reader, writer, f"GET /vote/state HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
+                status, head, _ = await _request(
+                    reader, writer, f"GET /vote/state HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+                )
                 tally.requests += 1
                 tally.answers[str(status)] += 1
                 cookie = cookie_in(head)
@@ -290,7 +299,9 @@ def malformed_requests(port: int) -> list[bytes]:
         b"G\x00T /stage HTTP/1.1\r\n\r\n",
         b"POST /vote HTTP/1.1\r\n" + host.encode() + b"Content-Length: -1\r\n\r\n",
         b"POST /vote HTTP/1.1\r\n" + host.encode() + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nscore=5\r\n0\r\n\r\n",
-        b"POST /vote HTTP/1.1\r\n" + host.encode() + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"POST /vote HTTP/1.1\r\n"
+        + host.encode()
+        + b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         b"POST /vote HTTP/1.1\r\n" + host.encode() + b"Content-Length: 99999999\r\n\r\nscore=5",
         b"GET /events HTTP/1.1\r\n" + host.encode() + b"Host: evil\r\n\r\n",
         b"GET /vote/%zz%00/../../etc/passwd HTTP/1.1\r\n" + host.encode() + b"\r\n",
@@ -336,8 +347,10 @@ async def attack(kind: str, port: int, code: str, start: float, seconds: float, 
     if kind == "stage-heads":
         work = [half_sent_heads(n, port, b"GET /st", end, tally) for n in range(SLOTS)]
     elif kind == "vote-heads":
-        work = [half_sent_heads(n, port, f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}:{port}\r\n".encode(), end, tally)
-                for n in range(SLOTS)]
+        work = [
+            half_sent_heads(n, port, f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}:{port}\r\n".encode(), end, tally)
+            for n in range(SLOTS)
+        ]
     elif kind == "idle-events":
         work = [idle_stream(n, port, end, tally) for n in range(SLOTS)]
     elif kind == "cookie-flood":
@@ -379,14 +392,29 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         load_before = load()
         if kind != "none":
             attacker = subprocess.Popen(
-                ["nice", "-n", "10", sys.executable, __file__, "--as-attacker", kind, str(port), code, repr(t0), repr(args.seconds), str(out)],
+                [
+                    "nice",
+                    "-n",
+                    "10",
+                    sys.executable,
+                    __file__,
+                    "--as-attacker",
+                    kind,
+                    str(port),
+                    code,
+                    repr(t0),
+                    repr(args.seconds),
+                    str(out),
+                ],
             )
         assert app.proc is not None
         await asyncio.sleep(max(0.0, t0 - time.monotonic()))
         cpu_before = app_cpu(app.proc.pid)
         rng = random.Random(args.seed)
-        phones = [Phone(rng.uniform(0, args.seconds), rng.randint(1, 10), source=f"127.200.{n // 250}.{1 + n % 250}")
-                  for n in range(args.phones)]
+        phones = [
+            Phone(rng.uniform(0, args.seconds), rng.randint(1, 10), source=f"127.200.{n // 250}.{1 + n % 250}")
+            for n in range(args.phones)
+        ]
         await asyncio.gather(*(phone_run(p, port, code, t0) for p in phones))
         await asyncio.sleep(max(0.0, t1 - time.monotonic()))
         cpu_after = app_cpu(app.proc.pid)
@@ -399,19 +427,26 @@ async def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         saved = {(e.get("kind"), e.get("presenter")) for e in entries}
         vote = [ms for p in phones for ms in p.vote_ms]
         result: dict[str, Any] = {
-            "attack": kind, "load_before": load_before, "load_after": load_after,
+            "attack": kind,
+            "load_before": load_before,
+            "load_after": load_after,
             "slides": slide_lateness(app, schedule, t0, talk_end),
             "cpu_s": {part: round(cpu_after[part] - cpu_before[part], 2) for part in cpu_after},
             "record_lost": sorted(f"{k} {p}" for k, p in wanted - saved),
             "console_file_errors": len(app.everything),
             "projector_gap_s": room.longest_gap(t0, t1),
-            "phones": len(phones), "phones_accepted": sum(1 for p in phones if p.acked),
+            "phones": len(phones),
+            "phones_accepted": sum(1 for p in phones if p.acked),
             "phones_refused": dict(Counter(r for p in phones for r in p.refused)),
             "phones_failed": dict(Counter(e for p in phones for e in p.errors)),
-            "vote_p50_ms": pct(vote, .5), "vote_p99_ms": pct(vote, .99), "vote_max_ms": max(vote, default=float("nan")),
+            "vote_p50_ms": pct(vote, 0.5),
+            "vote_p99_ms": pct(vote, 0.99),
+            "vote_max_ms": max(vote, default=float("nan")),
         }
         if attacker is not None:
-            result["attacker"] = json.loads(out.read_text()) if out.exists() else {"error": "the attacker wrote nothing"}
+            result["attacker"] = (
+                json.loads(out.read_text()) if out.exists() else {"error": "the attacker wrote nothing"}
+            )
         return result
     finally:
         if attacker is not None and attacker.poll() is None:
@@ -439,35 +474,51 @@ def _record_entries(path: Path) -> list[dict[str, Any]]:
 def report(results: list[dict[str, Any]]) -> None:
     base: dict[str, Any] | None = None
     print()
-    print("| attack | slide lateness p50 / p99 / max (ms) | p99 vs none | record lost | projector longest gap | "
-          "phones voted, vote p99 | attacker: opened / closed by server (at once) / closed after p50, max / open at end | "
-          "app CPU: host's thread / other threads / vote processes | load after |")
+    print(
+        "| attack | slide lateness p50 / p99 / max (ms) | p99 vs none | record lost | projector longest gap | "
+        "phones voted, vote p99 | attacker: opened / closed by server (at once) / closed after p50, max / open at end | "
+        "app CPU: host's thread / other threads / vote processes | load after |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         s = r["slides"]
         if r["attack"] == "none":
             base = r  # each attack is set against the run without attack before it
         delta = f"{s['p99'] - base['slides']['p99']:+.0f} ms" if base is not None and r is not base else "-"
-        lost = "0" if not r["record_lost"] and not r["console_file_errors"] else f"{r['record_lost']} {r['console_file_errors']} errors"
+        lost = (
+            "0"
+            if not r["record_lost"] and not r["console_file_errors"]
+            else f"{r['record_lost']} {r['console_file_errors']} errors"
+        )
         a = r.get("attacker")
         if a is None:
             attack = "-"
         elif "error" in a:
             attack = a["error"]
         else:
-            attack = (f"{a['opened']} / {a['closed_by_server']} ({a['closed_at_once']}) / {a['closed_after_p50']:.1f} s, "
-                      f"{a['closed_after_max']:.1f} s / {a['open_at_end']}")
-        print(f"| {r['attack']} | {s['p50']:.0f} / {s['p99']:.0f} / {s['max']:.0f} | {delta} | {lost} | {r['projector_gap_s']:.2f} s | "
-              f"{r['phones_accepted']}/{r['phones']}, {r['vote_p99_ms']:.0f} ms | {attack} | "
-              f"{r['cpu_s']['main']:.1f} / {r['cpu_s']['threads']:.1f} / {r['cpu_s']['vote_processes']:.1f} s | {r['load_after'].split(' ', 2)[2]} |")
+            attack = (
+                f"{a['opened']} / {a['closed_by_server']} ({a['closed_at_once']}) / {a['closed_after_p50']:.1f} s, "
+                f"{a['closed_after_max']:.1f} s / {a['open_at_end']}"
+            )
+        print(
+            f"| {r['attack']} | {s['p50']:.0f} / {s['p99']:.0f} / {s['max']:.0f} | {delta} | {lost} | {r['projector_gap_s']:.2f} s | "
+            f"{r['phones_accepted']}/{r['phones']}, {r['vote_p99_ms']:.0f} ms | {attack} | "
+            f"{r['cpu_s']['main']:.1f} / {r['cpu_s']['threads']:.1f} / {r['cpu_s']['vote_processes']:.1f} s | {r['load_after'].split(' ', 2)[2]} |"
+        )
     print()
     for r in results:
         a = r.get("attacker") or {}
-        print(f"{r['attack']}: slides missing {r['slides']['missing'] or 'none'}; phones refused {r['phones_refused'] or 'none'}, "
-              f"failed {r['phones_failed'] or 'none'}; vote p50 {r['vote_p50_ms']:.0f} ms, max {r['vote_max_ms']:.0f} ms"
-              + (f"; attacker answers {a.get('answers')}, requests {a.get('requests')}, votes accepted {a.get('accepted_votes')}, "
-                 f"closed per 5 s {a.get('closed_per_5s')}, connect failures {a.get('connect_failed')}, "
-                 f"open at end over 10 s {a.get('open_at_end_over_10s')}" if a else ""))
+        print(
+            f"{r['attack']}: slides missing {r['slides']['missing'] or 'none'}; phones refused {r['phones_refused'] or 'none'}, "
+            f"failed {r['phones_failed'] or 'none'}; vote p50 {r['vote_p50_ms']:.0f} ms, max {r['vote_max_ms']:.0f} ms"
+            + (
+                f"; attacker answers {a.get('answers')}, requests {a.get('requests')}, votes accepted {a.get('accepted_votes')}, "
+                f"closed per 5 s {a.get('closed_per_5s')}, connect failures {a.get('connect_failed')}, "
+                f"open at end over 10 s {a.get('open_at_end_over_10s')}"
+                if a
+                else ""
+            )
+        )
 
 
 def main() -> None:
@@ -477,10 +528,17 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long each attack lasts (default 60)")
-    parser.add_argument("--attacks", default=",".join(ATTACKS), help=f"which attacks, in turn (default all: {','.join(ATTACKS)})")
-    parser.add_argument("--phones", type=int, default=200, help="legitimate phones voting during each attack (default 200)")
-    parser.add_argument("--baseline-each", action="store_true",
-                        help="a run without attack before every attack, each attack set against its own (on a busy machine)")
+    parser.add_argument(
+        "--attacks", default=",".join(ATTACKS), help=f"which attacks, in turn (default all: {','.join(ATTACKS)})"
+    )
+    parser.add_argument(
+        "--phones", type=int, default=200, help="legitimate phones voting during each attack (default 200)"
+    )
+    parser.add_argument(
+        "--baseline-each",
+        action="store_true",
+        help="a run without attack before every attack, each attack set against its own (on a busy machine)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -489,7 +547,9 @@ def main() -> None:
         if kind not in ATTACKS:
             raise SystemExit(f"no attack {kind!r}: the attacks are {', '.join(ATTACKS)}")
     kinds = [k for a in attacks for k in ("none", a)] if args.baseline_each else ["none", *attacks]
-    print(f"each attack {args.seconds:g} s, the app under ulimit -n {OPEN_FILES}, {args.phones} phones, on {os.cpu_count()} CPUs; {load()}")
+    print(
+        f"each attack {args.seconds:g} s, the app under ulimit -n {OPEN_FILES}, {args.phones} phones, on {os.cpu_count()} CPUs; {load()}"
+    )
     results = []
     for kind in kinds:
         result = asyncio.run(run_one(kind, args))

@@ -39,7 +39,9 @@ from PIL import Image
 
 HOST = "127.0.0.1"
 KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y"}
-_ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S)
+_ESCAPE = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S
+)
 
 
 # --- the event ------------------------------------------------------------------------------------
@@ -58,13 +60,20 @@ def build_deck(folder: Path, slides: int, size: tuple[int, int] = (32, 18)) -> P
     return folder
 
 
-def build_voting_event(folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")) -> Path:
+def build_voting_event(
+    folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")
+) -> Path:
     """An event voting by phone, with short talks (``period`` seconds a slide) and a deck each."""
     for index in range(len(presenters) + 1):
         build_deck(folder / "decks" / f"deck-{index}", slides)
     data = {
-        "name": "Phones Night", "decks": "../decks", "presenters": list(presenters), "order": "listed",
-        "slides": slides, "seconds": slides * period, "countdown": 2,
+        "name": "Phones Night",
+        "decks": "../decks",
+        "presenters": list(presenters),
+        "order": "listed",
+        "slides": slides,
+        "seconds": slides * period,
+        "countdown": 2,
         "scoring": {"audience": {"vote": "phones"}},
     }
     (folder / "events").mkdir(parents=True, exist_ok=True)
@@ -147,8 +156,14 @@ def pct(values: list[float], q: float) -> float:
 class AppInPty:
     """``battledecks run EVENT --serve 127.0.0.1:PORT`` in a pseudo-terminal, read and driven from here."""
 
-    def __init__(self, event: Path, port: int, size: tuple[int, int] = (80, 24), slides: int = 12,
-                 open_files: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        event: Path,
+        port: int,
+        size: tuple[int, int] = (80, 24),
+        slides: int = 12,
+        open_files: tuple[int, int] | None = None,
+    ) -> None:
         self.event, self.port, self.size = event, port, size
         self.open_files = open_files
         """The app's open-file limit (soft, hard) as it starts, as ``ulimit -n`` sets it (None: this process's)."""
@@ -170,8 +185,23 @@ class AppInPty:
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
         env.pop("TMUX", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "battledecks", "run", str(self.event), "--serve", f"{HOST}:{self.port}", "--graphics", "halfcell"],
-            stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env, close_fds=True,
+            [
+                sys.executable,
+                "-m",
+                "battledecks",
+                "run",
+                str(self.event),
+                "--serve",
+                f"{HOST}:{self.port}",
+                "--graphics",
+                "halfcell",
+            ],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            env=env,
+            close_fds=True,
             preexec_fn=None if self.open_files is None else self._limit_open_files,
         )
         os.close(slave)
@@ -251,8 +281,14 @@ def slide_lateness(app: AppInPty, schedule: dict[str, Any], start: float, end: f
             missing.append(n)
         else:
             late.append((seen - due) * 1000)
-    return {"n": len(late), "p50": pct(late, .5), "p99": pct(late, .99), "max": max(late, default=float("nan")), "missing": missing,
-            "each_ms": [round(x, 1) for x in late]}
+    return {
+        "n": len(late),
+        "p50": pct(late, 0.5),
+        "p99": pct(late, 0.99),
+        "max": max(late, default=float("nan")),
+        "missing": missing,
+        "each_ms": [round(x, 1) for x in late],
+    }
 
 
 # --- the projector ----------------------------------------------------------------------------------
@@ -422,9 +458,12 @@ def cookie_in(head: str) -> str | None:
 def vote_request(port: int, code: str, cookie: str | None, value: int) -> bytes:
     """A vote as the page sends it (from its own origin)."""
     body = f"score={value}&code={code}".encode()
-    return (f"POST /vote HTTP/1.1\r\nHost: {HOST}:{port}\r\n" + (f"Cookie: bdvote={cookie}\r\n" if cookie else "")
-            + f"Origin: http://{HOST}:{port}\r\nAccept: application/json\r\n"
-            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body
+    return (
+        f"POST /vote HTTP/1.1\r\nHost: {HOST}:{port}\r\n"
+        + (f"Cookie: bdvote={cookie}\r\n" if cookie else "")
+        + f"Origin: http://{HOST}:{port}\r\nAccept: application/json\r\n"
+        f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
 
 
 async def phone_run(p: Phone, port: int, code: str, t0: float, tries: int = 2) -> None:
@@ -435,7 +474,8 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, tries: int = 2) -
         transport: asyncio.Transport | None = None
         try:
             transport, conn = await loop.create_connection(
-                _Connection, HOST, port, local_addr=(p.source, 0) if p.source else None)
+                _Connection, HOST, port, local_addr=(p.source, 0) if p.source else None
+            )
             began = time.monotonic()
             _, head, _ = await conn.request(f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
             p.page_ms = (time.monotonic() - began) * 1000

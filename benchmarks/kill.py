@@ -43,7 +43,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kills", type=int, default=2000, help="kill points to try (default 2000)")
     parser.add_argument("--seed", type=int, default=None, help="seed of the kill instants (default: random, printed)")
-    parser.add_argument("--memory", action="store_true", help="work in /dev/shm (fsync costs nothing) instead of on disk")
+    parser.add_argument(
+        "--memory", action="store_true", help="work in /dev/shm (fsync costs nothing) instead of on disk"
+    )
     parser.add_argument("--baseline-kills", type=int, default=100, help="kills against the in-place writer (0: skip)")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(2**32)

@@ -170,12 +170,19 @@ def which_slide(picture: Image.Image, slides: list[Slide]) -> tuple[int, float]:
 def tesseract_words(picture: Image.Image, scale: float = 1.0) -> list[tuple[str, float]]:
     """Words tesseract reads in ``picture`` (enlarged ``scale`` times), each with its centre's height
     as a share of the picture's height."""
-    big = picture if scale == 1 else picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
+    big = (
+        picture
+        if scale == 1
+        else picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
+    )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.png"
         ImageOps.grayscale(big).save(path)
         done = subprocess.run(
-            ["tesseract", str(path), "stdout", "--psm", "4", "-l", "eng", "tsv"], capture_output=True, text=True, timeout=300
+            ["tesseract", str(path), "stdout", "--psm", "4", "-l", "eng", "tsv"],
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
     words = []
     for row in done.stdout.splitlines()[1:]:
@@ -260,24 +267,46 @@ def paths() -> list[ShowPath]:
     screen_cols, screen_rows = 320, 83
     return [
         ShowPath(
-            "xterm-sixel", "battledecks screen, xterm -ti vt340, default resources, full screen (320x83)",
-            ("xterm",), ["xterm", "-ti", "vt340", "-geometry", f"{screen_cols}x{screen_rows}+0+0", "-e"],
+            "xterm-sixel",
+            "battledecks screen, xterm -ti vt340, default resources, full screen (320x83)",
+            ("xterm",),
+            ["xterm", "-ti", "vt340", "-geometry", f"{screen_cols}x{screen_rows}+0+0", "-e"],
         ),
         ShowPath(
-            "kitty", "battledecks screen, kitty, 1920x1080 window", ("kitty",),
-            ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1920",
-             "-o", "initial_window_height=1080", "-o", "placement_strategy=top-left"],
+            "kitty",
+            "battledecks screen, kitty, 1920x1080 window",
+            ("kitty",),
+            [
+                "kitty",
+                "--config",
+                "NONE",
+                "-o",
+                "remember_window_size=no",
+                "-o",
+                "initial_window_width=1920",
+                "-o",
+                "initial_window_height=1080",
+                "-o",
+                "placement_strategy=top-left",
+            ],
         ),
         ShowPath(
-            "halfcell-160x45", "battledecks screen, half cells in plain xterm, 160x45 (DejaVu Sans Mono 14)", ("xterm",),
+            "halfcell-160x45",
+            "battledecks screen, half cells in plain xterm, 160x45 (DejaVu Sans Mono 14)",
+            ("xterm",),
             ["xterm", "-fa", "DejaVu Sans Mono", "-fs", "14", "-geometry", "160x45+0+0", "-e"],
         ),
         ShowPath(
-            "halfcell-160x45-256", "the same in 256 colours (TEXTUAL_COLOR_SYSTEM=256)", ("xterm",),
-            ["xterm", "-fa", "DejaVu Sans Mono", "-fs", "14", "-geometry", "160x45+0+0", "-e"], {"TEXTUAL_COLOR_SYSTEM": "256"},
+            "halfcell-160x45-256",
+            "the same in 256 colours (TEXTUAL_COLOR_SYSTEM=256)",
+            ("xterm",),
+            ["xterm", "-fa", "DejaVu Sans Mono", "-fs", "14", "-geometry", "160x45+0+0", "-e"],
+            {"TEXTUAL_COLOR_SYSTEM": "256"},
         ),
         ShowPath(
-            "halfcell-240x67", "battledecks screen, half cells in plain xterm, 240x67 (DejaVu Sans Mono 9)", ("xterm",),
+            "halfcell-240x67",
+            "battledecks screen, half cells in plain xterm, 240x67 (DejaVu Sans Mono 9)",
+            ("xterm",),
             ["xterm", "-fa", "DejaVu Sans Mono", "-fs", "9", "-geometry", "240x67+0+0", "-e"],
         ),
         ShowPath("stage", "/stage in Chromium (Playwright), 1920x1080", ("chromium",)),
@@ -297,7 +326,11 @@ class Host:
     def __init__(self, event: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.tmux = Tmux([sys.executable, "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{self.port}"], (160, 45), REPO)
+        self.tmux = Tmux(
+            [sys.executable, "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{self.port}"],
+            (160, 45),
+            REPO,
+        )
         self.tmux.wait_for(f"127.0.0.1:{self.port}", 90)
         self.talks = 0
 
@@ -348,14 +381,18 @@ def capture_talk(take: Callable[[], Image.Image], slides: list[Slide], wanted: i
     return [shots[i] for i in sorted(shots)]
 
 
-def run_path(path: ShowPath, display: str, host: Host, event: Path, slides: list[Slide], wanted: int, period: float) -> list[Shot]:
+def run_path(
+    path: ShowPath, display: str, host: Host, event: Path, slides: list[Slide], wanted: int, period: float
+) -> list[Shot]:
     if path.name == "stage":
         return run_stage(host, slides, wanted, period)
     argv = path.argv + [sys.executable, "-m", "battledecks", "screen", str(event)]
     window = Window(display, argv, REPO, **path.env)
     try:
         # The audience screen is up (between talks it names who is next) before the talk starts.
-        wait_for(lambda: max(window.screenshot().convert("L").resize((64, 36)).tobytes()) > 40, 60, "the audience screen")
+        wait_for(
+            lambda: max(window.screenshot().convert("L").resize((64, 36)).tobytes()) > 40, 60, "the audience screen"
+        )
         host.start_talk()
         shots = capture_talk(window.screenshot, slides, wanted, period)
         host.abort_talk()
@@ -453,9 +490,13 @@ def main() -> int:
     chosen = [p for p in paths() if p.name in args.paths.split(",")]
     needed = missing("Xvfb", "xdotool", "import", "tmux", "tesseract")
     if needed:
-        print(f"legibility: cannot run without {', '.join(needed)} (apt-get install xvfb xdotool imagemagick tmux tesseract-ocr)")
+        print(
+            f"legibility: cannot run without {', '.join(needed)} (apt-get install xvfb xdotool imagemagick tmux tesseract-ocr)"
+        )
         return 0
-    print(f"legibility: {len(chosen)} paths, {args.slides} slides each, {args.period:g} s a slide; {load()} at the start")
+    print(
+        f"legibility: {len(chosen)} paths, {args.slides} slides each, {args.period:g} s a slide; {load()} at the start"
+    )
     results: dict[str, Figures] = {}
     load_start = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="battledecks-legibility-") as tmp:
@@ -463,10 +504,20 @@ def main() -> int:
         slides = make_deck(folder / "decks" / "text-heavy")
         (folder / "events").mkdir()
         event = folder / "events" / "legibility.yaml"
-        event.write_text(yaml.safe_dump({
-            "name": "Legibility", "decks": "../decks", "seconds": round(args.period * 12), "countdown": 1,
-            "order": "listed", "presenters": ["Ada"],
-        }, sort_keys=False), encoding="utf-8")
+        event.write_text(
+            yaml.safe_dump(
+                {
+                    "name": "Legibility",
+                    "decks": "../decks",
+                    "seconds": round(args.period * 12),
+                    "countdown": 1,
+                    "order": "listed",
+                    "presenters": ["Ada"],
+                },
+                sort_keys=False,
+            ),
+            encoding="utf-8",
+        )
         with virtual_display() as display:
             host = Host(event)
             try:
@@ -500,7 +551,11 @@ def main() -> int:
                     print(figures.line(path.name))
             finally:
                 host.close()
-    report = {"load_start": load_start, "load_end": os.getloadavg(), "paths": {name: asdict(f) for name, f in results.items()}}
+    report = {
+        "load_start": load_start,
+        "load_end": os.getloadavg(),
+        "paths": {name: asdict(f) for name, f in results.items()},
+    }
     text = json.dumps(report, indent=2, sort_keys=True)
     print(text)
     if args.json:

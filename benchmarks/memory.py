@@ -110,8 +110,11 @@ def main() -> int:
         for kind in ("png", "jpg"):
             deck = Path(scratch) / f"deck-{kind}"
             # Made in a process of its own, so this one stays small.
-            subprocess.run([sys.executable, __file__, "--make", str(deck), "--side", str(args.side), "--kind", kind],
-                           check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            subprocess.run(
+                [sys.executable, __file__, "--make", str(deck), "--side", str(args.side), "--kind", kind],
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
             size = sum(p.stat().st_size for p in deck.iterdir()) / 1e6
             print(f"\n{kind.upper()} deck ({'RGBA' if kind == 'png' else 'RGB'}, {size:,.0f} MB on disk)")
             baseline = None

@@ -73,7 +73,9 @@ async def _one(way: str, pdf: Path, work: Path) -> dict[str, float]:
     event = work / "events" / "night.yaml"
     event.parent.mkdir()
     # No countdown: page 1 is due the moment the talk starts (the clock is the real one).
-    event.write_text(yaml.safe_dump({"name": "PDF night", "decks": "../decks", "presenters": ["Ada"], "seconds": 24, "countdown": 0}))
+    event.write_text(
+        yaml.safe_dump({"name": "PDF night", "decks": "../decks", "presenters": ["Ada"], "seconds": 24, "countdown": 0})
+    )
     app = create_app(event, show=Show.open(event, scan=False))
     async with app.run_test(size=(160, 45)) as pilot:
 
@@ -97,7 +99,9 @@ async def _one(way: str, pdf: Path, work: Path) -> dict[str, float]:
             app.push_screen(StageScreen("Ada"))
         else:
             await pilot.press("enter", "y")  # start the talk
-        stage = await wait(lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen, "the stage")
+        stage = await wait(
+            lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen, "the stage"
+        )
         view = stage.query_one("#slide", SlideView)
         await wait(lambda: view.shown is not None and view.index == 0, "page 1 on stage")
         shown = time.monotonic()
@@ -140,7 +144,10 @@ def main() -> int:
         for way, label in WAYS.items():
             done = subprocess.run(
                 [sys.executable, __file__, "--way", way, "--pdf", str(pdf)],
-                capture_output=True, text=True, cwd=ROOT, check=False,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
             )
             if done.returncode != 0:
                 print(f"{label}: failed\n{done.stderr[-2000:]}")

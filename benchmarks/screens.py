@@ -81,7 +81,11 @@ def virtual_display(size: tuple[int, int] = SCREEN) -> Iterator[str]:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This environment without the terminal it runs in (a terminal started here says what it is itself)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY", "TEXTUAL_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY", "TEXTUAL_"))
+    }
     env.update(extra)
     return env
 
@@ -94,7 +98,9 @@ class Window:
         self.env = clean_env(DISPLAY=display, LIBGL_ALWAYS_SOFTWARE="1", **env)
         # On a busy display xterm now and then exits at once, before it shows a window: once more, then.
         for attempt in (1, 2):
-            self.process = subprocess.Popen(argv, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                argv, cwd=cwd, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             try:
                 self.window = wait_for(self._find, 60, f"the window of {argv[0]}")
                 break
@@ -109,7 +115,10 @@ class Window:
             raise RuntimeError(f"the window's program exited with {self.process.returncode}")
         found = subprocess.run(
             ["xdotool", "search", "--onlyvisible", "--pid", str(self.process.pid)],
-            env=self.env, capture_output=True, text=True, timeout=30,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
         ids = found.stdout.split()
         return ids[-1] if ids else None
@@ -145,8 +154,25 @@ class Tmux:
         self.socket = f"battledecks-bench-{uuid.uuid4().hex[:8]}"
         shell = " ".join(f"'{part}'" for part in argv) + "; sleep 30"
         subprocess.run(
-            ["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", "host", "-x", str(size[0]), "-y", str(size[1]), shell],
-            check=True, cwd=cwd, env={**clean_env(), "TERM": "xterm-256color"},
+            [
+                "tmux",
+                "-L",
+                self.socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "host",
+                "-x",
+                str(size[0]),
+                "-y",
+                str(size[1]),
+                shell,
+            ],
+            check=True,
+            cwd=cwd,
+            env={**clean_env(), "TERM": "xterm-256color"},
         )
 
     def screen(self) -> str:

@@ -624,8 +624,14 @@ def clock_accuracy(paths: list[Path], period: float, condition: str) -> dict[str
         event_path = root / "events" / "bench.yaml"
         event_path.write_text(
             yaml.safe_dump(
-                {"name": "Bench", "decks": "../decks", "presenters": ["Ada"], "slides": slides,
-                 "seconds": slides * period, "countdown": 0}
+                {
+                    "name": "Bench",
+                    "decks": "../decks",
+                    "presenters": ["Ada"],
+                    "slides": slides,
+                    "seconds": slides * period,
+                    "countdown": 0,
+                }
             )
         )
         show = Show.open(event_path)
@@ -769,7 +775,9 @@ def main() -> int:
                     ratio = {q: other[q] / ours[q] for q in ("p50_ms", "p99_ms")}
                     latency[key][name]["x_slower_p50"] = ratio["p50_ms"]
                     latency[key][name]["x_slower_p99"] = ratio["p99_ms"]
-                    print(f"ratio halfcell {key} {name} / battledecks: p50 {ratio['p50_ms']:.0f}x  p99 {ratio['p99_ms']:.0f}x")
+                    print(
+                        f"ratio halfcell {key} {name} / battledecks: p50 {ratio['p50_ms']:.0f}x  p99 {ratio['p99_ms']:.0f}x"
+                    )
         report["latency"] = latency
 
         pixels: dict[str, dict[str, dict[str, float]]] = {}
@@ -784,7 +792,9 @@ def main() -> int:
                 contenders.append(("textual-image", _textual_image_pixel_app(mode), other_pixel_changes))
             for name, app_class, count in contenders:
                 sizes: list[int] = []
-                values, longest_gc = run_changes(app_class, paths, PIXEL_CELLS, count, 0.3, name.startswith("battledecks"), sizes)
+                values, longest_gc = run_changes(
+                    app_class, paths, PIXEL_CELLS, count, 0.3, name.startswith("battledecks"), sizes
+                )
                 figures = summary(values)
                 figures["longest_gc_ms"] = 1000 * longest_gc
                 figures["bytes_per_change"] = statistics.median(sizes) if sizes else float("nan")
@@ -846,9 +856,7 @@ def main() -> int:
     if big:
         targets["p99_under_50ms"] = big["battledecks"]["p99_ms"] < 50
     if "textual-image" in big:
-        targets["10x_faster"] = min(
-            big["textual-image"]["x_slower_p99"], big["rich-pixels"]["x_slower_p99"]
-        ) >= 10
+        targets["10x_faster"] = min(big["textual-image"]["x_slower_p99"], big["rich-pixels"]["x_slower_p99"]) >= 10
     for mode_name, by_name in pixels.items():
         targets[f"{mode_name}_p99_within_33ms"] = by_name["battledecks"]["p99_ms"] <= 33
         if "battledecks-tiles" in by_name:
@@ -862,7 +870,11 @@ def main() -> int:
         targets.update(targets_clock)
     report["targets_met"] = targets
     report["load_at_end"] = os.getloadavg()[0]
-    print("targets met: " + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in targets.items()) + f" ({load()} at the end)")
+    print(
+        "targets met: "
+        + ", ".join(f"{k}={'yes' if v else 'NO'}" for k, v in targets.items())
+        + f" ({load()} at the end)"
+    )
     text = json.dumps(report, indent=2, sort_keys=True)
     print(text)
     if args.json:

@@ -34,17 +34,22 @@ def main() -> int:
 
     def report(run: int, result: Soak) -> None:
         apps, widgets, timers = result.alive[-1]
-        print(f"event {run + 1:2}: {result.seconds[-1]:6.1f} s, resident {result.resident[-1] / 1e6:7.1f} MB, "
-              f"alive: {apps} apps, {widgets} widgets, {timers} timers; left: {result.threads[-1]} threads, "
-              f"{result.tasks[-1]} tasks", flush=True)
+        print(
+            f"event {run + 1:2}: {result.seconds[-1]:6.1f} s, resident {result.resident[-1] / 1e6:7.1f} MB, "
+            f"alive: {apps} apps, {widgets} widgets, {timers} timers; left: {result.threads[-1]} threads, "
+            f"{result.tasks[-1]} tasks",
+            flush=True,
+        )
 
     with tempfile.TemporaryDirectory(prefix="battledecks-soak-") as folder:
         result = asyncio.run(soak(Path(folder), args.events, report))
     growth = result.resident[-1] - result.resident[0]
     # Textual may keep the last app it ran as the active one: what the first event left may stay, no more.
     left = any(result.threads) or any(result.tasks) or any(c > result.alive[0] for c in result.alive)
-    print(f"growth after the first event: {growth / 1e6:+.1f} MB over {args.events - 1} events "
-          f"(target at most {TOLERANCE / 1e6:.0f} MB); left behind: {'something' if left else 'nothing'}")
+    print(
+        f"growth after the first event: {growth / 1e6:+.1f} MB over {args.events - 1} events "
+        f"(target at most {TOLERANCE / 1e6:.0f} MB); left behind: {'something' if left else 'nothing'}"
+    )
     return 0 if growth <= TOLERANCE and not left else 1
 
 

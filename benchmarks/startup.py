@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 SESSION = "battledecks-startup"
 PRESENTERS = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra"]
 
-MINIMAL_APP = '''
+MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import DataTable, Footer, Header
 
@@ -59,7 +59,7 @@ class Minimal(App):
         table.add_row("2", "Grace Hopper", "waiting")
 
 Minimal().run()
-'''
+"""
 
 
 def build_library(root: Path, count: int) -> Path:
@@ -86,8 +86,7 @@ def write_event(root: Path, library: Path, count: int) -> Path:
     event = folder / "startup.yaml"
     names = ", ".join(PRESENTERS)
     event.write_text(
-        f"name: Startup {count}\ndecks: {library}\norder: listed\npresenters: [{names}]\n"
-        "scoring:\n  judges: [J]\n",
+        f"name: Startup {count}\ndecks: {library}\norder: listed\npresenters: [{names}]\nscoring:\n  judges: [J]\n",
         encoding="utf-8",
     )
     return event
@@ -149,8 +148,11 @@ def draw_time(event: Path, env: dict[str, str]) -> tuple[float, float]:
         "print(t1 - t0, t2 - t1)\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code, str(event)], env={**os.environ, **env},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code, str(event)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     return float(out[0]), float(out[1])
 
@@ -213,13 +215,28 @@ def main() -> int:
                 figures[f"{name}_s"], figures[f"{name}_load"] = seconds, at
             base = figures["minimal_app_s"]
             limit = 1.3 * base + 0.05
-            rows.append((f"{count}", "minimal Textual app, first frame", ms(base), "1.00x", f"{figures['minimal_app_load']:.1f}"))
+            rows.append(
+                (
+                    f"{count}",
+                    "minimal Textual app, first frame",
+                    ms(base),
+                    "1.00x",
+                    f"{figures['minimal_app_load']:.1f}",
+                )
+            )
             for name, label in (("first_frame_cold", "first frame, cold"), ("first_frame_warm", "first frame, warm")):
                 seconds = figures[f"{name}_s"]
                 ok = seconds <= limit
                 met &= ok
-                rows.append((f"{count}", f"battledecks {label} (limit {ms(limit)}: {'met' if ok else 'NOT met'})",
-                             ms(seconds), f"{seconds / base:.2f}x", f"{figures[f'{name}_load']:.1f}"))
+                rows.append(
+                    (
+                        f"{count}",
+                        f"battledecks {label} (limit {ms(limit)}: {'met' if ok else 'NOT met'})",
+                        ms(seconds),
+                        f"{seconds / base:.2f}x",
+                        f"{figures[f'{name}_load']:.1f}",
+                    )
+                )
 
             shutil.rmtree(cache, ignore_errors=True)
             figures["check_first_s"] = timed([battledecks, "check", str(library)], env)
@@ -230,18 +247,45 @@ def main() -> int:
             figures["check_ratio"] = ratio
             figures["open_and_scan_s"], figures["draw_s"] = draw_time(event, env)
             figures["draw_load"] = load()
-            rows.append((f"{count}", "check, first (empty cache)", ms(figures["check_first_s"]),
-                         f"{figures['check_first_s'] / base:.2f}x", f"{figures['check_first_load']:.1f}"))
+            rows.append(
+                (
+                    f"{count}",
+                    "check, first (empty cache)",
+                    ms(figures["check_first_s"]),
+                    f"{figures['check_first_s'] / base:.2f}x",
+                    f"{figures['check_first_load']:.1f}",
+                )
+            )
             check_ok = count < 1000 or ratio >= 10
-            rows.append((f"{count}", f"check, second: {ratio:.1f}x quicker than the first"
-                         + ("" if count < 1000 else f" (target 10x: {'met' if check_ok else 'NOT met'})"),
-                         ms(figures["check_second_s"]), f"{figures['check_second_s'] / base:.2f}x",
-                         f"{figures['check_second_load']:.1f}"))
+            rows.append(
+                (
+                    f"{count}",
+                    f"check, second: {ratio:.1f}x quicker than the first"
+                    + ("" if count < 1000 else f" (target 10x: {'met' if check_ok else 'NOT met'})"),
+                    ms(figures["check_second_s"]),
+                    f"{figures['check_second_s'] / base:.2f}x",
+                    f"{figures['check_second_load']:.1f}",
+                )
+            )
             draw_ok = count < 1000 or figures["draw_s"] < 0.1
-            rows.append((f"{count}", "open and scan (warm cache), in-process", ms(figures["open_and_scan_s"]),
-                         f"{figures['open_and_scan_s'] / base:.2f}x", f"{figures['draw_load']:.1f}"))
-            rows.append((f"{count}", "one draw" + ("" if count < 1000 else f" (target 100 ms: {'met' if draw_ok else 'NOT met'})"),
-                         ms(figures["draw_s"]), f"{figures['draw_s'] / base:.3f}x", f"{figures['draw_load']:.1f}"))
+            rows.append(
+                (
+                    f"{count}",
+                    "open and scan (warm cache), in-process",
+                    ms(figures["open_and_scan_s"]),
+                    f"{figures['open_and_scan_s'] / base:.2f}x",
+                    f"{figures['draw_load']:.1f}",
+                )
+            )
+            rows.append(
+                (
+                    f"{count}",
+                    "one draw" + ("" if count < 1000 else f" (target 100 ms: {'met' if draw_ok else 'NOT met'})"),
+                    ms(figures["draw_s"]),
+                    f"{figures['draw_s'] / base:.3f}x",
+                    f"{figures['draw_load']:.1f}",
+                )
+            )
             met &= check_ok and draw_ok
             for row in rows[-7:]:
                 print(" | ".join(row), flush=True)

@@ -102,7 +102,9 @@ def serve_bare(port: int) -> None:
     desk = VoteDesk(store, "Battledecks! Benchmark")
     desk.open("Ada Lovelace")
     page = render_page(desk, code=store.code)
-    answer = json.dumps({"ok": True, "message": "Your vote counted: 5 for Ada Lovelace.", "reason": None, "state": desk.state()})
+    answer = json.dumps(
+        {"ok": True, "message": "Your vote counted: 5 for Ada Lovelace.", "reason": None, "state": desk.state()}
+    )
 
     async def bare_page(request: web.Request) -> web.Response:
         response = web.Response(text=page, content_type="text/html")
@@ -150,7 +152,12 @@ def no_gc() -> Iterator[None]:
 def make_phones(args: argparse.Namespace) -> list[Phone]:
     rng = random.Random(args.seed)
     return [
-        Phone(rng.uniform(0, args.window), rng.randint(1, 10), rng.randint(1, 10) if rng.random() < 0.1 else None, source=loopback_source(n))
+        Phone(
+            rng.uniform(0, args.window),
+            rng.randint(1, 10),
+            rng.randint(1, 10) if rng.random() < 0.1 else None,
+            source=loopback_source(n),
+        )
         for n in range(args.phones)
     ]
 
@@ -177,8 +184,8 @@ def latency(phones: list[Phone]) -> dict[str, Any]:
         "refused": refused,
         "failed_requests": sum(p.failed for p in phones),
         "failures": {e: sum(p.errors.count(e) for p in phones) for e in sorted({e for p in phones for e in p.errors})},
-        "page_ms": {"p50": pct(page, .5), "p99": pct(page, .99), "max": max(page, default=float("nan"))},
-        "vote_ms": {"p50": pct(vote, .5), "p99": pct(vote, .99), "max": max(vote, default=float("nan"))},
+        "page_ms": {"p50": pct(page, 0.5), "p99": pct(page, 0.99), "max": max(page, default=float("nan"))},
+        "vote_ms": {"p50": pct(vote, 0.5), "p99": pct(vote, 0.99), "max": max(vote, default=float("nan"))},
     }
 
 
@@ -198,8 +205,14 @@ async def run_bare(args: argparse.Namespace) -> dict[str, Any]:
             await asyncio.sleep(max(0.0, t0 - time.monotonic()))
             load_before, cpu, mine = load(), process_cpu(proc.pid), own_cpu()
             await asyncio.gather(*tasks)
-        out = {"server": "bare aiohttp", "load_s": round(time.monotonic() - t0, 2), "load_before": load_before, "load_after": load(),
-               "server_cpu_s": round(process_cpu(proc.pid) - cpu, 2), "phones_cpu_s": round(own_cpu() - mine, 2)}
+        out = {
+            "server": "bare aiohttp",
+            "load_s": round(time.monotonic() - t0, 2),
+            "load_before": load_before,
+            "load_after": load(),
+            "server_cpu_s": round(process_cpu(proc.pid) - cpu, 2),
+            "phones_cpu_s": round(own_cpu() - mine, 2),
+        }
         out.update(latency(phones))
         return out
     finally:
@@ -288,7 +301,7 @@ def slide_lateness(app: AppInPty, schedule: dict[str, Any], start: float, end: f
             missing.append(n)
             continue
         (idle if due < start else loaded).append((seen - due) * 1000)
-    f = lambda v: {"n": len(v), "p50": pct(v, .5), "max": max(v, default=float("nan"))}  # noqa: E731
+    f = lambda v: {"n": len(v), "p50": pct(v, 0.5), "max": max(v, default=float("nan"))}  # noqa: E731
     return {"idle": f(idle), "load": f(loaded), "missing": missing}
 
 
@@ -312,8 +325,16 @@ async def bad_votes(port: int, code: str) -> dict[str, str]:
         for name, (token, body) in cases.items():
             status, _, data = await http(reader, writer, "POST", "/vote", token, body.encode(), accept_json=True)
             out[name] = f"{status} {json.loads(data)['reason']}"
-        status, _, data = await http(reader, writer, "POST", "/vote", cookie, f"score=5&code={code}".encode(), accept_json=True,
-                                     origin=f"http://{HOST}:{port + 1}")
+        status, _, data = await http(
+            reader,
+            writer,
+            "POST",
+            "/vote",
+            cookie,
+            f"score=5&code={code}".encode(),
+            accept_json=True,
+            origin=f"http://{HOST}:{port + 1}",
+        )
         out["from another page (another port's origin)"] = f"{status} {json.loads(data)['reason']}"
     finally:
         writer.close()
@@ -344,7 +365,10 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
         phones = make_phones(args)
         back = asyncio.Event() if args.kill_after is not None else None
         with no_gc():
-            tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=2 if back is None else 4)) for p in phones]
+            tasks = [
+                asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=2 if back is None else 4))
+                for p in phones
+            ]
             await asyncio.sleep(max(0.0, t0 - time.monotonic()))
             load_before, cpu, mine = load(), tree_cpu(app.proc.pid), own_cpu()
             kill: dict[str, Any] | None = None
@@ -367,26 +391,38 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
                 restored = (audience.first_after[-1].get("vote") or {}).get("count")
                 assert back is not None
                 back.set()
-                kill = {"at_s": round(killed_at - t0, 2), "restart_s": round(restart_s, 2), "acked_before_kill": len(acked_before),
-                        "in_db_at_kill": in_db_at_kill, "count_after_restart": restored}
+                kill = {
+                    "at_s": round(killed_at - t0, 2),
+                    "restart_s": round(restart_s, 2),
+                    "acked_before_kill": len(acked_before),
+                    "in_db_at_kill": in_db_at_kill,
+                    "count_after_restart": restored,
+                }
             await asyncio.gather(*tasks)
         load_end = time.monotonic()
-        out: dict[str, Any] = {"server": "the app (battledecks run --serve)", "load_s": round(load_end - t0, 2),
-                               "load_before": load_before, "load_after": load(), "server_cpu_s": round(tree_cpu(app.proc.pid) - cpu, 2),
-                               "phones_cpu_s": round(own_cpu() - mine, 2)}
+        out: dict[str, Any] = {
+            "server": "the app (battledecks run --serve)",
+            "load_s": round(load_end - t0, 2),
+            "load_before": load_before,
+            "load_after": load(),
+            "server_cpu_s": round(tree_cpu(app.proc.pid) - cpu, 2),
+            "phones_cpu_s": round(own_cpu() - mine, 2),
+        }
         out.update(latency(phones))
         bad = await bad_votes(port, code)
         stored = stored_votes(votes_path_for(event), 1)
         acked_last = {p.phone_id: p.acked[-1][0] for p in phones if p.acked}
-        out.update({
-            "in_db": len(stored),
-            "lost": sum(1 for pid in acked_last if pid not in stored),
-            "stale": sum(1 for pid, v in acked_last.items() if pid in stored and stored[pid] != v),
-            "phones_without_vote": sum(1 for p in phones if not p.acked),
-            "slides": slide_lateness(apps[0], schedule, t0, killed_at if kill else load_end),
-            "audience_messages": audience.messages,
-            "bad_votes": bad,
-        })
+        out.update(
+            {
+                "in_db": len(stored),
+                "lost": sum(1 for pid in acked_last if pid not in stored),
+                "stale": sum(1 for pid, v in acked_last.items() if pid in stored and stored[pid] != v),
+                "phones_without_vote": sum(1 for p in phones if not p.acked),
+                "slides": slide_lateness(apps[0], schedule, t0, killed_at if kill else load_end),
+                "audience_messages": audience.messages,
+                "bad_votes": bad,
+            }
+        )
         if kill is not None:
             kill["lost"] = sum(1 for pid in acked_before if pid not in stored)
             out["kill"] = kill
@@ -400,28 +436,39 @@ async def run_app(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(r: dict[str, Any]) -> None:
     f = lambda d: f"p50 {d['p50']:.1f} ms, p99 {d['p99']:.1f} ms, max {d['max']:.1f} ms"  # noqa: E731
-    print(f"server: {r['server']}; the load took {r['load_s']} s ({r['load_before']} before, {r['load_after']} after); "
-          f"server CPU {r['server_cpu_s']} s, the phones' CPU {r['phones_cpu_s']} s")
-    print(f"votes accepted: {r['accepted']} from {r['phones_counted']} phones" + (f"; in the database: {r['in_db']} phones" if "in_db" in r else ""))
+    print(
+        f"server: {r['server']}; the load took {r['load_s']} s ({r['load_before']} before, {r['load_after']} after); "
+        f"server CPU {r['server_cpu_s']} s, the phones' CPU {r['phones_cpu_s']} s"
+    )
+    print(
+        f"votes accepted: {r['accepted']} from {r['phones_counted']} phones"
+        + (f"; in the database: {r['in_db']} phones" if "in_db" in r else "")
+    )
     print(f"refused by reason: {r['refused'] or 'none'}; failed requests: {r['failed_requests']} {r['failures'] or ''}")
     if "lost" in r:
-        print(f"lost (acknowledged, not in the database): {r['lost']}; stored value not the last acknowledged: {r['stale']}; "
-              f"phones with no vote counted: {r['phones_without_vote']}")
+        print(
+            f"lost (acknowledged, not in the database): {r['lost']}; stored value not the last acknowledged: {r['stale']}; "
+            f"phones with no vote counted: {r['phones_without_vote']}"
+        )
     print(f"page load: {f(r['page_ms'])}")
     print(f"vote (post to 'counted'): {f(r['vote_ms'])}")
     if "slides" in r:
         s = r["slides"]
         g = lambda d: f"{d['n']} slides, lateness p50 {d['p50']:.0f} ms, max {d['max']:.0f} ms"  # noqa: E731
-        print(f"host's slides (due to on the terminal), before the load: {g(s['idle'])}; during: {g(s['load'])}"
-              + (f"; never shown: {s['missing']}" if s["missing"] else ""))
+        print(
+            f"host's slides (due to on the terminal), before the load: {g(s['idle'])}; during: {g(s['load'])}"
+            + (f"; never shown: {s['missing']}" if s["missing"] else "")
+        )
         print(f"audience screen messages: {r['audience_messages']}")
     for name, answer in r.get("bad_votes", {}).items():
         print(f"  by hand, {name}: {answer}")
     if "kill" in r:
         k = r["kill"]
-        print(f"SIGKILL {k['at_s']} s into the window, the app back in {k['restart_s']} s: {k['acked_before_kill']} phones' votes "
-              f"acknowledged before the kill, {k['lost']} of them lost; the database held {k['in_db_at_kill']} phones' votes at the kill; "
-              f"the restarted app's first count: {k['count_after_restart']} (phones arriving after it came back can add to it)")
+        print(
+            f"SIGKILL {k['at_s']} s into the window, the app back in {k['restart_s']} s: {k['acked_before_kill']} phones' votes "
+            f"acknowledged before the kill, {k['lost']} of them lost; the database held {k['in_db_at_kill']} phones' votes at the kill; "
+            f"the restarted app's first count: {k['count_after_restart']} (phones arriving after it came back can add to it)"
+        )
 
 
 def main() -> None:
@@ -431,8 +478,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--phones", type=int, default=10_000)
     parser.add_argument("--window", type=float, default=10.0, help="seconds over which the phones arrive")
-    parser.add_argument("--kill-after", type=int, default=None, metavar="VOTES",
-                        help="SIGKILL the app once this many votes are acknowledged, and restart it")
+    parser.add_argument(
+        "--kill-after",
+        type=int,
+        default=None,
+        metavar="VOTES",
+        help="SIGKILL the app once this many votes are acknowledged, and restart it",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--no-baseline", action="store_true", help="skip the bare aiohttp baseline")
@@ -441,7 +493,9 @@ def main() -> None:
     print(f"{args.phones} phones in a {args.window:g} s window")
     if not args.no_baseline:
         print("== baseline: bare aiohttp, the same requests, nothing stored ==")
-        results["baseline"] = run(run_bare(args))  # the phones on uvloop: a cheaper load generator leaves the cores to the server
+        results["baseline"] = run(
+            run_bare(args)
+        )  # the phones on uvloop: a cheaper load generator leaves the cores to the server
         report(results["baseline"])
         print()
     print("== the app: battledecks run EVENT --serve, the host on stage, an audience screen following ==")
@@ -450,9 +504,11 @@ def main() -> None:
     if "baseline" in results:
         b, v = results["baseline"], results["app"]
         print()
-        print(f"ratio to the baseline: vote p50 x{v['vote_ms']['p50'] / b['vote_ms']['p50']:.2f}, "
-              f"p99 x{v['vote_ms']['p99'] / b['vote_ms']['p99']:.2f}; load time x{v['load_s'] / b['load_s']:.2f}; "
-              f"server CPU x{v['server_cpu_s'] / b['server_cpu_s']:.2f}")
+        print(
+            f"ratio to the baseline: vote p50 x{v['vote_ms']['p50'] / b['vote_ms']['p50']:.2f}, "
+            f"p99 x{v['vote_ms']['p99'] / b['vote_ms']['p99']:.2f}; load time x{v['load_s'] / b['load_s']:.2f}; "
+            f"server CPU x{v['server_cpu_s'] / b['server_cpu_s']:.2f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

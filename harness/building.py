@@ -20,8 +20,13 @@ PRESENTERS = ("Ada", "Brian", "Chen")
 """The presenters of an event unless it names others."""
 
 
-def build_slide(path: Path, size: tuple[int, int] = (64, 36), *, colour: tuple[int, int, int] | None = None,
-                format: str | None = None) -> Path:
+def build_slide(
+    path: Path,
+    size: tuple[int, int] = (64, 36),
+    *,
+    colour: tuple[int, int, int] | None = None,
+    format: str | None = None,
+) -> Path:
     """One slide: a colour with a mark in the opposite colour in its bottom-right corner.
 
     The mark keeps the slide from being one flat colour (``check`` warns about those).
@@ -46,8 +51,15 @@ def _far(byte: int) -> int:
     return byte // 2 + (128 if byte >= 128 else 0)
 
 
-def build_deck(folder: Path, slides: int = 12, size: tuple[int, int] = (64, 36), *, names: str = "slide{n}",
-               suffix: str = ".png", **meta: object) -> Path:
+def build_deck(
+    folder: Path,
+    slides: int = 12,
+    size: tuple[int, int] = (64, 36),
+    *,
+    names: str = "slide{n}",
+    suffix: str = ".png",
+    **meta: object,
+) -> Path:
     """A deck folder of ``slides`` slides, each a different colour, and given ``meta``, its ``deck.yaml``.
 
     Slides are named ``names`` (``{n}`` is the slide's number from 1: ``"{n:02d}"`` gives
@@ -65,8 +77,13 @@ def build_deck(folder: Path, slides: int = 12, size: tuple[int, int] = (64, 36),
     return folder
 
 
-def build_decks(folder: Path, decks: int | Iterable[str] | Mapping[str, str] = 6, slides: int = 12,
-                size: tuple[int, int] = (64, 36), **options: Any) -> list[Path]:
+def build_decks(
+    folder: Path,
+    decks: int | Iterable[str] | Mapping[str, str] = 6,
+    slides: int = 12,
+    size: tuple[int, int] = (64, 36),
+    **options: Any,
+) -> list[Path]:
     """A decks folder: ``decks`` is how many (``deck-0``, ``deck-1``...), their ids, or their ids and titles.
 
     ``options`` go to :func:`build_deck` for every deck.

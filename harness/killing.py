@@ -54,8 +54,15 @@ WRITE_STEPS = ("made", "half-written", "written", "fsynced", "renamed", "folder 
 def build_kill_event(folder: Path, decks: Path) -> Path:
     """A small event: three presenters (and one added late), one judge, two criteria, the audience."""
     return build_event(
-        folder, "kill", title="Kill night", decks=str(decks), presenters=PRESENTERS, order="listed",
-        slides=3, seconds=TALK_SECONDS, countdown=0,
+        folder,
+        "kill",
+        title="Kill night",
+        decks=str(decks),
+        presenters=PRESENTERS,
+        order="listed",
+        slides=3,
+        seconds=TALK_SECONDS,
+        countdown=0,
         scoring={"judges": JUDGES, "criteria": CRITERIA, "audience": True},
     )
 
@@ -137,7 +144,7 @@ class _Pipe:
     def send(self, line: str) -> None:
         data = (line + "\n").encode("utf-8")
         while data:
-            data = data[os.write(self.out_fd, data):]
+            data = data[os.write(self.out_fd, data) :]
 
     def at(self, step: str) -> None:
         """Announce a step inside a write and, when pausing, wait for the go (or the kill)."""

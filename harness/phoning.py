@@ -37,16 +37,36 @@ from typing import cast
 from harness.building import build_decks, build_event
 
 HOST = "127.0.0.1"
-KEYS = {"enter": b"\r", "up": b"\x1b[A", "down": b"\x1b[B", "f2": b"\x1bOQ", "escape": b"\x1b", "q": b"q", "y": b"y", "k": b"k"}
-_ESCAPE = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S)
+KEYS = {
+    "enter": b"\r",
+    "up": b"\x1b[A",
+    "down": b"\x1b[B",
+    "f2": b"\x1bOQ",
+    "escape": b"\x1b",
+    "q": b"q",
+    "y": b"y",
+    "k": b"k",
+}
+_ESCAPE = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P.*?\x1b\\|[()][0-9A-Za-z]|[=>78DEHM])", re.S
+)
 
 
-def build_voting_event(folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")) -> Path:
+def build_voting_event(
+    folder: Path, *, slides: int = 12, period: float = 1.0, presenters: tuple[str, ...] = ("Ada", "Brian")
+) -> Path:
     """An event voting by phone, with short talks (``period`` seconds a slide) and a deck each."""
     build_decks(folder / "decks", len(presenters) + 1, slides=slides, size=(32, 18))
     return build_event(
-        folder / "events", "phones", title="Phones Night", presenters=list(presenters), order="listed",
-        slides=slides, seconds=slides * period, countdown=2, scoring={"audience": {"vote": "phones"}},
+        folder / "events",
+        "phones",
+        title="Phones Night",
+        presenters=list(presenters),
+        order="listed",
+        slides=slides,
+        seconds=slides * period,
+        countdown=2,
+        scoring={"audience": {"vote": "phones"}},
     )
 
 
@@ -59,8 +79,14 @@ def free_port() -> int:
 class AppInPty:
     """``battledecks run EVENT --serve 127.0.0.1:PORT`` in a pseudo-terminal, read and driven from here."""
 
-    def __init__(self, event: Path, port: int, size: tuple[int, int] = (80, 24), slides: int = 12,
-                 open_files: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self,
+        event: Path,
+        port: int,
+        size: tuple[int, int] = (80, 24),
+        slides: int = 12,
+        open_files: tuple[int, int] | None = None,
+    ) -> None:
         self.event, self.port, self.size = event, port, size
         self.open_files = open_files
         """The app's open-file limit (soft, hard) as it starts, as ``ulimit -n`` sets it (None: this process's)."""
@@ -81,8 +107,23 @@ class AppInPty:
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
         env.pop("TMUX", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "battledecks", "run", str(self.event), "--serve", f"{HOST}:{self.port}", "--graphics", "halfcell"],
-            stdin=slave, stdout=slave, stderr=slave, start_new_session=True, env=env, close_fds=True,
+            [
+                sys.executable,
+                "-m",
+                "battledecks",
+                "run",
+                str(self.event),
+                "--serve",
+                f"{HOST}:{self.port}",
+                "--graphics",
+                "halfcell",
+            ],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            env=env,
+            close_fds=True,
             preexec_fn=None if self.open_files is None else self._limit_open_files,
         )
         os.close(slave)
@@ -226,19 +267,36 @@ SAME_ORIGIN = "same"
 """``origin=`` for :func:`http`: a POST carries the Origin of the page it was sent to, as the vote page's own."""
 
 
-async def http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
-               cookie: str | None = None, body: bytes = b"", accept_json: bool = False,
-               origin: str | None = SAME_ORIGIN) -> tuple[int, dict[str, str], bytes]:
+async def http(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    method: str,
+    path: str,
+    cookie: str | None = None,
+    body: bytes = b"",
+    accept_json: bool = False,
+    origin: str | None = SAME_ORIGIN,
+) -> tuple[int, dict[str, str], bytes]:
     """One HTTP/1.1 request on a kept-alive connection: status, headers (lower-case), body.
 
     A POST carries ``Origin``: the server's own by default (as the vote page sends it), ``origin`` if given, none
     if None.
     """
-    return await asyncio.wait_for(_http(reader, writer, method, path, cookie, body, accept_json, origin), REQUEST_TIMEOUT)
+    return await asyncio.wait_for(
+        _http(reader, writer, method, path, cookie, body, accept_json, origin), REQUEST_TIMEOUT
+    )
 
 
-async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str,
-                cookie: str | None, body: bytes, accept_json: bool, origin: str | None) -> tuple[int, dict[str, str], bytes]:
+async def _http(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    method: str,
+    path: str,
+    cookie: str | None,
+    body: bytes,
+    accept_json: bool,
+    origin: str | None,
+) -> tuple[int, dict[str, str], bytes]:
     host, port = writer.get_extra_info("peername")[:2]
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "User-Agent: phone"]
     if method == "POST" and origin is not None:
@@ -266,7 +324,7 @@ async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, meth
 def cookie_of(headers: dict[str, str]) -> str | None:
     for line in headers.get("set-cookie", "").split("\n"):
         if line.startswith("bdvote="):
-            return line.split(";", 1)[0][len("bdvote="):]
+            return line.split(";", 1)[0][len("bdvote=") :]
     return None
 
 
@@ -356,7 +414,9 @@ def _cookie_in(head: str) -> str | None:
     return head[at + len(_SET_COOKIE) :].split(";", 1)[0] if at >= 0 else None
 
 
-async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Event | None = None, tries: int = 2) -> None:
+async def phone_run(
+    p: Phone, port: int, code: str, t0: float, back: asyncio.Event | None = None, tries: int = 2
+) -> None:
     """Load the page and vote; after a failure try again (once ``back`` is set, when given: the server is back)."""
     await asyncio.sleep(max(0.0, t0 + p.start - time.monotonic()))
     loop = asyncio.get_running_loop()
@@ -364,10 +424,14 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Eve
     for attempt in range(tries):
         transport: asyncio.Transport | None = None
         try:
-            transport, conn = await loop.create_connection(_Connection, HOST, port, local_addr=(p.source, 0) if p.source else None)
+            transport, conn = await loop.create_connection(
+                _Connection, HOST, port, local_addr=(p.source, 0) if p.source else None
+            )
             began = time.monotonic()
             cookie = f"Cookie: bdvote={p.cookie}\r\n" if p.cookie else ""
-            _, head, _ = await conn.request(f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}:{port}\r\n{cookie}\r\n".encode())
+            _, head, _ = await conn.request(
+                f"GET /vote?c={code} HTTP/1.1\r\nHost: {HOST}:{port}\r\n{cookie}\r\n".encode()
+            )
             p.page_ms = (time.monotonic() - began) * 1000
             p.cookie = _cookie_in(head) or p.cookie
             if p.cookie:
@@ -377,7 +441,8 @@ async def phone_run(p: Phone, port: int, code: str, t0: float, back: asyncio.Eve
                 began = time.monotonic()
                 _, head, data = await conn.request(
                     f"POST /vote HTTP/1.1\r\nHost: {HOST}:{port}\r\nOrigin: http://{HOST}:{port}\r\nCookie: bdvote={p.cookie}\r\nAccept: application/json\r\n"
-                    f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
+                    f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                    + body
                 )
                 p.vote_ms.append((time.monotonic() - began) * 1000)
                 answer = json.loads(data)

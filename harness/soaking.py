@@ -47,8 +47,15 @@ class Clock:
 
 def make_event(folder: Path, decks: Path) -> Path:
     return build_event(
-        folder, "soak", title="Soak night", decks=str(decks), presenters=PRESENTERS, order="listed",
-        seconds=24, countdown=3, scoring={"judges": ["J1", "J2"], "criteria": ["Style", "Humour"], "audience": True},
+        folder,
+        "soak",
+        title="Soak night",
+        decks=str(decks),
+        presenters=PRESENTERS,
+        order="listed",
+        seconds=24,
+        countdown=3,
+        scoring={"judges": ["J1", "J2"], "criteria": ["Style", "Humour"], "audience": True},
     )
 
 
@@ -57,11 +64,17 @@ async def run_event(path: Path) -> None:
     app = create_app(path, show=Show.open(path), monotonic=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         for index, name in enumerate(PRESENTERS):
-            await until(pilot, lambda: isinstance(app.screen, LineupScreen) and app.screen.selected == name, f"{name} selected")
+            await until(
+                pilot, lambda: isinstance(app.screen, LineupScreen) and app.screen.selected == name, f"{name} selected"
+            )
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, DrawScreen), "the draw")
             await pilot.press("space", "enter")
-            await until(pilot, lambda: isinstance(app.screen, LineupScreen) and app.show.status(name) is Status.DRAWN, f"{name} drawn")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, LineupScreen) and app.show.status(name) is Status.DRAWN,
+                f"{name} drawn",
+            )
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "start the talk?")
             await pilot.press("y")
@@ -106,8 +119,11 @@ def alive() -> tuple[int, int, int]:
     when it was last drawn. A leaked event would leave whole screens of other widgets.
     """
     things = gc.get_objects()
-    return (sum(isinstance(t, App) for t in things), sum(isinstance(t, Widget) and not isinstance(t, ScrollBar) for t in things),
-            sum(isinstance(t, Timer) for t in things))
+    return (
+        sum(isinstance(t, App) for t in things),
+        sum(isinstance(t, Widget) and not isinstance(t, ScrollBar) for t in things),
+        sum(isinstance(t, Timer) for t in things),
+    )
 
 
 def live_tasks() -> set[asyncio.Task[object]]:

@@ -39,8 +39,31 @@ TERMINALS = {
     "xterm-vt340": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e"],
     "xterm": ["xterm", "-geometry", f"{COLS}x{ROWS}", "-e"],
     # The same xterm running Debian's tmux (3.3a: no sixels), running the app.
-    "xterm-vt340-tmux": ["xterm", "-ti", "vt340", "-geometry", f"{COLS}x{ROWS}", "-e", "tmux", "-L", TMUX_SOCKET, "-f", "/dev/null", "new-session"],
-    "kitty": ["kitty", "--config", "NONE", "-o", "remember_window_size=no", "-o", "initial_window_width=1440", "-o", "initial_window_height=810"],
+    "xterm-vt340-tmux": [
+        "xterm",
+        "-ti",
+        "vt340",
+        "-geometry",
+        f"{COLS}x{ROWS}",
+        "-e",
+        "tmux",
+        "-L",
+        TMUX_SOCKET,
+        "-f",
+        "/dev/null",
+        "new-session",
+    ],
+    "kitty": [
+        "kitty",
+        "--config",
+        "NONE",
+        "-o",
+        "remember_window_size=no",
+        "-o",
+        "initial_window_width=1440",
+        "-o",
+        "initial_window_height=810",
+    ],
 }
 """How each terminal is started at that size, followed by the command it runs."""
 
@@ -115,7 +138,8 @@ class Terminal:
         # Nothing of the terminal the tests run in: not its kind, nor its size (COLUMNS and LINES, which
         # pytest-xdist's workers have, would make the app take 80x24 for the size of a 160x45 window).
         env = {
-            key: value for key, value in os.environ.items()
+            key: value
+            for key, value in os.environ.items()
             if not key.startswith(("TMUX", "KITTY", "TERM", "COLORTERM", "STY")) and key not in ("COLUMNS", "LINES")
         }
         env.update(DISPLAY=display, LIBGL_ALWAYS_SOFTWARE="1")
@@ -158,7 +182,10 @@ class Terminal:
     def screenshot(self) -> Image.Image:
         """The window as it is on the screen now."""
         shot = subprocess.run(
-            ["import", "-display", self.display, "-window", "root", "png:-"], env=self.env, capture_output=True, timeout=30
+            ["import", "-display", self.display, "-window", "root", "png:-"],
+            env=self.env,
+            capture_output=True,
+            timeout=30,
         )
         if shot.returncode != 0:
             raise AssertionError(f"import failed: {shot.stderr.decode(errors='replace')}")
@@ -229,7 +256,9 @@ def make_slide(number: int, size: tuple[int, int] = (1920, 1080)) -> Image.Image
     draw.rectangle((0, 0, width - 1, height - 1), outline=(60, 60, 160), width=24)
     # A big dark block in a different place on each slide tells them apart.
     column, row = (number - 1) % 4, (number - 1) // 4
-    draw.rectangle((60 + column * 460, 240 + row * 270, 60 + column * 460 + 300, 240 + row * 270 + 200), fill=(40, 40, 70))
+    draw.rectangle(
+        (60 + column * 460, 240 + row * 270, 60 + column * 460 + 300, 240 + row * 270 + 200), fill=(40, 40, 70)
+    )
     draw.text((120, 90), f"Slide {number}: the quarterly numbers", fill=(10, 10, 10), font_size=110)
     for line in range(9):
         draw.text(

@@ -38,6 +38,8 @@ async def until(
         await (pause() if pause is not None else asyncio.sleep(0.01))
 
 
-async def wait_until(pilot: Any, condition: Callable[[], Any], what: str = "the condition", timeout: float = TIMEOUT) -> Any:
+async def wait_until(
+    pilot: Any, condition: Callable[[], Any], what: str = "the condition", timeout: float = TIMEOUT
+) -> Any:
     """``until`` for a Textual app under Pilot: the app runs (``pilot.pause``) between polls."""
     return await until(condition, timeout, what, pause=lambda: pilot.pause(0.02))

@@ -54,7 +54,9 @@ async def closed_after(reader: asyncio.StreamReader, timeout: float) -> float | 
     return time.monotonic() - began
 
 
-async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, timeout: float = 20) -> int:
+async def answer(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, timeout: float = 20
+) -> int:
     """Send ``request`` and read the status of the answer (0: the connection closed instead)."""
     writer.write(request)
     try:
@@ -75,7 +77,9 @@ def voting_show(event_dir: Path, seeds: Any, wall: Any) -> Any:
     from battledecks.core.show import Show
     from tests.builders import build_event, present
 
-    path = build_event(event_dir / "events", name="votes", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    path = build_event(
+        event_dir / "events", name="votes", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}}
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_all()
     present(show, "Ada")
@@ -117,8 +121,14 @@ async def _serve(event: Path, votes: bool) -> None:
         while line := (await asyncio.to_thread(sys.stdin.readline)).strip():
             if line == "state":
                 gate = getattr(server, "gate", None)
-                say({"held": gate.held if gate else None, "closed": dict(gate.closed) if gate else {},
-                     "fds": open_descriptors() if open_descriptors else None, "streams": server.clients})
+                say(
+                    {
+                        "held": gate.held if gate else None,
+                        "closed": dict(gate.closed) if gate else {},
+                        "fds": open_descriptors() if open_descriptors else None,
+                        "streams": server.clients,
+                    }
+                )
             elif line == "write":
                 say(_write(show, next(presenters)))
             elif line == "quit":

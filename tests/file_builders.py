@@ -27,9 +27,26 @@ def bmp_with_empty_alpha(path: Path, image: Image.Image) -> Path:
     pixels = b"".join(rows)
     header = struct.pack(
         "<IiiHHIIiiII4I I36s3I",
-        108, width, height, 1, 32, 3, len(pixels), 2835, 2835, 0, 0,
-        0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000,
-        0x73524742, b"\0" * 36, 0, 0, 0,
+        108,
+        width,
+        height,
+        1,
+        32,
+        3,
+        len(pixels),
+        2835,
+        2835,
+        0,
+        0,
+        0x00FF0000,
+        0x0000FF00,
+        0x000000FF,
+        0xFF000000,
+        0x73524742,
+        b"\0" * 36,
+        0,
+        0,
+        0,
     )
     offset = 14 + len(header)
     path.write_bytes(b"BM" + struct.pack("<IHHI", offset + len(pixels), 0, 0, offset) + header + pixels)

@@ -62,6 +62,7 @@ class World:
 
     def moved(self, root: Path) -> World:
         """The same world copied to ``root``."""
+
         def move(path: Path) -> Path:
             return root / path.relative_to(self.root)
 
@@ -78,7 +79,12 @@ class Case:
 
 
 EVENT: dict[str, object] = {
-    "title": "Hostile night", "presenters": PRESENTERS, "slides": SLIDES, "seconds": 3, "countdown": 0, "order": "listed",
+    "title": "Hostile night",
+    "presenters": PRESENTERS,
+    "slides": SLIDES,
+    "seconds": 3,
+    "countdown": 0,
+    "order": "listed",
     "scoring": {"judges": ["Judy"], "criteria": ["Style"], "audience": True},
 }
 """The valid event of every world (``events/ev.yaml``), as :func:`build_event` keys."""
@@ -91,7 +97,9 @@ def make_world(root: Path) -> World:
     (root / "events").mkdir()
     (root / "src").mkdir()
     source = build_deck(root / "src" / "fresh", slides=SLIDES, size=SIZE)
-    world = World(root=root, decks=decks, event=root / "events" / "ev.yaml", sheet_deck=decks / GOOD_DECKS[0], source=source)
+    world = World(
+        root=root, decks=decks, event=root / "events" / "ev.yaml", sheet_deck=decks / GOOD_DECKS[0], source=source
+    )
     build_event(world.event.parent, world.event.stem, **EVENT)
     return world
 
@@ -194,7 +202,9 @@ def _sixteen_bit_png() -> bytes:
 
 
 def record_text(lines: list[str]) -> str:
-    return "format: 1\nevent: \"Hostile night\"\nevent_file: \"ev.yaml\"\nlog:\n" + "".join(f"  - {line}\n" for line in lines)
+    return 'format: 1\nevent: "Hostile night"\nevent_file: "ev.yaml"\nlog:\n' + "".join(
+        f"  - {line}\n" for line in lines
+    )
 
 
 ORDER = json.dumps({"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": PRESENTERS, "how": "listed"})
@@ -211,16 +221,30 @@ def record_case(name: str, text: str | bytes, says: str = r"ev\.record\.yaml") -
 
     # The record is the event's: every command on the event refuses it; history leaves the event out.
     refused = Outcome(1, says)
-    return Case(name, build, {"check": Outcome(0), "draw": refused, "results": refused,
-                              "history": Outcome(0, r"left out .*ev\.record\.yaml")})
+    return Case(
+        name,
+        build,
+        {
+            "check": Outcome(0),
+            "draw": refused,
+            "results": refused,
+            "history": Outcome(0, r"left out .*ev\.record\.yaml"),
+        },
+    )
 
 
 def _event_case(name: str, build: Callable[[World], None], says: str, history: Outcome | None = None) -> Case:
     refused = Outcome(1, says)
-    return Case(name, build, {
-        "check": refused, "draw": refused, "results": refused,
-        "history": history or Outcome(0),
-    })
+    return Case(
+        name,
+        build,
+        {
+            "check": refused,
+            "draw": refused,
+            "results": refused,
+            "history": history or Outcome(0),
+        },
+    )
 
 
 def _raw_event(text: str | bytes) -> Callable[[World], None]:
@@ -290,7 +314,11 @@ def _symlink_loop(world: World) -> None:
 
 
 def _escape_names(world: World) -> None:
-    build_event(world.event.parent, world.event.stem, **(EVENT | {"title": "Evil \x1b]0;pwned\x07\x1b[2J", "presenters": ["Ann \x1b[31mred", "Bob"]}))
+    build_event(
+        world.event.parent,
+        world.event.stem,
+        **(EVENT | {"title": "Evil \x1b]0;pwned\x07\x1b[2J", "presenters": ["Ann \x1b[31mred", "Bob"]}),
+    )
     world.record.write_text(record_text([ORDER]), encoding="utf-8")
 
 
@@ -347,67 +375,168 @@ ERROR_IMAGE = r"(not|cannot|could not|truncated|broken|damaged|corrupt|unreadabl
 def _cases() -> list[Case]:
     cases: list[Case] = []
     # --- the event file
-    cases.append(_event_case("yaml-bomb", _raw_event(BILLION_LAUGHS), r"aliases .* not allowed",
-                             history=Outcome(0, r"left out .*aliases")))
-    cases.append(_event_case("python-tag", _raw_event("name: !!python/object/apply:os.system ['echo pwned']\n"
-                                                      "decks: ../decks\npresenters: [Ada]\n"),
-                             r"tag .* not allowed", history=Outcome(0, r"left out .*tag")))
-    cases.append(_event_case("deep-nesting", _raw_event("name: x\ndecks: ../decks\npresenters: " + "[" * 5000 + "]" * 5000 + "\n"),
-                             r"ev\.yaml", history=Outcome(0, r"left out")))
+    cases.append(
+        _event_case(
+            "yaml-bomb",
+            _raw_event(BILLION_LAUGHS),
+            r"aliases .* not allowed",
+            history=Outcome(0, r"left out .*aliases"),
+        )
+    )
+    cases.append(
+        _event_case(
+            "python-tag",
+            _raw_event("name: !!python/object/apply:os.system ['echo pwned']\ndecks: ../decks\npresenters: [Ada]\n"),
+            r"tag .* not allowed",
+            history=Outcome(0, r"left out .*tag"),
+        )
+    )
+    cases.append(
+        _event_case(
+            "deep-nesting",
+            _raw_event("name: x\ndecks: ../decks\npresenters: " + "[" * 5000 + "]" * 5000 + "\n"),
+            r"ev\.yaml",
+            history=Outcome(0, r"left out"),
+        )
+    )
     cases.append(_event_case("event-50mb", _huge_event, r"limit is", history=Outcome(0, r"left out .*limit")))
-    cases.append(_event_case("event-not-utf8", _raw_event(b"name: caf\xe9\ndecks: ../decks\npresenters: [Ada]\n"),
-                             r"not UTF-8", history=Outcome(0, r"left out .*not UTF-8")))
-    cases.append(_event_case("escape-names", _escape_names, r"control characters",
-                             history=Outcome(0, r"left out .*control characters")))
-    cases.append(_event_case("event-binary", _raw_event(bytes(range(256)) * 4),
-                             r"ev\.yaml", history=Outcome(0, r"left out")))
+    cases.append(
+        _event_case(
+            "event-not-utf8",
+            _raw_event(b"name: caf\xe9\ndecks: ../decks\npresenters: [Ada]\n"),
+            r"not UTF-8",
+            history=Outcome(0, r"left out .*not UTF-8"),
+        )
+    )
+    cases.append(
+        _event_case(
+            "escape-names", _escape_names, r"control characters", history=Outcome(0, r"left out .*control characters")
+        )
+    )
+    cases.append(
+        _event_case("event-binary", _raw_event(bytes(range(256)) * 4), r"ev\.yaml", history=Outcome(0, r"left out"))
+    )
     cases.append(Case("event-name-not-utf8", _undecodable_event_name, {}))
     # --- the record
     cases.append(record_case("record-not-a-record", "just some text\n", r"not a battledecks record"))
     cases.append(record_case("record-log-number", "format: 1\nlog: 5\n", r"not a battledecks record"))
     cases.append(record_case("record-truncated", record_text([ORDER, entry(kind="draw", presenter="Ada")])[:-30]))
     cases.append(record_case("record-unknown-kind", record_text([ORDER, entry(kind="explode")])))
-    cases.append(record_case("record-unknown-presenter", record_text(
-        [ORDER, entry(kind="draw", presenter="Mallory", deck="alpha", title="Alpha", seed=1)])))
+    cases.append(
+        record_case(
+            "record-unknown-presenter",
+            record_text([ORDER, entry(kind="draw", presenter="Mallory", deck="alpha", title="Alpha", seed=1)]),
+        )
+    )
     cases.append(record_case("record-order-not-a-list", record_text([entry(kind="order", presenters=5)])))
     cases.append(record_case("record-remove-stranger", record_text([ORDER, entry(kind="remove", presenter="Zed")])))
-    cases.append(record_case("record-score-text", record_text(
-        [ORDER, entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
-         entry(kind="talk-start", presenter="Ada", deck="alpha"), entry(kind="talk-end", presenter="Ada"),
-         entry(kind="score", presenter="Ada", judge="Judy", criterion="Style", value="ten")])))
-    cases.append(record_case("record-score-mapping", record_text(
-        [ORDER, entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
-         entry(kind="talk-start", presenter="Ada", deck="alpha"), entry(kind="talk-end", presenter="Ada"),
-         entry(kind="score", presenter="Ada", judge=None, criterion=None, value={"a": 1})])))
-    cases.append(record_case("record-score-off-scale", record_text(
-        [ORDER, entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
-         entry(kind="talk-start", presenter="Ada", deck="alpha"), entry(kind="talk-end", presenter="Ada"),
-         entry(kind="score", presenter="Ada", judge="Judy", criterion="Style", value=1e308 * 10)])))
+    cases.append(
+        record_case(
+            "record-score-text",
+            record_text(
+                [
+                    ORDER,
+                    entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
+                    entry(kind="talk-start", presenter="Ada", deck="alpha"),
+                    entry(kind="talk-end", presenter="Ada"),
+                    entry(kind="score", presenter="Ada", judge="Judy", criterion="Style", value="ten"),
+                ]
+            ),
+        )
+    )
+    cases.append(
+        record_case(
+            "record-score-mapping",
+            record_text(
+                [
+                    ORDER,
+                    entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
+                    entry(kind="talk-start", presenter="Ada", deck="alpha"),
+                    entry(kind="talk-end", presenter="Ada"),
+                    entry(kind="score", presenter="Ada", judge=None, criterion=None, value={"a": 1}),
+                ]
+            ),
+        )
+    )
+    cases.append(
+        record_case(
+            "record-score-off-scale",
+            record_text(
+                [
+                    ORDER,
+                    entry(kind="draw", presenter="Ada", deck="alpha", title="Alpha", seed=1),
+                    entry(kind="talk-start", presenter="Ada", deck="alpha"),
+                    entry(kind="talk-end", presenter="Ada"),
+                    entry(kind="score", presenter="Ada", judge="Judy", criterion="Style", value=1e308 * 10),
+                ]
+            ),
+        )
+    )
     cases.append(record_case("record-binary", bytes(range(256)) * 8))
-    cases.append(record_case("record-escape", record_text([ORDER.replace("Ada", "Ada\\u001b[2J", 1)]), r"control characters"))
+    cases.append(
+        record_case("record-escape", record_text([ORDER.replace("Ada", "Ada\\u001b[2J", 1)]), r"control characters")
+    )
     cases.append(record_case("record-entry-list", record_text([ORDER, "[1, 2, 3]"]), r"not a mapping with a kind"))
     # --- decks and slides
     for ext in FORMATS:
-        cases.append(Case(f"truncated-{ext}", deck_of(f"cut-{ext}", lambda _n, e=ext: {f"slide9.{e}": _truncated(e)}),
-                          bad_slide(ERROR_IMAGE)))
-        cases.append(Case(f"corrupt-{ext}", deck_of(f"bad-{ext}", lambda _n, e=ext: {f"slide9.{e}": _corrupt(e)}),
-                          bad_slide(ERROR_IMAGE)))
-        cases.append(Case(f"garbage-{ext}", deck_of(f"junk-{ext}", lambda _n, e=ext: {f"slide9.{e}": b"not an image at all" * 40}),
-                          bad_slide(ERROR_IMAGE)))
-        cases.append(Case(f"empty-{ext}", deck_of(f"empty-{ext}", lambda _n, e=ext: {f"slide9.{e}": b""}),
-                          bad_slide(r"empty|not a|cannot")))
-    cases.append(Case("png-claims-huge", deck_of("huge", lambda _n: {"slide9.png": png_claiming(100_000, 100_000)}),
-                      bad_slide(r"too large|decompression bomb")))
-    cases.append(Case("png-bomb", deck_of("bomb", lambda _n: {"slide9.png": png_bomb()}), bad_slide(
-        r"too large|decompression bomb",
-        sheet=Outcome(1, r"too large"))))
-    cases.append(Case("absurd-aspect", deck_of("thin", lambda _n: {"slide9.png": image_bytes("png", size=(4000, 2))}),
-                      {"check": Outcome(0, r"slide9\.png")}))
+        cases.append(
+            Case(
+                f"truncated-{ext}",
+                deck_of(f"cut-{ext}", lambda _n, e=ext: {f"slide9.{e}": _truncated(e)}),
+                bad_slide(ERROR_IMAGE),
+            )
+        )
+        cases.append(
+            Case(
+                f"corrupt-{ext}",
+                deck_of(f"bad-{ext}", lambda _n, e=ext: {f"slide9.{e}": _corrupt(e)}),
+                bad_slide(ERROR_IMAGE),
+            )
+        )
+        cases.append(
+            Case(
+                f"garbage-{ext}",
+                deck_of(f"junk-{ext}", lambda _n, e=ext: {f"slide9.{e}": b"not an image at all" * 40}),
+                bad_slide(ERROR_IMAGE),
+            )
+        )
+        cases.append(
+            Case(
+                f"empty-{ext}",
+                deck_of(f"empty-{ext}", lambda _n, e=ext: {f"slide9.{e}": b""}),
+                bad_slide(r"empty|not a|cannot"),
+            )
+        )
+    cases.append(
+        Case(
+            "png-claims-huge",
+            deck_of("huge", lambda _n: {"slide9.png": png_claiming(100_000, 100_000)}),
+            bad_slide(r"too large|decompression bomb"),
+        )
+    )
+    cases.append(
+        Case(
+            "png-bomb",
+            deck_of("bomb", lambda _n: {"slide9.png": png_bomb()}),
+            bad_slide(r"too large|decompression bomb", sheet=Outcome(1, r"too large")),
+        )
+    )
+    cases.append(
+        Case(
+            "absurd-aspect",
+            deck_of("thin", lambda _n: {"slide9.png": image_bytes("png", size=(4000, 2))}),
+            {"check": Outcome(0, r"slide9\.png")},
+        )
+    )
     cases.append(Case("cmyk-jpeg", deck_of("cmyk", lambda _n: {"slide9.jpg": image_bytes("jpg", mode="CMYK")}), {}))
     cases.append(Case("sixteen-bit-png", deck_of("deep", lambda _n: {"slide9.png": _sixteen_bit_png()}), {}))
-    cases.append(Case("palette-transparent-png", deck_of("pal", lambda _n: {"slide9.png": _palette_transparent_png()}), {}))
+    cases.append(
+        Case("palette-transparent-png", deck_of("pal", lambda _n: {"slide9.png": _palette_transparent_png()}), {})
+    )
     cases.append(Case("animated-gif", deck_of("anim", lambda _n: {"slide9.gif": _animated_gif()}), {}))
-    cases.append(Case("rgba-webp", deck_of("alpha-webp", lambda _n: {"slide9.webp": image_bytes("webp", mode="RGBA")}), {}))
+    cases.append(
+        Case("rgba-webp", deck_of("alpha-webp", lambda _n: {"slide9.webp": image_bytes("webp", mode="RGBA")}), {})
+    )
     cases.append(Case("symlink-deck-out", _symlink_deck_out, {}))
     cases.append(Case("symlink-slide-out", _symlink_slide_out, bad_slide(r"slide9\.png")))
     cases.append(Case("symlink-loop", _symlink_loop, {"check": Outcome(1, r"loop")}))
@@ -419,9 +548,22 @@ def _cases() -> list[Case]:
     # --- import sources
     cases.append(Case("zip-bomb", _zip_bomb, {"import": Outcome(1, r"bomb\.zip")}))
     # The unsafe entry is left out, and said; the rest is imported (inside --into).
-    cases.append(Case("zip-traversal", _zip_source({"../../evil.png": image_bytes("png"), "slide2.png": image_bytes("png"),
-                                                    "slide3.png": image_bytes("png")}), {"import": Outcome(0, r"unsafe path")}))
-    cases.append(Case("zip-garbage", _zip_source({"slide1.png": b"junk" * 100}), {"import": Outcome(1, r"upload\.zip")}))
+    cases.append(
+        Case(
+            "zip-traversal",
+            _zip_source(
+                {
+                    "../../evil.png": image_bytes("png"),
+                    "slide2.png": image_bytes("png"),
+                    "slide3.png": image_bytes("png"),
+                }
+            ),
+            {"import": Outcome(0, r"unsafe path")},
+        )
+    )
+    cases.append(
+        Case("zip-garbage", _zip_source({"slide1.png": b"junk" * 100}), {"import": Outcome(1, r"upload\.zip")})
+    )
     cases.append(Case("pptx-junk", _junk_pptx, {"import": Outcome(1, r"talk\.pptx")}))
     cases.append(Case("pdf-truncated", _truncated_pdf, {"import": Outcome(1, r"talk\.pdf")}))
     return cases

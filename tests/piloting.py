@@ -47,7 +47,11 @@ async def start_talk(pilot: Any) -> StageScreen:
     assert isinstance(pilot.app.screen, ConfirmScreen)
     await pilot.press("y")
     # A PDF deck's slides may still be being drawn: the stage opens when they are.
-    return await wait_until(pilot, lambda: isinstance(pilot.app.screen, StageScreen) and pilot.app.screen.clock is not None and pilot.app.screen, "the stage")
+    return await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, StageScreen) and pilot.app.screen.clock is not None and pilot.app.screen,
+        "the stage",
+    )
 
 
 def footer_text(screen: Any) -> str:

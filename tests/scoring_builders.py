@@ -57,7 +57,9 @@ def scored(show: Show, name: str, score: int, audience: int, round: int = 1) -> 
 def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN001
     """Ada and Brian tied on the judges' 8 (sudden death breaks ties), Chen third."""
     path = build_event(
-        event_dir / "events", name="tie", order="listed",
+        event_dir / "events",
+        name="tie",
+        order="listed",
         scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
     )
     show = Show.open(path, seed_source=seeds, clock=wall)
@@ -69,8 +71,9 @@ def tied_event(event_dir: Path, seeds, wall) -> tuple[Path, Show]:  # noqa: ANN0
 
 def voting_show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
     """An event voting by phone, every deck drawn and Ada's talk done."""
-    path = build_event(event_dir / "events", name="votes", order="listed",
-                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    path = build_event(
+        event_dir / "events", name="votes", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}}
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_all()
     present(show, "Ada")

@@ -31,7 +31,9 @@ SYSTEM_FIXTURES = {
 }
 """Fixtures that start a system program: a test that takes one is in the system tier."""
 
-SYSTEM_PROGRAMS = frozenset({"tmux", "Xvfb", "xterm", "kitty", "xdotool", "import", "chromium", "soffice", "libreoffice"})
+SYSTEM_PROGRAMS = frozenset(
+    {"tmux", "Xvfb", "xterm", "kitty", "xdotool", "import", "chromium", "soffice", "libreoffice"}
+)
 """Programs of the system tier, by the name they are started with."""
 
 SLOW_EVENT = "battledecks.tests.slow"
@@ -91,7 +93,10 @@ sys.addaudithook(_audit)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that take a system fixture (before ``-m`` selects)."""
     for item in items:
-        if SYSTEM_FIXTURES.keys() & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("system") is None:
+        if (
+            SYSTEM_FIXTURES.keys() & set(getattr(item, "fixturenames", ()))
+            and item.get_closest_marker("system") is None
+        ):
             item.add_marker(pytest.mark.system)
 
 

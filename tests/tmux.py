@@ -78,7 +78,9 @@ class Terminal:
 
     def title(self) -> str:
         """The pane's title (what an OSC 0 escape sequence would set)."""
-        return tmux("display-message", "-p", "-t", self.name, "#{pane_title}", check=True, capture_output=True).stdout.strip()
+        return tmux(
+            "display-message", "-p", "-t", self.name, "#{pane_title}", check=True, capture_output=True
+        ).stdout.strip()
 
     def painted_rows(self, rows: int) -> int:
         """How many of the pane's first ``rows`` rows have cells on a background that is not black:

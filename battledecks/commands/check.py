@@ -39,20 +39,27 @@ NAME = "check"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="+", type=Path, metavar="PATH",
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
         help="a decks folder, a deck folder, an event file (.yaml) or a folder of event files",
     )
     parser.add_argument(
-        "--slides", type=positive, metavar="N",
+        "--slides",
+        type=positive,
+        metavar="N",
         help=f"slides each deck needs (default {DEFAULT_SLIDES}); an event file's own 'slides' applies to its decks",
     )
     parser.add_argument(
-        "--render", action="store_true",
+        "--render",
+        action="store_true",
         help="also draw every PDF deck's pages into the page cache (nothing is shown), so the stage finds them ready; "
         "blank pages are warned about",
     )
     parser.add_argument(
-        "--no-cache", action="store_true",
+        "--no-cache",
+        action="store_true",
         help="decode every slide again, ignoring the results kept from earlier checks (and keep none of this one)",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -74,7 +81,12 @@ def _print_table(report: CheckReport, console: Console) -> None:
             message = f"{p.key}: {p.message}" if p.key else p.message
             # Text, not markup: file names may hold [brackets].
             # Escaped: names and paths with control characters must not reach the terminal raw.
-            table.add_row(Text(visible(p.path)), Text(str(p.line or "")), Text(p.severity.value, style=style), Text(visible(message)))
+            table.add_row(
+                Text(visible(p.path)),
+                Text(str(p.line or "")),
+                Text(p.severity.value, style=style),
+                Text(visible(message)),
+            )
         console.print(table)
     for event in report.events:
         style = {True: "green", False: "bold red", None: ""}[event.enough]
@@ -106,8 +118,13 @@ def _page_progress(show: bool) -> Iterator[Callable[[Deck, int, int], None] | No
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
-                  console=Console(stderr=True)) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(deck: Deck, done: int, pages: int) -> None:
@@ -127,8 +144,14 @@ def _slide_progress(bar: bool) -> Iterator[check_cache.Progress | None]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("checking slides"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True, console=Console(stderr=True)) as progress:
+    with Progress(
+        TextColumn("checking slides"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as progress:
         task = progress.add_task("slides", total=None)
 
         def update(done: int, total: int) -> None:

@@ -49,18 +49,23 @@ def run(args: argparse.Namespace) -> int:
     made = next(e["at"] for e in show.record.entries if e["kind"] == "commit")
     new = before.commitment is None
     if args.json:
-        print(json_text({
-            "event": show.event.name,
-            "fingerprint": commitment.fingerprint,
-            "short": short_fingerprint(commitment.fingerprint),
-            "made": made,
-            "new": new,
-            "presenters": list(commitment.presenters),
-            "topics": len(commitment.topics),
-            "decks": len(commitment.decks),
-            "chain": commitment.length,
-            "record": str(show.record.path),
-        }, indent=2))
+        print(
+            json_text(
+                {
+                    "event": show.event.name,
+                    "fingerprint": commitment.fingerprint,
+                    "short": short_fingerprint(commitment.fingerprint),
+                    "made": made,
+                    "new": new,
+                    "presenters": list(commitment.presenters),
+                    "topics": len(commitment.topics),
+                    "decks": len(commitment.decks),
+                    "chain": commitment.length,
+                    "record": str(show.record.path),
+                },
+                indent=2,
+            )
+        )
         return 0
     what = (
         f"{plural(len(commitment.presenters), 'presenter')}, {plural(len(commitment.decks), 'deck')}"
@@ -76,4 +81,3 @@ def run(args: argparse.Namespace) -> int:
         f"  battledecks verify {visible(args.event)} --expect {commitment.fingerprint[:12]}"
     )
     return 0
-

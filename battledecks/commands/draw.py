@@ -27,8 +27,10 @@ NAME = "draw"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("event", type=Path, help="event file")
     parser.add_argument(
-        "--room-input", metavar="NUMBERS", default=None,
-        help="numbers the room called out (dice, say: \"4 2 6\"), mixed into every draw made now",
+        "--room-input",
+        metavar="NUMBERS",
+        default=None,
+        help='numbers the room called out (dice, say: "4 2 6"), mixed into every draw made now',
     )
     parser.add_argument("--json", action="store_true", help="print the lineup as JSON")
 
@@ -99,11 +101,15 @@ def run(args: argparse.Namespace) -> int:
     console = stdout_console()
     console.print(table)
     console.print(
-        Text(f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {visible(show.record.path)}.")
+        Text(
+            f"{len(drawn)} drawn now; {show.supply().decks} unseen decks left. Recorded in {visible(show.record.path)}."
+        )
     )
     if fingerprint is not None:
-        console.print(Text(
-            f"Draw commitment {short_fingerprint(fingerprint)}; "
-            f"check every draw with: battledecks verify {visible(args.event)}"
-        ))
+        console.print(
+            Text(
+                f"Draw commitment {short_fingerprint(fingerprint)}; "
+                f"check every draw with: battledecks verify {visible(args.event)}"
+            )
+        )
     return 0

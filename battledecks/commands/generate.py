@@ -33,12 +33,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--into", type=Path, required=True, metavar="DECKS", help="the decks folder (made if missing)")
     parser.add_argument("--count", type=positive, required=True, metavar="N", help="how many decks to make")
-    parser.add_argument("--seed", type=whole_number(0), metavar="S", help="the set follows from it (default: a random one, printed)")
+    parser.add_argument(
+        "--seed", type=whole_number(0), metavar="S", help="the set follows from it (default: a random one, printed)"
+    )
     parser.add_argument(
         "--theme", choices=THEMES, help="one theme for every deck (default: " + ", ".join(THEMES) + " in turn)"
     )
     parser.add_argument(
-        "--slides", type=positive, default=DEFAULT_SLIDES, metavar="N",
+        "--slides",
+        type=positive,
+        default=DEFAULT_SLIDES,
+        metavar="N",
         help=f"slides per deck, a title first and an ending last (default {DEFAULT_SLIDES})",
     )
 

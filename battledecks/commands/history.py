@@ -28,6 +28,7 @@ def _text(value: str) -> Text:
     """A cell from a record or event file, escaped so no control character reaches the terminal."""
     return Text(visible(value))
 
+
 class _DeckId:
     """A deck's folder name that wraps after its hyphens, never inside a word."""
 
@@ -57,7 +58,10 @@ _console = stdout_console
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "events_dir", type=Path, nargs="?", metavar="EVENTS_DIR",
+        "events_dir",
+        type=Path,
+        nargs="?",
+        metavar="EVENTS_DIR",
         help="folder of event files (default: ./events, else the demo's events folder)",
     )
     parser.add_argument("--json", action="store_true", help="print the history as JSON")

@@ -30,14 +30,25 @@ NAME = "import"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "sources", nargs="+", type=Path, metavar="SOURCE",
+        "sources",
+        nargs="+",
+        type=Path,
+        metavar="SOURCE",
         help="a PDF, a .pptx/.ppt/.odp file, a .zip of images or a folder of images",
     )
-    parser.add_argument("--into", type=Path, metavar="DECKS", help="the decks folder (default: the --event's decks folder)")
-    parser.add_argument("--id", dest="deck_id", metavar="ID", help="the new deck's id, its folder name (one source only)")
+    parser.add_argument(
+        "--into", type=Path, metavar="DECKS", help="the decks folder (default: the --event's decks folder)"
+    )
+    parser.add_argument(
+        "--id", dest="deck_id", metavar="ID", help="the new deck's id, its folder name (one source only)"
+    )
     parser.add_argument("--title", metavar="T", help="the new deck's title (one source only)")
     parser.add_argument(
-        "--author", dest="authors", action="append", default=[], metavar="A",
+        "--author",
+        dest="authors",
+        action="append",
+        default=[],
+        metavar="A",
         help="who made the deck; never handed their own deck (repeat for several)",
     )
     count = parser.add_mutually_exclusive_group()
@@ -74,7 +85,9 @@ def _progress_bar(show: bool) -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TaskID, TextColumn
     from rich.progress import Progress as Bar
 
-    with Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+    with Bar(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(what: str, done: int, total: int | None) -> None:
@@ -112,8 +125,13 @@ def run(args: argparse.Namespace) -> int:
         raise BattledecksError("import: say where the decks go: --into DECKS (or --event EVENT)")
     with terminate_as_interrupt(), _progress_bar(sys.stdout.isatty()) as progress:
         imported = import_decks(
-            args.sources, into, deck_id=args.deck_id, title=args.title, authors=args.authors,
-            replace=args.replace, progress=progress,
+            args.sources,
+            into,
+            deck_id=args.deck_id,
+            title=args.title,
+            authors=args.authors,
+            replace=args.replace,
+            progress=progress,
         )
     for deck in imported:
         verb = "replaced" if deck.replaced else "imported"

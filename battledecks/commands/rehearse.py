@@ -36,13 +36,21 @@ SERVE = "127.0.0.1:8750"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("event", nargs="?", type=Path, metavar="EVENT", help="the event file to rehearse (events/NAME.yaml)")
     parser.add_argument(
-        "--graphics", choices=("auto", "kitty", "sixel", "halfcell"), default=None,
+        "event", nargs="?", type=Path, metavar="EVENT", help="the event file to rehearse (events/NAME.yaml)"
+    )
+    parser.add_argument(
+        "--graphics",
+        choices=("auto", "kitty", "sixel", "halfcell"),
+        default=None,
         help="how slides are drawn (default: the event's `graphics`, else auto-detect)",
     )
     parser.add_argument(
-        "--serve", nargs="?", const=SERVE, default=None, metavar="HOST:PORT",
+        "--serve",
+        nargs="?",
+        const=SERVE,
+        default=None,
+        metavar="HOST:PORT",
         help=f"rehearse the room too: the audience screen, /stage and the phones' vote, as `run --serve` (default {SERVE}); "
         "the votes go to a throw-away vote database",
     )
@@ -82,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
     if event is None and serve is not None and Path(serve).is_file():
         event, serve = Path(serve), SERVE  # `rehearse --serve EVENT`: the event, not an address
     if event is None:
-        print("battledecks rehearse: error: give the event file to rehearse (battledecks rehearse events/NAME.yaml)", file=sys.stderr)
+        print(
+            "battledecks rehearse: error: give the event file to rehearse (battledecks rehearse events/NAME.yaml)",
+            file=sys.stderr,
+        )
         return 2  # a usage error, as argparse's own
     with tempfile.TemporaryDirectory(prefix="battledecks-rehearsal-") as folder:
         copy = rehearsal_copy(event, Path(folder))

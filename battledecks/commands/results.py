@@ -28,11 +28,15 @@ _SUFFIXES = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".h
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("event", type=Path, metavar="EVENT", help="the event file (events/NAME.yaml)")
-    parser.add_argument("--format", choices=FORMATS, help="output format (default: table, or from the --out file's ending)")
+    parser.add_argument(
+        "--format", choices=FORMATS, help="output format (default: table, or from the --out file's ending)"
+    )
     parser.add_argument("--json", action="store_true", help="same as --format json")
     parser.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of printing")
     parser.add_argument(
-        "--card", type=_card_file, metavar="FILE",
+        "--card",
+        type=_card_file,
+        metavar="FILE",
         help="also draw the 1920x1080 podium card to FILE, a PNG or JPEG by its ending (.png, .jpg, .jpeg)",
     )
 

@@ -62,7 +62,7 @@ def with_retired(text: str, data: dict[str, Any] | None, line: int | None, retir
     lines = text.splitlines(keepends=True)
     edited: str | None = None
     if line is not None and 0 < line <= len(lines) and (found := _SIMPLE.match(lines[line - 1].rstrip("\r\n"))):
-        ending = lines[line - 1][len(lines[line - 1].rstrip("\r\n")):]
+        ending = lines[line - 1][len(lines[line - 1].rstrip("\r\n")) :]
         if retired:
             comment = f"  {found['comment']}" if found["comment"] else ""
             newline = ending or "\n"

@@ -52,12 +52,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve the audience screen at HOST:PORT, or PORT on 127.0.0.1 (default 127.0.0.1:8750: this machine only)",
     )
     parser.add_argument(
-        "--second-screen", action="store_true",
+        "--second-screen",
+        action="store_true",
         help="the room watches another screen (a projector on a second display): the stage keeps a console for "
         "the host, with the next slide and who is next (p on the stage switches)",
     )
     parser.add_argument(
-        "--fresh", action="store_true",
+        "--fresh",
+        action="store_true",
         help="start the event again from nothing: its record moves to a backup folder beside it (asks first)",
     )
 
@@ -72,8 +74,11 @@ def _event_files(event_path: Path) -> list[Path]:
 
     votes = votes_path_for(event_path)
     candidates = [
-        record_path_for(event_path), draw_secret_path_for(event_path),
-        votes, votes.with_name(votes.name + "-wal"), votes.with_name(votes.name + "-shm"),
+        record_path_for(event_path),
+        draw_secret_path_for(event_path),
+        votes,
+        votes.with_name(votes.name + "-wal"),
+        votes.with_name(votes.name + "-shm"),
         vote_key_path_for(event_path),
     ]
     return [path for path in candidates if path.exists()]

@@ -18,7 +18,9 @@ NAME = "screen"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "target", nargs="?", default=None,
+        "target",
+        nargs="?",
+        default=None,
         help="event file, or the host's address: a URL, HOST:PORT or PORT (default: the demo event)",
     )
     parser.add_argument(

@@ -65,10 +65,12 @@ def _confirmed(deck: Deck, yes: bool) -> bool:
             "add --yes to make it anyway"
         )
     count = deck.slide_count
-    print(visible(
-        f"The sheet shows all {plural(count, 'slide')} of {deck.title!r} ({deck.id}). "
-        "Whoever sees it can no longer present this deck."
-    ))
+    print(
+        visible(
+            f"The sheet shows all {plural(count, 'slide')} of {deck.title!r} ({deck.id}). "
+            "Whoever sees it can no longer present this deck."
+        )
+    )
     try:
         answer = input("Make it? [y/N] ")
     except EOFError:
@@ -110,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
         except OSError as error:
             raise BattledecksError(f"{out}: cannot write: {error.strerror or error}") from None
     count = deck.slide_count
-    print(visible(f"wrote {out}: {plural(count, 'slide')} of {deck.title!r}; whoever sees it must not present this deck"))
+    print(
+        visible(f"wrote {out}: {plural(count, 'slide')} of {deck.title!r}; whoever sees it must not present this deck")
+    )
     return 0
-

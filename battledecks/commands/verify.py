@@ -34,15 +34,21 @@ def _fingerprint(text: str) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "source", type=Path, metavar="EVENT",
+        "source",
+        type=Path,
+        metavar="EVENT",
         help="the event file (events/NAME.yaml), or a record file (NAME.record.yaml) as a transcript",
     )
     parser.add_argument(
-        "--expect", type=_fingerprint, metavar="FINGERPRINT",
+        "--expect",
+        type=_fingerprint,
+        metavar="FINGERPRINT",
         help="the fingerprint published before the show (or its first 12 hex digits, as the lineup shows them)",
     )
     parser.add_argument(
-        "--decks", type=Path, metavar="DIR",
+        "--decks",
+        type=Path,
+        metavar="DIR",
         help="the decks folder whose files to check (default: the event file's)",
     )
     parser.add_argument("--json", action="store_true", help="print what was checked as JSON")
@@ -95,8 +101,9 @@ def run(args: argparse.Namespace) -> int:
     if not result.committed:
         first = result.problems[0] if result.problems else None
         raise BattledecksError(
-            f"{record}: {first}" if first else
-            f"{record}: has no draw commitment (its draws were made before battledecks committed them in advance): "
+            f"{record}: {first}"
+            if first
+            else f"{record}: has no draw commitment (its draws were made before battledecks committed them in advance): "
             "nothing to verify"
         )
     print(result.summary())
@@ -124,7 +131,8 @@ def run(args: argparse.Namespace) -> int:
             mark = "ok" if d.ok else "DIFFERS"
             round_ = f" (round {d.round})" if d.round != 1 else ""
             vetoed = "" if d.vetoed is None else f", vetoed ({visible(d.vetoed) or 'no reason given'})"
-            print(f"  {d.number:>2}  {visible(d.presenter).ljust(width)}  {value}{room}, {plural(d.pool, 'deck')} -> "
-                  f"{visible(d.deck)}{visible(round_)}  {mark}{vetoed}")
+            print(
+                f"  {d.number:>2}  {visible(d.presenter).ljust(width)}  {value}{room}, {plural(d.pool, 'deck')} -> "
+                f"{visible(d.deck)}{visible(round_)}  {mark}{vetoed}"
+            )
     return 0 if result.ok else 1
-

@@ -34,12 +34,14 @@ NAME = "votes"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("event", type=Path, metavar="EVENT", help="the event file (events/NAME.yaml)")
     parser.add_argument(
-        "--rebuild", action="store_true",
+        "--rebuild",
+        action="store_true",
         help="write each closed round's result from the vote database to the record where the record differs",
     )
     parser.add_argument("--json", action="store_true", help="print the rounds as JSON")
     parser.add_argument(
-        "--set-aside", action="store_true",
+        "--set-aside",
+        action="store_true",
         help="move the vote database (and its -wal and -shm files) aside, named with the date, so the next run starts a fresh one",
     )
 
@@ -75,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     except VoteError as error:
         if not db_path.exists():
             raise
-        raise VoteError(f"{error} (`battledecks votes {args.event} --set-aside` moves it aside, for a fresh one)") from None
+        raise VoteError(
+            f"{error} (`battledecks votes {args.event} --set-aside` moves it aside, for a fresh one)"
+        ) from None
     record = EventRecord.load(event, save=False)
     rows = _rows(results, record.votes)
     limit = event.scoring.phones_per_address
@@ -84,11 +88,21 @@ def run(args: argparse.Namespace) -> int:
         changed = _rebuild(args.event, [r for r in rows if r.differs])
         rows = _rows(results, EventRecord.load(load_event(args.event), save=False).votes)
     if args.json:
-        print(json_text({
-            "event": event.name, "database": str(db_path), "phones_per_address": limit,
-            "rounds": [{**r.__dict__, "addresses": [a.__dict__ for a in addresses.get(r.id, [])]} for r in rows],
-            "refused": refused, "rebuilt": changed,
-        }, indent=2))
+        print(
+            json_text(
+                {
+                    "event": event.name,
+                    "database": str(db_path),
+                    "phones_per_address": limit,
+                    "rounds": [
+                        {**r.__dict__, "addresses": [a.__dict__ for a in addresses.get(r.id, [])]} for r in rows
+                    ],
+                    "refused": refused,
+                    "rebuilt": changed,
+                },
+                indent=2,
+            )
+        )
         return 0
     print(visible(f"{event.name}: phone votes in {db_path}"))
     if not rows:
@@ -105,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
         print(visible(line))
     waiting = [r for r in rows if r.differs]
     if waiting and not args.rebuild:
-        print(f"{len(waiting)} closed round(s) differ from the record: `battledecks votes {args.event} --rebuild` writes the votes' results to it.")
+        print(
+            f"{len(waiting)} closed round(s) differ from the record: `battledecks votes {args.event} --rebuild` writes the votes' results to it."
+        )
     elif args.rebuild and not changed and not waiting:
         print("The record agrees with the vote database: nothing to rebuild.")
     return 0
@@ -121,7 +137,9 @@ def _by_address(listed: list, limit: int) -> str:  # noqa: ANN001 - AddressVotes
             text += f" (the limit of {limit}; {plural(a.refused, 'vote')} from more phones refused)"
         parts.append(text)
     more = len(listed) - len(shown)
-    return f"from {plural(len(listed), 'address', 'addresses')}: " + "; ".join(parts) + (f"; {more} more" if more else "")
+    return (
+        f"from {plural(len(listed), 'address', 'addresses')}: " + "; ".join(parts) + (f"; {more} more" if more else "")
+    )
 
 
 def _set_aside(event_path: Path, db_path: Path) -> int:
@@ -185,7 +203,11 @@ def _rebuild(event_path: Path, rows: list[Row]) -> list[str]:
             except RecordError as error:
                 said.append(f"vote {row.id} on {row.presenter}: not rebuilt: {error}")
                 continue
-            result = f"audience {row.mean:.2f} from {plural(row.votes, 'vote')}" if row.votes and row.mean is not None else "no votes"
+            result = (
+                f"audience {row.mean:.2f} from {plural(row.votes, 'vote')}"
+                if row.votes and row.mean is not None
+                else "no votes"
+            )
             said.append(f"vote {row.id} on {row.presenter}: rebuilt, {result}")
     finally:
         lock.release()

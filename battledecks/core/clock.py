@@ -179,9 +179,7 @@ class TalkClock:
             slide += 1
             slide_end += self.period
         phase = Phase.ABORTED if self.aborted else Phase.TALK
-        return ClockState(
-            phase, slide, self.slides, 0.0, slide_end - talk, self.seconds - talk, talk, paused
-        )
+        return ClockState(phase, slide, self.slides, 0.0, slide_end - talk, self.seconds - talk, talk, paused)
 
     def due_at(self, slide: int) -> float:
         """Monotonic time slide ``slide`` (0-based) is due; ``slides`` gives the end.

@@ -251,32 +251,60 @@ class Commitment:
         rules = content.get("rules")
         if not isinstance(rules, dict) or rules.get("version") != RULES_VERSION:
             version = rules.get("version") if isinstance(rules, dict) else None
-            raise ValueError(f"the commitment's draw rules are version {version!r}; this battledecks knows {RULES_VERSION}")
+            raise ValueError(
+                f"the commitment's draw rules are version {version!r}; this battledecks knows {RULES_VERSION}"
+            )
         chain = content.get("chain")
-        if not (isinstance(chain, dict) and _hex(chain.get("head")) and isinstance(chain.get("length"), int)
-                and not isinstance(chain.get("length"), bool) and 1 <= chain["length"] <= MAX_CHAIN):
-            raise ValueError(f"the commitment's chain is not a head of 64 hex digits and a length from 1 to {MAX_CHAIN}")
+        if not (
+            isinstance(chain, dict)
+            and _hex(chain.get("head"))
+            and isinstance(chain.get("length"), int)
+            and not isinstance(chain.get("length"), bool)
+            and 1 <= chain["length"] <= MAX_CHAIN
+        ):
+            raise ValueError(
+                f"the commitment's chain is not a head of 64 hex digits and a length from 1 to {MAX_CHAIN}"
+            )
         raw_decks = content.get("decks")
         if not isinstance(raw_decks, list):
             raise ValueError("the commitment's decks are not a list")
         decks = []
         for item in raw_decks:
-            if not (isinstance(item, dict) and isinstance(item.get("id"), str) and _hex(item.get("hash"))
-                    and _names(item.get("authors", []))):
+            if not (
+                isinstance(item, dict)
+                and isinstance(item.get("id"), str)
+                and _hex(item.get("hash"))
+                and _names(item.get("authors", []))
+            ):
                 raise ValueError("a committed deck is not an id, a hash of 64 hex digits and a list of authors")
             decks.append(CommittedDeck(item["id"], item["hash"], tuple(item.get("authors", []))))
         what = content.get("what")
         if what == WHAT:
             presenters, topics = content.get("presenters"), content.get("topics")
-            if not isinstance(presenters, list) or not isinstance(topics, list) or not _names(presenters) or not _names(topics):
+            if (
+                not isinstance(presenters, list)
+                or not isinstance(topics, list)
+                or not _names(presenters)
+                or not _names(topics)
+            ):
                 raise ValueError("the commitment's presenters or topics are not lists of names")
-            return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], tuple(presenters), tuple(topics))
+            return cls(
+                fingerprint, content, tuple(decks), chain["head"], chain["length"], tuple(presenters), tuple(topics)
+            )
         if what == WHAT_EXTENDED:
             extends, reason, cause = content.get("extends"), content.get("reason"), content.get("cause")
             if not isinstance(extends, str) or not _hex(extends):
                 raise ValueError("the extension does not name the commitment it extends")
-            return cls(fingerprint, content, tuple(decks), chain["head"], chain["length"], extends=extends,
-                       cause=cause if isinstance(cause, str) else None, reason=reason if isinstance(reason, str) else None)
+            return cls(
+                fingerprint,
+                content,
+                tuple(decks),
+                chain["head"],
+                chain["length"],
+                extends=extends,
+                cause=cause if isinstance(cause, str) else None,
+                reason=reason if isinstance(reason, str) else None,
+            )
         raise ValueError(f"the commitment says it is {what!r}, not a {WHAT}")
 
 
@@ -402,4 +430,3 @@ class ChainSecrets:
 
     def __contains__(self, head: object) -> bool:
         return head in self._chains
-

@@ -205,13 +205,27 @@ def load_pdf_deck(path: Path) -> Deck:
     try:
         info = read_pdf(path)
     except PdfError as error:
-        return Deck(id=path.stem, path=path, title=visible(path.stem), slides=(), pdf=path,
-                    problems=(Problem(path, error.reason),))
+        return Deck(
+            id=path.stem,
+            path=path,
+            title=visible(path.stem),
+            slides=(),
+            pdf=path,
+            problems=(Problem(path, error.reason),),
+        )
     # A title from the PDF's metadata with control characters in it is not shown: the file name is.
     title = info.title if info.title and not control_problem(info.title) else visible(path.stem)
     problems = (Problem(path, f"file name {why}: rename the file"),) if (why := control_problem(path.stem)) else ()
-    return Deck(id=path.stem, path=path, title=title, slides=(), pdf=path, pdf_pages=info.pages,
-                pdf_page_sizes=info.page_sizes, problems=problems)
+    return Deck(
+        id=path.stem,
+        path=path,
+        title=title,
+        slides=(),
+        pdf=path,
+        pdf_pages=info.pages,
+        pdf_page_sizes=info.page_sizes,
+        problems=problems,
+    )
 
 
 def load_deck(folder: Path) -> Deck:
@@ -356,7 +370,10 @@ def rendered(deck: Deck, cache_dir: Path | None = None) -> bool:
     if deck.pdf is None:
         return True
     try:
-        return cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, draw=False) is not None
+        return (
+            cached_pages(deck.pdf, cache_dir or default_cache_dir(), pages=deck.pdf_pages or None, draw=False)
+            is not None
+        )
     except PdfError:
         return False
 

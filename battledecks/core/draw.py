@@ -48,7 +48,9 @@ class Draw:
     """The key the draw picked with (:func:`draw_key`), in hex: recorded so a checker can test each step."""
 
 
-def why_not(deck: Deck, *, presenter: str, slides: int, taken: set[str], shown_before: set[str], failing: set[str]) -> str | None:
+def why_not(
+    deck: Deck, *, presenter: str, slides: int, taken: set[str], shown_before: set[str], failing: set[str]
+) -> str | None:
     """Why ``deck`` may not be drawn for ``presenter``, or None if it may."""
     if deck.retired:
         return "retired"
@@ -76,8 +78,10 @@ def eligible_decks(
 ) -> list[Deck]:
     """Decks that may be drawn for ``presenter``, sorted by id."""
     ok = [
-        d for d in decks
-        if why_not(d, presenter=presenter, slides=slides, taken=taken, shown_before=shown_before, failing=failing) is None
+        d
+        for d in decks
+        if why_not(d, presenter=presenter, slides=slides, taken=taken, shown_before=shown_before, failing=failing)
+        is None
     ]
     return sorted(ok, key=lambda d: d.id)
 
@@ -218,6 +222,13 @@ def draw_committed(
     key = draw_key(revealed, fingerprint, room, presenter, round)
     deck_id, topic = committed_choice(list(by_id), topics, key)
     return Draw(
-        by_id[deck_id], topic, None, tuple(d.id for d in decks), tuple(sorted(topics)),
-        chain=chain, revealed=revealed.hex(), room=room, key=key.hex(),
+        by_id[deck_id],
+        topic,
+        None,
+        tuple(d.id for d in decks),
+        tuple(sorted(topics)),
+        chain=chain,
+        revealed=revealed.hex(),
+        room=room,
+        key=key.hex(),
     )

@@ -121,8 +121,18 @@ def is_record_file(path: Path) -> bool:
 
 
 _TOP_KEYS = {
-    "name", "date", "decks", "slides", "seconds", "countdown", "order", "reuse",
-    "presenters", "topics", "scoring", "graphics",
+    "name",
+    "date",
+    "decks",
+    "slides",
+    "seconds",
+    "countdown",
+    "order",
+    "reuse",
+    "presenters",
+    "topics",
+    "scoring",
+    "graphics",
 }
 _SCORING_KEYS = {"scale", "judges", "criteria", "audience", "tiebreak"}
 _CRITERION_KEYS = {"name", "weight"}
@@ -142,9 +152,7 @@ class _Reader:
             line = self.lines.get(keys[:depth])
             if line is not None:
                 break
-        key = "".join(
-            f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(keys)
-        )
+        key = "".join(f"[{k}]" if isinstance(k, int) else (f".{k}" if i else str(k)) for i, k in enumerate(keys))
         self.problems.append(Problem(self.path, message, line=line, key=key or None))
 
     def unknown_keys(self, data: dict[Any, Any], known: set[str], keys: tuple[Any, ...]) -> None:

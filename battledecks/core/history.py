@@ -104,7 +104,8 @@ def read_history(events_dir: Path) -> History:
         raise BattledecksError(f"{events_dir}: no such folder of events")
     try:
         candidates = sorted(
-            p for p in events_dir.iterdir()
+            p
+            for p in events_dir.iterdir()
             if p.suffix in (".yaml", ".yml") and not is_record_file(p) and not p.name.startswith(".")
         )
     except OSError as error:
@@ -126,14 +127,18 @@ def read_history(events_dir: Path) -> History:
             problems.extend(error.problems)
             continue
         standings = Standings.from_record(record)
-        events.append(PastEvent(path, event.name, event.date, standings.awards.winners, standings.awards.decided_by, standings))
+        events.append(
+            PastEvent(path, event.name, event.date, standings.awards.winners, standings.awards.decided_by, standings)
+        )
         titles = {e["deck"]: e.get("title") for e in record.entries if e["kind"] == "draw"}
         # A talk started again after an interruption is still one showing.
-        shown[path] = list(dict.fromkeys(
-            DeckShowing(e["deck"], titles.get(e["deck"]), event.name, event.date, e["presenter"], e.get("round", 1))
-            for e in record.entries
-            if e["kind"] == "talk-start" and isinstance(e.get("deck"), str)
-        ))
+        shown[path] = list(
+            dict.fromkeys(
+                DeckShowing(e["deck"], titles.get(e["deck"]), event.name, event.date, e["presenter"], e.get("round", 1))
+                for e in record.entries
+                if e["kind"] == "talk-start" and isinstance(e.get("deck"), str)
+            )
+        )
 
     events.sort(key=lambda e: _when(e.date, e.name))
     decks: dict[str, list[DeckShowing]] = {}
@@ -161,7 +166,13 @@ def history_data(history: History) -> dict[str, object]:
     date = lambda d: d.isoformat() if d else None  # noqa: E731
     return {
         "events": [
-            {"name": e.name, "date": date(e.date), "file": str(e.path), "winners": list(e.winners), "decided_by": e.decided_by or None}
+            {
+                "name": e.name,
+                "date": date(e.date),
+                "file": str(e.path),
+                "winners": list(e.winners),
+                "decided_by": e.decided_by or None,
+            }
             for e in history.events
         ],
         "decks": {
@@ -175,7 +186,9 @@ def history_data(history: History) -> dict[str, object]:
             {
                 "name": p.name,
                 "best_rank": p.best_rank,
-                "events": [{"event": a.event, "date": date(a.date), "rank": a.rank, "tied": a.tied} for a in p.appearances],
+                "events": [
+                    {"event": a.event, "date": date(a.date), "rank": a.rank, "tied": a.tied} for a in p.appearances
+                ],
             }
             for p in history.presenters
         ],

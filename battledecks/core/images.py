@@ -77,8 +77,10 @@ def too_large_file(size: int) -> str | None:
 
 
 def _too_many_pixels(width: int, height: int) -> str:
-    return (f"{width}×{height} is {width * height / 1e6:,.0f} megapixels: "
-            f"too large to open safely (over {MAX_MEGAPIXELS} megapixels)")
+    return (
+        f"{width}×{height} is {width * height / 1e6:,.0f} megapixels: "
+        f"too large to open safely (over {MAX_MEGAPIXELS} megapixels)"
+    )
 
 
 @contextmanager

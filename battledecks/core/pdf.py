@@ -51,6 +51,7 @@ def _writer(target: Path) -> threading.Lock:
     with _WRITERS_LOCK:
         return _WRITERS.setdefault(target, threading.Lock())
 
+
 # PDFium's load error codes (FPDF_ERR_*) in the organizer's words.
 _LOAD_ERRORS = {
     2: "cannot read the file",

@@ -208,7 +208,14 @@ class EventRecord:
     before returning, so what the host sees confirmed on screen is on disk.
     """
 
-    def __init__(self, event: Event, entries: list[dict[str, Any]] | None = None, *, clock: WallClock = wall_now, save: bool = True) -> None:
+    def __init__(
+        self,
+        event: Event,
+        entries: list[dict[str, Any]] | None = None,
+        *,
+        clock: WallClock = wall_now,
+        save: bool = True,
+    ) -> None:
         self.event = event
         self.path = record_path_for(event.path)
         self.entries: list[dict[str, Any]] = []
@@ -326,7 +333,9 @@ class EventRecord:
             commitment = Commitment.from_entry(e)
             if commitment.extends is None and self.commitments:
                 raise RecordError("a second commitment of the draw (an extension names the one it extends)")
-            if commitment.extends is not None and (not self.commitments or commitment.extends != self.commitments[-1].fingerprint):
+            if commitment.extends is not None and (
+                not self.commitments or commitment.extends != self.commitments[-1].fingerprint
+            ):
                 raise RecordError("an extension of the draw's commitment that does not extend the latest one")
             self.commitments.append(commitment)
             self.chain_used = 0
@@ -415,7 +424,7 @@ class EventRecord:
 
     def unsaved_entries(self) -> list[dict[str, Any]]:
         """The entries the record file does not hold yet (a save failed since they were made)."""
-        return self.entries[self.saved:] if self.unsaved else []
+        return self.entries[self.saved :] if self.unsaved else []
 
     def save_or_set_aside(self, now: dt.datetime, elsewhere: Iterable[Path] = ()) -> SetAside | None:
         """At quit: write what is unsaved, or else put the whole record in a side file, so nothing is lost.

@@ -71,8 +71,14 @@ class Scorecard:
         for (judge, criterion), value in turn.scores.items():
             scores.setdefault(judge, {})[criterion] = value
         return cls(
-            presenter, scores, turn.audience, turn.round,
-            deck=turn.deck, deck_title=turn.deck_title, topic=turn.topic, status=status,
+            presenter,
+            scores,
+            turn.audience,
+            turn.round,
+            deck=turn.deck,
+            deck_title=turn.deck_title,
+            topic=turn.topic,
+            status=status,
             audience_votes=turn.audience_votes,
         )
 
@@ -299,9 +305,7 @@ class Standings:
             turns = state.turns if state else {}
             if 1 not in turns:
                 cards.append(Scorecard(name))
-            cards.extend(
-                Scorecard.from_turn(name, turns[n], record.status(name, n).value) for n in sorted(turns)
-            )
+            cards.extend(Scorecard.from_turn(name, turns[n], record.status(name, n).value) for n in sorted(turns))
         return cls.compute(record.event.scoring, cards)
 
 
@@ -343,7 +347,11 @@ def _sudden_death(
 
 
 def _row(
-    scoring: Scoring, card: Scorecard, tally: _Tally, rank: int | None, tied: bool,
+    scoring: Scoring,
+    card: Scorecard,
+    tally: _Tally,
+    rank: int | None,
+    tied: bool,
     round_totals: Mapping[int, Fraction | None],
 ) -> StandingRow:
     scores = {
@@ -386,4 +394,3 @@ def _awards(scoring: Scoring, rows: Sequence[StandingRow], decided_by: str) -> A
             fan_score = max(r.audience for r in heard)  # type: ignore[type-var]
             fans = tuple(r.presenter for r in heard if r.audience == fan_score)
     return Awards(winners, decided_by, runners_up, fans, fan_score)
-

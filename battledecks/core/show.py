@@ -45,7 +45,18 @@ from .draw import Draw, draw, draw_committed, eligible_decks, replay, room_input
 from .event import Event, load_event
 from .words import plural
 from .problems import Problem
-from .record import EventRecord, PresenterState, RecordError, SetAside, Status, Turn, VoteRound, WallClock, shown_at_other_events, wall_now
+from .record import (
+    EventRecord,
+    PresenterState,
+    RecordError,
+    SetAside,
+    Status,
+    Turn,
+    VoteRound,
+    WallClock,
+    shown_at_other_events,
+    wall_now,
+)
 from .scoring import Standings, format_score
 from .text import control_problem
 
@@ -194,9 +205,21 @@ def talk_clock(schedule: Mapping[str, Any]) -> TalkClock:
 
 def _view(name: str, wildcard: bool, turn: Turn, status: Status) -> PresenterView:
     return PresenterView(
-        name=name, wildcard=wildcard, status=status, round=turn.round, deck=turn.deck, title=turn.deck_title,
-        topic=turn.topic, seed=turn.seed, chain=turn.chain, room=turn.room, vetoed=tuple(turn.vetoed), talks_started=turn.talks_started, talk_open=turn.talk_open,
-        scores=dict(turn.scores), audience=turn.audience,
+        name=name,
+        wildcard=wildcard,
+        status=status,
+        round=turn.round,
+        deck=turn.deck,
+        title=turn.deck_title,
+        topic=turn.topic,
+        seed=turn.seed,
+        chain=turn.chain,
+        room=turn.room,
+        vetoed=tuple(turn.vetoed),
+        talks_started=turn.talks_started,
+        talk_open=turn.talk_open,
+        scores=dict(turn.scores),
+        audience=turn.audience,
     )
 
 
@@ -283,8 +306,14 @@ class Show:
         record = EventRecord.load(event, clock=clock, save=save)
         shown, warnings = shown_at_other_events(event.path) if not event.reuse else (set(), [])
         show = cls(
-            event, record, [], failing=set(), shown_before=shown, seed_source=seed_source,
-            secret_source=secret_source, warnings=warnings,
+            event,
+            record,
+            [],
+            failing=set(),
+            shown_before=shown,
+            seed_source=seed_source,
+            secret_source=secret_source,
+            warnings=warnings,
         )
         show.scan = DeckScan()
         if scan:
@@ -496,7 +525,12 @@ class Show:
                 problems.append(Problem(deck.path, f"cannot be read: {error.strerror or error}"))
             else:
                 if changed:
-                    problems.append(Problem(deck.pdf or deck.path, "its slides changed after the draw was committed (verify will say so)"))
+                    problems.append(
+                        Problem(
+                            deck.pdf or deck.path,
+                            "its slides changed after the draw was committed (verify will say so)",
+                        )
+                    )
         return list(dict.fromkeys(problems))
 
     # --- the draw --------------------------------------------------------
@@ -515,7 +549,8 @@ class Show:
             return self._eligible(presenter)
         who = presenter.casefold()
         ids = sorted(
-            d.id for d in committed.values()
+            d.id
+            for d in committed.values()
             if d.id not in self.record.taken_decks and who not in {a.casefold() for a in d.authors}
         )
         return [self.decks.get(i) or self._missing_deck(i) for i in ids]
@@ -534,7 +569,13 @@ class Show:
     def _missing_deck(self, deck_id: str) -> Deck:
         """A committed deck no longer in the folder, as the draw may still give it."""
         path = self.event.decks / deck_id
-        return Deck(id=deck_id, path=path, title=deck_id, slides=(), problems=(Problem(path, "is no longer in the decks folder"),))
+        return Deck(
+            id=deck_id,
+            path=path,
+            title=deck_id,
+            slides=(),
+            problems=(Problem(path, "is no longer in the decks folder"),),
+        )
 
     def uncommitted(self, presenter: str = "") -> list[Deck]:
         """Decks in the folder the rules allow but the commitment does not hold (added since): drawn only when
@@ -606,7 +647,9 @@ class Show:
             RecordError: the presenter has a deck, nothing is left to draw, or ``room`` is not numbers.
         """
         if not self.scan.finished:
-            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them")
+            raise RecordError(
+                f"the decks are still being checked ({self.scan.describe()}): the draw waits for all of them"
+            )
         try:
             room = room_input(room)
         except ValueError as error:
@@ -622,18 +665,27 @@ class Show:
         if not self.record.commitments:
             # A record older than commitments, with draws in it already: drawn as it always was.
             if room is not None:
-                raise RecordError("this event's draw was not committed in advance: the room's numbers cannot be mixed in")
+                raise RecordError(
+                    "this event's draw was not committed in advance: the room's numbers cannot be mixed in"
+                )
             result = draw(self.pool(presenter), topics, self.seed_source())
             self._write(
-                "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title,
-                topic=result.topic, seed=result.seed, pool=list(result.pool), topics=list(result.topics),
+                "draw",
+                presenter=presenter,
+                deck=result.deck.id,
+                title=result.deck.title,
+                topic=result.topic,
+                seed=result.seed,
+                pool=list(result.pool),
+                topics=list(result.topics),
                 **self._round(round),
             )
             return result
         if not self.pool(presenter):
             added = self.uncommitted()
             self._extend(
-                DECKS_ADDED, f"no committed deck was left for {presenter}: {plural(len(added), 'deck')} added to the folder since join the draw",
+                DECKS_ADDED,
+                f"no committed deck was left for {presenter}: {plural(len(added), 'deck')} added to the folder since join the draw",
                 added,
             )
         chain = self.record.commitments[-1]
@@ -649,13 +701,28 @@ class Show:
             value = self.secrets.value(chain.head, index)
             assert value is not None  # a chain just made
         result = draw_committed(
-            self.pool(presenter), topics, chain=index, revealed=value, fingerprint=chain.fingerprint, room=room,
-            presenter=presenter, round=round,
+            self.pool(presenter),
+            topics,
+            chain=index,
+            revealed=value,
+            fingerprint=chain.fingerprint,
+            room=room,
+            presenter=presenter,
+            round=round,
         )
         fields: dict[str, Any] = {"room": room} if room is not None else {}
         self._write(
-            "draw", presenter=presenter, deck=result.deck.id, title=result.deck.title, topic=result.topic,
-            chain=index, revealed=result.revealed, **fields, key=result.key, pool=list(result.pool), topics=list(result.topics),
+            "draw",
+            presenter=presenter,
+            deck=result.deck.id,
+            title=result.deck.title,
+            topic=result.topic,
+            chain=index,
+            revealed=result.revealed,
+            **fields,
+            key=result.key,
+            pool=list(result.pool),
+            topics=list(result.topics),
             **self._round(round),
         )
         return result
@@ -694,7 +761,9 @@ class Show:
         try:
             return self.secrets.add(self.secret_source(), length)
         except OSError as error:
-            raise RecordError(f"{self.secrets.path}: cannot keep the draw's secret: {error.strerror or error}") from None
+            raise RecordError(
+                f"{self.secrets.path}: cannot keep the draw's secret: {error.strerror or error}"
+            ) from None
 
     def commit(self) -> Commitment:
         """Fix the draw now and record it (before the first draw); returns the commitment.
@@ -710,15 +779,25 @@ class Show:
         if self.record.commitment is not None:
             return self.record.commitment
         if self.record.draws_before_commitment:
-            raise RecordError(f"{self.record.path}: draws were recorded before draws were committed in advance: too late to commit")
+            raise RecordError(
+                f"{self.record.path}: draws were recorded before draws were committed in advance: too late to commit"
+            )
         if not self.scan.finished:
-            raise RecordError(f"the decks are still being checked ({self.scan.describe()}): the commitment waits for all of them")
+            raise RecordError(
+                f"the decks are still being checked ({self.scan.describe()}): the commitment waits for all of them"
+            )
         ev = self.event
         length = chain_length(len(self.record.order))
         head = self._new_chain(length)
         content = commitment_content(
-            event=ev.name, date=ev.date.isoformat() if ev.date else None, presenters=self.record.order,
-            topics=ev.topics, slides=ev.slides, decks=self._committed(self._committable()), head=head, length=length,
+            event=ev.name,
+            date=ev.date.isoformat() if ev.date else None,
+            presenters=self.record.order,
+            topics=ev.topics,
+            slides=ev.slides,
+            decks=self._committed(self._committable()),
+            head=head,
+            length=length,
         )
         self._write("commit", fingerprint=fingerprint_of(content), content=content)
         self._hashes = {}
@@ -737,7 +816,12 @@ class Show:
         length = chain_length(len(self.record.order))
         head = self._new_chain(length)
         content = extension_content(
-            extends=latest.fingerprint, cause=cause, reason=reason, decks=self._committed(decks or []), head=head, length=length,
+            extends=latest.fingerprint,
+            cause=cause,
+            reason=reason,
+            decks=self._committed(decks or []),
+            head=head,
+            length=length,
         )
         self._write("commit", fingerprint=fingerprint_of(content), content=content)
         return self.record.commitments[-1]
@@ -837,7 +921,9 @@ class Show:
                 continue
             deck, topic = replay(entry["pool"], entry.get("topics") or [], entry["seed"])
             if (deck, topic) != (entry["deck"], entry.get("topic")):
-                bad.append(f"draw for {entry['presenter']} at {entry['at']}: seed gives {deck}, record says {entry['deck']}")
+                bad.append(
+                    f"draw for {entry['presenter']} at {entry['at']}: seed gives {deck}, record says {entry['deck']}"
+                )
         return bad
 
     def deck_of(self, presenter: str, round: int = 1) -> Deck | None:
@@ -880,8 +966,15 @@ class Show:
         clock.start(now)
         assert turn.deck is not None
         self._write(
-            "talk-start", presenter=presenter, deck=turn.deck, title=turn.deck_title, mono=now,
-            slides=ev.slides, seconds=ev.seconds, countdown=ev.countdown, **self._round(round),
+            "talk-start",
+            presenter=presenter,
+            deck=turn.deck,
+            title=turn.deck_title,
+            mono=now,
+            slides=ev.slides,
+            seconds=ev.seconds,
+            countdown=ev.countdown,
+            **self._round(round),
         )
         self.talk = Talk(presenter, round, turn.deck, turn.deck_title, clock, seq=self.seq)
         return clock
@@ -950,7 +1043,9 @@ class Show:
 
     # --- scores ------------------------------------------------------------
 
-    def can_score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1) -> str | None:
+    def can_score(
+        self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1
+    ) -> str | None:
         """Why this score cannot be entered, or None."""
         scoring = self.event.scoring
         turn = self._state(presenter).turns.get(round)
@@ -968,7 +1063,9 @@ class Show:
             return f"scores run from {scoring.low:g} to {scoring.high:g}{steps}"
         return None
 
-    def score(self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1) -> bool:
+    def score(
+        self, presenter: str, judge: str | None, criterion: str | None, value: float | None, round: int = 1
+    ) -> bool:
         """Enter a judge's score (judge None: the audience score; value None clears it).
 
         A change to a score already entered is recorded as a correction.
@@ -1018,7 +1115,8 @@ class Show:
     def talks_to_come(self, round: int = 1) -> list[str]:
         """Presenters of ``round`` (the whole lineup for round 1) whose talk is not done yet, in order."""
         return [
-            p.name for p in self.record.lineup()
+            p.name
+            for p in self.record.lineup()
             if (round == 1 or round in p.turns) and not (round in p.turns and p.turns[round].presented)
         ]
 
@@ -1026,7 +1124,8 @@ class Show:
         """Presenters of ``round`` whose talk is done and who have no closed vote yet, in order: the votes still to hold."""
         closed = {v.presenter for v in self.record.votes.values() if v.round == round and not v.open}
         return [
-            p.name for p in self.record.lineup()
+            p.name
+            for p in self.record.lineup()
             if round in p.turns and p.turns[round].presented and p.name not in closed
         ]
 
@@ -1065,11 +1164,19 @@ class Show:
         if given:
             off = [score for score, times in given if not scoring.valid_score(score) or times < 1]
             if off or len({score for score, _ in given}) != len(given) or sum(times for _, times in given) != votes:
-                raise RecordError(f"a vote's spread must give each score on the scale once and add up to its {votes} votes: {given}")
+                raise RecordError(
+                    f"a vote's spread must give each score on the scale once and add up to its {votes} votes: {given}"
+                )
         value = None if mean is None else round(mean, 2)
         extra: dict[str, Any] = {"spread": [[score, times] for score, times in given]} if given else {}
         self._write(
-            "vote-close", presenter=vote.presenter, vote=vote.id, votes=votes, mean=value, **extra, **self._round(vote.round),
+            "vote-close",
+            presenter=vote.presenter,
+            vote=vote.id,
+            votes=votes,
+            mean=value,
+            **extra,
+            **self._round(vote.round),
         )
         if value is not None:
             turn = self._state(vote.presenter).turn(vote.round)
@@ -1121,17 +1228,19 @@ class Show:
         lineup = []
         for view in self.lineup():
             total = totals.get(view.name)
-            lineup.append({
-                "name": view.name,
-                "wildcard": view.wildcard,
-                "status": view.status.value,
-                "round": view.round,
-                "deck": view.deck,
-                "title": view.title,
-                "topic": view.topic,
-                "score": None if total is None else float(total),
-                "score_text": format_score(total) if total is not None else "",
-            })
+            lineup.append(
+                {
+                    "name": view.name,
+                    "wildcard": view.wildcard,
+                    "status": view.status.value,
+                    "round": view.round,
+                    "deck": view.deck,
+                    "title": view.title,
+                    "topic": view.topic,
+                    "score": None if total is None else float(total),
+                    "score_text": format_score(total) if total is not None else "",
+                }
+            )
         return {
             "seq": self.seq,
             "event": {
@@ -1147,8 +1256,12 @@ class Show:
             "next_up": self.next_up(),
             "talk": self.talk.schedule() if self.talk is not None else None,
             "reveal": self.last_reveal(),
-            "vote": None if self.record.open_vote is None else {
-                "vote": self.record.open_vote.id, "presenter": self.record.open_vote.presenter, "round": self.record.open_vote.round,
+            "vote": None
+            if self.record.open_vote is None
+            else {
+                "vote": self.record.open_vote.id,
+                "presenter": self.record.open_vote.presenter,
+                "round": self.record.open_vote.round,
             },
             "unsaved": self.unsaved,
             "commitment": None if self.record.commitment is None else self.record.commitment.fingerprint,

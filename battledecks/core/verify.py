@@ -52,8 +52,15 @@ class DrawCheck:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "number": self.number, "presenter": self.presenter, "round": self.round, "deck": self.deck,
-            "topic": self.topic, "chain": self.chain, "room": self.room, "pool": self.pool, "ok": self.ok,
+            "number": self.number,
+            "presenter": self.presenter,
+            "round": self.round,
+            "deck": self.deck,
+            "topic": self.topic,
+            "chain": self.chain,
+            "room": self.room,
+            "pool": self.pool,
+            "ok": self.ok,
             "vetoed": self.vetoed,
         }
 
@@ -105,7 +112,9 @@ class Verification:
             "vetoes": self.vetoes,
             "extensions": list(self.extensions),
             "problems": list(self.problems),
-            "deck_files": None if self.decks_folder is None else {
+            "deck_files": None
+            if self.decks_folder is None
+            else {
                 "folder": str(self.decks_folder),
                 "matched": self.decks_matched,
                 "missing": list(self.decks_missing),
@@ -165,7 +174,9 @@ class _Replay:
             self.say(f"log entry {number}: {error}")
             return False
         actual = fingerprint_of(commitment.content)
-        which = "the commitment" if commitment.extends is None else f"the extension of the commitment in log entry {number}"
+        which = (
+            "the commitment" if commitment.extends is None else f"the extension of the commitment in log entry {number}"
+        )
         if actual != commitment.fingerprint:
             self.say(
                 f"{which} was changed after it was made: what it holds gives the fingerprint "
@@ -185,7 +196,9 @@ class _Replay:
             if not self.commitments:
                 self.say(f"log entry {number} extends a commitment the record does not hold")
             elif commitment.extends != self.commitments[-1].fingerprint:
-                self.say(f"log entry {number} extends {short_fingerprint(commitment.extends)}…, not the latest commitment")
+                self.say(
+                    f"log entry {number} extends {short_fingerprint(commitment.extends)}…, not the latest commitment"
+                )
             self.result.extensions.append(commitment.reason or "no reason given")
             if self.commitments:
                 self._extension_cause(number, commitment)
@@ -203,7 +216,9 @@ class _Replay:
         latest = self.commitments[-1]
         if extension.cause == CHAIN_USED_UP:
             if self.used < latest.length:
-                self.say(f"log entry {number} says the chain was used up, but only {self.used} of its {latest.length} values were revealed")
+                self.say(
+                    f"log entry {number} says the chain was used up, but only {self.used} of its {latest.length} values were revealed"
+                )
             if extension.decks:
                 self.say(f"log entry {number} adds decks to the draw with a chain that was used up")
         elif extension.cause == DECKS_ADDED:
@@ -211,8 +226,10 @@ class _Replay:
                 self.say(f"log entry {number} says decks were added, but adds none")
             self.added = {d.id for d in extension.decks}
         else:
-            self.say(f"log entry {number}: the chain was replaced mid-show ({extension.reason or extension.cause}): "
-                     "the draws from there on are not bound to the commitment made before the show")
+            self.say(
+                f"log entry {number}: the chain was replaced mid-show ({extension.reason or extension.cause}): "
+                "the draws from there on are not bound to the commitment made before the show"
+            )
 
     def draw(self, number: int, entry: Mapping[str, Any]) -> None:
         presenter, round_ = str(entry.get("presenter")), int(entry.get("round", 1))
@@ -220,8 +237,16 @@ class _Replay:
         label = f"draw {count} ({presenter}{f', round {round_}' if round_ != 1 else ''})"
         deck, topic = str(entry.get("deck")), entry.get("topic")
         chain_index, room = entry.get("chain"), entry.get("room")
-        check = DrawCheck(count, presenter, round_, deck, topic if isinstance(topic, str) else None,
-                          chain_index if isinstance(chain_index, int) else None, room if isinstance(room, str) else None, 0)
+        check = DrawCheck(
+            count,
+            presenter,
+            round_,
+            deck,
+            topic if isinstance(topic, str) else None,
+            chain_index if isinstance(chain_index, int) else None,
+            room if isinstance(room, str) else None,
+            0,
+        )
         self.result.draws.append(check)
         problems_before = len(self.result.problems)
         held = self.holding.get((presenter, round_))
@@ -235,15 +260,24 @@ class _Replay:
         self.taken_decks.add(deck)
         if isinstance(topic, str):
             self.taken_topics.add(topic)
-        self.holding[(presenter, round_)] = {"deck": deck, "topic": topic if isinstance(topic, str) else kept, "check": check}
+        self.holding[(presenter, round_)] = {
+            "deck": deck,
+            "topic": topic if isinstance(topic, str) else kept,
+            "check": check,
+        }
         check.ok = len(self.result.problems) == problems_before
 
-    def _committed_draw(self, label: str, entry: Mapping[str, Any], check: DrawCheck, held: dict[str, Any] | None) -> None:
+    def _committed_draw(
+        self, label: str, entry: Mapping[str, Any], check: DrawCheck, held: dict[str, Any] | None
+    ) -> None:
         chain = self.commitments[-1]
         index, revealed, room = entry.get("chain"), entry.get("revealed"), entry.get("room")
         round_ = int(entry.get("round", 1))
         if not isinstance(index, int) or not isinstance(revealed, str):
-            self.say(f"{label} reveals no value of the committed chain" + (f" (it has a seed, {entry['seed']})" if entry.get("seed") is not None else ""))
+            self.say(
+                f"{label} reveals no value of the committed chain"
+                + (f" (it has a seed, {entry['seed']})" if entry.get("seed") is not None else "")
+            )
             return
         try:
             value = bytes.fromhex(revealed)
@@ -253,16 +287,20 @@ class _Replay:
         if index > chain.length:
             self.say(f"{label} uses value {index} of a chain of {chain.length}")
         elif not is_chain_value(value, index, bytes.fromhex(chain.head)):
-            self.say(f"{label}: the value it reveals is not value {index} of the committed chain "
-                     f"(hashed {plural(index, 'time')} it does not give the chain's head)")
+            self.say(
+                f"{label}: the value it reveals is not value {index} of the committed chain "
+                f"(hashed {plural(index, 'time')} it does not give the chain's head)"
+            )
         if index in self.revealed_by:
             self.say(f"{label} reuses chain value {index}, already revealed by {self.revealed_by[index]}")
         elif index < self.used:
             self.say(f"{label} goes back to chain value {index} after value {self.used}")
         elif index > self.used + 1:
             skipped = f"value {self.used + 1}" if index == self.used + 2 else f"values {self.used + 1} to {index - 1}"
-            self.say(f"{label} uses chain value {index}, but {skipped} of the chain never appeared: "
-                     "a draw may have been made and left out of the record")
+            self.say(
+                f"{label} uses chain value {index}, but {skipped} of the chain never appeared: "
+                "a draw may have been made and left out of the record"
+            )
         self.revealed_by.setdefault(index, label)
         self.used = max(self.used, index)
         if room is not None:
@@ -276,15 +314,18 @@ class _Replay:
         presenter = str(entry.get("presenter"))
         who = presenter.casefold()
         expected_pool = sorted(
-            d.id for d in self.committed.values()
+            d.id
+            for d in self.committed.values()
             if d.id not in self.taken_decks and who not in {a.casefold() for a in d.authors}
         )
         check.pool = len(expected_pool)
         if self.added:
             left = [d for d in expected_pool if d not in self.added]
             if left:
-                self.say(f"{label}: decks were added to the draw just before it, though {some_names(left)} "
-                         f"{'was' if len(left) == 1 else 'were'} left of the committed ones")
+                self.say(
+                    f"{label}: decks were added to the draw just before it, though {some_names(left)} "
+                    f"{'was' if len(left) == 1 else 'were'} left of the committed ones"
+                )
             self.added = set()
         kept = held.get("topic") if held else None
         expected_topics = [kept] if kept is not None else sorted(t for t in self.topics if t not in self.taken_topics)
@@ -293,8 +334,10 @@ class _Replay:
             self.say(f"{label}: {why}")
         recorded_topics = entry.get("topics") or []
         if recorded_topics != expected_topics:
-            self.say(f"{label}: its topics are {some_names(list(map(str, recorded_topics))) or 'none'}, "
-                     f"the rules give {some_names(expected_topics) or 'none'}")
+            self.say(
+                f"{label}: its topics are {some_names(list(map(str, recorded_topics))) or 'none'}, "
+                f"the rules give {some_names(expected_topics) or 'none'}"
+            )
         if not expected_pool:
             self.say(f"{label}: no committed deck was left to draw, the record says {entry.get('deck')}")
             return
@@ -304,9 +347,13 @@ class _Replay:
         deck, topic = committed_choice(expected_pool, expected_topics, key)
         with_room = f" with the room's numbers {room}" if room else ""
         if deck != entry.get("deck"):
-            self.say(f"{label}: chain value {index}{with_room} picks {deck} from its pool, the record says {entry.get('deck')}")
+            self.say(
+                f"{label}: chain value {index}{with_room} picks {deck} from its pool, the record says {entry.get('deck')}"
+            )
         if topic != entry.get("topic"):
-            self.say(f"{label}: chain value {index}{with_room} picks the topic {topic!r}, the record says {entry.get('topic')!r}")
+            self.say(
+                f"{label}: chain value {index}{with_room} picks the topic {topic!r}, the record says {entry.get('topic')!r}"
+            )
 
     def veto(self, number: int, entry: Mapping[str, Any]) -> None:
         presenter, round_ = str(entry.get("presenter")), int(entry.get("round", 1))
@@ -350,8 +397,11 @@ def verify_entries(
     if not result.committed:
         return result
     if expect and not (result.fingerprint or "").startswith(expect):
-        result.problems.insert(0, f"the commitment's fingerprint {short_fingerprint(result.fingerprint or '')}… "
-                                  f"is not the one expected ({expect[:12]}…)")
+        result.problems.insert(
+            0,
+            f"the commitment's fingerprint {short_fingerprint(result.fingerprint or '')}… "
+            f"is not the one expected ({expect[:12]}…)",
+        )
     if decks_folder is not None:
         _check_deck_files(result, replay.committed, decks_folder)
     return result
@@ -362,7 +412,9 @@ def _check_deck_files(result: Verification, committed: Mapping[str, CommittedDec
     try:
         paths, _ = deck_paths(folder)
     except OSError as error:
-        result.problems.append(f"{folder}: cannot list the decks folder ({error.strerror or error}), so no deck was checked")
+        result.problems.append(
+            f"{folder}: cannot list the decks folder ({error.strerror or error}), so no deck was checked"
+        )
         return
     where = {deck_id(path): path for path in paths}
     for deck in sorted(committed.values(), key=lambda d: d.id):
@@ -373,9 +425,13 @@ def _check_deck_files(result: Verification, committed: Mapping[str, CommittedDec
         try:
             actual = content_hash_of(location)
         except OSError as error:
-            result.problems.append(f"{location}: cannot be read ({error.strerror or error}), so its deck cannot be checked")
+            result.problems.append(
+                f"{location}: cannot be read ({error.strerror or error}), so its deck cannot be checked"
+            )
             continue
         if actual != deck.hash:
-            result.problems.append(f"{deck.id}: its slide files in {location} are not the ones committed (changed or swapped since)")
+            result.problems.append(
+                f"{deck.id}: its slide files in {location} are not the ones committed (changed or swapped since)"
+            )
         else:
             result.decks_matched += 1

@@ -180,7 +180,9 @@ class Canvas:
         elif kind == "frame":
             inset = self.px(14)
             self.draw.rectangle(
-                (inset, inset, self.W - inset, self.H - inset), outline=mix(self.p.bg, self.p.accents[0], 0.5), width=self.lw(3)
+                (inset, inset, self.W - inset, self.H - inset),
+                outline=mix(self.p.bg, self.p.accents[0], 0.5),
+                width=self.lw(3),
             )
         elif kind == "blob":
             r = self.px(300)
@@ -215,7 +217,9 @@ class Canvas:
             self.draw.rectangle((0, 0, self.W, bottom), fill=self.p.accents[0])
             colour = ink_on(self.p.accents[0], light=(255, 255, 255), dark=(18, 18, 22))
         elif header == "bar":
-            self.rect((x0, top + self.px(6), x0 + self.lw(10), top + height - self.px(6)), fill=self.p.accents[0], radius=0)
+            self.rect(
+                (x0, top + self.px(6), x0 + self.lw(10), top + height - self.px(6)), fill=self.p.accents[0], radius=0
+            )
             x0 += self.px(32)
         elif header == "plain":
             colour = self.p.accents[0]
@@ -247,7 +251,13 @@ class Canvas:
         s = self.style
         box = (self.m, self.footer_top, self.W - self.m, self.footer_top + self.px(22))
         if s.footer:
-            self.text(s.footer, (box[0], box[1], box[0] + (box[2] - box[0]) * 0.6, box[3]), size=17, min_size=10, fill=self.p.muted)
+            self.text(
+                s.footer,
+                (box[0], box[1], box[0] + (box[2] - box[0]) * 0.6, box[3]),
+                size=17,
+                min_size=10,
+                fill=self.p.muted,
+            )
         if s.slide_numbers:
             self.text(f"{self.number} / {self.total}", box, size=17, min_size=10, fill=self.p.muted, align="right")
 

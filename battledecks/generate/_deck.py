@@ -39,12 +39,7 @@ def _check(theme: str, slides: int, size: tuple[int, int]) -> None:
         raise ValueError(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
     if not isinstance(slides, int) or slides < 2:
         raise ValueError(f"a deck needs at least 2 slides (a title and an ending), not {slides!r}")
-    if (
-        len(size) != 2
-        or not all(isinstance(v, int) for v in size)
-        or size[0] < MIN_SIZE[0]
-        or size[1] < MIN_SIZE[1]
-    ):
+    if len(size) != 2 or not all(isinstance(v, int) for v in size) or size[0] < MIN_SIZE[0] or size[1] < MIN_SIZE[1]:
         raise ValueError(f"slide size must be two whole numbers of at least {MIN_SIZE[0]}x{MIN_SIZE[1]}, not {size!r}")
 
 

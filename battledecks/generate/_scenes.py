@@ -74,7 +74,12 @@ def _landscape(draw: ImageDraw.ImageDraw, w: int, h: int, rng: random.Random) ->
 def _sunset(draw: ImageDraw.ImageDraw, w: int, h: int, rng: random.Random) -> None:
     shift = rng.uniform(-0.04, 0.04)
     horizon = round(h * rng.uniform(0.55, 0.66))
-    stops = [hls(0.74 + shift, 0.25, 0.5), hls(0.93 + shift, 0.5, 0.6), hls(0.05 + shift, 0.6, 0.9), hls(0.12, 0.7, 0.95)]
+    stops = [
+        hls(0.74 + shift, 0.25, 0.5),
+        hls(0.93 + shift, 0.5, 0.6),
+        hls(0.05 + shift, 0.6, 0.9),
+        hls(0.12, 0.7, 0.95),
+    ]
     _gradient(draw, (0, 0, w, horizon + 1), stops)
     sun_x, r = w * rng.uniform(0.3, 0.7), h * rng.uniform(0.13, 0.19)
     _disc(draw, sun_x, horizon, r * 1.5, (255, 210, 120, 60))
@@ -86,12 +91,17 @@ def _sunset(draw: ImageDraw.ImageDraw, w: int, h: int, rng: random.Random) -> No
         draw.line((sun_x - half, y, sun_x + half, y), fill=(255, 200, 110, 170), width=max(1, round(h * 0.012)))
     for _ in range(rng.randint(2, 5)):
         bx, by, s = w * rng.uniform(0.1, 0.9), h * rng.uniform(0.1, 0.35), h * rng.uniform(0.02, 0.035)
-        draw.line((bx - s, by - s * 0.5, bx, by, bx + s, by - s * 0.5), fill=(40, 20, 50), width=max(1, round(h * 0.008)))
+        draw.line(
+            (bx - s, by - s * 0.5, bx, by, bx + s, by - s * 0.5), fill=(40, 20, 50), width=max(1, round(h * 0.008))
+        )
     if rng.random() < 0.6:
         side = rng.choice((0.12, 0.88))
         ix = w * side
         draw.ellipse((ix - w * 0.15, horizon - h * 0.04, ix + w * 0.15, horizon + h * 0.05), fill=(30, 15, 40))
-        trunk = [(ix + (h * 0.25) * (t / 10) ** 2 * (0.3 if side < 0.5 else -0.3), horizon - h * 0.35 * t / 10) for t in range(11)]
+        trunk = [
+            (ix + (h * 0.25) * (t / 10) ** 2 * (0.3 if side < 0.5 else -0.3), horizon - h * 0.35 * t / 10)
+            for t in range(11)
+        ]
         draw.line(trunk, fill=(30, 15, 40), width=max(2, round(h * 0.025)), joint="curve")
         top_x, top_y = trunk[-1]
         for angle in (200, 235, 270, 305, 340):
@@ -168,16 +178,33 @@ def _cat(draw: ImageDraw.ImageDraw, w: int, h: int, rng: random.Random) -> None:
     draw.arc((ax - ar, ay - ar, ax + ar, ay + ar), start=start, end=end, fill=fur, width=round(s * 0.045))
     draw.ellipse((cx - 0.2 * s, floor_y - 0.42 * s, cx + 0.2 * s, floor_y + 0.03 * s), fill=fur)
     for px in (-0.08, 0.08):
-        draw.ellipse((cx + px * s - 0.05 * s, floor_y - 0.04 * s, cx + px * s + 0.05 * s, floor_y + 0.03 * s), fill=fur, outline=dark, width=line_w)
+        draw.ellipse(
+            (cx + px * s - 0.05 * s, floor_y - 0.04 * s, cx + px * s + 0.05 * s, floor_y + 0.03 * s),
+            fill=fur,
+            outline=dark,
+            width=line_w,
+        )
     hx, hy, hr = cx, floor_y - 0.47 * s, 0.15 * s
     for side in (-1, 1):
         ear = (hx + side * hr * 0.95, hy - hr * 1.25)
         draw.polygon((hx + side * hr * 0.2, hy - hr * 0.8, *ear, hx + side * hr * 0.95, hy - hr * 0.1), fill=fur)
-        draw.polygon((hx + side * hr * 0.38, hy - hr * 0.72, hx + side * hr * 0.85, hy - hr * 1.0, hx + side * hr * 0.82, hy - hr * 0.35), fill=(240, 160, 170))
+        draw.polygon(
+            (
+                hx + side * hr * 0.38,
+                hy - hr * 0.72,
+                hx + side * hr * 0.85,
+                hy - hr * 1.0,
+                hx + side * hr * 0.82,
+                hy - hr * 0.35,
+            ),
+            fill=(240, 160, 170),
+        )
     _disc(draw, hx, hy, hr, fur)
     if fur_hue == 0.08:
         for k in (-1, 0, 1):
-            draw.line((hx + k * hr * 0.22, hy - hr * 0.95, hx + k * hr * 0.18, hy - hr * 0.6), fill=dark, width=line_w * 2)
+            draw.line(
+                (hx + k * hr * 0.22, hy - hr * 0.95, hx + k * hr * 0.18, hy - hr * 0.6), fill=dark, width=line_w * 2
+            )
     eye = rng.choice(((120, 200, 90), (230, 200, 60), (90, 170, 230)))
     for side in (-1, 1):
         ex, ey = hx + side * hr * 0.4, hy - hr * 0.1
@@ -192,7 +219,11 @@ def _cat(draw: ImageDraw.ImageDraw, w: int, h: int, rng: random.Random) -> None:
     whisker = (250, 250, 250) if fur_light < 0.5 else (60, 50, 50)
     for side in (-1, 1):
         for k in (-1, 0, 1):
-            draw.line((hx + side * hr * 0.3, nose_y + hr * 0.12, hx + side * hr * 1.25, nose_y + k * hr * 0.2), fill=whisker, width=line_w)
+            draw.line(
+                (hx + side * hr * 0.3, nose_y + hr * 0.12, hx + side * hr * 1.25, nose_y + k * hr * 0.2),
+                fill=whisker,
+                width=line_w,
+            )
 
 
 _PAINTERS = {"landscape": _landscape, "sunset": _sunset, "city": _city, "cat": _cat}

@@ -100,8 +100,9 @@ def render_contact_sheet(
     hx0, hy0, hx1, hy1 = layout.header
     count_w = (hx1 - hx0) * 0.22
     count_text = plural(len(slides), "slide")
-    heading = fit(title, hx1 - hx0 - count_w, hy1 - hy0, max_size=round((hy1 - hy0) * 0.62), min_size=8, bold=True,
-                  max_lines=2)
+    heading = fit(
+        title, hx1 - hx0 - count_w, hy1 - hy0, max_size=round((hy1 - hy0) * 0.62), min_size=8, bold=True, max_lines=2
+    )
     draw_fitted(draw, heading, (hx0, hy0, hx1 - count_w, hy1), INK, valign="middle")
     counted = fit(count_text, count_w, hy1 - hy0, max_size=round((hy1 - hy0) * 0.4), min_size=6, max_lines=1)
     draw_fitted(draw, counted, (hx1 - count_w, hy0, hx1, hy1), MUTED, align="right", valign="middle")
@@ -112,7 +113,9 @@ def render_contact_sheet(
         size = round((ly1 - ly0) * 0.62)
         num = fit(str(number), (lx1 - lx0) * 0.2, ly1 - ly0, max_size=size, min_size=6, bold=True, max_lines=1)
         covered = draw_fitted(draw, num, (lx0, ly0, lx1, ly1), INK, valign="middle")
-        name = fit(path.name, lx1 - covered[2] - size * 0.5, ly1 - ly0, max_size=round(size * 0.8), min_size=6, max_lines=1)
+        name = fit(
+            path.name, lx1 - covered[2] - size * 0.5, ly1 - ly0, max_size=round(size * 0.8), min_size=6, max_lines=1
+        )
         draw_fitted(draw, name, (covered[2] + size * 0.5, ly0, lx1, ly1), MUTED, valign="middle")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

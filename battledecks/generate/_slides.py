@@ -62,8 +62,15 @@ def _value_axis(c: Canvas, plot: Box, axis_max: float, step: float, unit: str, l
     while tick <= axis_max + 1e-9:
         y = y1 - tick / axis_max * (y1 - y0)
         c.draw.line((x0, y, x1, y), fill=c.p.faint if tick else c.p.muted, width=c.px(2) if tick else c.lw(3))
-        c.text(_fmt(tick, unit), (x0 - label_w, y - c.px(14), x0 - c.px(10), y + c.px(14)),
-               size=20, min_size=11, fill=c.p.muted, align="right", valign="middle")
+        c.text(
+            _fmt(tick, unit),
+            (x0 - label_w, y - c.px(14), x0 - c.px(10), y + c.px(14)),
+            size=20,
+            min_size=11,
+            fill=c.p.muted,
+            align="right",
+            valign="middle",
+        )
         tick += step
 
 
@@ -81,7 +88,9 @@ def paint_bar(c: Canvas):
     many_colours = rng.random() < 0.4
     highlight = rng.randrange(n) if not many_colours and rng.random() < 0.7 else -1
     if rng.random() < 0.5:
-        c.text(c.rng.choice(W.SOURCES), (x0, y1 - c.px(24), x1, y1), size=17, min_size=11, fill=c.p.muted, align="right")
+        c.text(
+            c.rng.choice(W.SOURCES), (x0, y1 - c.px(24), x1, y1), size=17, min_size=11, fill=c.p.muted, align="right"
+        )
         y1 -= c.px(34)
     axis_max, step = (100, 20) if unit == "%" else _nice_axis(max(values) * 1.05)
 
@@ -99,12 +108,29 @@ def paint_bar(c: Canvas):
         for i, (label, value) in enumerate(zip(labels, values)):
             cy = plot[1] + row * (i + 0.5)
             end = plot[0] + value / axis_max * (plot[2] - plot[0])
-            c.rect((plot[0], cy - thick / 2, max(plot[0] + c.px(4), end), cy + thick / 2), fill=colour(i),
-                   radius=min(c.style.radius, 10))
-            c.text(label, (x0, cy - row / 2, x0 + label_w, cy + row / 2), size=26, min_size=13, align="right",
-                   valign="middle", max_lines=2)
-            c.text(_fmt(value, unit), (end + c.px(10), cy - row / 2, end + c.px(110), cy + row / 2), size=24, min_size=12,
-                   bold=True, valign="middle", max_lines=1)
+            c.rect(
+                (plot[0], cy - thick / 2, max(plot[0] + c.px(4), end), cy + thick / 2),
+                fill=colour(i),
+                radius=min(c.style.radius, 10),
+            )
+            c.text(
+                label,
+                (x0, cy - row / 2, x0 + label_w, cy + row / 2),
+                size=26,
+                min_size=13,
+                align="right",
+                valign="middle",
+                max_lines=2,
+            )
+            c.text(
+                _fmt(value, unit),
+                (end + c.px(10), cy - row / 2, end + c.px(110), cy + row / 2),
+                size=24,
+                min_size=12,
+                bold=True,
+                valign="middle",
+                max_lines=1,
+            )
         return None
     label_w = c.px(78)
     label_h = c.px(58)
@@ -115,11 +141,27 @@ def paint_bar(c: Canvas):
     for i, (label, value) in enumerate(zip(labels, values)):
         cx = plot[0] + slot * (i + 0.5)
         top = plot[3] - value / axis_max * (plot[3] - plot[1])
-        c.rect((cx - bar_w / 2, top, cx + bar_w / 2, plot[3] - c.lw(1.5)), fill=colour(i), radius=min(c.style.radius, 10))
-        c.text(_fmt(value, unit), (cx - slot / 2, top - c.px(34), cx + slot / 2, top - c.px(4)), size=24, min_size=12,
-               bold=True, align="center", valign="bottom", max_lines=1)
-        c.text(label, (cx - slot * 0.48, plot[3] + c.px(10), cx + slot * 0.48, plot[3] + c.px(10) + label_h), size=24,
-               min_size=12, align="center", max_lines=2)
+        c.rect(
+            (cx - bar_w / 2, top, cx + bar_w / 2, plot[3] - c.lw(1.5)), fill=colour(i), radius=min(c.style.radius, 10)
+        )
+        c.text(
+            _fmt(value, unit),
+            (cx - slot / 2, top - c.px(34), cx + slot / 2, top - c.px(4)),
+            size=24,
+            min_size=12,
+            bold=True,
+            align="center",
+            valign="bottom",
+            max_lines=1,
+        )
+        c.text(
+            label,
+            (cx - slot * 0.48, plot[3] + c.px(10), cx + slot * 0.48, plot[3] + c.px(10) + label_h),
+            size=24,
+            min_size=12,
+            align="center",
+            max_lines=2,
+        )
     return None
 
 
@@ -148,20 +190,38 @@ def paint_pie(c: Canvas):
         shift = c.px(22) if i == explode else 0
         sx, sy = cx + shift * math.cos(mid), cy + shift * math.sin(mid)
         rr = r - c.px(22)  # room for the exploded slice
-        c.draw.pieslice((sx - rr, sy - rr, sx + rr, sy + rr), angle, angle + sweep, fill=c.series(i), outline=c.p.bg,
-                        width=c.px(3))
+        c.draw.pieslice(
+            (sx - rr, sy - rr, sx + rr, sy + rr), angle, angle + sweep, fill=c.series(i), outline=c.p.bg, width=c.px(3)
+        )
         if sweep >= 24:
             at = rr * (0.78 if donut else 0.64)
             lx, ly = sx + at * math.cos(mid), sy + at * math.sin(mid)
-            c.text(f"{share}%", (lx - c.px(50), ly - c.px(20), lx + c.px(50), ly + c.px(20)), size=26, min_size=12,
-                   bold=True, fill=ink_on(c.series(i)), align="center", valign="middle", max_lines=1)
+            c.text(
+                f"{share}%",
+                (lx - c.px(50), ly - c.px(20), lx + c.px(50), ly + c.px(20)),
+                size=26,
+                min_size=12,
+                bold=True,
+                fill=ink_on(c.series(i)),
+                align="center",
+                valign="middle",
+                max_lines=1,
+            )
         angle += sweep
     if donut:
         inner = (r - c.px(22)) * 0.55
         c.draw.ellipse((cx - inner, cy - inner, cx + inner, cy + inner), fill=c.p.bg)
         centre = rng.choice(("100%", "Vibes", f"{total}%", "Total", "?"))
-        c.text(centre, (cx - inner * 0.7, cy - inner * 0.5, cx + inner * 0.7, cy + inner * 0.5), size=44, min_size=12,
-               bold=True, align="center", valign="middle", max_lines=1)
+        c.text(
+            centre,
+            (cx - inner * 0.7, cy - inner * 0.5, cx + inner * 0.7, cy + inner * 0.5),
+            size=44,
+            min_size=12,
+            bold=True,
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
     lx0 = cx + r + c.px(50)
     row = min(c.px(70), (y1 - y0) / n)
     top = (y0 + y1) / 2 - row * n / 2
@@ -169,10 +229,23 @@ def paint_pie(c: Canvas):
     for i, (label, share) in enumerate(zip(labels, shares)):
         ry = top + row * (i + 0.5)
         c.rect((lx0, ry - swatch / 2, lx0 + swatch, ry + swatch / 2), fill=c.series(i), radius=min(c.style.radius, 6))
-        c.text(f"{share}%", (lx0 + swatch + c.px(14), ry - row / 2, lx0 + swatch + c.px(104), ry + row / 2), size=28,
-               min_size=12, bold=True, valign="middle", max_lines=1)
-        c.text(label, (lx0 + swatch + c.px(110), ry - row / 2, x1, ry + row / 2), size=28, min_size=12, valign="middle",
-               max_lines=1)
+        c.text(
+            f"{share}%",
+            (lx0 + swatch + c.px(14), ry - row / 2, lx0 + swatch + c.px(104), ry + row / 2),
+            size=28,
+            min_size=12,
+            bold=True,
+            valign="middle",
+            max_lines=1,
+        )
+        c.text(
+            label,
+            (lx0 + swatch + c.px(110), ry - row / 2, x1, ry + row / 2),
+            size=28,
+            min_size=12,
+            valign="middle",
+            max_lines=1,
+        )
     return None
 
 
@@ -183,8 +256,11 @@ def _dashed(c: Canvas, points: list[tuple[float, float]], fill, width: int) -> N
         steps = max(1, int(length // dash))
         for k in range(0, steps, 2):
             t0, t1 = k / steps, min(1.0, (k + 1) / steps)
-            c.draw.line((ax + (bx - ax) * t0, ay + (by - ay) * t0, ax + (bx - ax) * t1, ay + (by - ay) * t1),
-                        fill=fill, width=width)
+            c.draw.line(
+                (ax + (bx - ax) * t0, ay + (by - ay) * t0, ax + (bx - ax) * t1, ay + (by - ay) * t1),
+                fill=fill,
+                width=width,
+            )
 
 
 def paint_line(c: Canvas):
@@ -204,9 +280,11 @@ def paint_line(c: Canvas):
         xs = [months[(start + i) % 12] for i in range(n)]
     base, growth = rng.uniform(5, 30), rng.uniform(1.2, 1.55)
     if rng.random() < 0.5:  # hockey stick: flat, then straight up
-        ours = [base * (1 + rng.uniform(-0.1, 0.1)) if i < n - 3 else base * growth ** ((i - n + 4) * 2.2) for i in range(n)]
+        ours = [
+            base * (1 + rng.uniform(-0.1, 0.1)) if i < n - 3 else base * growth ** ((i - n + 4) * 2.2) for i in range(n)
+        ]
     else:
-        ours = [base * growth ** i * rng.uniform(0.88, 1.1) for i in range(n)]
+        ours = [base * growth**i * rng.uniform(0.88, 1.1) for i in range(n)]
     theirs = None
     if rng.random() < 0.5:
         theirs = [ours[0] * rng.uniform(0.8, 1.4) * (1 - 0.04 * i) for i in range(n)]
@@ -224,21 +302,34 @@ def paint_line(c: Canvas):
 
     for i, label in enumerate(xs):
         px, _ = point(i, 0)
-        c.text(label, (px - slot / 2, plot[3] + c.px(10), px + slot / 2, plot[3] + c.px(40)), size=20, min_size=11,
-               fill=c.p.muted, align="center", max_lines=1)
+        c.text(
+            label,
+            (px - slot / 2, plot[3] + c.px(10), px + slot / 2, plot[3] + c.px(40)),
+            size=20,
+            min_size=11,
+            fill=c.p.muted,
+            align="center",
+            max_lines=1,
+        )
     ours_pts = [point(i, v) for i, v in enumerate(ours)]
     if rng.random() < 0.6:
         fill = (*c.accent(0), 55)
         c.draw.polygon(ours_pts + [(ours_pts[-1][0], plot[3]), (ours_pts[0][0], plot[3])], fill=fill)
     series = [(ours_pts, c.accent(0), "Us")]
     if theirs:
-        series.append(([point(i, v) for i, v in enumerate(theirs)], c.accent(2), rng.choice(("Them", "Competitors", "Last year", "Everyone else"))))
+        series.append(
+            (
+                [point(i, v) for i, v in enumerate(theirs)],
+                c.accent(2),
+                rng.choice(("Them", "Competitors", "Last year", "Everyone else")),
+            )
+        )
     width = c.lw(6)
     for pts, col, _ in series:
         solid = pts[: n - projected] if projected else pts
         c.draw.line(solid, fill=col, width=width, joint="curve")
         if projected:
-            _dashed(c, pts[n - projected - 1:], col, width)
+            _dashed(c, pts[n - projected - 1 :], col, width)
         dot = c.px(8)
         for px, py in pts:
             c.draw.ellipse((px - dot, py - dot, px + dot, py + dot), fill=c.p.bg, outline=col, width=c.px(4))
@@ -247,12 +338,28 @@ def paint_line(c: Canvas):
         for k, (_, col, name) in enumerate(series):
             yy = ly + k * c.px(34)
             c.draw.line((lx, yy + c.px(14), lx + c.px(36), yy + c.px(14)), fill=col, width=width)
-            c.text(name, (lx + c.px(48), yy, lx + c.px(260), yy + c.px(30)), size=22, min_size=11, valign="middle", max_lines=1)
+            c.text(
+                name,
+                (lx + c.px(48), yy, lx + c.px(260), yy + c.px(30)),
+                size=22,
+                min_size=11,
+                valign="middle",
+                max_lines=1,
+            )
     ex, ey = ours_pts[-1]
     note = rng.choice(("You are here", "Now!", "Profit!", "To the moon", "Projected", "Nailed it", "Growth!"))
     top = max(y0, ey - c.px(64))
-    c.text(note, (ex - c.px(330), top, ex + c.px(14), max(top + c.px(20), ey - c.px(18))), size=30, min_size=14,
-           bold=True, fill=c.accent(1), align="right", valign="bottom", max_lines=1)
+    c.text(
+        note,
+        (ex - c.px(330), top, ex + c.px(14), max(top + c.px(20), ey - c.px(18))),
+        size=30,
+        min_size=14,
+        bold=True,
+        fill=c.accent(1),
+        align="right",
+        valign="bottom",
+        max_lines=1,
+    )
     return None
 
 
@@ -285,15 +392,26 @@ def paint_timeline(c: Canvas):
             year_box = (bx0, line_y + c.px(34), bx1, line_y + c.px(34) + year_h)
             event_box = (bx0, year_box[3] + c.px(4), bx1, y1)
             c.draw.line((cx, line_y, cx, year_box[1]), fill=c.p.faint, width=c.lw(3))
-        c.text(str(when), year_box, size=40, min_size=14, bold=True, fill=c.accent(i), align="center",
-               valign="bottom" if up else "top", max_lines=1)
+        c.text(
+            str(when),
+            year_box,
+            size=40,
+            min_size=14,
+            bold=True,
+            fill=c.accent(i),
+            align="center",
+            valign="bottom" if up else "top",
+            max_lines=1,
+        )
         c.text(event, event_box, size=29, min_size=13, align="center", valign="bottom" if up else "top", max_lines=3)
         r = c.px(15)
         col = c.accent(i)
         if marker == "circle":
             c.draw.ellipse((cx - r, line_y - r, cx + r, line_y + r), fill=col, outline=c.p.bg, width=c.px(4))
         elif marker == "diamond":
-            c.draw.polygon((cx, line_y - r * 1.3, cx + r * 1.3, line_y, cx, line_y + r * 1.3, cx - r * 1.3, line_y), fill=col)
+            c.draw.polygon(
+                (cx, line_y - r * 1.3, cx + r * 1.3, line_y, cx, line_y + r * 1.3, cx - r * 1.3, line_y), fill=col
+            )
         else:
             c.draw.rectangle((cx - r, line_y - r, cx + r, line_y + r), fill=col)
     return None
@@ -313,29 +431,65 @@ def paint_venn(c: Canvas):
         d = r * 0.62
         centres = [(cx - d, cy), (cx + d, cy)]
         for i, (px, py) in enumerate(centres):
-            c.draw.ellipse((px - r, py - r, px + r, py + r), fill=(*c.accent(i), alpha), outline=c.accent(i), width=c.lw(4))
+            c.draw.ellipse(
+                (px - r, py - r, px + r, py + r), fill=(*c.accent(i), alpha), outline=c.accent(i), width=c.lw(4)
+            )
         for i, (px, _) in enumerate(centres):
             lx = px + (-1 if i == 0 else 1) * r * 0.45
-            c.text(names[i], (lx - r * 0.42, cy - r * 0.4, lx + r * 0.42, cy + r * 0.4), size=34, min_size=13, bold=True,
-                   align="center", valign="middle", max_lines=3)
+            c.text(
+                names[i],
+                (lx - r * 0.42, cy - r * 0.4, lx + r * 0.42, cy + r * 0.4),
+                size=34,
+                min_size=13,
+                bold=True,
+                align="center",
+                valign="middle",
+                max_lines=3,
+            )
         inner = (2 * r - 2 * d) * 0.42
-        c.text(centre, (cx - inner, cy - r * 0.3, cx + inner, cy + r * 0.3), size=30, min_size=12, bold=True,
-               align="center", valign="middle", max_lines=2)
+        c.text(
+            centre,
+            (cx - inner, cy - r * 0.3, cx + inner, cy + r * 0.3),
+            size=30,
+            min_size=12,
+            bold=True,
+            align="center",
+            valign="middle",
+            max_lines=2,
+        )
         return None
     r = min((y1 - y0) * 0.34, (x1 - x0) * 0.22)
     d = r * 0.64
     directions = [-90, 30, 150]
-    centres = [(cx + d * math.cos(math.radians(a)), cy + d * 0.95 * math.sin(math.radians(a)) + r * 0.1) for a in directions]
+    centres = [
+        (cx + d * math.cos(math.radians(a)), cy + d * 0.95 * math.sin(math.radians(a)) + r * 0.1) for a in directions
+    ]
     for i, (px, py) in enumerate(centres):
         c.draw.ellipse((px - r, py - r, px + r, py + r), fill=(*c.accent(i), alpha), outline=c.accent(i), width=c.lw(4))
     for i, a in enumerate(directions):
         px, py = centres[i]
         lx, ly = px + r * 0.45 * math.cos(math.radians(a)), py + r * 0.45 * math.sin(math.radians(a))
-        c.text(names[i], (lx - r * 0.5, ly - r * 0.28, lx + r * 0.5, ly + r * 0.28), size=30, min_size=12, bold=True,
-               align="center", valign="middle", max_lines=2)
+        c.text(
+            names[i],
+            (lx - r * 0.5, ly - r * 0.28, lx + r * 0.5, ly + r * 0.28),
+            size=30,
+            min_size=12,
+            bold=True,
+            align="center",
+            valign="middle",
+            max_lines=2,
+        )
     mid_y = sum(p[1] for p in centres) / 3
-    c.text(centre, (cx - r * 0.3, mid_y - r * 0.2, cx + r * 0.3, mid_y + r * 0.2), size=24, min_size=10, bold=True,
-           align="center", valign="middle", max_lines=2)
+    c.text(
+        centre,
+        (cx - r * 0.3, mid_y - r * 0.2, cx + r * 0.3, mid_y + r * 0.2),
+        size=24,
+        min_size=10,
+        bold=True,
+        align="center",
+        valign="middle",
+        max_lines=2,
+    )
     return None
 
 
@@ -353,15 +507,39 @@ def paint_matrix(c: Canvas):
     for k in range(4):
         qx, qy = px0 + (k % 2) * qw, py0 + (k // 2) * qh
         c.rect((qx + c.px(3), qy + c.px(3), qx + qw - c.px(3), qy + qh - c.px(3)), fill=mix(c.p.bg, c.accent(k), 0.13))
-        c.text(quadrants[k], (qx + c.px(16), qy + c.px(10), qx + qw - c.px(16), qy + qh * 0.25), size=26, min_size=12,
-               bold=True, fill=mix(c.p.text, c.accent(k), 0.35), max_lines=1)
+        c.text(
+            quadrants[k],
+            (qx + c.px(16), qy + c.px(10), qx + qw - c.px(16), qy + qh * 0.25),
+            size=26,
+            min_size=12,
+            bold=True,
+            fill=mix(c.p.text, c.accent(k), 0.35),
+            max_lines=1,
+        )
     c.arrow((px0, py1), (px0, py0 - c.px(6)), c.p.muted, c.lw(4))
     c.arrow((px0, py1), (px1 + c.px(6), py1), c.p.muted, c.lw(4))
-    c.text(x_name, (px0, py1 + c.px(10), px1, py1 + axis_room), size=26, min_size=12, bold=True, align="center",
-           valign="middle", max_lines=1)
-    c.text("Low", (px0, py1 + c.px(10), px0 + qw, py1 + axis_room), size=18, min_size=10, fill=c.p.muted, valign="middle")
-    c.text("High", (px1 - qw, py1 + c.px(10), px1, py1 + axis_room), size=18, min_size=10, fill=c.p.muted, align="right",
-           valign="middle")
+    c.text(
+        x_name,
+        (px0, py1 + c.px(10), px1, py1 + axis_room),
+        size=26,
+        min_size=12,
+        bold=True,
+        align="center",
+        valign="middle",
+        max_lines=1,
+    )
+    c.text(
+        "Low", (px0, py1 + c.px(10), px0 + qw, py1 + axis_room), size=18, min_size=10, fill=c.p.muted, valign="middle"
+    )
+    c.text(
+        "High",
+        (px1 - qw, py1 + c.px(10), px1, py1 + axis_room),
+        size=18,
+        min_size=10,
+        fill=c.p.muted,
+        align="right",
+        valign="middle",
+    )
     c.rotated_text(y_name, (px0 - axis_room, py0, px0 - c.px(8), py1), size=26, fill=c.p.text, bold=True)
     # Items sit in a 4x4 grid, below each quadrant's name, one per cell, so labels never collide.
     cells = [(col, row) for row in (1, 3) for col in range(4)]
@@ -374,8 +552,15 @@ def paint_matrix(c: Canvas):
         r = c.px(15 if ours else 10)
         dx, dy = cx0 + cw * 0.18, cy0 + ch * 0.5
         c.draw.ellipse((dx - r, dy - r, dx + r, dy + r), fill=c.accent(1) if ours else c.p.text)
-        c.text(name, (dx + r + c.px(10), cy0 + ch * 0.1, cx0 + cw - c.px(6), cy0 + ch * 0.9), size=27 if ours else 24,
-               min_size=11, bold=ours, valign="middle", max_lines=2)
+        c.text(
+            name,
+            (dx + r + c.px(10), cy0 + ch * 0.1, cx0 + cw - c.px(6), cy0 + ch * 0.9),
+            size=27 if ours else 24,
+            min_size=11,
+            bold=ours,
+            valign="middle",
+            max_lines=2,
+        )
     return None
 
 
@@ -394,8 +579,17 @@ def paint_org(c: Canvas):
     cx = (x0 + x1) / 2
     top_box = (cx - top_w / 2, y0, cx + top_w / 2, y0 + top_h)
     c.rect(top_box, fill=c.accent(0))
-    c.text(rng.choice(W.TOP_ROLES), (top_box[0] + c.px(12), top_box[1] + c.px(6), top_box[2] - c.px(12), top_box[3] - c.px(6)),
-           size=30, min_size=12, bold=True, fill=ink_on(c.accent(0)), align="center", valign="middle", max_lines=2)
+    c.text(
+        rng.choice(W.TOP_ROLES),
+        (top_box[0] + c.px(12), top_box[1] + c.px(6), top_box[2] - c.px(12), top_box[3] - c.px(6)),
+        size=30,
+        min_size=12,
+        bold=True,
+        fill=ink_on(c.accent(0)),
+        align="center",
+        valign="middle",
+        max_lines=2,
+    )
     mid_y = top_box[3] + gap
     col = (x1 - x0) / n_mid
     bus = top_box[3] + gap / 2
@@ -412,8 +606,16 @@ def paint_org(c: Canvas):
         c.draw.line((mx, bus, mx, mid_y), fill=line, width=lw)
         colour = c.accent(i + 1)
         c.rect(box, fill=mix(c.p.bg, colour, 0.22), outline=colour, width=c.lw(3))
-        c.text(w.pick(W.ROLES), (box[0] + c.px(10), box[1] + c.px(6), box[2] - c.px(10), box[3] - c.px(6)), size=26,
-               min_size=11, bold=True, align="center", valign="middle", max_lines=2)
+        c.text(
+            w.pick(W.ROLES),
+            (box[0] + c.px(10), box[1] + c.px(6), box[2] - c.px(10), box[3] - c.px(6)),
+            size=26,
+            min_size=11,
+            bold=True,
+            align="center",
+            valign="middle",
+            max_lines=2,
+        )
         spine = box[0] + col * 0.07
         for k in range(kids[i]):
             ky = kid_top + k * (kid_h + kid_gap)
@@ -421,8 +623,15 @@ def paint_org(c: Canvas):
             c.draw.line((spine, box[3], spine, ky + kid_h / 2), fill=line, width=lw)
             c.draw.line((spine, ky + kid_h / 2, kid[0], ky + kid_h / 2), fill=line, width=lw)
             c.rect(kid, fill=c.p.panel, outline=mix(c.p.bg, c.p.muted, 0.6), width=c.px(2))
-            c.text(w.pick(W.ROLES), (kid[0] + c.px(8), kid[1] + c.px(4), kid[2] - c.px(8), kid[3] - c.px(4)), size=22,
-                   min_size=10, align="center", valign="middle", max_lines=2)
+            c.text(
+                w.pick(W.ROLES),
+                (kid[0] + c.px(8), kid[1] + c.px(4), kid[2] - c.px(8), kid[3] - c.px(4)),
+                size=22,
+                min_size=10,
+                align="center",
+                valign="middle",
+                max_lines=2,
+            )
     return None
 
 
@@ -437,8 +646,17 @@ def _quote_marks(c: Canvas, x: float, top: float, r: float, colour) -> None:
     for k in range(2):
         cx, cy = x + r * 1.05 + k * r * 2.6, top + r * 2.45
         c.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=colour)
-        tail = ((-1.0, 0.05), (-1.02, -0.6), (-0.75, -1.4), (-0.2, -2.05), (0.55, -2.45), (0.7, -2.2), (0.2, -1.7),
-                (-0.05, -1.2), (0.1, -0.7))
+        tail = (
+            (-1.0, 0.05),
+            (-1.02, -0.6),
+            (-0.75, -1.4),
+            (-0.2, -2.05),
+            (0.55, -2.45),
+            (0.7, -2.2),
+            (0.2, -1.7),
+            (-0.05, -1.2),
+            (0.1, -0.7),
+        )
         c.draw.polygon([(cx + dx * r, cy + dy * r) for dx, dy in tail], fill=colour)
 
 
@@ -465,10 +683,18 @@ def paint_quote(c: Canvas):
         _quote_marks(c, x0, y0 + c.px(20), c.px(24), mark_colour)
         box = (x0 + c.px(120), y0 + c.px(90), x1 - c.px(40), y1 - c.px(100))
         align = "left"
-    covered = c.text(quote, box, size=76, min_size=26, bold=rng.random() < 0.5, align=align, valign="middle",
-                     spacing=1.25)
-    c.text("- " + who, (box[0], covered[3] + c.px(30), box[2], covered[3] + c.px(78)), size=30, min_size=14,
-           fill=c.p.muted, align="right" if align == "left" else "center", max_lines=1)
+    covered = c.text(
+        quote, box, size=76, min_size=26, bold=rng.random() < 0.5, align=align, valign="middle", spacing=1.25
+    )
+    c.text(
+        "- " + who,
+        (box[0], covered[3] + c.px(30), box[2], covered[3] + c.px(78)),
+        size=30,
+        min_size=14,
+        fill=c.p.muted,
+        align="right" if align == "left" else "center",
+        max_lines=1,
+    )
     return False if layout == "panel" else None  # the footer would sit on the panel
 
 
@@ -487,8 +713,17 @@ def _bullet_mark(c: Canvas, kind: str, x: float, y: float, colour, index: int) -
     else:  # numbered
         rr = c.px(22)
         c.draw.ellipse((x - rr, y - rr, x + rr, y + rr), fill=colour)
-        c.text(str(index + 1), (x - rr, y - rr, x + rr, y + rr), size=26, min_size=10, bold=True, fill=ink_on(colour),
-               align="center", valign="middle", max_lines=1)
+        c.text(
+            str(index + 1),
+            (x - rr, y - rr, x + rr, y + rr),
+            size=26,
+            min_size=10,
+            bold=True,
+            fill=ink_on(colour),
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
 
 
 def paint_bullets(c: Canvas):
@@ -525,17 +760,47 @@ def paint_number(c: Canvas):
     phrase, kicker, source = w.of("numbers"), rng.choice(W.KICKERS), rng.choice(W.SOURCES)
     x0, y0, x1, y1 = c.full()
     big = f"{value}%"
-    c.text(source, (x0, y1 - c.px(26), x1, y1), size=18, min_size=11, fill=c.p.muted,
-           align="center" if c.style.title_align == "center" else "left", max_lines=1)
+    c.text(
+        source,
+        (x0, y1 - c.px(26), x1, y1),
+        size=18,
+        min_size=11,
+        fill=c.p.muted,
+        align="center" if c.style.title_align == "center" else "left",
+        max_lines=1,
+    )
     y1 -= c.px(40)
     layout = rng.choice(("stacked", "side", "ring"))
     if layout == "stacked":
-        c.text(kicker.upper(), (x0, y0 + c.px(10), x1, y0 + c.px(50)), size=26, min_size=12, bold=True, fill=c.accent(1),
-               align="center", max_lines=1)
-        covered = c.text(big, (x0, y0 + c.px(60), x1, y0 + (y1 - y0) * 0.66), size=300, min_size=60, bold=True,
-                         fill=c.accent(0), align="center", valign="middle", max_lines=1)
-        c.text(phrase, (x0 + c.px(60), covered[3] + c.px(24), x1 - c.px(60), y1), size=50, min_size=20, align="center",
-               max_lines=2)
+        c.text(
+            kicker.upper(),
+            (x0, y0 + c.px(10), x1, y0 + c.px(50)),
+            size=26,
+            min_size=12,
+            bold=True,
+            fill=c.accent(1),
+            align="center",
+            max_lines=1,
+        )
+        covered = c.text(
+            big,
+            (x0, y0 + c.px(60), x1, y0 + (y1 - y0) * 0.66),
+            size=300,
+            min_size=60,
+            bold=True,
+            fill=c.accent(0),
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
+        c.text(
+            phrase,
+            (x0 + c.px(60), covered[3] + c.px(24), x1 - c.px(60), y1),
+            size=50,
+            min_size=20,
+            align="center",
+            max_lines=2,
+        )
         return None
     half = x0 + (x1 - x0) * 0.5
     if layout == "ring":
@@ -543,19 +808,46 @@ def paint_number(c: Canvas):
         cx, cy = (x0 + half) / 2, (y0 + y1) / 2
         ring = c.px(34)
         c.draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=c.p.faint, width=ring)
-        c.draw.arc((cx - r, cy - r, cx + r, cy + r), -90, -90 + 360 * min(value, 100) / 100, fill=c.accent(0), width=ring)
+        c.draw.arc(
+            (cx - r, cy - r, cx + r, cy + r), -90, -90 + 360 * min(value, 100) / 100, fill=c.accent(0), width=ring
+        )
         inner = (r - ring) * 0.75
-        c.text(big, (cx - inner, cy - inner * 0.6, cx + inner, cy + inner * 0.6), size=140, min_size=24, bold=True,
-               align="center", valign="middle", max_lines=1)
+        c.text(
+            big,
+            (cx - inner, cy - inner * 0.6, cx + inner, cy + inner * 0.6),
+            size=140,
+            min_size=24,
+            bold=True,
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
     else:
-        c.text(big, (x0, y0, half - c.px(20), y1), size=280, min_size=60, bold=True, fill=c.accent(0), align="center",
-               valign="middle", max_lines=1)
+        c.text(
+            big,
+            (x0, y0, half - c.px(20), y1),
+            size=280,
+            min_size=60,
+            bold=True,
+            fill=c.accent(0),
+            align="center",
+            valign="middle",
+            max_lines=1,
+        )
     # Kicker and phrase as one block, centred beside the number.
     left, kicker_h, gap = half + c.px(30), c.px(40), c.px(16)
     laid = fit(phrase, x1 - left, (y1 - y0) * 0.8 - kicker_h - gap, max_size=c.px(54), min_size=c.px(20), max_lines=4)
     top = (y0 + y1) / 2 - (kicker_h + gap + laid.height) / 2
-    c.text(kicker.upper(), (left, top, x1, top + kicker_h), size=26, min_size=12, bold=True, fill=c.accent(1),
-           valign="bottom", max_lines=1)
+    c.text(
+        kicker.upper(),
+        (left, top, x1, top + kicker_h),
+        size=26,
+        min_size=12,
+        bold=True,
+        fill=c.accent(1),
+        valign="bottom",
+        max_lines=1,
+    )
     draw_fitted(c.draw, laid, (left, top + kicker_h + gap, x1, y1), c.p.text)
     return None
 
@@ -576,26 +868,60 @@ def paint_process(c: Canvas):
             right = left + cw
             top, bottom = cy - ch / 2, cy + ch / 2
             inset = notch if i else 0
-            c.draw.polygon((left, top, right - notch, top, right, cy, right - notch, bottom, left, bottom, left + inset, cy),
-                           fill=c.series(i))
-            c.text(step, (left + inset + c.px(8), top + c.px(10), right - notch - c.px(4), bottom - c.px(10)), size=34,
-                   min_size=12, bold=True, fill=ink_on(c.series(i)), align="center", valign="middle", max_lines=3)
+            c.draw.polygon(
+                (left, top, right - notch, top, right, cy, right - notch, bottom, left, bottom, left + inset, cy),
+                fill=c.series(i),
+            )
+            c.text(
+                step,
+                (left + inset + c.px(8), top + c.px(10), right - notch - c.px(4), bottom - c.px(10)),
+                size=34,
+                min_size=12,
+                bold=True,
+                fill=ink_on(c.series(i)),
+                align="center",
+                valign="middle",
+                max_lines=3,
+            )
             if tag:
-                c.text(tag.format(i + 1), (left + inset, bottom + c.px(18), right - notch, bottom + c.px(56)), size=24,
-                       min_size=11, fill=c.p.muted, align="center", max_lines=1)
+                c.text(
+                    tag.format(i + 1),
+                    (left + inset, bottom + c.px(18), right - notch, bottom + c.px(56)),
+                    size=24,
+                    min_size=11,
+                    fill=c.p.muted,
+                    align="center",
+                    max_lines=1,
+                )
         return None
     slot = (x1 - x0) / n
     r = min(slot * 0.4, (y1 - y0) * 0.32)
     for i, step in enumerate(steps):
         cx = x0 + slot * (i + 0.5)
         c.draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=c.series(i))
-        c.text(step, (cx - r * 0.78, cy - r * 0.6, cx + r * 0.78, cy + r * 0.6), size=32, min_size=11, bold=True,
-               fill=ink_on(c.series(i)), align="center", valign="middle", max_lines=3)
+        c.text(
+            step,
+            (cx - r * 0.78, cy - r * 0.6, cx + r * 0.78, cy + r * 0.6),
+            size=32,
+            min_size=11,
+            bold=True,
+            fill=ink_on(c.series(i)),
+            align="center",
+            valign="middle",
+            max_lines=3,
+        )
         if i < n - 1:
             c.arrow((cx + r + c.px(6), cy), (cx + slot - r - c.px(6), cy), c.p.muted, c.lw(4))
         if tag:
-            c.text(tag.format(i + 1), (cx - slot / 2, cy + r + c.px(16), cx + slot / 2, cy + r + c.px(54)), size=24,
-                   min_size=11, fill=c.p.muted, align="center", max_lines=1)
+            c.text(
+                tag.format(i + 1),
+                (cx - slot / 2, cy + r + c.px(16), cx + slot / 2, cy + r + c.px(54)),
+                size=24,
+                min_size=11,
+                fill=c.p.muted,
+                align="center",
+                max_lines=1,
+            )
     return None
 
 
@@ -624,15 +950,34 @@ def paint_funnel(c: Canvas):
     for i, (stage, number) in enumerate(zip(stages, counts)):
         top = y0 + i * (stage_h + gap)
         wt, wb = width_at(i / n), width_at((i + 1) / n)
-        c.draw.polygon((mid - wt / 2, top, mid + wt / 2, top, mid + wb / 2, top + stage_h, mid - wb / 2, top + stage_h),
-                       fill=c.series(i))
-        c.text(stage, (mid - wb / 2 + c.px(10), top + c.px(4), mid + wb / 2 - c.px(10), top + stage_h - c.px(4)), size=30,
-               min_size=11, bold=True, fill=ink_on(c.series(i)), align="center", valign="middle", max_lines=2)
+        c.draw.polygon(
+            (mid - wt / 2, top, mid + wt / 2, top, mid + wb / 2, top + stage_h, mid - wb / 2, top + stage_h),
+            fill=c.series(i),
+        )
+        c.text(
+            stage,
+            (mid - wb / 2 + c.px(10), top + c.px(4), mid + wb / 2 - c.px(10), top + stage_h - c.px(4)),
+            size=30,
+            min_size=11,
+            bold=True,
+            fill=ink_on(c.series(i)),
+            align="center",
+            valign="middle",
+            max_lines=2,
+        )
         ny = top + stage_h / 2
         edge = mid + (wt + wb) / 4
         c.draw.line((edge + c.px(12), ny, left + region_w + c.px(36), ny), fill=c.p.faint, width=c.px(3))
-        c.text(_fmt(number), (left + region_w + c.px(48), top, x1, top + stage_h), size=40, min_size=14, bold=True,
-               fill=c.series(i) if not c.p.dark else c.p.text, valign="middle", max_lines=1)
+        c.text(
+            _fmt(number),
+            (left + region_w + c.px(48), top, x1, top + stage_h),
+            size=40,
+            min_size=14,
+            bold=True,
+            fill=c.series(i) if not c.p.dark else c.p.text,
+            valign="middle",
+            max_lines=1,
+        )
     return None
 
 
@@ -645,18 +990,35 @@ def paint_photo(c: Canvas):
         c.img.paste(paint_scene(scene, (c.W, c.H), rng), (0, 0))
         band = c.px(96)
         c.draw.rectangle((0, c.H - band, c.W, c.H), fill=(0, 0, 0, 150))
-        c.text(caption, (c.m, c.H - band, c.W - c.m, c.H), size=36, min_size=14, fill=(255, 255, 255), valign="middle",
-               max_lines=2)
+        c.text(
+            caption,
+            (c.m, c.H - band, c.W - c.m, c.H),
+            size=36,
+            min_size=14,
+            fill=(255, 255, 255),
+            valign="middle",
+            max_lines=2,
+        )
         return False
     if layout == "framed":
         x0, y0, x1, y1 = c.headline(w.headline("photo"))
         cap_h = c.px(44)
         frame = (x0, y0, x1, y1 - cap_h - c.px(10))
-        c.img.paste(paint_scene(scene, (round(frame[2] - frame[0]), round(frame[3] - frame[1])), rng),
-                    (round(frame[0]), round(frame[1])))
+        c.img.paste(
+            paint_scene(scene, (round(frame[2] - frame[0]), round(frame[3] - frame[1])), rng),
+            (round(frame[0]), round(frame[1])),
+        )
         c.draw.rectangle(frame, outline=c.p.text, width=c.px(3))
-        c.text(caption, (x0, y1 - cap_h, x1, y1), size=26, min_size=12, fill=c.p.muted,
-               align=c.style.title_align, valign="middle", max_lines=1)
+        c.text(
+            caption,
+            (x0, y1 - cap_h, x1, y1),
+            size=26,
+            min_size=12,
+            fill=c.p.muted,
+            align=c.style.title_align,
+            valign="middle",
+            max_lines=1,
+        )
         return None
     # A tilted print with a white border and the caption written on it.
     x0, y0, x1, y1 = c.full()
@@ -665,8 +1027,17 @@ def paint_photo(c: Canvas):
     border, foot = c.px(20), c.px(86)
     card = Image.new("RGB", (round(pw + 2 * border), round(ph + border + foot)), (250, 250, 246))
     card.paste(paint_scene(scene, (round(pw), round(ph)), rng), (border, border))
-    c.text(caption, (border, ph + border, card.width - border, card.height), size=32, min_size=12, fill=(40, 40, 48),
-           align="center", valign="middle", max_lines=2, draw=ImageDraw.Draw(card))
+    c.text(
+        caption,
+        (border, ph + border, card.width - border, card.height),
+        size=32,
+        min_size=12,
+        fill=(40, 40, 48),
+        align="center",
+        valign="middle",
+        max_lines=2,
+        draw=ImageDraw.Draw(card),
+    )
     angle = rng.uniform(-6, 6)
     mask = Image.new("L", card.size, 255).rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
     card = card.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
@@ -703,14 +1074,38 @@ def paint_title(c: Canvas):
         box = (c.m, c.H * 0.12, c.W - c.m, c.H * 0.5)
         align = c.style.title_align
         ink_band = ink_on(c.accent(0))
-        covered = c.text(c.title, box, size=92, min_size=36, bold=True,
-                         fill=ink, align=align, valign="bottom", spacing=1.12)
-        c.text(subtitle, (c.m, covered[3] + c.px(20), c.W - c.m, band_top - c.px(20)), size=40, min_size=18,
-               fill=sub_ink, align=align, max_lines=2)
-        c.text(byline, (c.m, band_top + c.px(24), c.W - c.m, band_top + c.px(80)), size=32, min_size=14, fill=ink_band,
-               align=align, valign="middle", max_lines=1)
-        c.text(venue, (c.m, band_top + c.px(84), c.W - c.m, c.H - c.px(30)), size=26, min_size=12, fill=ink_band,
-               align=align, valign="middle", max_lines=1)
+        covered = c.text(
+            c.title, box, size=92, min_size=36, bold=True, fill=ink, align=align, valign="bottom", spacing=1.12
+        )
+        c.text(
+            subtitle,
+            (c.m, covered[3] + c.px(20), c.W - c.m, band_top - c.px(20)),
+            size=40,
+            min_size=18,
+            fill=sub_ink,
+            align=align,
+            max_lines=2,
+        )
+        c.text(
+            byline,
+            (c.m, band_top + c.px(24), c.W - c.m, band_top + c.px(80)),
+            size=32,
+            min_size=14,
+            fill=ink_band,
+            align=align,
+            valign="middle",
+            max_lines=1,
+        )
+        c.text(
+            venue,
+            (c.m, band_top + c.px(84), c.W - c.m, c.H - c.px(30)),
+            size=26,
+            min_size=12,
+            fill=ink_band,
+            align=align,
+            valign="middle",
+            max_lines=1,
+        )
         return False
     elif layout == "framed":
         inset = c.px(34)
@@ -724,17 +1119,40 @@ def paint_title(c: Canvas):
     else:
         box = (c.m, c.H * 0.16, c.W - c.m, c.H * 0.6)
         align = "center"
-    covered = c.text(c.title, box, size=92, min_size=36, bold=True, fill=ink, align=align, valign="bottom", spacing=1.12)
+    covered = c.text(
+        c.title, box, size=92, min_size=36, bold=True, fill=ink, align=align, valign="bottom", spacing=1.12
+    )
     rule_y = covered[3] + c.px(26)
     length = c.px(160)
     start = box[0] if align == "left" else (box[0] + box[2] - length) / 2
     c.draw.line((start, rule_y, start + length, rule_y), fill=c.accent(1), width=c.lw(6))
-    sub = c.text(subtitle, (box[0], rule_y + c.px(22), box[2], rule_y + c.px(80)), size=40, min_size=18, fill=sub_ink,
-                 align=align, max_lines=1)
-    c.text(byline, (box[0], sub[3] + c.px(40), box[2], sub[3] + c.px(84)), size=30, min_size=14, fill=c.p.muted,
-           align=align, max_lines=1)
-    c.text(venue, (box[0], sub[3] + c.px(86), box[2], sub[3] + c.px(124)), size=24, min_size=12, fill=c.p.muted,
-           align=align, max_lines=1)
+    sub = c.text(
+        subtitle,
+        (box[0], rule_y + c.px(22), box[2], rule_y + c.px(80)),
+        size=40,
+        min_size=18,
+        fill=sub_ink,
+        align=align,
+        max_lines=1,
+    )
+    c.text(
+        byline,
+        (box[0], sub[3] + c.px(40), box[2], sub[3] + c.px(84)),
+        size=30,
+        min_size=14,
+        fill=c.p.muted,
+        align=align,
+        max_lines=1,
+    )
+    c.text(
+        venue,
+        (box[0], sub[3] + c.px(86), box[2], sub[3] + c.px(124)),
+        size=24,
+        min_size=12,
+        fill=c.p.muted,
+        align=align,
+        max_lines=1,
+    )
     return False
 
 
@@ -759,12 +1177,35 @@ def paint_ending(c: Canvas):
             dx, dy = math.cos(a) * size * 1.6, math.sin(a) * size * 1.6
             c.draw.line((x - dx, y - dy, x + dx, y + dy), fill=colour, width=c.px(7))
     align = rng.choice(("center", "center", c.style.title_align))
-    covered = c.text(big, text_box, size=130, min_size=40, bold=True, fill=c.accent(0) if rng.random() < 0.5 else c.p.text,
-                     align=align, valign="bottom", max_lines=2)
-    under = c.text(sub, (c.m, covered[3] + c.px(34), c.W - c.m, covered[3] + c.px(90)), size=36, min_size=14,
-                   fill=c.p.muted, align=align, max_lines=1)
-    c.text(handle, (c.m, under[3] + c.px(20), c.W - c.m, under[3] + c.px(60)), size=28, min_size=12, fill=c.accent(1),
-           align=align, max_lines=1)
+    covered = c.text(
+        big,
+        text_box,
+        size=130,
+        min_size=40,
+        bold=True,
+        fill=c.accent(0) if rng.random() < 0.5 else c.p.text,
+        align=align,
+        valign="bottom",
+        max_lines=2,
+    )
+    under = c.text(
+        sub,
+        (c.m, covered[3] + c.px(34), c.W - c.m, covered[3] + c.px(90)),
+        size=36,
+        min_size=14,
+        fill=c.p.muted,
+        align=align,
+        max_lines=1,
+    )
+    c.text(
+        handle,
+        (c.m, under[3] + c.px(20), c.W - c.m, under[3] + c.px(60)),
+        size=28,
+        min_size=12,
+        fill=c.accent(1),
+        align=align,
+        max_lines=1,
+    )
     return False
 
 

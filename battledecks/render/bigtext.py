@@ -320,7 +320,9 @@ _cache: OrderedDict[tuple[object, ...], tuple[Strip, ...]] = OrderedDict()
 _lock = Lock()
 
 
-def strips(text: str, cells: tuple[int, int], *, color_system: str = TRUECOLOR, **look: Unpack[Look]) -> tuple[Strip, ...]:
+def strips(
+    text: str, cells: tuple[int, int], *, color_system: str = TRUECOLOR, **look: Unpack[Look]
+) -> tuple[Strip, ...]:
     """``text`` as large as fits ``cells`` (cols, rows), as half-cell Textual strips.
 
     One strip per row, each exactly ``cols`` cells, with its terminal text

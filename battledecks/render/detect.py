@@ -91,11 +91,11 @@ _KITTY_QUERY = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
 # and maximum), cell size, text area in pixels and in cells. DA1 goes last:
 # every terminal answers it, and answers in order, so once its answer is in
 # every other answer that will ever come is in too.
-_QUERIES = "\x1b[>0q" "\x1b[?1;1;0S" "\x1b[?2;1;0S" "\x1b[?2;4;0S" "\x1b[16t" "\x1b[14t" "\x1b[18t"
+_QUERIES = "\x1b[>0q\x1b[?1;1;0S\x1b[?2;1;0S\x1b[?2;4;0S\x1b[16t\x1b[14t\x1b[18t"
 # 24-bit colour: XTGETTCAP "RGB" and "Tc" (hex-encoded names); then a
 # background of 1,2,3 is set, asked back (DECRQSS "m") and reset. Only
 # the text attributes change meanwhile, and no text is written.
-_COLOR_QUERIES = "\x1bP+q524742\x1b\\" "\x1bP+q5463\x1b\\" "\x1b[48;2;1;2;3m" "\x1bP$qm\x1b\\" "\x1b[0m"
+_COLOR_QUERIES = "\x1bP+q524742\x1b\\\x1bP+q5463\x1b\\\x1b[48;2;1;2;3m\x1bP$qm\x1b\\\x1b[0m"
 _DA1_QUERY = "\x1b[c"
 _KITTY_REPLY = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
 _DA1_REPLY = re.compile(rb"\x1b\[\?([0-9;]*)c")
@@ -199,7 +199,11 @@ def parse_reply(data: bytes) -> TerminalReply | None:
 
 
 def query_terminal(
-    timeout: float = 0.5, stdin_fd: int | None = None, stdout_fd: int | None = None, kitty: bool = True, colors: bool = True
+    timeout: float = 0.5,
+    stdin_fd: int | None = None,
+    stdout_fd: int | None = None,
+    kitty: bool = True,
+    colors: bool = True,
 ) -> TerminalReply | None:
     """Ask the terminal what it draws; None when there is no terminal or no answer.
 
@@ -323,7 +327,9 @@ class Detection:
     """One line for the host when another way of showing slides reads better from afar, or ""."""
 
 
-def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> tuple[int, int] | None:
+def cell_pixels_of(
+    reply: TerminalReply | None, cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None
+) -> tuple[int, int] | None:
     """A cell's size in pixels from what the terminal said, or None.
 
     In order: its answer to CSI 16 t; its text area in pixels (CSI 14 t, or
@@ -341,7 +347,11 @@ def cell_pixels_of(reply: TerminalReply | None, cells: tuple[int, int] | None = 
     grid = cells or (reply.text_cells if reply is not None else None)
     if not grid or not grid[0] or not grid[1]:
         return None
-    for area in (reply.text_pixels if reply is not None else None, window_pixels, reply.sixel_area if reply is not None else None):
+    for area in (
+        reply.text_pixels if reply is not None else None,
+        window_pixels,
+        reply.sixel_area if reply is not None else None,
+    ):
         if area and area[0] >= grid[0] and area[1] >= grid[1]:
             return (area[0] // grid[0], area[1] // grid[1])
     return None
@@ -362,7 +372,9 @@ def xterm_limit_advice(limit: tuple[int, int], window: tuple[int, int] | None) -
     return f"for full-size slides start xterm with -xrm 'XTerm*maxGraphicSize: {width}x{height}'"
 
 
-def _sixel_reason(terminal: str, limit: tuple[int, int] | None, tiles: bool, name: str, window: tuple[int, int] | None) -> str:
+def _sixel_reason(
+    terminal: str, limit: tuple[int, int] | None, tiles: bool, name: str, window: tuple[int, int] | None
+) -> str:
     """The host's line for sixel slides: within the terminal's limit, or full size as tiles of it."""
     who = terminal or "terminal"
     if limit is None:
@@ -376,7 +388,12 @@ def _sixel_reason(terminal: str, limit: tuple[int, int] | None, tiles: bool, nam
     return reason
 
 
-def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int, int] | None = None, window_pixels: tuple[int, int] | None = None) -> Detection:
+def choose(
+    reply: TerminalReply | None,
+    env: Mapping[str, str],
+    cells: tuple[int, int] | None = None,
+    window_pixels: tuple[int, int] | None = None,
+) -> Detection:
     """Pick the drawing mode from the terminal's answers and environment hints.
 
     Kitty graphics for kitty and Ghostty (or an unnamed terminal that speaks
@@ -395,7 +412,12 @@ def choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int
     return replace(found, truecolor=truecolor, advice=advice)
 
 
-def _choose(reply: TerminalReply | None, env: Mapping[str, str], cells: tuple[int, int] | None, window_pixels: tuple[int, int] | None) -> Detection:
+def _choose(
+    reply: TerminalReply | None,
+    env: Mapping[str, str],
+    cells: tuple[int, int] | None,
+    window_pixels: tuple[int, int] | None,
+) -> Detection:
     measured = cell_pixels_of(reply, cells, window_pixels)
     pixels = measured or (10, 20)
     if reply is None:
@@ -508,8 +530,12 @@ def inside_tmux(
     name = f"tmux {tmux.version}".strip()
     if reply is not None and reply.sixel:
         return Detection(
-            GraphicsMode.SIXEL, f"slides drawn with sixel graphics ({name} draws them)", name, pixels,
-            reply.sixel_max, sixel_tiles=measured is not None,
+            GraphicsMode.SIXEL,
+            f"slides drawn with sixel graphics ({name} draws them)",
+            name,
+            pixels,
+            reply.sixel_max,
+            sixel_tiles=measured is not None,
         )
     why = f"inside {name}, which draws no sixels (tmux 3.4 built with sixel support does)"
     outside = terminal_name(env) if env is not None else ""

@@ -136,7 +136,9 @@ def scale(img: Image.Image, size: tuple[int, int], *, no_halo: bool = False) -> 
     return img.resize(size, Image.Resampling.LANCZOS)
 
 
-def letterbox(img: Image.Image, box: tuple[int, int], pixel_aspect: float = 1.0, *, no_halo: bool = False) -> Image.Image:
+def letterbox(
+    img: Image.Image, box: tuple[int, int], pixel_aspect: float = 1.0, *, no_halo: bool = False
+) -> Image.Image:
     """``img`` scaled to fit ``box`` (shape kept) and centred on black.
 
     Args:

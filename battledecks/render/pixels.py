@@ -87,7 +87,10 @@ def sixel_tiles(size: tuple[int, int], cell_pixels: tuple[int, int], limit: tupl
 
 
 def encode_sixel_tiles(
-    img: Image.Image, cell_pixels: tuple[int, int], limit: tuple[int, int] | None, between: Callable[[], object] | None = None
+    img: Image.Image,
+    cell_pixels: tuple[int, int],
+    limit: tuple[int, int] | None,
+    between: Callable[[], object] | None = None,
 ) -> str | None:
     """The sixel sequences drawing ``img`` from the cursor on, in tiles within ``limit``.
 

@@ -39,6 +39,18 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
-    "CARD_SIZE", "EXPORTERS", "FORMATS", "card_image", "commitment_line", "export", "render_card", "results_data",
-    "results_table", "table_text", "to_csv", "to_html", "to_json", "to_markdown",
+    "CARD_SIZE",
+    "EXPORTERS",
+    "FORMATS",
+    "card_image",
+    "commitment_line",
+    "export",
+    "render_card",
+    "results_data",
+    "results_table",
+    "table_text",
+    "to_csv",
+    "to_html",
+    "to_json",
+    "to_markdown",
 ]

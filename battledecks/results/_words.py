@@ -62,7 +62,11 @@ def fan_line(awards: Awards, rows: Sequence[StandingRow] = ()) -> tuple[str, str
         return None
     label = "Fan favourites" if len(awards.fan_favourites) > 1 else "Fan favourite"
     votes = [r.audience_votes for r in rows if r.presenter in awards.fan_favourites]
-    score = audience_text(awards.fan_score, votes[0]) if len(awards.fan_favourites) == 1 and votes else format_score(awards.fan_score)
+    score = (
+        audience_text(awards.fan_score, votes[0])
+        if len(awards.fan_favourites) == 1 and votes
+        else format_score(awards.fan_score)
+    )
     return label, f"{names(awards.fan_favourites)} (audience {score})"
 
 
@@ -127,9 +131,10 @@ def row_note(row: StandingRow) -> str:
     if row.absent_judges and row.total is not None:
         notes.append(f"absent: {names(row.absent_judges)}")
     if row.sudden_death:
-        notes.append("sudden death " + ", ".join(
-            f"round {r}: {format_score(t) or '–'}" for r, t in sorted(row.sudden_death.items())
-        ))
+        notes.append(
+            "sudden death "
+            + ", ".join(f"round {r}: {format_score(t) or '–'}" for r, t in sorted(row.sudden_death.items()))
+        )
     return "; ".join(notes)
 
 

@@ -61,7 +61,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return fonts.font(size)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int) -> tuple[str, ImageFont.FreeTypeFont]:
+def _fit(
+    draw: ImageDraw.ImageDraw, text: str, width: int, size: int, smallest: int
+) -> tuple[str, ImageFont.FreeTypeFont]:
     """The largest font from ``size`` down to ``smallest`` that fits ``text`` in ``width``; cut with … if none does."""
     text = fonts.drawable(text)
     for s in range(size, smallest - 1, -2):
@@ -94,10 +96,24 @@ def _fit_lines(
     return [line], font
 
 
-def _centred(draw: ImageDraw.ImageDraw, centre_x: int, y: int, text: str, font: ImageFont.FreeTypeFont,
-             fill: tuple[int, int, int], bold: bool = False) -> None:
-    draw.text((centre_x, y), text, font=font, fill=fill, anchor="ma",
-              stroke_width=max(1, font.size // 40) if bold else 0, stroke_fill=fill)
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    centre_x: int,
+    y: int,
+    text: str,
+    font: ImageFont.FreeTypeFont,
+    fill: tuple[int, int, int],
+    bold: bool = False,
+) -> None:
+    draw.text(
+        (centre_x, y),
+        text,
+        font=font,
+        fill=fill,
+        anchor="ma",
+        stroke_width=max(1, font.size // 40) if bold else 0,
+        stroke_fill=fill,
+    )
 
 
 def _background() -> Image.Image:
@@ -117,8 +133,15 @@ def _draw_place(draw: ImageDraw.ImageDraw, rank: int, rows: list[StandingRow], h
     draw.rounded_rectangle((left, top, left + _BLOCK_WIDTH, _FLOOR + 40), radius=18, fill=edge)
     draw.rounded_rectangle((left, top + 12, left + _BLOCK_WIDTH, _FLOOR + 40), radius=12, fill=colour)
     ink = (255, 255, 255, 235) if rows else _MUTED
-    draw.text((centre, (top + 12 + _FLOOR) // 2), str(rank), font=_font(150 if rank == 1 else 120), anchor="mm",
-              fill=ink, stroke_width=3, stroke_fill=ink)
+    draw.text(
+        (centre, (top + 12 + _FLOOR) // 2),
+        str(rank),
+        font=_font(150 if rank == 1 else 120),
+        anchor="mm",
+        fill=ink,
+        stroke_width=3,
+        stroke_fill=ink,
+    )
     if not rows:
         return
     shown = rows[:5]

@@ -121,7 +121,13 @@ def to_csv(standings: Standings, event: Event, commitment: str | None = None) ->
         line += [num(row.judges_total), num(row.audience)]
         if votes:
             line.append("" if row.audience_votes is None else row.audience_votes)
-        line += [num(row.total), "yes" if row.tied else "", "; ".join(won.get(row.presenter, [])), event.name, event_date(event)]
+        line += [
+            num(row.total),
+            "yes" if row.tied else "",
+            "; ".join(won.get(row.presenter, [])),
+            event.name,
+            event_date(event),
+        ]
         if commitment:
             line.append(f"sha256:{commitment}")
         writer.writerow(line)
@@ -165,8 +171,7 @@ def to_markdown(standings: Standings, event: Event, commitment: str | None = Non
                 continue
             lines += [f"### {_md(row.presenter)}" + (f": {_md(row.display_deck)}" if row.display_deck else ""), ""]
             sheet = [
-                [judge, *(format_score(row.scores[judge].get(c.name)) for c in scoring.criteria),
-                 judge_sum(row, judge)]
+                [judge, *(format_score(row.scores[judge].get(c.name)) for c in scoring.criteria), judge_sum(row, judge)]
                 for judge in scoring.judges
             ]
             lines += [*_md_table(["Judge", *crit, "Sum"], sheet, set(range(1, len(crit) + 2))), ""]
@@ -231,8 +236,13 @@ def to_html(standings: Standings, event: Event, commitment: str | None = None) -
     if lines:
         out.append('<div class="awards">')
         for label, text in lines:
-            award = {"Winner": "first", "Winners": "first", "Tied for first": "first",
-                     "Runner-up": "second", "Runners-up": "second"}.get(label, "fans" if label.startswith("Fan") else "")
+            award = {
+                "Winner": "first",
+                "Winners": "first",
+                "Tied for first": "first",
+                "Runner-up": "second",
+                "Runners-up": "second",
+            }.get(label, "fans" if label.startswith("Fan") else "")
             out.append(f'<div class="award {award}"><h2>{e(label)}</h2><p>{e(text)}</p></div>')
         out.append("</div>")
 
@@ -258,15 +268,16 @@ def to_html(standings: Standings, event: Event, commitment: str | None = None) -
                 continue
             deck = f" <span>{e(row.display_deck)}</span>" if row.display_deck else ""
             out.append(f'<div class="sheet"><h3>{e(row.presenter)}{deck}</h3><div class="scroll"><table>')
-            out.append("<thead><tr><th>Judge</th>" + "".join(
-                f'<th class="n">{e(criterion_label(c))}</th>' for c in scoring.criteria
-            ) + '<th class="n">Sum</th></tr></thead><tbody>')
+            out.append(
+                "<thead><tr><th>Judge</th>"
+                + "".join(f'<th class="n">{e(criterion_label(c))}</th>' for c in scoring.criteria)
+                + '<th class="n">Sum</th></tr></thead><tbody>'
+            )
             for judge in scoring.judges:
                 values = "".join(
                     f'<td class="n">{e(format_score(row.scores[judge].get(c.name)))}</td>' for c in scoring.criteria
                 )
-                out.append(f"<tr><td>{e(judge)}</td>{values}"
-                           f'<td class="n total">{e(judge_sum(row, judge))}</td></tr>')
+                out.append(f'<tr><td>{e(judge)}</td>{values}<td class="n total">{e(judge_sum(row, judge))}</td></tr>')
             out.append("</tbody></table></div></div>")
         out.append("</div></section>")
     committed = f"<p>{e(commitment_line(commitment))}</p>" if commitment else ""

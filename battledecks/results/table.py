@@ -171,16 +171,22 @@ def _table(standings: Standings, event: Event, level: str, width: int | None) ->
     widths = _widths(columns, width)
     if widths is None:
         return None
-    if width is not None and level != MEANS and any(
-        c.kind == "title" and w < min(TITLE_MIN, c.natural) for c, w in zip(columns, widths)
+    if (
+        width is not None
+        and level != MEANS
+        and any(c.kind == "title" and w < min(TITLE_MIN, c.natural) for c, w in zip(columns, widths))
     ):
         return None
     title = event.name + (f"  {event_date(event)}" if event.date else "")
     table = Table(title=_text(title), title_style="bold", header_style="bold", box=box.SIMPLE_HEAD)
     for column, cells in zip(columns, widths):
         table.add_column(
-            _text(column.header), justify="right" if column.right else "left", no_wrap=True,
-            width=cells, style="bold" if column.bold else None, overflow="ellipsis",
+            _text(column.header),
+            justify="right" if column.right else "left",
+            no_wrap=True,
+            width=cells,
+            style="bold" if column.bold else None,
+            overflow="ellipsis",
         )
     for index, row in enumerate(standings.rows):
         line = [shorten(visible(c.cells[index]), w) for c, w in zip(columns, widths)]
@@ -249,8 +255,9 @@ def results_table(
 
 
 def _export(renderable: RenderableType, width: int, soft_wrap: bool) -> str:
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, record=True,
-                      soft_wrap=soft_wrap)
+    console = Console(
+        file=io.StringIO(), width=width, color_system=None, force_terminal=False, record=True, soft_wrap=soft_wrap
+    )
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 

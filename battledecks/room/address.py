@@ -38,7 +38,11 @@ def _read(event_path: Path) -> dict[str, Any]:
 
 def _key_of(data: dict[str, Any]) -> str | None:
     key = data.get("key")
-    return key if isinstance(key, str) and len(key) >= 16 and key.isascii() and key.replace("-", "").replace("_", "").isalnum() else None
+    return (
+        key
+        if isinstance(key, str) and len(key) >= 16 and key.isascii() and key.replace("-", "").replace("_", "").isalnum()
+        else None
+    )
 
 
 def screen_key(event_path: Path) -> str:
@@ -118,7 +122,11 @@ def network_reach(url: str) -> str | None:
         address = None
     if address is not None and address.is_loopback:
         return None
-    where = f"every address of this machine, port {parts.port}" if address is not None and address.is_unspecified else f"{host}:{parts.port}"
+    where = (
+        f"every address of this machine, port {parts.port}"
+        if address is not None and address.is_unspecified
+        else f"{host}:{parts.port}"
+    )
     return (
         f"Open to the network ({where}): anyone who reaches it can watch the room's screen (/stage) and, "
         "when the room votes, vote from a phone. Serve on the room's network only."

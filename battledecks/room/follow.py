@@ -107,7 +107,9 @@ class Follower:
         self._best = None
         key = self.screen_key() if self.screen_key is not None else None
         params = {"k": key} if key else None
-        async with session.get(url.rstrip("/") + "/events", params=params, headers={"Accept": "text/event-stream"}) as response:
+        async with session.get(
+            url.rstrip("/") + "/events", params=params, headers={"Accept": "text/event-stream"}
+        ) as response:
             if response.status != 200:
                 return
             await read_events(response.content, self._event)

@@ -126,10 +126,12 @@ def low_limit_warning(limit: int) -> str | None:
     if limit >= LOW_FILE_LIMIT:
         return None
     room = max(0, limit - reserve_for(limit) - OWN_ROOM)
-    return (f"Open files are limited to {limit} here (ulimit -n), and the system does not let battledecks raise it: "
-            f"each of its processes serves the room at most about {room} connections at once and turns the rest away, "
-            f"keeping the other descriptors for the show's own files. For a big room, quit and start again after "
-            f"`ulimit -n 65536`.")
+    return (
+        f"Open files are limited to {limit} here (ulimit -n), and the system does not let battledecks raise it: "
+        f"each of its processes serves the room at most about {room} connections at once and turns the rest away, "
+        f"keeping the other descriptors for the show's own files. For a big room, quit and start again after "
+        f"`ulimit -n 65536`."
+    )
 
 
 def open_descriptors() -> int | None:
@@ -307,7 +309,9 @@ class Gate:
 class _Listener:
     """A listening socket, accepted from while the gate has room (see :meth:`Gate.listen`)."""
 
-    def __init__(self, gate: Gate, sock: socket.socket, porter: Callable[[], Porter], loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, gate: Gate, sock: socket.socket, porter: Callable[[], Porter], loop: asyncio.AbstractEventLoop
+    ) -> None:
         self.gate = gate
         self.sock = sock
         self.porter = porter
@@ -374,10 +378,27 @@ class Porter(asyncio.Protocol):
     and :attr:`own` as it lets the connection in.
     """
 
-    __slots__ = ("_closed", "_gate", "_head", "_inner", "_refuse", "_route", "_serve", "_timer", "address", "own", "transport")
+    __slots__ = (
+        "_closed",
+        "_gate",
+        "_head",
+        "_inner",
+        "_refuse",
+        "_route",
+        "_serve",
+        "_timer",
+        "address",
+        "own",
+        "transport",
+    )
 
     def __init__(
-        self, gate: Gate, serve: Callable[[], asyncio.Protocol], route: Route | None = None, head: bytes = b"", refuse: Refuse | None = None,
+        self,
+        gate: Gate,
+        serve: Callable[[], asyncio.Protocol],
+        route: Route | None = None,
+        head: bytes = b"",
+        refuse: Refuse | None = None,
     ) -> None:
         self._gate = gate
         self._serve = serve
@@ -528,8 +549,10 @@ class HeadRequest:
 def canned(status: str, text: str) -> bytes:
     """A whole answer sent on a connection not served (it is closed after)."""
     body = text.encode()
-    return (f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-            f"Retry-After: 5\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n").encode() + body
+    return (
+        f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        f"Retry-After: 5\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n"
+    ).encode() + body
 
 
 def body_deadline(seconds: float = BODY_TIMEOUT) -> Middleware:
@@ -542,7 +565,9 @@ def body_deadline(seconds: float = BODY_TIMEOUT) -> Middleware:
                 async with asyncio.timeout(seconds):
                     await request.read()  # kept by the request: the handler's read() or post() has it at once
             except TimeoutError:
-                raise web.HTTPRequestTimeout(text="The request came too slowly.\n", headers={"Connection": "close"}) from None
+                raise web.HTTPRequestTimeout(
+                    text="The request came too slowly.\n", headers={"Connection": "close"}
+                ) from None
         return await handler(request)
 
     return deadline

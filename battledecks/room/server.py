@@ -495,7 +495,9 @@ class RoomServer:
             if not self._turned_away(sock, head):
                 gate.take(sock, Porter(gate, serve_here, head=head))  # or closed at once, when the gate has no room
         if gone and channel in self._doors:
-            self._spawn(self._door_here(channel, False))  # that vote process has gone: listen on the port if none is left
+            self._spawn(
+                self._door_here(channel, False)
+            )  # that vote process has gone: listen on the port if none is left
 
     def _spawn(self, work: Any) -> None:
         """Run ``work`` on the server's loop, keeping hold of it until it is done."""
@@ -798,7 +800,10 @@ class RoomServer:
         if stream.kind == "projector":
             self._count_changed()
         try:
-            await response.write(b"retry: 500\n\n" + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq))
+            await response.write(
+                b"retry: 500\n\n"
+                + self._frame_of("state", self._message_of(public, "state", self.monotonic()), public.seq)
+            )
             await stream.closed
         except (asyncio.CancelledError, ConnectionError):
             pass
@@ -821,11 +826,21 @@ class RoomServer:
             # The projector's link: the key goes into a cookie, and out of the address bar (the room may see it).
             response = web.HTTPSeeOther("/stage", headers=SECURITY_HEADERS)
             if self.authorised(request):
-                response.set_cookie(SCREEN_COOKIE, request.query["k"], max_age=SCREEN_COOKIE_AGE, path="/",
-                                    httponly=True, samesite="Strict")
+                response.set_cookie(
+                    SCREEN_COOKIE,
+                    request.query["k"],
+                    max_age=SCREEN_COOKIE_AGE,
+                    path="/",
+                    httponly=True,
+                    samesite="Strict",
+                )
             raise response
-        return web.Response(body=self._files["stage.html"], content_type="text/html", charset="utf-8",
-                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+        return web.Response(
+            body=self._files["stage.html"],
+            content_type="text/html",
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS},
+        )
 
     async def _no_icon(self, request: web.Request) -> web.Response:
         return web.Response(status=204)
@@ -834,13 +849,20 @@ class RoomServer:
         name = request.match_info["name"]
         if name not in STATIC:
             raise web.HTTPNotFound()
-        return web.Response(body=self._files[name], content_type=STATIC[name], charset="utf-8",
-                            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS})
+        return web.Response(
+            body=self._files[name],
+            content_type=STATIC[name],
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache", **SECURITY_HEADERS},
+        )
 
     async def _snapshot(self, request: web.Request) -> web.Response:
         body = self._message_of(self._public, "state", self.monotonic())
-        return web.Response(body=body.encode(), content_type="application/json",
-                            headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
+        return web.Response(
+            body=body.encode(),
+            content_type="application/json",
+            headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+        )
 
     def _may_see(self, public: _Public, deck_id: str, number: int) -> bool:
         """Whether the room may have slide ``number`` (1-based) of ``deck_id`` now: the slide showing or
@@ -871,8 +893,9 @@ class RoomServer:
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if not kind.startswith("image/"):
             raise web.HTTPNotFound()
-        return web.FileResponse(path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS})
-
+        return web.FileResponse(
+            path, headers={"Content-Type": kind, "Cache-Control": "private, max-age=3600", **SECURITY_HEADERS}
+        )
 
     async def _slide_files(self, deck: Any) -> list[Path]:
         """The deck's slide files, found (a PDF's pages drawn, if not cached) on a thread, never on the loop.
@@ -881,8 +904,10 @@ class RoomServer:
         lookup: a PDF is read (and hashed) once, not once per slide.
         """
         key = (deck.id, deck.path, pdf_stamp(deck))
-        if self._lookup is None or self._lookup[0] != key or (
-            self._lookup[1].done() and (self._lookup[1].cancelled() or self._lookup[1].exception() is not None)
+        if (
+            self._lookup is None
+            or self._lookup[0] != key
+            or (self._lookup[1].done() and (self._lookup[1].cancelled() or self._lookup[1].exception() is not None))
         ):
             self._lookup = (key, asyncio.ensure_future(asyncio.to_thread(slide_files, deck)))
         return await asyncio.shield(self._lookup[1])
@@ -894,7 +919,12 @@ class _Stream:
     __slots__ = ("address", "closed", "kind", "opened", "since", "transport")
 
     def __init__(
-        self, transport: asyncio.BaseTransport, closed: asyncio.Future[None], since: int = 0, kind: str = "room", address: str = "",
+        self,
+        transport: asyncio.BaseTransport,
+        closed: asyncio.Future[None],
+        since: int = 0,
+        kind: str = "room",
+        address: str = "",
     ) -> None:
         self.transport = transport
         self.closed = closed

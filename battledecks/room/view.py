@@ -85,7 +85,12 @@ class RoomView:
                 "at": now,
                 "suspense": self.suspense,
             }
-        elif kind == "veto" and presenter is not None and self.reveal is not None and self.reveal["presenter"] == presenter:
+        elif (
+            kind == "veto"
+            and presenter is not None
+            and self.reveal is not None
+            and self.reveal["presenter"] == presenter
+        ):
             self.stage, self.reveal = IDLE, None
             self._held.pop((presenter, round), None)
         elif kind == "vote-open":
@@ -108,7 +113,12 @@ class RoomView:
                 "topic": self._topic(presenter, round),
                 "ended": None,
             }
-        elif self.clock is not None and self.talk is not None and self.talk["ended"] is None and presenter == self.talk["presenter"]:
+        elif (
+            self.clock is not None
+            and self.talk is not None
+            and self.talk["ended"] is None
+            and presenter == self.talk["presenter"]
+        ):
             self._talk_change(kind, at)
         elif kind == "reveal":
             self.show_results(data.get("stage"))
@@ -130,7 +140,15 @@ class RoomView:
         else:
             # Several draws at once (a sudden death): the room sees the one the host's screen shows now.
             self.stage = REVEAL
-            self.reveal = {"presenter": presenter, "round": round, "title": title, "topic": topic, "revealed": True, "at": now, "suspense": 0.0}
+            self.reveal = {
+                "presenter": presenter,
+                "round": round,
+                "title": title,
+                "topic": topic,
+                "revealed": True,
+                "at": now,
+                "suspense": 0.0,
+            }
         return True
 
     def show_results(self, stage: object) -> None:
@@ -217,12 +235,14 @@ class RoomView:
         rows = []
         for p in self.show.lineup():
             shown = p.deck is not None and (p.name, p.round) not in self._held
-            rows.append({
-                "name": p.name,
-                "status": p.status.value,
-                "title": p.title if shown else None,
-                "topic": p.topic if shown else None,
-            })
+            rows.append(
+                {
+                    "name": p.name,
+                    "status": p.status.value,
+                    "title": p.title if shown else None,
+                    "topic": p.topic if shown else None,
+                }
+            )
         return rows
 
     def _standings(self) -> dict[str, Any]:
@@ -230,7 +250,13 @@ class RoomView:
         awards = standings.awards
         return {
             "rows": [
-                {"rank": r.rank, "presenter": r.presenter, "title": r.deck_title, "total": format_score(r.total), "tied": r.tied}
+                {
+                    "rank": r.rank,
+                    "presenter": r.presenter,
+                    "title": r.deck_title,
+                    "total": format_score(r.total),
+                    "tied": r.tied,
+                }
                 for r in standings.ranked
             ],
             "winners": list(awards.winners),

@@ -152,7 +152,11 @@ class BattledecksApp(ErrorHookApp[None]):
             self.show.scan_decks(told)
         except Exception as error:  # noqa: BLE001 - the show goes on; the host is told
             self._from_worker(
-                self.notify, f"{error}", title="Decks not checked", severity="error", timeout=20,
+                self.notify,
+                f"{error}",
+                title="Decks not checked",
+                severity="error",
+                timeout=20,
             )
             return
         self._from_worker(self._commit)
@@ -167,7 +171,9 @@ class BattledecksApp(ErrorHookApp[None]):
         try:
             self.show.ensure_commitment()
         except BattledecksError as error:
-            self.notify(f"{error}. The first draw tries again.", title="Draw not committed", severity="error", timeout=20)
+            self.notify(
+                f"{error}. The first draw tries again.", title="Draw not committed", severity="error", timeout=20
+            )
 
     def _from_worker(self, callback: Callable[..., object], *args: object, **kwargs: object) -> None:
         try:

@@ -179,7 +179,11 @@ class SlidePreparer:
         self._running = deck.id
         self.progress.publish(Progress(presenter, 0, deck.slide_count))
         self.app.run_worker(
-            partial(self._work, presenter, deck), thread=True, name=f"slides of {deck.id}", group="slides", exit_on_error=False
+            partial(self._work, presenter, deck),
+            thread=True,
+            name=f"slides of {deck.id}",
+            group="slides",
+            exit_on_error=False,
         )
 
     def _work(self, presenter: str, deck: Deck) -> None:
@@ -209,8 +213,12 @@ class SlidePreparer:
         waiters = self._waiters.pop(deck_id, [])
         self.progress.publish(
             Progress(
-                presenter, len(prepared.files), prepared.deck.slide_count,
-                finished=True, error=prepared.error, waited=bool(waiters),
+                presenter,
+                len(prepared.files),
+                prepared.deck.slide_count,
+                finished=True,
+                error=prepared.error,
+                waited=bool(waiters),
             )
         )
         for then in waiters:

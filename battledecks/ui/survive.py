@@ -69,7 +69,9 @@ def errors_log_for(event_path: Path) -> Path:
 class BugKeeper:
     """Logs and announces the app's own errors once the show has started (see the module's text)."""
 
-    def __init__(self, log_path: Path, notify: Callable[[str], None], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, log_path: Path, notify: Callable[[str], None], clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.log_path = log_path
         """Where tracebacks are appended."""
         self.notify = notify

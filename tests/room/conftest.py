@@ -17,7 +17,11 @@ from tests.listening import Listener
 def room_event(event_dir: Path) -> Path:
     """Three presenters, 12 slides in 2.4 s after a 0.3 s countdown, judges and an audience score."""
     return build_event(
-        event_dir / "events", name="room", seconds=2.4, countdown=0.3, order="listed",
+        event_dir / "events",
+        name="room",
+        seconds=2.4,
+        countdown=0.3,
+        order="listed",
         scoring={"judges": ["J1"], "criteria": ["Style"], "audience": False},
     )
 

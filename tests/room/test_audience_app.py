@@ -111,7 +111,6 @@ async def test_waiting_for_the_host_and_reconnecting_by_itself(room_show: Show) 
             await again.stop()
 
 
-
 async def test_the_line_under_the_name_shows_a_deck_title_literally() -> None:
     """Deck titles come from the event's files: Textual markup in one (``[b]x[/b]``) is shown as typed."""
     app = AudienceApp(lambda: None)

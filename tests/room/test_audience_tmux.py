@@ -20,11 +20,30 @@ from battledecks.room.address import address_file, read_address
 from harness.phoning import free_port
 from tests.builders import build_event
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 HOST_ONLY = (
-    "Help", "Pause/Resume", "Abort", "Keep going", "Start Ada", "Skip", "Scores", "Judge", "Style",
-    "Quit", "Enter", "Escape", "Lineup", "draw seed", "pool", "Save", "esc ", "⏎",
+    "Help",
+    "Pause/Resume",
+    "Abort",
+    "Keep going",
+    "Start Ada",
+    "Skip",
+    "Scores",
+    "Judge",
+    "Style",
+    "Quit",
+    "Enter",
+    "Escape",
+    "Lineup",
+    "draw seed",
+    "pool",
+    "Save",
+    "esc ",
+    "⏎",
 )
 """Words of the host's console (dialogs, help, keys, score entry) that the room must never see."""
 
@@ -80,7 +99,11 @@ def press_again(term, key: str, then: str, timeout: float = 30.0) -> None:  # no
 def test_the_audience_screen_beside_the_host_through_whole_talks(event_dir: Path, tmux) -> None:  # noqa: ANN001
     # 12 slides of 2 s: the second talk runs to Time! within the test.
     path = build_event(
-        event_dir / "events", name="beside", seconds=24, countdown=1, order="listed",
+        event_dir / "events",
+        name="beside",
+        seconds=24,
+        countdown=1,
+        order="listed",
         scoring={"judges": ["Jo"], "criteria": ["Style"], "audience": True},
     )
     port = free_port()

@@ -27,7 +27,8 @@ def fingerprints(folder: Path) -> dict[str, tuple[str, int]]:
     """Every file under ``folder``: its content's hash and its modification time."""
     return {
         str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -37,7 +38,14 @@ def voting_night(tmp_path: Path) -> Path:
     build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
     events = tmp_path / "events"
     events.mkdir()
-    path = build_event(events, "night", title="Night", presenters=["Amy", "Ben"], scoring={"judges": ["Ann"], "audience": {"vote": "phones"}}, reuse=False)
+    path = build_event(
+        events,
+        "night",
+        title="Night",
+        presenters=["Amy", "Ben"],
+        scoring={"judges": ["Ann"], "audience": {"vote": "phones"}},
+        reuse=False,
+    )
     play(path, {"Amy": {"scores": {("Ann", "Overall"): 8}}})
     VoteStore.for_event(path, Scale(1, 10, 1)).close()
     write_address(path, "http://127.0.0.1:1/")
@@ -51,7 +59,9 @@ async def one_phone_votes(url: str, score: str, code: str) -> dict[str, Any]:
         async with phone.get(url) as page:
             assert page.status == 200 and "Vote for Amy" in await page.text()
         base = url.split("/vote")[0]
-        async with phone.post(f"{base}/vote", data={"score": score, "code": code}, headers={"Accept": "application/json", "Origin": base}) as r:
+        async with phone.post(
+            f"{base}/vote", data={"score": score, "code": code}, headers={"Accept": "application/json", "Origin": base}
+        ) as r:
             return await r.json()
 
 
@@ -78,9 +88,13 @@ def test_a_rehearsal_of_the_room_votes_on_throw_away_files(voting_night: Path, m
             show.draw_for("Amy")
             present(show, "Amy", at=time.monotonic() - 100)
             app.push_screen(ScoresScreen("Amy"))
-            await until(pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen.query(VotePanel), "Amy's scores")
+            await until(
+                pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen.query(VotePanel), "Amy's scores"
+            )
             await pilot.press("f2")
-            await until(pilot, lambda: app.votes is not None and app.votes.store.open_round is not None, "the vote to open")
+            await until(
+                pilot, lambda: app.votes is not None and app.votes.store.open_round is not None, "the vote to open"
+            )
             desk = app.votes
             assert desk.phone_url is not None and desk.phone_url.startswith(base + "vote?c=")
             async with aiohttp.ClientSession() as room:
@@ -102,7 +116,9 @@ def test_a_rehearsal_of_the_room_votes_on_throw_away_files(voting_night: Path, m
     monkeypatch.setattr(BattledecksApp, "run_async", rehearse_the_room)
     assert main(["rehearse", str(voting_night), "--serve", "127.0.0.1:0"]) == 0
     assert seen["votes"].parent == seen["folder"] != voting_night.parent, "the rehearsal votes in its own folder"
-    assert fingerprints(voting_night.parent.parent) == before, "the real event's record, votes, key and audience file untouched"
+    assert fingerprints(voting_night.parent.parent) == before, (
+        "the real event's record, votes, key and audience file untouched"
+    )
     assert not Path(seen["folder"]).exists(), "the rehearsal's copy, votes and key are thrown away"
 
 

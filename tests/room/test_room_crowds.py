@@ -43,7 +43,9 @@ def port_of(server: RoomServer) -> int:
     return int(server.url.rsplit(":", 1)[1].strip("/"))
 
 
-async def test_heads_sent_by_halves_are_closed_by_the_vote_processes_and_never_reach_the_app(served: RoomServer) -> None:
+async def test_heads_sent_by_halves_are_closed_by_the_vote_processes_and_never_reach_the_app(
+    served: RoomServer,
+) -> None:
     port = port_of(served)
     reader, writer = await connect(port, stranger(0))
     assert await answer(reader, writer, get("/snapshot")) == 200, "the room server's paths are handed over"
@@ -63,7 +65,8 @@ async def test_heads_sent_by_halves_are_closed_by_the_vote_processes_and_never_r
     assert all(c is not None for c in closed), f"half-sent heads kept open: {closed}"
     assert time.monotonic() - began < 10
     assert served.gate is not None and served.gate.held == 0 and served.gate.closed["head"] == 0, (
-        "the half-sent /stage head never reached the host's app")
+        "the half-sent /stage head never reached the host's app"
+    )
     for _, writer in slow:
         writer.close()
 
@@ -81,10 +84,22 @@ def test_a_crowd_of_half_sent_vote_heads_under_a_low_limit_leaves_the_port_to_th
     processes keep taking phones, the room server its paths, and the show its files."""
     for n in range(4):
         build_deck(tmp_path / "decks" / f"deck-{n}", slides=3)
-    event = build_event(tmp_path / "events", name="crowd", presenters=["Ada", "Brian", "Chen"], slides=3, seconds=3,
-                        order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
-    child = subprocess.Popen([sys.executable, "-m", "tests.crowds", "serve", str(event), "256", "--votes"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    event = build_event(
+        tmp_path / "events",
+        name="crowd",
+        presenters=["Ada", "Brian", "Chen"],
+        slides=3,
+        seconds=3,
+        order="listed",
+        scoring={"judges": ["J1"], "audience": {"vote": "phones"}},
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.crowds", "serve", str(event), "256", "--votes"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert child.stdin is not None and child.stdout is not None
 
     def ask(command: str) -> dict:
@@ -150,7 +165,9 @@ def test_the_app_raises_its_open_file_limit_and_says_when_it_stays_low(tmp_path:
         app.stop()
 
 
-async def test_streams_handed_over_beyond_an_addresss_share_are_refused_before_they_are_served(served: RoomServer) -> None:
+async def test_streams_handed_over_beyond_an_addresss_share_are_refused_before_they_are_served(
+    served: RoomServer,
+) -> None:
     from battledecks.room.server import STREAMS_PER_ADDRESS
 
     port = port_of(served)
@@ -161,7 +178,9 @@ async def test_streams_handed_over_beyond_an_addresss_share_are_refused_before_t
             writers.append(writer)
             status = await answer(reader, writer, get("/events"))
             assert status == (200 if n < STREAMS_PER_ADDRESS else 503)
-        assert served.gate is not None and served.gate.held == STREAMS_PER_ADDRESS, "the refused one never reached aiohttp"
+        assert served.gate is not None and served.gate.held == STREAMS_PER_ADDRESS, (
+            "the refused one never reached aiohttp"
+        )
         reader, writer = await connect(port, stranger(4))
         writers.append(writer)
         assert await answer(reader, writer, get("/events")) == 200
@@ -174,13 +193,17 @@ async def test_the_vote_processes_give_way_to_the_hosts_app_when_both_want_a_cor
     from battledecks.room.votes.intake import NICENESS
 
     vote_processes = [
-        int(entry.name) for entry in Path("/proc").iterdir()
-        if entry.name.isdigit() and _parent_of(entry) == os.getpid()
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and _parent_of(entry) == os.getpid()
         and b"battledecks.room.votes.intake" in _read(entry / "cmdline")
     ]
     assert vote_processes, "the vote processes run"
     app = os.getpriority(os.PRIO_PROCESS, 0)
-    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in vote_processes] == [min(19, app + NICENESS)] * len(vote_processes)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in vote_processes] == [min(19, app + NICENESS)] * len(
+        vote_processes
+    )
 
 
 def _read(path: Path) -> bytes:

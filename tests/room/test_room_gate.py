@@ -85,7 +85,9 @@ async def test_an_idle_kept_alive_connection_is_closed_and_so_is_a_second_head_s
     writer.close()
 
 
-async def test_a_vote_whose_body_comes_too_slowly_is_refused_and_its_connection_closed(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+async def test_a_vote_whose_body_comes_too_slowly_is_refused_and_its_connection_closed(
+    event_dir: Path, seeds, wall
+) -> None:  # noqa: ANN001
     from battledecks.room.votes.desk import desk_for_show
     from battledecks.room.votes.routes import add_vote_routes
 
@@ -98,8 +100,10 @@ async def test_a_vote_whose_body_comes_too_slowly_is_refused_and_its_connection_
     try:
         desk.open("Ada")
         reader, writer = await connect(port_of(server), stranger(3))
-        writer.write(b"POST /vote HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                     b"Content-Length: 100\r\n\r\nscore=")
+        writer.write(
+            b"POST /vote HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 100\r\n\r\nscore="
+        )
         began = time.monotonic()
         status = await answer(reader, writer, b"", timeout=10)
         assert status == 408
@@ -145,7 +149,8 @@ async def _stream(port: int, source: str, headers: str = "") -> tuple[int, async
 
 
 async def test_audience_streams_are_shared_per_address_and_the_projector_always_has_a_place(
-    room_show: Show, monkeypatch: pytest.MonkeyPatch,
+    room_show: Show,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(server_module, "STREAMS_PER_ADDRESS", 2)
     monkeypatch.setattr(server_module, "MAX_CLIENTS", 4)
@@ -168,7 +173,9 @@ async def test_audience_streams_are_shared_per_address_and_the_projector_always_
         assert await stream(stranger(9)) == 503, "the room's four streams are taken"
         assert await stream(HOST) == 200, "the host's own machine has a place of its own"
         assert await stream(HOST) == 503, "... one, here, when the room's are taken"
-        assert await stream(stranger(9), "X-Projector: yes\r\n") == 200, "the projector gets in when every place is taken"
+        assert await stream(stranger(9), "X-Projector: yes\r\n") == 200, (
+            "the projector gets in when every place is taken"
+        )
         assert await stream(stranger(6), "X-Projector: yes\r\n") == 200, "... from any address"
         await until(lambda: server.clients == 7, what="seven streams")
     finally:
@@ -229,9 +236,13 @@ def test_the_reserve_and_the_console_warning_follow_the_open_file_limit() -> Non
 
 
 def test_the_soft_open_file_limit_is_raised_to_the_hard_one() -> None:
-    code = ("import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]));"
-            "from battledecks.room.gate import raise_file_limit; import json; print(json.dumps(raise_file_limit()))")
-    soft, hard = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+    code = (
+        "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]));"
+        "from battledecks.room.gate import raise_file_limit; import json; print(json.dumps(raise_file_limit()))"
+    )
+    soft, hard = json.loads(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
     assert soft == hard and hard > 256
     assert raise_file_limit()[0] >= 256
 
@@ -244,8 +255,13 @@ def test_the_room_is_not_given_the_descriptors_the_show_needs_for_its_files(tmp_
     for n in range(4):
         build_deck(tmp_path / "decks" / f"deck-{n}", slides=3)
     event = build_event(tmp_path / "events", name="crowd", presenters=["Ada", "Brian", "Chen"], slides=3, seconds=3)
-    child = subprocess.Popen([sys.executable, "-m", "tests.crowds", "serve", str(event), "256"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.crowds", "serve", str(event), "256"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert child.stdin is not None and child.stdout is not None
 
     def ask(command: str) -> dict:
@@ -275,7 +291,9 @@ def test_the_room_is_not_given_the_descriptors_the_show_needs_for_its_files(tmp_
             writers = await crowd()
             try:
                 state = await asyncio.to_thread(ask, "state")
-                assert state["closed"].get("full", 0) + state["closed"].get("evicted", 0) > 0, f"the room never filled: {state}"
+                assert state["closed"].get("full", 0) + state["closed"].get("evicted", 0) > 0, (
+                    f"the room never filled: {state}"
+                )
                 assert state["fds"] <= 256 - reserve_for(256), state
                 for _ in range(2):
                     written = await asyncio.to_thread(ask, "write")

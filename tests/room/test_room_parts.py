@@ -60,7 +60,9 @@ def test_the_address_file_is_written_read_and_removed(tmp_path: Path) -> None:
 
 def test_an_address_left_by_a_killed_app_is_ignored_and_not_removed_by_another(tmp_path: Path) -> None:
     event = tmp_path / "night.yaml"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     address_file(event).write_text(json.dumps({"url": "http://127.0.0.1:1/", "pid": int(dead.stdout)}))
     assert read_address(event) is None
     remove_address(event)  # not ours: left alone
@@ -125,7 +127,10 @@ def test_run_serve_says_a_bad_or_busy_address_before_anything_is_written(event_d
     path = build_event(event_dir / "events", name="served")
     before = sorted(p.name for p in path.parent.iterdir())
     assert main(["run", str(path), "--serve", "127.0.0.1:port"]) == 1
-    assert capsys.readouterr().err.strip() == "battledecks: --serve 127.0.0.1:port: the port must be a number (like 127.0.0.1:8750)"
+    assert (
+        capsys.readouterr().err.strip()
+        == "battledecks: --serve 127.0.0.1:port: the port must be a number (like 127.0.0.1:8750)"
+    )
     busy = listen("127.0.0.1", 0)
     try:
         port = busy.getsockname()[1]
@@ -161,8 +166,12 @@ def test_the_room_sees_the_commitment_and_the_room_s_numbers_but_no_chain_value(
     assert view.state()["commitment"] == short_fingerprint(room_show.commitment.fingerprint)
     drawn = room_show.draw_for("Ada", room="5 5 2")
     entry = room_show.record.entries[-1]
-    view.apply("draw", "Ada", 1, {k: v for k, v in entry.items() if k not in ("kind", "at", "presenter")}, room_show.seq, 0.0)
-    assert view.state()["reveal"]["room"] == "5 5 2" and view.state()["reveal"]["title"] is None  # not before the host's screen
+    view.apply(
+        "draw", "Ada", 1, {k: v for k, v in entry.items() if k not in ("kind", "at", "presenter")}, room_show.seq, 0.0
+    )
+    assert (
+        view.state()["reveal"]["room"] == "5 5 2" and view.state()["reveal"]["title"] is None
+    )  # not before the host's screen
     assert view.revealed("Ada", 0.0)
     state = view.state()
     assert state["reveal"]["room"] == "5 5 2" and state["reveal"]["title"] == drawn.deck.title

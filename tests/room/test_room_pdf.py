@@ -26,7 +26,10 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 async def test_a_talk_on_a_pdf_deck_has_its_pages_drawn_once_off_the_loop(
-    tmp_path: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    tmp_path: Path,
+    seeds,
+    wall,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     make_heavy_pdf(tmp_path / "decks" / "heavy.pdf", size=(1600, 900))
     event = build_event(tmp_path / "events", name="room", seconds=60, countdown=0, order="listed")

@@ -49,7 +49,9 @@ async def status_of(url: str) -> int:
         return response.status
 
 
-async def test_during_a_talk_only_the_slide_showing_and_the_next_one(room: RoomServer, room_show: Show, clock: Clock) -> None:
+async def test_during_a_talk_only_the_slide_showing_and_the_next_one(
+    room: RoomServer, room_show: Show, clock: Clock
+) -> None:
     deck = room_show.draw_for("Ada").deck
     other = next(d for d in room_show.decks.values() if d.id != deck.id)
     slide = room.url + "slides/{}/{}"
@@ -78,7 +80,9 @@ async def test_during_a_talk_only_the_slide_showing_and_the_next_one(room: RoomS
 
 
 async def test_the_drawn_title_reaches_the_room_only_when_the_hosts_screen_reveals_it(
-    room: RoomServer, room_show: Show, clock: Clock,
+    room: RoomServer,
+    room_show: Show,
+    clock: Clock,
 ) -> None:
     follower = Listener(lambda: room.url).start()
     try:
@@ -131,7 +135,9 @@ async def test_the_projectors_link_keeps_the_key_in_a_cookie_and_out_of_the_addr
         async with session.get(room.projector_url, allow_redirects=False) as response:
             assert response.status == 303 and response.headers["Location"] == "/stage"
             cookie = response.cookies[SCREEN_COOKIE]
-            assert cookie.value == KEY and cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+            assert (
+                cookie.value == KEY and cookie["httponly"] and cookie["samesite"] == "Strict" and cookie["path"] == "/"
+            )
         async with session.get(room.url + "stage?k=guessed-guessed-guessed-1", allow_redirects=False) as response:
             assert response.status == 303 and SCREEN_COOKIE not in response.cookies
     async with aiohttp.ClientSession(cookies={SCREEN_COOKIE: KEY}) as browser:
@@ -184,7 +190,9 @@ def test_battledecks_screen_takes_the_projectors_link() -> None:
     assert _base_and_key("http://10.0.0.5:9000/") == ("http://10.0.0.5:9000/", None)
 
 
-async def test_draws_made_at_once_are_revealed_one_by_one_as_the_host_shows_them(room: RoomServer, room_show: Show) -> None:
+async def test_draws_made_at_once_are_revealed_one_by_one_as_the_host_shows_them(
+    room: RoomServer, room_show: Show
+) -> None:
     # A sudden death draws for every tied presenter at once; the host's screen reveals them one after the other.
     ada, brian = room_show.draw_for("Ada").deck, room_show.draw_for("Brian").deck
 

@@ -23,7 +23,9 @@ async def get(url: str, **kw: object) -> tuple[int, bytes, str]:
         return response.status, await response.read(), response.content_type
 
 
-async def test_the_stream_starts_with_the_state_and_follows_every_change(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
+async def test_the_stream_starts_with_the_state_and_follows_every_change(
+    served: RoomServer, room_show: Show, listeners
+) -> None:  # noqa: ANN001
     room = listeners(lambda: served.url)
     first = await room.wait_kind("state")
     assert first["state"]["event"] == "Test Night"
@@ -68,7 +70,11 @@ async def test_the_rooms_suspense_is_the_hosts_and_ends_when_the_host_reveals(ro
         now = message["now"]
         ended = message["state"]["reveal"]
         assert ended["at"] + ended["suspense"] <= now, "the room reveals with the host"
-        assert ended["at"] == reveal["at"] and reveal["title"] is None and ended["title"] == room_show.presenter("Ada").title
+        assert (
+            ended["at"] == reveal["at"]
+            and reveal["title"] is None
+            and ended["title"] == room_show.presenter("Ada").title
+        )
         server.reveal_now("Ada")  # revealed already: no second message
         room_show.draw_for("Brian")
         await room.wait_kind("draw", 2)
@@ -77,7 +83,9 @@ async def test_the_rooms_suspense_is_the_hosts_and_ends_when_the_host_reveals(ro
         await server.stop()
 
 
-async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
+async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(
+    served: RoomServer, room_show: Show, listeners
+) -> None:  # noqa: ANN001
     room_show.draw_for("Ada")
     start = time.monotonic()
     host = room_show.start_talk("Ada", start)
@@ -103,7 +111,11 @@ async def test_a_late_joiner_gets_the_talk_schedule_and_runs_the_hosts_clock(ser
 
 @pytest.mark.parametrize("fan_out", [server_module.FAN_OUT, 2])
 async def test_pause_resume_skip_and_abort_reach_every_follower(
-    served: RoomServer, room_show: Show, listeners, monkeypatch, fan_out: int,  # noqa: ANN001
+    served: RoomServer,
+    room_show: Show,
+    listeners,
+    monkeypatch,
+    fan_out: int,  # noqa: ANN001
 ) -> None:
     # Written a few streams at a time (the loop runs in between), every change still reaches every follower, in order.
     monkeypatch.setattr(server_module, "FAN_OUT", fan_out)
@@ -146,7 +158,9 @@ async def test_a_follower_finds_the_host_again_after_a_restart(room_show: Show, 
         await again.stop()
 
 
-async def test_slides_only_of_the_deck_on_stage_and_only_while_its_talk_runs(served: RoomServer, room_show: Show, listeners) -> None:  # noqa: ANN001
+async def test_slides_only_of_the_deck_on_stage_and_only_while_its_talk_runs(
+    served: RoomServer, room_show: Show, listeners
+) -> None:  # noqa: ANN001
     drawn = room_show.draw_for("Ada").deck
     other = next(d for d in room_show.decks.values() if d.id != drawn.id)
     url = served.url + "slides/{}/{}"
@@ -166,7 +180,9 @@ async def test_slides_only_of_the_deck_on_stage_and_only_while_its_talk_runs(ser
     assert (await get(url.format(drawn.id, 1)))[0] == 404, "the talk is over"
 
 
-async def test_no_request_changes_the_show_and_requests_are_limited(served: RoomServer, room_show: Show, room_event) -> None:  # noqa: ANN001
+async def test_no_request_changes_the_show_and_requests_are_limited(
+    served: RoomServer, room_show: Show, room_event
+) -> None:  # noqa: ANN001
     room_show.draw_for("Ada")
     record = room_show.record.path.read_bytes()
     seq = room_show.seq
@@ -234,7 +250,9 @@ def written_so_far(sock: socket.socket, got: bytearray) -> bytes:
 
 
 async def test_after_sent_waits_until_the_news_is_written_to_every_stream(
-    served: RoomServer, room_show: Show, monkeypatch,  # noqa: ANN001
+    served: RoomServer,
+    room_show: Show,
+    monkeypatch,  # noqa: ANN001
 ) -> None:
     # Written two streams at a time, the abort takes the server's loop several turns to write to all twelve.
     monkeypatch.setattr(server_module, "FAN_OUT", 2)
@@ -248,7 +266,9 @@ async def test_after_sent_waits_until_the_news_is_written_to_every_stream(
         room_show.abort_talk(now + 0.5, reason="test")
         seen: list[list[bool]] = []
         asked = time.monotonic()
-        served.after_sent(lambda: seen.append([b'"kind":"abort"' in written_so_far(s, g) for s, g in zip(socks, got)]), grace=0.2)
+        served.after_sent(
+            lambda: seen.append([b'"kind":"abort"' in written_so_far(s, g) for s, g in zip(socks, got)]), grace=0.2
+        )
         await until(lambda: seen, what="the callback")
         assert time.monotonic() - asked >= 0.2, "called back before its grace was over"
         assert seen == [[True] * len(socks)], "called back before every stream had the abort"

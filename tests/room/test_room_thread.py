@@ -90,7 +90,13 @@ async def test_a_burst_of_requests_does_not_delay_the_hosts_loop(room_show: Show
         ticking = asyncio.get_running_loop().create_task(on_app.run())
         port = server.sock.getsockname()[1]
         loader = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", LOADER, "127.0.0.1", str(port), "4000", "1000",
+            sys.executable,
+            "-c",
+            LOADER,
+            "127.0.0.1",
+            str(port),
+            "4000",
+            "1000",
             stdout=asyncio.subprocess.PIPE,
         )
         out, _ = await asyncio.wait_for(loader.communicate(), 120)

@@ -48,11 +48,16 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
         vote = message["state"]["vote"]
         assert vote["open"] and vote["presenter"] == "Ada" and vote["count"] == 0
         assert vote["url"] == f"{server.url}vote?c={desk.store.code}"
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"Origin": server.url.rstrip("/")}) as phone:  # cookies from an IP address
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"Origin": server.url.rstrip("/")}
+        ) as phone:  # cookies from an IP address
             async with phone.get(vote["url"]) as r:
                 assert r.status == 200 and "Vote for Ada" in await r.text()
-            async with phone.post(server.url + "vote", data={"score": "9", "code": desk.store.code},
-                                  headers={"Accept": "application/json"}) as r:
+            async with phone.post(
+                server.url + "vote",
+                data={"score": "9", "code": desk.store.code},
+                headers={"Accept": "application/json"},
+            ) as r:
                 assert (await r.json())["ok"] is True
             counted = await room.wait_kind("votes")
             assert counted["state"]["vote"]["count"] == 1
@@ -67,7 +72,9 @@ async def test_votes_through_the_room_server(event_dir: Path, seeds, wall, liste
         desk.store.close()
 
 
-async def test_the_room_sees_how_the_votes_spread_only_once_the_vote_is_closed(event_dir: Path, seeds, wall, listeners) -> None:  # noqa: ANN001
+async def test_the_room_sees_how_the_votes_spread_only_once_the_vote_is_closed(
+    event_dir: Path, seeds, wall, listeners
+) -> None:  # noqa: ANN001
     show = voting_show(event_dir, seeds, wall)
     server = RoomServer(show, listen("127.0.0.1", 0))
     desk = attach(server, show, types.SimpleNamespace(votes=None), processes=False)
@@ -137,7 +144,12 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
             await until(lambda: widget.code is not None, what="the code drawn")
             lines = [widget.render_line(y) for y in range(widget.size.height)]
             # Every cell carries its colours: nothing is left to the terminal's own (black on white in xterm).
-            assert all(seg.style and seg.style.color and seg.style.bgcolor for line in lines for seg in line if seg.text.strip())
+            assert all(
+                seg.style and seg.style.color and seg.style.bgcolor
+                for line in lines
+                for seg in line
+                if seg.text.strip()
+            )
             assert all(seg.style and seg.style.bgcolor for line in lines for seg in line)
             picture = photograph(lines)
             found = zxingcpp.read_barcodes(picture)
@@ -154,7 +166,10 @@ async def test_the_audience_screen_shows_a_code_that_scans(event_dir: Path, seed
 
 
 async def test_the_audience_screen_shows_how_the_votes_spread_once_closed_then_who_is_next(
-    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    event_dir: Path,
+    seeds,
+    wall,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 8.0)
     show = voting_show(event_dir, seeds, wall)
@@ -195,8 +210,9 @@ async def test_the_audience_screen_shows_how_the_votes_spread_once_closed_then_w
 
 
 async def test_the_projector_follows_the_hosts_step_not_an_old_vote(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
-    path = build_event(event_dir / "events", name="votes", order="listed",
-                       scoring={"judges": ["J1"], "audience": {"vote": "phones"}})
+    path = build_event(
+        event_dir / "events", name="votes", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}}
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_for("Ada")
     present(show, "Ada")

@@ -29,7 +29,9 @@ def test_run_serve_with_a_bare_port_serves_this_machine_on_that_port(event_dir: 
     host.press("y", "EXIT=0")
 
 
-def test_screen_reads_an_address_or_a_port_but_an_existing_file_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_screen_reads_an_address_or_a_port_but_an_existing_file_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert _address("8750") and _address("127.0.0.1:8750") and _address("[::1]:8750") and _address("laptop.local:8750")
     assert not _address("events/night.yaml") and not _address("night")

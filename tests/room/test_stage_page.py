@@ -21,8 +21,13 @@ from battledecks.room.votes.link import vote_url
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = [
@@ -62,7 +67,10 @@ async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show
     assert await page.text_content("#next-name") == "Ada"
     assert await page.text_content("#event-name") == "Test Night"
     # The draw's commitment, for the room to note before the first draw.
-    assert await page.text_content("#commitment") == f"Draw commitment: {short_fingerprint(room_show.commitment.fingerprint)}"
+    assert (
+        await page.text_content("#commitment")
+        == f"Draw commitment: {short_fingerprint(room_show.commitment.fingerprint)}"
+    )
 
     drawn = room_show.draw_for("Ada").deck
     await page.wait_for_function("document.querySelector('#reveal.shown')")
@@ -80,13 +88,15 @@ async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show
     # The slide fills the page at full resolution: the screenshot's middle is the colour of
     # the slide showing (or of one that came while the screenshot was taken).
     files = slide_files(room_show.decks[drawn.id])
-    candidates = [Image.open(files[s["slide"]]).convert("RGB").getpixel((5, 5)) for s in shown[before - 1:]]
+    candidates = [Image.open(files[s["slide"]]).convert("RGB").getpixel((5, 5)) for s in shown[before - 1 :]]
     middle = Image.open(shot).convert("RGB").getpixel((640, 300))
     assert any(max(abs(a - b) for a, b in zip(middle, colour)) <= 8 for colour in candidates), (middle, candidates)
     text = await page.text_content("#slide-no")
     assert text is not None and text.endswith("/12")
     # The next slide is already loaded.
-    preloaded = await page.evaluate("performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/slides/'))")
+    preloaded = await page.evaluate(
+        "performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/slides/'))"
+    )
     assert any(name.endswith(f"/{current + 2}") for name in preloaded) or current == 11
 
     await page.wait_for_function("document.querySelector('#curtain-text').textContent === 'Time!'", timeout=15000)
@@ -94,7 +104,9 @@ async def test_the_stage_page_follows_a_talk(served: RoomServer, room_show: Show
     assert not errors
 
 
-async def test_the_stage_page_waits_for_the_host_and_escapes_names(room_show: Show, served: RoomServer, page: Any) -> None:
+async def test_the_stage_page_waits_for_the_host_and_escapes_names(
+    room_show: Show, served: RoomServer, page: Any
+) -> None:
     room_show.add_presenter("<img src=x onerror=alert(1)>", position=0)
     await page.goto(served.url + "stage")
     await page.wait_for_function("document.querySelector('#idle.shown')")
@@ -134,12 +146,16 @@ COVERING = """() => {
 
 def shown(selector: str) -> str:
     """A condition for Playwright: ``selector`` matches an element that takes room on the page."""
-    return (f"(() => {{ const el = document.querySelector({selector!r}); if (!el) return false;"
-            " const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })()")
+    return (
+        f"(() => {{ const el = document.querySelector({selector!r}); if (!el) return false;"
+        " const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })()"
+    )
 
 
 @pytest.mark.parametrize("size", [PHONE, PROJECTOR], ids=["phone", "projector"])
-async def test_nothing_covers_the_slide_during_a_talk(served: RoomServer, room_show: Show, browser: Any, size: tuple[int, int], tmp_path: Path) -> None:
+async def test_nothing_covers_the_slide_during_a_talk(
+    served: RoomServer, room_show: Show, browser: Any, size: tuple[int, int], tmp_path: Path
+) -> None:
     page = await open_page(browser, size)
     await page.goto(served.url + "stage")
     await page.wait_for_function("document.querySelector('#idle.shown')")
@@ -186,7 +202,10 @@ async def voting(event_dir: Path, seeds, wall) -> AsyncIterator[Any]:  # noqa: A
 
 @pytest.mark.parametrize("size", [PHONE, PROJECTOR], ids=["phone", "projector"])
 async def test_the_vote_code_fits_the_screen_and_scans_with_the_address_and_room_code_apart(
-    voting: Any, browser: Any, size: tuple[int, int], tmp_path: Path,
+    voting: Any,
+    browser: Any,
+    size: tuple[int, int],
+    tmp_path: Path,
 ) -> None:
     desk = voting.desk
     page = await open_page(browser, size)
@@ -200,12 +219,15 @@ async def test_the_vote_code_fits_the_screen_and_scans_with_the_address_and_room
         """The code on the page, whole on the screen, scans to the vote's address."""
         await page.wait_for_function(
             f"document.querySelector('#vote.shown') && document.getElementById('vote-qr').dataset.url === {desk.phone_url!r}"
-            " && document.getElementById('vote-qr').complete && document.getElementById('vote-qr').naturalWidth > 0")
+            " && document.getElementById('vote-qr').complete && document.getElementById('vote-qr').naturalWidth > 0"
+        )
         shot = tmp_path / f"{name}-{width}x{height}.png"
         await page.screenshot(path=str(shot))
         found = zxingcpp.read_barcodes(Image.open(shot))
         assert [code.text for code in found] == [desk.phone_url]
-        box = await page.evaluate("(() => { const r = document.getElementById('vote-qr').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()")
+        box = await page.evaluate(
+            "(() => { const r = document.getElementById('vote-qr').getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })()"
+        )
         assert 0 <= box[0] and box[2] <= width and 0 <= box[1] and box[3] <= height, box
 
     desk.open("Ada")
@@ -218,7 +240,9 @@ async def test_the_vote_code_fits_the_screen_and_scans_with_the_address_and_room
     # The address on its own (whole, nothing else in it) and the room code on its own, big.
     assert await page.text_content("#vote-url") == desk.phone_url
     assert await page.text_content("#vote-code") == desk.store.code
-    sizes = await page.evaluate("['#vote-url', '#vote-code'].map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))")
+    sizes = await page.evaluate(
+        "['#vote-url', '#vote-code'].map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"
+    )
     assert sizes[1] >= 0.09 * size[1] and sizes[1] >= 3 * sizes[0], sizes
     # Nothing of the vote screen is cut: the code, every line of the address and the room code are on screen.
     boxes = await page.evaluate("""() => {
@@ -251,7 +275,11 @@ async def test_the_vote_code_fits_the_screen_and_scans_with_the_address_and_room
 
 @pytest.mark.parametrize("size", [PHONE, PROJECTOR], ids=["phone", "projector"])
 async def test_once_the_vote_closes_the_stage_shows_how_the_votes_spread_for_a_while(
-    voting: Any, browser: Any, size: tuple[int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    voting: Any,
+    browser: Any,
+    size: tuple[int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("battledecks.room.view.VOTED_SHOWN", 8.0)
     desk = voting.desk
@@ -284,9 +312,11 @@ async def test_once_the_vote_closes_the_stage_shows_how_the_votes_spread_for_a_w
     assert all(b["inside"] for b in bars), bars
     # No two scores or counts run into each other.
     for kind in (".score", ".n"):
-        spans = await page.evaluate(f"[...document.querySelectorAll('#bars {kind}')].filter(e => e.textContent)"
-                                    ".map(e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
-                                    " return [b.left, b.right]; })")
+        spans = await page.evaluate(
+            f"[...document.querySelectorAll('#bars {kind}')].filter(e => e.textContent)"
+            ".map(e => { const r = document.createRange(); r.selectNodeContents(e); const b = r.getBoundingClientRect();"
+            " return [b.left, b.right]; })"
+        )
         assert all(left[1] <= right[0] for left, right in zip(spans, spans[1:])), (kind, spans)
     # Each bar's height is its count's share of the tallest.
     tallest = max(b["fill"] for b in bars)

@@ -16,8 +16,12 @@ from tests.builders import build_event, present
 
 
 async def test_a_phone_votes_on_each_presenter_in_turn(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
-    path = build_event(event_dir / "events", order="listed", presenters=["Ada", "Brian"],
-                       scoring={"audience": {"vote": "phones", "when": "at-end"}})
+    path = build_event(
+        event_dir / "events",
+        order="listed",
+        presenters=["Ada", "Brian"],
+        scoring={"audience": {"vote": "phones", "when": "at-end"}},
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_all()
     present(show, "Ada")
@@ -48,12 +52,16 @@ async def test_a_phone_votes_on_each_presenter_in_turn(event_dir: Path, seeds, w
             async with phone.get(f"{base}/vote/state?since={version}") as r:
                 state = await r.json()  # the page following by long poll gets Brian's round and a token for it
             assert state["title"] == "Vote for Brian (2 of 2)"
-            async with phone.post(f"{base}/vote", data={"score": "9", "code": code}, headers={"Accept": "application/json"}) as r:
+            async with phone.post(
+                f"{base}/vote", data={"score": "9", "code": code}, headers={"Accept": "application/json"}
+            ) as r:
                 answer = await r.json()
             assert answer["ok"] and answer["message"] == "Your vote counted: 9 for Brian."
 
             step_final_vote(desk, show)  # Brian closed: the end
-            async with phone.post(f"{base}/vote", data={"score": "9", "code": code}, headers={"Accept": "application/json"}) as r:
+            async with phone.post(
+                f"{base}/vote", data={"score": "9", "code": code}, headers={"Accept": "application/json"}
+            ) as r:
                 answer = await r.json()
             assert r.status == 409 and answer["reason"] == "closed"
             async with phone.get(f"{base}/vote?c={code}") as r:

@@ -59,8 +59,15 @@ async def test_a_kill_during_the_vote_loses_no_acknowledged_vote(tmp_path: Path)
     try:
         await wait_port(port)
         rng = random.Random(7)
-        phones = [Phone(rng.uniform(0, 3), rng.randint(1, 10), rng.randint(1, 10) if i % 5 == 0 else None, source=loopback_source(i))
-                  for i in range(PHONES)]
+        phones = [
+            Phone(
+                rng.uniform(0, 3),
+                rng.randint(1, 10),
+                rng.randint(1, 10) if i % 5 == 0 else None,
+                source=loopback_source(i),
+            )
+            for i in range(PHONES)
+        ]
         back = asyncio.Event()
         t0 = time.monotonic()
         tasks = [asyncio.ensure_future(phone_run(p, port, code, t0, back, tries=3)) for p in phones]

@@ -42,14 +42,21 @@ async def served(event_dir: Path, seeds, wall, listeners):  # noqa: ANN001, ANN2
     await server.start()
     try:
         yield types.SimpleNamespace(
-            show=show, server=server, desk=desk, worker=desk.store, room=listeners(lambda: server.url), told=told,
+            show=show,
+            server=server,
+            desk=desk,
+            worker=desk.store,
+            room=listeners(lambda: server.url),
+            told=told,
         )
     finally:
         await server.stop()
         desk.store.close()
 
 
-async def _get(port: int, *paths: str, cookie: str | None = None, source: str | None = None) -> list[tuple[int, dict[str, str], bytes]]:
+async def _get(
+    port: int, *paths: str, cookie: str | None = None, source: str | None = None
+) -> list[tuple[int, dict[str, str], bytes]]:
     """Several requests on one kept-alive connection (from the loopback address ``source``, if given)."""
     reader, writer = await asyncio.open_connection(HOST, port, local_addr=(source, 0) if source else None)
     try:
@@ -77,7 +84,7 @@ async def test_the_port_serves_votes_from_the_vote_processes_and_the_rest_from_t
     server: RoomServer = served.server
     assert len(worker.pids) == 2 and os.getpid() not in worker.pids
     port = _port(server)
-    (status, headers, body), = await _get(port, "/snapshot")
+    ((status, headers, body),) = await _get(port, "/snapshot")
     assert status == 200 and b'"vote"' in body
     await until(lambda: served.room.messages, what="the audience stream, handed to the room server")
     served.desk.open("Ada")
@@ -93,10 +100,20 @@ async def test_the_port_serves_votes_from_the_vote_processes_and_the_rest_from_t
     assert worker.tally() is not None and worker.tally().count == 1
     # A kept-alive connection asks again elsewhere, on a new connection, for the other process's paths.
     first, second = await _get(port, "/vote", "/stage")
-    assert first[0] == 200 and second[0] == 307 and second[1]["location"] == "/stage" and second[1]["connection"] == "close"
+    assert (
+        first[0] == 200
+        and second[0] == 307
+        and second[1]["location"] == "/stage"
+        and second[1]["connection"] == "close"
+    )
     first, second = await _get(port, "/snapshot", "/vote?c=XY")
-    assert first[0] == 200 and second[0] == 307 and second[1]["location"] == "/vote?c=XY" and second[1]["connection"] == "close"
-    (status, _, svg), = await _get(port, "/vote/qr.svg")
+    assert (
+        first[0] == 200
+        and second[0] == 307
+        and second[1]["location"] == "/vote?c=XY"
+        and second[1]["connection"] == "close"
+    )
+    ((status, _, svg),) = await _get(port, "/vote/qr.svg")
     assert status == 200 and svg.startswith(b"<svg")
     _, (status, _, svg_here) = await _get(port, "/stage", "/vote/qr.svg")  # the stage page's own connection
     assert status == 200 and svg_here == svg
@@ -122,7 +139,7 @@ async def test_each_phone_counts_once_whichever_process_takes_its_votes(served) 
     served.desk.open("Ada")
     last: list[int] = []
     for n in range(12):  # a new connection for each request: the two processes share them out
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         cookie = cookie_of(headers)
         assert status == 200 and cookie
         for score in (3, 1 + n % 10):
@@ -155,13 +172,13 @@ async def test_a_vote_process_that_dies_is_started_again_and_the_room_is_served_
         # but for a connection a dying process had just accepted.
         while set(worker.pids) & set(before) or len(worker.pids) < 2:
             try:
-                (status, _, _), = await _get(port, "/snapshot")
+                ((status, _, _),) = await _get(port, "/snapshot")
             except (ConnectionError, asyncio.IncompleteReadError):
                 continue
             assert status == 200
             await asyncio.sleep(0.01)
         assert len(worker.restarts) == 2
-        (status, _, _), = await _get(port, "/snapshot")
+        ((status, _, _),) = await _get(port, "/snapshot")
         assert status == 200
         # The open vote kept its vote, and takes more.
         assert (await _vote(phone, server.url, worker.code, 10))["ok"]
@@ -196,11 +213,13 @@ async def _listening(port: int, path: str, source: str | None = None) -> tuple[i
     raise AssertionError("the room server never listened on the port")
 
 
-async def test_while_no_vote_process_runs_the_app_takes_the_votes_itself(served, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+async def test_while_no_vote_process_runs_the_app_takes_the_votes_itself(
+    served, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     worker: VoteWorker = served.worker
     port = _port(served.server)
     served.desk.open("Ada")
-    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
+    ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
     first = cookie_of(headers)
     assert status == 200 and (await _post(port, first, worker.code, 4, source=loopback_source(1)))["ok"]
     await _when_none_runs(worker, monkeypatch)
@@ -229,12 +248,18 @@ async def test_a_vote_process_is_started_again_however_often_it_dies(served, mon
     for _ in range(deaths):
         victim = worker.pids[0]
         os.kill(victim, signal.SIGKILL)
-        await until(lambda victim=victim: victim not in worker.pids and len(worker.pids) == 2, timeout=60, what="the vote process started again")
+        await until(
+            lambda victim=victim: victim not in worker.pids and len(worker.pids) == 2,
+            timeout=60,
+            what="the vote process started again",
+        )
     assert len(worker.restarts) == deaths
     port = _port(served.server)
     for n in range(4):  # both processes take votes (a new connection each: the two share them out)
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
-        assert status == 200 and (await _post(port, cookie_of(headers), worker.code, 6, source=loopback_source(n)))["ok"]
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        assert (
+            status == 200 and (await _post(port, cookie_of(headers), worker.code, 6, source=loopback_source(n)))["ok"]
+        )
     assert served.desk.close().count == 4
 
 
@@ -250,13 +275,17 @@ async def test_one_address_dropping_its_cookie_counts_at_most_its_limit_of_phone
         reader, writer = await asyncio.open_connection(HOST, port)
         try:
             for _ in range(25):
-                status, headers, _ = await http(reader, writer, "GET", "/vote/state?since=-1")  # no cookie sent: a new phone
+                status, headers, _ = await http(
+                    reader, writer, "GET", "/vote/state?since=-1"
+                )  # no cookie sent: a new phone
                 if headers.get("connection") == "close":
                     writer.close()
                     reader, writer = await asyncio.open_connection(HOST, port)
                     continue
                 body = f"score=10&code={worker.code}".encode()
-                status, headers, data = await http(reader, writer, "POST", "/vote", cookie_of(headers), body, accept_json=True)
+                status, headers, data = await http(
+                    reader, writer, "POST", "/vote", cookie_of(headers), body, accept_json=True
+                )
                 answers.append(json.loads(data))
                 if headers.get("connection") == "close":
                     writer.close()
@@ -268,23 +297,38 @@ async def test_one_address_dropping_its_cookie_counts_at_most_its_limit_of_phone
     assert len(answers) >= 150 and sum(a["ok"] for a in answers) == 4, {a["reason"] for a in answers}
     assert {a["reason"] for a in answers if not a["ok"]} <= {"crowded", "rate"}  # too many phones, then too fast
     with sqlite3.connect(worker.path.absolute().as_uri() + "?mode=ro", uri=True) as db:
-        assert db.execute("SELECT address, count(*) FROM votes WHERE round = 1 GROUP BY address").fetchall() == [("127.0.0.1", 4)]
+        assert db.execute("SELECT address, count(*) FROM votes WHERE round = 1 GROUP BY address").fetchall() == [
+            ("127.0.0.1", 4)
+        ]
     db.close()
     # The host is told once, with the address's phones (tokens) and votes.
     await until(lambda: served.told, what="the host told of the address at the limit")
     await asyncio.sleep(0.3)
     ((text, options),) = served.told
-    assert text.startswith("127.0.0.1 reached the limit of 4 phones in the vote on Ada: 4 phones (tokens) and 4 votes from it.")
+    assert text.startswith(
+        "127.0.0.1 reached the limit of 4 phones in the vote on Ada: 4 phones (tokens) and 4 votes from it."
+    )
     assert "phones-per-address" in text and options["severity"] == "warning"
     # Another phone of the room, on its own address, still votes; the count is the four and it.
-    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(9))
+    ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(9))
     assert (await _post(port, cookie_of(headers), worker.code, 5, source=loopback_source(9)))["ok"]
     assert served.desk.close().count == 5
 
 
 VOTE_PATHS = [
-    "/vote", "/vote?c=AB", "/vote/", "/vote/x", "/vote/state", "/vote/state/x", "/vote/qr.svg", "/vote/qr.svg/x",
-    "/vote/../stage", "/vote/%2e%2e/stage", "/vote//vote", "/votes", "/vote%2Fx",
+    "/vote",
+    "/vote?c=AB",
+    "/vote/",
+    "/vote/x",
+    "/vote/state",
+    "/vote/state/x",
+    "/vote/qr.svg",
+    "/vote/qr.svg/x",
+    "/vote/../stage",
+    "/vote/%2e%2e/stage",
+    "/vote//vote",
+    "/votes",
+    "/vote%2Fx",
 ]
 
 
@@ -296,7 +340,10 @@ async def _follow(port: int, method: str, path: str) -> tuple[int, list[tuple[in
         reader, writer = await asyncio.open_connection(HOST, port)
         try:
             body = b"score=5&code=XXXX" if method in ("POST", "PUT") else b""
-            writer.write(f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+            writer.write(
+                f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)  # the answer's head is all it takes
         finally:
             writer.close()
@@ -312,7 +359,8 @@ async def _follow(port: int, method: str, path: str) -> tuple[int, list[tuple[in
 
 def _guarded(headers: dict[str, str]) -> bool:
     return headers.get("x-content-type-options") == "nosniff" and (
-        "frame-ancestors 'none'" in headers.get("content-security-policy", "") or headers.get("x-frame-options") == "DENY"
+        "frame-ancestors 'none'" in headers.get("content-security-policy", "")
+        or headers.get("x-frame-options") == "DENY"
     )
 
 
@@ -326,14 +374,15 @@ async def _every_vote_path_ends_soon_with_the_headers(port: int) -> None:
 
 
 async def test_no_vote_path_redirects_for_ever_and_every_answer_carries_the_security_headers(
-    served, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    served,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     port = _port(served.server)
     served.desk.open("Ada")
     await _every_vote_path_ends_soon_with_the_headers(port)
     # The room server's own answers, errors and redirects included, and a kept-alive connection's redirect.
     for path in ("/", "/stage", "/snapshot", "/nope", "/slides/x/1", "/static/x.js", "/vote/qr.svg"):
-        (status, headers, _), = await _get(port, path)
+        ((status, headers, _),) = await _get(port, path)
         assert _guarded(headers), (path, status, headers)
     first, second = await _get(port, "/snapshot", "/vote")
     assert second[0] == 307 and _guarded(second[1])
@@ -344,7 +393,8 @@ async def test_no_vote_path_redirects_for_ever_and_every_answer_carries_the_secu
 
 
 async def test_a_close_a_vote_process_cannot_take_leaves_the_vote_open_everywhere_and_f2_later_closes_it(
-    served, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    served,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     import battledecks.room.votes.worker as votes_worker
 
@@ -352,7 +402,7 @@ async def test_a_close_a_vote_process_cannot_take_leaves_the_vote_open_everywher
     port = _port(served.server)
     served.desk.open("Ada")
     for n in range(4):
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         assert (await _post(port, cookie_of(headers), worker.code, 2 + n, source=loopback_source(n)))["ok"]
     monkeypatch.setattr(votes_worker, "COMMAND_TIMEOUT", 1.0)
     stuck = worker.pids[-1]
@@ -366,10 +416,12 @@ async def test_a_close_a_vote_process_cannot_take_leaves_the_vote_open_everywher
         except ProcessLookupError:
             pass
     assert worker.open_round is not None and served.show.current_vote is not None  # open for the host, the record
-    await until(lambda: stuck not in worker.pids and len(worker.pids) == 2, timeout=60, what="the stuck process started again")
+    await until(
+        lambda: stuck not in worker.pids and len(worker.pids) == 2, timeout=60, what="the stuck process started again"
+    )
     # Every vote process takes votes (new connections: both get some), and no phone is told voting closed.
     for n in range(4, 10):
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         answer = await _post(port, cookie_of(headers), worker.code, 8, source=loopback_source(n))
         assert answer["ok"], answer
     result = served.desk.close()  # a later F2
@@ -383,7 +435,7 @@ async def test_a_close_the_database_refuses_leaves_the_vote_open_and_f2_later_cl
     worker: VoteWorker = served.worker
     port = _port(served.server)
     served.desk.open("Ada")
-    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
+    ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
     assert (await _post(port, cookie_of(headers), worker.code, 3, source=loopback_source(1)))["ok"]
     holder = sqlite3.connect(worker.path, isolation_level=None, timeout=0)
     holder.execute("BEGIN EXCLUSIVE")  # the vote database locked while the host closes
@@ -395,7 +447,7 @@ async def test_a_close_the_database_refuses_leaves_the_vote_open_and_f2_later_cl
         holder.close()
     assert worker.open_round is not None and served.show.current_vote is not None
     for n in range(2, 8):
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         answer = await _post(port, cookie_of(headers), worker.code, 9, source=loopback_source(n))
         assert answer["ok"], answer
     result = served.desk.close()
@@ -414,19 +466,22 @@ async def test_an_open_the_database_refuses_opens_nowhere_and_f2_later_opens_it(
         holder.close()
     assert worker.open_round is None
     port = _port(served.server)
-    (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
+    ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(1))
     assert (await _post(port, cookie_of(headers), worker.code, 3, source=loopback_source(1)))["reason"] == "closed"
     opened = served.desk.open("Ada")  # F2 again: the round the record opened, opened everywhere now
     assert opened.id == 1 and [v.id for v in served.show.vote_rounds()] == [1]
     for n in range(2, 6):
-        (status, headers, _), = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
+        ((status, headers, _),) = await _get(port, f"/vote?c={worker.code}", source=loopback_source(n))
         assert (await _post(port, cookie_of(headers), worker.code, 6, source=loopback_source(n)))["ok"]
     assert served.desk.close().count == 4
 
 
 @pytest.mark.parametrize("damage", ["corrupt", "locked", "a folder"])
 async def test_a_vote_database_that_cannot_be_opened_turns_phone_voting_off_not_the_show(
-    event_dir: Path, seeds, wall, damage: str,  # noqa: ANN001
+    event_dir: Path,
+    seeds,
+    wall,
+    damage: str,  # noqa: ANN001
 ) -> None:
     from battledecks.room.votes.store import votes_path_for
 
@@ -454,9 +509,9 @@ async def test_a_vote_database_that_cannot_be_opened_turns_phone_voting_off_not_
         await server.start()
         try:
             port = _port(server)
-            (status, headers, body), = await _get(port, "/vote?c=ABCD")
+            ((status, headers, body),) = await _get(port, "/vote?c=ABCD")
             assert status == 503 and b"Voting by phone is off" in body and _guarded(headers)
-            (status, _, body), = await _get(port, "/snapshot")
+            ((status, _, body),) = await _get(port, "/snapshot")
             assert status == 200 and json.loads(body)["state"]["vote"] is None
         finally:
             await server.stop()
@@ -556,14 +611,17 @@ async def _one_vote_in_the_app(server: RoomServer, desk: Any) -> None:
     """The room server in the app's own process takes a phone's page and vote, and the closed vote counts it."""
     desk.open("Ada")
     port = _port(server)
-    (status, headers, _), = await _get(port, f"/vote?c={desk.store.code}")
+    ((status, headers, _),) = await _get(port, f"/vote?c={desk.store.code}")
     assert status == 200
     assert (await _post(port, cookie_of(headers), desk.store.code, 9))["ok"]
     assert desk.close().count == 1
 
 
 async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_votes_itself(
-    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    event_dir: Path,
+    seeds,
+    wall,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     import battledecks.room.votes.worker as votes_worker
     from battledecks.room.votes.store import VoteStore
@@ -582,7 +640,10 @@ async def test_where_processes_cannot_hand_connections_over_the_app_serves_the_v
 
 
 async def test_when_the_vote_processes_cannot_start_the_app_takes_the_votes_and_says_so(
-    event_dir: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+    event_dir: Path,
+    seeds,
+    wall,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     import errno
     import subprocess
@@ -605,7 +666,7 @@ async def test_when_the_vote_processes_cannot_start_the_app_takes_the_votes_and_
         await _one_vote_in_the_app(server, desk)
         for callback in app.after_first_frame:
             callback()
-        (text, options), = told
+        ((text, options),) = told
         assert "the app takes the phones' votes itself" in text and "Resource temporarily unavailable" in text
         assert options["severity"] == "warning"
     finally:

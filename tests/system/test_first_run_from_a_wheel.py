@@ -40,20 +40,37 @@ PAINTING = 240.0
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`battledecks` of a wheel built from this tree, installed in a fresh venv."""
     folder = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(folder / "dist"), str(ROOT)],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(folder / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (wheel,) = (folder / "dist").glob("battledecks-*.whl")
     venv = folder / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
-                   check=True, capture_output=True, timeout=300)
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     Path(site, "dependencies.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
-    where = subprocess.run([str(python), "-c", "import battledecks; print(battledecks.__file__)"],
-                           check=True, capture_output=True, text=True, cwd=folder).stdout.strip()
+    where = subprocess.run(
+        [str(python), "-c", "import battledecks; print(battledecks.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=folder,
+    ).stdout.strip()
     assert where.startswith(str(venv)), f"the wheel's battledecks is not the one imported: {where}"
     return venv / "bin" / "battledecks"
 
@@ -66,8 +83,23 @@ class Pane:
         # The environment goes in the command: a tmux server already running gives a new session its own
         # environment, not the one of the client that asked for it (the user's data folder, not this test's).
         with_env = "env " + " ".join(f"{key}={shlex.quote(value)}" for key, value in env.items()) + " " + command
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", "80", "-y", "24", "-c", str(cwd),
-                        f"{with_env}; echo EXIT=$?; sleep 60"], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                "80",
+                "-y",
+                "24",
+                "-c",
+                str(cwd),
+                f"{with_env}; echo EXIT=$?; sleep 60",
+            ],
+            check=True,
+        )
         self.shell = int(self._tmux("display-message", "-p", "-t", self.name, "#{pane_pid}"))
 
     def _tmux(self, *args: str) -> str:

@@ -119,10 +119,16 @@ def host_starts_the_talk(host: TmuxTerminal, first: bool) -> None:
 
 @pytest.mark.parametrize("terminal", ["xterm-vt340", "kitty"])
 def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(
-    display: str, tmp_path: Path, quarterly: list[Path], terminal: str, tmux,  # noqa: ANN001
+    display: str,
+    tmp_path: Path,
+    quarterly: list[Path],
+    terminal: str,
+    tmux,  # noqa: ANN001
 ) -> None:
     slides = quarterly
-    event = build_event(tmp_path / "events", "room", title="Room", seconds=120, countdown=1, order="listed", presenters=["Ada"])
+    event = build_event(
+        tmp_path / "events", "room", title="Room", seconds=120, countdown=1, order="listed", presenters=["Ada"]
+    )
     port = free_port()
     host = tmux([python(), "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{port}"], (COLS, ROWS))
     try:
@@ -137,7 +143,14 @@ def test_the_audience_screen_shows_the_hosts_talk_at_full_resolution(
 
 
 def watch_a_talk(
-    x_display: str, terminal: str, event: Path, slides: list[Path], host: TmuxTerminal, *, first: bool, extra: tuple[str, ...] = ()
+    x_display: str,
+    terminal: str,
+    event: Path,
+    slides: list[Path],
+    host: TmuxTerminal,
+    *,
+    first: bool,
+    extra: tuple[str, ...] = (),
 ) -> dict[str, float]:
     """Open the audience screen, let the host start (and in the end abort) a talk; the slide's figures."""
     room = Room(x_display, terminal, event, slides, *extra)
@@ -146,7 +159,9 @@ def watch_a_talk(
         host_starts_the_talk(host, first)
         shot, box, index, score = room.slide()
         room.save(shot)
-        print(f"screen {room.name}: slide {index + 1}, box {box}, picture {score['picture']:.3f}, detail {score['detail']:.3f}")
+        print(
+            f"screen {room.name}: slide {index + 1}, box {box}, picture {score['picture']:.3f}, detail {score['detail']:.3f}"
+        )
         assert score["mean"] > 40, f"the slide is nearly black in {room.name}"
 
         # The countdown is there, big, and ticks.

@@ -64,7 +64,9 @@ def event_with(folder: Path, **keys: object) -> tuple[Path, list[Path]]:
     return event, slides
 
 
-def full_size_slide(term: Terminal, slides: list[Path], below: int, what: str) -> tuple[Image.Image, tuple[int, int, int, int], float]:
+def full_size_slide(
+    term: Terminal, slides: list[Path], below: int, what: str
+) -> tuple[Image.Image, tuple[int, int, int, int], float]:
     """Wait for a slide wider than xterm's limit; (screenshot, its box, its share of the screen)."""
     cell_height = term.geometry()[3] / FULL_SCREEN[1]
     last: list[object] = []
@@ -89,9 +91,13 @@ def full_size_slide(term: Terminal, slides: list[Path], below: int, what: str) -
         raise AssertionError(f"{error}; last seen (box, slide, correlation): {last}") from None
 
 
-def test_the_hosts_stage_in_a_full_screen_xterm_shows_the_slide_beyond_its_sixel_limit(display: str, tmp_path: Path) -> None:  # noqa: F811
+def test_the_hosts_stage_in_a_full_screen_xterm_shows_the_slide_beyond_its_sixel_limit(
+    display: str, tmp_path: Path
+) -> None:  # noqa: F811
     event, slides = event_with(tmp_path, seconds=60, countdown=0)
-    term = Terminal(display, XTERM + [python(), "-m", "battledecks", "run", str(event)], cwd=Path(__file__).resolve().parents[2])
+    term = Terminal(
+        display, XTERM + [python(), "-m", "battledecks", "run", str(event)], cwd=Path(__file__).resolve().parents[2]
+    )
     record = event.with_name("night.record.yaml")
 
     def logged(kind: str) -> bool:
@@ -118,14 +124,20 @@ def test_the_hosts_stage_in_a_full_screen_xterm_shows_the_slide_beyond_its_sixel
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")
-def test_the_audience_screen_in_a_full_screen_xterm_shows_the_slide_beyond_its_sixel_limit(display: str, tmp_path: Path) -> None:  # noqa: F811
+def test_the_audience_screen_in_a_full_screen_xterm_shows_the_slide_beyond_its_sixel_limit(
+    display: str, tmp_path: Path
+) -> None:  # noqa: F811
     event, slides = event_with(tmp_path, seconds=120, countdown=1)
     port = free_port()
     host = Tmux([python(), "-m", "battledecks", "run", str(event), "--serve", f"127.0.0.1:{port}"], (160, 45))
     room: Terminal | None = None
     try:
         host.wait_for(f"127.0.0.1:{port}", 60)
-        room = watching = Terminal(display, XTERM + [python(), "-m", "battledecks", "screen", str(event)], cwd=Path(__file__).resolve().parents[2])
+        room = watching = Terminal(
+            display,
+            XTERM + [python(), "-m", "battledecks", "screen", str(event)],
+            cwd=Path(__file__).resolve().parents[2],
+        )
         wait_for(lambda: lit(watching.screenshot()) > 0.01, 60, "the audience screen")
         host.press("Enter", "will present", 60)
         host.press("Enter", "put Ada", 30)

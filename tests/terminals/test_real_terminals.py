@@ -56,14 +56,18 @@ BELOW_SLIDE = bar_rows(ROWS) + 1
 @pytest.fixture
 def rehearsal(tmp_path: Path, quarterly: list[Path]) -> tuple[Path, list[Path]]:
     """An event with one 12-slide deck of detailed slides, 60 s talks, no countdown."""
-    path = build_event(tmp_path / "events", "rehearsal", title="Rehearsal", seconds=60, countdown=0, order="listed", presenters=["Ada"])
+    path = build_event(
+        tmp_path / "events", "rehearsal", title="Rehearsal", seconds=60, countdown=0, order="listed", presenters=["Ada"]
+    )
     return path, quarterly
 
 
 After = Callable[[Terminal, dict[str, object], Callable[[str], bool]], None]
 
 
-def run_talk(display: str, terminal: str, event: Path, slides: list[Path], *extra: str, then: After | None = None) -> dict[str, object]:
+def run_talk(
+    display: str, terminal: str, event: Path, slides: list[Path], *extra: str, then: After | None = None
+) -> dict[str, object]:
     """Start a talk in ``terminal``; return the screenshot of a slide and its figures.
 
     ``then`` is called with the terminal, those figures and a check of the
@@ -134,7 +138,9 @@ def run_talk(display: str, terminal: str, event: Path, slides: list[Path], *extr
         term.close()
 
 
-def test_xterm_sixel_shows_the_slide_at_full_resolution(display: str, rehearsal: tuple[Path, list[Path]], tmp_path: Path) -> None:
+def test_xterm_sixel_shows_the_slide_at_full_resolution(
+    display: str, rehearsal: tuple[Path, list[Path]], tmp_path: Path
+) -> None:
     event, slides = rehearsal
     full = run_talk(display, "xterm-vt340", event, slides)
     assert full["picture"] >= FULL_RESOLUTION_MIN
@@ -165,13 +171,17 @@ def test_kitty_0_26_shows_the_slide_at_full_resolution(display: str, rehearsal: 
     assert full["picture"] >= FULL_RESOLUTION_MIN
 
 
-def test_xterm_sixel_inside_tmux_without_sixels_keeps_clean_half_cells(display: str, rehearsal: tuple[Path, list[Path]]) -> None:
+def test_xterm_sixel_inside_tmux_without_sixels_keeps_clean_half_cells(
+    display: str, rehearsal: tuple[Path, list[Path]]
+) -> None:
     event, slides = rehearsal
     installed = subprocess.run(["tmux", "-V"], capture_output=True, text=True, check=True).stdout.strip()
     try:
         half = run_talk(display, "xterm-vt340-tmux", event, slides)
         # Nothing the app asked the terminal leaked into tmux (the kitty query would become the pane's title).
-        title = subprocess.run(["tmux", "-L", TMUX_SOCKET, "display", "-p", "#{pane_title}"], capture_output=True, text=True).stdout
+        title = subprocess.run(
+            ["tmux", "-L", TMUX_SOCKET, "display", "-p", "#{pane_title}"], capture_output=True, text=True
+        ).stdout
         assert "\x1b" not in title and "a=q" not in title, f"the pane's title is {title!r}"
     finally:
         subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True, check=False)
@@ -270,7 +280,9 @@ def top_match(shot: Image.Image, box: tuple[int, int, int, int], slide: Path) ->
         theirs = theirs.crop((0, 0, theirs.width, theirs.height // 4))
         size = (640, max(1, round(640 * picture.height / picture.width)))
         return {
-            "picture": correlation(picture.resize(size, Image.Resampling.BOX), theirs.resize(size, Image.Resampling.BOX)),
+            "picture": correlation(
+                picture.resize(size, Image.Resampling.BOX), theirs.resize(size, Image.Resampling.BOX)
+            ),
             "mean": ImageStat.Stat(picture.convert("L")).mean[0],
         }
 
@@ -284,9 +296,13 @@ def _centre(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.parametrize("terminal", ["kitty", "xterm-vt340"])
-def test_text_and_questions_over_the_slide_stay_visible(display: str, tmp_path: Path, quarterly: list[Path], terminal: str) -> None:
+def test_text_and_questions_over_the_slide_stay_visible(
+    display: str, tmp_path: Path, quarterly: list[Path], terminal: str
+) -> None:
     # A 36 s talk (3 s a slide), which the test waits out to see Time!: long enough to find the slide and ask
     # the question first, even on a busy machine (that takes about 5 s).
-    event = build_event(tmp_path / "events", "questions", title="Rehearsal", seconds=36, countdown=0, order="listed", presenters=["Ada"])
+    event = build_event(
+        tmp_path / "events", "questions", title="Rehearsal", seconds=36, countdown=0, order="listed", presenters=["Ada"]
+    )
     slides = quarterly
     run_talk(display, terminal, event, slides, then=text_over_the_slide(slides))

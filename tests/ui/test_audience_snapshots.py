@@ -25,15 +25,26 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45"
 PRESENTERS = ["Zoë Fairweather", "Brian Okafor", "Chen Wu", "Dana Price", "Eli Stone"]
 
 VOTE = {
-    "open": True, "presenter": "Zoë Fairweather", "round": 1, "url": "http://192.168.1.20:8750/vote?c=KMPW",
-    "code": "KMPW", "count": 12, "step": "",
+    "open": True,
+    "presenter": "Zoë Fairweather",
+    "round": 1,
+    "url": "http://192.168.1.20:8750/vote?c=KMPW",
+    "code": "KMPW",
+    "count": 12,
+    "step": "",
 }
 
 
 def scored_show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
     """Five talks scored, no two totals alike: Zoë first, then Brian, Chen, Dana, Eli."""
-    path = build_event(event_dir / "events", name="night", order="listed", presenters=PRESENTERS,
-                       scoring={"judges": ["Ann"], "audience": {"vote": "phones"}}, reuse=True)
+    path = build_event(
+        event_dir / "events",
+        name="night",
+        order="listed",
+        presenters=PRESENTERS,
+        scoring={"judges": ["Ann"], "audience": {"vote": "phones"}},
+        reuse=True,
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     for n, name in enumerate(PRESENTERS):
         show.draw_for(name)
@@ -74,7 +85,9 @@ def showing(state: dict[str, Any], view: str):  # noqa: ANN201
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("what", ["third", "second", "winner", "standings", "vote"])
-def test_the_climax_on_the_audience_screen(what: str, size: tuple[int, int], event_dir: Path, seeds, wall, snap_compare) -> None:  # noqa: ANN001
+def test_the_climax_on_the_audience_screen(
+    what: str, size: tuple[int, int], event_dir: Path, seeds, wall, snap_compare
+) -> None:  # noqa: ANN001
     state = room_states(event_dir, seeds, wall)[what]
     app = AudienceApp(lambda: None)
     assert snap_compare(app, terminal_size=size, run_before=showing(state, "vote" if what == "vote" else "standings"))

@@ -19,7 +19,9 @@ from tests.piloting import decode, photograph
 from tests.waiting import wait_until
 
 
-async def test_the_app_commits_once_the_decks_are_checked_then_draws_from_it(show_event: Path, seeds, wall, fake_clock) -> None:  # noqa: ANN001
+async def test_the_app_commits_once_the_decks_are_checked_then_draws_from_it(
+    show_event: Path, seeds, wall, fake_clock
+) -> None:  # noqa: ANN001
     show = Show.open(show_event, seed_source=seeds, clock=wall, scan=False)  # as `battledecks run` opens it
     assert show.commitment is None
     app = create_app(show_event, show=show, monotonic=fake_clock)
@@ -27,7 +29,9 @@ async def test_the_app_commits_once_the_decks_are_checked_then_draws_from_it(sho
         await wait_until(pilot, lambda: show.commitment is not None, "the commitment")
         fingerprint = show.commitment.fingerprint
         summary = app.screen.query_one("#summary", Static)
-        await wait_until(pilot, lambda: short_fingerprint(fingerprint) in str(summary.content), "the fingerprint on the lineup")
+        await wait_until(
+            pilot, lambda: short_fingerprint(fingerprint) in str(summary.content), "the fingerprint on the lineup"
+        )
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DrawScreen), "the draw")
         assert "chain value 1 " in str(app.screen.query_one("#audit", Label).content)
@@ -91,4 +95,6 @@ async def test_the_host_is_told_at_once_when_the_draw_s_secret_is_missing(show_e
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, DrawScreen), "the draw")
-        await wait_until(pilot, lambda: any(n.title == "The draw's secret is missing" for n in app._notifications), "the notice")
+        await wait_until(
+            pilot, lambda: any(n.title == "The draw's secret is missing" for n in app._notifications), "the notice"
+        )

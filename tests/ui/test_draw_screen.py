@@ -35,7 +35,12 @@ async def test_help_works_and_the_footer_drops_reveal_once_revealed(show_event: 
 
 
 async def test_only_titles_in_the_pool_flash_and_the_box_stays_put(tmp_path: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
-    titles = ["Cats", "Quarterly Synergy Review of Underwater Basket Weaving Initiatives at Scale", "Owls", "Bats and Friends"]
+    titles = [
+        "Cats",
+        "Quarterly Synergy Review of Underwater Basket Weaving Initiatives at Scale",
+        "Owls",
+        "Bats and Friends",
+    ]
     for i, title in enumerate(titles):
         build_deck(tmp_path / "decks" / f"deck-{i}", title=title)
     path = build_event(tmp_path / "events", name="night", order="listed")

@@ -15,7 +15,10 @@ import pytest
 
 from tests.hostile import CASES, World, make_world
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 CASE = {case.name: case for case in CASES}
 
@@ -26,11 +29,14 @@ def _world(tmp_path: Path, name: str) -> World:
     return world
 
 
-@pytest.mark.parametrize(("name", "says"), [
-    ("escape-names", "control characters"),
-    ("yaml-bomb", "aliases"),
-    ("record-score-text", "ev.record.yaml"),
-])
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("escape-names", "control characters"),
+        ("yaml-bomb", "aliases"),
+        ("record-score-text", "ev.record.yaml"),
+    ],
+)
 def test_run_refuses_a_broken_event_or_record_with_one_line(tmp_path: Path, tmux, name: str, says: str) -> None:  # noqa: ANN001
     world = _world(tmp_path, name)
     term = tmux([sys.executable, "-m", "battledecks", "run", str(world.event)], (120, 30))

@@ -38,7 +38,11 @@ class KeysApp(App[None]):
 async def test_the_footer_is_rebuilt_only_when_the_keys_change() -> None:
     app = KeysApp()
     async with app.run_test() as pilot:
-        await until(pilot, lambda: isinstance(app.screen, Keys) and len(app.screen.query_one(KeyFooter).children) == 2, "both keys")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, Keys) and len(app.screen.query_one(KeyFooter).children) == 2,
+            "both keys",
+        )
         screen = app.screen
         assert isinstance(screen, Keys)
         footer = screen.query_one(KeyFooter)

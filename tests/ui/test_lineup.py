@@ -20,7 +20,9 @@ async def test_arrows_are_shown_and_reordering_is_deliberate_and_undoable(show_e
     async with app.run_test(size=(100, 30)) as pilot:
         lineup = app.screen
         assert isinstance(lineup, LineupScreen)
-        footer = await wait_until(pilot, lambda: "⇧↑↓ Move" in footer_text(lineup) and footer_text(lineup), "the footer")
+        footer = await wait_until(
+            pilot, lambda: "⇧↑↓ Move" in footer_text(lineup) and footer_text(lineup), "the footer"
+        )
         assert "↑↓ Select" in footer and "⇧↑↓ Move" in footer
         assert "Up" not in footer.split() and "Down" not in footer.split()
         # Veto and remove are offered only where they work: nobody has a deck to veto yet.
@@ -40,7 +42,9 @@ async def test_arrows_are_shown_and_reordering_is_deliberate_and_undoable(show_e
         assert app.show.names() == ["Ada", "Brian", "Chen"]
 
 
-async def test_selection_moves_on_after_scoring_and_stays_when_a_wildcard_joins(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_selection_moves_on_after_scoring_and_stays_when_a_wildcard_joins(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     show = Show.open(show_event, seed_source=seeds, clock=wall)
     show.draw_for("Ada")
     present(show, "Ada")
@@ -71,7 +75,10 @@ async def test_at_80_columns_the_score_stays_and_titles_give_way(tmp_path: Path,
     for i, title in enumerate(titles):
         build_deck(tmp_path / "decks" / f"deck-{i}", title=title)
     path = build_event(
-        tmp_path / "events", name="night", order="listed", presenters=["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"],
+        tmp_path / "events",
+        name="night",
+        order="listed",
+        presenters=["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"],
         topics=["Why our library needs a zeppelin fleet", "The future of the past", "Cats"],
         scoring={"judges": ["J1"]},
     )
@@ -105,7 +112,10 @@ async def test_at_80_columns_names_keep_their_width_before_titles_do(tmp_path: P
         build_deck(tmp_path / "decks" / f"deck-{i}", title=f"The Scalable Centrifuge: Lessons From Year {i}")
     names = ["Zoë Okonkwo", "Brian Mbeki-Hart", "Zoë Fischer", "Chen Wei"]
     path = build_event(
-        tmp_path / "events", name="night", order="listed", presenters=names,
+        tmp_path / "events",
+        name="night",
+        order="listed",
+        presenters=names,
         topics=["Why llamas make the best project managers", "Disrupting the disruptors", "Onboarding", "Synergy"],
     )
     show = Show.open(path, seed_source=seeds, clock=wall)
@@ -122,7 +132,9 @@ async def test_at_80_columns_names_keep_their_width_before_titles_do(tmp_path: P
 
 
 async def test_a_sudden_death_presenter_shows_that_rounds_score(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
-    path = build_event(event_dir / "events", name="tie", order="listed", scoring={"judges": ["J1"], "tiebreak": "sudden-death"})
+    path = build_event(
+        event_dir / "events", name="tie", order="listed", scoring={"judges": ["J1"], "tiebreak": "sudden-death"}
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     for name, score in (("Ada", 8), ("Brian", 8), ("Chen", 6)):
         show.draw_for(name)

@@ -36,7 +36,11 @@ async def shows(pilot, *texts: str) -> None:  # noqa: ANN001
 
 async def test_markup_in_names_shows_literally_on_every_screen(event_dir: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
     path = build_event(
-        event_dir / "events", name="night", order="listed", presenters=[CLEO, BRIAN], topics=[TOPIC, "Geese [i]g[/i]"],
+        event_dir / "events",
+        name="night",
+        order="listed",
+        presenters=[CLEO, BRIAN],
+        topics=[TOPIC, "Geese [i]g[/i]"],
         scoring={"judges": [JUDGE], "criteria": [CRITERION], "audience": True},
     )
     path.write_text(path.read_text(encoding="utf-8").replace("name: Test Night", f"name: '{EVENT}'"), encoding="utf-8")
@@ -71,7 +75,9 @@ async def test_markup_in_names_shows_literally_on_every_screen(event_dir: Path, 
         app.pop_screen()
         # A notification with a name in it.
         await pilot.press("shift+down")
-        moved = await wait_until(pilot, lambda: [n for n in app._notifications if n.message.startswith(f"{CLEO} moved down")], "the note")
+        moved = await wait_until(
+            pilot, lambda: [n for n in app._notifications if n.message.startswith(f"{CLEO} moved down")], "the note"
+        )
         assert not moved[0].markup, "a toast renders its message as markup unless told not to"
         # The reveal: the event's name and the fan favourite.
         show: Show = app.show

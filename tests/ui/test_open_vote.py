@@ -32,7 +32,9 @@ def phone_event(event_dir: Path) -> Path:
 
 
 @contextlib.asynccontextmanager
-async def running(path: Path, seeds, wall, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[Any, BattledecksApp, VoteDesk]]:  # noqa: ANN001
+async def running(
+    path: Path, seeds, wall, size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[Any, BattledecksApp, VoteDesk]]:  # noqa: ANN001
     """The app on ``path`` with the phones' vote desk, as ``run --serve`` gives it."""
     show = Show.open(path, seed_source=seeds, clock=wall)
     app = create_app(path, show=show)
@@ -40,7 +42,9 @@ async def running(path: Path, seeds, wall, size: tuple[int, int] = (80, 24)) -> 
     assert desk is not None
     try:
         async with app.run_test(size=size) as pilot:
-            await until(pilot, lambda: app.screen.query(DataTable) or isinstance(app.screen, ScoresScreen), "the first screen")
+            await until(
+                pilot, lambda: app.screen.query(DataTable) or isinstance(app.screen, ScoresScreen), "the first screen"
+            )
             await pilot.pause()
             yield pilot, app, desk
     finally:
@@ -74,7 +78,9 @@ async def test_the_lineup_shows_the_open_vote_and_f2_closes_it(event_dir: Path, 
     async with running(path, seeds, wall) as (pilot, app, desk):
         lineup = await voting_on_ada_from_the_lineup(pilot, app, desk)
         line = lineup.query_one(OpenVoteLine)
-        await until(pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in line.text, "the open vote on the lineup")
+        await until(
+            pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in line.text, "the open vote on the lineup"
+        )
         assert line.display and "F2 closes the vote" in line.text
         assert "f2 Close vote" in footer_text(lineup)
         await pilot.press("f2")
@@ -108,7 +114,9 @@ async def test_a_draw_while_the_phones_vote_asks_to_close_the_vote_first(event_d
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CloseVoteScreen), "the question again")
         await pilot.press("v")
-        await until(pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen.presenter == "Ada", "back at the vote")
+        await until(
+            pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen.presenter == "Ada", "back at the vote"
+        )
         assert desk.store.open_round is not None
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is lineup, "the lineup again")
@@ -164,10 +172,16 @@ async def test_a_vote_kept_open_on_purpose_shows_on_the_stages_console(event_dir
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CloseVoteScreen), "the question")
         await pilot.press("k")  # late voters may still vote: on purpose, the vote stays open
-        stage = await until(pilot, lambda: isinstance(app.screen, StageScreen) and app.screen.query("#console-vote") and app.screen, "Brian's talk")
+        stage = await until(
+            pilot,
+            lambda: isinstance(app.screen, StageScreen) and app.screen.query("#console-vote") and app.screen,
+            "Brian's talk",
+        )
         assert stage.presenter == "Brian" and desk.store.open_round is not None
         line = stage.query_one("#console-vote", OpenVoteLine)
-        await until(pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in line.text and line.display, "the open vote")
+        await until(
+            pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in line.text and line.display, "the open vote"
+        )
         vote(desk, "7")
         await until(pilot, lambda: "3 votes" in line.text, "the count going on")
         await pilot.press("escape", "y")  # abort the talk: its clock runs on the real clock here
@@ -187,7 +201,9 @@ async def test_an_app_opened_again_mid_vote_takes_the_host_back_to_the_vote(even
         scores = await until(pilot, lambda: isinstance(app.screen, ScoresScreen) and app.screen, "Ada's scores screen")
         assert scores.presenter == "Ada"
         panel = scores.query_one(VotePanel)
-        await until(pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in str(panel.render()), "the vote panel")
+        await until(
+            pilot, lambda: "Phones are voting on Ada: 2 votes, mean 8.5" in str(panel.render()), "the vote panel"
+        )
         assert any("vote on Ada is still open (2 votes kept)" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
         lineup = await until(pilot, lambda: isinstance(app.screen, LineupScreen) and app.screen, "the lineup")
@@ -200,8 +216,12 @@ async def test_an_app_opened_again_mid_vote_at_the_end_selects_that_presenter(ev
     from battledecks.room.votes.host import step_final_vote
     from battledecks.ui.widgets.final_vote_panel import FinalVotePanel
 
-    path = build_event(event_dir / "events", name="night", order="listed",
-                       scoring={"judges": ["J1"], "audience": {"vote": "phones", "when": "at-end"}})
+    path = build_event(
+        event_dir / "events",
+        name="night",
+        order="listed",
+        scoring={"judges": ["J1"], "audience": {"vote": "phones", "when": "at-end"}},
+    )
     show = Show.open(path, seed_source=seeds, clock=wall)
     show.draw_all()
     for n, name in enumerate(show.names()):

@@ -74,7 +74,11 @@ def preparing(app) -> str:  # noqa: ANN001
 
 
 async def test_a_drawn_pdf_deck_is_drawn_before_its_talk_and_the_ui_never_stalls(
-    tmp_path: Path, heavy_pdf: Path, cache_home: Path, seeds, wall  # noqa: ANN001
+    tmp_path: Path,
+    heavy_pdf: Path,
+    cache_home: Path,
+    seeds,
+    wall,  # noqa: ANN001
 ) -> None:
     app, clock = heavy_app(tmp_path, heavy_pdf, seeds, wall)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -87,7 +91,12 @@ async def test_a_drawn_pdf_deck_is_drawn_before_its_talk_and_the_ui_never_stalls
         await draw_and_close(pilot)
         deck = app.show.deck_of("Ada")
         assert deck is not None and deck.pdf is not None
-        await wait_until(pilot, lambda: not app.slides.busy and lines and not lines[-1], "the drawn deck's slides prepared", timeout=120)
+        await wait_until(
+            pilot,
+            lambda: not app.slides.busy and lines and not lines[-1],
+            "the drawn deck's slides prepared",
+            timeout=120,
+        )
         # The host sees the pages counted on the lineup's status line while they are drawn.
         counted = [line for line in lines if line]
         assert len(counted) == 13, lines  # 0 of 12, then each page
@@ -102,7 +111,11 @@ async def test_a_drawn_pdf_deck_is_drawn_before_its_talk_and_the_ui_never_stalls
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
-        stage = await wait_until(pilot, lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen, "the stage")
+        stage = await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen,
+            "the stage",
+        )
         view = stage.query_one("#slide", SlideView)
         await wait_until(pilot, lambda: view.cache is not None, "the stage's slides")
         assert view.cache is not None and list(view.cache.paths) == pages
@@ -116,7 +129,12 @@ async def test_a_drawn_pdf_deck_is_drawn_before_its_talk_and_the_ui_never_stalls
 
 
 async def test_a_talk_started_before_its_pdf_deck_is_drawn_waits_on_the_lineup_then_starts(
-    tmp_path: Path, heavy_pdf: Path, cache_home: Path, seeds, wall, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    tmp_path: Path,
+    heavy_pdf: Path,
+    cache_home: Path,
+    seeds,
+    wall,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     # Pages are drawn only as the test lets them: the start is surely asked for before the deck is ready.
     gate = threading.Semaphore(0)
@@ -145,7 +163,12 @@ async def test_a_talk_started_before_its_pdf_deck_is_drawn_waits_on_the_lineup_t
         assert app.show.talk is None
         for _ in range(7):
             gate.release()
-        stage = await wait_until(pilot, lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen, "the stage", timeout=120)
+        stage = await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, StageScreen) and app.screen.clock is not None and app.screen,
+            "the stage",
+            timeout=120,
+        )
         view = stage.query_one("#slide", SlideView)
         await wait_until(pilot, lambda: view.cache is not None, "the stage's slides")
         assert view.cache is not None and len(view.cache.paths) == 12

@@ -11,7 +11,10 @@ from pathlib import Path
 from battledecks.core.record import read_entries
 from tests.builders import build_event
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 
 def test_quitting_with_unsaved_changes_names_the_file_that_holds_them(event_dir: Path, tmux) -> None:  # noqa: ANN001, F811

@@ -38,7 +38,9 @@ async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: P
     # Tall enough that the lines above the reveal's box are the standings' first rows (the winner's).
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
-        standings = await wait_until(pilot, lambda: isinstance(app.screen, StandingsScreen) and "Ada" in app.screen.table_text and app.screen)
+        standings = await wait_until(
+            pilot, lambda: isinstance(app.screen, StandingsScreen) and "Ada" in app.screen.table_text and app.screen
+        )
         # One talk of three: nothing on screen says who wins.
         assert award_lines(standings.table_text) == [] and "Ada" in standings.table_text
         scored(app.show, "Brian", 7, 9)
@@ -49,9 +51,15 @@ async def test_no_winner_before_the_reveal_then_third_second_winner(event_dir: P
         reveal = await wait_until(pilot, lambda: isinstance(app.screen, RevealScreen) and app.screen, "the reveal")
         name = reveal.query_one("#name", BigText)
         heading = reveal.query_one("#heading")
-        for step, hidden in [(("Third place", "Brian", True), ("Chen", "Ada")), (("Second place", "Chen", True), ("Ada",)), (("The winner is", "Ada", True), ())]:
+        for step, hidden in [
+            (("Third place", "Brian", True), ("Chen", "Ada")),
+            (("Second place", "Chen", True), ("Ada",)),
+            (("The winner is", "Ada", True), ()),
+        ]:
             # Each step is on screen, big, before the host moves on.
-            await wait_until(pilot, lambda step=step: (str(heading.content), name.text, name.is_big) == step, f"{step} on the reveal")
+            await wait_until(
+                pilot, lambda step=step: (str(heading.content), name.text, name.is_big) == step, f"{step} on the reveal"
+            )
             # Nothing on the whole screen shows a higher place early (the room sees this screen when it is the projector).
             shown = screen_text(app)
             assert step[1] not in shown, "the name is drawn big, not as text"
@@ -79,13 +87,17 @@ async def test_sudden_death_banner_follows_the_draw(event_dir: Path, seeds, wall
         for _ in range(2):
             # One draw screen per tied presenter, each a new one.
             draw = await wait_until(
-                pilot, lambda: isinstance(app.screen, DrawScreen) and app.screen not in seen and app.screen, "the sudden-death draw"
+                pilot,
+                lambda: isinstance(app.screen, DrawScreen) and app.screen not in seen and app.screen,
+                "the sudden-death draw",
             )
             seen.append(draw)
             await pilot.press("space", "enter")
         await wait_until(pilot, lambda: app.screen is screen, "the standings after the draw")
         await wait_until(
-            pilot, lambda: "press S" not in str(banner.content) and "round 2" in str(banner.content), "the banner to follow the draw"
+            pilot,
+            lambda: "press S" not in str(banner.content) and "round 2" in str(banner.content),
+            "the banner to follow the draw",
         )
         await wait_until(pilot, lambda: "Sudden death" not in footer_text(screen), "S gone from the footer")
         assert "(tied for first" not in screen.table_text

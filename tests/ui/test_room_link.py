@@ -17,8 +17,13 @@ LINK = "http://0.0.0.0:8750/stage?k=the-events-screen-key-0001"
 
 def served_on(url: str) -> SimpleNamespace:
     """What the app is told of a room server listening at ``url`` (nothing listens: the test needs no port)."""
-    return SimpleNamespace(url=url, projector_url=f"{url}stage?k=the-events-screen-key-0001",
-                           reveal_now=lambda name: None, after_sent=lambda callback: callback(), on_clients=None)
+    return SimpleNamespace(
+        url=url,
+        projector_url=f"{url}stage?k=the-events-screen-key-0001",
+        reveal_now=lambda name: None,
+        after_sent=lambda callback: callback(),
+        on_clients=None,
+    )
 
 
 def summary(app) -> str:  # noqa: ANN001
@@ -50,7 +55,9 @@ async def test_on_this_machine_only_nothing_to_warn_of(show_event: Path, make_ap
     wire_room(app, served_on("http://127.0.0.1:8750/"))
     async with app.run_test(size=(120, 36)):
         text = summary(app)
-        assert "room: http://127.0.0.1:8750/stage (L: the projector's link)" in text and "Open to the network" not in text
+        assert (
+            "room: http://127.0.0.1:8750/stage (L: the projector's link)" in text and "Open to the network" not in text
+        )
 
 
 async def test_not_serving_no_link(show_event: Path, make_app) -> None:  # noqa: ANN001

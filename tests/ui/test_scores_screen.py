@@ -45,7 +45,9 @@ async def test_leaving_with_a_judge_half_scored_warns_and_asks(show_event: Path,
         assert app.show.standings().row("Ada").incomplete_judges == ("J2",)
 
 
-async def test_leaving_with_every_judge_complete_or_absent_asks_nothing(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_leaving_with_every_judge_complete_or_absent_asks_nothing(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = await scores_for_ada(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         app.screen.query_one("DataTable").move_cursor(row=0)

@@ -62,7 +62,9 @@ def saved(app) -> dict:  # noqa: ANN001
     return dict(app.show.presenter("Ada").scores)
 
 
-async def test_scores_typed_in_one_burst_land_in_their_fields_and_are_saved(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_scores_typed_in_one_burst_land_in_their_fields_and_are_saved(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = ada_app(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         scores = await open_scores(pilot)
@@ -75,19 +77,39 @@ async def test_scores_typed_in_one_burst_land_in_their_fields_and_are_saved(show
         assert app.screen is scores
 
 
-async def test_enter_and_editing_keys_in_a_burst_act_on_their_own_field(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_enter_and_editing_keys_in_a_burst_act_on_their_own_field(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = ada_app(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_scores(pilot)
         # Backspace, Left and Delete are the field's own keys: typed before a fast Enter, they act on the field
         # they were typed in, not on the one focused by the time they are read.
-        burst(app, "5", "backspace", "6", "enter", "3", "4", "left", "backspace", "enter", "9", "left", "delete", "2", "enter")
+        burst(
+            app,
+            "5",
+            "backspace",
+            "6",
+            "enter",
+            "3",
+            "4",
+            "left",
+            "backspace",
+            "enter",
+            "9",
+            "left",
+            "delete",
+            "2",
+            "enter",
+        )
         await wait_until(pilot, lambda: len(saved(app)) == 3, "three scores saved")
         assert saved(app) == {J1_STYLE: 6, J1_FIT: 4, J2_STYLE: 2}
         assert fields(app)[J2_FIT] == ""
 
 
-async def test_a_score_out_of_range_in_a_burst_stays_in_its_field_and_is_said(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_a_score_out_of_range_in_a_burst_stays_in_its_field_and_is_said(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = ada_app(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         scores = await open_scores(pilot)
@@ -99,7 +121,9 @@ async def test_a_score_out_of_range_in_a_burst_stays_in_its_field_and_is_said(sh
         assert "J1 · Style" in str(scores.query_one("#message").render())
 
 
-async def test_enter_stays_on_a_score_out_of_range_and_the_keys_after_it_fix_it(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_enter_stays_on_a_score_out_of_range_and_the_keys_after_it_fix_it(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = ada_app(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_scores(pilot)
@@ -122,7 +146,9 @@ async def test_a_correction_typed_ahead_is_the_score_kept(show_event: Path, seed
         assert saved(app) == {J1_STYLE: 5}
 
 
-async def test_escape_typed_ahead_saves_what_came_before_and_hands_on_what_comes_after(show_event: Path, seeds, wall, make_app) -> None:  # noqa: ANN001
+async def test_escape_typed_ahead_saves_what_came_before_and_hands_on_what_comes_after(
+    show_event: Path, seeds, wall, make_app
+) -> None:  # noqa: ANN001
     app = ada_app(show_event, seeds, wall, make_app)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_scores(pilot)
@@ -130,7 +156,9 @@ async def test_escape_typed_ahead_saves_what_came_before_and_hands_on_what_comes
         await wait_until(pilot, lambda: isinstance(app.screen, LineupScreen), "the lineup")
         assert saved(app) == {J1_STYLE: 7, J1_FIT: 8, J2_STYLE: 6, J2_FIT: 5}
         # The Down typed after Escape moved the lineup's cursor, not a score field's focus.
-        await wait_until(pilot, lambda: app.screen.query_one("DataTable").cursor_row == 1, "the lineup's cursor on Brian")
+        await wait_until(
+            pilot, lambda: app.screen.query_one("DataTable").cursor_row == 1, "the lineup's cursor on Brian"
+        )
 
 
 def _record_scores(event: Path) -> dict[tuple[str, str], int]:

@@ -47,7 +47,9 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
 
         fake_clock.advance(3.0)
         stage.tick()
-        await wait_until(pilot, lambda: view.shown is not None and view.shown.cells[1] == view.size.height, "slide 1 drawn")
+        await wait_until(
+            pilot, lambda: view.shown is not None and view.shown.cells[1] == view.size.height, "slide 1 drawn"
+        )
         assert not view.covered and view.index == 0
         # The slide fills the stage (80 columns less nothing, 20 rows) and is really drawn.
         assert view.shown is not None and view.shown.cells[0] >= 35 and view.shown.cells[1] == view.size.height
@@ -143,15 +145,35 @@ async def test_whole_event(show_event: Path, make_app, fake_clock) -> None:  # n
         assert isinstance(app.screen, LineupScreen)
 
     assert kinds(show_event) == [
-        "order", "commit", "draw", "talk-start", "pause", "resume", "pause", "abort",
-        "talk-start", "catch-up", "talk-end",
-        "score", "score", "score", "score", "score", "correction",
-        "reveal", "reveal",
+        "order",
+        "commit",
+        "draw",
+        "talk-start",
+        "pause",
+        "resume",
+        "pause",
+        "abort",
+        "talk-start",
+        "catch-up",
+        "talk-end",
+        "score",
+        "score",
+        "score",
+        "score",
+        "score",
+        "correction",
+        "reveal",
+        "reveal",
     ]
-    assert [e["stage"] for e in read_entries(show_event.with_name(show_event.stem + ".record.yaml")) if e["kind"] == "reveal"] == [
+    assert [
+        e["stage"]
+        for e in read_entries(show_event.with_name(show_event.stem + ".record.yaml"))
+        if e["kind"] == "reveal"
+    ] == [
         # t showed the standings to the host alone; r revealed the winner on the projector, where it
         # stayed until leaving the standings took the results off it.
-        "winner", "hidden",
+        "winner",
+        "hidden",
     ]
 
     # Opening the event again resumes where it was.

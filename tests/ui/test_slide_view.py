@@ -231,7 +231,9 @@ class ModalOver(ModalScreen[None]):
 
 
 @pytest.mark.parametrize("mode", [GraphicsMode.SIXEL, GraphicsMode.KITTY])
-async def test_a_dialog_over_a_picture_shows_the_slide_dimmed_in_half_cells(deck: list[Path], mode: GraphicsMode) -> None:
+async def test_a_dialog_over_a_picture_shows_the_slide_dimmed_in_half_cells(
+    deck: list[Path], mode: GraphicsMode
+) -> None:
     app = PictureApp(deck, mode)
     async with app.run_test(size=(40, 10)) as pilot:
         view = app.query_one(SlideView)
@@ -293,7 +295,11 @@ async def test_a_sixel_change_of_the_same_size_is_written_at_once(deck: list[Pat
     app = PictureApp(deck, GraphicsMode.SIXEL)
     async with app.run_test(size=(40, 10)) as pilot:
         view = app.query_one(SlideView)
-        await wait_until(pilot, lambda: view.shown is not None and view.cache is not None and view.cache.ready(1) is not None, "two slides")
+        await wait_until(
+            pilot,
+            lambda: view.shown is not None and view.cache is not None and view.cache.ready(1) is not None,
+            "two slides",
+        )
         await pilot.pause()
         written = []
         original = view._write

@@ -37,8 +37,10 @@ TOLERANCE = 8_000_000
 @pytest.mark.timeout(1200)
 async def test_events_in_a_row_leave_nothing_behind(tmp_path: Path) -> None:
     result = await soak(tmp_path, EVENTS)
-    print(f"resident set after each event (MB): {[round(r / 1e6, 1) for r in result.resident]}; "
-          f"apps, widgets, timers: {result.alive}; seconds: {[round(s) for s in result.seconds]}")
+    print(
+        f"resident set after each event (MB): {[round(r / 1e6, 1) for r in result.resident]}; "
+        f"apps, widgets, timers: {result.alive}; seconds: {[round(s) for s in result.seconds]}"
+    )
     assert result.threads == [0] * EVENTS, "threads left behind"
     assert result.tasks == [0] * EVENTS, "tasks or timers left behind"
     assert all(counts <= result.alive[0] for counts in result.alive), f"apps, widgets, timers pile up: {result.alive}"

@@ -52,7 +52,9 @@ class Stream:
 
 
 async def test_an_anonymous_screen_never_changes_the_hosts_stage_and_the_projector_does(
-    show_event: Path, make_app, fake_clock,  # noqa: ANN001
+    show_event: Path,
+    make_app,
+    fake_clock,  # noqa: ANN001
 ) -> None:
     app = make_app(show_event)
     server = RoomServer(app.show, listen("127.0.0.1", 0), screen_key=KEY)
@@ -75,12 +77,18 @@ async def test_an_anonymous_screen_never_changes_the_hosts_stage_and_the_project
                 assert app.projectors == 0
                 # The projector, authorised by the host: now the host keeps a console.
                 async with Stream(server.url + f"events?k={KEY}"):
-                    await until(lambda: stage.has_class("-console"), pause=pilot.pause, what="the console for the projector")
+                    await until(
+                        lambda: stage.has_class("-console"), pause=pilot.pause, what="the console for the projector"
+                    )
                     assert console.display and app.projectors == 1
                     assert str(stage.query_one("#console-next-up", Label).render()) == "Next up: Brian"
                     assert str(stage.query_one("#console-next-slide", Label).render()) == "Next: slide 2/12 in 0:01"
                     preview = stage.query_one("#preview", SlideView)
-                    await until(lambda: preview.index == 1 and not preview.covered, pause=pilot.pause, what="the next slide in the console")
+                    await until(
+                        lambda: preview.index == 1 and not preview.covered,
+                        pause=pilot.pause,
+                        what="the next slide in the console",
+                    )
                     assert stage.query_one("#slide", SlideView).index == 0
                 await until(lambda: not stage.has_class("-console"), pause=pilot.pause, what="the room's stage again")
                 assert server.clients == 2
@@ -142,7 +150,10 @@ async def test_looking_at_the_standings_puts_nothing_on_the_projector(event_dir:
             assert await room_sees() is None, "the host looks; the room sees nothing of it"
             assert "p On projector" in footer_text(standings)
             await pilot.press("p")  # the host's choice
-            shown = await until(lambda: app.show.last_reveal() == "standings", pause=pilot.pause, what="the host's choice") and await room_sees()
+            shown = (
+                await until(lambda: app.show.last_reveal() == "standings", pause=pilot.pause, what="the host's choice")
+                and await room_sees()
+            )
             assert isinstance(shown, dict)
             assert shown["show"] == "standings" and shown["rows"][0]["presenter"] == "Ada"
             assert shown["winners"] == [], "no winner before the reveal"
@@ -154,7 +165,9 @@ async def test_looking_at_the_standings_puts_nothing_on_the_projector(event_dir:
             await server.stop()
 
 
-async def test_at_time_the_console_says_the_talk_is_over_not_a_second_left(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+async def test_at_time_the_console_says_the_talk_is_over_not_a_second_left(
+    show_event: Path, make_app, fake_clock
+) -> None:  # noqa: ANN001
     app = make_app(show_event)
     async with app.run_test(size=(120, 36)) as pilot:
         app.show.draw_for("Ada")

@@ -19,7 +19,9 @@ from battledecks.ui.widgets.slide_view import SlideView
 from tests.piloting import draw_and_close, start_talk
 
 
-async def test_a_new_slide_is_written_before_the_next_frame(show_event: Path, make_app, fake_clock, monkeypatch) -> None:  # noqa: ANN001
+async def test_a_new_slide_is_written_before_the_next_frame(
+    show_event: Path, make_app, fake_clock, monkeypatch
+) -> None:  # noqa: ANN001
     app = make_app(show_event)
     written: list[tuple[int, str]] = []
     original = App._display

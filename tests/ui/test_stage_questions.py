@@ -41,12 +41,21 @@ def screen_colours(app, rows: range) -> set[tuple[int, int, int]]:  # noqa: ANN0
     visible_screen_stack.set(app._background_screens)
     width, height = app.size
     console = Console(width=width, height=height, file=open("/dev/null", "w"), color_system="truecolor")  # noqa: SIM115
-    lines = list(console.render_lines(app.screen._compositor, console.options.update_dimensions(width, height), pad=False))
-    colours = {tuple(seg.style.bgcolor.get_truecolor()) for y in rows for seg in lines[y] if seg.style is not None and seg.style.bgcolor}
+    lines = list(
+        console.render_lines(app.screen._compositor, console.options.update_dimensions(width, height), pad=False)
+    )
+    colours = {
+        tuple(seg.style.bgcolor.get_truecolor())
+        for y in rows
+        for seg in lines[y]
+        if seg.style is not None and seg.style.bgcolor
+    }
     return {colour for colour in colours if max(colour) > 40}  # type: ignore[misc]
 
 
-async def test_help_during_a_talk_pauses_it_and_lists_only_the_keys_that_work(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+async def test_help_during_a_talk_pauses_it_and_lists_only_the_keys_that_work(
+    show_event: Path, make_app, fake_clock
+) -> None:  # noqa: ANN001
     app = make_app(show_event)
     async with app.run_test(size=(160, 45)) as pilot:
         await draw_and_close(pilot)
@@ -94,7 +103,9 @@ async def test_help_wraps_its_steps_with_a_hanging_indent_at_80_columns(show_eve
         assert len(lefts) == 1
 
 
-async def test_skip_asks_about_the_slide_showing_and_skips_exactly_that_one(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+async def test_skip_asks_about_the_slide_showing_and_skips_exactly_that_one(
+    show_event: Path, make_app, fake_clock
+) -> None:  # noqa: ANN001
     app = make_app(show_event)
     async with app.run_test(size=(80, 24)) as pilot:
         await draw_and_close(pilot)
@@ -220,7 +231,9 @@ async def test_what_the_room_reads_is_big(show_event: Path, make_app, fake_clock
         assert remaining.size.width + number.size.width <= bar.size.width - 20
 
 
-async def test_an_aborted_talks_collection_waits_for_its_news_to_reach_the_room(show_event: Path, make_app, fake_clock) -> None:  # noqa: ANN001
+async def test_an_aborted_talks_collection_waits_for_its_news_to_reach_the_room(
+    show_event: Path, make_app, fake_clock
+) -> None:  # noqa: ANN001
     # A full collection holds the interpreter lock: run at once, it would hold up the room server's thread
     # with the news of the abort. The stage hands it to the app's after_news, which runs it once the news is out.
     app = make_app(show_event)

@@ -66,7 +66,10 @@ sys.exit(cli.main(["run", sys.argv[1], "--graphics", "halfcell"]))
 def loaded_at_first_frame(event: Path) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-c", PROBE, str(event)],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "TERM": "xterm-256color"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TERM": "xterm-256color"},
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
@@ -80,5 +83,7 @@ def test_opening_the_lineup_imports_nothing_it_does_not_show(show_event: Path) -
     assert sorted(m for m in loaded if m in HEAVY or m.split(".")[0] in HEAVY) == []
     # Each command's module is imported only when that command runs (with the small helpers they share).
     assert sorted(m for m in loaded if m.startswith("battledecks.commands.")) == [
-        "battledecks.commands._args", "battledecks.commands._output", "battledecks.commands.run",
+        "battledecks.commands._args",
+        "battledecks.commands._output",
+        "battledecks.commands.run",
     ]

@@ -16,7 +16,9 @@ from tests.waiting import until
 
 
 async def test_lineup_first_then_the_draw_waits_for_the_check(
-    show_event: Path, fake_clock, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+    show_event: Path,
+    fake_clock,
+    monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
 ) -> None:
     release = threading.Event()
     real = Show.scan_decks

@@ -43,7 +43,10 @@ async def _to_stage(pilot) -> StageScreen:  # noqa: ANN001
 
 
 async def test_a_slide_that_fails_to_show_mid_talk_ends_nothing(
-    event_dir: Path, make_app, monkeypatch: pytest.MonkeyPatch, bugs_expected  # noqa: ANN001
+    event_dir: Path,
+    make_app,
+    monkeypatch: pytest.MonkeyPatch,
+    bugs_expected,  # noqa: ANN001
 ) -> None:
     # A real-time talk of 12 slides of 0.25 s: the stage's own timers drive it.
     path = build_event(event_dir / "events", name="live", seconds=3, countdown=0, order="listed")
@@ -76,7 +79,11 @@ async def test_a_slide_that_fails_to_show_mid_talk_ends_nothing(
 
 
 async def test_a_key_handler_that_raises_mid_talk_leaves_the_stage_working(
-    show_event: Path, make_app, fake_clock, monkeypatch: pytest.MonkeyPatch, bugs_expected  # noqa: ANN001
+    show_event: Path,
+    make_app,
+    fake_clock,
+    monkeypatch: pytest.MonkeyPatch,
+    bugs_expected,  # noqa: ANN001
 ) -> None:
     calls = {"n": 0}
     original = StageScreen.action_pause
@@ -96,7 +103,9 @@ async def test_a_key_handler_that_raises_mid_talk_leaves_the_stage_working(
         await pilot.press("space")  # raises: reported, the stage keeps taking keys
         await until(pilot, lambda: "bug" in _notices(app), "the notice")
         await pilot.press("space")  # pauses now
-        await until(pilot, lambda: app.show.talk is not None and app.show.talk.clock.state(fake_clock()).paused, "paused")
+        await until(
+            pilot, lambda: app.show.talk is not None and app.show.talk.clock.state(fake_clock()).paused, "paused"
+        )
         await pilot.press("space")
         fake_clock.advance(20.0)
         stage.tick()
@@ -107,7 +116,11 @@ async def test_a_key_handler_that_raises_mid_talk_leaves_the_stage_working(
 
 
 async def test_the_scores_screen_survives_a_failing_save(
-    show_event: Path, make_app, fake_clock, monkeypatch: pytest.MonkeyPatch, bugs_expected  # noqa: ANN001
+    show_event: Path,
+    make_app,
+    fake_clock,
+    monkeypatch: pytest.MonkeyPatch,
+    bugs_expected,  # noqa: ANN001
 ) -> None:
     app = make_app(show_event)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -12,7 +12,10 @@ import pytest
 
 from tests.builders import build_event
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 45)])

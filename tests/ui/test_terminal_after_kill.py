@@ -17,7 +17,10 @@ import pytest
 from tests.builders import build_event
 from tests.waiting import TIMEOUT
 
-pytestmark = [pytest.mark.system, pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)")]
+pytestmark = [
+    pytest.mark.system,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (.ci/run installs it)"),
+]
 
 HOST_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "host.md"
 FLAGS = "#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag} #{wrap_flag}"
@@ -45,11 +48,15 @@ def _children(pid: int) -> list[int]:
 
 def test_the_documented_command_puts_the_terminal_back_after_a_kill(event_dir: Path) -> None:
     guide = HOST_GUIDE.read_text(encoding="utf-8")
-    command = re.search(r"```console\n\$ (.+)\n```", guide[guide.index("The terminal after a kill"):]).group(1)
+    command = re.search(r"```console\n\$ (.+)\n```", guide[guide.index("The terminal after a kill") :]).group(1)
     path = build_event(event_dir / "events", name="killed")
     name = f"bd-{uuid.uuid4().hex[:8]}"
     env = {"TERM": "xterm-256color", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(Path.home())}
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "bash --norc --noprofile"], check=True, env=env)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", "bash --norc --noprofile"],
+        check=True,
+        env=env,
+    )
     try:
         shell = int(_tmux("display-message", "-p", "-t", name, "#{pane_pid}"))
         _tmux("send-keys", "-t", name, "-l", f"{sys.executable} -m battledecks run {path}")

@@ -121,8 +121,14 @@ def probe_output() -> str:
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     env.pop("TMUX", None)
     proc = subprocess.Popen(
-        [sys.executable, "-c", PROBE], cwd=ROOT, stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True, env=env, close_fds=True,
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env=env,
+        close_fds=True,
     )
     os.close(slave)
     out = b""
@@ -157,7 +163,9 @@ def test_write_raw_reaches_the_terminal(probe_output: str) -> None:
 
 def test_paint_now_writes_the_widget_before_the_next_frame(probe_output: str) -> None:
     # Screen._dirty_widgets and Screen._on_timer_update: the new text is out before paint_now returns.
-    assert _at(probe_output, "face-a-new") < _at(probe_output, "<after-paint-now>"), "paint_now left the widget to the next frame"
+    assert _at(probe_output, "face-a-new") < _at(probe_output, "<after-paint-now>"), (
+        "paint_now left the widget to the next frame"
+    )
     # And the check can fail: a widget only refreshed is written at the next frame, after what came next.
     assert _at(probe_output, "face-b-new") > _at(probe_output, "<after-refresh>")
 
@@ -185,7 +193,10 @@ def test_half_cells_prime_the_text_textual_would_write(colors: str, system: Colo
     console = Console(color_system=colors, force_terminal=True)
     for strip in build_strips(img, colors, dither=False):
         # The same segments in fresh styles, primed with nothing: Textual works the text out itself.
-        fresh = Strip([Segment(seg.text, Style.from_color(seg.style.color, seg.style.bgcolor)) for seg in strip], strip.cell_length)
+        fresh = Strip(
+            [Segment(seg.text, Style.from_color(seg.style.color, seg.style.bgcolor)) for seg in strip],
+            strip.cell_length,
+        )
         assert strip.render(console) == fresh.render(console)
 
 

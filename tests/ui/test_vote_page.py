@@ -123,7 +123,9 @@ async def test_a_phone_follows_the_vote_at_the_end_from_presenter_to_presenter(r
     await context.close()
 
 
-async def test_a_page_on_another_port_can_neither_vote_for_a_phone_nor_frame_the_vote(room, browser, tmp_path: Path) -> None:
+async def test_a_page_on_another_port_can_neither_vote_for_a_phone_nor_frame_the_vote(
+    room, browser, tmp_path: Path
+) -> None:
     """The attack as a browser makes it: the phone voted 9; a page served from another port of the same laptop
     (the same site for cookies) posts a 1 in its name, and frames /vote."""
     server, desk, store = room

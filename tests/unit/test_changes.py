@@ -24,8 +24,13 @@ def event_path(event_dir: Path) -> Path:
     for i in range(6, 12):
         build_deck(event_dir / "decks" / f"deck-{i}")
     return build_event(
-        event_dir / "events", name="night", order="listed", topics=TOPICS, countdown=3,
-        presenters=["Ada", "Brian", "Chen"], scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
+        event_dir / "events",
+        name="night",
+        order="listed",
+        topics=TOPICS,
+        countdown=3,
+        presenters=["Ada", "Brian", "Chen"],
+        scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
     )
 
 
@@ -217,8 +222,22 @@ def test_every_command_writes_one_change_and_reopens_the_same(event_path: Path, 
     step(["reveal"], show.reveal, "hidden")
     kinds = {c.kind for c in changes}
     assert kinds >= {
-        "add", "move", "remove", "draw", "veto", "talk-start", "pause", "resume", "skip", "catch-up",
-        "abort", "talk-end", "talk-interrupted", "score", "correction", "reveal",
+        "add",
+        "move",
+        "remove",
+        "draw",
+        "veto",
+        "talk-start",
+        "pause",
+        "resume",
+        "skip",
+        "catch-up",
+        "abort",
+        "talk-end",
+        "talk-interrupted",
+        "score",
+        "correction",
+        "reveal",
     }
 
 

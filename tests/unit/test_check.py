@@ -119,9 +119,13 @@ def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
 # --- good decks ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("suffix", "size"), [(".png", (1280, 720)), (".jpg", (1024, 768)), (".gif", (640, 360)),
-                                              (".webp", (800, 450)), (".bmp", (800, 600))])
-def test_good_deck_in_every_format_has_no_problems(tmp_path: Path, suffix: str, size: tuple[int, int], make_deck) -> None:
+@pytest.mark.parametrize(
+    ("suffix", "size"),
+    [(".png", (1280, 720)), (".jpg", (1024, 768)), (".gif", (640, 360)), (".webp", (800, 450)), (".bmp", (800, 600))],
+)
+def test_good_deck_in_every_format_has_no_problems(
+    tmp_path: Path, suffix: str, size: tuple[int, int], make_deck
+) -> None:
     deck = make_deck(tmp_path / "good", 3, size, suffix=suffix, title="Good", authors=["Ada"])
     assert check_deck(deck, 3) == []
 
@@ -159,13 +163,17 @@ def test_deck_with_no_slides(tmp_path: Path, write_text) -> None:
 def test_file_that_is_not_an_image(tmp_path: Path, make_deck) -> None:
     deck = make_deck(tmp_path / "d", 12)
     (deck / "03.png").write_text("I am a slide, honest")
-    assert said(check_deck(deck)) == [("03.png", ERROR, "not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says")]
+    assert said(check_deck(deck)) == [
+        ("03.png", ERROR, "not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says")
+    ]
 
 
 def test_image_in_a_format_slides_may_not_use(tmp_path: Path, make_deck, save_slide) -> None:
     deck = make_deck(tmp_path / "d", 12)
     save_slide(deck / "03.png", format="TIFF")
-    assert said(check_deck(deck)) == [("03.png", ERROR, "not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says")]
+    assert said(check_deck(deck)) == [
+        ("03.png", ERROR, "not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says")
+    ]
 
 
 @pytest.mark.parametrize("suffix", [".png", ".jpg"])
@@ -217,10 +225,10 @@ def test_one_small_slide_is_warned_about_by_name(tmp_path: Path, make_deck, save
     ]
 
 
-@pytest.mark.parametrize(
-    ("size", "ratio"), [((1000, 1000), "1.00"), ((720, 1280), "0.56"), ((2400, 800), "3.00")]
-)
-def test_odd_aspect_ratio_will_be_letterboxed(tmp_path: Path, size: tuple[int, int], ratio: str, make_deck, save_slide) -> None:
+@pytest.mark.parametrize(("size", "ratio"), [((1000, 1000), "1.00"), ((720, 1280), "0.56"), ((2400, 800), "3.00")])
+def test_odd_aspect_ratio_will_be_letterboxed(
+    tmp_path: Path, size: tuple[int, int], ratio: str, make_deck, save_slide
+) -> None:
     deck = make_deck(tmp_path / "d", 12)
     save_slide(deck / "02.png", size)
     problems = [p for p in check_deck(deck) if "aspect" in p.message]
@@ -264,7 +272,12 @@ def test_bad_deck_yaml_is_reported_with_its_line(tmp_path: Path, make_deck, writ
     deck = make_deck(tmp_path / "d", 12)
     write_text(deck / "deck.yaml", "title: Cats\nretired: soon\n")
     problem = one(check_deck(deck))
-    assert (problem.path, problem.line, problem.key, problem.message) == (deck / "deck.yaml", 2, "retired", "must be true or false")
+    assert (problem.path, problem.line, problem.key, problem.message) == (
+        deck / "deck.yaml",
+        2,
+        "retired",
+        "must be true or false",
+    )
 
 
 def test_symlink_loop_and_broken_link_in_a_deck(tmp_path: Path, make_deck) -> None:
@@ -332,7 +345,9 @@ def test_unreadable_deck_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_unreadable_path_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_decks) -> None:
     make_decks(tmp_path / "decks", 1)
     refused = refuse_listing(monkeypatch, tmp_path / "decks")
-    assert said(check_paths([tmp_path / "decks"]).problems) == [("decks", ERROR, "cannot read folder: permission denied")]
+    assert said(check_paths([tmp_path / "decks"]).problems) == [
+        ("decks", ERROR, "cannot read folder: permission denied")
+    ]
     assert refused
 
 
@@ -372,7 +387,10 @@ def test_decks_folder_reports_every_deck_and_stray_entry(tmp_path: Path, make_de
 def test_decks_folder_without_decks(tmp_path: Path, write_text) -> None:
     write_text(tmp_path / "decks" / "README.md", "decks go here")
     problems = check_decks_folder(tmp_path / "decks").problems
-    assert said(list(problems)) == [("README.md", WARNING, "not a deck folder: ignored"), ("decks", ERROR, "no deck folders in it")]
+    assert said(list(problems)) == [
+        ("README.md", WARNING, "not a deck folder: ignored"),
+        ("decks", ERROR, "no deck folders in it"),
+    ]
 
 
 def test_failing_deck_ids_is_what_the_draw_leaves_out(tmp_path: Path, make_deck, make_decks) -> None:
@@ -426,7 +444,10 @@ def test_stray_images_beside_deck_folders_do_not_make_a_deck(tmp_path: Path, mak
     ("make", "message"),
     [
         (lambda p: p.mkdir(), "nothing to check: empty folder"),
-        (lambda p: (p.mkdir(), (p / "todo.txt").write_text("make decks")), "nothing to check: no slides, deck folders or event files in it"),
+        (
+            lambda p: (p.mkdir(), (p / "todo.txt").write_text("make decks")),
+            "nothing to check: no slides, deck folders or event files in it",
+        ),
         (lambda p: None, "no such file or folder"),
         (lambda p: p.write_text("plain text"), "not an event file (.yaml), a slide, a deck or a decks folder"),
     ],
@@ -447,15 +468,23 @@ def test_single_slide_and_deck_yaml_can_be_checked_alone(tmp_path: Path, save_sl
     slide = save_slide(tmp_path / "s.png", (300, 300))
     deck_file = write_text(tmp_path / "deck.yaml", "title: x\ncolour: red\n")
     report = check_paths([slide, deck_file])
-    assert [(p.path.name, p.line, p.key) for p in report.problems] == [("s.png", None, None), ("s.png", None, None), ("deck.yaml", 2, "colour")]
+    assert [(p.path.name, p.line, p.key) for p in report.problems] == [
+        ("s.png", None, None),
+        ("s.png", None, None),
+        ("deck.yaml", 2, "colour"),
+    ]
 
 
 def test_record_file_is_skipped(tmp_path: Path, write_text) -> None:
     record = write_text(tmp_path / "night.record.yaml", "format: 1\nlog: []\n")
-    assert said(check_paths([record]).problems) == [("night.record.yaml", WARNING, "an event's record, not an event file: skipped")]
+    assert said(check_paths([record]).problems) == [
+        ("night.record.yaml", WARNING, "an event's record, not an event file: skipped")
+    ]
 
 
-def test_a_crash_in_one_deck_is_a_problem_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_decks) -> None:
+def test_a_crash_in_one_deck_is_a_problem_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_decks
+) -> None:
     make_decks(tmp_path / "decks", 2)
 
     def explode(path: Path):  # noqa: ANN202
@@ -510,7 +539,9 @@ def test_presenters_who_made_the_decks_cannot_all_draw(tmp_path: Path, make_deck
     problems, summary = check_event(write_event(tmp_path / "night.yaml", presenters=["Ada", "Grace"]))
     problem = one(problems)
     assert (problem.key, problem.line) == ("presenters", 3)
-    assert problem.message == "presenters made too many of the decks: only 1 of 2 can each draw a deck they did not make"
+    assert (
+        problem.message == "presenters made too many of the decks: only 1 of 2 can each draw a deck they did not make"
+    )
     assert summary is not None and not summary.enough
 
 
@@ -518,8 +549,14 @@ def test_too_few_topics(tmp_path: Path, make_decks, write_event) -> None:
     make_decks(tmp_path / "decks", 3)
     problems, summary = check_event(write_event(tmp_path / "night.yaml", presenters=["A", "B", "C"], topics=["Cats"]))
     problem = one(problems)
-    assert (problem.key, problem.line, problem.message) == ("topics", 7, "1 topic for 3 presenters: each presenter draws one")
-    assert summary is not None and summary.describe() == "3 decks available to draw for 3 presenters, 1 topic: not enough"
+    assert (problem.key, problem.line, problem.message) == (
+        "topics",
+        7,
+        "1 topic for 3 presenters: each presenter draws one",
+    )
+    assert (
+        summary is not None and summary.describe() == "3 decks available to draw for 3 presenters, 1 topic: not enough"
+    )
 
 
 def test_decks_shown_at_earlier_events_are_not_available(tmp_path: Path, make_decks, write_event, write_text) -> None:
@@ -593,7 +630,12 @@ def test_command_reports_every_problem_and_exits_1(corpus: Path, capsys: pytest.
         ("night.yaml", "error", 3),
     ]
     assert out["summary"] == {
-        "errors": 4, "warnings": 3, "decks": 6, "slides": 65, "events": 1, "decoded": 65,
+        "errors": 4,
+        "warnings": 3,
+        "decks": 6,
+        "slides": 65,
+        "events": 1,
+        "decoded": 65,
         "text": "4 errors, 3 warnings in 6 decks (65 slides) and 1 event",
     }
     [event] = out["events"]
@@ -601,13 +643,17 @@ def test_command_reports_every_problem_and_exits_1(corpus: Path, capsys: pytest.
     assert snapshot(corpus) == before
 
 
-def test_command_prints_a_table_and_the_summary_in_a_terminal(corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_prints_a_table_and_the_summary_in_a_terminal(
+    corpus: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLUMNS", "240")
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert main(["check", str(corpus / "night.yaml")]) == 1
     captured = capsys.readouterr()
     lines = re.sub(r"\x1b\[[0-9;]*m", "", captured.out).splitlines()
-    assert any("02.png" in line and "error" in line and "not a PNG, JPEG, GIF, WebP or BMP image" in line for line in lines)
+    assert any(
+        "02.png" in line and "error" in line and "not a PNG, JPEG, GIF, WebP or BMP image" in line for line in lines
+    )
     assert any("deck.yaml" in line and "│    2 │" in line and "author: unknown key" in line for line in lines)
     assert f"{corpus / 'night.yaml'}: 4 decks available to draw for 5 presenters: not enough" in lines
     assert lines[-1] == "4 errors, 3 warnings in 6 decks (65 slides) and 1 event"
@@ -631,7 +677,9 @@ def test_command_through_a_pipe_prints_one_problem_per_line(
     assert not any("│" in line or "─" in line for line in lines)
 
 
-def test_command_exits_0_with_warnings_only(tmp_path: Path, capsys: pytest.CaptureFixture[str], make_decks, write_text) -> None:
+def test_command_exits_0_with_warnings_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_decks, write_text
+) -> None:
     make_decks(tmp_path / "decks", 2)
     write_text(tmp_path / "decks" / "deck-1" / "notes.txt", "x")
     assert main(["check", str(tmp_path / "decks")]) == 0
@@ -645,7 +693,9 @@ def test_command_with_slides_option(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert capsys.readouterr().out.splitlines()[-1] == "0 errors, 0 warnings in 1 deck (10 slides)"
 
 
-@pytest.mark.parametrize("argv", [["check"], ["check", "x", "--slides", "0"], ["check", "x", "--slides", "many"], ["check", "--colour", "x"]])
+@pytest.mark.parametrize(
+    "argv", [["check"], ["check", "x", "--slides", "0"], ["check", "x", "--slides", "many"], ["check", "--colour", "x"]]
+)
 def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
@@ -653,7 +703,9 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage: battledecks" in capsys.readouterr().err
 
 
-def test_command_never_prints_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_command_never_prints_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     def explode(paths, *, slides=None, progress=None):  # noqa: ANN001, ANN202
         raise MemoryError("out of memory")
 

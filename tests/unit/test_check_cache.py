@@ -120,7 +120,11 @@ def test_the_check_command_through_a_pipe_counts_each_slide_once_and_prints_no_p
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     result = subprocess.run(
         [sys.executable, "-m", "battledecks", "check", "decks", "events/test.yaml", "--no-cache"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no "N of M slides decoded" lines into a pipe or a log
@@ -193,7 +197,10 @@ def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path
     def check() -> tuple[dict, list[str]]:
         result = subprocess.run(
             [sys.executable, "-m", "battledecks", "check", str(decks), "--json"],
-            capture_output=True, text=True, env=env, timeout=300,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
         )
         assert result.stderr == ""  # through a pipe: no progress lines
         report = json.loads(result.stdout)
@@ -213,10 +220,14 @@ def test_the_check_command_notices_a_changed_an_added_and_a_broken_deck(tmp_path
     # Only what changed is decoded again: the changed and the broken slide, and the added deck's 11.
     assert decoded == 13
     said = [(p["path"], p["severity"], p["message"]) for p in second["problems"]]
-    new = [entry for entry in said if entry not in {(p["path"], p["severity"], p["message"]) for p in first["problems"]}]
+    new = [
+        entry for entry in said if entry not in {(p["path"], p["severity"], p["message"]) for p in first["problems"]}
+    ]
     assert any(path == str(changed) and "one flat colour" in message for path, _, message in new), new
-    assert any(path == str(decks / "deck-added") and severity == "error" and "has 11 slides, needs 12" in message
-               for path, severity, message in new), new
+    assert any(
+        path == str(decks / "deck-added") and severity == "error" and "has 11 slides, needs 12" in message
+        for path, severity, message in new
+    ), new
     assert any(path == str(broken) and severity == "error" for path, severity, _ in new), new
     assert second["summary"]["decks"] == 4 and second["summary"]["errors"] == 2
 
@@ -230,8 +241,10 @@ def test_checking_an_unchanged_library_loads_no_image_decoder(tmp_path: Path) ->
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     command = [sys.executable, "-X", "importtime", "-m", "battledecks", "check", str(decks)]
     runs = [subprocess.run(command, capture_output=True, text=True, env=env, timeout=300) for _ in range(2)]
-    loaded = [{line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
-              for run in runs]
+    loaded = [
+        {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+        for run in runs
+    ]
     assert "PIL.Image" in loaded[0]  # the first check decodes: the probe sees imports
     assert runs[1].stdout == runs[0].stdout
     assert sorted(m for m in loaded[1] if m.split(".")[0] in ("PIL", "rich")) == []

@@ -54,7 +54,10 @@ def test_draw_through_a_pipe_prints_each_row_whole(tmp_path: Path) -> None:
     path = build_event(tmp_path / "events", topics=[topic, topic + "!", topic + "?"])
     result = subprocess.run(
         [sys.executable, "-m", "battledecks", "draw", str(path)],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     rows = [line for line in result.stdout.splitlines() if "(disrupting-the-open-plan-office-" in line]
@@ -117,10 +120,13 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_.value.code == 2
 
 
-def test_run_on_an_event_with_several_errors_says_how_to_see_them_all(event_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_on_an_event_with_several_errors_says_how_to_see_them_all(
+    event_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = event_dir / "events" / "broken.yaml"
     path.write_text(
-        "name: Broken\ndecks: ../decks\npresenters: [Ada, Ada]\nseconds: -5\nslides: zero\ngraphics: neon\n", encoding="utf-8"
+        "name: Broken\ndecks: ../decks\npresenters: [Ada, Ada]\nseconds: -5\nslides: zero\ngraphics: neon\n",
+        encoding="utf-8",
     )
     for command in ("run", "draw", "results"):
         assert main([command, str(path)]) == 1
@@ -129,7 +135,9 @@ def test_run_on_an_event_with_several_errors_says_how_to_see_them_all(event_dir:
         assert f"(and 3 more: `battledecks check {path}` lists all 4)" in err[0], err[0]
     # The command it names does list them all.
     assert main(["check", str(path)]) == 1
-    assert sum(line.startswith(f"{path}:") and ": error: " in line for line in capsys.readouterr().out.splitlines()) == 4
+    assert (
+        sum(line.startswith(f"{path}:") and ": error: " in line for line in capsys.readouterr().out.splitlines()) == 4
+    )
     # One error alone is said as it is.
     path.write_text("name: Broken\ndecks: ../decks\npresenters: [Ada]\nseconds: -5\n", encoding="utf-8")
     assert main(["run", str(path)]) == 1

@@ -52,15 +52,39 @@ def copy_of_the_code(tmp_path: Path) -> Path:
     ("module", "line", "broken"),
     [
         ("core/clock.py", "import textual", "battledecks.core is not allowed to import textual"),
-        ("core/decks.py", "from ..generate import slugify", "battledecks.core is not allowed to import battledecks.generate"),
+        (
+            "core/decks.py",
+            "from ..generate import slugify",
+            "battledecks.core is not allowed to import battledecks.generate",
+        ),
         ("core/checks/slides.py", "import rich", "battledecks.core is not allowed to import rich"),
         ("core/importing/office.py", "import textual", "battledecks.core is not allowed to import textual"),
-        ("core/record.py", "from .checks import check_paths", "battledecks.core.record is not allowed to import battledecks.core.checks"),
-        ("core/show.py", "from .importing import import_decks", "battledecks.core.show is not allowed to import battledecks.core.importing"),
-        ("core/show.py", "from .checks.cache import warm", "battledecks.core.show is not allowed to import battledecks.core.checks"),
-        ("core/importing/plan.py", "from ..checks import DEFAULT_SLIDES", "battledecks.core.importing is not allowed to import battledecks.core.checks"),
+        (
+            "core/record.py",
+            "from .checks import check_paths",
+            "battledecks.core.record is not allowed to import battledecks.core.checks",
+        ),
+        (
+            "core/show.py",
+            "from .importing import import_decks",
+            "battledecks.core.show is not allowed to import battledecks.core.importing",
+        ),
+        (
+            "core/show.py",
+            "from .checks.cache import warm",
+            "battledecks.core.show is not allowed to import battledecks.core.checks",
+        ),
+        (
+            "core/importing/plan.py",
+            "from ..checks import DEFAULT_SLIDES",
+            "battledecks.core.importing is not allowed to import battledecks.core.checks",
+        ),
         ("render/fit.py", "import battledecks.ui", "battledecks.render is not allowed to import battledecks.ui"),
-        ("results/table.py", "import battledecks.ui.app", "battledecks.results is not allowed to import battledecks.ui"),
+        (
+            "results/table.py",
+            "import battledecks.ui.app",
+            "battledecks.results is not allowed to import battledecks.ui",
+        ),
         ("room/__init__.py", "import battledecks.ui", "battledecks.room"),
         ("room/votes/qr.py", "import textual", "battledecks.room is not allowed to import textual"),
     ],
@@ -78,7 +102,10 @@ def test_a_wrong_import_breaks_a_contract(copy_of_the_code: Path, module: str, l
 def test_ruff_passes_with_the_projects_configuration() -> None:
     result = subprocess.run(
         [_tool("ruff"), "check", "--no-cache", "battledecks", "tests", "benchmarks", "tools"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -102,9 +129,12 @@ def _defined_in_class(node: ast.ClassDef) -> set[str]:
         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(item.name)
             names.update(
-                found.attr for found in ast.walk(item)
-                if isinstance(found, ast.Attribute) and isinstance(found.ctx, ast.Store)
-                and isinstance(found.value, ast.Name) and found.value.id == "self"
+                found.attr
+                for found in ast.walk(item)
+                if isinstance(found, ast.Attribute)
+                and isinstance(found.ctx, ast.Store)
+                and isinstance(found.value, ast.Name)
+                and found.value.id == "self"
             )
         elif isinstance(item, ast.Assign):
             names.update(target.id for target in item.targets if isinstance(target, ast.Name))
@@ -213,8 +243,16 @@ def private_uses(source: str, namespace: dict[str, object], own: set[str]) -> li
         for found_node in ast.walk(node):
             if isinstance(found_node, ast.Attribute) and _is_self(found_node.value):
                 uses.add(found_node.attr)
-            elif isinstance(found_node, ast.Call) and isinstance(found_node.func, ast.Name) and found_node.func.id in _ATTRIBUTE_CALLS:
-                if len(found_node.args) > 1 and _is_self(found_node.args[0]) and isinstance(found_node.args[1], ast.Constant):
+            elif (
+                isinstance(found_node, ast.Call)
+                and isinstance(found_node.func, ast.Name)
+                and found_node.func.id in _ATTRIBUTE_CALLS
+            ):
+                if (
+                    len(found_node.args) > 1
+                    and _is_self(found_node.args[0])
+                    and isinstance(found_node.args[1], ast.Constant)
+                ):
                     uses.add(str(found_node.args[1].value))
         for name in sorted(uses & theirs):
             spot(node, f"{qualname} uses {name}, private to its Textual or Rich base")

@@ -96,9 +96,17 @@ def test_the_choice_ignores_the_pool_s_order_and_depends_on_every_input() -> Non
     assert len({key, *others.values()}) == 6
 
 
-@pytest.mark.parametrize(("typed", "mixed"), [
-    ("4 2 6", "4 2 6"), (" 4, 2;06 ", "4 2 6"), ("", None), ("   ", None), (None, None), ("17", "17"),
-])
+@pytest.mark.parametrize(
+    ("typed", "mixed"),
+    [
+        ("4 2 6", "4 2 6"),
+        (" 4, 2;06 ", "4 2 6"),
+        ("", None),
+        ("   ", None),
+        (None, None),
+        ("17", "17"),
+    ],
+)
 def test_the_room_s_numbers_are_written_one_way(typed: str | None, mixed: str | None) -> None:
     assert room_input(typed) == mixed
 
@@ -133,8 +141,14 @@ def test_a_fingerprint_is_the_sha256_of_canonical_json() -> None:
 
 
 def test_a_commitment_that_cannot_be_read_says_why() -> None:
-    good = {"what": "battledecks draw commitment", "rules": {"version": 1}, "presenters": [], "topics": [],
-            "decks": [], "chain": {"head": "0" * 64, "length": 4}}
+    good = {
+        "what": "battledecks draw commitment",
+        "rules": {"version": 1},
+        "presenters": [],
+        "topics": [],
+        "decks": [],
+        "chain": {"head": "0" * 64, "length": 4},
+    }
     assert Commitment.from_entry({"fingerprint": "1" * 64, "content": good}).length == 4
     for broken, said in (
         ({**good, "rules": {"version": 99}}, "version 99"),
@@ -155,7 +169,9 @@ def test_opening_an_event_commits_its_draw_once_before_any_draw(event_path: Path
     entries = read_entries(show.record.path)
     assert [e["kind"] for e in entries] == ["order", "commit"]
     commitment = show.commitment
-    assert commitment is not None and commitment.fingerprint == entries[1]["fingerprint"] == fingerprint_of(entries[1]["content"])
+    assert commitment is not None and commitment.fingerprint == entries[1]["fingerprint"] == fingerprint_of(
+        entries[1]["content"]
+    )
     assert commitment.presenters == ("Ada", "Brian", "Chen") and commitment.length >= 4 * 3
     assert [d.id for d in commitment.decks] == [f"deck-{i}" for i in range(6)]
     assert all(d.hash == content_hash_of(event_path.parent.parent / "decks" / d.id) for d in commitment.decks)
@@ -168,7 +184,9 @@ def test_the_secret_stays_in_its_own_private_file(event_path: Path, seeds, wall)
     show.draw_all()
     secret_file = secret_path_for(event_path)
     assert stat.S_IMODE(os.stat(secret_file).st_mode) == 0o600
-    secret = json.loads("".join(line for line in secret_file.read_text().splitlines() if not line.startswith("#")))["chains"][0]["secret"]
+    secret = json.loads("".join(line for line in secret_file.read_text().splitlines() if not line.startswith("#")))[
+        "chains"
+    ][0]["secret"]
     assert secret not in show.record.path.read_text()
     assert secret not in json.dumps(show.snapshot())
     # What the record reveals is values 1 to 3, each checkable against the committed head, the rest unknown.
@@ -179,8 +197,13 @@ def test_the_secret_stays_in_its_own_private_file(event_path: Path, seeds, wall)
 
 
 def test_draws_vetoes_and_sudden_death_reveal_value_after_value_and_verify(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
-    path = build_event(event_dir / "events", name="tie", order="listed", topics=["Cats", "Moon", "Owls", "Tax", "Zoo"],
-                       scoring={"judges": ["J1"], "tiebreak": "sudden-death"})
+    path = build_event(
+        event_dir / "events",
+        name="tie",
+        order="listed",
+        topics=["Cats", "Moon", "Owls", "Tax", "Zoo"],
+        scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
+    )
     show = open_show(path, seeds, wall)
     first = show.draw_for("Ada", room="3 1 4")
     again = show.veto("Ada", "blank slide 4")
@@ -231,7 +254,9 @@ def test_a_chain_used_up_is_extended_on_the_record(event_path: Path, seeds, wall
     assert result.extensions == ["the chain's 2 values were used up"]
 
 
-def test_a_committed_deck_gone_from_the_folder_is_still_drawn_and_vetoed_on_the_record(event_path: Path, seeds, wall) -> None:  # noqa: ANN001
+def test_a_committed_deck_gone_from_the_folder_is_still_drawn_and_vetoed_on_the_record(
+    event_path: Path, seeds, wall
+) -> None:  # noqa: ANN001
     import shutil
 
     show = open_show(event_path, seeds, wall)
@@ -260,9 +285,24 @@ def test_a_record_from_before_commitments_still_loads_and_draws_the_old_way(even
     record = event_path.with_name("night.record.yaml")
     pool = [f"deck-{i}" for i in range(6)]
     old = [
-        {"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": ["Ada", "Brian", "Chen"], "how": "listed", "seed": None},
-        {"at": "2010-04-13T19:00:01+00:00", "kind": "draw", "presenter": "Ada", "deck": "deck-3", "title": "deck-3",
-         "topic": None, "seed": 7, "pool": pool, "topics": []},
+        {
+            "at": "2010-04-13T19:00:00+00:00",
+            "kind": "order",
+            "presenters": ["Ada", "Brian", "Chen"],
+            "how": "listed",
+            "seed": None,
+        },
+        {
+            "at": "2010-04-13T19:00:01+00:00",
+            "kind": "draw",
+            "presenter": "Ada",
+            "deck": "deck-3",
+            "title": "deck-3",
+            "topic": None,
+            "seed": 7,
+            "pool": pool,
+            "topics": [],
+        },
     ]
     from battledecks.core.draw import replay
 

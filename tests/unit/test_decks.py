@@ -39,7 +39,14 @@ def test_slides_are_images_in_natural_order_hidden_and_other_files_ignored(tmp_p
 def test_deck_without_deck_yaml_is_named_after_its_folder(tmp_path: Path) -> None:
     touch(tmp_path / "cats", "1.png", "2.png")
     deck = load_deck(tmp_path / "cats")
-    assert (deck.id, deck.title, deck.authors, deck.tags, deck.notes, deck.retired) == ("cats", "cats", (), (), "", False)
+    assert (deck.id, deck.title, deck.authors, deck.tags, deck.notes, deck.retired) == (
+        "cats",
+        "cats",
+        (),
+        (),
+        "",
+        False,
+    )
     assert [p.name for p in deck.slides] == ["1.png", "2.png"]
     assert deck.ok
 

@@ -28,7 +28,9 @@ DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _INLINE_CODE = re.compile(r"(`+)(.+?)\1")
-_LINK = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(
+    r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _HTML_ANCHOR = re.compile(r"<a\s+(?:name|id)=\"([^\"]+)\"", re.IGNORECASE)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -203,7 +205,13 @@ def test_the_readme_gives_the_test_command_that_ci_runs() -> None:
 def test_the_event_file_reference_names_every_key_and_value() -> None:
     text = (ROOT / "docs" / "event-file.md").read_text(encoding="utf-8")
     keys = event_module._TOP_KEYS | event_module._SCORING_KEYS | event_module._CRITERION_KEYS | {"vote", "when"}
-    values = (*event_module.ORDERS, *event_module.TIEBREAKS, *event_module.VOTES, *event_module.VOTE_WHEN, *event_module.GRAPHICS)
+    values = (
+        *event_module.ORDERS,
+        *event_module.TIEBREAKS,
+        *event_module.VOTES,
+        *event_module.VOTE_WHEN,
+        *event_module.GRAPHICS,
+    )
     missing = sorted(k for k in keys if f"`{k}`" not in text and f"{k}:" not in text)
     assert "decks" in keys and "tiebreak" in keys and "weight" in keys
     assert missing == [], f"keys missing from docs/event-file.md: {missing}"

@@ -16,8 +16,12 @@ from battledecks.core.draw import draw, eligible_decks, replay, why_not
 
 def deck(i: int, *, slides: int = 12, authors: tuple[str, ...] = (), retired: bool = False) -> Deck:
     return Deck(
-        id=f"d{i:02d}", path=Path(f"/decks/d{i:02d}"), title=f"Deck {i}",
-        slides=tuple(Path(f"s{n}.png") for n in range(slides)), authors=authors, retired=retired,
+        id=f"d{i:02d}",
+        path=Path(f"/decks/d{i:02d}"),
+        title=f"Deck {i}",
+        slides=tuple(Path(f"s{n}.png") for n in range(slides)),
+        authors=authors,
+        retired=retired,
     )
 
 
@@ -76,9 +80,13 @@ def test_every_eligible_deck_about_equally_likely() -> None:
 decks_st = st.lists(
     st.builds(
         lambda i, slides, authored, retired: (i, slides, authored, retired),
-        st.integers(0, 30), st.sampled_from([11, 12, 12, 12]), st.booleans(), st.booleans(),
+        st.integers(0, 30),
+        st.sampled_from([11, 12, 12, 12]),
+        st.booleans(),
+        st.booleans(),
     ),
-    max_size=20, unique_by=lambda t: t[0],
+    max_size=20,
+    unique_by=lambda t: t[0],
 )
 
 
@@ -96,8 +104,11 @@ def test_never_a_seen_drawn_authored_or_retired_deck(specs, taken, shown, failin
     rules = dict(presenter="Ada", slides=12, taken=ids(taken), shown_before=ids(shown), failing=ids(failing))
     pool = eligible_decks(decks, **rules)
     allowed = {
-        d.id for d in decks
-        if not d.retired and len(d.slides) == 12 and "Ada" not in d.authors
+        d.id
+        for d in decks
+        if not d.retired
+        and len(d.slides) == 12
+        and "Ada" not in d.authors
         and d.id not in rules["taken"] | rules["shown_before"] | rules["failing"]
     }
     assert {d.id for d in pool} == allowed
@@ -121,4 +132,7 @@ def test_one_slide_is_said_in_the_singular(tmp_path) -> None:  # noqa: ANN001
 
     deck = load_deck(build_deck(tmp_path / "one", slides=1))
     assert [p.message for p in check_deck(deck, 12)][0] == "has 1 slide, needs 12"
-    assert why_not(deck, presenter="Ada", slides=12, taken=set(), shown_before=set(), failing=set()) == "has 1 slide, not 12"
+    assert (
+        why_not(deck, presenter="Ada", slides=12, taken=set(), shown_before=set(), failing=set())
+        == "has 1 slide, not 12"
+    )

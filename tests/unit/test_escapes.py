@@ -66,9 +66,17 @@ def test_event_with_escape_sequences_in_names_is_refused_with_one_line_per_name(
 
 @pytest.mark.parametrize(
     "argv",
-    [["check", "{event}"], ["draw", "{event}"], ["draw", "--json", "{event}"], ["results", "{event}"],
-     ["results", "--format", "md", "{event}"], ["results", "--format", "html", "{event}"],
-     ["results", "--format", "csv", "{event}"], ["results", "--json", "{event}"], ["check", "--json", "{event}"]],
+    [
+        ["check", "{event}"],
+        ["draw", "{event}"],
+        ["draw", "--json", "{event}"],
+        ["results", "{event}"],
+        ["results", "--format", "md", "{event}"],
+        ["results", "--format", "html", "{event}"],
+        ["results", "--format", "csv", "{event}"],
+        ["results", "--json", "{event}"],
+        ["check", "--json", "{event}"],
+    ],
 )
 def test_no_command_prints_the_escapes_and_none_writes_anything(
     evil_event: Path, argv: list[str], capsys: pytest.CaptureFixture[str]

@@ -107,12 +107,25 @@ def test_demo_event_is_valid() -> None:
     ("extra", "key", "line", "message"),
     [
         # unknown keys, at the top and inside scoring and criteria
-        ("slide: 12\n", "slide", 4, "unknown key (known keys: countdown, date, decks, graphics, name, "
-         "order, presenters, reuse, scoring, seconds, slides, topics)"),
-        ("scoring:\n  judge: [A]\n", "scoring.judge", 5,
-         "unknown key (known keys: audience, criteria, judges, scale, tiebreak)"),
-        ("scoring:\n  criteria:\n    - {name: Style, wieght: 2}\n", "scoring.criteria[0].wieght", 6,
-         "unknown key (known keys: name, weight)"),
+        (
+            "slide: 12\n",
+            "slide",
+            4,
+            "unknown key (known keys: countdown, date, decks, graphics, name, "
+            "order, presenters, reuse, scoring, seconds, slides, topics)",
+        ),
+        (
+            "scoring:\n  judge: [A]\n",
+            "scoring.judge",
+            5,
+            "unknown key (known keys: audience, criteria, judges, scale, tiebreak)",
+        ),
+        (
+            "scoring:\n  criteria:\n    - {name: Style, wieght: 2}\n",
+            "scoring.criteria[0].wieght",
+            6,
+            "unknown key (known keys: name, weight)",
+        ),
         # wrong types
         ("date: someday\n", "date", 4, "must be a date like 2010-04-13"),
         ("slides: twelve\n", "slides", 4, "must be a whole number"),
@@ -124,7 +137,12 @@ def test_demo_event_is_valid() -> None:
         ("graphics: ascii\n", "graphics", 4, "must be one of auto, kitty, sixel, halfcell"),
         ("topics: Cats\n", "topics", 4, "must be a list of topics"),
         ("scoring: high\n", "scoring", 4, "must be a mapping (scale, judges, criteria, audience, tiebreak)"),
-        ("scoring:\n  audience: loud\n", "scoring.audience", 5, "must be true, false or {weight: W, vote: phones, when: each-talk | at-end}"),
+        (
+            "scoring:\n  audience: loud\n",
+            "scoring.audience",
+            5,
+            "must be true, false or {weight: W, vote: phones, when: each-talk | at-end}",
+        ),
         ("scoring:\n  tiebreak: coin\n", "scoring.tiebreak", 5, "must be one of none, audience, sudden-death"),
         # numbers out of range
         ("slides: 0\n", "slides", 4, "must be at least 1, not 0"),
@@ -142,28 +160,77 @@ def test_demo_event_is_valid() -> None:
         ("scoring:\n  judges:\n    - Ada\n    - ada\n", "scoring.judges[1]", 7, "duplicate judge 'ada' (also item 1)"),
         ("scoring:\n  judges: [Ada, '  ']\n", "scoring.judges[1]", 5, "must not be empty"),
         ("scoring:\n  criteria: []\n", "scoring.criteria", 5, "must be a non-empty list of {name, weight}"),
-        ("scoring:\n  criteria:\n    - [Style]\n", "scoring.criteria[0]", 6, "must be a name or {name: ..., weight: ...}"),
+        (
+            "scoring:\n  criteria:\n    - [Style]\n",
+            "scoring.criteria[0]",
+            6,
+            "must be a name or {name: ..., weight: ...}",
+        ),
         ("scoring:\n  criteria:\n    - {weight: 2}\n", "scoring.criteria[0]", 6, "needs a name"),
         ("scoring:\n  criteria:\n    - {name: Style, weight: 0}\n", "scoring.criteria[0].weight", 6, "must be above 0"),
         ("scoring:\n  criteria: [Style, style]\n", "scoring.criteria[1].name", 5, "duplicate criterion 'style'"),
         ("scoring:\n  audience: {weight: 0}\n", "scoring.audience.weight", 5, "must be above 0"),
-        ("scoring:\n  audience: {}\n", "scoring.audience", 5, "needs a weight or a vote, e.g. {weight: 1} or {vote: phones}"),
+        (
+            "scoring:\n  audience: {}\n",
+            "scoring.audience",
+            5,
+            "needs a weight or a vote, e.g. {weight: 1} or {vote: phones}",
+        ),
         ("scoring:\n  audience: {vote: hands}\n", "scoring.audience.vote", 5, "must be one of phones"),
-        ("scoring:\n  audience: {vote: phones, when: later}\n", "scoring.audience.when", 5, "must be one of each-talk, at-end"),
-        ("scoring:\n  audience: {weight: 1, when: at-end}\n", "scoring.audience.when", 5, "only applies with vote: phones"),
-        ("scoring:\n  audience: {vote: phones, phones-per-address: 0}\n", "scoring.audience.phones-per-address", 5,
-         "must be from 1 to 100,000, not 0"),
-        ("scoring:\n  audience: {vote: phones, phones-per-address: many}\n", "scoring.audience.phones-per-address", 5,
-         "must be a whole number"),
-        ("scoring:\n  audience: {vote: phones, phones-per-address: 2.5}\n", "scoring.audience.phones-per-address", 5,
-         "must be a whole number"),
-        ("scoring:\n  audience: {weight: 1, phones-per-address: 20}\n", "scoring.audience.phones-per-address", 5,
-         "only applies with vote: phones"),
-        ("scoring:\n  audience: {vote: phones, per-address: 20}\n", "scoring.audience.per-address", 5,
-         "unknown key (known keys: phones-per-address, vote, weight, when)"),
-        ("scoring:\n  judges: [A]\n  audience: false\n  tiebreak: audience\n", "scoring.tiebreak", 7,
-         "audience cannot break a tie when audience is false"),
-        ("scoring:\n  audience: false\n", "scoring", 4, "no judges and no audience score: nothing would decide the winner"),
+        (
+            "scoring:\n  audience: {vote: phones, when: later}\n",
+            "scoring.audience.when",
+            5,
+            "must be one of each-talk, at-end",
+        ),
+        (
+            "scoring:\n  audience: {weight: 1, when: at-end}\n",
+            "scoring.audience.when",
+            5,
+            "only applies with vote: phones",
+        ),
+        (
+            "scoring:\n  audience: {vote: phones, phones-per-address: 0}\n",
+            "scoring.audience.phones-per-address",
+            5,
+            "must be from 1 to 100,000, not 0",
+        ),
+        (
+            "scoring:\n  audience: {vote: phones, phones-per-address: many}\n",
+            "scoring.audience.phones-per-address",
+            5,
+            "must be a whole number",
+        ),
+        (
+            "scoring:\n  audience: {vote: phones, phones-per-address: 2.5}\n",
+            "scoring.audience.phones-per-address",
+            5,
+            "must be a whole number",
+        ),
+        (
+            "scoring:\n  audience: {weight: 1, phones-per-address: 20}\n",
+            "scoring.audience.phones-per-address",
+            5,
+            "only applies with vote: phones",
+        ),
+        (
+            "scoring:\n  audience: {vote: phones, per-address: 20}\n",
+            "scoring.audience.per-address",
+            5,
+            "unknown key (known keys: phones-per-address, vote, weight, when)",
+        ),
+        (
+            "scoring:\n  judges: [A]\n  audience: false\n  tiebreak: audience\n",
+            "scoring.tiebreak",
+            7,
+            "audience cannot break a tie when audience is false",
+        ),
+        (
+            "scoring:\n  audience: false\n",
+            "scoring",
+            4,
+            "no judges and no audience score: nothing would decide the winner",
+        ),
         # topics
         ("topics:\n  - Cats\n  - Cats\n", "topics[1]", 6, "duplicate topic 'Cats' (also item 1)"),
     ],
@@ -264,7 +331,9 @@ def test_record_lives_beside_the_event_file() -> None:
 
 
 def test_audience_votes_from_phones(tmp_path: Path) -> None:
-    s = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, when: at-end, weight: 0.5}\n")).scoring
+    s = load_event(
+        event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, when: at-end, weight: 0.5}\n")
+    ).scoring
     assert (s.audience, s.audience_vote, s.audience_when, s.audience_weight) == (True, "phones", "at-end", 0.5)
     plain = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring
     assert (plain.audience_vote, plain.audience_when, plain.audience_weight) == ("phones", "each-talk", 0)
@@ -272,6 +341,11 @@ def test_audience_votes_from_phones(tmp_path: Path) -> None:
 
 
 def test_a_venue_whose_phones_share_one_address_counts_more_of_them(tmp_path: Path) -> None:
-    assert load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring.phones_per_address == 4
-    shared = load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, phones-per-address: 300}\n")).scoring
+    assert (
+        load_event(event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones}\n")).scoring.phones_per_address
+        == 4
+    )
+    shared = load_event(
+        event_file(tmp_path, BASE + "scoring:\n  audience: {vote: phones, phones-per-address: 300}\n")
+    ).scoring
     assert shared.phones_per_address == 300

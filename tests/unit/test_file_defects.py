@@ -38,8 +38,9 @@ def event_with_a_bad_name(event_dir: Path) -> Path:
     return build_event(event_dir / "events")
 
 
-def test_check_reports_a_deck_folder_whose_name_is_not_utf8(event_with_a_bad_name: Path,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_a_deck_folder_whose_name_is_not_utf8(
+    event_with_a_bad_name: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     report = check_paths([event_with_a_bad_name.parent.parent / "decks"])
     bad = [p for p in report.problems if p.is_error]
     assert len(bad) == 1 and "not valid UTF-8" in bad[0].message
@@ -53,8 +54,9 @@ def test_check_reports_a_deck_folder_whose_name_is_not_utf8(event_with_a_bad_nam
     assert any("caf\\xe9-deck" in p["path"] for p in problems)
 
 
-def test_a_deck_folder_whose_name_is_not_utf8_never_breaks_a_draw(event_with_a_bad_name: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_deck_folder_whose_name_is_not_utf8_never_breaks_a_draw(
+    event_with_a_bad_name: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for _ in range(2):  # every draw, not just the first
         assert main(["draw", str(event_with_a_bad_name), "--json"]) == 0
         drawn = json.loads(capsys.readouterr().out)
@@ -64,8 +66,9 @@ def test_a_deck_folder_whose_name_is_not_utf8_never_breaks_a_draw(event_with_a_b
     assert len(draws) == 3 and all(BAD_NAME not in e["pool"] for e in draws)
 
 
-def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(event_dir: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(
+    event_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from battledecks.core import record as record_module
     from battledecks.core.event import load_event
     from battledecks.core.record import EventRecord, RecordError
@@ -83,8 +86,9 @@ def test_a_record_that_cannot_be_encoded_is_a_record_error_not_a_crash(event_dir
     assert record.unsaved
 
 
-def test_an_unexpected_error_is_one_line_and_never_exits_0(monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_an_unexpected_error_is_one_line_and_never_exits_0(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from battledecks.commands import check as check_command
 
     def bug(args: object) -> int:
@@ -150,8 +154,9 @@ def test_transparency_shows_on_white_on_stage(tmp_path: Path, name: str) -> None
 
 
 @pytest.mark.parametrize("name", list(TRANSPARENT))
-def test_transparency_shows_on_white_in_import_and_sheet(tmp_path: Path, name: str,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_transparency_shows_on_white_in_import_and_sheet(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     make, background = TRANSPARENT[name]
     source = tmp_path / "src"
     source.mkdir()
@@ -209,8 +214,9 @@ AWKWARD = {
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed command in a process of its own: what the organizer sees, warnings and all."""
     env = {**os.environ, "PYTHONWARNINGS": "default", "XDG_CACHE_HOME": str(cwd / "cache")}
-    return subprocess.run([sys.executable, "-m", "battledecks", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "battledecks", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize("name", list(AWKWARD))
@@ -321,8 +327,9 @@ def _huge_png_header(path: Path) -> Path:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", 10_000, 6_000, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
-                     + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -375,7 +382,9 @@ def test_a_pdf_deck_is_drawn_ahead_of_time_on_a_worker_thread(tmp_path: Path, ca
     heard: list[tuple[int, int, str]] = []
     result: list[list[Path]] = []
     worker = threading.Thread(
-        target=lambda: result.append(render_deck(deck, on_page=lambda d, n: heard.append((d, n, threading.current_thread().name)))),
+        target=lambda: result.append(
+            render_deck(deck, on_page=lambda d, n: heard.append((d, n, threading.current_thread().name)))
+        ),
         name="pdf-worker",
     )
     worker.start()
@@ -390,7 +399,9 @@ def test_a_pdf_deck_is_drawn_ahead_of_time_on_a_worker_thread(tmp_path: Path, ca
     assert again == []  # nothing drawn twice
 
 
-def test_a_progress_callback_that_raises_stops_the_drawing_and_leaves_no_half_cache(tmp_path: Path, cache_home: Path) -> None:
+def test_a_progress_callback_that_raises_stops_the_drawing_and_leaves_no_half_cache(
+    tmp_path: Path, cache_home: Path
+) -> None:
     from battledecks.core.decks import load_deck, render_deck, rendered
     from tests.pdf_builders import make_pdf
 
@@ -467,8 +478,9 @@ def test_pptm_and_ppsx_are_imported_like_pptx(tmp_path: Path, suffix: str, capsy
     assert f"imported {tmp_path / 'decks' / 'talk'}" in out and "2 slides" in out
 
 
-def test_checking_a_pdf_deck_opens_it_once_and_draws_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            cache_home: Path) -> None:
+def test_checking_a_pdf_deck_opens_it_once_and_draws_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_home: Path
+) -> None:
     from battledecks.core import pdf
     from battledecks.core.checks import failing_deck_ids
     from battledecks.core.decks import load_decks

@@ -34,7 +34,9 @@ def test_the_same_seed_gives_the_same_files_and_other_seeds_other_decks(tmp_path
     assert decks_a != decks_c
     assert not set(a.values()) & set(c.values())
     lines = out.splitlines()
-    assert sorted(re.sub(r": '.*', 3 slides$", "", line) for line in lines[:2]) == [f"made {tmp_path / 'a' / n}" for n in decks_a]
+    assert sorted(re.sub(r": '.*', 3 slides$", "", line) for line in lines[:2]) == [
+        f"made {tmp_path / 'a' / n}" for n in decks_a
+    ]
     assert lines[2] == f"2 decks made in {tmp_path / 'a'} with seed 2010"
 
 
@@ -51,7 +53,9 @@ def test_generated_decks_pass_check_and_keep_their_theme(tmp_path: Path, capsys)
     decks = tmp_path / "decks"
     build_deck(decks / "mine", slides=3, size=(1280, 720))
     before = files(decks / "mine")
-    assert main(["generate", "--into", str(decks), "--count", "2", "--slides", "3", "--seed", "5", "--theme", "tech"]) == 0
+    assert (
+        main(["generate", "--into", str(decks), "--count", "2", "--slides", "3", "--seed", "5", "--theme", "tech"]) == 0
+    )
     capsys.readouterr()
     new = [p for p in decks.iterdir() if p.name != "mine"]
     assert len(new) == 2

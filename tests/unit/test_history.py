@@ -29,14 +29,28 @@ def events(tmp_path: Path) -> Path:
     folder.mkdir()
     build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 9)})
     spring = build_event(
-        folder, "a-spring", title="Spring", date=dt.date(2011, 5, 1), order="listed", presenters=["Amy", "Ben"], scoring=JUDGED,
+        folder,
+        "a-spring",
+        title="Spring",
+        date=dt.date(2011, 5, 1),
+        order="listed",
+        presenters=["Amy", "Ben"],
+        scoring=JUDGED,
     )
     autumn = build_event(
-        folder, "b-autumn", title="Autumn", date=dt.date(2010, 10, 1), order="listed", presenters=["amy", "Cat", "Ben"], scoring=JUDGED,
+        folder,
+        "b-autumn",
+        title="Autumn",
+        date=dt.date(2010, 10, 1),
+        order="listed",
+        presenters=["amy", "Cat", "Ben"],
+        scoring=JUDGED,
     )
     play(autumn, {"amy": overall(6), "Cat": overall(9), "Ben": overall(7)}, seeds=1)
     play(spring, {"Amy": overall(8), "Ben": overall(4)}, seeds=50)
-    build_event(folder, "c-later", title="Later", presenters=["Dee"], scoring=JUDGED, **(SCORED | {"date": dt.date(2012, 1, 1)}))
+    build_event(
+        folder, "c-later", title="Later", presenters=["Dee"], scoring=JUDGED, **(SCORED | {"date": dt.date(2012, 1, 1)})
+    )
     broken = build_event(folder, "d-broken", title="Broken", presenters=["Eve"], scoring=JUDGED, **SCORED)
     broken.with_name("d-broken.record.yaml").write_text("format: 1\nlog: [{kind: nonsense}]\n", encoding="utf-8")
     return folder
@@ -174,14 +188,29 @@ def test_through_a_pipe_nothing_wraps(tmp_path: Path):
     folder = tmp_path / "events"
     folder.mkdir()
     build_decks(tmp_path / "decks", {long_id: title})
-    play(build_event(folder, "night", title="A Night With A Rather Long Name", presenters=["Amy Featherstonehaugh"], scoring=JUDGED, **SCORED),
-         {"Amy Featherstonehaugh": overall(8)})
+    play(
+        build_event(
+            folder,
+            "night",
+            title="A Night With A Rather Long Name",
+            presenters=["Amy Featherstonehaugh"],
+            scoring=JUDGED,
+            **SCORED,
+        ),
+        {"Amy Featherstonehaugh": overall(8)},
+    )
     result = subprocess.run(
         [sys.executable, "-m", "battledecks", "history", str(folder)],
-        capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "80"},
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.strip() == long_id for line in lines), result.stdout
-    assert any(title in line and "A Night With A Rather Long Name" in line and "Amy Featherstonehaugh" in line for line in lines)
+    assert any(
+        title in line and "A Night With A Rather Long Name" in line and "Amy Featherstonehaugh" in line
+        for line in lines
+    )
     assert max(len(line) for line in lines) > 80

@@ -66,7 +66,8 @@ def _outputs(command: str, world: World) -> set[str]:
     if command == "draw":
         # The record, its lock, and the secret of the draw's hash chain (the draw is committed first).
         return {
-            str(record_path_for(world.event)), str(world.event.with_name(f".{world.event.stem}.lock")),
+            str(record_path_for(world.event)),
+            str(world.event.with_name(f".{world.event.stem}.lock")),
             str(secret_path_for(world.event)),
         }
     return set()
@@ -87,8 +88,13 @@ for _case in CASES:
 
 @pytest.mark.parametrize(("case", "command", "outcome"), PARAMS)
 def test_hostile_input(
-    case: Case, command: str, outcome: Outcome, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    case: Case,
+    command: str,
+    outcome: Outcome,
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "400")  # one problem a line, so a message can be matched whole
     world = _world(case, tmp_path_factory, tmp_path)

@@ -70,7 +70,11 @@ def test_a_pdf_becomes_a_deck_that_passes_check(tmp_path: Path, decks: Path, cap
     assert out.strip() == f"imported {deck}: 'Synergy in Q3', 12 slides from {source}"
     assert err == ""
     assert slide_names(deck) == [f"slide{n:02d}.png" for n in range(1, 13)]
-    assert meta(deck) == {"title": "Synergy in Q3", "authors": ["Ada", "Grace"], "notes": "imported from Quarterly Synergy.pdf"}
+    assert meta(deck) == {
+        "title": "Synergy in Q3",
+        "authors": ["Ada", "Grace"],
+        "notes": "imported from Quarterly Synergy.pdf",
+    }
     with Image.open(deck / "slide01.png") as first, Image.open(deck / "slide02.png") as second:
         # Vector pages are drawn to fill 1920x1080, aspect kept.
         assert first.size == (1920, 1080) and first.mode == "RGB"
@@ -114,8 +118,16 @@ def test_a_folder_of_images_is_normalized_and_kept_in_natural_order(tmp_path: Pa
 
 def test_a_source_folders_deck_yaml_is_kept_and_options_win(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
     source = build_deck(tmp_path / "cats", slides=2, size=(1280, 720), title="Cats", tags=["animals"], authors=["Ada"])
-    assert main(["import", str(source), "--into", str(decks), "--id", "felines", "--title", "Felines", "--slides", "2"]) == 0
-    assert meta(decks / "felines") == {"title": "Felines", "authors": ["Ada"], "tags": ["animals"], "notes": "imported from cats"}
+    assert (
+        main(["import", str(source), "--into", str(decks), "--id", "felines", "--title", "Felines", "--slides", "2"])
+        == 0
+    )
+    assert meta(decks / "felines") == {
+        "title": "Felines",
+        "authors": ["Ada"],
+        "tags": ["animals"],
+        "notes": "imported from cats",
+    }
     assert passes_check(decks / "felines", 2, capsys)
 
 
@@ -123,7 +135,9 @@ def test_photo_like_slides_are_kept_as_jpeg_when_much_smaller(tmp_path: Path, de
     source = tmp_path / "photos"
     source.mkdir()
     grey = Image.linear_gradient("L").resize((960, 540)).convert("RGB")
-    grain = Image.merge("RGB", [Image.effect_noise((960, 540), 60).filter(ImageFilter.GaussianBlur(2)) for _ in range(3)])
+    grain = Image.merge(
+        "RGB", [Image.effect_noise((960, 540), 60).filter(ImageFilter.GaussianBlur(2)) for _ in range(3)]
+    )
     Image.blend(grain, grey, 0.5).save(source / "1.png")
     page_image(2, (960, 540)).save(source / "2.png")
     assert main(["import", str(source), "--into", str(decks), "--slides", "2"]) == 0
@@ -146,17 +160,22 @@ def png(number: int, size: tuple[int, int] = (1280, 720)) -> bytes:
     return png_bytes(page_image(number, size))
 
 
-def test_a_zip_is_imported_in_natural_order_with_unsafe_and_stray_entries_skipped(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
-    source = make_zip(tmp_path / "deck.zip", {
-        "deck/slide10.png": png(10),
-        "deck/slide2.png": png(2),
-        "deck/slide1.png": png(1),
-        "__MACOSX/deck/._slide1.png": b"junk",
-        "deck/.hidden.png": b"junk",
-        "../../escaped.png": png(99),
-        "/abs.png": png(98),
-        "deck/readme.txt": b"hello",
-    })
+def test_a_zip_is_imported_in_natural_order_with_unsafe_and_stray_entries_skipped(
+    tmp_path: Path, decks: Path, capsys
+) -> None:  # noqa: ANN001
+    source = make_zip(
+        tmp_path / "deck.zip",
+        {
+            "deck/slide10.png": png(10),
+            "deck/slide2.png": png(2),
+            "deck/slide1.png": png(1),
+            "__MACOSX/deck/._slide1.png": b"junk",
+            "deck/.hidden.png": b"junk",
+            "../../escaped.png": png(99),
+            "/abs.png": png(98),
+            "deck/readme.txt": b"hello",
+        },
+    )
     assert main(["import", str(source), "--into", str(decks), "--slides", "3"]) == 0
     out = capsys.readouterr().out
     assert "skipped 2 entries with an unsafe path (../../escaped.png, /abs.png)" in out
@@ -177,11 +196,21 @@ def test_a_zip_is_imported_in_natural_order_with_unsafe_and_stray_entries_skippe
         ({"a.txt": b"x"}, {}, "no slide images in it (PNG, JPEG, GIF, WebP or BMP)"),
         ({f"{n}.png": b"x" for n in range(5)}, {"MAX_ZIP_MEMBERS": 4}, "lists 5 files, more than 4: refused unopened"),
         # 30 MB of zeros squeezes into a few kB: refused from the sizes the zip gives, before unpacking.
-        ({"bomb.png": bytes(30_000_000)}, {"MAX_ZIP_BYTES": 10_000_000}, "its images would unpack to 30 MB, more than 10 MB: refused"),
-        ({"1.png": png(1), "2.png": b"not an image"}, {}, "2.png: not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says"),
+        (
+            {"bomb.png": bytes(30_000_000)},
+            {"MAX_ZIP_BYTES": 10_000_000},
+            "its images would unpack to 30 MB, more than 10 MB: refused",
+        ),
+        (
+            {"1.png": png(1), "2.png": b"not an image"},
+            {},
+            "2.png: not a PNG, JPEG, GIF, WebP or BMP image, whatever its name says",
+        ),
     ],
 )
-def test_bad_zips_are_refused_and_leave_nothing(tmp_path: Path, decks: Path, capsys, monkeypatch, members, limits, said) -> None:  # noqa: ANN001
+def test_bad_zips_are_refused_and_leave_nothing(
+    tmp_path: Path, decks: Path, capsys, monkeypatch, members, limits, said
+) -> None:  # noqa: ANN001
     for name, value in limits.items():
         monkeypatch.setattr(zip_source, name, value)
     source = make_zip(tmp_path / "bad.zip", members)
@@ -203,7 +232,9 @@ def test_bad_zips_are_refused_and_leave_nothing(tmp_path: Path, decks: Path, cap
         ("empty", lambda p: p.mkdir(), "no slide images in it"),
     ],
 )
-def test_bad_sources_say_what_is_wrong_in_one_line_and_change_nothing(tmp_path: Path, decks: Path, capsys, name, make, said) -> None:  # noqa: ANN001
+def test_bad_sources_say_what_is_wrong_in_one_line_and_change_nothing(
+    tmp_path: Path, decks: Path, capsys, name, make, said
+) -> None:  # noqa: ANN001
     source = tmp_path / name
     if make is not None:
         make(source)
@@ -214,7 +245,9 @@ def test_bad_sources_say_what_is_wrong_in_one_line_and_change_nothing(tmp_path: 
     assert snapshot(decks) == before
 
 
-def test_a_failure_on_a_later_slide_or_source_leaves_the_decks_folder_unchanged(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
+def test_a_failure_on_a_later_slide_or_source_leaves_the_decks_folder_unchanged(
+    tmp_path: Path, decks: Path, capsys
+) -> None:  # noqa: ANN001
     good = make_pdf(tmp_path / "good.pdf", 3)
     source = tmp_path / "half"
     source.mkdir()
@@ -229,7 +262,9 @@ def test_a_failure_on_a_later_slide_or_source_leaves_the_decks_folder_unchanged(
     assert snapshot(decks) == before
 
 
-def test_an_interrupted_import_leaves_the_decks_folder_unchanged(tmp_path: Path, decks: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_an_interrupted_import_leaves_the_decks_folder_unchanged(
+    tmp_path: Path, decks: Path, capsys, monkeypatch
+) -> None:  # noqa: ANN001
     source = make_pdf(tmp_path / "long.pdf", 6)
     real = pdf_source.render_pages
 
@@ -257,10 +292,30 @@ def test_an_existing_deck_is_replaced_only_with_replace(tmp_path: Path, decks: P
     before = snapshot(decks)
     assert main(["import", str(source), "--into", str(decks), "--id", "old"]) == 1
     err = capsys.readouterr().err
-    assert err == f"battledecks: {decks / 'old'}: deck 'old' is already there: add --replace to replace it, or give another --id\n"
+    assert (
+        err
+        == f"battledecks: {decks / 'old'}: deck 'old' is already there: add --replace to replace it, or give another --id\n"
+    )
     assert snapshot(decks) == before
 
-    assert main(["import", str(source), "--into", str(decks), "--id", "old", "--title", "New deck", "--replace", "--slides", "4"]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(source),
+                "--into",
+                str(decks),
+                "--id",
+                "old",
+                "--title",
+                "New deck",
+                "--replace",
+                "--slides",
+                "4",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.startswith(f"replaced {decks / 'old'}: 'New deck', 4 slides")
     assert slide_names(decks / "old") == ["slide01.png", "slide02.png", "slide03.png", "slide04.png"]
     assert meta(decks / "old")["title"] == "New deck"
@@ -336,7 +391,9 @@ def test_a_pptx_is_converted_by_libreoffice(tmp_path: Path, decks: Path, capsys)
     assert passes_check(deck, 3, capsys)
 
 
-def test_without_libreoffice_the_message_says_how_to_install_it(tmp_path: Path, decks: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
+def test_without_libreoffice_the_message_says_how_to_install_it(
+    tmp_path: Path, decks: Path, capsys, monkeypatch
+) -> None:  # noqa: ANN001
     monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
     source = tmp_path / "talk.odp"
     source.write_bytes(b"not really")
@@ -357,7 +414,9 @@ def test_libreoffice_failing_is_said_in_one_line(tmp_path: Path, decks: Path, ca
     fake.chmod(0o755)
     source = tmp_path / "broken.pptx"
     source.write_bytes(b"PK not really")
-    with pytest.raises(importing.ImportFailed, match="LibreOffice could not convert it: Error: source file could not be loaded"):
+    with pytest.raises(
+        importing.ImportFailed, match="LibreOffice could not convert it: Error: source file could not be loaded"
+    ):
         importing.import_decks([source], decks, soffice=str(fake))
     slow = tmp_path / "slow-soffice"
     slow.write_text("#!/bin/sh\nsleep 30\n")
@@ -375,7 +434,9 @@ def run_import_then_kill(tmp_path: Path, decks: Path, sig: int) -> subprocess.Co
     source = make_pdf(tmp_path / "long.pdf", 60, size=(160, 90))
     process = subprocess.Popen(
         [sys.executable, "-m", "battledecks", "import", str(source), "--into", str(decks)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -394,7 +455,9 @@ def test_a_killed_import_leaves_the_decks_folder_unchanged(tmp_path: Path, decks
     assert snapshot(decks) == before
 
 
-def test_an_import_killed_outright_leaves_only_a_hidden_folder_nothing_reads(tmp_path: Path, decks: Path, capsys) -> None:  # noqa: ANN001
+def test_an_import_killed_outright_leaves_only_a_hidden_folder_nothing_reads(
+    tmp_path: Path, decks: Path, capsys
+) -> None:  # noqa: ANN001
     run_import_then_kill(tmp_path, decks, signal.SIGKILL)
     left = [p.name for p in decks.iterdir() if p.name != "old"]
     assert len(left) == 1 and left[0].startswith(".import-long-")

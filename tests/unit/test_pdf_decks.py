@@ -66,7 +66,9 @@ def test_a_folder_and_a_pdf_with_the_same_id_the_folder_is_the_deck(tmp_path: Pa
     (deck,) = load_decks(decks)
     assert deck.pdf is None and deck.path == decks / "cats"
     report = check_paths([decks])
-    assert [(p.path.name, p.message) for p in report.problems] == [("cats.pdf", "ignored: another deck has the id 'cats'")]
+    assert [(p.path.name, p.message) for p in report.problems] == [
+        ("cats.pdf", "ignored: another deck has the id 'cats'")
+    ]
     assert report.ok
 
 
@@ -91,7 +93,11 @@ def test_check_reads_pdf_decks_without_drawing_or_writing(tmp_path: Path, cache_
         ("empty.pdf", "error", "not a PDF, or a damaged one"),
         ("locked.pdf", "error", "encrypted (needs a password): save it again without a password"),
         ("short.pdf", "error", "has 3 slides, needs 12"),
-        ("tall.pdf", "warning", "every page: aspect ratio 300×600 pt (0.50:1) is far from 4:3..16:9: will be letterboxed"),
+        (
+            "tall.pdf",
+            "warning",
+            "every page: aspect ratio 300×600 pt (0.50:1) is far from 4:3..16:9: will be letterboxed",
+        ),
     ]
     assert "6 decks (27 slides)" in report.describe()
     assert tree(tmp_path) == before
@@ -201,7 +207,9 @@ async def test_a_pdf_deck_is_shown_on_stage(tmp_path: Path, cache_home: Path, se
         assert view.index == 2 and view.shown is not None and view.shown.error is None
 
 
-async def test_a_pdf_that_cannot_be_drawn_on_stage_is_said_and_does_not_stop_the_show(tmp_path: Path, seeds, wall) -> None:  # noqa: ANN001
+async def test_a_pdf_that_cannot_be_drawn_on_stage_is_said_and_does_not_stop_the_show(
+    tmp_path: Path, seeds, wall
+) -> None:  # noqa: ANN001
     app, clock = pdf_event_app(tmp_path, seeds, wall)
     async with app.run_test(size=(80, 24)) as pilot:
         await draw_and_close(pilot)

@@ -26,13 +26,32 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 # --- the event loader ----------------------------------------------------------
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=20), st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.dates(),
 )
-data = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)), max_leaves=20)
-KEYS = ["name", "date", "decks", "slides", "seconds", "countdown", "order", "reuse", "presenters", "topics",
-        "scoring", "graphics"]
+data = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=20,
+)
+KEYS = [
+    "name",
+    "date",
+    "decks",
+    "slides",
+    "seconds",
+    "countdown",
+    "order",
+    "reuse",
+    "presenters",
+    "topics",
+    "scoring",
+    "graphics",
+]
 events = st.dictionaries(st.sampled_from(KEYS + ["typo"]), data, max_size=8) | data
 
 
@@ -61,17 +80,64 @@ def test_any_event_file_bytes_give_an_event_or_problems(tmp_path: Path, raw: byt
 
 # --- the record loader ---------------------------------------------------------
 
-KINDS = ["order", "add", "remove", "move", "draw", "veto", "talk-start", "talk-end", "abort", "talk-interrupted",
-         "score", "correction", "pause", "resume", "skip", "catch-up", "note", "reveal", "vote-open", "vote-close", "commit",
-         "explode"]
+KINDS = [
+    "order",
+    "add",
+    "remove",
+    "move",
+    "draw",
+    "veto",
+    "talk-start",
+    "talk-end",
+    "abort",
+    "talk-interrupted",
+    "score",
+    "correction",
+    "pause",
+    "resume",
+    "skip",
+    "catch-up",
+    "note",
+    "reveal",
+    "vote-open",
+    "vote-close",
+    "commit",
+    "explode",
+]
 NAMES = st.sampled_from(["Ada", "Brian", "Zed", "", "Ada\x1b[2J"])
 field_values = st.one_of(
-    NAMES, st.none(), st.integers(-3, 12), st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-    st.lists(NAMES, max_size=3), st.sampled_from(["Judy", "Style", "deck-0", "standings"]),
+    NAMES,
+    st.none(),
+    st.integers(-3, 12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.lists(NAMES, max_size=3),
+    st.sampled_from(["Judy", "Style", "deck-0", "standings"]),
 )
 entries = st.fixed_dictionaries(
     {"at": st.just("2010-04-13T19:00:00+00:00"), "kind": st.sampled_from(KINDS)},
-    optional=dict.fromkeys(("presenter", "presenters", "position", "round", "deck", "title", "topic", "seed", "judge", "criterion", "value", "previous", "vote", "votes", "mean", "stage", "reason"), field_values),
+    optional=dict.fromkeys(
+        (
+            "presenter",
+            "presenters",
+            "position",
+            "round",
+            "deck",
+            "title",
+            "topic",
+            "seed",
+            "judge",
+            "criterion",
+            "value",
+            "previous",
+            "vote",
+            "votes",
+            "mean",
+            "stage",
+            "reason",
+        ),
+        field_values,
+    ),
 )
 ORDER = {"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": ["Ada", "Brian"], "how": "listed"}
 
@@ -79,8 +145,9 @@ ORDER = {"at": "2010-04-13T19:00:00+00:00", "kind": "order", "presenters": ["Ada
 def _event(tmp_path: Path) -> Event:
     (tmp_path / "decks").mkdir(exist_ok=True)
     scoring = Scoring(judges=("Judy",), criteria=(Criterion("Style"),))
-    return Event(path=tmp_path / "ev.yaml", name="Props", decks=tmp_path / "decks", presenters=("Ada", "Brian"),
-                 scoring=scoring)
+    return Event(
+        path=tmp_path / "ev.yaml", name="Props", decks=tmp_path / "decks", presenters=("Ada", "Brian"), scoring=scoring
+    )
 
 
 @SETTINGS
@@ -120,7 +187,9 @@ steps = st.lists(st.tuples(st.sampled_from(["pause", "resume", "skip", "wait"]),
 
 @SETTINGS
 @given(slides=st.integers(1, 20), seconds=st.floats(1, 600), countdown=st.floats(0, 5), plan=steps)
-def test_the_clock_never_goes_back(slides: int, seconds: float, countdown: float, plan: list[tuple[str, float]]) -> None:
+def test_the_clock_never_goes_back(
+    slides: int, seconds: float, countdown: float, plan: list[tuple[str, float]]
+) -> None:
     clock = TalkClock(slides, seconds, countdown)
     now = 100.0
     clock.start(now)
@@ -154,9 +223,12 @@ def test_the_clock_never_goes_back(slides: int, seconds: float, countdown: float
 
 score = st.integers(1, 10)
 cards = st.lists(
-    st.tuples(st.dictionaries(st.sampled_from(["J1", "J2"]), st.dictionaries(st.sampled_from(["Style", "Fit"]), score)),
-              st.none() | score),
-    min_size=1, max_size=6,
+    st.tuples(
+        st.dictionaries(st.sampled_from(["J1", "J2"]), st.dictionaries(st.sampled_from(["Style", "Fit"]), score)),
+        st.none() | score,
+    ),
+    min_size=1,
+    max_size=6,
 )
 
 
@@ -167,7 +239,9 @@ def test_ranks_follow_totals_whatever_the_lineup_order(given_cards: list, tiebre
     made = [Scorecard(f"P{i}", scores, audience, status="scored") for i, (scores, audience) in enumerate(given_cards)]
     standings = Standings.compute(scoring, made)
     shuffled = Standings.compute(scoring, data.draw(st.permutations(made)))
-    assert {r.presenter: (r.rank, r.total) for r in standings.rows} == {r.presenter: (r.rank, r.total) for r in shuffled.rows}
+    assert {r.presenter: (r.rank, r.total) for r in standings.rows} == {
+        r.presenter: (r.rank, r.total) for r in shuffled.rows
+    }
     ranked = [r for r in standings.rows if r.rank is not None]
     for row in ranked:
         assert row.total is not None and 3 <= row.total <= 30  # 1..10 on Style, twice that on Fit

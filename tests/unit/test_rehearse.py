@@ -29,7 +29,15 @@ def night(tmp_path: Path) -> Path:
     build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 6)})
     events = tmp_path / "events"
     events.mkdir()
-    path = build_event(events, "night", title="Night", date=SCORED["date"], order="listed", presenters=["Amy", "Ben"], scoring={"judges": ["Ann"]})
+    path = build_event(
+        events,
+        "night",
+        title="Night",
+        date=SCORED["date"],
+        order="listed",
+        presenters=["Amy", "Ben"],
+        scoring={"judges": ["Ann"]},
+    )
     play(path, {"Amy": {"scores": {("Ann", "Overall"): 8}}})
     return path
 
@@ -120,7 +128,9 @@ def test_fresh_moves_nothing_unless_the_host_says_yes(night: Path, answer: str) 
 
 def test_fresh_with_no_record_asks_nothing(tmp_path: Path) -> None:
     (tmp_path / "decks").mkdir()
-    path = build_event(tmp_path, "new", title="New", decks="decks", presenters=["Amy"], scoring={"judges": ["Ann"]}, **SCORED)
+    path = build_event(
+        tmp_path, "new", title="New", decks="decks", presenters=["Amy"], scoring={"judges": ["Ann"]}, **SCORED
+    )
     assert start_fresh(path, NOW, ask=lambda q: pytest.fail("asked")) is None
 
 

@@ -155,7 +155,9 @@ def test_query_gives_up_after_the_timeout_when_the_terminal_is_silent() -> None:
 # Each is what the terminal wrote back to query_terminal's one write, recorded
 # on a virtual X display (Debian 12's xterm 379, kitty 0.26.5, tmux 3.3a).
 
-XTERM_VT340 = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4;6;9;15;16;22;28c"
+XTERM_VT340 = (
+    b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S\x1b[?63;1;2;4;6;9;15;16;22;28c"
+)
 XTERM_PLAIN = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
 KITTY_0_26 = b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.26.5)\x1b\\\x1b[6;18;9t\x1b[4;396;639t\x1b[8;22;71t\x1b[?62;c"
 # The same three asked about 24-bit colour too: xterm ignores XTGETTCAP for RGB and Tc but gives a
@@ -164,9 +166,7 @@ XTERM_VT340_COLOURS = (
     b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;0;1024S\x1b[?2;0;480;312S\x1b[?2;0;1000;1000S"
     b"\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?63;1;2;4;6;9;15;16;22;28c"
 )
-XTERM_PLAIN_COLOURS = (
-    b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
-)
+XTERM_PLAIN_COLOURS = b"\x1bP>|XTerm(379)\x1b\\\x1b[?1;3S\x1b[?2;3S\x1b[?2;3S\x1bP1$r0;48:2::1:2:3m\x1b\\\x1b[?64;1;2;6;9;15;16;17;18;21;22;28c"
 KITTY_0_26_COLOURS = (
     b"\x1b_Gi=31;OK\x1b\\\x1bP>|kitty(0.26.5)\x1b\\\x1b[6;18;9t\x1b[4;396;639t\x1b[8;22;71t"
     b"\x1bP0+r524742\x1b\\\x1bP0+r5463\x1b\\\x1bP1$r48:2:1:2:3m\x1b\\\x1b[?62;c"
@@ -380,7 +380,21 @@ def test_the_real_tmux_is_asked_in_a_real_tmux(tmp_path: Path) -> None:
     socket = tmp_path / "tmux.sock"
     out = tmp_path / "out.txt"
     code = "from battledecks.render.detect import run_tmux; print(run_tmux(['-V'])); print(run_tmux(['show', '-gv', 'allow-passthrough']))"
-    subprocess.run(["tmux", "-S", str(socket), "new-session", "-d", "-x", "80", "-y", "24", f"{sys.executable} -c \"{code}\" > {out}; sleep 30"], check=True)
+    subprocess.run(
+        [
+            "tmux",
+            "-S",
+            str(socket),
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            f'{sys.executable} -c "{code}" > {out}; sleep 30',
+        ],
+        check=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while not (out.exists() and out.read_text().count("\n") >= 2) and time.monotonic() < deadline:
@@ -433,7 +447,16 @@ def test_query_sends_every_question_and_reads_every_answer() -> None:
         reply = query_terminal(timeout=2, stdin_fd=slave, stdout_fd=slave)
         thread.join(2)
         assert reply == parse_reply(KITTY_0_26)
-        for question in (b"\x1b_Gi=31,", b"\x1b[>0q", b"\x1b[?1;1;0S", b"\x1b[?2;1;0S", b"\x1b[?2;4;0S", b"\x1b[16t", b"\x1b[14t", b"\x1b[18t"):
+        for question in (
+            b"\x1b_Gi=31,",
+            b"\x1b[>0q",
+            b"\x1b[?1;1;0S",
+            b"\x1b[?2;1;0S",
+            b"\x1b[?2;4;0S",
+            b"\x1b[16t",
+            b"\x1b[14t",
+            b"\x1b[18t",
+        ):
             assert question in seen[0]
         # 24-bit colour: XTGETTCAP RGB and Tc, and a background set, asked back and reset before DA1.
         assert b"\x1bP+q524742\x1b\\" in seen[0] and b"\x1bP+q5463\x1b\\" in seen[0]

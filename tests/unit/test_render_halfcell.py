@@ -172,7 +172,12 @@ def text_slide(path: Path, background: tuple[int, int, int], block: tuple[int, i
     draw = ImageDraw.Draw(img)
     draw.text((100, 60), "The quarterly numbers", fill=(20, 20, 20), font=font(72))
     for line in range(10):
-        draw.text((120, 220 + line * 60), f"{line + 1}. Synergy of lab coats, petri dishes and pipettes", fill=(30, 30, 30), font=font(40))
+        draw.text(
+            (120, 220 + line * 60),
+            f"{line + 1}. Synergy of lab coats, petri dishes and pipettes",
+            fill=(30, 30, 30),
+            font=font(40),
+        )
     draw.rectangle((1400, 300, 1800, 700), fill=block)
     img.save(path)
 

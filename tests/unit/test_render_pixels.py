@@ -39,7 +39,9 @@ def covered_once(size: tuple[int, int], boxes: list[tuple[int, int, int, int]]) 
         ((1001, 6), (7, 15)),
     ],
 )
-def test_tiles_cover_the_picture_each_within_the_limit_from_a_cell_corner(size: tuple[int, int], cell: tuple[int, int]) -> None:
+def test_tiles_cover_the_picture_each_within_the_limit_from_a_cell_corner(
+    size: tuple[int, int], cell: tuple[int, int]
+) -> None:
     size = (size[0], sixel_height(size[1]))
     tiles = sixel_tiles(size, cell, XTERM_LIMIT)
     assert tiles is not None and len(tiles) > 1
@@ -87,7 +89,7 @@ class SixelScreen:
         token = re.compile(r"\x1b7|\x1b8|\x1b\[(\d*)([CB])|\x1bP[0-9;]*q(.*?)\x1b\\", re.S)
         position = 0
         for match in token.finditer(data):
-            assert match.start() == position, f"unexpected bytes {data[position:match.start()][:40]!r}"
+            assert match.start() == position, f"unexpected bytes {data[position : match.start()][:40]!r}"
             position = match.end()
             text = match.group(0)
             if text == "\x1b7":
@@ -106,7 +108,7 @@ class SixelScreen:
         raster = re.match(r'"1;1;(\d+);(\d+)', body)
         assert raster is not None, "each picture says its size"
         self.pictures.append((x0, y0, int(raster.group(1)), int(raster.group(2))))
-        body = body[raster.end():]
+        body = body[raster.end() :]
         palette: dict[int, tuple[int, int, int]] = {}
         colour = (0, 0, 0)
         x = band = 0

@@ -25,12 +25,20 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.fixture
 def event(tmp_path: Path) -> Path:
     build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 5)})
-    path = build_event(tmp_path, "night", title="Night", decks="decks", presenters=["Amy", "Ben", "Cat"], scoring=SCORING, **SCORED)
-    play(path, {
-        # Amy: (7 + 2*8 + 9 + 2*9) / 2 = 25; Ben: 8 + 2*7 = 22 (Bob absent).
-        "Amy": {"scores": {("Ann", "Style"): 7, ("Ann", "Fit"): 8, ("Bob", "Style"): 9, ("Bob", "Fit"): 9}, "audience": 6},
-        "Ben": {"scores": {("Ann", "Style"): 8, ("Ann", "Fit"): 7}, "audience": 9},
-    })
+    path = build_event(
+        tmp_path, "night", title="Night", decks="decks", presenters=["Amy", "Ben", "Cat"], scoring=SCORING, **SCORED
+    )
+    play(
+        path,
+        {
+            # Amy: (7 + 2*8 + 9 + 2*9) / 2 = 25; Ben: 8 + 2*7 = 22 (Bob absent).
+            "Amy": {
+                "scores": {("Ann", "Style"): 7, ("Ann", "Fit"): 8, ("Bob", "Style"): 9, ("Bob", "Fit"): 9},
+                "audience": 6,
+            },
+            "Ben": {"scores": {("Ann", "Style"): 8, ("Ann", "Fit"): 7}, "audience": 9},
+        },
+    )
     return path
 
 
@@ -49,7 +57,11 @@ def test_json_flag_and_format_json_agree(event: Path, capsys):
     assert main(["results", str(event), "--format", "json"]) == 0
     assert capsys.readouterr().out == flag
     data = json.loads(flag)
-    assert [(p["name"], p["total"], p["rank"]) for p in data["presenters"]] == [("Amy", 25, 1), ("Ben", 22, 2), ("Cat", None, None)]
+    assert [(p["name"], p["total"], p["rank"]) for p in data["presenters"]] == [
+        ("Amy", 25, 1),
+        ("Ben", 22, 2),
+        ("Cat", None, None),
+    ]
     assert data["presenters"][0]["scores"] == {"Ann": {"Style": 7, "Fit": 8}, "Bob": {"Style": 9, "Fit": 9}}
 
 
@@ -157,11 +169,16 @@ def test_conflicting_formats_are_refused(event: Path, capsys):
 
 def test_an_event_with_no_record_lists_everyone_unscored_and_creates_nothing(tmp_path: Path, capsys):
     build_decks(tmp_path / "decks", {"d1": "Deck 1"})
-    path = build_event(tmp_path, "soon", title="Soon", decks="decks", presenters=["Amy", "Ben"], scoring=SCORING, **SCORED)
+    path = build_event(
+        tmp_path, "soon", title="Soon", decks="decks", presenters=["Amy", "Ben"], scoring=SCORING, **SCORED
+    )
     before = snapshot(tmp_path)
     assert main(["results", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(p["name"], p["status"], p["rank"]) for p in data["presenters"]] == [("Amy", "waiting", None), ("Ben", "waiting", None)]
+    assert [(p["name"], p["status"], p["rank"]) for p in data["presenters"]] == [
+        ("Amy", "waiting", None),
+        ("Ben", "waiting", None),
+    ]
     assert data["awards"]["winners"] == []
     assert snapshot(tmp_path) == before
     assert not path.with_name("soon.record.yaml").exists()
@@ -170,7 +187,9 @@ def test_an_event_with_no_record_lists_everyone_unscored_and_creates_nothing(tmp
 def test_every_export_carries_the_draw_s_commitment(event: Path, tmp_path: Path, capsys):
     from battledecks.core.record import read_entries
 
-    fingerprint = next(e["fingerprint"] for e in read_entries(event.with_name("night.record.yaml")) if e["kind"] == "commit")
+    fingerprint = next(
+        e["fingerprint"] for e in read_entries(event.with_name("night.record.yaml")) if e["kind"] == "commit"
+    )
     assert main(["results", str(event), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["draw_commitment"] == fingerprint
     assert main(["results", str(event), "--format", "csv"]) == 0
@@ -184,7 +203,9 @@ def test_every_export_carries_the_draw_s_commitment(event: Path, tmp_path: Path,
 
 def test_an_event_without_a_commitment_exports_none(tmp_path: Path, capsys):
     (tmp_path / "decks").mkdir()
-    path = build_event(tmp_path, "bare", title="Bare", decks="decks", presenters=["Amy"], scoring=SCORING, **SCORED)  # never opened: no record, no commitment
+    path = build_event(
+        tmp_path, "bare", title="Bare", decks="decks", presenters=["Amy"], scoring=SCORING, **SCORED
+    )  # never opened: no record, no commitment
     assert main(["results", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["draw_commitment"] is None
     assert main(["results", str(path), "--format", "csv"]) == 0

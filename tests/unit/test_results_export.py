@@ -18,7 +18,15 @@ from battledecks.core.event import Event, load_event
 from battledecks.core.record import EventRecord
 from battledecks.core.scoring import Standings, format_score
 from battledecks.results import (
-    CARD_SIZE, card_image, export, render_card, results_data, table_text, to_csv, to_html, to_markdown,
+    CARD_SIZE,
+    card_image,
+    export,
+    render_card,
+    results_data,
+    table_text,
+    to_csv,
+    to_html,
+    to_markdown,
 )
 
 SCORING = {
@@ -29,7 +37,7 @@ SCORING = {
     "tiebreak": "audience",
 }
 
-TRICKY = "Zoë <b>Ångström</b> & \"Co\" | 1"
+TRICKY = 'Zoë <b>Ångström</b> & "Co" | 1'
 """A name with HTML, quotes, a Markdown pipe and non-ASCII letters."""
 
 
@@ -47,17 +55,26 @@ def night(tmp_path: Path) -> tuple[Event, EventRecord, Standings]:
     """Four presenters: a clear winner, a tie for second, an absent judge, one not yet on stage."""
     build_decks(tmp_path / "decks", {f"deck{i}": f"Deck <{i}> & more" for i in range(1, 7)})
     path = build_event(
-        tmp_path, "night", title="Library Night <2024>", decks="decks", presenters=["Amy", TRICKY, "Cy", "Dee"],
-        topics=["Owls", "Tax law", "Moss", "Trains"], scoring=SCORING, **SCORED,
+        tmp_path,
+        "night",
+        title="Library Night <2024>",
+        decks="decks",
+        presenters=["Amy", TRICKY, "Cy", "Dee"],
+        topics=["Owls", "Tax law", "Moss", "Trains"],
+        scoring=SCORING,
+        **SCORED,
     )
-    play(path, {
-        # Amy: (8 + 2*9 + 9 + 2*9) / 2 = 26.5
-        "Amy": {"scores": scores(8, 9, 9, 9), "audience": 7},
-        # Tricky: (7.5 + 2*8 + 8 + 2*8) / 2 = 23.75
-        TRICKY: {"scores": scores(7.5, 8, 8, 8), "audience": 9.5},
-        # Cy: Stephen Abram absent, so Jessamyn West alone: 7.5 + 2*8.5 = 24.5
-        "Cy": {"scores": scores(7.5, 8.5), "audience": 6},
-    })
+    play(
+        path,
+        {
+            # Amy: (8 + 2*9 + 9 + 2*9) / 2 = 26.5
+            "Amy": {"scores": scores(8, 9, 9, 9), "audience": 7},
+            # Tricky: (7.5 + 2*8 + 8 + 2*8) / 2 = 23.75
+            TRICKY: {"scores": scores(7.5, 8, 8, 8), "audience": 9.5},
+            # Cy: Stephen Abram absent, so Jessamyn West alone: 7.5 + 2*8.5 = 24.5
+            "Cy": {"scores": scores(7.5, 8.5), "audience": 6},
+        },
+    )
     event = load_event(path)
     record = EventRecord.load(event, save=False)
     return event, record, Standings.from_record(record)
@@ -66,7 +83,10 @@ def night(tmp_path: Path) -> tuple[Event, EventRecord, Standings]:
 def test_the_night_adds_up(night):
     _, _, standings = night
     assert [(r.presenter, r.total, r.rank) for r in standings.rows] == [
-        ("Amy", 26.5, 1), ("Cy", 24.5, 2), (TRICKY, 23.75, 3), ("Dee", None, None),
+        ("Amy", 26.5, 1),
+        ("Cy", 24.5, 2),
+        (TRICKY, 23.75, 3),
+        ("Dee", None, None),
     ]
 
 
@@ -120,7 +140,9 @@ def test_csv_keeps_thirds_to_six_places(tmp_path: Path):
 
     scoring = Scoring(judges=("A", "B", "C"))
     event = Event(path=tmp_path / "e.yaml", name="E", decks=tmp_path, presenters=("P",), scoring=scoring)
-    standings = Standings.compute(scoring, [Scorecard("P", {"A": {"Overall": 8}, "B": {"Overall": 8}, "C": {"Overall": 9}})])
+    standings = Standings.compute(
+        scoring, [Scorecard("P", {"A": {"Overall": 8}, "B": {"Overall": 8}, "C": {"Overall": 9}})]
+    )
     line = next(csv.DictReader(io.StringIO(to_csv(standings, event))))
     assert line["total"] == "8.333333"
 
@@ -205,9 +227,18 @@ def test_standings_with_nobody_in_them_still_export(night):
 def test_results_data_reports_a_pending_sudden_death(tmp_path: Path):
     build_decks(tmp_path / "decks", {f"d{i}": f"D{i}" for i in range(1, 4)})
     path = build_event(
-        tmp_path, "sd", title="SD", decks="decks", presenters=["A", "B"], scoring={"judges": ["J"], "tiebreak": "sudden-death"}, **SCORED,
+        tmp_path,
+        "sd",
+        title="SD",
+        decks="decks",
+        presenters=["A", "B"],
+        scoring={"judges": ["J"], "tiebreak": "sudden-death"},
+        **SCORED,
     )
-    play(path, {"A": {"scores": {("J", "Overall"): 7}, "audience": 1}, "B": {"scores": {("J", "Overall"): 7}, "audience": 2}})
+    play(
+        path,
+        {"A": {"scores": {("J", "Overall"): 7}, "audience": 1}, "B": {"scores": {("J", "Overall"): 7}, "audience": 2}},
+    )
     event = load_event(path)
     standings = Standings.from_record(EventRecord.load(event, save=False))
     data = results_data(standings, event)
@@ -242,7 +273,9 @@ def test_card_fits_long_names(night):
     from dataclasses import replace
 
     event, _, standings = night
-    long = replace(event, name="The Extraordinarily Long Annual Inter-Library Battledecks Championship Final Evening " * 2)
+    long = replace(
+        event, name="The Extraordinarily Long Annual Inter-Library Battledecks Championship Final Evening " * 2
+    )
     # The title is shrunk or cut to fit: the outer 60 px of the title band stay background.
     band = (0, 60, 60, 180)
     assert card_image(standings, long).crop(band).tobytes() == card_image(standings, event).crop(band).tobytes()
@@ -261,7 +294,9 @@ def test_card_draws_an_accented_winner_with_its_accents(tmp_path: Path):
     from battledecks.core.scoring import Scorecard
 
     (tmp_path / "decks").mkdir()
-    event = load_event(build_event(tmp_path, "n", title="Night", decks="decks", presenters=["X"], scoring={"judges": ["A"]}, **SCORED))
+    event = load_event(
+        build_event(tmp_path, "n", title="Night", decks="decks", presenters=["X"], scoring={"judges": ["A"]}, **SCORED)
+    )
     scoring = event.scoring
 
     def card(name: str) -> Image.Image:
@@ -301,7 +336,7 @@ def test_the_scoring_guide_says_what_the_card_does_with_names():
     from battledecks.fonts import drawable
 
     guide = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
-    card = guide[guide.index("The card is drawn with"):]
+    card = guide[guide.index("The card is drawn with") :]
     card = card[: card.index("\n\n")]
     examples = re.findall(r"`([^`]+)` (?:stays|is written) `([^`]+)`", card)
     assert len(examples) >= 2, card

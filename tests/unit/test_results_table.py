@@ -36,18 +36,30 @@ def sheet(style: int, humour: int, fit: int) -> dict[tuple[str, str], int]:
 @pytest.fixture(params=[False, True], ids=["no-topics", "topics"])
 def night(tmp_path: Path, request) -> tuple[Standings, object, Path]:  # noqa: ANN001
     build_decks(tmp_path / "decks", TITLES)
-    scoring = {"judges": JUDGES, "criteria": ["Style", "Humour", {"name": "Fit to the slides", "weight": 2}], "audience": True}
+    scoring = {
+        "judges": JUDGES,
+        "criteria": ["Style", "Humour", {"name": "Fit to the slides", "weight": 2}],
+        "audience": True,
+    }
     path = build_event(
-        tmp_path, "night", title="Battledecks! 2010", decks="decks",
-        presenters=["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"], scoring=scoring,
-        **({"topics": TOPICS} if request.param else {}), **SCORED,
+        tmp_path,
+        "night",
+        title="Battledecks! 2010",
+        decks="decks",
+        presenters=["Janie Hermann", "Angie Manfredi", "Toby Greenwalt"],
+        scoring=scoring,
+        **({"topics": TOPICS} if request.param else {}),
+        **SCORED,
     )
     scores = sheet(7, 8, 7)
     scores[(JUDGES[2], "Fit to the slides")] = 8  # judges 29, 29, 31: mean 29.67
-    play(path, {
-        "Janie Hermann": {"scores": scores, "audience": 9},
-        "Angie Manfredi": {"scores": sheet(8, 8, 10), "audience": 10},
-    })
+    play(
+        path,
+        {
+            "Janie Hermann": {"scores": scores, "audience": 9},
+            "Angie Manfredi": {"scores": sheet(8, 8, 10), "audience": 10},
+        },
+    )
     event = load_event(path)
     return Standings.from_record(EventRecord.load(event, save=False)), event, path
 
@@ -85,9 +97,11 @@ def test_titles_give_way_between_words(night, width: int) -> None:  # noqa: ANN0
     start = next(i for i, line in enumerate(lines) if "Rank" in line) + 2
     body = lines[start : start + 3]
     rows = body[:2]
-    assert ["Angie Manfredi" in rows[0], "Janie Hermann" in rows[1], body[2].split()] == [True, True, ["Toby", "Greenwalt"]], (
-        "each presenter on one line: titles do not wrap"
-    )
+    assert ["Angie Manfredi" in rows[0], "Janie Hermann" in rows[1], body[2].split()] == [
+        True,
+        True,
+        ["Toby", "Greenwalt"],
+    ], "each presenter on one line: titles do not wrap"
     titles = list(TITLES.values()) + TOPICS
     shown = [cell for line in rows for cell in cells_after(line, "Hermann" if "Hermann" in line else "Manfredi")]
     cut = [cell for cell in shown if cell.endswith("…")]

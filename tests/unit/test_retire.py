@@ -108,7 +108,9 @@ def test_a_pdf_deck_cannot_be_retired_and_says_what_to_do(tmp_path: Path, capsys
 def test_a_folder_that_is_no_deck_is_refused(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     (tmp_path / "decks").mkdir()
     assert main(["retire", str(tmp_path / "decks")]) == 1
-    assert capsys.readouterr().err == f"battledecks: {tmp_path / 'decks'}: not a deck: no slides and no deck.yaml in it\n"
+    assert (
+        capsys.readouterr().err == f"battledecks: {tmp_path / 'decks'}: not a deck: no slides and no deck.yaml in it\n"
+    )
     assert list((tmp_path / "decks").iterdir()) == []
 
 
@@ -129,7 +131,9 @@ def test_with_retired_keeps_the_file_as_written_where_it_can(text, data, line, r
     assert with_retired(text, data, line, retired) == result
 
 
-@pytest.mark.parametrize("command", ["retire", "check", "results", "history", "run", "draw", "import", "generate", "sheet"])
+@pytest.mark.parametrize(
+    "command", ["retire", "check", "results", "history", "run", "draw", "import", "generate", "sheet"]
+)
 def test_help_is_plain_words_without_markup(command: str, capsys) -> None:  # noqa: ANN001
     with pytest.raises(SystemExit):
         main([command, "--help"])

@@ -86,30 +86,39 @@ def test_scores_from_someone_not_on_the_panel_are_ignored():
 def test_half_points_tie_exactly():
     # 7.5 + 8.5 and 8 + 8 are both 16: a tie, not a float near-miss.
     scoring = Scoring(judges=("Ann",), criteria=(Criterion("Style"), Criterion("Humour")), step=0.5)
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", {"Ann": sheet(Style=7.5, Humour=8.5)}),
-        Scorecard("P2", {"Ann": sheet(Style=8, Humour=8)}),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", {"Ann": sheet(Style=7.5, Humour=8.5)}),
+            Scorecard("P2", {"Ann": sheet(Style=8, Humour=8)}),
+        ],
+    )
     assert [(r.presenter, r.rank, r.tied) for r in standings.rows] == [("P1", 1, True), ("P2", 1, True)]
 
 
 def test_tenths_tie_exactly_where_floats_would_not():
     assert 0.1 + 0.2 != 0.3
     scoring = Scoring(judges=("Ann",), criteria=(Criterion("A"), Criterion("B")), low=0, high=1, step=0.1)
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", {"Ann": sheet(A=0.1, B=0.2)}),
-        Scorecard("P2", {"Ann": sheet(A=0.3, B=0.0)}),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", {"Ann": sheet(A=0.1, B=0.2)}),
+            Scorecard("P2", {"Ann": sheet(A=0.3, B=0.0)}),
+        ],
+    )
     assert standings.row("P1").tied and standings.row("P1").rank == standings.row("P2").rank == 1
 
 
 def test_thirds_from_a_three_judge_mean_tie_exactly():
     # (8 + 8 + 9) / 3 = 25/3 and (9 + 9 + 7) / 3 = 25/3.
     scoring = Scoring(judges=("A", "B", "C"))
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", {"A": {"Overall": 8}, "B": {"Overall": 8}, "C": {"Overall": 9}}),
-        Scorecard("P2", {"A": {"Overall": 9}, "B": {"Overall": 9}, "C": {"Overall": 7}}),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", {"A": {"Overall": 8}, "B": {"Overall": 8}, "C": {"Overall": 9}}),
+            Scorecard("P2", {"A": {"Overall": 9}, "B": {"Overall": 9}, "C": {"Overall": 7}}),
+        ],
+    )
     assert standings.row("P1").exact_total == Fraction(25, 3)
     assert standings.row("P1").tied and standings.row("P2").rank == 1
 
@@ -119,11 +128,14 @@ def test_thirds_from_a_three_judge_mean_tie_exactly():
 
 def test_separate_audience_score_is_the_fan_favourite_and_not_in_the_total():
     scoring = Scoring(judges=("Ann",), audience=True)
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", {"Ann": {"Overall": 9}}, audience=4),
-        Scorecard("P2", {"Ann": {"Overall": 7}}, audience=10),
-        Scorecard("P3", {"Ann": {"Overall": 8}}, audience=10),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", {"Ann": {"Overall": 9}}, audience=4),
+            Scorecard("P2", {"Ann": {"Overall": 7}}, audience=10),
+            Scorecard("P3", {"Ann": {"Overall": 8}}, audience=10),
+        ],
+    )
     assert [(r.presenter, r.total, r.rank) for r in standings.rows] == [("P1", 9, 1), ("P3", 8, 2), ("P2", 7, 3)]
     assert standings.awards.winners == ("P1",)
     assert standings.awards.fan_favourites == ("P3", "P2")  # shared, in standings order
@@ -134,10 +146,13 @@ def test_separate_audience_score_is_the_fan_favourite_and_not_in_the_total():
 def test_blended_audience_adds_weight_times_audience():
     # total = judges' total + 0.5 * audience: P1 20 + 0.5*4 = 22, P2 18 + 0.5*10 = 23.
     scoring = Scoring(judges=("Ann", "Bob"), audience=True, audience_weight=0.5)
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", {"Ann": {"Overall": 19}, "Bob": {"Overall": 21}}, audience=4),
-        Scorecard("P2", {"Ann": {"Overall": 18}, "Bob": {"Overall": 18}}, audience=10),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", {"Ann": {"Overall": 19}, "Bob": {"Overall": 21}}, audience=4),
+            Scorecard("P2", {"Ann": {"Overall": 18}, "Bob": {"Overall": 18}}, audience=10),
+        ],
+    )
     assert standings.row("P1").judges_total == 20 and standings.row("P1").total == 22
     assert standings.row("P2").total == 23
     assert standings.awards.winners == ("P2",)
@@ -154,10 +169,19 @@ def test_blended_total_waits_for_the_audience_score():
 
 def test_no_judges_the_audience_score_is_the_total():
     scoring = Scoring(judges=(), audience=True)
-    standings = Standings.compute(scoring, [
-        Scorecard("P1", audience=6), Scorecard("P2", audience=9.5), Scorecard("P3"),
-    ])
-    assert [(r.presenter, r.total, r.rank) for r in standings.rows] == [("P2", 9.5, 1), ("P1", 6, 2), ("P3", None, None)]
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("P1", audience=6),
+            Scorecard("P2", audience=9.5),
+            Scorecard("P3"),
+        ],
+    )
+    assert [(r.presenter, r.total, r.rank) for r in standings.rows] == [
+        ("P2", 9.5, 1),
+        ("P1", 6, 2),
+        ("P3", None, None),
+    ]
     assert standings.row("P2").judges_total is None
     assert standings.awards.fan_favourites == ()  # no separate award: the audience decides the win
 
@@ -174,15 +198,22 @@ def test_audience_off_ignores_an_audience_score():
 
 def test_shared_ranks_skip_the_places_they_take_and_unscored_come_last():
     scoring = Scoring(judges=("Ann",))
-    standings = Standings.compute(scoring, [
-        Scorecard("Waits"),
-        Scorecard("D", {"Ann": {"Overall": 5}}),
-        Scorecard("B", {"Ann": {"Overall": 8}}),
-        Scorecard("A", {"Ann": {"Overall": 10}}),
-        Scorecard("C", {"Ann": {"Overall": 8}}),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("Waits"),
+            Scorecard("D", {"Ann": {"Overall": 5}}),
+            Scorecard("B", {"Ann": {"Overall": 8}}),
+            Scorecard("A", {"Ann": {"Overall": 10}}),
+            Scorecard("C", {"Ann": {"Overall": 8}}),
+        ],
+    )
     assert [(r.presenter, r.rank, r.tied) for r in standings.rows] == [
-        ("A", 1, False), ("B", 2, True), ("C", 2, True), ("D", 4, False), ("Waits", None, False),
+        ("A", 1, False),
+        ("B", 2, True),
+        ("C", 2, True),
+        ("D", 4, False),
+        ("Waits", None, False),
     ]
     assert [r.presenter for r in standings.unranked] == ["Waits"]
     assert standings.awards.winners == ("A",)
@@ -225,7 +256,11 @@ def test_tiebreak_audience_better_audience_wins():
     standings = Standings.compute(Scoring(judges=("Ann",), tiebreak="audience"), tied_pair())
     assert standings.awards.winners == ("P2",)
     assert standings.awards.decided_by == "audience"
-    assert [(r.presenter, r.rank, r.tied) for r in standings.rows] == [("P2", 1, False), ("P1", 2, False), ("P3", 3, False)]
+    assert [(r.presenter, r.rank, r.tied) for r in standings.rows] == [
+        ("P2", 1, False),
+        ("P1", 2, False),
+        ("P3", 3, False),
+    ]
     # The fan favourite is still its own award: P3 had the best audience score.
     assert standings.awards.fan_favourites == ("P3",)
 
@@ -243,11 +278,14 @@ def test_tiebreak_audience_a_missing_audience_score_loses():
 
 def test_tiebreak_audience_orders_a_three_way_tie():
     scoring = Scoring(judges=("Ann",), tiebreak="audience")
-    standings = Standings.compute(scoring, [
-        Scorecard("A", {"Ann": {"Overall": 8}}, audience=9),
-        Scorecard("B", {"Ann": {"Overall": 8}}, audience=9),
-        Scorecard("C", {"Ann": {"Overall": 8}}, audience=7),
-    ])
+    standings = Standings.compute(
+        scoring,
+        [
+            Scorecard("A", {"Ann": {"Overall": 8}}, audience=9),
+            Scorecard("B", {"Ann": {"Overall": 8}}, audience=9),
+            Scorecard("C", {"Ann": {"Overall": 8}}, audience=7),
+        ],
+    )
     assert [(r.presenter, r.rank, r.tied) for r in standings.rows] == [("A", 1, True), ("B", 1, True), ("C", 3, False)]
     assert standings.awards.decided_by == "shared"
 
@@ -293,10 +331,14 @@ def test_sudden_death_tied_again_goes_to_round_three():
     standings = Standings.compute(SUDDEN, cards)
     assert standings.sudden_death is not None and standings.sudden_death.round == 3
     assert standings.needs_sudden_death == ["P1", "P2"]
-    decided = Standings.compute(SUDDEN, cards + [
-        Scorecard("P1", {"Ann": {"Overall": 4}}, round=3),
-        Scorecard("P2", {"Ann": {"Overall": 5}}, round=3),
-    ])
+    decided = Standings.compute(
+        SUDDEN,
+        cards
+        + [
+            Scorecard("P1", {"Ann": {"Overall": 4}}, round=3),
+            Scorecard("P2", {"Ann": {"Overall": 5}}, round=3),
+        ],
+    )
     assert decided.awards.winners == ("P2",)
     assert decided.row("P1").sudden_death == {2: 7, 3: 4}
 
@@ -333,7 +375,15 @@ SUDDEN_DEATH = {
 @pytest.fixture
 def tied_event(tmp_path: Path) -> Path:
     build_decks(tmp_path / "decks", {f"d{i}": f"Deck {i}" for i in range(1, 7)})
-    return build_event(tmp_path, "night", title="Night", decks="decks", presenters=["Cleo", "Dev", "Eve"], scoring=SUDDEN_DEATH, **SCORED)
+    return build_event(
+        tmp_path,
+        "night",
+        title="Night",
+        decks="decks",
+        presenters=["Cleo", "Dev", "Eve"],
+        scoring=SUDDEN_DEATH,
+        **SCORED,
+    )
 
 
 def test_from_record_reads_every_round(tied_event: Path):
@@ -371,6 +421,8 @@ def test_from_record_without_a_record_lists_everyone_unscored(tied_event: Path):
     record = EventRecord.load(load_event(tied_event), save=False)
     standings = Standings.from_record(record)
     assert [(r.presenter, r.rank, r.status) for r in standings.rows] == [
-        ("Cleo", None, "waiting"), ("Dev", None, "waiting"), ("Eve", None, "waiting"),
+        ("Cleo", None, "waiting"),
+        ("Dev", None, "waiting"),
+        ("Eve", None, "waiting"),
     ]
     assert not record.path.exists()

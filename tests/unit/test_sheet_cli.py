@@ -71,13 +71,18 @@ def test_without_a_terminal_and_without_yes_nothing_is_made(tmp_path: Path, deck
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("answer", "made"), [("y\n", True), ("yes\n", True), ("\n", False), ("n\n", False), ("", False)])
+@pytest.mark.parametrize(
+    ("answer", "made"), [("y\n", True), ("yes\n", True), ("\n", False), ("n\n", False), ("", False)]
+)
 def test_at_a_terminal_it_asks_first(tmp_path: Path, deck: Path, capsys, monkeypatch, answer, made) -> None:  # noqa: ANN001
     monkeypatch.setattr("sys.stdin", Terminal(answer))
     out = tmp_path / "cats.png"
     assert main(["sheet", str(deck), "--out", str(out)]) == (0 if made else 1)
     said = capsys.readouterr()
-    assert "The sheet shows all 5 slides of 'Cats in Space' (cats). Whoever sees it can no longer present this deck." in said.out
+    assert (
+        "The sheet shows all 5 slides of 'Cats in Space' (cats). Whoever sees it can no longer present this deck."
+        in said.out
+    )
     assert "Make it? [y/N]" in said.out
     assert out.exists() is made
     if not made:
@@ -100,12 +105,18 @@ def test_a_failed_sheet_leaves_the_old_one(tmp_path: Path, deck: Path, capsys) -
         ("missing", "s.png", "missing: no such deck folder or PDF"),
         ("notes.txt", "s.png", "notes.txt: not a deck: give a deck folder or a PDF"),
         ("decks/cats", "s.txt", "s.txt: cannot tell the picture format from its name: end it in .png or .jpg"),
-        ("decks/cats", "decks/cats/sheet.png", "decks/cats/sheet.png: inside the deck it would become one of its slides: write it elsewhere"),
+        (
+            "decks/cats",
+            "decks/cats/sheet.png",
+            "decks/cats/sheet.png: inside the deck it would become one of its slides: write it elsewhere",
+        ),
         ("empty", "s.png", "empty: has no slides"),
         ("locked.pdf", "s.png", "locked.pdf: not a PDF, or a damaged one"),
     ],
 )
-def test_bad_decks_and_outputs_are_refused(tmp_path: Path, deck: Path, capsys, monkeypatch, deck_arg, out_arg, said) -> None:  # noqa: ANN001
+def test_bad_decks_and_outputs_are_refused(
+    tmp_path: Path, deck: Path, capsys, monkeypatch, deck_arg, out_arg, said
+) -> None:  # noqa: ANN001
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.txt").write_text("hi")
     (tmp_path / "empty").mkdir()

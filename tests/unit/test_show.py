@@ -265,7 +265,9 @@ def test_record_survives_kill_at_any_instant(event_path: Path, tmp_path: Path) -
     )
     for delay in (0.05, 0.13, 0.21, 0.34):
         proc = subprocess.Popen(
-            [sys.executable, "-c", script], stdout=subprocess.PIPE, cwd=Path(__file__).parents[2],
+            [sys.executable, "-c", script],
+            stdout=subprocess.PIPE,
+            cwd=Path(__file__).parents[2],
             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
         )
         assert proc.stdout is not None and proc.stdout.readline().strip() == b"ready"

@@ -13,8 +13,12 @@ from tests.builders import build_deck, build_event, present
 
 def tied(event_dir: Path, seeds, wall, **keys: object) -> tuple[Path, Show]:  # noqa: ANN001
     path = build_event(
-        event_dir / "events", name="tie", order="listed", presenters=["Ann", "Bob", "Cy"],
-        scoring={"judges": ["J1"], "tiebreak": "sudden-death"}, **keys,
+        event_dir / "events",
+        name="tie",
+        order="listed",
+        presenters=["Ann", "Bob", "Cy"],
+        scoring={"judges": ["J1"], "tiebreak": "sudden-death"},
+        **keys,
     )
     show = Show.open(path, seed_source=seeds, clock=wall)
     for name, score in (("Ann", 8), ("Bob", 8), ("Cy", 6)):

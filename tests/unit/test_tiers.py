@@ -26,17 +26,14 @@ def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyP
     stand_in.write_bytes(tmux.read_bytes())
     stand_in.chmod(0o755)
     pytester.makeini(
-        f'[pytest]\npythonpath = {Path(__file__).resolve().parents[2]}\naddopts = --strict-markers -p no:textual-snapshot -p no:syrupy -p no:xdist -p no:asyncio\n'
-        'markers =\n    system: system\n    slow: slow\n'
+        f"[pytest]\npythonpath = {Path(__file__).resolve().parents[2]}\naddopts = --strict-markers -p no:textual-snapshot -p no:syrupy -p no:xdist -p no:asyncio\n"
+        "markers =\n    system: system\n    slow: slow\n"
     )
     pytester.makeconftest(
-        "import pytest\n\n"
-        "pytest_plugins = ['tests.tiers']\n\n"
-        "@pytest.fixture\n"
-        "def tmux():\n"
-        "    return None\n"
+        "import pytest\n\npytest_plugins = ['tests.tiers']\n\n@pytest.fixture\ndef tmux():\n    return None\n"
     )
-    pytester.makepyfile(test_some=f"""
+    pytester.makepyfile(
+        test_some=f"""
         import subprocess
         import sys
 
@@ -71,7 +68,8 @@ def suite(pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyP
         def test_starts_python_and_a_stand_in():
             subprocess.run([sys.executable, "-c", "pass"], check=True)
             subprocess.run([STAND_IN, "-V"], check=True)
-    """)
+    """
+    )
     return pytester
 
 
@@ -79,7 +77,11 @@ def test_unmarked_system_and_slow_tests_fail_and_marked_ones_pass(suite: pytest.
     result = suite.runpytest_inprocess()
     result.assert_outcomes(passed=4, failed=3)
     outcomes = {report.split("::")[-1].split(" ")[0] for report in result.outlines if report.startswith("FAILED")}
-    assert outcomes == {"test_starts_tmux_unmarked", "test_starts_tmux_and_swallows_the_error", "test_runs_long_unmarked"}
+    assert outcomes == {
+        "test_starts_tmux_unmarked",
+        "test_starts_tmux_and_swallows_the_error",
+        "test_runs_long_unmarked",
+    }
     result.stdout.fnmatch_lines(["*test_starts_tmux_unmarked starts tmux but is not marked system*"])
     result.stdout.fnmatch_lines(["*test_runs_long_unmarked starts the soak but is not marked slow*"])
 
@@ -98,10 +100,16 @@ def test_a_test_taking_a_system_fixture_is_in_the_system_tier(suite: pytest.Pyte
         (["Xvfb", "-displayfd", "3"], "Xvfb"),
         (["soffice", "--headless"], "soffice"),
         (["/tmp/stand-in/soffice", "--headless"], None),
-        (["/venv/lib/python3.11/site-packages/playwright/driver/node", "cli.js", "run-driver"], "Chromium (through Playwright)"),
+        (
+            ["/venv/lib/python3.11/site-packages/playwright/driver/node", "cli.js", "run-driver"],
+            "Chromium (through Playwright)",
+        ),
         ([sys.executable, "-m", "battledecks.room.votes_intake", "3", "4", "5"], "a vote process"),
         ([sys.executable, "-m", "battledecks.room.votes.intake", "3", "4", "5"], "a vote process"),
-        ([sys.executable, "-m", "battledecks", "run", "ev.yaml", "--serve", "127.0.0.1:0"], "battledecks run --serve (the vote processes)"),
+        (
+            [sys.executable, "-m", "battledecks", "run", "ev.yaml", "--serve", "127.0.0.1:0"],
+            "battledecks run --serve (the vote processes)",
+        ),
         ([sys.executable, "-m", "battledecks", "check", "decks"], None),
         ("git status", None),
         ([], None),

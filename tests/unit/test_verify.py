@@ -79,7 +79,9 @@ def test_an_honest_night_verifies_and_nothing_changes(night: Path, capsys) -> No
     assert code == 0 and "6 of 6 decks match" in out
     code, out = verify(night, capsys, "--json")
     data = json.loads(out)
-    assert code == 0 and data["verified"] and data["vetoes"] == 1 and [d["chain"] for d in data["draws"]] == [1, 2, 3, 4]
+    assert (
+        code == 0 and data["verified"] and data["vetoes"] == 1 and [d["chain"] for d in data["draws"]] == [1, 2, 3, 4]
+    )
     assert data["deck_files"]["matched"] == 6 and data["problems"] == []
 
 
@@ -106,12 +108,15 @@ def test_a_record_without_a_commitment_is_one_line_and_exit_1(event_dir: Path, c
     assert code == 1 and out.count("\n") == 1 and "has no draw commitment" in out and "Traceback" not in out
 
 
-@pytest.mark.parametrize("text", [
-    b"\x00\xff garbage",
-    b"format: 1\nlog:\n  - {\"kind\": \"commit\", \"at\": \"x\", \"fingerprint\": \"abc\", \"content\": {}}\n",
-    b"format: 1\nlog:\n  - {\"kind\": \"draw\", \"at\": \"x\", \"presenter\": \"Ada\", \"deck\": \"d\", \"chain\": \"one\"}\n",
-    b"format: 1\nlog:\n  - {\"kind\": \"commit\", \"at\": \"x\", \"fingerprint\": \"" + b"a" * 64 + b"\", \"content\": {}}\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"\x00\xff garbage",
+        b'format: 1\nlog:\n  - {"kind": "commit", "at": "x", "fingerprint": "abc", "content": {}}\n',
+        b'format: 1\nlog:\n  - {"kind": "draw", "at": "x", "presenter": "Ada", "deck": "d", "chain": "one"}\n',
+        b'format: 1\nlog:\n  - {"kind": "commit", "at": "x", "fingerprint": "' + b"a" * 64 + b'", "content": {}}\n',
+    ],
+)
 def test_a_broken_record_is_one_line_naming_it(event_dir: Path, capsys, text: bytes) -> None:  # noqa: ANN001
     path = build_event(event_dir / "events", name="broken")
     record_of(path).write_bytes(text)
@@ -173,7 +178,12 @@ def test_a_re_rolled_draw_is_caught(night: Path, capsys) -> None:  # noqa: ANN00
 def test_a_changed_seed_is_caught(night: Path, capsys, seeds, wall) -> None:  # noqa: ANN001
     record = record_of(night)
     honest = record.read_text()
-    rewrite(record, lambda entries: [e for e in entries if e["kind"] == "draw"][1].update(revealed=flip(draws(record)[1]["revealed"])))
+    rewrite(
+        record,
+        lambda entries: [e for e in entries if e["kind"] == "draw"][1].update(
+            revealed=flip(draws(record)[1]["revealed"])
+        ),
+    )
     code, out = verify(night, capsys)
     assert code == 1 and "is not value 2 of the committed chain" in out
     # The chain's secret swapped for another before a draw: the show goes on with a new chain, on the record.
@@ -207,12 +217,15 @@ def test_a_deck_changed_or_swapped_after_the_commitment_is_caught(night: Path, c
     assert code == 0 and "deck files: not checked" in out
 
 
-@pytest.mark.parametrize(("how", "said"), [
-    ("reordered", "is not in id order"),
-    ("padded with a deck already drawn", "already drawn, vetoed or made by the presenter"),
-    ("padded with a deck never committed", "never committed"),
-    ("short of a deck", "leaves out"),
-])
+@pytest.mark.parametrize(
+    ("how", "said"),
+    [
+        ("reordered", "is not in id order"),
+        ("padded with a deck already drawn", "already drawn, vetoed or made by the presenter"),
+        ("padded with a deck never committed", "never committed"),
+        ("short of a deck", "leaves out"),
+    ],
+)
 def test_a_reordered_or_padded_pool_is_caught(night: Path, capsys, how: str, said: str) -> None:  # noqa: ANN001
     def change(entries: Entries) -> None:
         draw = [e for e in entries if e["kind"] == "draw"][3]
@@ -295,8 +308,15 @@ STEP = st.tuples(st.sampled_from(["draw", "veto"]), st.integers(0, 9), st.sample
 def honest_record(decks: Path, presenters: int, topics: int, steps: list[tuple[str, int, str | None]]) -> Entries:
     """A record made by the real show from random draws and vetoes (those the rules allow)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = build_event(Path(folder), name="prop", order="listed", decks=str(decks), slides=2,
-                           presenters=[f"P{i}" for i in range(presenters)], topics=[f"T{i}" for i in range(topics)])
+        path = build_event(
+            Path(folder),
+            name="prop",
+            order="listed",
+            decks=str(decks),
+            slides=2,
+            presenters=[f"P{i}" for i in range(presenters)],
+            topics=[f"T{i}" for i in range(topics)],
+        )
         counter = iter(range(1, 10_000))
         show = Show.open(path, seed_source=lambda: next(counter))
         for action, pick, room in steps:
@@ -315,11 +335,15 @@ def tampers(entries: Entries) -> list[tuple[str, Callable[[Entries], None]]]:
     def at(index: int, field: str, value: Any) -> tuple[str, Callable[[Entries], None]]:
         def change(log: Entries) -> None:
             log[index][field] = value
+
         return f"entry {index + 1} {field} = {value!r}", change
 
-    def in_content(index: int, what: str, edit: Callable[[dict[str, Any]], None]) -> tuple[str, Callable[[Entries], None]]:
+    def in_content(
+        index: int, what: str, edit: Callable[[dict[str, Any]], None]
+    ) -> tuple[str, Callable[[Entries], None]]:
         def change(log: Entries) -> None:
             edit(log[index]["content"])
+
         return f"entry {index + 1} content: {what}", change
 
     names = [n for e in entries if e["kind"] == "order" for n in e["presenters"]]
@@ -330,9 +354,15 @@ def tampers(entries: Entries) -> list[tuple[str, Callable[[Entries], None]]]:
             made.append(in_content(index, "length", lambda c: c["chain"].update(length=c["chain"]["length"] + 1)))
             made.append(in_content(index, "presenters", lambda c: c["presenters"].append("Mallory")))
             made.append(in_content(index, "topics", lambda c: c["topics"].append("Zzz")))
-            made.append(in_content(index, "a deck's hash", lambda c: c["decks"][-1].update(hash=flip(c["decks"][-1]["hash"]))))
+            made.append(
+                in_content(index, "a deck's hash", lambda c: c["decks"][-1].update(hash=flip(c["decks"][-1]["hash"])))
+            )
             made.append(in_content(index, "a deck's authors", lambda c: c["decks"][-1].update(authors=["Mallory"])))
-            made.append(in_content(index, "a deck more", lambda c: c["decks"].append({"id": "zz", "hash": "0" * 64, "authors": []})))
+            made.append(
+                in_content(
+                    index, "a deck more", lambda c: c["decks"].append({"id": "zz", "hash": "0" * 64, "authors": []})
+                )
+            )
         elif e["kind"] == "draw":
             others = [d for d in e["pool"] if d != e["deck"]] or ["deck-0" if e["deck"] != "deck-0" else "deck-1"]
             made.append(at(index, "deck", others[0]))
@@ -360,7 +390,9 @@ def tampers(entries: Entries) -> list[tuple[str, Callable[[Entries], None]]]:
     return made
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(
     size=st.sampled_from([2, 4, 7]),
     presenters=st.integers(1, 4),
@@ -369,7 +401,12 @@ def tampers(entries: Entries) -> list[tuple[str, Callable[[Entries], None]]]:
     data=st.data(),
 )
 def test_verify_accepts_every_honest_record_and_rejects_every_single_tamper(
-    libraries: dict[int, Path], size: int, presenters: int, topics: int, steps: list, data: st.DataObject,
+    libraries: dict[int, Path],
+    size: int,
+    presenters: int,
+    topics: int,
+    steps: list,
+    data: st.DataObject,
 ) -> None:
     entries = honest_record(libraries[size], presenters, topics, steps)
     result = verify_entries(entries, decks_folder=libraries[size])

@@ -29,7 +29,9 @@ def show(event_dir: Path, seeds, wall) -> Show:  # noqa: ANN001
 
 def test_no_vote_opens_before_every_talk_is_done(show: Show) -> None:
     assert show.talks_to_come() == ["Chen"]
-    assert show.can_open_vote("Ada") == "the room votes on every presenter once all talks are done (Chen still to present)"
+    assert (
+        show.can_open_vote("Ada") == "the room votes on every presenter once all talks are done (Chen still to present)"
+    )
     with pytest.raises(RecordError, match="once all talks are done"):
         show.open_vote("Ada")
     present(show, "Chen", at=800)
@@ -60,7 +62,9 @@ def test_the_host_steps_through_every_presenter(show: Show, seeds, wall) -> None
         assert desk.state()["title"] == "Vote for Ada (1 of 3)" and desk.public()["step"] == "1 of 3"
         vote(desk, "8", "9")
         said = step_final_vote(desk, show)
-        assert said.startswith("Vote on Ada closed: audience 8.5 from 2 votes, saved. Phones can vote on Brian (2 of 3)")
+        assert said.startswith(
+            "Vote on Ada closed: audience 8.5 from 2 votes, saved. Phones can vote on Brian (2 of 3)"
+        )
         ada_token = desk.store.token()  # a phone's token is per round: one from Brian's round
         vote(desk, "5")
         step_final_vote(desk, show)  # Brian closed, Chen open
@@ -68,7 +72,10 @@ def test_the_host_steps_through_every_presenter(show: Show, seeds, wall) -> None
         refused = desk.store.cast(ada_token, "7", desk.store.code)
         assert type(refused).__name__ == "Refused" and refused.reason == "replay"
         said = step_final_vote(desk, show)
-        assert said == "Vote on Chen closed: no votes, the audience score is unchanged. The vote at the end is done: every presenter has had their vote."
+        assert (
+            said
+            == "Vote on Chen closed: no votes, the audience score is unchanged. The vote at the end is done: every presenter has had their vote."
+        )
         assert desk.store.open_round is None and desk.step is None
         assert step_final_vote(desk, show) == "The vote at the end is done: every presenter has had their vote."
 
@@ -76,7 +83,11 @@ def test_the_host_steps_through_every_presenter(show: Show, seeds, wall) -> None
         assert (show.presenter("Ada").audience, show.record.presenters["Ada"].main.audience_votes) == (8.5, 2)
         assert (show.presenter("Brian").audience, show.record.presenters["Brian"].main.audience_votes) == (5.0, 1)
         assert show.presenter("Chen").audience is None
-        assert [(v.presenter, v.votes, v.mean) for v in show.vote_rounds()] == [("Ada", 2, 8.5), ("Brian", 1, 5.0), ("Chen", 0, None)]
+        assert [(v.presenter, v.votes, v.mean) for v in show.vote_rounds()] == [
+            ("Ada", 2, 8.5),
+            ("Brian", 1, 5.0),
+            ("Chen", 0, None),
+        ]
         # ... and corrected like any score.
         show.score("Ada", None, None, 9)
         assert read_entries(show.record.path)[-1]["kind"] == "correction"
@@ -103,6 +114,8 @@ def test_a_restart_in_the_middle_carries_on_with_the_open_vote(show: Show, seeds
     try:
         assert desk.store.open_round.presenter == "Brian" and desk.store.tally().count == 2
         said = step_final_vote(desk, again)
-        assert said.startswith("Vote on Brian closed: audience 6.5 from 2 votes, saved. Phones can vote on Chen (3 of 3)")
+        assert said.startswith(
+            "Vote on Brian closed: audience 6.5 from 2 votes, saved. Phones can vote on Chen (3 of 3)"
+        )
     finally:
         desk.store.close()

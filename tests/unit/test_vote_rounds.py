@@ -91,7 +91,9 @@ def test_a_result_off_the_scale_is_refused(show: Show) -> None:
         show.close_vote(2, None)
 
 
-def test_closing_records_how_the_votes_spread_and_refuses_a_spread_that_does_not_add_up(show: Show, seeds, wall) -> None:  # noqa: ANN001
+def test_closing_records_how_the_votes_spread_and_refuses_a_spread_that_does_not_add_up(
+    show: Show, seeds, wall
+) -> None:  # noqa: ANN001
     show.open_vote("Ada")
     with pytest.raises(RecordError, match="add up to its 3 votes"):
         show.close_vote(3, 8.0, [(8, 2)])
@@ -113,7 +115,8 @@ def test_the_record_replays_the_rounds(show: Show, seeds, wall) -> None:  # noqa
     show.open_vote("Brian")
     again = Show.open(show.event.path, seed_source=seeds, clock=wall)
     assert [(v.id, v.presenter, v.open, v.votes, v.mean) for v in again.vote_rounds()] == [
-        (1, "Ada", False, 2, 5.5), (2, "Brian", True, None, None),
+        (1, "Ada", False, 2, 5.5),
+        (2, "Brian", True, None, None),
     ]
     assert again.current_vote is not None and again.current_vote.presenter == "Brian"
 

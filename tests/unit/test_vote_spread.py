@@ -22,14 +22,14 @@ def test_bars_are_their_counts_share_of_the_tallest_and_fit(size: tuple[int, int
     margin = (width - cols * len(bars)) // 2
     rows = height - 2
     for column, (_, count) in enumerate(bars):
-        cells = [line[margin + column * cols: margin + (column + 1) * cols] for line in shown[:-1]]
+        cells = [line[margin + column * cols : margin + (column + 1) * cols] for line in shown[:-1]]
         filled = sum(EIGHTHS.index(c.strip()[0]) for c in cells if c.strip() and c.strip()[0] in EIGHTHS[1:])
         assert filled == (round(8 * rows * count / 5) if count else 0)
         # Its count stands on top of it (a nobody's score: on the baseline), its score under it.
         top = next(i for i, c in enumerate(cells) if c.strip())
         assert cells[top].strip() == str(count)
-        assert all(c.strip() and c.strip()[0] in EIGHTHS for c in cells[top + 1:])
-        assert shown[-1][margin + column * cols: margin + (column + 1) * cols].strip() == str(column + 1)
+        assert all(c.strip() and c.strip()[0] in EIGHTHS for c in cells[top + 1 :])
+        assert shown[-1][margin + column * cols : margin + (column + 1) * cols].strip() == str(column + 1)
     kinds = {piece.kind for line in lines for piece in line}
     assert {BAR, COUNT, NONE, SCORE} <= kinds
 

@@ -100,8 +100,22 @@ def test_files_sit_beside_the_event(tmp_path: Path, store: VoteStore) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("7", 7.0), (" 10 ", 10.0), ("1", 1.0), (8, 8.0), ("0", "range"), ("11", "range"), ("7.5", "range"),
-     ("", None), ("seven", None), ("nan", None), ("inf", None), (None, None), (True, None), ("1" * 30, None)],
+    [
+        ("7", 7.0),
+        (" 10 ", 10.0),
+        ("1", 1.0),
+        (8, 8.0),
+        ("0", "range"),
+        ("11", "range"),
+        ("7.5", "range"),
+        ("", None),
+        ("seven", None),
+        ("nan", None),
+        ("inf", None),
+        (None, None),
+        (True, None),
+        ("1" * 30, None),
+    ],
 )
 def test_scale_reads_votes(text: object, expected: object) -> None:
     assert TEN.parse(text) == expected
@@ -431,7 +445,9 @@ def test_a_network_address_counts_at_most_its_limit_of_phones_a_round(tmp_path: 
         told = [store.cast(phone, "10", store.code, "10.0.0.7") for phone in phones]
         assert [type(o).__name__ for o in told] == ["Accepted"] * 3 + ["Refused"] * 2
         assert told[3].reason == "crowded" and "3 phones from your network address have voted" in told[3].message
-        assert isinstance(store.cast(phones[0], "2", store.code, "10.0.0.7"), Accepted)  # a counted phone changes its mind
+        assert isinstance(
+            store.cast(phones[0], "2", store.code, "10.0.0.7"), Accepted
+        )  # a counted phone changes its mind
         assert isinstance(store.cast(phones[4], "2", store.code, "10.0.0.7"), Refused)
         assert store.full("10.0.0.7") and not store.full("10.0.0.8")
         assert isinstance(store.cast(store.token(), "1", store.code, "10.0.0.8"), Accepted)  # its neighbour is not
@@ -440,7 +456,9 @@ def test_a_network_address_counts_at_most_its_limit_of_phones_a_round(tmp_path: 
         result = store.close_round()
         assert (result.count, result.mean) == (4, (2 + 10 + 10 + 1) / 4)
         store.open(2, "Brian")  # a new round: as many again
-        assert [type(store.cast(store.token(), "5", store.code, "10.0.0.7")).__name__ for _ in range(4)] == ["Accepted"] * 3 + ["Refused"]
+        assert [type(store.cast(store.token(), "5", store.code, "10.0.0.7")).__name__ for _ in range(4)] == [
+            "Accepted"
+        ] * 3 + ["Refused"]
     # The refusals per address are kept for `battledecks votes`.
     _, refused, addresses = read_votes(votes_path_for(tmp_path / "e.yaml"))
     assert refused["crowded"] == 4
@@ -471,7 +489,10 @@ def test_the_limit_holds_across_stores_sharing_the_database(tmp_path: Path) -> N
 
 def test_a_phone_counted_by_one_store_is_not_a_new_phone_to_the_other(tmp_path: Path) -> None:
     event, fast = tmp_path / "e.yaml", RateLimit(rate=100, burst=100)
-    with VoteStore.for_event(event, TEN, rate=fast, per_address=2) as one, VoteStore.for_event(event, TEN, rate=fast, per_address=2) as other:
+    with (
+        VoteStore.for_event(event, TEN, rate=fast, per_address=2) as one,
+        VoteStore.for_event(event, TEN, rate=fast, per_address=2) as other,
+    ):
         crowds: list[Crowd] = []
         one.crowd_listeners.append(crowds.append)
         other.crowd_listeners.append(crowds.append)
@@ -492,8 +513,10 @@ def test_one_phones_rate_limit_holds_across_stores_sharing_the_database(tmp_path
     """A phone sending its votes through both vote processes at once is slowed down as through one."""
     clock = FakeClock()
     event = tmp_path / "e.yaml"
-    with VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as one, \
-            VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as other:
+    with (
+        VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as one,
+        VoteStore.for_event(event, TEN, rate=RateLimit(rate=1, burst=3, clock=clock)) as other,
+    ):
         one.open(1, "Ada")
         other.opened(1, "Ada")
         phone = one.token()
@@ -526,7 +549,11 @@ def test_the_vote_database_and_its_log_are_private(tmp_path: Path) -> None:
         with VoteStore.for_event(tmp_path / "e.yaml", TEN) as store:
             store.open(1, "Ada")
             store.cast(store.token(), "5", store.code)
-            files = [store.path, store.path.with_name(store.path.name + "-wal"), store.path.with_name(store.path.name + "-shm")]
+            files = [
+                store.path,
+                store.path.with_name(store.path.name + "-wal"),
+                store.path.with_name(store.path.name + "-shm"),
+            ]
             assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
     finally:
         os.umask(old)
@@ -606,7 +633,9 @@ while True:
 def test_a_killed_app_loses_no_acknowledged_vote(tmp_path: Path) -> None:
     event = tmp_path / "night.yaml"
     proc = subprocess.Popen(
-        [sys.executable, "-c", _VOTER, str(event)], stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", _VOTER, str(event)],
+        stdout=subprocess.PIPE,
+        text=True,
         cwd=Path(__file__).resolve().parents[2],
     )
     acked: list[str] = []

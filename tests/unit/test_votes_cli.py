@@ -40,7 +40,11 @@ def voted(event_dir: Path, seeds, wall) -> Path:  # noqa: ANN001
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.endswith("-shm")}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.endswith("-shm")
+    }
 
 
 def test_it_prints_each_rounds_count_and_mean_and_changes_nothing(voted: Path, capsys) -> None:  # noqa: ANN001
@@ -53,10 +57,15 @@ def test_it_prints_each_rounds_count_and_mean_and_changes_nothing(voted: Path, c
     assert digests(voted.parent) == before
     assert main(["votes", str(voted), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [(r["id"], r["votes"], r["mean"], r["open"]) for r in data["rounds"]] == [(1, 3, 8.67, False), (2, 2, 5.0, True)]
+    assert [(r["id"], r["votes"], r["mean"], r["open"]) for r in data["rounds"]] == [
+        (1, 3, 8.67, False),
+        (2, 2, 5.0, True),
+    ]
 
 
-def test_rebuild_writes_the_databases_results_to_a_record_that_lost_them(voted: Path, tmp_path: Path, seeds, wall, capsys) -> None:  # noqa: ANN001
+def test_rebuild_writes_the_databases_results_to_a_record_that_lost_them(
+    voted: Path, tmp_path: Path, seeds, wall, capsys
+) -> None:  # noqa: ANN001
     # The record as it was before Ada's vote closed (a backup restored), with the vote database of the night.
     record = voted.with_name("test.record.yaml")
     lines = record.read_text().splitlines(keepends=True)  # one entry a line
@@ -164,8 +173,10 @@ def test_it_shows_the_phones_and_votes_of_each_network_address(event_dir: Path, 
     assert main(["votes", str(path)]) == 0
     out = capsys.readouterr().out
     assert "vote 1: Ada: 5 votes, mean 6.20, closed" in out
-    assert ("from 2 addresses: 10.0.0.7 4 phones, 4 votes (the limit of 4; 2 votes from more phones refused); "
-            "10.0.0.9 1 phone, 1 vote") in out
+    assert (
+        "from 2 addresses: 10.0.0.7 4 phones, 4 votes (the limit of 4; 2 votes from more phones refused); "
+        "10.0.0.9 1 phone, 1 vote"
+    ) in out
     assert "crowded 2" in out
     assert main(["votes", str(path), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -183,7 +194,11 @@ def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(
     damaged = db.read_bytes()
     assert main(["votes", str(voted)]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "test.votes.sqlite" in err[0] and err[0].endswith(f"(`battledecks votes {voted} --set-aside` moves it aside, for a fresh one)")
+    assert (
+        len(err) == 1
+        and "test.votes.sqlite" in err[0]
+        and err[0].endswith(f"(`battledecks votes {voted} --set-aside` moves it aside, for a fresh one)")
+    )
     lock = Show.lock_for(voted)
     lock.acquire("the app")
     try:
@@ -199,7 +214,10 @@ def test_set_aside_moves_a_damaged_database_and_its_log_aside_for_a_fresh_start(
     assert aside == [aside[0], aside[0] + "-shm", aside[0] + "-wal"]  # named alike: SQLite opens it with its log
     assert (voted.parent / aside[0]).read_bytes() == damaged
     assert (voted.parent / aside[2]).read_bytes() == b"the log of another life"
-    assert f"Moved {db} aside to {voted.parent / aside[0]}." in out and f"Moved {db}-wal aside to {voted.parent / aside[2]}." in out
+    assert (
+        f"Moved {db} aside to {voted.parent / aside[0]}." in out
+        and f"Moved {db}-wal aside to {voted.parent / aside[2]}." in out
+    )
     assert secret_path_for(voted).exists()  # a good key stays: the room code stays the same
     assert not [p for p in voted.parent.iterdir() if p.name.startswith("test.votes.sqlite")]
     # The next start makes a fresh database, in step with the record.

@@ -51,7 +51,9 @@ def test_results_say_how_many_phones_voted(event_dir: Path, seeds, wall) -> None
     assert {p["name"]: p["audience_votes"] for p in data["presenters"]} == {"Ada": 212, "Brian": 1, "Chen": None}
     rows = list(csv.DictReader(io.StringIO(to_csv(standings, show.event))))
     assert {r["presenter"]: (r["audience"], r["audience votes"]) for r in rows} == {
-        "Ada": ("8.44", "212"), "Brian": ("6", "1"), "Chen": ("4", ""),
+        "Ada": ("8.44", "212"),
+        "Brian": ("6", "1"),
+        "Chen": ("4", ""),
     }
     assert "audience: 8.44 from 212 votes" in to_markdown(standings, show.event)
 
@@ -72,7 +74,9 @@ def test_the_card_names_the_count(event_dir: Path, seeds, wall, monkeypatch) -> 
     assert any("Fan favourite: Ada (audience 8.44 from 212 votes)" in t for t in said)
 
 
-def test_a_vote_mean_reads_the_same_in_the_standings_the_note_and_the_hosts_message(event_dir: Path, seeds, wall) -> None:  # noqa: ANN001
+def test_a_vote_mean_reads_the_same_in_the_standings_the_note_and_the_hosts_message(
+    event_dir: Path, seeds, wall
+) -> None:  # noqa: ANN001
     from battledecks.room.votes.store import Result
 
     path = build_event(event_dir / "events", order="listed", scoring={"judges": ["J1"], "audience": {"vote": "phones"}})

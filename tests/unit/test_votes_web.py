@@ -123,7 +123,9 @@ async def test_an_oversized_vote_is_refused(setup) -> None:
     client, desk, store = setup
     desk.open("Ada")
     await client.get("/vote")
-    r = await client.post("/vote", data={"score": "5", "code": store.code, "pad": "x" * 5000}, headers={"Accept": "application/json"})
+    r = await client.post(
+        "/vote", data={"score": "5", "code": store.code, "pad": "x" * 5000}, headers={"Accept": "application/json"}
+    )
     assert r.status == 422 and (await r.json())["reason"] == "malformed"
 
 
@@ -157,7 +159,9 @@ async def test_a_vote_from_another_page_is_refused(setup) -> None:
     host, port = client.server.host, client.server.port
 
     async def vote(score: str, **headers: str) -> tuple[int, dict]:
-        r = await client.post("/vote", data={"score": score, "code": store.code}, headers={"Accept": "application/json", **headers})
+        r = await client.post(
+            "/vote", data={"score": score, "code": store.code}, headers={"Accept": "application/json", **headers}
+        )
         return r.status, await r.json()
 
     status, body = await vote("9")

@@ -140,7 +140,9 @@ def save(path: Path | None = None) -> None:
     deck_rows = [_encode_deck_file(key, said) for key, said in deck_files if Path(str(key[0])).exists()]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"format": FORMAT, "slides": rows, "deck_files": deck_rows}, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            {"format": FORMAT, "slides": rows, "deck_files": deck_rows}, ensure_ascii=False, separators=(",", ":")
+        )
         atomic_write(path, text)
     except (OSError, ValueError):
         return
@@ -197,7 +199,9 @@ def slides_of(folders: Sequence[Path]) -> list[Path]:
     for folder in folders:
         try:
             with os.scandir(folder) as entries:
-                found.extend(Path(e.path) for e in entries if not e.name.startswith(".") and is_slide_file(Path(e.path)))
+                found.extend(
+                    Path(e.path) for e in entries if not e.name.startswith(".") and is_slide_file(Path(e.path))
+                )
         except OSError:
             continue
     return found

@@ -110,17 +110,29 @@ def pdf_deck_check(path: Path, slides: int | None, deck: Deck | None = None) -> 
             ratio = width / height if height > 0 else 0.0
             odd.setdefault(f"{width:.0f}×{height:.0f} pt ({ratio:.2f}:1)", []).append(number)
     for size, numbers in odd.items():
-        problems.append(_warning(path, f"{pages_named(numbers, deck.pdf_pages)}: aspect ratio {size} is far from 4:3..16:9: "
-                                       "will be letterboxed"))
+        problems.append(
+            _warning(
+                path,
+                f"{pages_named(numbers, deck.pdf_pages)}: aspect ratio {size} is far from 4:3..16:9: "
+                "will be letterboxed",
+            )
+        )
     return DeckCheck(path, deck, tuple(problems))
 
 
 def deck_check(folder: Path, slides: int | None, deck: Deck | None = None) -> DeckCheck:
     if not printable(folder.name):
-        return DeckCheck(folder, None, (_error(
-            folder, f"the name {shown_path(folder.name)!r} is not valid UTF-8 (made on another system?): "
-            "rename it to draw this deck",
-        ),))
+        return DeckCheck(
+            folder,
+            None,
+            (
+                _error(
+                    folder,
+                    f"the name {shown_path(folder.name)!r} is not valid UTF-8 (made on another system?): "
+                    "rename it to draw this deck",
+                ),
+            ),
+        )
     if is_pdf_file(folder) and os.path.isfile(folder):
         return pdf_deck_check(folder, slides, deck)
     try:
@@ -252,5 +264,3 @@ def check_decks_folder(
     if not decks and not any(p.is_error for p in problems):
         problems.append(_error(folder, "no deck folders in it"))
     return FolderCheck(folder, tuple(decks), tuple(problems))
-
-

@@ -122,7 +122,9 @@ def check_event(path: Path) -> tuple[list[Problem], EventSummary | None]:
     return problems, summary
 
 
-def check_event_file(path: Path, same_images: SameImages) -> tuple[list[Problem], EventSummary | None, FolderCheck | None]:
+def check_event_file(
+    path: Path, same_images: SameImages
+) -> tuple[list[Problem], EventSummary | None, FolderCheck | None]:
     event, problems = read_event(path)
     try:
         data, lines = load_yaml(path)
@@ -144,8 +146,10 @@ def check_event_file(path: Path, same_images: SameImages) -> tuple[list[Problem]
     failing = set(folder.failing)
 
     def drawable(deck: Deck, shown_before: set[str]) -> bool:
-        return why_not(deck, presenter="", slides=event.slides, taken=set(), shown_before=shown_before,
-                       failing=failing) is None
+        return (
+            why_not(deck, presenter="", slides=event.slides, taken=set(), shown_before=shown_before, failing=failing)
+            is None
+        )
 
     available = [d for d in fine if drawable(d, shown)]
     left_out = sum(1 for d in fine if drawable(d, set())) - len(available)
@@ -156,23 +160,37 @@ def check_event_file(path: Path, same_images: SameImages) -> tuple[list[Problem]
         served = _most_served(event.presenters, available)
         if len(available) < presenters:
             enough = False
-            problems.append(_error(
-                path, f"{_plural(len(available), 'deck')} available to draw for {_plural(presenters, 'presenter')}",
-                line=line, key="presenters",
-            ))
+            problems.append(
+                _error(
+                    path,
+                    f"{_plural(len(available), 'deck')} available to draw for {_plural(presenters, 'presenter')}",
+                    line=line,
+                    key="presenters",
+                )
+            )
         elif served < presenters:
             enough = False
-            problems.append(_error(
-                path, f"presenters made too many of the decks: only {served} of {presenters} "
-                "can each draw a deck they did not make", line=line, key="presenters",
-            ))
+            problems.append(
+                _error(
+                    path,
+                    f"presenters made too many of the decks: only {served} of {presenters} "
+                    "can each draw a deck they did not make",
+                    line=line,
+                    key="presenters",
+                )
+            )
         if event.topics and len(event.topics) < presenters:
             enough = False
-            problems.append(_error(
-                path, f"{_plural(len(event.topics), 'topic')} for {_plural(presenters, 'presenter')}: "
-                "each presenter draws one", line=lines.get(("topics",)), key="topics",
-            ))
-    summary = EventSummary(path, event.decks, event.slides, presenters, len(available), left_out, len(event.topics), enough)
+            problems.append(
+                _error(
+                    path,
+                    f"{_plural(len(event.topics), 'topic')} for {_plural(presenters, 'presenter')}: "
+                    "each presenter draws one",
+                    line=lines.get(("topics",)),
+                    key="topics",
+                )
+            )
+    summary = EventSummary(
+        path, event.decks, event.slides, presenters, len(available), left_out, len(event.topics), enough
+    )
     return problems, summary, folder
-
-

@@ -132,9 +132,11 @@ def _folder_kind(folder: Path, entries: list[os.DirEntry[str]]) -> str:
     if any(is_slide_file(Path(n)) for n in names):
         # Stray images beside deck folders do not make a decks folder a deck.
         return "decks" if any(_is_deck_folder(sub) for sub in subfolders) else "deck"
-    if any(n.lower().endswith(_EVENT_SUFFIXES) and not is_record_file(Path(n)) for n in names) and not any(
-        is_pdf_file(Path(n)) for n in names
-    ) and not any(_is_deck_folder(sub) for sub in subfolders):
+    if (
+        any(n.lower().endswith(_EVENT_SUFFIXES) and not is_record_file(Path(n)) for n in names)
+        and not any(is_pdf_file(Path(n)) for n in names)
+        and not any(_is_deck_folder(sub) for sub in subfolders)
+    ):
         # An events folder: its subfolders (a rehearsal copy, a record's backup) are not decks.
         return "events"
     if subfolders or any(is_pdf_file(Path(n)) for n in names):

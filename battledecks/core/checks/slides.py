@@ -75,8 +75,10 @@ def check_image(path: Path, *, cached: bool = True) -> SlideCheck:
     key = _key(path, st)
     known = _slide_cache.get(key) if cached else None
     if known is not None:
-        return known if known.path == path else replace(
-            known, path=path, problems=tuple(replace(p, path=path) for p in known.problems)
+        return (
+            known
+            if known.path == path
+            else replace(known, path=path, problems=tuple(replace(p, path=path) for p in known.problems))
         )
     result = _check_image(path, st.st_size)
     remember(key, result)
@@ -139,13 +141,18 @@ def _decode(path: Path) -> tuple[list[Problem], tuple[int, int] | None]:
         flat = flat_colour(flatten(reduce_to(image, _LOOK_SIZE), bmp=bmp))
     problems: list[Problem] = [warning(path, f"odd image data: {note}") for note in notes]
     if width < MIN_WIDTH or height < MIN_HEIGHT:
-        problems.append(warning(
-            path, f"small image {width}×{height} (under {MIN_WIDTH}×{MIN_HEIGHT}): will look blurry on a big screen"
-        ))
+        problems.append(
+            warning(
+                path, f"small image {width}×{height} (under {MIN_WIDTH}×{MIN_HEIGHT}): will look blurry on a big screen"
+            )
+        )
     if not ratio_ok(width, height):
-        problems.append(warning(
-            path, f"aspect ratio {width}×{height} ({width / height:.2f}:1) is far from 4:3..16:9: will be letterboxed"
-        ))
+        problems.append(
+            warning(
+                path,
+                f"aspect ratio {width}×{height} ({width / height:.2f}:1) is far from 4:3..16:9: will be letterboxed",
+            )
+        )
     if animated:
         problems.append(warning(path, "animated: only the first frame is shown"))
     if flat:

@@ -58,7 +58,9 @@ def _zip_members(path: Path, archive: zipfile.ZipFile, notes: list[str]) -> list
             raise ImportFailed(f"{path}: {info.filename}: {refused}: refused unopened")
     total = sum(info.file_size for info in images)
     if total > MAX_ZIP_BYTES:
-        raise ImportFailed(f"{path}: its images would unpack to {total / 1e6:,.0f} MB, more than {MAX_ZIP_BYTES / 1e6:,.0f} MB: refused")
+        raise ImportFailed(
+            f"{path}: its images would unpack to {total / 1e6:,.0f} MB, more than {MAX_ZIP_BYTES / 1e6:,.0f} MB: refused"
+        )
     return sorted(images, key=lambda i: natural_key(i.filename))
 
 

@@ -98,7 +98,9 @@ def convert_to_pdf(path: Path, out_dir: Path, *, soffice: str | None = None, tim
     """
     command = soffice or find_soffice()
     if command is None:
-        raise ImportFailed(f"{path}: importing {path.suffix} files needs LibreOffice, which is not installed: {INSTALL_LIBREOFFICE}")
+        raise ImportFailed(
+            f"{path}: importing {path.suffix} files needs LibreOffice, which is not installed: {INSTALL_LIBREOFFICE}"
+        )
     profile = out_dir / "profile"
     converted = out_dir / "pdf"
     converted.mkdir(parents=True, exist_ok=True)
@@ -109,8 +111,15 @@ def convert_to_pdf(path: Path, out_dir: Path, *, soffice: str | None = None, tim
     except OSError as error:
         raise ImportFailed(f"{path}: cannot read: {error.strerror or error}") from None
     args = [
-        command, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless", "--norestore",
-        "--convert-to", "pdf", "--outdir", str(converted), str(local),
+        command,
+        f"-env:UserInstallation={profile.resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(converted),
+        str(local),
     ]
     try:
         process = subprocess.Popen(

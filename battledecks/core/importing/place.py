@@ -55,8 +55,14 @@ class Imported:
     """Things worth saying about the source: files skipped and why."""
 
 
-def build(source: Source, into: Path, *, progress: Progress | None = None, soffice: str | None = None,
-          timeout: float = CONVERT_TIMEOUT) -> Built:
+def build(
+    source: Source,
+    into: Path,
+    *,
+    progress: Progress | None = None,
+    soffice: str | None = None,
+    timeout: float = CONVERT_TIMEOUT,
+) -> Built:
     """Build one deck's slides in a hidden folder inside ``into``; its ``deck.yaml`` is written by :func:`import_decks`.
 
     On any failure or interrupt the hidden folder is removed before the error goes on.
@@ -80,7 +86,9 @@ def _deck_yaml(built: Built, title: str | None, authors: Sequence[str]) -> tuple
         meta["authors"] = list(authors)
     meta.setdefault("notes", f"imported from {built.source.path.name}")
     order = ("title", "authors", "tags", "notes", "retired")
-    fields = {k: list(v) if isinstance(v := meta[k], tuple) else v for k in order if k in meta and meta[k] not in ((), [], "")}
+    fields = {
+        k: list(v) if isinstance(v := meta[k], tuple) else v for k in order if k in meta and meta[k] not in ((), [], "")
+    }
     return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=1000), str(fields["title"])
 
 
@@ -196,8 +204,14 @@ def import_decks(
             shutil.rmtree(old, ignore_errors=True)
     fsync_dir(into)
     return [
-        Imported(deck.source.id, into / deck.source.id, deck_title, deck.slides, deck.source.path, old is not None,
-                 tuple(deck.notes))
+        Imported(
+            deck.source.id,
+            into / deck.source.id,
+            deck_title,
+            deck.slides,
+            deck.source.path,
+            old is not None,
+            tuple(deck.notes),
+        )
         for (deck, old), deck_title in zip(placed, titles)
     ]
-

@@ -122,4 +122,6 @@ def _refuse_existing(source: Source, into: Path, replace: bool) -> None:
         if not target.is_dir() or target.is_symlink():
             raise ImportFailed(f"{target}: is in the way and is not a deck folder: move it or give another --id")
         if not replace:
-            raise ImportFailed(f"{target}: deck {source.id!r} is already there: add --replace to replace it, or give another --id")
+            raise ImportFailed(
+                f"{target}: deck {source.id!r} is already there: add --replace to replace it, or give another --id"
+            )

@@ -168,5 +168,7 @@ class SlideWriter:
         """Add a note naming the slides that came out blank (one flat colour), if any."""
         if self.blank:
             one = len(self.blank) == 1
-            notes.append(f"{what}{'' if one else 's'} {some_names(self.blank)} {'is' if one else 'are'} "
-                         "blank (one flat colour): check the source")
+            notes.append(
+                f"{what}{'' if one else 's'} {some_names(self.blank)} {'is' if one else 'are'} "
+                "blank (one flat colour): check the source"
+            )

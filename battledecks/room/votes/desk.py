@@ -111,7 +111,9 @@ class VoteDesk:
 
     # --- the host's commands ----------------------------------------------------
 
-    def open(self, presenter: str, turn: int = 1, round_id: int | None = None, step: tuple[int, int] | None = None) -> Result:
+    def open(
+        self, presenter: str, turn: int = 1, round_id: int | None = None, step: tuple[int, int] | None = None
+    ) -> Result:
         """Open a vote on ``presenter`` (or reopen ``round_id``); ``step``: its place in the vote on every presenter."""
         if self.store.open_round is not None:
             raise VoteError(f"voting on {self.store.open_round.presenter} is still open: close it first")
@@ -175,7 +177,9 @@ class VoteDesk:
 
     async def wait(self, since: int, timeout: float) -> None:
         """Until the version is past ``since``, or ``timeout`` seconds."""
-        self._waiting_loop = asyncio.get_running_loop()  # before the version is read: a bump from now on wakes this loop
+        self._waiting_loop = (
+            asyncio.get_running_loop()
+        )  # before the version is read: a bump from now on wakes this loop
         if self.version != since:
             return
         if self._changed is None:
@@ -202,7 +206,7 @@ class VoteDesk:
         }
 
     def _step_text(self) -> str:
-        """"2 of 5" during the vote on every presenter at the end, else ""."""
+        """ "2 of 5" during the vote on every presenter at the end, else ""."""
         return f"{self.step[0]} of {self.step[1]}" if self.step and self.store.open_round else ""
 
     def state_json(self) -> str:
@@ -266,6 +270,7 @@ def scale_of(show: Show) -> Scale:
 def show_desk(show: Show, store: VoteBackend, last: Result | None) -> VoteDesk:
     """A desk on ``store`` whose commands go through the show: opening a vote writes
     ``vote-open``, closing writes the result (``vote-close`` with how the votes spread, and the audience score)."""
+
     def opener(presenter: str, turn: int) -> int:
         # The record may have this vote open already, the store not (opening it there failed): open it there again.
         current = show.current_vote
@@ -274,7 +279,10 @@ def show_desk(show: Show, store: VoteBackend, last: Result | None) -> VoteDesk:
         return show.open_vote(presenter, turn).id
 
     desk = VoteDesk(
-        store, show.event.name, opener=opener, closer=lambda result: show.close_vote(result.count, result.mean, result.spread),
+        store,
+        show.event.name,
+        opener=opener,
+        closer=lambda result: show.close_vote(result.count, result.mean, result.spread),
     )
     desk.last = last
     return desk

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def count_text(tally: Result) -> str:
-    """"12 votes, mean 8.25"."""
+    """ "12 votes, mean 8.25"."""
     return plural(tally.count, "vote") + (f", mean {format_score(tally.mean)}" if tally.count else "")
 
 

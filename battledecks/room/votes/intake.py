@@ -91,7 +91,9 @@ class Intake:
 
     def __init__(self, start: dict[str, Any], writer: asyncio.StreamWriter) -> None:
         scale = Scale(*start["scale"])
-        self.store = VoteStore.for_event(Path(start["event"]), scale, per_address=int(start.get("per_address", PER_ADDRESS)))
+        self.store = VoteStore.for_event(
+            Path(start["event"]), scale, per_address=int(start.get("per_address", PER_ADDRESS))
+        )
         try:
             current = start.get("open")
             self.store.sync(Round(*current) if current else None, closed=list(start.get("closed", [])))
@@ -173,7 +175,12 @@ class Intake:
         desk, store = self.desk, self.store
         step = message.get("step")
         if op == "open":
-            return desk.open(message["presenter"], message["turn"], round_id=message["round"], step=(step[0], step[1]) if step else None)
+            return desk.open(
+                message["presenter"],
+                message["turn"],
+                round_id=message["round"],
+                step=(step[0], step[1]) if step else None,
+            )
         if op == "opened":
             result = store.opened(message["round"], message["presenter"], message["turn"])
             desk.mark_open((step[0], step[1]) if step else None)
@@ -212,8 +219,17 @@ async def serve(control: socket.socket, channel: socket.socket, listening: socke
     app = web.Application(client_max_size=MAX_BODY, middlewares=[body_deadline(rules.body_timeout)])
     guard(app)
     add_vote_process_routes(app, intake.desk)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0, keepalive_timeout=rules.keepalive,
-                           lingering_time=LINGER, max_line_size=4096, max_field_size=4096, max_headers=32)
+    runner = web.AppRunner(
+        app,
+        handle_signals=False,
+        access_log=None,
+        shutdown_timeout=1.0,
+        keepalive_timeout=rules.keepalive,
+        lingering_time=LINGER,
+        max_line_size=4096,
+        max_field_size=4096,
+        max_headers=32,
+    )
     await runner.setup()
     serve_here = runner.server
     assert serve_here is not None

@@ -24,6 +24,13 @@ def qr_svg(url: str, *, scale: int = 8) -> str:
     """The code as an SVG file, black on white with its quiet zone, for a web page."""
     out = io.BytesIO()
     segno.make(url, error="m", micro=False).save(
-        out, kind="svg", scale=scale, border=QUIET, dark="#000", light="#fff", xmldecl=False, svgns=True,
+        out,
+        kind="svg",
+        scale=scale,
+        border=QUIET,
+        dark="#000",
+        light="#fff",
+        xmldecl=False,
+        svgns=True,
     )
     return out.getvalue().decode("utf-8")

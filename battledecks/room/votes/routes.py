@@ -45,7 +45,9 @@ def add_vote_routes(app: web.Application, desk: VoteDesk) -> None:
     """
     store = desk.store
     if not isinstance(store, VoteStore):
-        raise TypeError(f"the /vote pages take votes into a vote store in this process, not into {type(store).__name__}")
+        raise TypeError(
+            f"the /vote pages take votes into a vote store in this process, not into {type(store).__name__}"
+        )
     app[DESK_KEY] = desk
     app[STORE_KEY] = store
     app.router.add_get("/vote", vote_page)
@@ -61,7 +63,9 @@ def add_vote_process_routes(app: web.Application, desk: VoteDesk) -> None:
     app.router.add_route("*", "/{tail:.*}", elsewhere)
 
 
-def add_room_server_routes(app: web.Application, desk: VoteDesk, taking: Callable[[], bool], standby: VoteDesk | None = None) -> None:
+def add_room_server_routes(
+    app: web.Application, desk: VoteDesk, taking: Callable[[], bool], standby: VoteDesk | None = None
+) -> None:
     """The room server's /vote routes while the vote processes take the votes (``taking``: one of them does
     now); while none does, the ``standby`` desk's store (in this process) takes them."""
     app[TAKING_KEY] = taking

@@ -201,13 +201,17 @@ def load_secret(path: Path) -> bytes:
     except OSError as error:
         raise VoteError(f"{path}: cannot read the vote key: {error.strerror or error}") from None
     if len(data) != SECRET_BYTES:
-        raise VoteError(f"{path}: the vote key is damaged ({len(data)} bytes, not {SECRET_BYTES}): move it away to make a new one")
+        raise VoteError(
+            f"{path}: the vote key is damaged ({len(data)} bytes, not {SECRET_BYTES}): move it away to make a new one"
+        )
     return data
 
 
 def room_code(secret: bytes) -> str:
     """The event's short room code, shown beside the QR code and carried in the address it gives."""
-    return "".join(CODE_LETTERS[b % len(CODE_LETTERS)] for b in hmac.digest(secret, b"room code", "sha256")[:CODE_LENGTH])
+    return "".join(
+        CODE_LETTERS[b % len(CODE_LETTERS)] for b in hmac.digest(secret, b"room code", "sha256")[:CODE_LENGTH]
+    )
 
 
 def _private_temp(path: Path) -> tuple[int, str]:
@@ -513,13 +517,19 @@ class VoteStore:
                 if name not in columns:  # a database from before: its votes gain the column
                     self._db.execute(f"ALTER TABLE votes ADD COLUMN {name} {kind}")
             self._db.execute(_SCHEMA_AFTER)
-            self._db.execute("PRAGMA busy_timeout = 0")  # another vote process writing: _begin waits, in finer steps than SQLite's
+            self._db.execute(
+                "PRAGMA busy_timeout = 0"
+            )  # another vote process writing: _begin waits, in finer steps than SQLite's
             self.refused = dict(self._db.execute("SELECT reason, count FROM refusals").fetchall())
-            row = self._db.execute("SELECT id, presenter, turn FROM rounds WHERE closed_at IS NULL ORDER BY id DESC").fetchone()
+            row = self._db.execute(
+                "SELECT id, presenter, turn FROM rounds WHERE closed_at IS NULL ORDER BY id DESC"
+            ).fetchone()
             if row:
                 self._open = Round(*row)
                 self._writer_open = row[0]
-                self._tally = _Tally(self._db.execute("SELECT phone, value FROM votes WHERE round = ?", (row[0],)).fetchall())
+                self._tally = _Tally(
+                    self._db.execute("SELECT phone, value FROM votes WHERE round = ?", (row[0],)).fetchall()
+                )
         except sqlite3.Error as error:
             try:
                 self._db.close()
@@ -650,7 +660,9 @@ class VoteStore:
         assert isinstance(parsed_value, float)
         return current, phone, parsed_value
 
-    def submit(self, token: str | None, value: object, code: object, client: str = "") -> concurrent.futures.Future[Outcome]:
+    def submit(
+        self, token: str | None, value: object, code: object, client: str = ""
+    ) -> concurrent.futures.Future[Outcome]:
         """Check a vote and, if it may count, queue it; the future gives the outcome once it is committed."""
         future: concurrent.futures.Future[Outcome] = concurrent.futures.Future()
         self._enqueue(future, token, value, code, client)
@@ -668,7 +680,12 @@ class VoteStore:
         return future
 
     def _enqueue(
-        self, future: Any, token: str | None, value: object, code: object, client: str,
+        self,
+        future: Any,
+        token: str | None,
+        value: object,
+        code: object,
+        client: str,
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         """Settle ``future`` at once with a refusal, or queue the vote for the writer, which settles it after the commit."""
@@ -679,7 +696,17 @@ class VoteStore:
         current, phone, number = checked
         with self._lock:
             changed = phone in self._tally
-        vote = _Vote(current.id, phone, number, self.clock(), address_of(client), self.rate.clock(), future, Accepted(current, number, changed), loop)
+        vote = _Vote(
+            current.id,
+            phone,
+            number,
+            self.clock(),
+            address_of(client),
+            self.rate.clock(),
+            future,
+            Accepted(current, number, changed),
+            loop,
+        )
         self._queue.put(vote)
 
     def cast(self, token: str | None, value: object, code: object, client: str = "", timeout: float = 10) -> Outcome:
@@ -688,7 +715,9 @@ class VoteStore:
 
     # --- rounds --------------------------------------------------------------
 
-    def _command(self, run: Callable[[sqlite3.Connection], object], timeout: float = 10, *, write: bool = True) -> object:
+    def _command(
+        self, run: Callable[[sqlite3.Connection], object], timeout: float = 10, *, write: bool = True
+    ) -> object:
         if self._closed:
             raise VoteError(f"{self.path}: the vote store is closed")
         future: concurrent.futures.Future[object] = concurrent.futures.Future()
@@ -713,9 +742,14 @@ class VoteStore:
         def run(db: sqlite3.Connection) -> _Tally:
             row = db.execute("SELECT presenter, turn FROM rounds WHERE id = ?", (round_id,)).fetchone()
             if row is None:
-                db.execute("INSERT INTO rounds (id, presenter, turn, opened_at) VALUES (?, ?, ?, ?)", (round_id, presenter, turn, self.clock()))
+                db.execute(
+                    "INSERT INTO rounds (id, presenter, turn, opened_at) VALUES (?, ?, ?, ?)",
+                    (round_id, presenter, turn, self.clock()),
+                )
             elif tuple(row) != (presenter, turn):
-                raise VoteError(f"{self.path}: vote round {round_id} was on {row[0]}, not {presenter}: the vote database belongs to another record")
+                raise VoteError(
+                    f"{self.path}: vote round {round_id} was on {row[0]}, not {presenter}: the vote database belongs to another record"
+                )
             else:
                 db.execute("UPDATE rounds SET closed_at = NULL WHERE id = ?", (round_id,))
             self._writer_open = round_id
@@ -800,7 +834,10 @@ class VoteStore:
             current = self._open or self._paused
             if current is None or (round_id is not None and current.id != round_id):
                 raise VoteError("no vote is open" if current is None else f"vote round {round_id} is not the open one")
-            self._open, self._paused = None, current  # votes checked from now on are refused; those queued are committed first
+            self._open, self._paused = (
+                None,
+                current,
+            )  # votes checked from now on are refused; those queued are committed first
 
         def run(db: sqlite3.Connection) -> Result:
             db.execute("UPDATE rounds SET closed_at = ? WHERE id = ?", (self.clock(), current.id))
@@ -864,7 +901,9 @@ class VoteStore:
         return out
 
     def count_in_db(self, round_id: int) -> int:
-        out = self._command(lambda db: db.execute("SELECT count(*) FROM votes WHERE round = ?", (round_id,)).fetchone()[0])
+        out = self._command(
+            lambda db: db.execute("SELECT count(*) FROM votes WHERE round = ?", (round_id,)).fetchone()[0]
+        )
         assert isinstance(out, int)
         return out
 
@@ -910,7 +949,9 @@ class VoteStore:
                 except BaseException as error:  # noqa: BLE001 - handed to the caller
                     if db.in_transaction:
                         db.execute("ROLLBACK")
-                    command.future.set_exception(error if isinstance(error, VoteError) else VoteError(f"{self.path}: {error}"))
+                    command.future.set_exception(
+                        error if isinstance(error, VoteError) else VoteError(f"{self.path}: {error}")
+                    )
                 else:
                     command.future.set_result(out)
 
@@ -934,7 +975,11 @@ class VoteStore:
                     rows = batch[start : start + ROWS_A_STATEMENT]
                     stored = db.execute(
                         _insert_votes(len(rows), self.rate.rate, self.rate.burst),
-                        [x for v in rows for x in (v.round, v.phone, v.value, v.at, v.address, self.rate.burst - 1, v.rate_at)],
+                        [
+                            x
+                            for v in rows
+                            for x in (v.round, v.phone, v.value, v.at, v.address, self.rate.burst - 1, v.rate_at)
+                        ],
                     ).fetchall()
                     written.append((rows, stored))
             with self._lock:
@@ -962,7 +1007,9 @@ class VoteStore:
             with self._lock:
                 for reason, n in refusals.items():
                     if reason == "crowded":
-                        n -= len(crowded)  # those votes are not refused: they were not saved, and the phones are told so
+                        n -= len(
+                            crowded
+                        )  # those votes are not refused: they were not saved, and the phones are told so
                     if n:
                         self._refusals_unsaved[reason] = self._refusals_unsaved.get(reason, 0) + n
                 per_address.subtract((v.round, v.address) for v in crowded)
@@ -990,8 +1037,11 @@ class VoteStore:
                 self._full.update(c.address for c in crowds)
             tally = self._tally.result(current) if current and self.listeners else None
         if crowded:
-            refusal = Refused("crowded", f"{self.per_address} phones from your network address have voted in this round, "
-                                         "as many as may: this phone's vote does not count. Phones sharing one connection? Tell the host.")
+            refusal = Refused(
+                "crowded",
+                f"{self.per_address} phones from your network address have voted in this round, "
+                "as many as may: this phone's vote does not count. Phones sharing one connection? Tell the host.",
+            )
             _settle([(v, refusal) for v in crowded])
         _settle(list(outcomes))
         if batch and tally is not None:
@@ -1022,15 +1072,28 @@ class VoteStore:
         round_id = batch[0].round
         counts: dict[str, int] = {}
         for chunk in _chunks(list(unknown)):
-            counts.update(db.execute(
-                f"SELECT address, count(*) FROM votes WHERE round = ? AND address IN ({','.join('?' * len(chunk))}) GROUP BY address",
-                (round_id, *chunk)).fetchall())
+            counts.update(
+                db.execute(
+                    f"SELECT address, count(*) FROM votes WHERE round = ? AND address IN ({','.join('?' * len(chunk))}) GROUP BY address",
+                    (round_id, *chunk),
+                ).fetchall()
+            )
         # Only near the limit does it matter whether a phone is new (another vote process may have taken its vote).
-        near = [phone for address, phones in unknown.items() if counts.get(address, 0) + len(phones) >= self.per_address for phone in phones]
+        near = [
+            phone
+            for address, phones in unknown.items()
+            if counts.get(address, 0) + len(phones) >= self.per_address
+            for phone in phones
+        ]
         existing: set[str] = set()
         for chunk in _chunks(near):
-            existing.update(r[0] for r in db.execute(
-                f"SELECT phone FROM votes WHERE round = ? AND phone IN ({','.join('?' * len(chunk))})", (round_id, *chunk)))
+            existing.update(
+                r[0]
+                for r in db.execute(
+                    f"SELECT phone FROM votes WHERE round = ? AND phone IN ({','.join('?' * len(chunk))})",
+                    (round_id, *chunk),
+                )
+            )
         admitted: list[_Vote] = []
         refused: list[_Vote] = []
         reached: list[str] = []
@@ -1056,7 +1119,9 @@ def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
 
 
 def _crowd_of(db: sqlite3.Connection, round_id: int, address: str, limit: int) -> Crowd:
-    phones, votes = db.execute("SELECT count(*), total(times) FROM votes WHERE round = ? AND address = ?", (round_id, address)).fetchone()
+    phones, votes = db.execute(
+        "SELECT count(*), total(times) FROM votes WHERE round = ? AND address = ?", (round_id, address)
+    ).fetchone()
     row = db.execute("SELECT refused FROM crowds WHERE round = ? AND address = ?", (round_id, address)).fetchone()
     return Crowd(round_id, address, phones, int(votes), row[0] if row else 0, limit)
 
@@ -1103,7 +1168,8 @@ def _insert_votes(rows: int, rate: float, burst: float) -> str:
     limited = _RETURNING and math.isfinite(rate) and math.isfinite(burst)
     tokens = f"min({burst!r}, coalesce(rate_tokens, {burst!r}) + max(0, excluded.rate_at - coalesce(rate_at, excluded.rate_at)) * {rate!r})"
     return (
-        "INSERT INTO votes (round, phone, value, at, address, rate_tokens, rate_at) VALUES " + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows)
+        "INSERT INTO votes (round, phone, value, at, address, rate_tokens, rate_at) VALUES "
+        + ",".join(["(?, ?, ?, ?, ?, ?, ?)"] * rows)
         + " ON CONFLICT (round, phone) DO UPDATE SET value = excluded.value, at = excluded.at, times = times + 1"
         + (f", rate_tokens = {tokens} - 1, rate_at = excluded.rate_at WHERE {tokens} >= 1" if limited else "")
         + (" RETURNING phone, times" if _RETURNING else "")
@@ -1214,9 +1280,13 @@ def read_votes(db_path: Path) -> tuple[list[Result], dict[str, int], dict[int, l
             crowds: dict[tuple[int, str], int] = {}
             if "crowds" in tables:
                 crowds = {(r, a): n for r, a, n in db.execute("SELECT round, address, refused FROM crowds")}
-            counted = db.execute("SELECT round, address, count(*), total(times) FROM votes GROUP BY round, address").fetchall()
+            counted = db.execute(
+                "SELECT round, address, count(*), total(times) FROM votes GROUP BY round, address"
+            ).fetchall()
             for round_id, address, phones, votes in counted:
-                addresses.setdefault(round_id, []).append(AddressVotes(address, phones, int(votes), crowds.pop((round_id, address), 0)))
+                addresses.setdefault(round_id, []).append(
+                    AddressVotes(address, phones, int(votes), crowds.pop((round_id, address), 0))
+                )
             for (round_id, address), n in crowds.items():
                 addresses.setdefault(round_id, []).append(AddressVotes(address, 0, 0, n))
             for listed in addresses.values():
@@ -1229,7 +1299,9 @@ def read_votes(db_path: Path) -> tuple[list[Result], dict[str, int], dict[int, l
 
 
 def _result_of(db: sqlite3.Connection, round_id: int) -> Result:
-    presenter, turn, closed_at = db.execute("SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)).fetchone()
+    presenter, turn, closed_at = db.execute(
+        "SELECT presenter, turn, closed_at FROM rounds WHERE id = ?", (round_id,)
+    ).fetchone()
     values = [r[0] for r in db.execute("SELECT value FROM votes WHERE round = ?", (round_id,))]
     return _result(Round(round_id, presenter, turn), values, open=closed_at is None)
 

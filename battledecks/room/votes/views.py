@@ -37,8 +37,15 @@ LONG_POLL = 25.0
 """Seconds a ``/vote/state`` request waits for a change before answering anyway."""
 
 STATUS = {
-    "closed": 409, "replay": 409, "room-code": 403, "forged": 403, "range": 422, "malformed": 422, "rate": 429,
-    "crowded": 403, "cross-site": 403,
+    "closed": 409,
+    "replay": 409,
+    "room-code": 403,
+    "forged": 403,
+    "range": 422,
+    "malformed": 422,
+    "rate": 429,
+    "crowded": 403,
+    "cross-site": 403,
 }
 
 DESK_KEY: web.AppKey[VoteDesk] = web.AppKey("vote_desk")
@@ -56,7 +63,9 @@ def _template() -> string.Template:
 _TEMPLATE: string.Template | None = None
 
 
-def render_page(desk: VoteDesk, *, code: str = "", message: str = "", ok: bool | None = None, chosen: float | None = None) -> str:
+def render_page(
+    desk: VoteDesk, *, code: str = "", message: str = "", ok: bool | None = None, chosen: float | None = None
+) -> str:
     """The /vote page as the phone should see it now."""
     plain = not message and chosen is None
     key = (desk.version, code.strip().upper() == desk.store.code or not code)
@@ -143,7 +152,9 @@ def _with_token(response: web.StreamResponse, request: web.Request, current: boo
         return response
     if round_id and store.full(request.remote or "") and store.phone_of(old) is None:
         return response  # a new phone from an address whose phones have reached the limit: no token (its page says so)
-    response.headers.add("Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Strict")
+    response.headers.add(
+        "Set-Cookie", f"{COOKIE}={store.token(old)}; HttpOnly; Max-Age={COOKIE_AGE}; Path=/vote; SameSite=Strict"
+    )
     return response
 
 
@@ -184,8 +195,13 @@ _PAGE_HEADERS = {
 
 
 def _page(desk: VoteDesk, request: web.Request, status: int = 200, **kw: Any) -> web.StreamResponse:
-    response = web.Response(body=render_page(desk, **kw).encode(), status=status, content_type="text/html", charset="utf-8",
-                            headers=_PAGE_HEADERS)
+    response = web.Response(
+        body=render_page(desk, **kw).encode(),
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers=_PAGE_HEADERS,
+    )
     return _with_token(response, request)
 
 
@@ -207,7 +223,9 @@ async def vote_qr(request: web.Request) -> web.StreamResponse:
     desk = request.app[DESK_KEY]
     if not desk.phone_url:
         raise web.HTTPNotFound()
-    return web.Response(text=qr_svg(desk.phone_url), content_type="image/svg+xml", headers={"Cache-Control": "no-store"})
+    return web.Response(
+        text=qr_svg(desk.phone_url), content_type="image/svg+xml", headers={"Cache-Control": "no-store"}
+    )
 
 
 async def vote_state(request: web.Request) -> web.StreamResponse:
@@ -242,17 +260,28 @@ async def vote_post(request: web.Request) -> web.StreamResponse:
         try:
             outcome = await store.submit_async(token, form.get("score"), form.get("code"), client)
         except VoteError:
-            return _answer(desk, request, as_json, 503, False, "The vote could not be saved: send it again.", "unsaved", form)
+            return _answer(
+                desk, request, as_json, 503, False, "The vote could not be saved: send it again.", "unsaved", form
+            )
     if isinstance(outcome, Accepted):
         verb = "changed to" if outcome.changed else "counted:"
         message = f"Your vote {verb} {_num(outcome.value)} for {outcome.round.presenter}."
         return _answer(desk, request, as_json, 200, True, message, None, form, chosen=outcome.value)
-    return _answer(desk, request, as_json, STATUS.get(outcome.reason, 400), False, outcome.message, outcome.reason, form)
+    return _answer(
+        desk, request, as_json, STATUS.get(outcome.reason, 400), False, outcome.message, outcome.reason, form
+    )
 
 
 def _answer(
-    desk: VoteDesk, request: web.Request, as_json: bool, status: int, ok: bool, message: str, reason: str | None,
-    form: dict[str, str], chosen: float | None = None,
+    desk: VoteDesk,
+    request: web.Request,
+    as_json: bool,
+    status: int,
+    ok: bool,
+    message: str,
+    reason: str | None,
+    form: dict[str, str],
+    chosen: float | None = None,
 ) -> web.StreamResponse:
     if as_json:
         body = f'{{"ok": {json.dumps(ok)}, "message": {json.dumps(message)}, "reason": {json.dumps(reason)}, "state": {desk.state_json()}}}'
@@ -268,7 +297,9 @@ async def elsewhere(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def elsewhere_or_here(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def elsewhere_or_here(
+    handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """``handler`` on the room server beside the vote processes: a vote request on a connection the room server
     serves is asked again on a new one (a vote process's) while one runs; while none runs, the standby
     store takes it here (without one: "send it again")."""
@@ -288,7 +319,12 @@ def later(request: web.Request) -> web.StreamResponse:
     message = "Voting is starting again: send your vote again in a moment."
     if "application/json" in request.headers.get("Accept", ""):
         body = json.dumps({"ok": False, "message": message, "reason": "unsaved"})
-        return web.Response(status=503, text=body, content_type="application/json", headers={"Retry-After": "1", "Cache-Control": "no-store"})
+        return web.Response(
+            status=503,
+            text=body,
+            content_type="application/json",
+            headers={"Retry-After": "1", "Cache-Control": "no-store"},
+        )
     return web.Response(status=503, text=message, headers={"Retry-After": "1", "Cache-Control": "no-store"})
 
 

@@ -42,7 +42,12 @@ class VoteHost(Protocol):
     """Called once the host's console is on screen: a warning waits for it."""
 
     def notify(
-        self, message: str, *, title: str = ..., severity: Literal["information", "warning", "error"] = ..., timeout: float | None = ...,
+        self,
+        message: str,
+        *,
+        title: str = ...,
+        severity: Literal["information", "warning", "error"] = ...,
+        timeout: float | None = ...,
     ) -> None:
         """Tell the host, on the console."""
 
@@ -165,7 +170,13 @@ def _follow(server: RoomServer, desk: VoteDesk, host: VoteHost) -> None:
 
 
 def _warn(
-    host: VoteHost, text: str, *, title: str = "Votes in the app's process", severity: Literal["warning", "error"] = "warning",
+    host: VoteHost,
+    text: str,
+    *,
+    title: str = "Votes in the app's process",
+    severity: Literal["warning", "error"] = "warning",
 ) -> None:
     """A warning on the host's console once it is on screen."""
-    host.after_first_frame.append(lambda: host.notify(text, title=title, severity=severity, timeout=60 if severity == "error" else 20))
+    host.after_first_frame.append(
+        lambda: host.notify(text, title=title, severity=severity, timeout=60 if severity == "error" else 20)
+    )

@@ -84,7 +84,9 @@ def vote_processes() -> int:
 class _Intake:
     """One vote process: its control socket, its reader thread, the answers to the commands sent to it."""
 
-    def __init__(self, proc: subprocess.Popen[bytes], control: socket.socket, channel: socket.socket, stream: Any) -> None:
+    def __init__(
+        self, proc: subprocess.Popen[bytes], control: socket.socket, channel: socket.socket, stream: Any
+    ) -> None:
         self.proc = proc
         self.control = control
         self.channel = channel
@@ -195,7 +197,9 @@ class VoteWorker:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "battledecks.room.votes.intake", *map(str, fds)],
                 pass_fds=[fd for fd in fds if fd >= 0],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 start_new_session=True,  # the terminal's signals are the host's app's, not the vote process's
             )
         except OSError as error:
@@ -206,9 +210,14 @@ class VoteWorker:
             control_there.close()
             channel_there.close()
         start = {
-            "event": str(self.event_path), "scale": [self.scale.low, self.scale.high, self.scale.step], "name": self.event_name,
-            "phone_url": self.phone_url, "open": [self._open.id, self._open.presenter, self._open.turn] if self._open else None,
-            "closed": self._closed if place == 0 else [], "last": plain(self._last), "step": list(self._step) if self._step else None,
+            "event": str(self.event_path),
+            "scale": [self.scale.low, self.scale.high, self.scale.step],
+            "name": self.event_name,
+            "phone_url": self.phone_url,
+            "open": [self._open.id, self._open.presenter, self._open.turn] if self._open else None,
+            "closed": self._closed if place == 0 else [],
+            "last": plain(self._last),
+            "step": list(self._step) if self._step else None,
             "per_address": self.per_address,
         }
         try:
@@ -216,7 +225,9 @@ class VoteWorker:
             control.sendall(json.dumps(start).encode() + b"\n")
             stream = control.makefile("rb")
             line = stream.readline()
-            ready: dict[str, Any] = json.loads(line) if line else {"event": "failed", "error": "it stopped as it started"}
+            ready: dict[str, Any] = (
+                json.loads(line) if line else {"event": "failed", "error": "it stopped as it started"}
+            )
         except (OSError, ValueError) as error:
             ready = {"event": "failed", "error": f"no answer ({error})"}
         if ready.get("event") != "ready":
@@ -224,7 +235,11 @@ class VoteWorker:
             channel.close()
             _end(proc)
             error_text = str(ready.get("error", ""))
-            raise VoteError(error_text if error_text.startswith(str(self.path)) else f"{self.path}: the vote process did not start: {error_text}")
+            raise VoteError(
+                error_text
+                if error_text.startswith(str(self.path))
+                else f"{self.path}: the vote process did not start: {error_text}"
+            )
         control.settimeout(None)
         channel.setblocking(False)
         if place == self.processes - 1:
@@ -237,7 +252,9 @@ class VoteWorker:
             self.door(channel, True)
         else:
             channel.close()
-        intake.reader = threading.Thread(target=self._read, args=(place, intake), name=f"votes-reader-{place}", daemon=True)
+        intake.reader = threading.Thread(
+            target=self._read, args=(place, intake), name=f"votes-reader-{place}", daemon=True
+        )
         intake.reader.start()
 
     def close(self) -> None:
@@ -304,7 +321,12 @@ class VoteWorker:
                 self._drop(first)  # it may open the round yet: started again, it follows the app (no vote open)
                 raise
             with self._tally_lock:
-                self._open, self._step, self._tally, self._tally_mark = Round(round_id, presenter, turn), step, result, -1
+                self._open, self._step, self._tally, self._tally_mark = (
+                    Round(round_id, presenter, turn),
+                    step,
+                    result,
+                    -1,
+                )
             for part in others:
                 try:
                     part.run({**message, "op": "opened"})
@@ -335,7 +357,9 @@ class VoteWorker:
             except VoteError as error:
                 for part in paused:
                     if isinstance(error, _Unanswered) and part is parts[-1] and len(paused) == len(parts):
-                        self._drop(part)  # it did not answer the close: started again, it takes votes for the open round
+                        self._drop(
+                            part
+                        )  # it did not answer the close: started again, it takes votes for the open round
                         continue
                     try:
                         part.run({"op": "resume"})
@@ -343,7 +367,9 @@ class VoteWorker:
                         self._drop(part)
                 if len(paused) < len(parts):
                     self._drop(parts[len(paused)])  # the one that failed to stop: started again, it follows the app
-                raise VoteError(f"the vote on {current.presenter} is still open (it could not be closed: {error}): F2 tries again") from None
+                raise VoteError(
+                    f"the vote on {current.presenter} is still open (it could not be closed: {error}): F2 tries again"
+                ) from None
             with self._tally_lock:
                 self._open, self._step, self._tally, self._last = None, None, None, result
             for part in parts[:-1]:
@@ -394,13 +420,17 @@ class VoteWorker:
             try:
                 intake.control.sendall(json.dumps(message).encode() + b"\n")
             except OSError as error:
-                raise VoteError(f"{self.path}: the vote process did not take the command: {error.strerror or error}") from None
+                raise VoteError(
+                    f"{self.path}: the vote process did not take the command: {error.strerror or error}"
+                ) from None
             deadline = time.monotonic() + COMMAND_TIMEOUT
             while True:
                 try:
                     reply = intake.replies.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
-                    raise _Unanswered(f"{self.path}: the vote process did not answer in {COMMAND_TIMEOUT:g} s") from None
+                    raise _Unanswered(
+                        f"{self.path}: the vote process did not answer in {COMMAND_TIMEOUT:g} s"
+                    ) from None
                 if reply is _GONE:
                     raise _Unanswered(f"{self.path}: the vote process stopped: try again in a moment")
                 assert isinstance(reply, dict)
@@ -523,7 +553,12 @@ class _Local(_Part):
         op, store, desk = message["op"], self.store, self.desk
         step = message.get("step")
         if op == "open":
-            return desk.open(message["presenter"], message["turn"], round_id=message["round"], step=(step[0], step[1]) if step else None)
+            return desk.open(
+                message["presenter"],
+                message["turn"],
+                round_id=message["round"],
+                step=(step[0], step[1]) if step else None,
+            )
         if op == "opened":
             result = store.opened(message["round"], message["presenter"], message["turn"])
             desk.mark_open((step[0], step[1]) if step else None)
@@ -554,7 +589,10 @@ def _end(proc: subprocess.Popen[bytes]) -> None:
 
 
 def worker_for_show(
-    show: Show, phone_url: str | None, listening: socket.socket | None = None, door: Callable[[socket.socket, bool], None] | None = None,
+    show: Show,
+    phone_url: str | None,
+    listening: socket.socket | None = None,
+    door: Callable[[socket.socket, bool], None] | None = None,
 ) -> VoteWorker | None:
     """Started vote processes for a show whose event votes by phone (None otherwise), in step with its record.
 
@@ -565,9 +603,16 @@ def worker_for_show(
         return None
     recorded = recorded_votes(show)
     worker = VoteWorker(
-        show.event.path, scale_of(show), show.event.name,
-        open_round=recorded.open_round, closed=recorded.closed, last=recorded.last,
-        phone_url=phone_url, listening=listening, door=door, per_address=show.event.scoring.phones_per_address,
+        show.event.path,
+        scale_of(show),
+        show.event.name,
+        open_round=recorded.open_round,
+        closed=recorded.closed,
+        last=recorded.last,
+        phone_url=phone_url,
+        listening=listening,
+        door=door,
+        per_address=show.event.scoring.phones_per_address,
     )
     worker.start()
     return worker

@@ -179,7 +179,9 @@ class AudienceApp(App[None]):
     ) -> None:
         super().__init__()
         self.graphics = graphics
-        self.follower = Follower(locate, self._message, self._status, retry=retry, monotonic=monotonic, screen_key=screen_key)
+        self.follower = Follower(
+            locate, self._message, self._status, retry=retry, monotonic=monotonic, screen_key=screen_key
+        )
         self.state: dict[str, Any] | None = None
         """The last state from the host; None while the host is not reachable."""
         self.clock: TalkClock | None = None
@@ -304,7 +306,8 @@ class AudienceApp(App[None]):
     def _collect_between_talks(self, now: float) -> None:
         """No garbage collection while a talk runs (as on the host's stage); all of it between talks."""
         talking = (
-            self.view == "talk" and self.clock is not None
+            self.view == "talk"
+            and self.clock is not None
             and self.clock.state(now).phase in (Phase.COUNTDOWN, Phase.TALK)
         )
         if talking and not self._gc_paused:
@@ -352,7 +355,9 @@ class AudienceApp(App[None]):
         self.query_one("#next-name", BigText).update(str(following or ""))
         commitment = state.get("commitment")
         # Noted (or photographed) by the room before the first draw: every draw can be checked against it later.
-        self.query_one("#commitment", Static).update(f"Draw commitment: {commitment}" if isinstance(commitment, str) else "")
+        self.query_one("#commitment", Static).update(
+            f"Draw commitment: {commitment}" if isinstance(commitment, str) else ""
+        )
         self._show("idle")
         return None
 
@@ -361,7 +366,9 @@ class AudienceApp(App[None]):
         until = float(reveal.get("at", 0.0)) + float(reveal.get("suspense", 0.0))
         title, topic = self.query_one("#reveal-title", BigText), self.query_one("#reveal-topic", Static)
         room = reveal.get("room")
-        self.query_one("#reveal-room", Static).update(f"with the room's numbers {room}" if isinstance(room, str) else "")
+        self.query_one("#reveal-room", Static).update(
+            f"with the room's numbers {room}" if isinstance(room, str) else ""
+        )
         self._show("reveal")
         # The title comes when the host's screen reveals it: suspense until then, however long it takes.
         if now < until or reveal.get("revealed") is False:
@@ -511,7 +518,9 @@ class AudienceApp(App[None]):
         if talk.get("ended") is None and talk.get("deck") and self.follower.url:
             self.run_worker(
                 self._fetch(key, self.follower.url, str(talk["deck"]), clock.slides),
-                group="slides", exclusive=True, exit_on_error=False,
+                group="slides",
+                exclusive=True,
+                exit_on_error=False,
             )
 
     async def _fetch(self, key: tuple[Any, ...], url: str, deck: str, count: int) -> None:
@@ -556,7 +565,12 @@ class AudienceApp(App[None]):
                             continue
                         got.add(number)
                         if view is None:
-                            view = SlideView([stand_in] * count, mode=self.graphics, index=max(0, self.shown_slide), covered=self.shown_slide < 0)
+                            view = SlideView(
+                                [stand_in] * count,
+                                mode=self.graphics,
+                                index=max(0, self.shown_slide),
+                                covered=self.shown_slide < 0,
+                            )
                             await self.query_one("#slides").mount(view)
                         view.replace(number - 1, path)
                         if self._slides_ready != key and number == max(1, self.shown_slide + 1):
@@ -571,4 +585,3 @@ class AudienceApp(App[None]):
                         pass
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
             return  # the host went away; the next state starts again
-

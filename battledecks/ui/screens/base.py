@@ -28,4 +28,3 @@ class AppModal(ModalScreen[ResultT]):
 
     if TYPE_CHECKING:
         app: BattledecksApp
-

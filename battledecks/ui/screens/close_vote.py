@@ -33,7 +33,7 @@ CLOSE, KEEP, BACK = "close", "keep", "back"
 
 
 class CloseVoteScreen(AppModal[str | None]):
-    """"Phones are still voting on Zoë (12 votes): close the vote, then draw for Brian?"
+    """ "Phones are still voting on Zoë (12 votes): close the vote, then draw for Brian?"
 
     Dismisses with :data:`CLOSE`, :data:`KEEP`, :data:`BACK` or None.
     """

@@ -35,7 +35,9 @@ class ConfirmScreen(AppModal[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No", *, default: bool = False, purpose: str = "") -> None:
+    def __init__(
+        self, question: str, yes: str = "Yes", no: str = "No", *, default: bool = False, purpose: str = ""
+    ) -> None:
         super().__init__()
         self.question = question
         self.yes = yes

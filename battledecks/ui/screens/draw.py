@@ -96,7 +96,9 @@ class DrawScreen(AppModal[None]):
         """The line that says what the draw revealed, for anyone checking it later."""
         result = self.result
         if result is None:
-            return "The draw mixes these numbers with the next value of its committed chain. Enter draws; Escape does not."
+            return (
+                "The draw mixes these numbers with the next value of its committed chain. Enter draws; Escape does not."
+            )
         pool = len(result.pool)
         decks = f"{pool} deck{'s' * (pool != 1)} in the pool"
         if result.chain is None:

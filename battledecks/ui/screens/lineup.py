@@ -226,13 +226,17 @@ class LineupScreen(AppScreen[None]):
         tally = desk.store.tally()
         kept = f" ({plural(tally.count, 'vote')} kept)" if tally is not None and tally.count else ""
         if self._final_desk() is not None:
-            self.notify(f"The phones' vote on {vote.presenter} is still open{kept}: F2 saves it and goes on.", title="Phone vote")
+            self.notify(
+                f"The phones' vote on {vote.presenter} is still open{kept}: F2 saves it and goes on.",
+                title="Phone vote",
+            )
             return
         from .scores import ScoresScreen
 
         self.app.push_screen(ScoresScreen(vote.presenter, vote.round))
         self.notify(
-            f"The phones' vote on {vote.presenter} is still open{kept}: F2 closes it and saves the audience score.", title="Phone vote",
+            f"The phones' vote on {vote.presenter} is still open{kept}: F2 closes it and saves the audience score.",
+            title="Phone vote",
         )
 
     def on_resize(self) -> None:
@@ -269,7 +273,11 @@ class LineupScreen(AppScreen[None]):
         if self._stale:
             nxt = self.app.show.next_up() if self._scored else None
             selected = self.selected  # as the lineup was drawn: they may have left it since
-            if selected is not None and self.app.show.has(selected) and self.app.show.status(selected) is not Status.SCORED:
+            if (
+                selected is not None
+                and self.app.show.has(selected)
+                and self.app.show.status(selected) is not Status.SCORED
+            ):
                 nxt = None  # their scores are not complete: stay with them
             self._scored = False
             self.refresh_lineup(select=nxt)
@@ -293,7 +301,9 @@ class LineupScreen(AppScreen[None]):
         self._show_preparing()
         if progress.finished and progress.error is not None and not progress.waited:
             # Said now, while there is time to veto the deck; a start would say it again.
-            self.notify(f"{progress.error}. Veto the deck (v) to draw another.", title=CANNOT_DRAW, severity="error", timeout=20)
+            self.notify(
+                f"{progress.error}. Veto the deck (v) to draw another.", title=CANNOT_DRAW, severity="error", timeout=20
+            )
 
     def _show_preparing(self) -> None:
         line = self.query_one("#preparing", Static)
@@ -331,10 +341,16 @@ class LineupScreen(AppScreen[None]):
             self.notify(
                 f"{reason}: a new chain was committed to go on. `battledecks verify` will say the draws from now on "
                 "are not bound to the commitment made before the show.",
-                title="The draw's secret is missing", severity="error", timeout=30,
+                title="The draw's secret is missing",
+                severity="error",
+                timeout=30,
             )
         elif cause == DECKS_ADDED:
-            self.notify(f"{reason}; the commitment was extended with them (verify lists it).", title="Decks added to the draw", timeout=12)
+            self.notify(
+                f"{reason}; the commitment was extended with them (verify lists it).",
+                title="Decks added to the draw",
+                timeout=12,
+            )
 
     # --- showing state ---------------------------------------------------
 
@@ -393,7 +409,9 @@ class LineupScreen(AppScreen[None]):
         if supply.enough or not scanned:
             banner.add_class("-hidden")
         else:
-            banner.update(f"Not enough to draw for everyone: {supply.describe()}. Add decks to {event.decks} or remove a presenter.")
+            banner.update(
+                f"Not enough to draw for everyone: {supply.describe()}. Add decks to {event.decks} or remove a presenter."
+            )
             banner.remove_class("-hidden")
         self.query_one("#hint", Static).update(self._hint())
         if (line := self._open_vote_line()) is not None:
@@ -527,7 +545,9 @@ class LineupScreen(AppScreen[None]):
                 self.app.push_screen(DrawScreen(name, result))
 
         self.app.push_screen(
-            AskScreen(f"Set aside {turn.title or turn.deck} and draw again for {name}? Why?", "broken slide, unsuitable, ..."),
+            AskScreen(
+                f"Set aside {turn.title or turn.deck} and draw again for {name}? Why?", "broken slide, unsuitable, ..."
+            ),
             vetoed,
         )
 
@@ -597,7 +617,9 @@ class LineupScreen(AppScreen[None]):
                 return
             if self.app.screen is not self or self._open_vote_id() not in (None, kept_open):
                 # Elsewhere, or a vote was opened meanwhile (Enter asks to close it first).
-                self.notify(f"The slides of {name}'s deck are ready: press Enter to start the talk.", title="Slides ready")
+                self.notify(
+                    f"The slides of {name}'s deck are ready: press Enter to start the talk.", title="Slides ready"
+                )
                 return
             files = prepared.files
             if prepared.error is not None:
@@ -611,7 +633,9 @@ class LineupScreen(AppScreen[None]):
 
         if not self.app.slides.when_ready(name, round, ready):
             self._show_preparing()
-            self.notify(f"{name}'s talk starts as soon as the slides of the deck are drawn.", title="Preparing the slides")
+            self.notify(
+                f"{name}'s talk starts as soon as the slides of the deck are drawn.", title="Preparing the slides"
+            )
 
     def action_scores(self) -> None:
         from .scores import ScoresScreen

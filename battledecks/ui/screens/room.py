@@ -48,7 +48,9 @@ class RoomLinkScreen(AppModal[None]):
                     markup=False,
                 )
             else:
-                yield Static("No projector can be authorised: the event's screen key could not be written.", markup=False)
+                yield Static(
+                    "No projector can be authorised: the event's screen key could not be written.", markup=False
+                )
             yield Static("", id="projectors", markup=False)
             yield Static(
                 f"Everyone else who opens {app.audience_url} sees what the room sees, as it happens: never this "
@@ -64,8 +66,10 @@ class RoomLinkScreen(AppModal[None]):
         self.watch(self.app, "projectors", self._projectors)
 
     def _projectors(self, count: int) -> None:
-        text = "A projector follows the show now." if count == 1 else (
-            f"{count} projectors follow the show now." if count else "No projector follows the show now."
+        text = (
+            "A projector follows the show now."
+            if count == 1
+            else (f"{count} projectors follow the show now." if count else "No projector follows the show now.")
         )
         self.query_one("#projectors", Static).update(text)
 

@@ -144,8 +144,15 @@ class StageScreen(AppScreen[str]):
         Binding("space", "pause", "Pause/Resume"),
         Binding("escape", "abort", "Abort talk"),
         Binding("K", "skip", "Skip broken slide", key_display="K"),
-        Binding("p", "console(True)", "Console", tooltip="The room watches another screen: show the next slide and who is next here"),
-        Binding("p", "console(False)", "Room view", tooltip="The room sees this screen: the slide and the countdown only"),
+        Binding(
+            "p",
+            "console(True)",
+            "Console",
+            tooltip="The room watches another screen: show the next slide and who is next here",
+        ),
+        Binding(
+            "p", "console(False)", "Room view", tooltip="The room sees this screen: the slide and the countdown only"
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("enter", "done", "Scores"),
         Binding("escape", "leave", "Lineup"),
@@ -189,7 +196,9 @@ class StageScreen(AppScreen[str]):
             with Vertical(id="console"):
                 yield Label("The room watches the projector; p: this screen is the room's.", id="console-room")
                 yield Label("", id="console-next-slide")
-                yield SlideView(files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview")
+                yield SlideView(
+                    files, mode=GraphicsMode.HALFCELL, index=min(1, len(files) - 1), covered=True, id="preview"
+                )
                 yield Label("", id="console-next-up", markup=False)
                 if (desk := self.app.votes) is not None:
                     from ..widgets.open_vote import OpenVoteLine  # the vote modules load only when the room votes
@@ -205,7 +214,9 @@ class StageScreen(AppScreen[str]):
                 yield BigText(self.presenter, max_lines=2, id="who")
                 with Horizontal(id="track-line"):
                     yield Label("", id="caption")
-                    yield ProgressBar(total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress")
+                    yield ProgressBar(
+                        total=self.app.show.event.seconds, show_eta=False, show_percentage=False, id="progress"
+                    )
         yield KeyFooter()
 
     def on_resize(self) -> None:
@@ -315,7 +326,7 @@ class StageScreen(AppScreen[str]):
         names = show.names()
         if self.presenter in names:
             at = names.index(self.presenter)
-            names = names[at + 1:] + names[:at]
+            names = names[at + 1 :] + names[:at]
         for name in names:
             if show.status(name) in (Status.WAITING, Status.DRAWN, Status.INTERRUPTED):
                 return f"Next up: {name}"

@@ -111,7 +111,11 @@ class BigText(Widget):
 
     def _legible(self, text: str) -> bool:
         return bigtext.legible(
-            text, (self.content_size.width, self.content_size.height), max_lines=self.max_lines, bold=self.bold, fit_as=self._fit_as,
+            text,
+            (self.content_size.width, self.content_size.height),
+            max_lines=self.max_lines,
+            bold=self.bold,
+            fit_as=self._fit_as,
             min_size=self.min_size,
         )
 

@@ -30,7 +30,9 @@ class FinalVotePanel(Static):
         # The running app is always a BattledecksApp: tell the type checker so.
         app: BattledecksApp
 
-    def __init__(self, desk: VoteDesk, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, desk: VoteDesk, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__("", markup=False, name=name, id=id, classes=classes)  # names show as they are
         self.desk = desk
 
@@ -49,11 +51,15 @@ class FinalVotePanel(Static):
             step = f" ({self.desk.step[0]} of {self.desk.step[1]})" if self.desk.step else ""
             following = [n for n in queue if n != current.presenter]
             then = f"opens {following[0]}'s" if following else "ends the vote"
-            text = f"Phones are voting on {current.presenter}{step}: {count_text(tally)} · F2 saves it and {then} · {code}"
+            text = (
+                f"Phones are voting on {current.presenter}{step}: {count_text(tally)} · F2 saves it and {then} · {code}"
+            )
         elif left := show.talks_to_come(round):
             text = f"The room votes on every presenter from their phones once all talks are done ({plural(len(left), 'talk')} to go)"
         elif queue:
-            text = f"All talks done: F2 opens the phones' vote, one presenter at a time, starting with {queue[0]} · {code}"
+            text = (
+                f"All talks done: F2 opens the phones' vote, one presenter at a time, starting with {queue[0]} · {code}"
+            )
         else:
             text = "Vote at the end done: every presenter has had their vote (their scores screen reopens it)"
         self.set_class(current is not None, "-open")

@@ -20,7 +20,7 @@ REFRESH = 0.5
 
 
 class OpenVoteLine(Static):
-    """"Phones are voting on Zoë: 12 votes, mean 8.2" and ``hint``, while a vote is open; hidden otherwise."""
+    """ "Phones are voting on Zoë: 12 votes, mean 8.2" and ``hint``, while a vote is open; hidden otherwise."""
 
     DEFAULT_CSS = """
     OpenVoteLine { height: auto; padding: 0 1; background: $success 30%; text-style: bold; }
@@ -43,7 +43,11 @@ class OpenVoteLine(Static):
     def show_state(self) -> None:
         store = self.desk.store
         current, tally = store.open_round, store.tally()
-        text = "" if current is None or tally is None else f"Phones are voting on {current.presenter}: {count_text(tally)}{self.hint}"
+        text = (
+            ""
+            if current is None or tally is None
+            else f"Phones are voting on {current.presenter}: {count_text(tally)}{self.hint}"
+        )
         if text == self.text:
             return
         self.text = text

@@ -32,7 +32,14 @@ class VotePanel(Static):
         app: BattledecksApp
 
     def __init__(
-        self, desk: VoteDesk, presenter: str, round: int = 1, *, name: str | None = None, id: str | None = None, classes: str | None = None,
+        self,
+        desk: VoteDesk,
+        presenter: str,
+        round: int = 1,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__("", markup=False, name=name, id=id, classes=classes)  # names show as they are
         self.desk = desk
@@ -65,7 +72,9 @@ class VotePanel(Static):
                 result = format_vote(last.mean, last.votes)
                 text = f"Phone vote on {self.presenter} closed: {result} · F2 reopens it"
             elif at_end and show.talks_to_come(self.round):
-                text = f"The room votes on every presenter at the end: F2 on the lineup once all talks are done ({code})"
+                text = (
+                    f"The room votes on every presenter at the end: F2 on the lineup once all talks are done ({code})"
+                )
             else:
                 text = f"F2 opens the phones' vote on {self.presenter} ({code})"
         self.set_class(current is not None, "-open")

@@ -148,7 +148,9 @@ class VoteSpread(Widget):
         if voted == self.voted:
             return
         self.voted = dict(voted)
-        bars = [(str(b.get("score", "")), int(b.get("count") or 0)) for b in voted.get("bars") or [] if isinstance(b, dict)]
+        bars = [
+            (str(b.get("score", "")), int(b.get("count") or 0)) for b in voted.get("bars") or [] if isinstance(b, dict)
+        ]
         head = f"{voted.get('presenter') or ''} · {plural(int(voted.get('count') or 0), 'vote')}"
         self.query_one("#voted-head", BigText).update(head)
         self.query_one(SpreadChart).show_bars(bars)
