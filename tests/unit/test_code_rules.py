@@ -101,13 +101,24 @@ def test_a_wrong_import_breaks_a_contract(copy_of_the_code: Path, module: str, l
 
 def test_ruff_passes_with_the_projects_configuration() -> None:
     result = subprocess.run(
-        [_tool("ruff"), "check", "--no-cache", "battledecks", "tests", "benchmarks", "tools"],
+        [_tool("ruff"), "check", "--no-cache", "battledecks", "tests", "benchmarks", "harness", "tools"],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_code_is_formatted_by_ruff_format() -> None:
+    result = subprocess.run(
+        [_tool("ruff"), "format", "--check", "--no-cache", "battledecks", "tests", "benchmarks", "harness", "tools"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, "run `ruff format`:\n" + result.stdout + result.stderr
 
 
 # --- private Textual and Rich names: only in battledecks/textual_private.py ------------------------
