@@ -82,6 +82,15 @@ def no_unseen_bugs(request: pytest.FixtureRequest):  # noqa: ANN201
 
 
 @pytest.fixture(autouse=True)
+def _graphics_not_yet_detected(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process of the app would: no terminal asked yet (what an earlier test's detection
+    found is process-wide, and the lineup says it)."""
+    from battledecks.render import detect
+
+    monkeypatch.setattr(detect, "_LAST", None)
+
+
+@pytest.fixture(autouse=True)
 def _check_cache_starts_clean(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test starts as a new process of the app would: nothing known of slides or deck files, an empty cache.
 
